@@ -1,0 +1,2 @@
+/* models placeholder: replaced by the scenario layer */
+#include "asgsim/util.h"
