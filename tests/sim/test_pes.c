@@ -1,0 +1,381 @@
+/*
+ * Tests for the pending-event set (sim/pes_heap.c): fixed scripts first, then a long
+ * random sequence of push/pop/remove checked against a sorted-array reference.
+ */
+/* Own header first (it must compile alone), banned.h last. */
+/* clang-format off */
+#include "asgsim/pes.h"
+
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+/* clang-format on */
+
+/* splitmix64: small, fast, and fixed, so the random tests replay identically everywhere. */
+static uint64_t rng_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static uint64_t rng_below(uint64_t *state, uint64_t n)
+{
+    return rng_next(state) % n;
+}
+
+static bool key_less(sim_time a_at, uint64_t a_seq, sim_time b_at, uint64_t b_seq)
+{
+    return a_at < b_at || (a_at == b_at && a_seq < b_seq);
+}
+
+/* Equality checks for the hot loop: Check's own macros log every pass, which is slow. */
+#define FAST_EQ(x, y, op)                                                                          \
+    do {                                                                                           \
+        if ((uint64_t)(x) != (uint64_t)(y))                                                        \
+            ck_abort_msg("op %u: %s == %s failed (%llu != %llu)", (op), #x, #y,                    \
+                         (unsigned long long)(x), (unsigned long long)(y));                        \
+    } while (0)
+
+/* Walk the whole heap: parent <= child, pos_of_slot agrees with the heap, nothing extra. */
+static void check_heap_invariants(const struct pes *q)
+{
+    size_t present = 0;
+    for (size_t s = 0; s < q->nr_slots; s++)
+        if (q->pos_of_slot[s] != UINT32_MAX)
+            present++;
+    FAST_EQ(present, q->nr, 0u);
+    for (size_t i = 0; i < q->nr; i++) {
+        const struct pes_entry *e = &q->heap[i];
+        FAST_EQ(e->slot < q->nr_slots, true, 0u);
+        FAST_EQ(q->pos_of_slot[e->slot], i, 0u);
+        if (i > 0) {
+            const struct pes_entry *p = &q->heap[(i - 1) / 4];
+            FAST_EQ(key_less(e->at, e->seq, p->at, p->seq), false, 0u);
+        }
+    }
+}
+
+START_TEST(test_pes_empty_queue_has_no_minimum)
+{
+    struct pes q = { 0 };
+    struct pes_entry out = { .at = 7, .seq = 8, .slot = 9 };
+    ck_assert_ptr_null(pes_peek(&q));
+    ck_assert(!pes_pop(&q, &out));
+    /* Outputs are untouched on failure. */
+    ck_assert_int_eq(out.at, 7);
+    ck_assert_uint_eq(out.seq, 8);
+    ck_assert_uint_eq(out.slot, 9);
+    ck_assert(!pes_remove(&q, 0));
+    ck_assert(!pes_contains(&q, 0));
+    ck_assert(!pes_contains(&q, 1000));
+    pes_release(&q);
+}
+
+END_TEST
+
+/* Script style: pushes with (at, seq, slot), then the expected pop order of slots. */
+START_TEST(test_pes_pops_in_time_then_seq_order)
+{
+    static const struct pes_entry pushes[] = {
+        { 50, 0, 0 },
+        { 10, 1, 1 },
+        { 30, 2, 2 },
+        { 10, 3, 3 },
+        { 0, 4, 4 },
+        { 30, 5, 5 },
+        { 10, 6, 6 },
+        { 99, 7, 7 },
+        { 10, 8, 8 },
+        { 5, 9, 9 },
+        /* seq need not follow insertion order: (10, 0) sorts before (10, 1). */
+        { 10, 0, 10 },
+    };
+    static const uint32_t expect[] = { 4, 9, 10, 1, 3, 6, 8, 2, 5, 0, 7 };
+    struct pes q = { 0 };
+    for (size_t i = 0; i < sizeof(pushes) / sizeof(pushes[0]); i++) {
+        pes_push(&q, pushes[i].at, pushes[i].seq, pushes[i].slot);
+        check_heap_invariants(&q);
+    }
+    ck_assert_uint_eq(q.nr, 11);
+    for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
+        const struct pes_entry *top = pes_peek(&q);
+        ck_assert_ptr_nonnull(top);
+        ck_assert_uint_eq(top->slot, expect[i]);
+        struct pes_entry out;
+        ck_assert(pes_pop(&q, &out));
+        ck_assert_uint_eq(out.slot, expect[i]);
+        ck_assert_int_eq(out.at, pushes[out.slot].at);
+        ck_assert_uint_eq(out.seq, pushes[out.slot].seq);
+        ck_assert(!pes_contains(&q, out.slot));
+        check_heap_invariants(&q);
+    }
+    ck_assert_ptr_null(pes_peek(&q));
+    pes_release(&q);
+}
+
+END_TEST
+
+START_TEST(test_pes_equal_times_pop_in_seq_order)
+{
+    struct pes q = { 0 };
+    /* Slots in a scrambled order so slot number and seq disagree. */
+    for (uint32_t i = 0; i < 1000; i++)
+        pes_push(&q, 42, i, (i * 7919u) % 1000u);
+    for (uint32_t i = 0; i < 1000; i++) {
+        struct pes_entry out;
+        ck_assert(pes_pop(&q, &out));
+        ck_assert_uint_eq(out.seq, i);
+        ck_assert_uint_eq(out.slot, (i * 7919u) % 1000u);
+    }
+    ck_assert_uint_eq(q.nr, 0);
+    pes_release(&q);
+}
+
+END_TEST
+
+START_TEST(test_pes_remove_any_slot_keeps_order)
+{
+    struct pes q = { 0 };
+    for (uint32_t s = 0; s < 100; s++)
+        pes_push(&q, (sim_time)((s * 37u) % 50u), s, s);
+    /* Remove every third slot: root, leaves and inner nodes all get hit. */
+    for (uint32_t s = 0; s < 100; s += 3) {
+        ck_assert(pes_remove(&q, s));
+        ck_assert(!pes_contains(&q, s));
+        ck_assert(!pes_remove(&q, s));
+        check_heap_invariants(&q);
+    }
+    sim_time last_at = -1;
+    uint64_t last_seq = 0;
+    size_t n = 0;
+    struct pes_entry out;
+    while (pes_pop(&q, &out)) {
+        ck_assert_uint_ne(out.slot % 3, 0);
+        ck_assert(key_less(last_at, last_seq, out.at, out.seq));
+        ck_assert_int_eq(out.at, (sim_time)((out.slot * 37u) % 50u));
+        last_at = out.at;
+        last_seq = out.seq;
+        n++;
+    }
+    ck_assert_uint_eq(n, 66);
+    pes_release(&q);
+}
+
+END_TEST
+
+START_TEST(test_pes_release_leaves_queue_reusable)
+{
+    struct pes q = { 0 };
+    for (uint32_t s = 0; s < 50; s++)
+        pes_push(&q, 1, s, s);
+    pes_release(&q);
+    ck_assert_uint_eq(q.nr, 0);
+    ck_assert_ptr_null(pes_peek(&q));
+    ck_assert(!pes_contains(&q, 3));
+    pes_push(&q, 5, 0, 3);
+    ck_assert(pes_contains(&q, 3));
+    ck_assert_int_eq(pes_peek(&q)->at, 5);
+    pes_release(&q);
+    pes_release(&q); /* twice is harmless */
+}
+
+END_TEST
+
+START_TEST(test_pes_push_of_present_slot_is_bug)
+{
+    struct pes q = { 0 };
+    pes_push(&q, 1, 0, 2);
+    pes_push(&q, 2, 1, 2); /* aborts */
+}
+
+END_TEST
+
+/*
+ * Reference model: the queued slots sorted by their (at, seq) keys in DESCENDING order, so
+ * the minimum is the last element and popping is O(1); insert and remove are a binary
+ * search plus a memmove of 4-byte slots (kept small because ASan's memmove copies byte by
+ * byte), fast enough for a few thousand live entries.
+ */
+struct ref_entry {
+    sim_time at;
+    uint64_t seq;
+};
+
+struct ref_queue {
+    uint32_t *slots;
+    size_t nr;
+    struct ref_entry *key_of; /* indexed by slot */
+};
+
+static const struct ref_entry *ref_key(const struct ref_queue *r, size_t i)
+{
+    return &r->key_of[r->slots[i]];
+}
+
+/* Index of the first entry not greater than (at, seq), in the descending array. */
+static size_t ref_lower(const struct ref_queue *r, sim_time at, uint64_t seq)
+{
+    size_t lo = 0, hi = r->nr;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_less(at, seq, ref_key(r, mid)->at, ref_key(r, mid)->seq))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void ref_insert(struct ref_queue *r, sim_time at, uint64_t seq, uint32_t slot)
+{
+    size_t i = ref_lower(r, at, seq);
+    memmove(&r->slots[i + 1], &r->slots[i], (r->nr - i) * sizeof(r->slots[0]));
+    r->slots[i] = slot;
+    r->key_of[slot] = (struct ref_entry){ at, seq };
+    r->nr++;
+}
+
+static void ref_remove(struct ref_queue *r, uint32_t slot)
+{
+    size_t i = ref_lower(r, r->key_of[slot].at, r->key_of[slot].seq);
+    FAST_EQ(i < r->nr, true, 0u);
+    FAST_EQ(r->slots[i], slot, 0u);
+    memmove(&r->slots[i], &r->slots[i + 1], (r->nr - i - 1) * sizeof(r->slots[0]));
+    r->nr--;
+}
+
+#define PES_RANDOM_OPS   1000000u
+#define PES_RANDOM_SLOTS 4096u
+
+START_TEST(test_pes_random_ops_match_reference)
+{
+    struct pes q = { 0 };
+    struct ref_queue ref = { xcalloc(PES_RANDOM_SLOTS, sizeof(uint32_t)), 0,
+                             xcalloc(PES_RANDOM_SLOTS, sizeof(struct ref_entry)) };
+    bool *queued = xcalloc(PES_RANDOM_SLOTS, sizeof(*queued));
+    uint32_t *free_slots = xcalloc(PES_RANDOM_SLOTS, sizeof(*free_slots));
+    size_t nr_free = PES_RANDOM_SLOTS;
+    for (uint32_t i = 0; i < PES_RANDOM_SLOTS; i++)
+        free_slots[i] = PES_RANDOM_SLOTS - 1 - i;
+
+    uint64_t rng = 20240601;
+    uint64_t counter = 0;
+    size_t nr_pops = 0, nr_removes = 0, max_size = 0;
+    for (unsigned op = 0; op < PES_RANDOM_OPS; op++) {
+        uint64_t r = rng_below(&rng, 100);
+        /* Drift toward ~2000 live entries; drain fully now and then to cover "empty". */
+        bool draining = (op / 50000u) % 4u == 3u;
+        unsigned push_pct = draining ? 20u : ref.nr < 2000 ? 55u : 40u;
+        if (r < push_pct && nr_free > 0) {
+            uint32_t slot = free_slots[--nr_free];
+            sim_time at;
+            uint64_t kind = rng_below(&rng, 4);
+            if (kind == 0)
+                at = (sim_time)rng_below(&rng, 8); /* heavy ties */
+            else if (kind == 1)
+                at = (sim_time)rng_below(&rng, 1000);
+            else
+                at = (sim_time)rng_below(&rng, UINT64_C(1) << 40) - (INT64_C(1) << 39);
+            /* seq: unique (odd multiplier is a bijection) but not in insertion order. */
+            uint64_t seq = (counter++) * UINT64_C(0x9E3779B97F4A7C15);
+            pes_push(&q, at, seq, slot);
+            ref_insert(&ref, at, seq, slot);
+            queued[slot] = true;
+        } else if (r < 80) {
+            struct pes_entry out = { -5, 5, 5 };
+            bool got = pes_pop(&q, &out);
+            FAST_EQ(got, ref.nr > 0, op);
+            if (got) {
+                uint32_t slot = ref.slots[ref.nr - 1];
+                FAST_EQ(out.slot, slot, op);
+                FAST_EQ(out.at, ref.key_of[slot].at, op);
+                FAST_EQ(out.seq, ref.key_of[slot].seq, op);
+                ref.nr--;
+                queued[out.slot] = false;
+                free_slots[nr_free++] = out.slot;
+                nr_pops++;
+            } else {
+                FAST_EQ(out.at, -5, op);
+            }
+        } else {
+            /* Any slot, queued or not, plus some never seen by the queue at all. */
+            uint32_t slot = (uint32_t)rng_below(&rng, PES_RANDOM_SLOTS + 64);
+            bool expect = slot < PES_RANDOM_SLOTS && queued[slot];
+            FAST_EQ(pes_contains(&q, slot), expect, op);
+            FAST_EQ(pes_remove(&q, slot), expect, op);
+            if (expect) {
+                ref_remove(&ref, slot);
+                queued[slot] = false;
+                free_slots[nr_free++] = slot;
+                nr_removes++;
+            }
+            FAST_EQ(pes_contains(&q, slot), false, op);
+        }
+        FAST_EQ(q.nr, ref.nr, op);
+        const struct pes_entry *top = pes_peek(&q);
+        FAST_EQ(top != NULL, ref.nr > 0, op);
+        if (top)
+            FAST_EQ(top->slot, ref.slots[ref.nr - 1], op);
+        if (ref.nr > max_size)
+            max_size = ref.nr;
+        if (op % 4096 == 0)
+            check_heap_invariants(&q);
+    }
+    check_heap_invariants(&q);
+    /* The mix really exercised what it claims to. */
+    ck_assert_uint_gt(nr_pops, 100000);
+    ck_assert_uint_gt(nr_removes, 50000);
+    ck_assert_uint_gt(max_size, 1000);
+
+    struct pes_entry out;
+    while (pes_pop(&q, &out)) {
+        FAST_EQ(out.slot, ref.slots[ref.nr - 1], 0u);
+        ref.nr--;
+    }
+    ck_assert_uint_eq(ref.nr, 0);
+    pes_release(&q);
+    free(ref.slots);
+    free(ref.key_of);
+    free(queued);
+    free(free_slots);
+}
+
+END_TEST
+
+Suite *pes_suite(void);
+
+Suite *pes_suite(void)
+{
+    Suite *s = suite_create("pes");
+
+    TCase *tc = tcase_create("fixed");
+    tcase_add_test(tc, test_pes_empty_queue_has_no_minimum);
+    tcase_add_test(tc, test_pes_pops_in_time_then_seq_order);
+    tcase_add_test(tc, test_pes_equal_times_pop_in_seq_order);
+    tcase_add_test(tc, test_pes_remove_any_slot_keeps_order);
+    tcase_add_test(tc, test_pes_release_leaves_queue_reusable);
+    suite_add_tcase(s, tc);
+
+    /* An abort can only be caught when each test runs in its own process. */
+    const char *fork_env = getenv("CK_FORK");
+    if (!fork_env || strcmp(fork_env, "no") != 0) {
+        tc = tcase_create("bugs");
+        tcase_add_test_raise_signal(tc, test_pes_push_of_present_slot_is_bug, SIGABRT);
+        suite_add_tcase(s, tc);
+    }
+
+    tc = tcase_create("random");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_pes_random_ops_match_reference);
+    suite_add_tcase(s, tc);
+    return s;
+}
