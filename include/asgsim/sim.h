@@ -34,7 +34,11 @@ typedef uint64_t sim_event_id;
 #define SIM_TIME_MAX   INT64_MAX
 #define SIM_US_PER_SEC INT64_C(1000000)
 
-/** Seconds (finite, within range) to microseconds, rounded to nearest once. */
+/**
+ * Seconds to microseconds, rounded once to the nearest microsecond (halves away from zero).
+ * A non-finite value or one outside the sim_time range is a bug (aborts); validate user
+ * input before converting it.
+ */
 sim_time sim_time_from_seconds(double s);
 
 /** Microseconds to seconds as a double (exact below 2^53 us, about 285 years). */
@@ -72,7 +76,8 @@ struct sim_engine *sim_engine_new(void);
 void sim_engine_free(struct sim_engine *eng);
 
 /**
- * Schedule `type` to fire on `target` at now + delay. delay < 0 is a bug (aborts).
+ * Schedule `type` to fire on `target` at now + delay. delay < 0, or now + delay past
+ * SIM_TIME_MAX, is a bug (aborts).
  * `target` is borrowed: the caller must cancel the event before freeing the target.
  * \return the event's id (never 0).
  */
@@ -109,12 +114,16 @@ uint64_t sim_fired_count(const struct sim_engine *eng);
 
 /**
  * Fire events in order while the earliest is due at or before `end`, then advance the
- * clock to `end` (if the run was not stopped). end < now is a bug.
+ * clock to `end` (if the run was not stopped). end < now is a bug, and so is calling it
+ * from inside a handler.
  * \return 0 when `end` was reached, 1 when sim_stop() ended the run early.
  */
 int sim_run_until(struct sim_engine *eng, sim_time end);
 
-/** Ask sim_run_until() to return after the current event; the clock stays at that event. */
+/**
+ * Ask sim_run_until() to return after the current event; the clock stays at that event.
+ * Each sim_run_until() starts with no stop requested, so a call outside a run does nothing.
+ */
 void sim_stop(struct sim_engine *eng);
 
 /** Install (or with fn NULL, remove) the after-event observer. ctx is borrowed. */

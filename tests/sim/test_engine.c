@@ -628,7 +628,8 @@ END_TEST
 
 /* ---- bugs abort ---------------------------------------------------------------------- */
 
-static const double bad_seconds[] = { NAN, INFINITY, -INFINITY, 9.3e12, -9.3e12, 1e300 };
+static const double bad_seconds[] = { (double)NAN, (double)INFINITY, -(double)INFINITY,
+                                      9.3e12,      -9.3e12,          1e300 };
 
 START_TEST(test_engine_time_from_seconds_rejects_bad_input)
 {
