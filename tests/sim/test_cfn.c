@@ -800,6 +800,47 @@ START_TEST(test_cfn_deep_condition_chain_is_cut_off)
 
 END_TEST
 
+START_TEST(test_cfn_transform_is_a_warning)
+{
+    struct fx f;
+    open_ok(&f, "Transform: AWS::Serverless-2016-10-31\n" MINIMAL_RESOURCES, NULL);
+    ck_assert_uint_eq(f.d.nr_errors, 0);
+    ck_assert_uint_eq(f.d.nr_warnings, 1);
+    expect_diag(
+            &f, 0,
+            "asgsim: t.yaml:1:12: warning: 'Transform' is not applied by asgsim; the template is read as written");
+    fx_release(&f);
+}
+
+END_TEST
+
+START_TEST(test_cfn_rejects_misused_functions)
+{
+    struct fx f;
+    open_ok(&f,
+            "Conditions:\n  C: !Join ['', [a]]\n"
+            "Resources:\n  A:\n    Type: x\n    Properties:\n"
+            "      SubFn: {'Fn::Sub': {'Fn::Join': ['', [a]]}}\n"
+            "      RefList: !Ref [A]\n"
+            "      JoinScalar: !Join [',', abc]\n"
+            "      IfC: !If [C, a, b]\n",
+            NULL);
+    expect_resolve_error(
+            &f, "A", "SubFn",
+            "asgsim: t.yaml:7:14: error: Fn::Sub needs a string or [string, {Name: value}]");
+    expect_resolve_error(
+            &f, "A", "RefList",
+            "asgsim: t.yaml:8:16: error: Ref needs the name of a parameter or resource");
+    expect_resolve_error(
+            &f, "A", "JoinScalar",
+            "asgsim: t.yaml:9:31: error: the list in Fn::Join must be a sequence, not a scalar");
+    expect_resolve_error(&f, "A", "IfC",
+                         "asgsim: t.yaml:2:6: error: Fn::Join is not a condition function");
+    fx_release(&f);
+}
+
+END_TEST
+
 Suite *cfn_suite(void)
 {
     Suite *s = suite_create("cfn");
@@ -818,6 +859,7 @@ Suite *cfn_suite(void)
     tcase_add_test(tc, test_cfn_misspelt_section_suggests);
     tcase_add_test(tc, test_cfn_rejects_bad_resources);
     tcase_add_test(tc, test_cfn_accepts_all_resource_attributes);
+    tcase_add_test(tc, test_cfn_transform_is_a_warning);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parameters");
@@ -842,6 +884,7 @@ Suite *cfn_suite(void)
     tcase_add_test(tc, test_cfn_conditions_and_if);
     tcase_add_test(tc, test_cfn_base64_and_offline_impossible_functions);
     tcase_add_test(tc, test_cfn_deep_condition_chain_is_cut_off);
+    tcase_add_test(tc, test_cfn_rejects_misused_functions);
     suite_add_tcase(s, tc);
     return s;
 }
