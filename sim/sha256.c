@@ -5,9 +5,11 @@
  */
 #include "asgsim/sha256.h"
 
-#include "asgsim/banned.h"
-
 #include <string.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+/* clang-format on */
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64 primes (4.2.2). */
 static const uint32_t K[64] = {

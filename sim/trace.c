@@ -4,7 +4,6 @@
  */
 #include "asgsim/trace.h"
 
-#include "asgsim/banned.h"
 #include "asgsim/util.h"
 #include "trace_int.h"
 
@@ -12,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+/* clang-format on */
 
 int trace_fail(struct trace_sink *s, int status, const char *fmt, ...)
 {

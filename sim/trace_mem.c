@@ -3,7 +3,6 @@
  * check what a model wrote without reading HDF5. Object paths share one namespace, as in
  * an HDF5 file, so writing two objects at one path fails here too.
  */
-#include "asgsim/banned.h"
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
 #include "trace_int.h"
@@ -11,6 +10,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+/* clang-format on */
 
 struct mem_table {
     struct trace_table base;

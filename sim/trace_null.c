@@ -3,12 +3,15 @@
  * objects so the generic layer can check rows against their fields, which keeps a
  * --no-output run exercising the same calls as a real one.
  */
-#include "asgsim/banned.h"
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
 #include "trace_int.h"
 
 #include <stdlib.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+/* clang-format on */
 
 struct null_sink {
     struct trace_sink base;

@@ -1,5 +1,4 @@
 /* SHA-256: FIPS 180-4 example vectors, and lengths around the padding boundaries. */
-#include "asgsim/banned.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
 
@@ -7,6 +6,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+/* clang-format on */
 
 struct vector {
     const char *msg;
