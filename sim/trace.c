@@ -14,6 +14,7 @@
 
 /* clang-format off: banned.h must come last, after every system header */
 #include "asgsim/banned.h"
+
 /* clang-format on */
 
 int trace_fail(struct trace_sink *s, int status, const char *fmt, ...)

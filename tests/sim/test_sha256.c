@@ -9,6 +9,7 @@
 
 /* clang-format off: banned.h must come last, after every system header */
 #include "asgsim/banned.h"
+
 /* clang-format on */
 
 struct vector {
