@@ -348,7 +348,7 @@ static void table_release(struct h5table *t)
         free(t->bufs[i]);
     }
     if (t->group >= 0)
-        H5Gclose(t->group);
+        H5Oclose(t->group);
     free(t->bufs);
     free(t->memtypes);
     free(t->dsets);
@@ -374,9 +374,14 @@ static hid_t make_dcpl(struct h5sink *hs, const char *path, hsize_t chunk)
 
 static int open_columns(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t space)
 {
-    t->group = H5Gcreate2(hs->file, t->base.path, hs->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    /* The group may exist already if attributes were set on it before the table opened. */
+    t->group = open_or_create(hs, t->base.path);
     if (t->group < 0)
-        return h5fail(hs, "cannot create group '%s'", t->base.path);
+        return hs->base.status;
+    if (H5Iget_type(t->group) != H5I_GROUP)
+        return trace_fail(&hs->base, ASG_EIO,
+                          "cannot create table '%s' in '%s': it exists and is not a group",
+                          t->base.path, hs->tmp_path);
     for (size_t i = 0; i < t->base.nr_fields; i++) {
         const struct trace_field *f = &t->base.fields[i];
         t->memtypes[i] = field_type(hs, t->base.path, f);

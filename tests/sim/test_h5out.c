@@ -74,6 +74,9 @@ static void write_sample(const char *path)
     ck_assert_ptr_nonnull(s);
 
     struct trace_table *ts = NULL, *ev = NULL;
+    /* attributes may be set on a columns group before the table opens */
+    ck_assert_int_eq(
+            trace_set_attr_str(s, "/run/timeseries", "time_origin", "2024-01-01T00:00:00Z"), 0);
     ck_assert_int_eq(trace_table_open(s, "/run/timeseries", TRACE_COLUMNS, column_fields,
                                       ARRAY_SIZE(column_fields), &ts),
                      0);
@@ -404,6 +407,11 @@ START_TEST(test_h5out_text_scalars_and_attributes_read_back)
     H5Aclose(attr);
     H5Gclose(g);
 
+    g = H5Gopen2(f, "/run/timeseries", H5P_DEFAULT);
+    ck_assert_int_ge(g, 0);
+    check_attr_str(g, "time_origin", "2024-01-01T00:00:00Z");
+    H5Gclose(g);
+
     g = H5Gopen2(f, "/extra/deep/group", H5P_DEFAULT);
     ck_assert_int_ge(g, 0);
     check_attr_str(g, "note", "\xc3\xa9t\xc3\xa9");
@@ -614,6 +622,26 @@ START_TEST(test_h5out_existing_path_fails_with_hdf5_message)
 
 END_TEST
 
+START_TEST(test_h5out_columns_table_over_dataset_fails)
+{
+    char *path = test_tmp_path("over.h5");
+    struct diag_list d = { 0 };
+    struct trace_sink *s = NULL;
+    ck_assert_int_eq(h5out_open(&s, path, &d), 0);
+    ck_assert_int_eq(trace_put_f64(s, "/ts", 1.0, "1"), 0);
+    struct trace_table *t = NULL;
+    ck_assert_int_eq(trace_table_open(s, "/ts", TRACE_COLUMNS, column_fields, 3, &t), ASG_EIO);
+    ck_assert_ptr_null(t);
+    ck_assert_ptr_nonnull(strstr(s->error, "'/ts'"));
+    ck_assert_ptr_nonnull(strstr(s->error, "not a group"));
+    trace_sink_free(s);
+    ck_assert(!file_exists(path));
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
 static void teardown(void)
 {
     h5out_fail_after(0);
@@ -647,6 +675,7 @@ Suite *h5out_suite(void)
     tcase_add_test(tc, test_h5out_fail_after_fails_append_and_sticks);
     tcase_add_test(tc, test_h5out_fail_after_fails_close_flush);
     tcase_add_test(tc, test_h5out_existing_path_fails_with_hdf5_message);
+    tcase_add_test(tc, test_h5out_columns_table_over_dataset_fails);
     suite_add_tcase(s, tc);
     return s;
 }
