@@ -138,6 +138,21 @@ const union trace_value *trace_mem_cell(struct trace_sink *s, const char *path, 
 double trace_mem_scalar(struct trace_sink *s, const char *path);
 
 /**
+ * Text stored by put_text in the memory sink (owned by the sink, NUL-terminated; the
+ * exact length is put in *len when len is not NULL), or NULL when absent.
+ */
+const char *trace_mem_text(struct trace_sink *s, const char *path, size_t *len);
+
+/** String attribute `name` on `path` in the memory sink (owned by the sink), or NULL. */
+const char *trace_mem_attr_str(struct trace_sink *s, const char *path, const char *name);
+
+/**
+ * Integer attribute `name` on `path` in the memory sink.
+ * \return true and *out, or false (out untouched) when absent or not an integer.
+ */
+bool trace_mem_attr_i64(struct trace_sink *s, const char *path, const char *name, int64_t *out);
+
+/**
  * Test hook: make the n-th (1-based) subsequent HDF5 write fail with ASG_EIO; 0 disables.
  * Global, for fault-injection tests only.
  */

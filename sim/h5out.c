@@ -1,0 +1,767 @@
+/*
+ * The HDF5 trace sink: the only file that includes <hdf5.h> (style B7, ecosystem.md §3).
+ *
+ * Output goes to NAME.tmp and is renamed to NAME only when a run commits, so a crash or a
+ * failed run never leaves a half-written NAME. Table rows are buffered and written one
+ * chunk at a time, which bounds memory and gives the deflate filter whole chunks.
+ *
+ * HDF5 prints nothing itself: every API call clears the default error stack on entry, so
+ * each failure is turned into one message right where it happens (h5fail), before any
+ * cleanup call can erase the stack.
+ */
+#include "asgsim/trace.h"
+#include "asgsim/util.h"
+#include "trace_int.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* clang-format off: banned.h must come last, after every system header */
+#include "asgsim/banned.h"
+
+/* clang-format on */
+
+#ifndef ASGSIM_VERSION
+#error "ASGSIM_VERSION must be defined by the build"
+#endif
+
+/* 16384 x 8 B = 128 KiB and 4096 compound rows of ~30 B: within 64 KiB-1 MiB (ecosystem §3.2). */
+#define H5OUT_COLUMN_CHUNK_ROWS   16384
+#define H5OUT_COMPOUND_CHUNK_ROWS 4096
+#define H5OUT_DEFLATE_LEVEL       4
+
+struct h5table {
+    struct trace_table base;
+    hid_t group;     /* TRACE_COLUMNS: the group holding the columns */
+    hid_t *dsets;    /* one per field (columns) or one (compound) */
+    hid_t *memtypes; /* per dataset: the type rows are buffered in */
+    size_t nr_dsets;
+    size_t *offsets;      /* compound: byte offset of each field in a buffered row */
+    size_t *sizes;        /* per field: bytes of one value in memory */
+    size_t row_size;      /* compound: bytes of one buffered row */
+    unsigned char **bufs; /* per dataset: chunk_rows buffered values or rows */
+    size_t chunk_rows;
+    size_t nr_buffered;
+    hsize_t nr_written;
+};
+
+struct h5sink {
+    struct trace_sink base;
+    char *path;
+    char *tmp_path;
+    hid_t file;
+    hid_t lcpl;  /* link creation: make missing parent groups */
+    hid_t vlstr; /* scalar variable-length UTF-8 string, so h5py returns str */
+    struct h5table **tables;
+    size_t nr_tables, alloc_tables;
+};
+
+/* Fault injection (SQLite sqlite3FaultSim style): dataset writes left before one fails. */
+static unsigned fail_countdown;
+
+void h5out_fail_after(unsigned n)
+{
+    fail_countdown = n;
+}
+
+struct walk_state {
+    unsigned nr;
+    char *first; /* entry #0: the API call the library was asked to do */
+    char *last;  /* deepest entry: the root cause (carries errno text for I/O errors) */
+};
+
+static herr_t walk_cb(unsigned n, const H5E_error2_t *err, void *data)
+{
+    struct walk_state *w = data;
+    char *text = xasprintf("%s(): %s", err->func_name ? err->func_name : "?",
+                           err->desc ? err->desc : "?");
+    if (n == 0 && !w->first) {
+        w->first = text;
+    } else {
+        free(w->last);
+        w->last = text;
+    }
+    w->nr++;
+    return 0;
+}
+
+/* One line from the current HDF5 error stack, which is cleared afterwards (caller frees). */
+static char *h5_error_text(void)
+{
+    struct walk_state w = { 0 };
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, &w);
+    H5Eclear2(H5E_DEFAULT);
+    char *msg;
+    if (!w.first)
+        msg = xstrdup("HDF5 call failed (no error details)");
+    else if (!w.last)
+        msg = xstrdup(w.first);
+    else
+        msg = xasprintf("%s: %s", w.first, w.last);
+    free(w.first);
+    free(w.last);
+    return msg;
+}
+
+/* Record the failure described by `fmt` plus the HDF5 error stack; \return ASG_EIO. */
+static int h5fail(struct h5sink *hs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int h5fail(struct h5sink *hs, const char *fmt, ...)
+{
+    char *stack = h5_error_text();
+    va_list ap;
+    va_start(ap, fmt);
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        ASG_BUG("bad h5out error format '%s'", fmt);
+    char *what = xmalloc((size_t)n + 1);
+    vsnprintf(what, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    int ret = trace_fail(&hs->base, ASG_EIO, "%s in '%s': %s", what, hs->tmp_path, stack);
+    free(what);
+    free(stack);
+    return ret;
+}
+
+/* Every dataset write goes through here so fault injection sees all of them. */
+static int dataset_write(struct h5sink *hs, hid_t dset, hid_t memtype, hid_t memspace,
+                         hid_t filespace, const void *buf, const char *path)
+{
+    if (fail_countdown > 0 && --fail_countdown == 0)
+        return trace_fail(&hs->base, ASG_EIO, "cannot write '%s' in '%s': injected write failure",
+                          path, hs->tmp_path);
+    if (H5Dwrite(dset, memtype, memspace, filespace, H5P_DEFAULT, buf) < 0)
+        return h5fail(hs, "cannot write '%s'", path);
+    return 0;
+}
+
+/* Replace attribute `name` of `obj` by a scalar vlen UTF-8 string. */
+static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const char *name,
+                          const char *value)
+{
+    int ret = 0;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    htri_t exists = H5Aexists(obj, name);
+    if (exists < 0 || (exists > 0 && H5Adelete(obj, name) < 0)) {
+        ret = h5fail(hs, "cannot replace attribute '%s' of '%s'", name, path);
+        goto out;
+    }
+    space = H5Screate(H5S_SCALAR);
+    if (space < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
+        goto out;
+    }
+    attr = H5Acreate2(obj, name, hs->vlstr, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, hs->vlstr, &value) < 0) {
+        ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
+        goto out;
+    }
+out:
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    return ret;
+}
+
+static int write_attr_i64(struct h5sink *hs, hid_t obj, const char *path, const char *name,
+                          int64_t v)
+{
+    int ret = 0;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    htri_t exists = H5Aexists(obj, name);
+    if (exists < 0 || (exists > 0 && H5Adelete(obj, name) < 0)) {
+        ret = h5fail(hs, "cannot replace attribute '%s' of '%s'", name, path);
+        goto out;
+    }
+    space = H5Screate(H5S_SCALAR);
+    if (space < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
+        goto out;
+    }
+    attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT64, &v) < 0) {
+        ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
+        goto out;
+    }
+out:
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    return ret;
+}
+
+/* A 1-D attribute `units` listing one vlen UTF-8 string per field, in field order. */
+static int write_units_list(struct h5sink *hs, hid_t obj, const struct trace_table *t)
+{
+    int ret = 0;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    const char **units = xcalloc(t->nr_fields, sizeof(*units));
+    for (size_t i = 0; i < t->nr_fields; i++)
+        units[i] = t->fields[i].units;
+    hsize_t n = t->nr_fields;
+    space = H5Screate_simple(1, &n, NULL);
+    if (space < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for the units of '%s'", t->path);
+        goto out;
+    }
+    attr = H5Acreate2(obj, "units", hs->vlstr, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, hs->vlstr, units) < 0) {
+        ret = h5fail(hs, "cannot write attribute 'units' of '%s'", t->path);
+        goto out;
+    }
+out:
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    free(units);
+    return ret;
+}
+
+/*
+ * Does the object at absolute `path` exist? H5Lexists fails (rather than saying no) when
+ * a parent is missing, so check each prefix in turn. \return 1, 0, or -1 on HDF5 error.
+ */
+static int path_exists(hid_t file, const char *path)
+{
+    if (strcmp(path, "/") == 0)
+        return 1;
+    char *buf = xstrdup(path);
+    int ret = 1;
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        htri_t e = H5Lexists(file, buf, H5P_DEFAULT);
+        *p = saved;
+        if (e <= 0) {
+            ret = e < 0 ? -1 : 0;
+            break;
+        }
+        if (saved == '\0')
+            break;
+    }
+    free(buf);
+    return ret;
+}
+
+/* Open the group or dataset at `path`, creating a group (and its parents) if missing. */
+static hid_t open_or_create(struct h5sink *hs, const char *path)
+{
+    int e = path_exists(hs->file, path);
+    if (e < 0) {
+        h5fail(hs, "cannot look up '%s'", path);
+        return H5I_INVALID_HID;
+    }
+    hid_t obj = e ? H5Oopen(hs->file, path, H5P_DEFAULT)
+                  : H5Gcreate2(hs->file, path, hs->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (obj < 0)
+        h5fail(hs, "cannot %s '%s'", e ? "open" : "create group", path);
+    return obj;
+}
+
+/* Memory type of one field of table `path`; the caller closes it. */
+static hid_t field_type(struct h5sink *hs, const char *path, const struct trace_field *f)
+{
+    hid_t t = H5I_INVALID_HID;
+    switch (f->type) {
+    case TRACE_I32:
+        t = H5Tcopy(H5T_NATIVE_INT32);
+        break;
+    case TRACE_I64:
+        t = H5Tcopy(H5T_NATIVE_INT64);
+        break;
+    case TRACE_U32:
+        t = H5Tcopy(H5T_NATIVE_UINT32);
+        break;
+    case TRACE_F64:
+        t = H5Tcopy(H5T_NATIVE_DOUBLE);
+        break;
+    case TRACE_STR:
+        t = H5Tcopy(H5T_C_S1);
+        if (t < 0)
+            break;
+        if (H5Tset_size(t, f->str_size) < 0 || H5Tset_strpad(t, H5T_STR_NULLTERM) < 0 ||
+            H5Tset_cset(t, H5T_CSET_UTF8) < 0)
+            goto fail;
+        break;
+    case TRACE_ENUM:
+        t = H5Tenum_create(H5T_NATIVE_INT32);
+        if (t < 0)
+            break;
+        for (size_t k = 0; k < f->nr_enum; k++) {
+            int32_t code = (int32_t)k;
+            if (H5Tenum_insert(t, f->enum_names[k], &code) < 0)
+                goto fail;
+        }
+        break;
+    default:
+        ASG_BUG("unknown trace field type %d", (int)f->type);
+    }
+    if (t < 0)
+        h5fail(hs, "cannot make the type of field '%s' of '%s'", f->name, path);
+    return t;
+fail:
+    h5fail(hs, "cannot make the type of field '%s' of '%s'", f->name, path);
+    H5Tclose(t);
+    return H5I_INVALID_HID;
+}
+
+static size_t field_size(const struct trace_field *f)
+{
+    switch (f->type) {
+    case TRACE_I32:
+    case TRACE_U32:
+    case TRACE_ENUM:
+        return 4;
+    case TRACE_I64:
+    case TRACE_F64:
+        return 8;
+    case TRACE_STR:
+        return f->str_size;
+    }
+    ASG_BUG("unknown trace field type %d", (int)f->type);
+}
+
+static size_t field_align(const struct trace_field *f)
+{
+    return f->type == TRACE_STR ? 1 : field_size(f);
+}
+
+static void table_release(struct h5table *t)
+{
+    for (size_t i = t->nr_dsets; i-- > 0;) {
+        if (t->dsets[i] >= 0)
+            H5Dclose(t->dsets[i]);
+        if (t->memtypes[i] >= 0)
+            H5Tclose(t->memtypes[i]);
+        free(t->bufs[i]);
+    }
+    if (t->group >= 0)
+        H5Oclose(t->group);
+    free(t->bufs);
+    free(t->memtypes);
+    free(t->dsets);
+    free(t->sizes);
+    free(t->offsets);
+    trace__table_release(&t->base);
+    free(t);
+}
+
+/* Chunked, extendible, shuffle + deflate (shuffle first: it groups the bytes deflate likes). */
+static hid_t make_dcpl(struct h5sink *hs, const char *path, hsize_t chunk)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        H5Pset_deflate(dcpl, H5OUT_DEFLATE_LEVEL) < 0) {
+        h5fail(hs, "cannot set up chunking for '%s'", path);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        return H5I_INVALID_HID;
+    }
+    return dcpl;
+}
+
+static int open_columns(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t space)
+{
+    /* The group may exist already if attributes were set on it before the table opened. */
+    t->group = open_or_create(hs, t->base.path);
+    if (t->group < 0)
+        return hs->base.status;
+    if (H5Iget_type(t->group) != H5I_GROUP)
+        return trace_fail(&hs->base, ASG_EIO,
+                          "cannot create table '%s' in '%s': it exists and is not a group",
+                          t->base.path, hs->tmp_path);
+    for (size_t i = 0; i < t->base.nr_fields; i++) {
+        const struct trace_field *f = &t->base.fields[i];
+        t->memtypes[i] = field_type(hs, t->base.path, f);
+        if (t->memtypes[i] < 0)
+            return hs->base.status;
+        t->dsets[i] = H5Dcreate2(t->group, f->name, t->memtypes[i], space, H5P_DEFAULT, dcpl,
+                                 H5P_DEFAULT);
+        if (t->dsets[i] < 0)
+            return h5fail(hs, "cannot create dataset '%s/%s'", t->base.path, f->name);
+        char *dpath = xasprintf("%s/%s", t->base.path, f->name);
+        int ret = write_attr_str(hs, t->dsets[i], dpath, "units", f->units);
+        free(dpath);
+        if (ret)
+            return ret;
+        t->bufs[i] = xcalloc(t->chunk_rows, t->sizes[i]);
+    }
+    return 0;
+}
+
+static int open_compound(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t space)
+{
+    int ret = 0;
+    hid_t filetype = H5I_INVALID_HID;
+    size_t off = 0, max_align = 1;
+    for (size_t i = 0; i < t->base.nr_fields; i++) {
+        size_t a = field_align(&t->base.fields[i]);
+        off = (off + a - 1) / a * a;
+        t->offsets[i] = off;
+        off += t->sizes[i];
+        if (a > max_align)
+            max_align = a;
+    }
+    t->row_size = (off + max_align - 1) / max_align * max_align;
+
+    t->memtypes[0] = H5Tcreate(H5T_COMPOUND, t->row_size);
+    if (t->memtypes[0] < 0)
+        return h5fail(hs, "cannot make the row type of '%s'", t->base.path);
+    for (size_t i = 0; i < t->base.nr_fields; i++) {
+        const struct trace_field *f = &t->base.fields[i];
+        hid_t ft = field_type(hs, t->base.path, f);
+        if (ft < 0)
+            return hs->base.status;
+        herr_t e = H5Tinsert(t->memtypes[0], f->name, t->offsets[i], ft);
+        if (e < 0) {
+            ret = h5fail(hs, "cannot add field '%s' to '%s'", f->name, t->base.path);
+            H5Tclose(ft);
+            return ret;
+        }
+        H5Tclose(ft);
+    }
+    /* The file type has no C padding (ecosystem §3.1: 28-byte records for a 32-byte struct). */
+    filetype = H5Tcopy(t->memtypes[0]);
+    if (filetype < 0 || H5Tpack(filetype) < 0) {
+        ret = h5fail(hs, "cannot make the file type of '%s'", t->base.path);
+        goto out;
+    }
+    t->dsets[0] = H5Dcreate2(hs->file, t->base.path, filetype, space, hs->lcpl, dcpl, H5P_DEFAULT);
+    if (t->dsets[0] < 0) {
+        ret = h5fail(hs, "cannot create dataset '%s'", t->base.path);
+        goto out;
+    }
+    ret = write_units_list(hs, t->dsets[0], &t->base);
+    if (ret)
+        goto out;
+    t->bufs[0] = xcalloc(t->chunk_rows, t->row_size);
+out:
+    if (filetype >= 0)
+        H5Tclose(filetype);
+    return ret;
+}
+
+static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layout layout,
+                         const struct trace_field *fields, size_t nr_fields,
+                         struct trace_table **out)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    struct h5table *t = xcalloc(1, sizeof(*t));
+    trace__table_init(&t->base, path, layout, fields, nr_fields);
+    t->group = H5I_INVALID_HID;
+    t->nr_dsets = layout == TRACE_COLUMNS ? nr_fields : 1;
+    t->dsets = xcalloc(t->nr_dsets, sizeof(*t->dsets));
+    t->memtypes = xcalloc(t->nr_dsets, sizeof(*t->memtypes));
+    t->bufs = xcalloc(t->nr_dsets, sizeof(*t->bufs));
+    for (size_t i = 0; i < t->nr_dsets; i++)
+        t->dsets[i] = t->memtypes[i] = H5I_INVALID_HID;
+    t->offsets = xcalloc(nr_fields, sizeof(*t->offsets));
+    t->sizes = xcalloc(nr_fields, sizeof(*t->sizes));
+    for (size_t i = 0; i < nr_fields; i++)
+        t->sizes[i] = field_size(&t->base.fields[i]);
+    t->chunk_rows = layout == TRACE_COLUMNS ? H5OUT_COLUMN_CHUNK_ROWS : H5OUT_COMPOUND_CHUNK_ROWS;
+    /* Registered before any HDF5 call so close() releases whatever was opened. */
+    ALLOC_GROW(hs->tables, hs->nr_tables + 1, hs->alloc_tables);
+    hs->tables[hs->nr_tables++] = t;
+
+    int ret = 0;
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    hid_t space = H5I_INVALID_HID;
+    hid_t dcpl = make_dcpl(hs, path, t->chunk_rows);
+    if (dcpl < 0) {
+        ret = hs->base.status;
+        goto out;
+    }
+    space = H5Screate_simple(1, &zero, &unlimited);
+    if (space < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for '%s'", path);
+        goto out;
+    }
+    ret = layout == TRACE_COLUMNS ? open_columns(hs, t, dcpl, space)
+                                  : open_compound(hs, t, dcpl, space);
+    if (ret)
+        goto out;
+    *out = &t->base;
+out:
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return ret;
+}
+
+static void put_value(unsigned char *dst, const struct trace_field *f, const union trace_value *v)
+{
+    switch (f->type) {
+    case TRACE_I32:
+    case TRACE_ENUM:
+        memcpy(dst, &v->i32, sizeof(v->i32));
+        return;
+    case TRACE_I64:
+        memcpy(dst, &v->i64, sizeof(v->i64));
+        return;
+    case TRACE_U32:
+        memcpy(dst, &v->u32, sizeof(v->u32));
+        return;
+    case TRACE_F64:
+        memcpy(dst, &v->f64, sizeof(v->f64));
+        return;
+    case TRACE_STR:
+        memset(dst, 0, f->str_size);
+        if (v->str)
+            memcpy(dst, v->str, trace__str_len(v->str, f->str_size));
+        return;
+    }
+    ASG_BUG("unknown trace field type %d", (int)f->type);
+}
+
+static int flush_table(struct h5sink *hs, struct h5table *t)
+{
+    if (t->nr_buffered == 0)
+        return 0;
+    int ret = 0;
+    hsize_t start = t->nr_written, count = t->nr_buffered, size = start + count;
+    hid_t filespace = H5I_INVALID_HID;
+    hid_t memspace = H5Screate_simple(1, &count, NULL);
+    if (memspace < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for '%s'", t->base.path);
+        goto out;
+    }
+    for (size_t i = 0; i < t->nr_dsets; i++) {
+        const char *name = t->base.layout == TRACE_COLUMNS ? t->base.fields[i].name : NULL;
+        if (H5Dset_extent(t->dsets[i], &size) < 0) {
+            ret = h5fail(hs, "cannot extend '%s%s%s'", t->base.path, name ? "/" : "",
+                         name ? name : "");
+            goto out;
+        }
+        filespace = H5Dget_space(t->dsets[i]);
+        if (filespace < 0 ||
+            H5Sselect_hyperslab(filespace, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0) {
+            ret = h5fail(hs, "cannot select rows of '%s'", t->base.path);
+            goto out;
+        }
+        ret = dataset_write(hs, t->dsets[i], t->memtypes[i], memspace, filespace, t->bufs[i],
+                            t->base.path);
+        if (ret)
+            goto out;
+        H5Sclose(filespace);
+        filespace = H5I_INVALID_HID;
+    }
+    t->nr_written = size;
+    t->nr_buffered = 0;
+out:
+    if (filespace >= 0)
+        H5Sclose(filespace);
+    if (memspace >= 0)
+        H5Sclose(memspace);
+    return ret;
+}
+
+static int h5_append(struct trace_sink *s, struct trace_table *tt, const union trace_value *row)
+{
+    struct h5table *t = (struct h5table *)tt;
+    size_t r = t->nr_buffered;
+    if (t->base.layout == TRACE_COLUMNS) {
+        for (size_t i = 0; i < t->base.nr_fields; i++)
+            put_value(t->bufs[i] + r * t->sizes[i], &t->base.fields[i], &row[i]);
+    } else {
+        unsigned char *dst = t->bufs[0] + r * t->row_size;
+        /* Zero the padding too, so no uninitialised bytes reach the type conversion. */
+        memset(dst, 0, t->row_size);
+        for (size_t i = 0; i < t->base.nr_fields; i++)
+            put_value(dst + t->offsets[i], &t->base.fields[i], &row[i]);
+    }
+    t->nr_buffered++;
+    if (t->nr_buffered == t->chunk_rows)
+        return flush_table((struct h5sink *)s, t);
+    return 0;
+}
+
+/* A scalar dataset at `path` of file type `filetype`, written from `buf` in `memtype`. */
+static int put_scalar(struct h5sink *hs, const char *path, hid_t filetype, hid_t memtype,
+                      const void *buf, const char *units)
+{
+    int ret = 0;
+    hid_t dset = H5I_INVALID_HID;
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0) {
+        ret = h5fail(hs, "cannot create a dataspace for '%s'", path);
+        goto out;
+    }
+    dset = H5Dcreate2(hs->file, path, filetype, space, hs->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (dset < 0) {
+        ret = h5fail(hs, "cannot create dataset '%s'", path);
+        goto out;
+    }
+    ret = dataset_write(hs, dset, memtype, H5S_ALL, H5S_ALL, buf, path);
+    if (ret)
+        goto out;
+    if (units)
+        ret = write_attr_str(hs, dset, path, "units", units);
+out:
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (space >= 0)
+        H5Sclose(space);
+    return ret;
+}
+
+static int h5_put_text(struct trace_sink *s, const char *path, const char *text, size_t len)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    /* A vlen string ends at its first NUL: refuse rather than store a silently cut text. */
+    if (memchr(text, '\0', len))
+        return trace_fail(s, ASG_EINVAL, "cannot store text '%s': it contains a NUL byte", path);
+    char *copy = xstrndup(text, len);
+    int ret = put_scalar(hs, path, hs->vlstr, hs->vlstr, &copy, NULL);
+    free(copy);
+    return ret;
+}
+
+static int h5_put_f64(struct trace_sink *s, const char *path, double v, const char *units)
+{
+    return put_scalar((struct h5sink *)s, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, units);
+}
+
+static int h5_put_i64(struct trace_sink *s, const char *path, int64_t v, const char *units)
+{
+    return put_scalar((struct h5sink *)s, path, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, units);
+}
+
+static int h5_set_attr_str(struct trace_sink *s, const char *path, const char *name,
+                           const char *value)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    hid_t obj = open_or_create(hs, path);
+    if (obj < 0)
+        return s->status;
+    int ret = write_attr_str(hs, obj, path, name, value);
+    H5Oclose(obj);
+    return ret;
+}
+
+static int h5_set_attr_i64(struct trace_sink *s, const char *path, const char *name, int64_t v)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    hid_t obj = open_or_create(hs, path);
+    if (obj < 0)
+        return s->status;
+    int ret = write_attr_i64(hs, obj, path, name, v);
+    H5Oclose(obj);
+    return ret;
+}
+
+static int h5_close(struct trace_sink *s, bool commit)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    if (commit)
+        for (size_t i = 0; i < hs->nr_tables && s->status == 0; i++)
+            flush_table(hs, hs->tables[i]);
+    for (size_t i = hs->nr_tables; i-- > 0;)
+        table_release(hs->tables[i]);
+    hs->nr_tables = 0;
+    if (hs->vlstr >= 0)
+        H5Tclose(hs->vlstr);
+    if (hs->lcpl >= 0)
+        H5Pclose(hs->lcpl);
+    hs->vlstr = hs->lcpl = H5I_INVALID_HID;
+    if (hs->file >= 0) {
+        /* H5Fclose writes the metadata cache out: its failure means a broken file. */
+        if (H5Fclose(hs->file) < 0 && commit)
+            h5fail(hs, "cannot close");
+        hs->file = H5I_INVALID_HID;
+    }
+    if (commit && s->status == 0) {
+        /* rename() is atomic within a file system: readers see the old file or the whole new one.
+         */
+        if (rename(hs->tmp_path, hs->path) != 0)
+            trace_fail(s, ASG_EIO, "cannot rename '%s' to '%s': %s", hs->tmp_path, hs->path,
+                       strerror(errno));
+    }
+    if (!commit || s->status != 0)
+        remove(hs->tmp_path);
+    return s->status;
+}
+
+static void h5_free(struct trace_sink *s)
+{
+    struct h5sink *hs = (struct h5sink *)s;
+    ASG_ASSERT(hs->nr_tables == 0 && hs->file < 0);
+    free(hs->tables);
+    free(hs->path);
+    free(hs->tmp_path);
+    free(hs);
+}
+
+static const struct trace_sink_ops h5_ops = {
+    .table_open = h5_table_open,
+    .append = h5_append,
+    .put_text = h5_put_text,
+    .put_f64 = h5_put_f64,
+    .put_i64 = h5_put_i64,
+    .set_attr_str = h5_set_attr_str,
+    .set_attr_i64 = h5_set_attr_i64,
+    .close = h5_close,
+    .free = h5_free,
+};
+
+int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
+{
+    ASG_ASSERT(out != NULL && path != NULL && d != NULL);
+    /* The CLI prints one clean message per failure; HDF5's own dump would be noise. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    struct h5sink *hs = xcalloc(1, sizeof(*hs));
+    hs->base.ops = &h5_ops;
+    hs->path = xstrdup(path);
+    hs->tmp_path = xasprintf("%s.tmp", path);
+    hs->file = hs->lcpl = hs->vlstr = H5I_INVALID_HID;
+
+    /* A stale .tmp is what a crashed run leaves behind (ecosystem §3.5). */
+    if (remove(hs->tmp_path) != 0 && errno != ENOENT) {
+        trace_fail(&hs->base, ASG_ECANTCREAT, "cannot remove stale '%s': %s", hs->tmp_path,
+                   strerror(errno));
+        goto fail;
+    }
+    hs->file = H5Fcreate(hs->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (hs->file < 0) {
+        char *stack = h5_error_text();
+        trace_fail(&hs->base, ASG_ECANTCREAT, "cannot create '%s': %s", hs->tmp_path, stack);
+        free(stack);
+        goto fail;
+    }
+    hs->lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (hs->lcpl < 0 || H5Pset_create_intermediate_group(hs->lcpl, 1) < 0) {
+        h5fail(hs, "cannot set up link creation");
+        goto fail;
+    }
+    hs->vlstr = H5Tcopy(H5T_C_S1);
+    if (hs->vlstr < 0 || H5Tset_size(hs->vlstr, H5T_VARIABLE) < 0 ||
+        H5Tset_cset(hs->vlstr, H5T_CSET_UTF8) < 0) {
+        h5fail(hs, "cannot make the string type");
+        goto fail;
+    }
+    if (write_attr_str(hs, hs->file, "/", "Conventions", "asgsim-trace/1") ||
+        write_attr_str(hs, hs->file, "/", "tool", "asgsim") ||
+        write_attr_str(hs, hs->file, "/", "tool_version", ASGSIM_VERSION))
+        goto fail;
+    *out = &hs->base;
+    return 0;
+
+fail:
+    diag_error_status(d, ASG_ECANTCREAT, NULL, "%s", hs->base.error);
+    trace_sink_free(&hs->base);
+    return ASG_ECANTCREAT;
+}
