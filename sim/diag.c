@@ -1,12 +1,13 @@
 /* Collected diagnostics in GNU format, status texts, and the did-you-mean helper. */
 #include "asgsim/diag.h"
 
+#include "asgsim/util.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "asgsim/util.h"
 #include "asgsim/banned.h"
 
 const char *asg_strerror(int status)
@@ -33,8 +34,9 @@ const char *asg_strerror(int status)
     }
 }
 
-static void add(struct diag_list *d, enum diag_level level, const struct src_loc *loc,
-                const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void add(struct diag_list *d, enum diag_level level,
+                                                      const struct src_loc *loc, const char *fmt,
+                                                      va_list ap)
 {
     if (level == DIAG_ERROR)
         d->nr_errors++;

@@ -9,9 +9,10 @@
  * each failure is turned into one message right where it happens (h5fail), before any
  * cleanup call can erase the stack.
  */
+#include "trace_int.h"
+
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
-#include "trace_int.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -55,6 +56,8 @@ struct h5sink {
     char *tmp_path;
     hid_t file;
     hid_t lcpl;  /* link creation: make missing parent groups */
+    hid_t gcpl;  /* group creation without modification times (same bytes every run) */
+    hid_t ocpl;  /* plain dataset creation, likewise without times */
     hid_t vlstr; /* scalar variable-length UTF-8 string, so h5py returns str */
     struct h5table **tables;
     size_t nr_tables, alloc_tables;
@@ -255,6 +258,36 @@ static int path_exists(hid_t file, const char *path)
     return ret;
 }
 
+/*
+ * Create the missing parent groups of `path` ourselves, with hs->gcpl: groups that HDF5
+ * makes implicitly would record creation times and the file would differ from run to run.
+ */
+static int ensure_parents(struct h5sink *hs, const char *path)
+{
+    char *buf = xstrdup(path);
+    int ret = 0;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int e = path_exists(hs->file, buf);
+        if (e < 0) {
+            ret = h5fail(hs, "cannot look up '%s'", buf);
+        } else if (e == 0) {
+            hid_t g = H5Gcreate2(hs->file, buf, H5P_DEFAULT, hs->gcpl, H5P_DEFAULT);
+            if (g < 0)
+                ret = h5fail(hs, "cannot create group '%s'", buf);
+            else
+                H5Gclose(g);
+        }
+        *p = '/';
+        if (ret)
+            break;
+    }
+    free(buf);
+    return ret;
+}
+
 /* Open the group or dataset at `path`, creating a group (and its parents) if missing. */
 static hid_t open_or_create(struct h5sink *hs, const char *path)
 {
@@ -263,8 +296,10 @@ static hid_t open_or_create(struct h5sink *hs, const char *path)
         h5fail(hs, "cannot look up '%s'", path);
         return H5I_INVALID_HID;
     }
+    if (!e && ensure_parents(hs, path))
+        return H5I_INVALID_HID;
     hid_t obj = e ? H5Oopen(hs->file, path, H5P_DEFAULT)
-                  : H5Gcreate2(hs->file, path, hs->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+                  : H5Gcreate2(hs->file, path, hs->lcpl, hs->gcpl, H5P_DEFAULT);
     if (obj < 0)
         h5fail(hs, "cannot %s '%s'", e ? "open" : "create group", path);
     return obj;
@@ -362,8 +397,8 @@ static void table_release(struct h5table *t)
 static hid_t make_dcpl(struct h5sink *hs, const char *path, hsize_t chunk)
 {
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (dcpl < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-        H5Pset_deflate(dcpl, H5OUT_DEFLATE_LEVEL) < 0) {
+    if (dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0 || H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+        H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, H5OUT_DEFLATE_LEVEL) < 0) {
         h5fail(hs, "cannot set up chunking for '%s'", path);
         if (dcpl >= 0)
             H5Pclose(dcpl);
@@ -436,6 +471,10 @@ static int open_compound(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t
     filetype = H5Tcopy(t->memtypes[0]);
     if (filetype < 0 || H5Tpack(filetype) < 0) {
         ret = h5fail(hs, "cannot make the file type of '%s'", t->base.path);
+        goto out;
+    }
+    if (ensure_parents(hs, t->base.path)) {
+        ret = hs->base.status;
         goto out;
     }
     t->dsets[0] = H5Dcreate2(hs->file, t->base.path, filetype, space, hs->lcpl, dcpl, H5P_DEFAULT);
@@ -600,7 +639,11 @@ static int put_scalar(struct h5sink *hs, const char *path, hid_t filetype, hid_t
         ret = h5fail(hs, "cannot create a dataspace for '%s'", path);
         goto out;
     }
-    dset = H5Dcreate2(hs->file, path, filetype, space, hs->lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    if (ensure_parents(hs, path)) {
+        ret = hs->base.status;
+        goto out;
+    }
+    dset = H5Dcreate2(hs->file, path, filetype, space, hs->lcpl, hs->ocpl, H5P_DEFAULT);
     if (dset < 0) {
         ret = h5fail(hs, "cannot create dataset '%s'", path);
         goto out;
@@ -676,7 +719,11 @@ static int h5_close(struct trace_sink *s, bool commit)
         H5Tclose(hs->vlstr);
     if (hs->lcpl >= 0)
         H5Pclose(hs->lcpl);
-    hs->vlstr = hs->lcpl = H5I_INVALID_HID;
+    if (hs->gcpl >= 0)
+        H5Pclose(hs->gcpl);
+    if (hs->ocpl >= 0)
+        H5Pclose(hs->ocpl);
+    hs->vlstr = hs->lcpl = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
     if (hs->file >= 0) {
         /* H5Fclose writes the metadata cache out: its failure means a broken file. */
         if (H5Fclose(hs->file) < 0 && commit)
@@ -727,7 +774,7 @@ int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
     hs->base.ops = &h5_ops;
     hs->path = xstrdup(path);
     hs->tmp_path = xasprintf("%s.tmp", path);
-    hs->file = hs->lcpl = hs->vlstr = H5I_INVALID_HID;
+    hs->file = hs->lcpl = hs->vlstr = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
 
     /* A stale .tmp is what a crashed run leaves behind (ecosystem §3.5). */
     if (remove(hs->tmp_path) != 0 && errno != ENOENT) {
@@ -735,11 +782,26 @@ int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
                    strerror(errno));
         goto fail;
     }
-    hs->file = H5Fcreate(hs->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* A file-creation list is a group-creation list: the root group records no times either. */
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl >= 0)
+        H5Pset_obj_track_times(fcpl, 0);
+    hs->file = H5Fcreate(hs->tmp_path, H5F_ACC_TRUNC, fcpl >= 0 ? fcpl : H5P_DEFAULT, H5P_DEFAULT);
     if (hs->file < 0) {
-        char *stack = h5_error_text();
+        char *stack = h5_error_text(); /* before any other HDF5 call clears the stack */
+        if (fcpl >= 0)
+            H5Pclose(fcpl);
         trace_fail(&hs->base, ASG_ECANTCREAT, "cannot create '%s': %s", hs->tmp_path, stack);
         free(stack);
+        goto fail;
+    }
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    hs->gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    hs->ocpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (hs->gcpl < 0 || hs->ocpl < 0 || H5Pset_obj_track_times(hs->gcpl, 0) < 0 ||
+        H5Pset_obj_track_times(hs->ocpl, 0) < 0) {
+        h5fail(hs, "cannot set up object creation");
         goto fail;
     }
     hs->lcpl = H5Pcreate(H5P_LINK_CREATE);

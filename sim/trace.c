@@ -4,8 +4,9 @@
  */
 #include "asgsim/trace.h"
 
-#include "asgsim/util.h"
 #include "trace_int.h"
+
+#include "asgsim/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,9 +3,10 @@
  * check what a model wrote without reading HDF5. Object paths share one namespace, as in
  * an HDF5 file, so writing two objects at one path fails here too.
  */
+#include "trace_int.h"
+
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
-#include "trace_int.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,9 +3,10 @@
  * objects so the generic layer can check rows against their fields, which keeps a
  * --no-output run exercising the same calls as a real one.
  */
+#include "trace_int.h"
+
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
-#include "trace_int.h"
 
 #include <stdlib.h>
 

@@ -1,9 +1,9 @@
 #include "helpers.h"
 
+#include "asgsim/util.h"
+
 #include <stdio.h>
 #include <unistd.h>
-
-#include "asgsim/util.h"
 
 char *test_tmp_path(const char *name)
 {

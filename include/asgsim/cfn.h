@@ -15,11 +15,11 @@
 #ifndef ASGSIM_CFN_H
 #define ASGSIM_CFN_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "asgsim/diag.h"
 #include "asgsim/yamltree.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 /** A `--parameter Name=Value` given on the command line (strings borrowed). */
 struct cfn_override {
@@ -44,11 +44,11 @@ struct cfn_param {
 };
 
 struct cfn_resource {
-    const char *logical_id;        /* borrowed from the document */
-    const char *type;              /* "AWS::AutoScaling::AutoScalingGroup" */
-    const struct ynode *node;      /* the resource's mapping */
+    const char *logical_id;         /* borrowed from the document */
+    const char *type;               /* "AWS::AutoScaling::AutoScalingGroup" */
+    const struct ynode *node;       /* the resource's mapping */
     const struct ynode *properties; /* its Properties MAP, or NULL when absent */
-    struct src_loc loc;            /* location of the logical id key */
+    struct src_loc loc;             /* location of the logical id key */
 };
 
 struct cfn_template {

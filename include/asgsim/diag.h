@@ -17,12 +17,12 @@
 /** Status codes returned by actions: 0 or a negative value. The message is in a diagnostic. */
 enum asg_status {
     ASG_OK = 0,
-    ASG_EINVAL = -1,   /* bad input (scenario, option value) */
-    ASG_ENOENT = -2,   /* no such file, id or key */
-    ASG_EIO = -3,      /* read or write failed */
-    ASG_EFORMAT = -4,  /* input is not in the expected format */
-    ASG_ELIMIT = -5,   /* input asks for more than the simulator allows */
-    ASG_EINTR = -6,    /* interrupted by a signal */
+    ASG_EINVAL = -1,    /* bad input (scenario, option value) */
+    ASG_ENOENT = -2,    /* no such file, id or key */
+    ASG_EIO = -3,       /* read or write failed */
+    ASG_EFORMAT = -4,   /* input is not in the expected format */
+    ASG_ELIMIT = -5,    /* input asks for more than the simulator allows */
+    ASG_EINTR = -6,     /* interrupted by a signal */
     ASG_ECANTCREAT = -7 /* output cannot be created */
 };
 

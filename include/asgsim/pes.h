@@ -10,11 +10,11 @@
 #ifndef ASGSIM_PES_H
 #define ASGSIM_PES_H
 
+#include "asgsim/sim.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "asgsim/sim.h"
 
 struct pes_entry {
     sim_time at;

@@ -26,11 +26,11 @@ typedef int64_t sim_time;
 typedef uint64_t sim_event_id;
 
 #define SIM_US(x)      ((sim_time)(x))
-#define SIM_MS(x)      ((sim_time)(x) * INT64_C(1000))
-#define SIM_SEC(x)     ((sim_time)(x) * INT64_C(1000000))
-#define SIM_MIN(x)     ((sim_time)(x) * INT64_C(60000000))
-#define SIM_HOUR(x)    ((sim_time)(x) * INT64_C(3600000000))
-#define SIM_DAY(x)     ((sim_time)(x) * INT64_C(86400000000))
+#define SIM_MS(x)      (INT64_C(1000) * (sim_time)(x))
+#define SIM_SEC(x)     (INT64_C(1000000) * (sim_time)(x))
+#define SIM_MIN(x)     (INT64_C(60000000) * (sim_time)(x))
+#define SIM_HOUR(x)    (INT64_C(3600000000) * (sim_time)(x))
+#define SIM_DAY(x)     (INT64_C(86400000000) * (sim_time)(x))
 #define SIM_TIME_MAX   INT64_MAX
 #define SIM_US_PER_SEC INT64_C(1000000)
 

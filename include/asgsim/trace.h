@@ -13,19 +13,19 @@
 #ifndef ASGSIM_TRACE_H
 #define ASGSIM_TRACE_H
 
+#include "asgsim/diag.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "asgsim/diag.h"
 
 enum trace_type {
     TRACE_I32,
     TRACE_I64,
     TRACE_U32,
     TRACE_F64,
-    TRACE_STR,  /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
-    TRACE_ENUM  /* int32 code with names (an HDF5 enum type) */
+    TRACE_STR, /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
+    TRACE_ENUM /* int32 code with names (an HDF5 enum type) */
 };
 
 struct trace_field {
@@ -55,8 +55,7 @@ struct trace_table;
 
 struct trace_sink_ops {
     int (*table_open)(struct trace_sink *s, const char *path, enum trace_layout layout,
-                      const struct trace_field *fields, size_t nr_fields,
-                      struct trace_table **out);
+                      const struct trace_field *fields, size_t nr_fields, struct trace_table **out);
     int (*append)(struct trace_sink *s, struct trace_table *t, const union trace_value *row);
     int (*put_text)(struct trace_sink *s, const char *path, const char *text, size_t len);
     int (*put_f64)(struct trace_sink *s, const char *path, double v, const char *units);
@@ -81,8 +80,7 @@ struct trace_sink {
  * \return 0 and *out (owned by the sink, valid until trace_close), or the sink's error.
  */
 int trace_table_open(struct trace_sink *s, const char *path, enum trace_layout layout,
-                     const struct trace_field *fields, size_t nr_fields,
-                     struct trace_table **out);
+                     const struct trace_field *fields, size_t nr_fields, struct trace_table **out);
 
 /** Append one row (one value per field, in field order). Rows may be buffered. */
 int trace_append(struct trace_sink *s, struct trace_table *t, const union trace_value *row);
@@ -95,8 +93,7 @@ int trace_put_f64(struct trace_sink *s, const char *path, double v, const char *
 int trace_put_i64(struct trace_sink *s, const char *path, int64_t v, const char *units);
 
 /** An attribute (variable-length UTF-8 string / int64) on the group or dataset at `path`. */
-int trace_set_attr_str(struct trace_sink *s, const char *path, const char *name,
-                       const char *value);
+int trace_set_attr_str(struct trace_sink *s, const char *path, const char *name, const char *value);
 int trace_set_attr_i64(struct trace_sink *s, const char *path, const char *name, int64_t v);
 
 /**

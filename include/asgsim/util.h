@@ -37,7 +37,7 @@ _Noreturn void asg_bug(const char *file, int line, const char *fmt, ...)
 #define ASG_ASSERT(cond)                                                                           \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            asg_bug(__FILE__, __LINE__, "assertion failed: %s", #cond);                           \
+            asg_bug(__FILE__, __LINE__, "assertion failed: %s", #cond);                            \
     } while (0)
 
 /*

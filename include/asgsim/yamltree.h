@@ -13,10 +13,10 @@
 #ifndef ASGSIM_YAMLTREE_H
 #define ASGSIM_YAMLTREE_H
 
+#include "asgsim/diag.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "asgsim/diag.h"
 
 enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
 

@@ -1,7 +1,8 @@
 /* Tests for the CloudFormation layer: template checks, parameters, intrinsic resolution. */
+#include "helpers.h"
+
 #include "asgsim/cfn.h"
 #include "asgsim/util.h"
-#include "helpers.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -2,10 +2,11 @@
  * The HDF5 sink: write files through the trace interface, then read them back with the
  * HDF5 C API (tests may include <hdf5.h>; library code other than sim/h5out.c may not).
  */
+#include "helpers.h"
+
 #include "asgsim/diag.h"
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
-#include "helpers.h"
 
 #include <check.h>
 #include <hdf5.h>

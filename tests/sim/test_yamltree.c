@@ -1,7 +1,8 @@
 /* Tests for the YAML node tree: locations, tags, and everything CloudFormation rejects. */
+#include "helpers.h"
+
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
-#include "helpers.h"
 
 #include <check.h>
 #include <stdio.h>
