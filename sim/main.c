@@ -1,8 +1,50 @@
-/* asgsim command line: placeholder until the CLI lands. */
-#include <stdio.h>
+/* asgsim: the command line entry point; dispatches to one command. */
+#include "cli.h"
 
-int main(void)
+#include "asgsim/diag.h"
+
+#include <gsl/gsl_version.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "asgsim/banned.h"
+
+static const char usage[] =
+        "Usage: asgsim COMMAND [options] [args]\n"
+        "A discrete-event simulator of Amazon EC2 Auto Scaling groups.\n"
+        "\n"
+        "Commands:\n"
+        "  run SCENARIO        simulate a CloudFormation template and write an HDF5 trace\n"
+        "  validate SCENARIO...  check scenarios and report every error\n"
+        "\n"
+        "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
+        "  -V, --version       show the version\n"
+        "\n"
+        "Exit status: 0 ok, 2 usage, 65 bad scenario, 66 missing input, 74 output error,\n"
+        "130 interrupted.\n";
+
+int main(int argc, char **argv)
 {
-    puts("asgsim " ASGSIM_VERSION);
-    return 0;
+    static const char *const commands[] = { "run", "validate", "help" };
+    if (argc < 2)
+        return cli_usage_error(NULL, "no command given");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("asgsim %s\n", ASGSIM_VERSION);
+        printf("GSL %s, libyaml %s\n", GSL_VERSION, yaml_get_version_string());
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "validate"))
+        return cli_validate(argc - 1, argv + 1);
+    const char *hint = diag_closest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
+    if (hint)
+        return cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", cmd, hint);
+    return cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

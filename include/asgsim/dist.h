@@ -14,10 +14,10 @@
 #ifndef ASGSIM_DIST_H
 #define ASGSIM_DIST_H
 
+#include "asgsim/sim.h"
+
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
-
-#include "asgsim/sim.h"
 
 enum dist_kind {
     DIST_CONSTANT,

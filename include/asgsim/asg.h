@@ -1,0 +1,141 @@
+/*
+ * asg.h - an Auto Scaling group at run time: its instances, their lifecycle, and capacity
+ * reconciliation (launch or terminate until the group has its desired capacity).
+ *
+ * Lifecycle (ec2-auto-scaling-lifecycle.html): a launched instance is Pending, becomes
+ * InService when it has booted, and leaves through Terminating to Terminated. Billing
+ * starts at launch ("including time when it is not yet in service") and stops when
+ * termination starts (EC2 stops charging at shutting-down).
+ *
+ * New instances go to the Availability Zone with the fewest instances
+ * (auto-scaling-benefits.html); ties go to the zone listed first.
+ *
+ * The group reports transitions, activities and finished instances through an observer,
+ * so it never writes output itself.
+ */
+#ifndef ASGSIM_ASG_H
+#define ASGSIM_ASG_H
+
+#include "asgsim/billing.h"
+#include "asgsim/catalog.h"
+#include "asgsim/dist.h"
+#include "asgsim/rng.h"
+#include "asgsim/scenario.h"
+#include "asgsim/sim.h"
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum lifecycle_state {
+    LIFECYCLE_PENDING,
+    LIFECYCLE_IN_SERVICE,
+    LIFECYCLE_TERMINATING,
+    LIFECYCLE_TERMINATED,
+    LIFECYCLE_NR
+};
+
+/** AWS's names: "Pending", "InService", "Terminating", "Terminated". */
+extern const char *const lifecycle_state_names[LIFECYCLE_NR];
+
+struct asg_group;
+
+struct instance {
+    uint32_t id;     /* 1, 2, ... in launch order */
+    char ec2_id[20]; /* "i-" and 17 hex digits, derived from the run's seed */
+    enum lifecycle_state state;
+    size_t az; /* index into the group's AZ list */
+    const struct instance_type *type;
+    sim_time launched_at;
+    sim_time in_service_at; /* -1 until InService */
+    sim_time terminated_at; /* -1 until termination starts */
+    sim_event_id timer;     /* the pending lifecycle event, 0 when none */
+    struct billing_meter meter;
+    char *activity_cause; /* cause of the launch activity until it completes */
+    struct asg_group *group;
+};
+
+/** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
+struct asg_activity {
+    sim_time start;
+    sim_time end;            /* -1 while in progress */
+    const char *description; /* "Launching a new EC2 instance: i-..." */
+    const char *cause;       /* "At 2024-01-01T00:00:00Z an instance was started in ..." */
+    const char *status;      /* "Successful", "InProgress", ... */
+    int64_t desired_before;
+    int64_t desired_after;
+    const char *ec2_id;
+};
+
+/** Where the group reports what happens. Every callback may be NULL. */
+struct asg_observer {
+    void *ctx;
+    /* A new instance, now Pending. */
+    void (*launched)(void *ctx, const struct instance *inst);
+    void (*transition)(void *ctx, const struct instance *inst, enum lifecycle_state from,
+                       enum lifecycle_state to, const char *cause);
+    void (*activity)(void *ctx, const struct asg_activity *a);
+    /* An instance whose record is final: terminated, or still live when the run ends. */
+    void (*retired)(void *ctx, const struct instance *inst, sim_time now);
+};
+
+struct asg_group {
+    const struct asg_config *cfg;
+    const struct instance_type *type;
+    const struct dist *boot_time;
+    int64_t start_epoch_s;
+    struct sim_engine *eng;
+    gsl_rng *boot_rng;
+    gsl_rng *id_rng;
+    struct asg_observer obs;
+
+    int64_t desired;
+    struct instance **live; /* every instance not yet Terminated */
+    size_t nr_live, alloc_live;
+    size_t *per_az; /* Pending + InService instances per AZ */
+    size_t nr_state[LIFECYCLE_NR];
+    uint32_t next_id;
+    uint64_t nr_launched;
+    uint64_t nr_terminated;
+    double retired_cost_usd; /* cost of instances already terminated */
+    int64_t retired_billed_s;
+};
+
+/**
+ * Set up the group (no instance yet). `cfg`, `type`, `boot_time` and `eng` are borrowed
+ * and must outlive the group. Random streams "boot-time" and "instance-ids" come from `rngs`.
+ */
+void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
+                    const struct instance_type *type, const struct dist *boot_time,
+                    int64_t start_epoch_s, struct sim_engine *eng, struct rng_set *rngs,
+                    const struct asg_observer *obs);
+
+/** Create the group at the current time: desired goes from 0 to the configured value. */
+void asg_group_create(struct asg_group *g);
+
+/**
+ * Change desired capacity (clamped by the caller's rules, asserted within [min, max]) and
+ * reconcile. `cause` is the first sentence of the activity cause, without the time stamp
+ * ("a user request ... changing the desired capacity from 2 to 4").
+ */
+void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause);
+
+/** Instances in `state`. */
+size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state);
+
+/** Total cost in USD so far of every instance the group ever launched. */
+double asg_group_cost_usd(const struct asg_group *g, sim_time now);
+
+/** Total billed seconds so far. */
+int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now);
+
+/** Report every live instance as retired (end of run); cancels their pending events. */
+void asg_group_finish(struct asg_group *g);
+
+/** Free the group's instances; cancels their events. Safe after asg_group_finish(). */
+void asg_group_release(struct asg_group *g);
+
+/** Format simulated time `t` as AWS's UTC stamp "2024-01-01T00:00:00Z" into buf[21]. */
+void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21]);
+
+#endif /* ASGSIM_ASG_H */

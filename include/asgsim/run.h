@@ -1,0 +1,49 @@
+/*
+ * run.h - one simulation run of a scenario, from time 0 to its duration, written to a
+ * trace sink: provenance, time series, events, activities, instances and summary.
+ */
+#ifndef ASGSIM_RUN_H
+#define ASGSIM_RUN_H
+
+#include "asgsim/diag.h"
+#include "asgsim/scenario.h"
+#include "asgsim/sim.h"
+#include "asgsim/trace.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct run_opts {
+    uint64_t point;           /* sweep point (0 for a single run) */
+    uint64_t replication;     /* replication index (0 for a single run) */
+    const char *command_line; /* recorded in /provenance; may be NULL */
+    const char *created_utc;  /* recorded on the root; may be NULL */
+    /* Polled between slices of simulated time; true stops the run with ASG_EINTR. */
+    bool (*interrupted)(void *ctx);
+    /* Called between slices of simulated time with the clock and the end time. */
+    void (*progress)(void *ctx, sim_time now, sim_time end, uint64_t events);
+    void *ctx;
+};
+
+/** The figures a planner reads first; also written to /summary. */
+struct run_summary {
+    double duration_s;
+    double cost_usd;
+    double instance_hours; /* billed instance-seconds / 3600 */
+    uint64_t instances_launched;
+    uint64_t instances_terminated;
+    uint64_t activities;
+    double mean_in_service;          /* time-average of InService instances over the samples */
+    double mean_cpu_utilization_pct; /* over samples with at least one InService instance */
+    uint64_t events;                 /* engine events fired */
+};
+
+/**
+ * Run `sc` and write everything to `sink` (which the caller then closes).
+ * \return 0 and *out filled; ASG_EINTR when opts->interrupted said so; the sink's error
+ *         (ASG_EIO) when output failed, with a diagnostic in `d`.
+ */
+int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct trace_sink *sink,
+                 struct run_summary *out, struct diag_list *d);
+
+#endif /* ASGSIM_RUN_H */

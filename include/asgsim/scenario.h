@@ -1,0 +1,120 @@
+/*
+ * scenario.h - a validated scenario: the CloudFormation template's resources the simulator
+ * models plus the `Metadata: ASGSim::Scenario` settings, as plain C data.
+ *
+ * scenario_load() reads the template (and the --with settings file), resolves parameters
+ * and intrinsics, checks every property against AWS's rules and reports every error as
+ * FILE:LINE:COL. The result owns all its memory and never refers to the YAML tree, so
+ * models receive const configs and never see YAML. Tests build these structs directly.
+ */
+#ifndef ASGSIM_SCENARIO_H
+#define ASGSIM_SCENARIO_H
+
+#include "asgsim/catalog.h"
+#include "asgsim/cfn.h"
+#include "asgsim/diag.h"
+#include "asgsim/dist.h"
+#include "asgsim/sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits that keep a run's resources sane; a scenario beyond them is rejected up front. */
+#define SCENARIO_MAX_INSTANCES 100000        /* MaxSize of one group */
+#define SCENARIO_MAX_DURATION  SIM_DAY(3660) /* ten years */
+#define SCENARIO_MAX_SAMPLES   50000000      /* duration / SampleInterval */
+
+enum workload_kind { WORKLOAD_CONSTANT };
+
+struct workload_config {
+    enum workload_kind kind;
+    double rps; /* CONSTANT: arrival rate, requests per second */
+};
+
+struct launch_template_config {
+    char *logical_id;
+    char *name;          /* LaunchTemplateName, or the logical id */
+    char *instance_type; /* LaunchTemplateData.InstanceType */
+    struct src_loc loc;
+};
+
+struct asg_config {
+    char *logical_id;
+    char *name;               /* AutoScalingGroupName, or the logical id */
+    int64_t min_size;         /* instances */
+    int64_t max_size;         /* instances */
+    int64_t desired_capacity; /* instances; MinSize when not given (CreateAutoScalingGroup) */
+    char **azs;               /* Availability Zones the group launches into, in order */
+    size_t nr_azs;
+    size_t launch_template;      /* index into scenario.launch_templates */
+    sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
+    sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
+
+    struct {
+        struct src_loc self, min_size, max_size, desired_capacity;
+    } loc;
+};
+
+struct instance_model_config {
+    struct dist boot_time;        /* launch until InService, seconds */
+    double capacity_rps_per_vcpu; /* requests/s one vCPU serves at 100 % CPU; 0 = not given */
+};
+
+struct scenario_param {
+    char *name;
+    char *value; /* NULL when unset */
+    bool overridden;
+};
+
+struct scenario {
+    char *path;           /* template path as given */
+    char *stack_name;     /* AWS::StackName */
+    unsigned char *bytes; /* exact template bytes */
+    size_t len;
+    char sha256[65]; /* of `bytes`, hex */
+    char *with_path; /* --with settings file, or NULL */
+    unsigned char *with_bytes;
+    size_t with_len;
+
+    uint64_t seed;            /* base seed of every random stream */
+    sim_time duration;        /* simulated length */
+    sim_time sample_interval; /* time series step */
+    int64_t start_epoch_s;    /* wall-clock origin (UTC seconds since 1970) of time 0 */
+
+    struct workload_config workload;
+    struct instance_model_config instances;
+    struct catalog catalog; /* shipped types plus the scenario's own */
+
+    struct launch_template_config *launch_templates;
+    size_t nr_launch_templates;
+    struct asg_config *groups;
+    size_t nr_groups;
+
+    struct scenario_param *params;
+    size_t nr_params;
+};
+
+struct scenario_load_opts {
+    const char *with_path;                /* settings file for templates without Metadata */
+    const struct cfn_override *overrides; /* --parameter Name=Value */
+    size_t nr_overrides;
+    const char *stack_name; /* NULL: the file name without extension */
+    bool has_seed;          /* --seed given: replaces Metadata Seed */
+    uint64_t seed;
+    bool has_duration; /* --until given: replaces Metadata Duration */
+    sim_time duration;
+};
+
+/**
+ * Load and validate a scenario. On success *out owns everything (scenario_release()).
+ * \return 0; ASG_ENOENT / ASG_EIO when a file cannot be read; ASG_EINVAL or ASG_EFORMAT
+ *         for a bad scenario, with every error in `d`. *out is zeroed on failure.
+ */
+int scenario_load(struct scenario *out, const char *path, const struct scenario_load_opts *opts,
+                  struct diag_list *d);
+
+/** Free everything the scenario owns; safe on a zeroed scenario. */
+void scenario_release(struct scenario *sc);
+
+#endif /* ASGSIM_SCENARIO_H */

@@ -1,0 +1,318 @@
+/* An Auto Scaling group at run time: launches, boots, terminations, AZ balance. */
+#include "asgsim/asg.h"
+
+#include "asgsim/util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+const char *const lifecycle_state_names[LIFECYCLE_NR] = {
+    [LIFECYCLE_PENDING] = "Pending",
+    [LIFECYCLE_IN_SERVICE] = "InService",
+    [LIFECYCLE_TERMINATING] = "Terminating",
+    [LIFECYCLE_TERMINATED] = "Terminated",
+};
+
+static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p);
+static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p);
+
+static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
+static const struct sim_event_type terminate_done_event = { "instance.terminate_done",
+                                                            terminate_done };
+
+static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21])
+{
+    int64_t s = start_epoch_s + t / SIM_US_PER_SEC;
+    int64_t days = s / 86400, rem = s % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    int64_t y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60));
+}
+
+void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
+                    const struct instance_type *type, const struct dist *boot_time,
+                    int64_t start_epoch_s, struct sim_engine *eng, struct rng_set *rngs,
+                    const struct asg_observer *obs)
+{
+    memset(g, 0, sizeof(*g));
+    g->cfg = cfg;
+    g->type = type;
+    g->boot_time = boot_time;
+    g->start_epoch_s = start_epoch_s;
+    g->eng = eng;
+    g->boot_rng = rng_set_stream(rngs, "boot-time");
+    g->id_rng = rng_set_stream(rngs, "instance-ids");
+    if (obs)
+        g->obs = *obs;
+    g->per_az = xcalloc(cfg->nr_azs, sizeof(*g->per_az));
+    g->next_id = 1;
+}
+
+static void set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
+                      const char *cause)
+{
+    enum lifecycle_state from = inst->state;
+    g->nr_state[from]--;
+    g->nr_state[to]++;
+    inst->state = to;
+    if (g->obs.transition)
+        g->obs.transition(g->obs.ctx, inst, from, to, cause);
+}
+
+/* AWS launches into the enabled AZ with the fewest instances (auto-scaling-benefits.html). */
+static size_t pick_launch_az(const struct asg_group *g)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < g->cfg->nr_azs; i++)
+        if (g->per_az[i] < g->per_az[best])
+            best = i;
+    return best;
+}
+
+static size_t capacity(const struct asg_group *g)
+{
+    return g->nr_state[LIFECYCLE_PENDING] + g->nr_state[LIFECYCLE_IN_SERVICE];
+}
+
+static void launch(struct asg_group *g, const char *cause_head, int64_t from, int64_t to)
+{
+    sim_time now = sim_now(g->eng);
+    struct instance *inst = xcalloc(1, sizeof(*inst));
+    inst->id = g->next_id++;
+    /* 17 hex digits like a real instance id, from the run's own stream. */
+    unsigned long hi = gsl_rng_get(g->id_rng) & 0xfu;
+    unsigned long mid = gsl_rng_get(g->id_rng), lo = gsl_rng_get(g->id_rng);
+    snprintf(inst->ec2_id, sizeof(inst->ec2_id), "i-%01lx%08lx%08lx", hi, mid & 0xffffffffu,
+             lo & 0xffffffffu);
+    inst->state = LIFECYCLE_PENDING;
+    inst->az = pick_launch_az(g);
+    inst->type = g->type;
+    inst->launched_at = now;
+    inst->in_service_at = -1;
+    inst->terminated_at = -1;
+    inst->group = g;
+    g->per_az[inst->az]++;
+    g->nr_state[LIFECYCLE_PENDING]++;
+    g->nr_launched++;
+    ALLOC_GROW(g->live, g->nr_live + 1, g->alloc_live);
+    g->live[g->nr_live++] = inst;
+    billing_start(&inst->meter, now, inst->type->on_demand_usd_per_hour);
+
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, now, stamp);
+    /* AWS's wording (describe-scaling-activities): the cause names both steps. */
+    inst->activity_cause = xasprintf("%s  At %s an instance was started in response to a "
+                                     "difference between desired and actual capacity, increasing "
+                                     "the capacity from %" PRId64 " to %" PRId64 ".",
+                                     cause_head, stamp, from, to);
+    if (g->obs.launched)
+        g->obs.launched(g->obs.ctx, inst);
+    sim_time boot = dist_sample_time(g->boot_time, g->boot_rng);
+    inst->timer = sim_schedule(g->eng, boot, &boot_done_event, inst, (union sim_payload){ 0 });
+}
+
+static void report_launch_activity(struct asg_group *g, struct instance *inst, const char *status)
+{
+    if (!inst->activity_cause)
+        return;
+    if (g->obs.activity) {
+        char *desc = xasprintf("Launching a new EC2 instance: %s", inst->ec2_id);
+        struct asg_activity a = {
+            .start = inst->launched_at,
+            .end = inst->in_service_at,
+            .description = desc,
+            .cause = inst->activity_cause,
+            .status = status,
+            .desired_before = -1,
+            .desired_after = -1,
+            .ec2_id = inst->ec2_id,
+        };
+        g->obs.activity(g->obs.ctx, &a);
+        free(desc);
+    }
+    free(inst->activity_cause);
+    inst->activity_cause = NULL;
+}
+
+static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->timer = 0;
+    inst->in_service_at = sim_now(eng);
+    set_state(g, inst, LIFECYCLE_IN_SERVICE, "boot complete");
+    report_launch_activity(g, inst, "Successful");
+}
+
+static void remove_live(struct asg_group *g, struct instance *inst)
+{
+    for (size_t i = 0; i < g->nr_live; i++) {
+        if (g->live[i] == inst) {
+            /* Keep launch order: the order of /instances rows must not depend on removals. */
+            memmove(&g->live[i], &g->live[i + 1], (g->nr_live - i - 1) * sizeof(*g->live));
+            g->nr_live--;
+            return;
+        }
+    }
+    ASG_BUG("instance %u is not live", inst->id);
+}
+
+static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->timer = 0;
+    set_state(g, inst, LIFECYCLE_TERMINATED, "terminated");
+    g->nr_terminated++;
+    g->retired_cost_usd += billing_cost_usd(&inst->meter, sim_now(eng));
+    g->retired_billed_s += billing_seconds(&inst->meter, sim_now(eng));
+    if (g->obs.retired)
+        g->obs.retired(g->obs.ctx, inst, sim_now(eng));
+    remove_live(g, inst);
+    free(inst->activity_cause);
+    free(inst);
+}
+
+static void terminate(struct asg_group *g, struct instance *inst, const char *cause)
+{
+    sim_time now = sim_now(g->eng);
+    if (inst->timer)
+        sim_cancel(g->eng, inst->timer);
+    if (inst->state == LIFECYCLE_PENDING)
+        report_launch_activity(g, inst, "Cancelled");
+    g->per_az[inst->az]--;
+    inst->terminated_at = now;
+    /* EC2 stops charging when the instance enters shutting-down (ec2-instance-lifecycle). */
+    billing_stop(&inst->meter, now);
+    set_state(g, inst, LIFECYCLE_TERMINATING, cause);
+    inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
+}
+
+/*
+ * Scale-in victim: AWS's default policy first picks the AZ with the most instances
+ * (as-instance-termination.html); within it this slice takes the newest instance.
+ * The full default termination policy is a later piece of work.
+ */
+static struct instance *pick_victim(struct asg_group *g)
+{
+    size_t az = 0;
+    for (size_t i = 1; i < g->cfg->nr_azs; i++)
+        if (g->per_az[i] > g->per_az[az])
+            az = i;
+    for (size_t i = g->nr_live; i-- > 0;) {
+        struct instance *inst = g->live[i];
+        if (inst->az == az && inst->state <= LIFECYCLE_IN_SERVICE)
+            return inst;
+    }
+    return NULL;
+}
+
+static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
+{
+    while ((int64_t)capacity(g) < g->desired)
+        launch(g, cause_head, from, g->desired);
+    while ((int64_t)capacity(g) > g->desired) {
+        struct instance *victim = pick_victim(g);
+        ASG_ASSERT(victim);
+        terminate(g, victim, "scale in");
+    }
+}
+
+void asg_group_create(struct asg_group *g)
+{
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+    g->desired = g->cfg->desired_capacity;
+    char *head = xasprintf("At %s a user request created an AutoScalingGroup changing the desired "
+                           "capacity from 0 to %" PRId64 ".",
+                           stamp, g->desired);
+    reconcile(g, head, 0);
+    free(head);
+}
+
+void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause)
+{
+    ASG_ASSERT(desired >= g->cfg->min_size && desired <= g->cfg->max_size);
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+    char *head = xasprintf("At %s %s", stamp, cause);
+    int64_t from = (int64_t)capacity(g);
+    g->desired = desired;
+    reconcile(g, head, from);
+    free(head);
+}
+
+size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state)
+{
+    return g->nr_state[state];
+}
+
+double asg_group_cost_usd(const struct asg_group *g, sim_time now)
+{
+    double usd = g->retired_cost_usd;
+    for (size_t i = 0; i < g->nr_live; i++)
+        usd += billing_cost_usd(&g->live[i]->meter, now);
+    return usd;
+}
+
+int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
+{
+    int64_t s = g->retired_billed_s;
+    for (size_t i = 0; i < g->nr_live; i++)
+        s += billing_seconds(&g->live[i]->meter, now);
+    return s;
+}
+
+void asg_group_finish(struct asg_group *g)
+{
+    sim_time now = sim_now(g->eng);
+    for (size_t i = 0; i < g->nr_live; i++) {
+        struct instance *inst = g->live[i];
+        if (inst->timer) {
+            sim_cancel(g->eng, inst->timer);
+            inst->timer = 0;
+        }
+        report_launch_activity(g, inst, "InProgress");
+        if (g->obs.retired)
+            g->obs.retired(g->obs.ctx, inst, now);
+    }
+}
+
+void asg_group_release(struct asg_group *g)
+{
+    for (size_t i = 0; i < g->nr_live; i++) {
+        if (g->live[i]->timer)
+            sim_cancel(g->eng, g->live[i]->timer);
+        free(g->live[i]->activity_cause);
+        free(g->live[i]);
+    }
+    free(g->live);
+    free(g->per_az);
+    g->live = NULL;
+    g->per_az = NULL;
+    g->nr_live = g->alloc_live = 0;
+}

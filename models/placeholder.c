@@ -1,2 +1,0 @@
-/* models placeholder: replaced by the scenario layer */
-#include "asgsim/util.h"

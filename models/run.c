@@ -1,0 +1,364 @@
+/* One simulation run: wires the models to the engine and writes the trace. */
+#include "asgsim/run.h"
+
+#include "asgsim/asg.h"
+#include "asgsim/rng.h"
+#include "asgsim/util.h"
+
+#include <gsl/gsl_version.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "asgsim/banned.h"
+
+/* Events table: the lifecycle state before a launch is "None". */
+static const char *const event_states[] = { "Pending", "InService", "Terminating", "Terminated",
+                                            "None" };
+#define EVENT_STATE_NONE 4
+static const char *const markets[] = { "on-demand", "spot" };
+
+enum ts_col {
+    TS_TIME,
+    TS_LOAD,
+    TS_DESIRED,
+    TS_MIN,
+    TS_MAX,
+    TS_PENDING,
+    TS_IN_SERVICE,
+    TS_TERMINATING,
+    TS_CPU,
+    TS_COST,
+    TS_NR
+};
+
+static const struct trace_field ts_fields[TS_NR] = {
+    [TS_TIME] = { "time", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_LOAD] = { "load", TRACE_F64, "requests/s", 0, NULL, 0 },
+    [TS_DESIRED] = { "desired_capacity", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_MIN] = { "min_size", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_MAX] = { "max_size", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_PENDING] = { "pending", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_IN_SERVICE] = { "in_service", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_TERMINATING] = { "terminating", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_CPU] = { "cpu_utilization", TRACE_F64, "percent", 0, NULL, 0 },
+    [TS_COST] = { "cost", TRACE_F64, "USD", 0, NULL, 0 },
+};
+
+static const struct trace_field event_fields[] = {
+    { "time", TRACE_F64, "s", 0, NULL, 0 },
+    { "instance", TRACE_U32, "1", 0, NULL, 0 },
+    { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },
+    { "from", TRACE_ENUM, "1", 0, event_states, ARRAY_SIZE(event_states) },
+    { "to", TRACE_ENUM, "1", 0, event_states, ARRAY_SIZE(event_states) },
+    { "cause", TRACE_STR, "1", 32, NULL, 0 },
+    { "az", TRACE_STR, "1", 32, NULL, 0 },
+};
+
+static const struct trace_field activity_fields[] = {
+    { "start_time", TRACE_F64, "s", 0, NULL, 0 },   { "end_time", TRACE_F64, "s", 0, NULL, 0 },
+    { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },      { "status", TRACE_STR, "1", 16, NULL, 0 },
+    { "description", TRACE_STR, "1", 96, NULL, 0 }, { "cause", TRACE_STR, "1", 512, NULL, 0 },
+};
+
+static const struct trace_field instance_fields[] = {
+    { "instance", TRACE_U32, "1", 0, NULL, 0 },
+    { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },
+    { "instance_type", TRACE_STR, "1", 24, NULL, 0 },
+    { "market", TRACE_ENUM, "1", 0, markets, ARRAY_SIZE(markets) },
+    { "az", TRACE_STR, "1", 32, NULL, 0 },
+    { "launch_time", TRACE_F64, "s", 0, NULL, 0 },
+    { "in_service_time", TRACE_F64, "s", 0, NULL, 0 },
+    { "terminate_time", TRACE_F64, "s", 0, NULL, 0 },
+    { "billed", TRACE_I64, "s", 0, NULL, 0 },
+    { "cost", TRACE_F64, "USD", 0, NULL, 0 },
+};
+
+static const struct trace_field param_fields[] = {
+    { "name", TRACE_STR, "1", 64, NULL, 0 },
+    { "value", TRACE_STR, "1", 256, NULL, 0 },
+    { "overridden", TRACE_I32, "1", 0, NULL, 0 },
+};
+
+static const struct trace_field stream_fields[] = {
+    { "name", TRACE_STR, "1", 48, NULL, 0 },
+    { "seed", TRACE_U32, "1", 0, NULL, 0 },
+};
+
+struct world {
+    const struct scenario *sc;
+    struct sim_engine *eng;
+    struct rng_set rngs;
+    struct asg_group group;
+    struct trace_sink *sink;
+    struct trace_table *ts, *events, *activities, *instances;
+    const struct instance_type *type;
+    /* running sums for the summary */
+    uint64_t nr_samples;
+    double sum_in_service;
+    uint64_t nr_cpu_samples;
+    double sum_cpu;
+    uint64_t nr_activities;
+};
+
+static double seconds_or_nan(sim_time t)
+{
+    return t < 0 ? (double)NAN : sim_time_to_seconds(t);
+}
+
+static void on_launched(void *ctx, const struct instance *inst)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
+        { .u32 = inst->id },
+        { .str = inst->ec2_id },
+        { .i32 = EVENT_STATE_NONE },
+        { .i32 = LIFECYCLE_PENDING },
+        { .str = "launch" },
+        { .str = inst->group->cfg->azs[inst->az] },
+    };
+    trace_append(w->sink, w->events, row);
+}
+
+static void on_transition(void *ctx, const struct instance *inst, enum lifecycle_state from,
+                          enum lifecycle_state to, const char *cause)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
+        { .u32 = inst->id },
+        { .str = inst->ec2_id },
+        { .i32 = (int32_t)from },
+        { .i32 = (int32_t)to },
+        { .str = cause },
+        { .str = inst->group->cfg->azs[inst->az] },
+    };
+    trace_append(w->sink, w->events, row);
+}
+
+static void on_activity(void *ctx, const struct asg_activity *a)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .f64 = sim_time_to_seconds(a->start) },
+        { .f64 = seconds_or_nan(a->end) },
+        { .str = a->ec2_id },
+        { .str = a->status },
+        { .str = a->description },
+        { .str = a->cause },
+    };
+    w->nr_activities++;
+    trace_append(w->sink, w->activities, row);
+}
+
+static void on_retired(void *ctx, const struct instance *inst, sim_time now)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .u32 = inst->id },
+        { .str = inst->ec2_id },
+        { .str = inst->type->name },
+        { .i32 = 0 },
+        { .str = inst->group->cfg->azs[inst->az] },
+        { .f64 = sim_time_to_seconds(inst->launched_at) },
+        { .f64 = seconds_or_nan(inst->in_service_at) },
+        { .f64 = seconds_or_nan(inst->terminated_at) },
+        { .i64 = billing_seconds(&inst->meter, now) },
+        { .f64 = billing_cost_usd(&inst->meter, now) },
+    };
+    trace_append(w->sink, w->instances, row);
+}
+
+static double load_rps(const struct world *w, sim_time now)
+{
+    (void)now;
+    switch (w->sc->workload.kind) {
+    case WORKLOAD_CONSTANT:
+        return w->sc->workload.rps;
+    }
+    return 0;
+}
+
+static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type sample_event = { "run.sample", sample };
+
+static void sample(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct world *w = target;
+    sim_time now = sim_now(eng);
+    const struct asg_group *g = &w->group;
+    size_t in_service = asg_group_count(g, LIFECYCLE_IN_SERVICE);
+    double load = load_rps(w, now);
+    double cpu = (double)NAN; /* no InService instance: no datapoint, as in CloudWatch */
+    if (in_service > 0) {
+        double capacity =
+                (double)in_service * w->type->vcpus * w->sc->instances.capacity_rps_per_vcpu;
+        cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
+        w->nr_cpu_samples++;
+        w->sum_cpu += cpu;
+    }
+    w->nr_samples++;
+    w->sum_in_service += (double)in_service;
+    union trace_value row[TS_NR];
+    row[TS_TIME].f64 = sim_time_to_seconds(now);
+    row[TS_LOAD].f64 = load;
+    row[TS_DESIRED].i32 = (int32_t)g->desired;
+    row[TS_MIN].i32 = (int32_t)g->cfg->min_size;
+    row[TS_MAX].i32 = (int32_t)g->cfg->max_size;
+    row[TS_PENDING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING);
+    row[TS_IN_SERVICE].i32 = (int32_t)in_service;
+    row[TS_TERMINATING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING);
+    row[TS_CPU].f64 = cpu;
+    row[TS_COST].f64 = asg_group_cost_usd(g, now);
+    trace_append(w->sink, w->ts, row);
+    if (now + w->sc->sample_interval <= w->sc->duration)
+        sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
+}
+
+static void write_provenance(struct world *w, const struct run_opts *o)
+{
+    const struct scenario *sc = w->sc;
+    struct trace_sink *s = w->sink;
+    trace_put_text(s, "/provenance/scenario", (const char *)sc->bytes, sc->len);
+    trace_set_attr_str(s, "/provenance", "scenario_path", sc->path);
+    trace_set_attr_str(s, "/provenance", "scenario_sha256", sc->sha256);
+    trace_set_attr_str(s, "/provenance", "stack_name", sc->stack_name);
+    if (sc->with_path) {
+        trace_put_text(s, "/provenance/settings", (const char *)sc->with_bytes, sc->with_len);
+        trace_set_attr_str(s, "/provenance", "settings_path", sc->with_path);
+    }
+    trace_set_attr_str(s, "/provenance", "command_line", o->command_line ? o->command_line : "");
+    trace_set_attr_str(s, "/provenance", "rng_type", rng_type_name());
+    trace_set_attr_i64(s, "/provenance", "base_seed", (int64_t)sc->seed);
+    trace_set_attr_i64(s, "/provenance", "point", (int64_t)o->point);
+    trace_set_attr_i64(s, "/provenance", "replication", (int64_t)o->replication);
+    trace_set_attr_str(s, "/provenance", "tool_version", ASGSIM_VERSION);
+    trace_set_attr_str(s, "/provenance", "gsl_version", GSL_VERSION);
+    trace_set_attr_str(s, "/provenance", "yaml_version", yaml_get_version_string());
+    if (o->created_utc)
+        trace_set_attr_str(s, "/", "created_utc", o->created_utc);
+
+    struct trace_table *params;
+    if (trace_table_open(s, "/provenance/parameters", TRACE_COMPOUND, param_fields,
+                         ARRAY_SIZE(param_fields), &params) == 0) {
+        for (size_t i = 0; i < sc->nr_params; i++) {
+            union trace_value row[] = { { .str = sc->params[i].name },
+                                        { .str = sc->params[i].value ? sc->params[i].value : "" },
+                                        { .i32 = sc->params[i].overridden } };
+            trace_append(s, params, row);
+        }
+    }
+}
+
+static void write_streams(struct world *w)
+{
+    struct trace_table *t;
+    if (trace_table_open(w->sink, "/provenance/streams", TRACE_COMPOUND, stream_fields,
+                         ARRAY_SIZE(stream_fields), &t))
+        return;
+    for (size_t i = 0; i < w->rngs.nr; i++) {
+        union trace_value row[] = { { .str = w->rngs.items[i].name },
+                                    { .u32 = w->rngs.items[i].seed } };
+        trace_append(w->sink, t, row);
+    }
+}
+
+static void write_summary(struct world *w, const struct run_summary *r)
+{
+    struct trace_sink *s = w->sink;
+    trace_put_f64(s, "/summary/duration", r->duration_s, "s");
+    trace_put_f64(s, "/summary/cost", r->cost_usd, "USD");
+    trace_put_f64(s, "/summary/instance_hours", r->instance_hours, "h");
+    trace_put_i64(s, "/summary/instances_launched", (int64_t)r->instances_launched, "instances");
+    trace_put_i64(s, "/summary/instances_terminated", (int64_t)r->instances_terminated,
+                  "instances");
+    trace_put_i64(s, "/summary/activities", (int64_t)r->activities, "activities");
+    trace_put_f64(s, "/summary/mean_in_service", r->mean_in_service, "instances");
+    trace_put_f64(s, "/summary/mean_cpu_utilization", r->mean_cpu_utilization_pct, "percent");
+    trace_put_i64(s, "/summary/events", (int64_t)r->events, "events");
+}
+
+static int sink_error(struct world *w, struct diag_list *d)
+{
+    return diag_error_status(d, w->sink->status, NULL, "writing the trace failed: %s",
+                             w->sink->error ? w->sink->error : asg_strerror(w->sink->status));
+}
+
+int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct trace_sink *sink,
+                 struct run_summary *out, struct diag_list *d)
+{
+    static const struct run_opts no_opts = { 0 };
+    const struct run_opts *o = opts ? opts : &no_opts;
+    ASG_ASSERT(sc->nr_groups == 1);
+    const struct asg_config *cfg = &sc->groups[0];
+    struct world w = { .sc = sc, .sink = sink };
+    w.type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
+    ASG_ASSERT(w.type);
+    w.eng = sim_engine_new();
+    rng_set_init(&w.rngs, sc->seed, o->point, o->replication);
+
+    write_provenance(&w, o);
+    trace_table_open(sink, "/timeseries", TRACE_COLUMNS, ts_fields, TS_NR, &w.ts);
+    trace_table_open(sink, "/events", TRACE_COMPOUND, event_fields, ARRAY_SIZE(event_fields),
+                     &w.events);
+    trace_table_open(sink, "/activities", TRACE_COMPOUND, activity_fields,
+                     ARRAY_SIZE(activity_fields), &w.activities);
+    trace_table_open(sink, "/instances", TRACE_COMPOUND, instance_fields,
+                     ARRAY_SIZE(instance_fields), &w.instances);
+
+    const struct asg_observer obs = { &w, on_launched, on_transition, on_activity, on_retired };
+    asg_group_init(&w.group, cfg, w.type, &sc->instances.boot_time, sc->start_epoch_s, w.eng,
+                   &w.rngs, &obs);
+    asg_group_create(&w.group);
+    sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
+
+    /* Run in slices so that interruption and progress are noticed during long runs. */
+    int ret = 0;
+    sim_time slice = sc->duration / 1000 > SIM_SEC(1) ? sc->duration / 1000 : SIM_SEC(1);
+    do {
+        sim_time end =
+                sc->duration - sim_now(w.eng) > slice ? sim_now(w.eng) + slice : sc->duration;
+        sim_run_until(w.eng, end);
+        if (sink->status) {
+            ret = sink_error(&w, d);
+            goto out;
+        }
+        if (o->progress)
+            o->progress(o->ctx, sim_now(w.eng), sc->duration, sim_fired_count(w.eng));
+        if (o->interrupted && o->interrupted(o->ctx)) {
+            ret = diag_error_status(d, ASG_EINTR, NULL, "interrupted at %.0f s of %.0f s",
+                                    sim_time_to_seconds(sim_now(w.eng)),
+                                    sim_time_to_seconds(sc->duration));
+            goto out;
+        }
+    } while (sim_now(w.eng) < sc->duration);
+
+    asg_group_finish(&w.group);
+    struct run_summary r = { 0 };
+    r.duration_s = sim_time_to_seconds(sc->duration);
+    r.cost_usd = asg_group_cost_usd(&w.group, sc->duration);
+    r.instance_hours = (double)asg_group_billed_seconds(&w.group, sc->duration) / 3600.0;
+    r.instances_launched = w.group.nr_launched;
+    r.instances_terminated = w.group.nr_terminated;
+    r.activities = w.nr_activities;
+    r.mean_in_service = w.nr_samples ? w.sum_in_service / (double)w.nr_samples : 0;
+    r.mean_cpu_utilization_pct = w.nr_cpu_samples ? w.sum_cpu / (double)w.nr_cpu_samples : 0;
+    r.events = sim_fired_count(w.eng);
+    write_summary(&w, &r);
+    write_streams(&w);
+    if (sink->status) {
+        ret = sink_error(&w, d);
+        goto out;
+    }
+    if (out)
+        *out = r;
+out:
+    asg_group_release(&w.group);
+    sim_engine_free(w.eng);
+    rng_set_release(&w.rngs);
+    return ret;
+}

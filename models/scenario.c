@@ -1,0 +1,833 @@
+/*
+ * Loading a scenario: the CloudFormation template's modelled resources plus the
+ * `Metadata: ASGSim::Scenario` settings, validated against AWS's rules into plain data.
+ * Every error is collected (not just the first) and names FILE:LINE:COL.
+ */
+#include "asgsim/scenario.h"
+
+#include "asgsim/bind.h"
+#include "asgsim/sha256.h"
+#include "asgsim/util.h"
+#include "asgsim/yamltree.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+#define SETTINGS_KEY "ASGSim::Scenario"
+
+struct loader {
+    struct scenario *sc;
+    struct cfn_template *cfn;
+    struct diag_list *d;
+    const struct scenario_load_opts *opts;
+    struct src_loc settings_loc;
+    struct src_loc workload_loc;
+    bool has_workload;
+};
+
+/* ---- small parsers --------------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (civil-from-days inverse). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DDThh:mm:ssZ" (UTC, as CloudFormation's ScheduledAction StartTime) to epoch seconds. */
+static bool parse_utc(const char *s, int64_t *out)
+{
+    int y, mo, d, h, mi, se;
+    char z;
+    int n = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &se, &z, &n) != 7 ||
+        z != 'Z' || s[n] != '\0')
+        return false;
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+        mi > 59 || se > 59)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo == 2 && d == 29 && !leap)
+        return false;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return true;
+}
+
+/* ---- Metadata: ASGSim::Scenario ---------------------------------------------------------- */
+
+static int load_workload(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    const struct ynode *w;
+    int rc = bind_map(b, settings, "Workload", &w);
+    if (rc <= 0)
+        return rc;
+    l->has_workload = true;
+    l->workload_loc = w->loc;
+    static const char *const used[] = { "Kind", "Rps" };
+    struct bind wb = { l->cfn, l->d, "Workload" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&wb, w, &keys);
+    static const char *const kinds[] = { "constant" };
+    int kind = 0;
+    rc = bind_enum(&wb, w, "Kind", kinds, ARRAY_SIZE(kinds), &kind);
+    if (rc == 0)
+        rc = bind_missing(&wb, &w->loc, "Kind");
+    if (rc < 0)
+        ret = rc;
+    l->sc->workload.kind = (enum workload_kind)kind;
+    rc = bind_double(&wb, w, "Rps", 0, 1e9, &l->sc->workload.rps);
+    if (rc == 0)
+        rc = bind_missing(&wb, &w->loc, "Rps");
+    return rc < 0 ? rc : ret;
+}
+
+static int load_types(struct loader *l, const struct ynode *types)
+{
+    int ret = 0;
+    for (size_t i = 0; i < types->nr; i++) {
+        const char *name = types->pairs[i].key->scalar;
+        const struct ynode *spec = types->pairs[i].value;
+        char *what = xasprintf("instance type '%s'", name);
+        struct bind tb = { l->cfn, l->d, what };
+        static const char *const used[] = { "Vcpus", "MemoryGiB", "OnDemandUsdPerHour",
+                                            "SpotUsdPerHour" };
+        const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+        const struct instance_type *base = catalog_find(&l->sc->catalog, name);
+        struct instance_type t = { 0 };
+        if (base)
+            t = *base;
+        char *tname = xstrdup(name); /* catalog_put copies it */
+        t.name = tname;
+        int64_t vcpus = t.vcpus;
+        int rc = bind_check_keys(&tb, spec, &keys);
+        if (rc == 0) {
+            int r[4];
+            r[0] = bind_int(&tb, spec, "Vcpus", 1, 1024, &vcpus);
+            r[1] = bind_double(&tb, spec, "MemoryGiB", 0.001, 1e6, &t.memory_gib);
+            r[2] = bind_double(&tb, spec, "OnDemandUsdPerHour", 0, 1e4, &t.on_demand_usd_per_hour);
+            r[3] = bind_double(&tb, spec, "SpotUsdPerHour", 0, 1e4, &t.spot_usd_per_hour);
+            for (int k = 0; k < 4; k++)
+                if (r[k] < 0)
+                    rc = r[k];
+            /* A new type must be complete; an override may change any subset. */
+            if (rc == 0 && !base) {
+                static const char *const need[] = { "Vcpus", "MemoryGiB", "OnDemandUsdPerHour" };
+                for (size_t k = 0; k < ARRAY_SIZE(need); k++)
+                    if (!ynode_get(spec, need[k]))
+                        rc = diag_error(l->d, &spec->loc,
+                                        "instance type '%s' is not in the catalog, so '%s' is "
+                                        "required",
+                                        name, need[k]);
+            }
+        }
+        if (rc == 0) {
+            t.vcpus = (int)vcpus;
+            catalog_put(&l->sc->catalog, &t);
+        } else {
+            ret = rc;
+        }
+        free(tname);
+        free(what);
+    }
+    return ret;
+}
+
+static int load_instances(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    struct instance_model_config *im = &l->sc->instances;
+    /*
+     * AWS publishes no boot time; its example of an instance with a configuration script
+     * takes "around two or three minutes from the time the instance launches until it's
+     * fully in service" (autoscaling/ec2/userguide/Cooldown.html, 2021 text).
+     */
+    im->boot_time = (struct dist){ DIST_UNIFORM, 120, 180 };
+    const struct ynode *m;
+    int rc = bind_map(b, settings, "Instances", &m);
+    if (rc <= 0)
+        return rc;
+    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types" };
+    struct bind ib = { l->cfn, l->d, "Instances" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&ib, m, &keys);
+    if ((rc = bind_dist(&ib, m, "BootTime", &im->boot_time)) < 0)
+        ret = rc;
+    if ((rc = bind_double(&ib, m, "CapacityRpsPerVcpu", 1e-6, 1e9, &im->capacity_rps_per_vcpu)) < 0)
+        ret = rc;
+    const struct ynode *types;
+    rc = bind_map(&ib, m, "Types", &types);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 1 && (rc = load_types(l, types)) < 0)
+        ret = rc;
+    return ret;
+}
+
+/* The settings block: from --with FILE, else the template's Metadata. NULL when missing. */
+static const struct ynode *find_settings(struct loader *l, const struct ydoc *with)
+{
+    if (with) {
+        const struct ynode *root = ydoc_root(with);
+        struct src_loc top = { ydoc_file(with), 1, 1 };
+        if (!root || root->kind != YNODE_MAP) {
+            diag_error(l->d, root ? &root->loc : &top,
+                       "settings file must be a mapping (the '" SETTINGS_KEY "' block)");
+            return NULL;
+        }
+        const struct ynode *inner = ynode_get(root, SETTINGS_KEY);
+        if (l->cfn->metadata && ynode_get(l->cfn->metadata, SETTINGS_KEY))
+            diag_warning(l->d, &ynode_get_pair(l->cfn->metadata, SETTINGS_KEY)->key->loc,
+                         "'" SETTINGS_KEY "' in the template is replaced by --with %s",
+                         ydoc_file(with));
+        return inner ? inner : root;
+    }
+    const struct ynode *s = l->cfn->metadata ? ynode_get(l->cfn->metadata, SETTINGS_KEY) : NULL;
+    if (!s) {
+        struct src_loc top = { ydoc_file(l->cfn->doc), 1, 1 };
+        diag_error(l->d, &top,
+                   "no 'Metadata: " SETTINGS_KEY "' block: add one to the template or give the "
+                   "settings with --with FILE");
+    }
+    return s;
+}
+
+static int load_settings(struct loader *l, const struct ynode *s)
+{
+    struct scenario *sc = l->sc;
+    struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
+    static const char *const used[] = { "Duration", "Seed",      "StartTime", "SampleInterval",
+                                        "Workload", "Instances", "Subnets" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    l->settings_loc = s->loc;
+    int ret = bind_check_keys(&b, s, &keys);
+    if (ret)
+        return ret;
+    int rc;
+    sc->duration = SIM_DAY(1);
+    if ((rc = bind_duration(&b, s, "Duration", 0, SCENARIO_MAX_DURATION, &sc->duration)) < 0)
+        ret = rc;
+    int64_t seed = 1;
+    if ((rc = bind_int(&b, s, "Seed", 0, INT64_MAX, &seed)) < 0)
+        ret = rc;
+    sc->seed = (uint64_t)seed;
+    sc->sample_interval = SIM_SEC(60);
+    if ((rc = bind_duration(&b, s, "SampleInterval", SIM_SEC(1), SIM_DAY(1),
+                            &sc->sample_interval)) < 0)
+        ret = rc;
+    const char *start = NULL;
+    sc->start_epoch_s = days_from_civil(2024, 1, 1) * 86400;
+    rc = bind_string(&b, s, "StartTime", &start);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 1 && !parse_utc(start, &sc->start_epoch_s))
+        ret = diag_error(l->d, &ynode_get(s, "StartTime")->loc,
+                         "'StartTime' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
+                         start);
+    if ((rc = load_workload(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = load_instances(l, &b, s)) < 0)
+        ret = rc;
+    return ret;
+}
+
+/* ---- resources --------------------------------------------------------------------------- */
+
+static int load_launch_template(struct loader *l, const struct cfn_resource *r)
+{
+    char *what = xasprintf("AWS::EC2::LaunchTemplate '%s'", r->logical_id);
+    struct bind b = { l->cfn, l->d, what };
+    static const char *const used[] = { "LaunchTemplateName", "LaunchTemplateData" };
+    static const char *const inert[] = { "VersionDescription", "TagSpecifications" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), NULL, 0 };
+    struct launch_template_config lt = { 0 };
+    const char *name = r->logical_id;
+    const struct ynode *data;
+    int ret = 0, rc;
+    if (!r->properties) {
+        ret = bind_missing(&b, &r->loc, "Properties");
+        goto out;
+    }
+    if ((ret = bind_check_keys(&b, r->properties, &keys)) < 0)
+        goto out;
+    if ((rc = bind_string(&b, r->properties, "LaunchTemplateName", &name)) < 0)
+        ret = rc;
+    rc = bind_map(&b, r->properties, "LaunchTemplateData", &data);
+    if (rc == 0)
+        rc = bind_missing(&b, &r->loc, "LaunchTemplateData");
+    if (rc < 0) {
+        ret = rc;
+        goto out;
+    }
+    {
+        char *dwhat = xasprintf("LaunchTemplateData of %s", what);
+        struct bind db = { l->cfn, l->d, dwhat };
+        static const char *const dused[] = { "InstanceType" };
+        static const char *const dinert[] = { "BlockDeviceMappings",
+                                              "DisableApiStop",
+                                              "DisableApiTermination",
+                                              "EbsOptimized",
+                                              "EnclaveOptions",
+                                              "IamInstanceProfile",
+                                              "ImageId",
+                                              "KernelId",
+                                              "KeyName",
+                                              "LicenseSpecifications",
+                                              "MaintenanceOptions",
+                                              "MetadataOptions",
+                                              "Monitoring",
+                                              "NetworkInterfaces",
+                                              "PrivateDnsNameOptions",
+                                              "RamDiskId",
+                                              "SecurityGroupIds",
+                                              "SecurityGroups",
+                                              "TagSpecifications",
+                                              "UserData",
+                                              "ElasticGpuSpecifications",
+                                              "ElasticInferenceAccelerators",
+                                              "NetworkPerformanceOptions",
+                                              "Operator" };
+        static const char *const dunmodelled[] = { "CapacityReservationSpecification",
+                                                   "CpuOptions",
+                                                   "CreditSpecification",
+                                                   "HibernationOptions",
+                                                   "InstanceInitiatedShutdownBehavior",
+                                                   "InstanceMarketOptions",
+                                                   "InstanceRequirements",
+                                                   "Placement" };
+        const struct bind_keys dkeys = { BIND_LIST(dused), BIND_LIST(dinert),
+                                         BIND_LIST(dunmodelled) };
+        const char *type = NULL;
+        rc = bind_check_keys(&db, data, &dkeys);
+        if (rc == 0) {
+            rc = bind_string(&db, data, "InstanceType", &type);
+            if (rc == 0)
+                rc = diag_error(l->d, &data->loc,
+                                "%s has no InstanceType (InstanceRequirements is not modelled "
+                                "yet)",
+                                dwhat);
+        }
+        if (rc == 1 && !catalog_find(&l->sc->catalog, type)) {
+            const char **names = catalog_names(&l->sc->catalog);
+            const char *hint = diag_closest(type, names, l->sc->catalog.nr);
+            const struct ynode *tn = NULL;
+            bind_get(&db, data, "InstanceType", &tn);
+            if (hint)
+                rc = diag_error(l->d, &tn->loc,
+                                "unknown instance type '%s' (did you mean '%s'?); add it under "
+                                "Instances: Types: in the scenario metadata",
+                                type, hint);
+            else
+                rc = diag_error(l->d, &tn->loc,
+                                "unknown instance type '%s'; add it under Instances: Types: in "
+                                "the scenario metadata",
+                                type);
+            free(names);
+        }
+        if (rc < 0)
+            ret = rc;
+        else
+            lt.instance_type = xstrdup(type);
+        free(dwhat);
+    }
+    if (ret == 0) {
+        lt.logical_id = xstrdup(r->logical_id);
+        lt.name = xstrdup(name);
+        lt.loc = r->loc;
+        struct scenario *sc = l->sc;
+        sc->launch_templates =
+                xrealloc(sc->launch_templates, (sc->nr_launch_templates + 1) * sizeof(lt));
+        sc->launch_templates[sc->nr_launch_templates++] = lt;
+    } else {
+        free(lt.instance_type);
+    }
+out:
+    free(what);
+    return ret;
+}
+
+static const char *subnet_az(struct loader *l, const struct ynode *settings, const char *subnet)
+{
+    const struct ynode *map = settings ? ynode_get(settings, "Subnets") : NULL;
+    const char *az = NULL;
+    struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY " Subnets" };
+    if (map && map->kind == YNODE_MAP && bind_string(&b, map, subnet, &az) == 1)
+        return az;
+    /* Without a mapping each subnet stands for an Availability Zone of its own. */
+    return subnet;
+}
+
+static int load_group_azs(struct loader *l, struct bind *b, const struct ynode *props,
+                          const struct ynode *settings, struct asg_config *g)
+{
+    const struct ynode **azs = NULL, **subnets = NULL;
+    size_t nr_azs = 0, nr_subnets = 0;
+    int ret = 0;
+    int r1 = bind_scalar_list(b, props, "AvailabilityZones", &azs, &nr_azs);
+    int r2 = bind_scalar_list(b, props, "VPCZoneIdentifier", &subnets, &nr_subnets);
+    if (r1 < 0 || r2 < 0) {
+        ret = ASG_EINVAL;
+        goto out;
+    }
+    if (r1 == 0 && r2 == 0) {
+        ret = diag_error(l->d, &g->loc.self,
+                         "%s needs AvailabilityZones or VPCZoneIdentifier (the subnets it "
+                         "launches into)",
+                         b->what);
+        goto out;
+    }
+    const struct ynode **src = r2 == 1 ? subnets : azs;
+    size_t nr = r2 == 1 ? nr_subnets : nr_azs;
+    if (nr == 0) {
+        ret = diag_error(l->d, &g->loc.self, "%s: the list of %s is empty", b->what,
+                         r2 == 1 ? "subnets" : "Availability Zones");
+        goto out;
+    }
+    g->azs = xcalloc(nr, sizeof(*g->azs));
+    for (size_t i = 0; i < nr; i++) {
+        const char *az = r2 == 1 ? subnet_az(l, settings, src[i]->scalar) : src[i]->scalar;
+        bool seen = false;
+        /* Several subnets in one zone still make one zone for balancing. */
+        for (size_t j = 0; j < g->nr_azs && !seen; j++)
+            seen = !strcmp(g->azs[j], az);
+        if (!seen)
+            g->azs[g->nr_azs++] = xstrdup(az);
+    }
+out:
+    free(azs);
+    free(subnets);
+    return ret;
+}
+
+/* A launch template resource known by this name, whether or not it loaded without errors. */
+static const struct cfn_resource *find_lt_by_name(const struct cfn_template *t, const char *name)
+{
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::EC2::LaunchTemplate"))
+            continue;
+        const struct ynode *n =
+                r->properties ? ynode_get(r->properties, "LaunchTemplateName") : NULL;
+        if (n ? (n->kind == YNODE_SCALAR && !strcmp(n->scalar, name))
+              : !strcmp(r->logical_id, name))
+            return r;
+    }
+    return NULL;
+}
+
+static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *props,
+                         struct asg_config *g)
+{
+    const struct ynode *spec;
+    int rc = bind_map(b, props, "LaunchTemplate", &spec);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        const char *other = ynode_get(props, "MixedInstancesPolicy") ? "MixedInstancesPolicy"
+                            : ynode_get(props, "LaunchConfigurationName")
+                                    ? "LaunchConfigurationName"
+                            : ynode_get(props, "InstanceId") ? "InstanceId"
+                                                             : NULL;
+        if (other)
+            return diag_error(l->d, &ynode_get_pair(props, other)->key->loc,
+                              "%s: launching from %s is not modelled yet; use LaunchTemplate",
+                              b->what, other);
+        return diag_error(l->d, &g->loc.self, "%s needs a LaunchTemplate", b->what);
+    }
+    char *what = xasprintf("LaunchTemplate of %s", b->what);
+    struct bind sb = { l->cfn, l->d, what };
+    static const char *const used[] = { "LaunchTemplateId", "LaunchTemplateName", "Version" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&sb, spec, &keys);
+    const struct ynode *id = NULL, *name = NULL, *version = NULL;
+    int ri = bind_get(&sb, spec, "LaunchTemplateId", &id);
+    int rn = bind_get(&sb, spec, "LaunchTemplateName", &name);
+    int rv = bind_get(&sb, spec, "Version", &version);
+    if (ret < 0 || ri < 0 || rn < 0 || rv < 0) {
+        ret = ASG_EINVAL;
+        goto out;
+    }
+    if (ri + rn != 1) {
+        ret = diag_error(l->d, &spec->loc,
+                         "%s needs exactly one of LaunchTemplateId and LaunchTemplateName", what);
+        goto out;
+    }
+    const struct ynode *ref = ri ? id : name;
+    if (ref->kind != YNODE_SCALAR) {
+        ret = diag_error(l->d, &ref->loc, "%s: the launch template must be a single value", what);
+        goto out;
+    }
+    size_t found = SIZE_MAX;
+    for (size_t i = 0; i < l->sc->nr_launch_templates; i++) {
+        const struct launch_template_config *lt = &l->sc->launch_templates[i];
+        if (ref->resource_ref ? !strcmp(lt->logical_id, ref->scalar)
+                              : (rn && !strcmp(lt->name, ref->scalar)))
+            found = i;
+    }
+    if (found == SIZE_MAX) {
+        const struct cfn_resource *res = ref->resource_ref ? cfn_find_resource(l->cfn, ref->scalar)
+                                                           : find_lt_by_name(l->cfn, ref->scalar);
+        if (res && strcmp(res->type, "AWS::EC2::LaunchTemplate"))
+            ret = diag_error(l->d, &ref->loc, "%s: '%s' is a %s, not an AWS::EC2::LaunchTemplate",
+                             what, ref->scalar, res->type);
+        else if (res)
+            ret = ASG_EINVAL; /* the launch template itself had errors, already reported */
+        else
+            ret = diag_error(l->d, &ref->loc,
+                             "%s: launch template '%s' is not defined in this template (use !Ref "
+                             "to an AWS::EC2::LaunchTemplate resource)",
+                             what, ref->scalar);
+        goto out;
+    }
+    g->launch_template = found;
+    if (rv == 0) {
+        ret = bind_missing(&sb, &spec->loc, "Version");
+        goto out;
+    }
+    int64_t v;
+    if (version->kind != YNODE_SCALAR || !bind_parse_int(version->scalar, &v)) {
+        /* CloudFormation does not accept $Latest / $Default here (ecosystem.md §1.2). */
+        ret = diag_error(l->d, &version->loc,
+                         "%s: Version must be a version number such as "
+                         "!GetAtt %s.LatestVersionNumber, got '%s'",
+                         what, l->sc->launch_templates[found].logical_id,
+                         version->kind == YNODE_SCALAR ? version->scalar : "(not a value)");
+        goto out;
+    }
+    if (v != 1)
+        ret = diag_error(l->d, &version->loc,
+                         "%s: launch template '%s' has only version 1, got %" PRId64, what,
+                         l->sc->launch_templates[found].logical_id, v);
+out:
+    free(what);
+    return ret;
+}
+
+static int load_group(struct loader *l, const struct cfn_resource *r, const struct ynode *settings)
+{
+    char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", r->logical_id);
+    struct bind b = { l->cfn, l->d, what };
+    static const char *const used[] = {
+        "AutoScalingGroupName",   "MinSize",           "MaxSize",        "DesiredCapacity",
+        "AvailabilityZones",      "VPCZoneIdentifier", "LaunchTemplate", "Cooldown",
+        "HealthCheckGracePeriod", "DefaultCooldown"
+    };
+    static const char *const inert[] = {
+        "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
+        "Context", "LoadBalancerNames",          "TargetGroupARNs"
+    };
+    static const char *const unmodelled[] = { "CapacityRebalance",
+                                              "DefaultInstanceWarmup",
+                                              "DesiredCapacityType",
+                                              "HealthCheckType",
+                                              "LaunchConfigurationName",
+                                              "InstanceId",
+                                              "LifecycleHookSpecificationList",
+                                              "MaxInstanceLifetime",
+                                              "MixedInstancesPolicy",
+                                              "NewInstancesProtectedFromScaleIn",
+                                              "PlacementGroup",
+                                              "TerminationPolicies",
+                                              "AvailabilityZoneDistribution",
+                                              "AvailabilityZoneImpairmentPolicy",
+                                              "CapacityReservationSpecification",
+                                              "InstanceMaintenancePolicy",
+                                              "SkipZonalShiftValidation",
+                                              "TrafficSources",
+                                              "InstanceLifecyclePolicy" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), BIND_LIST(unmodelled) };
+    struct asg_config g = { 0 };
+    g.loc.self = r->loc;
+    const struct ynode *p = r->properties;
+    int ret = 0, rc;
+    if (!p) {
+        ret = bind_missing(&b, &r->loc, "Properties");
+        goto out;
+    }
+    if ((ret = bind_check_keys(&b, p, &keys)) < 0)
+        goto out;
+    const char *name = r->logical_id;
+    if ((rc = bind_string(&b, p, "AutoScalingGroupName", &name)) < 0)
+        ret = rc;
+    g.name = xstrdup(name);
+    g.logical_id = xstrdup(r->logical_id);
+
+    /* MinSize and MaxSize are required (aws-properties-as-group); both are Strings in CFN. */
+    const int64_t cap = SCENARIO_MAX_INSTANCES;
+    int rmin = bind_int(&b, p, "MinSize", 0, cap, &g.min_size);
+    int rmax = bind_int(&b, p, "MaxSize", 0, cap, &g.max_size);
+    if (rmin == 0)
+        rmin = bind_missing(&b, &r->loc, "MinSize");
+    if (rmax == 0)
+        rmax = bind_missing(&b, &r->loc, "MaxSize");
+    if (rmin == 1)
+        g.loc.min_size = ynode_get(p, "MinSize")->loc;
+    if (rmax == 1)
+        g.loc.max_size = ynode_get(p, "MaxSize")->loc;
+    int rdes = bind_int(&b, p, "DesiredCapacity", 0, cap, &g.desired_capacity);
+    if (rdes == 1)
+        g.loc.desired_capacity = ynode_get(p, "DesiredCapacity")->loc;
+    if (rmin < 0 || rmax < 0 || rdes < 0) {
+        ret = ASG_EINVAL;
+    } else {
+        /* AWS: "Default: MinSize" and Min <= Desired <= Max (API_CreateAutoScalingGroup). */
+        if (rdes == 0)
+            g.desired_capacity = g.min_size;
+        if (g.min_size > g.max_size)
+            ret = diag_error(l->d, &g.loc.min_size,
+                             "%s: MinSize (%" PRId64 ") must not be greater than MaxSize (%" PRId64
+                             ")",
+                             what, g.min_size, g.max_size);
+        else if (rdes == 1 && (g.desired_capacity < g.min_size || g.desired_capacity > g.max_size))
+            ret = diag_error(l->d, &g.loc.desired_capacity,
+                             "%s: DesiredCapacity (%" PRId64 ") must be between MinSize (%" PRId64
+                             ") and MaxSize (%" PRId64 ")",
+                             what, g.desired_capacity, g.min_size, g.max_size);
+    }
+
+    /* Cooldown is a String of seconds, default 300 (aws-properties-as-group). */
+    g.cooldown = SIM_SEC(300);
+    int64_t secs;
+    if (ynode_get(p, "DefaultCooldown")) {
+        diag_warning(l->d, &ynode_get_pair(p, "DefaultCooldown")->key->loc,
+                     "'DefaultCooldown' is the API name; CloudFormation calls it 'Cooldown'");
+        if (ynode_get(p, "Cooldown"))
+            ret = diag_error(l->d, &ynode_get_pair(p, "DefaultCooldown")->key->loc,
+                             "%s: give Cooldown or DefaultCooldown, not both", what);
+        else if ((rc = bind_int(&b, p, "DefaultCooldown", 0, 86400 * 365, &secs)) < 0)
+            ret = rc;
+        else if (rc == 1)
+            g.cooldown = SIM_SEC(secs);
+    }
+    if ((rc = bind_int(&b, p, "Cooldown", 0, 86400 * 365, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        g.cooldown = SIM_SEC(secs);
+    /* HealthCheckGracePeriod: "Default: 0 seconds" through the API and CloudFormation. */
+    if ((rc = bind_int(&b, p, "HealthCheckGracePeriod", 0, 86400 * 365, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        g.health_check_grace = SIM_SEC(secs);
+
+    if ((rc = load_group_azs(l, &b, p, settings, &g)) < 0)
+        ret = rc;
+    if ((rc = load_group_lt(l, &b, p, &g)) < 0)
+        ret = rc;
+out:
+    if (ret == 0) {
+        struct scenario *sc = l->sc;
+        sc->groups = xrealloc(sc->groups, (sc->nr_groups + 1) * sizeof(g));
+        sc->groups[sc->nr_groups++] = g;
+    } else {
+        free(g.name);
+        free(g.logical_id);
+        for (size_t i = 0; i < g.nr_azs; i++)
+            free(g.azs[i]);
+        free(g.azs);
+    }
+    free(what);
+    return ret;
+}
+
+/* Resource types later work will model; until then they are skipped with a warning. */
+static const char *const known_unmodelled_types[] = {
+    "AWS::AutoScaling::WarmPool",
+    "AWS::AutoScaling::LifecycleHook",
+    "AWS::AutoScaling::ScalingPolicy",
+    "AWS::AutoScaling::ScheduledAction",
+    "AWS::CloudWatch::Alarm",
+    "AWS::EC2::PlacementGroup",
+    "AWS::AutoScaling::LaunchConfiguration",
+};
+
+static int load_resources(struct loader *l, const struct ynode *settings)
+{
+    int ret = 0, rc;
+    const struct cfn_template *t = l->cfn;
+    /* Launch templates first: groups refer to them wherever they appear in the file. */
+    for (size_t i = 0; i < t->nr_resources; i++)
+        if (!strcmp(t->resources[i].type, "AWS::EC2::LaunchTemplate") &&
+            (rc = load_launch_template(l, &t->resources[i])) < 0)
+            ret = rc;
+    const struct cfn_resource *first_group = NULL;
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate"))
+            continue;
+        if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
+            if (first_group) {
+                ret = diag_error(l->d, &r->loc,
+                                 "asgsim simulates one Auto Scaling group per scenario for now; "
+                                 "'%s' is a second one (the first is '%s')",
+                                 r->logical_id, first_group->logical_id);
+                continue;
+            }
+            first_group = r;
+            if ((rc = load_group(l, r, settings)) < 0)
+                ret = rc;
+            continue;
+        }
+        bool later = false;
+        for (size_t k = 0; k < ARRAY_SIZE(known_unmodelled_types) && !later; k++)
+            later = !strcmp(r->type, known_unmodelled_types[k]);
+        diag_warning(l->d, &r->loc, "resource '%s' of type %s is %s; skipped", r->logical_id,
+                     r->type, later ? "not modelled by asgsim yet" : "not simulated by asgsim");
+    }
+    if (!first_group) {
+        struct src_loc top = { ydoc_file(t->doc), 1, 1 };
+        const struct ynode *root = ydoc_root(t->doc);
+        const struct ynode_pair *res = root ? ynode_get_pair(root, "Resources") : NULL;
+        ret = diag_error(l->d, res ? &res->key->loc : &top,
+                         "the template has no AWS::AutoScaling::AutoScalingGroup to simulate");
+    }
+    return ret;
+}
+
+/* ---- the whole scenario ------------------------------------------------------------------ */
+
+static char *file_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return xstrndup(base, n);
+}
+
+int scenario_load(struct scenario *out, const char *path, const struct scenario_load_opts *opts,
+                  struct diag_list *d)
+{
+    static const struct scenario_load_opts no_opts = { 0 };
+    if (!opts)
+        opts = &no_opts;
+    struct scenario *sc = xcalloc(1, sizeof(*sc));
+    struct ydoc *doc = NULL, *with = NULL;
+    struct cfn_template *cfn = NULL;
+    struct loader l = { .sc = sc, .d = d, .opts = opts };
+    int ret;
+
+    memset(out, 0, sizeof(*out));
+    catalog_load_builtin(&sc->catalog);
+    if ((ret = ydoc_load(&doc, path, d)) < 0)
+        goto out;
+    if (opts->with_path && (ret = ydoc_load(&with, opts->with_path, d)) < 0)
+        goto out;
+    sc->path = xstrdup(path);
+    sc->stack_name = opts->stack_name ? xstrdup(opts->stack_name) : file_stem(path);
+    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, NULL };
+    if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
+        goto out;
+    l.cfn = cfn;
+
+    const struct ynode *settings = find_settings(&l, with);
+    int rc = settings ? load_settings(&l, settings) : ASG_EINVAL;
+    ret = rc;
+    /* Resources are checked even when the settings are wrong: report every error at once. */
+    if ((rc = load_resources(&l, settings)) < 0)
+        ret = rc;
+    if (ret < 0 || diag_has_errors(d)) {
+        ret = ret < 0 ? ret : ASG_EINVAL;
+        goto out;
+    }
+
+    if (opts->has_seed)
+        sc->seed = opts->seed;
+    if (opts->has_duration)
+        sc->duration = opts->duration;
+    if (sc->duration > SCENARIO_MAX_DURATION) {
+        ret = diag_error_status(d, ASG_ELIMIT, NULL,
+                                "a run of %" PRId64
+                                " days is longer than asgsim's limit of %" PRId64 " days",
+                                sc->duration / SIM_DAY(1), SCENARIO_MAX_DURATION / SIM_DAY(1));
+        goto out;
+    }
+    if (sc->duration / sc->sample_interval > SCENARIO_MAX_SAMPLES) {
+        ret = diag_error_status(d, ASG_ELIMIT, &l.settings_loc,
+                                "Duration / SampleInterval gives %" PRId64
+                                " samples, more than the limit of %d; use a longer SampleInterval",
+                                sc->duration / sc->sample_interval, SCENARIO_MAX_SAMPLES);
+        goto out;
+    }
+    if (l.has_workload && sc->workload.rps > 0 && sc->instances.capacity_rps_per_vcpu <= 0) {
+        ret = diag_error(d, &l.workload_loc,
+                         "a Workload needs Instances: CapacityRpsPerVcpu (requests per second one "
+                         "vCPU serves at 100%% CPU) in the scenario metadata");
+        goto out;
+    }
+
+    size_t len;
+    const unsigned char *bytes = ydoc_bytes(doc, &len);
+    sc->bytes = xmalloc(len ? len : 1);
+    memcpy(sc->bytes, bytes, len);
+    sc->len = len;
+    sha256_hex(sc->bytes, sc->len, sc->sha256);
+    if (with) {
+        bytes = ydoc_bytes(with, &len);
+        sc->with_path = xstrdup(opts->with_path);
+        sc->with_bytes = xmalloc(len ? len : 1);
+        memcpy(sc->with_bytes, bytes, len);
+        sc->with_len = len;
+    }
+    sc->params = xcalloc(cfn->nr_params ? cfn->nr_params : 1, sizeof(*sc->params));
+    for (size_t i = 0; i < cfn->nr_params; i++) {
+        sc->params[i].name = xstrdup(cfn->params[i].name);
+        sc->params[i].value = xstrdup(cfn->params[i].value);
+        sc->params[i].overridden = cfn->params[i].overridden;
+    }
+    sc->nr_params = cfn->nr_params;
+    /* Locations must outlive the YAML document: point them at the scenario's own path. */
+    for (size_t i = 0; i < sc->nr_launch_templates; i++)
+        sc->launch_templates[i].loc.file = sc->path;
+    for (size_t i = 0; i < sc->nr_groups; i++) {
+        struct asg_config *g = &sc->groups[i];
+        g->loc.self.file = g->loc.min_size.file = g->loc.max_size.file = sc->path;
+        g->loc.desired_capacity.file = sc->path;
+    }
+    *out = *sc;
+    memset(sc, 0, sizeof(*sc));
+    ret = 0;
+out:
+    scenario_release(sc);
+    free(sc);
+    cfn_close(cfn);
+    ydoc_free(with);
+    ydoc_free(doc);
+    return ret;
+}
+
+void scenario_release(struct scenario *sc)
+{
+    free(sc->path);
+    free(sc->stack_name);
+    free(sc->bytes);
+    free(sc->with_path);
+    free(sc->with_bytes);
+    catalog_release(&sc->catalog);
+    for (size_t i = 0; i < sc->nr_launch_templates; i++) {
+        free(sc->launch_templates[i].logical_id);
+        free(sc->launch_templates[i].name);
+        free(sc->launch_templates[i].instance_type);
+    }
+    free(sc->launch_templates);
+    for (size_t i = 0; i < sc->nr_groups; i++) {
+        struct asg_config *g = &sc->groups[i];
+        free(g->logical_id);
+        free(g->name);
+        for (size_t j = 0; j < g->nr_azs; j++)
+            free(g->azs[j]);
+        free(g->azs);
+    }
+    free(sc->groups);
+    for (size_t i = 0; i < sc->nr_params; i++) {
+        free(sc->params[i].name);
+        free(sc->params[i].value);
+    }
+    free(sc->params);
+    memset(sc, 0, sizeof(*sc));
+}

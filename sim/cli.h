@@ -1,0 +1,61 @@
+/*
+ * cli.h - shared pieces of the asgsim command line (private to the executable).
+ *
+ * Exit codes (sysexits.h where one fits): 0 ok, 2 usage, 65 bad scenario, 66 missing
+ * input, 70 internal error, 74 output failure, 130 interrupted (SIGINT), 143 terminated
+ * (SIGTERM).
+ */
+#ifndef ASGSIM_CLI_H
+#define ASGSIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "asgsim/sim.h"
+
+enum cli_exit {
+    EXIT_OK = 0,
+    EXIT_USAGE = 2,
+    EXIT_DATAERR = 65,
+    EXIT_NOINPUT = 66,
+    EXIT_SOFTWARE = 70,
+    EXIT_IOERR = 74,
+    EXIT_SIGINT = 130,
+    EXIT_SIGTERM = 143
+};
+
+/** Exit code for a status returned by the library. */
+int cli_exit_code(int status);
+
+/** Print "asgsim: error: MSG" and a hint to try --help; \return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** Install SIGINT/SIGTERM handlers that only set a flag. */
+void cli_catch_signals(void);
+
+/** The signal caught so far (0 when none). */
+int cli_caught_signal(void);
+
+/** argv joined with spaces, arguments with spaces or quotes single-quoted (caller frees). */
+char *cli_command_line(int argc, char **argv);
+
+/** Now (or SOURCE_DATE_EPOCH when set, for reproducible files) as "YYYY-MM-DDThh:mm:ssZ". */
+void cli_created_utc(char buf[32]);
+
+/** Write `s` as a JSON string literal. */
+void cli_json_string(FILE *out, const char *s);
+
+/** Progress line on stderr, only when enabled; rate-limited to 4 updates a second. */
+struct cli_progress {
+    bool enabled;
+    bool shown;
+    double last_wall_s;
+};
+
+void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end, unsigned long long events);
+void cli_progress_done(struct cli_progress *p);
+
+int cli_run(int argc, char **argv);
+int cli_validate(int argc, char **argv);
+
+#endif /* ASGSIM_CLI_H */

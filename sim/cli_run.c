@@ -1,0 +1,362 @@
+/* asgsim run / asgsim validate. */
+#include "cli.h"
+
+#include "asgsim/bind.h"
+#include "asgsim/run.h"
+#include "asgsim/scenario.h"
+#include "asgsim/trace.h"
+#include "asgsim/util.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "asgsim/banned.h"
+
+static const char run_usage[] =
+        "Usage: asgsim run SCENARIO [options]\n"
+        "Simulate the Auto Scaling group in a CloudFormation template and write an HDF5 trace.\n"
+        "\n"
+        "  -o, --output FILE        trace file (default: SCENARIO's name with .h5, in the\n"
+        "                           current directory); written as FILE.tmp, then renamed\n"
+        "      --seed N             base seed of every random stream (default: Metadata Seed)\n"
+        "      --until DURATION     simulated length, e.g. 3600, 90m, 7d (default: Metadata\n"
+        "                           Duration)\n"
+        "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
+        "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
+        "      --stack-name NAME    value of AWS::StackName (default: the file name)\n"
+        "      --json               print one JSON summary object on stdout\n"
+        "      --progress WHEN      auto (default: only when stderr is a terminal), always, never\n"
+        "  -q, --quiet              print errors only\n"
+        "  -h, --help               show this help\n"
+        "\n"
+        "Exit status: 0 ok, 2 usage, 65 bad scenario, 66 missing input, 74 output error,\n"
+        "130 interrupted (SIGINT), 143 terminated (SIGTERM).\n";
+
+static const char validate_usage[] =
+        "Usage: asgsim validate SCENARIO... [options]\n"
+        "Check scenarios without running them; report every error as FILE:LINE:COL.\n"
+        "\n"
+        "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
+        "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
+        "  -q, --quiet              print errors only\n"
+        "  -h, --help               show this help\n"
+        "\n"
+        "Exit status: 0 all valid, 2 usage, 65 a scenario is invalid, 66 a file is missing.\n";
+
+struct common_opts {
+    struct cfn_override *overrides;
+    size_t nr_overrides, alloc_overrides;
+    const char *with_path;
+    const char *stack_name;
+    bool quiet;
+};
+
+static int add_override(struct common_opts *c, const char *cmd, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return cli_usage_error(cmd, "--parameter needs NAME=VALUE, got '%s'", arg);
+    *eq = '\0';
+    for (size_t i = 0; i < c->nr_overrides; i++)
+        if (!strcmp(c->overrides[i].name, arg))
+            return cli_usage_error(cmd, "parameter '%s' given twice", arg);
+    ALLOC_GROW(c->overrides, c->nr_overrides + 1, c->alloc_overrides);
+    c->overrides[c->nr_overrides++] = (struct cfn_override){ arg, eq + 1 };
+    return 0;
+}
+
+static char *default_output(const char *scenario)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *stem = xstrndup(base, n);
+    char *out = xasprintf("%s.h5", stem);
+    free(stem);
+    return out;
+}
+
+static void print_diags(struct diag_list *d)
+{
+    diag_print(d, stderr);
+    diag_list_release(d);
+}
+
+static bool interrupted(void *ctx)
+{
+    (void)ctx;
+    return cli_caught_signal() != 0;
+}
+
+struct progress_ctx {
+    struct cli_progress bar;
+};
+
+static void on_progress(void *ctx, sim_time now, sim_time end, uint64_t events)
+{
+    struct progress_ctx *p = ctx;
+    cli_progress_update(&p->bar, now, end, (unsigned long long)events);
+}
+
+static void print_summary(FILE *out, const struct scenario *sc, const char *output,
+                          const struct run_summary *r)
+{
+    fprintf(out, "scenario       %s (seed %" PRIu64 ")\n", sc->path, sc->seed);
+    fprintf(out, "simulated      %.0f s\n", r->duration_s);
+    fprintf(out, "cost           %.6f USD\n", r->cost_usd);
+    fprintf(out, "instance-hours %.6f h\n", r->instance_hours);
+    fprintf(out, "instances      %" PRIu64 " launched, %" PRIu64 " terminated\n",
+            r->instances_launched, r->instances_terminated);
+    fprintf(out, "in service     %.6f instances on average\n", r->mean_in_service);
+    fprintf(out, "cpu            %.6f %% on average\n", r->mean_cpu_utilization_pct);
+    fprintf(out, "activities     %" PRIu64 "\n", r->activities);
+    fprintf(out, "trace          %s\n", output);
+}
+
+static void print_json(const struct scenario *sc, const char *output, const struct run_summary *r)
+{
+    printf("{\"scenario\": ");
+    cli_json_string(stdout, sc->path);
+    printf(", \"output\": ");
+    cli_json_string(stdout, output);
+    printf(", \"seed\": %" PRIu64 ", \"duration_s\": %.6f, \"cost_usd\": %.6f, "
+           "\"instance_hours\": %.6f, \"instances_launched\": %" PRIu64
+           ", \"instances_terminated\": %" PRIu64 ", \"activities\": %" PRIu64
+           ", \"mean_in_service\": %.6f, \"mean_cpu_utilization_pct\": %.6f, \"events\": %" PRIu64
+           ", \"exit_status\": 0}\n",
+           sc->seed, r->duration_s, r->cost_usd, r->instance_hours, r->instances_launched,
+           r->instances_terminated, r->activities, r->mean_in_service, r->mean_cpu_utilization_pct,
+           r->events);
+}
+
+enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
+
+int cli_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "seed", required_argument, NULL, OPT_SEED },
+        { "until", required_argument, NULL, OPT_UNTIL },
+        { "parameter", required_argument, NULL, 'p' },
+        { "with", required_argument, NULL, OPT_WITH },
+        { "stack-name", required_argument, NULL, OPT_STACK },
+        { "json", no_argument, NULL, OPT_JSON },
+        { "progress", required_argument, NULL, OPT_PROGRESS },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    struct common_opts c = { 0 };
+    struct scenario_load_opts lo = { 0 };
+    const char *output = NULL;
+    bool json = false;
+    int progress = -1; /* auto */
+    int rc = EXIT_OK, opt;
+    char *out_path = NULL, *cmdline = NULL;
+    struct scenario sc = { 0 };
+    struct trace_sink *sink = NULL;
+    struct diag_list d = { 0 };
+
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:p:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_SEED: {
+            int64_t v;
+            if (!bind_parse_int(optarg, &v) || v < 0) {
+                rc = cli_usage_error("run", "--seed needs a non-negative integer, got '%s'",
+                                     optarg);
+                goto out;
+            }
+            lo.has_seed = true;
+            lo.seed = (uint64_t)v;
+            break;
+        }
+        case OPT_UNTIL:
+            if (!bind_parse_duration(optarg, &lo.duration)) {
+                rc = cli_usage_error("run",
+                                     "--until needs a duration such as 3600, 90m or 7d, got '%s'",
+                                     optarg);
+                goto out;
+            }
+            lo.has_duration = true;
+            break;
+        case 'p':
+            if ((rc = add_override(&c, "run", optarg)))
+                goto out;
+            break;
+        case OPT_WITH:
+            c.with_path = optarg;
+            break;
+        case OPT_STACK:
+            c.stack_name = optarg;
+            break;
+        case OPT_JSON:
+            json = true;
+            break;
+        case OPT_PROGRESS:
+            if (!strcmp(optarg, "auto")) {
+                progress = -1;
+            } else if (!strcmp(optarg, "always")) {
+                progress = 1;
+            } else if (!strcmp(optarg, "never")) {
+                progress = 0;
+            } else {
+                rc = cli_usage_error("run", "--progress must be auto, always or never, got '%s'",
+                                     optarg);
+                goto out;
+            }
+            break;
+        case 'q':
+            c.quiet = true;
+            break;
+        case 'h':
+            fputs(run_usage, stdout);
+            goto out;
+        default:
+            rc = cli_usage_error("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        rc = cli_usage_error("run", "no scenario given");
+        goto out;
+    }
+    if (argc - optind > 1) {
+        rc = cli_usage_error("run", "one scenario at a time, got '%s' too", argv[optind + 1]);
+        goto out;
+    }
+    const char *path = argv[optind];
+    lo.with_path = c.with_path;
+    lo.overrides = c.overrides;
+    lo.nr_overrides = c.nr_overrides;
+    lo.stack_name = c.stack_name;
+    d.quiet_warnings = c.quiet;
+
+    int st = scenario_load(&sc, path, &lo, &d);
+    print_diags(&d);
+    if (st < 0) {
+        rc = cli_exit_code(st);
+        goto out;
+    }
+    /* Handlers first: a signal from here on removes the .tmp instead of leaving it. */
+    cli_catch_signals();
+    out_path = output ? xstrdup(output) : default_output(path);
+    st = h5out_open(&sink, out_path, &d);
+    print_diags(&d);
+    if (st < 0) {
+        rc = cli_exit_code(st);
+        goto out;
+    }
+
+    cmdline = cli_command_line(argc + 1, argv - 1);
+    char created[32];
+    cli_created_utc(created);
+    struct progress_ctx pc = { { progress == 1 || (progress == -1 && isatty(2) && !c.quiet), false,
+                                 0 } };
+    struct run_opts ro = { .command_line = cmdline,
+                           .created_utc = created,
+                           .interrupted = interrupted,
+                           .progress = on_progress,
+                           .ctx = &pc };
+    struct run_summary sum;
+    st = run_scenario(&sc, &ro, sink, &sum, &d);
+    cli_progress_done(&pc.bar);
+    if (st == 0 && (st = trace_close(sink, true)) < 0)
+        diag_error_status(&d, st, NULL, "cannot write '%s': %s", out_path,
+                          sink->error ? sink->error : asg_strerror(st));
+    print_diags(&d);
+    if (st < 0) {
+        rc = cli_exit_code(st);
+        goto out;
+    }
+    if (json)
+        print_json(&sc, out_path, &sum);
+    else if (!c.quiet)
+        print_summary(stdout, &sc, out_path, &sum);
+out:
+    /* Anything not committed is discarded: a failed or interrupted run leaves no file. */
+    trace_sink_free(sink);
+    scenario_release(&sc);
+    free(out_path);
+    free(cmdline);
+    free(c.overrides);
+    return rc;
+}
+
+int cli_validate(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "parameter", required_argument, NULL, 'p' },
+        { "with", required_argument, NULL, OPT_WITH },
+        { "stack-name", required_argument, NULL, OPT_STACK },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    struct common_opts c = { 0 };
+    int rc = EXIT_OK, opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "p:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'p':
+            if ((rc = add_override(&c, "validate", optarg)))
+                goto out;
+            break;
+        case OPT_WITH:
+            c.with_path = optarg;
+            break;
+        case OPT_STACK:
+            c.stack_name = optarg;
+            break;
+        case 'q':
+            c.quiet = true;
+            break;
+        case 'h':
+            fputs(validate_usage, stdout);
+            goto out;
+        default:
+            rc = cli_usage_error("validate", "unknown or incomplete option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        rc = cli_usage_error("validate", "no scenario given");
+        goto out;
+    }
+    for (int i = optind; i < argc; i++) {
+        struct scenario sc = { 0 };
+        struct diag_list d = { .quiet_warnings = c.quiet };
+        struct scenario_load_opts lo = { .with_path = c.with_path,
+                                         .overrides = c.overrides,
+                                         .nr_overrides = c.nr_overrides,
+                                         .stack_name = c.stack_name };
+        int st = scenario_load(&sc, argv[i], &lo, &d);
+        print_diags(&d);
+        if (st < 0) {
+            int code = cli_exit_code(st);
+            /* A missing file outranks an invalid one: the run cannot even start. */
+            if (rc == EXIT_OK || code == EXIT_NOINPUT)
+                rc = code;
+        } else if (!c.quiet) {
+            const struct asg_config *g = &sc.groups[0];
+            printf("%s: valid: group '%s' (min %" PRId64 ", desired %" PRId64 ", max %" PRId64
+                   ", %zu AZ%s), %s\n",
+                   argv[i], g->name, g->min_size, g->desired_capacity, g->max_size, g->nr_azs,
+                   g->nr_azs == 1 ? "" : "s",
+                   sc.launch_templates[g->launch_template].instance_type);
+        }
+        scenario_release(&sc);
+    }
+out:
+    free(c.overrides);
+    return rc;
+}

@@ -1,0 +1,173 @@
+/*
+ * A whole run into the memory sink: invariants that hold at every sample, the bill adding
+ * up across tables, determinism, and interruption.
+ */
+#include "helpers.h"
+
+#include "asgsim/run.h"
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct diag_list d;
+static struct scenario sc;
+
+static void load(sim_time duration)
+{
+    char *path = test_src_path("scenarios/web-basic.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = duration };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    free(path);
+}
+
+static void teardown(void)
+{
+    scenario_release(&sc);
+    diag_list_release(&d);
+}
+
+static double cell(struct trace_sink *s, const char *table, size_t row, const char *field)
+{
+    const union trace_value *v = trace_mem_cell(s, table, row, field);
+    ck_assert_ptr_nonnull(v);
+    return v->f64;
+}
+
+static int32_t icell(struct trace_sink *s, const char *table, size_t row, const char *field)
+{
+    const union trace_value *v = trace_mem_cell(s, table, row, field);
+    ck_assert_ptr_nonnull(v);
+    return v->i32;
+}
+
+START_TEST(test_run_invariants_hold_at_every_sample)
+{
+    load(SIM_HOUR(2));
+    struct trace_sink *s = trace_mem_new();
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    size_t n = trace_mem_rows(s, "/timeseries");
+    ck_assert_uint_eq(n, 121); /* 0, 60 s, ..., 7200 s */
+    double last_cost = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_double_eq(cell(s, "/timeseries", i, "time"), 60.0 * (double)i);
+        int32_t desired = icell(s, "/timeseries", i, "desired_capacity");
+        int32_t pending = icell(s, "/timeseries", i, "pending");
+        int32_t in_service = icell(s, "/timeseries", i, "in_service");
+        ck_assert_int_ge(desired, icell(s, "/timeseries", i, "min_size"));
+        ck_assert_int_le(desired, icell(s, "/timeseries", i, "max_size"));
+        /* No scale-in in this scenario: every launched instance counts toward desired. */
+        ck_assert_int_eq(pending + in_service, desired);
+        double cost = cell(s, "/timeseries", i, "cost");
+        ck_assert(cost >= last_cost); /* billing never decreases */
+        last_cost = cost;
+        double cpu = cell(s, "/timeseries", i, "cpu_utilization");
+        if (in_service == 0)
+            ck_assert(isnan(cpu));
+        else
+            ck_assert(cpu >= 0 && cpu <= 100);
+    }
+    /* Boot times are lognormal around 150 s: all 6 are InService by 2 h. 400 rps over
+     * 6 x 2 vCPU x 50 rps = 600 rps of capacity is 66.67 % CPU. */
+    ck_assert_int_eq(icell(s, "/timeseries", n - 1, "in_service"), 6);
+    ck_assert_double_eq_tol(cell(s, "/timeseries", n - 1, "cpu_utilization"), 400.0 / 6, 1e-9);
+
+    /* The bill adds up: per-instance rows, the last sample and the summary agree. */
+    size_t ni = trace_mem_rows(s, "/instances");
+    ck_assert_uint_eq(ni, 6);
+    double sum = 0;
+    for (size_t i = 0; i < ni; i++)
+        sum += cell(s, "/instances", i, "cost");
+    ck_assert_double_eq_tol(sum, r.cost_usd, 1e-9);
+    ck_assert_double_eq_tol(last_cost, r.cost_usd, 1e-9);
+    ck_assert_double_eq_tol(trace_mem_scalar(s, "/summary/cost"), r.cost_usd, 1e-12);
+    /* 6 c6i.large x 2 h x 0.085 USD/h = 1.02 USD; billing starts at launch. */
+    ck_assert_double_eq_tol(r.cost_usd, 1.02, 1e-9);
+    ck_assert_double_eq_tol(r.instance_hours, 12.0, 1e-9);
+
+    /* Conservation: 6 launches, 6 boots, one activity each. */
+    ck_assert_uint_eq(r.instances_launched, 6);
+    ck_assert_uint_eq(trace_mem_rows(s, "/events"), 12);
+    ck_assert_uint_eq(trace_mem_rows(s, "/activities"), 6);
+    ck_assert_uint_eq(r.activities, 6);
+    double last_t = -1;
+    for (size_t i = 0; i < trace_mem_rows(s, "/events"); i++) {
+        double t = cell(s, "/events", i, "time");
+        ck_assert(t >= last_t); /* event times never go backwards */
+        last_t = t;
+    }
+    ck_assert_uint_ge(trace_mem_rows(s, "/provenance/streams"), 2);
+    ck_assert_int_eq(trace_close(s, true), 0);
+    trace_sink_free(s);
+}
+
+END_TEST
+
+START_TEST(test_run_is_deterministic)
+{
+    load(SIM_HOUR(1));
+    struct trace_sink *a = trace_mem_new(), *b = trace_mem_new();
+    struct run_summary ra, rb;
+    ck_assert_int_eq(run_scenario(&sc, NULL, a, &ra, &d), 0);
+    ck_assert_int_eq(run_scenario(&sc, NULL, b, &rb, &d), 0);
+    ck_assert_uint_eq(trace_mem_rows(a, "/events"), trace_mem_rows(b, "/events"));
+    for (size_t i = 0; i < trace_mem_rows(a, "/events"); i++)
+        ck_assert_double_eq(cell(a, "/events", i, "time"), cell(b, "/events", i, "time"));
+    ck_assert_double_eq(ra.cost_usd, rb.cost_usd);
+    ck_assert_double_eq(ra.mean_in_service, rb.mean_in_service);
+    trace_sink_free(a);
+    trace_sink_free(b);
+}
+
+END_TEST
+
+START_TEST(test_run_zero_length)
+{
+    load(0);
+    struct trace_sink *s = trace_mem_new();
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    ck_assert_uint_eq(trace_mem_rows(s, "/timeseries"), 1);
+    /* Six launches at time 0, each billed its 60-second minimum. */
+    ck_assert_double_eq_tol(r.cost_usd, 6 * 60 * 0.085 / 3600, 1e-12);
+    trace_sink_free(s);
+}
+
+END_TEST
+
+static bool always(void *ctx)
+{
+    (void)ctx;
+    return true;
+}
+
+START_TEST(test_run_interruption_stops_with_eintr)
+{
+    load(SIM_DAY(30));
+    struct trace_sink *s = trace_mem_new();
+    struct run_opts o = { .interrupted = always };
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, &o, s, &r, &d), ASG_EINTR);
+    ck_assert_uint_lt(trace_mem_rows(s, "/timeseries"), 1000);
+    trace_sink_free(s);
+}
+
+END_TEST
+
+Suite *run_suite(void);
+
+Suite *run_suite(void)
+{
+    Suite *s = suite_create("run");
+    TCase *tc = tcase_create("run");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, test_run_invariants_hold_at_every_sample);
+    tcase_add_test(tc, test_run_is_deterministic);
+    tcase_add_test(tc, test_run_zero_length);
+    tcase_add_test(tc, test_run_interruption_stops_with_eintr);
+    suite_add_tcase(s, tc);
+    return s;
+}
