@@ -103,8 +103,16 @@ static char *h5_error_text(void)
         msg = xstrdup("HDF5 call failed (no error details)");
     else if (!w.last)
         msg = xstrdup(w.first);
+    else if (strstr(w.last, "error message = '"))
+        /* The driver's entry carries errno's text; the rest of it (buffers, offsets) is noise. */
+        msg = xasprintf("%s: %.*s", w.first,
+                        (int)strcspn(strstr(w.last, "error message = '") + 17, "'"),
+                        strstr(w.last, "error message = '") + 17);
     else
         msg = xasprintf("%s: %s", w.first, w.last);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
     free(w.first);
     free(w.last);
     return msg;
@@ -287,6 +295,8 @@ static int ensure_parents(struct h5sink *hs, const char *path)
     free(buf);
     return ret;
 }
+
+static bool library_broken; /* a failed H5Fclose: skip H5close at exit */
 
 /* Open the group or dataset at `path`, creating a group (and its parents) if missing. */
 static hid_t open_or_create(struct h5sink *hs, const char *path)
@@ -726,8 +736,15 @@ static int h5_close(struct trace_sink *s, bool commit)
     hs->vlstr = hs->lcpl = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
     if (hs->file >= 0) {
         /* H5Fclose writes the metadata cache out: its failure means a broken file. */
-        if (H5Fclose(hs->file) < 0 && commit)
-            h5fail(hs, "cannot close");
+        if (H5Fclose(hs->file) < 0) {
+            /*
+             * HDF5 1.10 keeps a file whose final flush failed (a full disk) half-open, and its
+             * own shutdown then crashes on it; from here on the library is left alone.
+             */
+            library_broken = true;
+            if (commit)
+                h5fail(hs, "cannot close");
+        }
         hs->file = H5I_INVALID_HID;
     }
     if (commit && s->status == 0) {
@@ -764,9 +781,23 @@ static const struct trace_sink_ops h5_ops = {
     .free = h5_free,
 };
 
+/* Our replacement for HDF5's exit handler: close the library unless a close has failed. */
+static void library_close(void)
+{
+    if (!library_broken)
+        H5close();
+}
+
 int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
 {
     ASG_ASSERT(out != NULL && path != NULL && d != NULL);
+    static bool initialised;
+    if (!initialised) {
+        /* Must come before any other HDF5 call to take effect; later it is a harmless no-op. */
+        H5dont_atexit();
+        atexit(library_close);
+        initialised = true;
+    }
     /* The CLI prints one clean message per failure; HDF5's own dump would be noise. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
