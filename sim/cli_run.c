@@ -68,6 +68,33 @@ static int add_override(struct common_opts *c, const char *cmd, char *arg)
     return 0;
 }
 
+enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
+
+/*
+ * The options run and validate share. \return 1 when `opt` was one of them, 0 when not,
+ * or a usage exit code.
+ */
+static int common_option(int opt, struct common_opts *c, const char *cmd)
+{
+    switch (opt) {
+    case 'p': {
+        int rc = add_override(c, cmd, optarg);
+        return rc ? rc : 1;
+    }
+    case OPT_WITH:
+        c->with_path = optarg;
+        return 1;
+    case OPT_STACK:
+        c->stack_name = optarg;
+        return 1;
+    case 'q':
+        c->quiet = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static char *default_output(const char *scenario)
 {
     const char *base = strrchr(scenario, '/');
@@ -133,8 +160,6 @@ static void print_json(const struct scenario *sc, const char *output, const stru
            r->events);
 }
 
-enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
-
 int cli_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -164,6 +189,13 @@ int cli_run(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:p:qh", longopts, NULL)) != -1) {
+        int common = common_option(opt, &c, "run");
+        if (common > 1) {
+            rc = common;
+            goto out;
+        }
+        if (common)
+            continue;
         switch (opt) {
         case 'o':
             output = optarg;
@@ -188,16 +220,6 @@ int cli_run(int argc, char **argv)
             }
             lo.has_duration = true;
             break;
-        case 'p':
-            if ((rc = add_override(&c, "run", optarg)))
-                goto out;
-            break;
-        case OPT_WITH:
-            c.with_path = optarg;
-            break;
-        case OPT_STACK:
-            c.stack_name = optarg;
-            break;
         case OPT_JSON:
             json = true;
             break;
@@ -213,9 +235,6 @@ int cli_run(int argc, char **argv)
                                      optarg);
                 goto out;
             }
-            break;
-        case 'q':
-            c.quiet = true;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -306,20 +325,14 @@ int cli_validate(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "p:qh", longopts, NULL)) != -1) {
+        int common = common_option(opt, &c, "validate");
+        if (common > 1) {
+            rc = common;
+            goto out;
+        }
+        if (common)
+            continue;
         switch (opt) {
-        case 'p':
-            if ((rc = add_override(&c, "validate", optarg)))
-                goto out;
-            break;
-        case OPT_WITH:
-            c.with_path = optarg;
-            break;
-        case OPT_STACK:
-            c.stack_name = optarg;
-            break;
-        case 'q':
-            c.quiet = true;
-            break;
         case 'h':
             fputs(validate_usage, stdout);
             goto out;

@@ -153,9 +153,9 @@ static int dataset_write(struct h5sink *hs, hid_t dset, hid_t memtype, hid_t mem
     return 0;
 }
 
-/* Replace attribute `name` of `obj` by a scalar vlen UTF-8 string. */
-static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const char *name,
-                          const char *value)
+/* Replace attribute `name` of `obj` by a scalar of type `ftype`, read from `buf` as `mtype`. */
+static int write_attr(struct h5sink *hs, hid_t obj, const char *path, const char *name, hid_t ftype,
+                      hid_t mtype, const void *buf)
 {
     int ret = 0;
     hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
@@ -169,8 +169,8 @@ static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const 
         ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
         goto out;
     }
-    attr = H5Acreate2(obj, name, hs->vlstr, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, hs->vlstr, &value) < 0) {
+    attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mtype, buf) < 0) {
         ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
         goto out;
     }
@@ -182,32 +182,17 @@ out:
     return ret;
 }
 
+/* A scalar variable-length UTF-8 string attribute, which h5py reads as str. */
+static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const char *name,
+                          const char *value)
+{
+    return write_attr(hs, obj, path, name, hs->vlstr, hs->vlstr, &value);
+}
+
 static int write_attr_i64(struct h5sink *hs, hid_t obj, const char *path, const char *name,
                           int64_t v)
 {
-    int ret = 0;
-    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
-    htri_t exists = H5Aexists(obj, name);
-    if (exists < 0 || (exists > 0 && H5Adelete(obj, name) < 0)) {
-        ret = h5fail(hs, "cannot replace attribute '%s' of '%s'", name, path);
-        goto out;
-    }
-    space = H5Screate(H5S_SCALAR);
-    if (space < 0) {
-        ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
-        goto out;
-    }
-    attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT64, &v) < 0) {
-        ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
-        goto out;
-    }
-out:
-    if (attr >= 0)
-        H5Aclose(attr);
-    if (space >= 0)
-        H5Sclose(space);
-    return ret;
+    return write_attr(hs, obj, path, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
 }
 
 /* A 1-D attribute `units` listing one vlen UTF-8 string per field, in field order. */
