@@ -27,8 +27,10 @@ set tics out nomirror
 set border 3
 set rmargin 16
 unset key
+# Values sit in small white boxes so they stay readable on dark cells.
+set style textbox opaque fc rgb 'white' noborder margins 2,1
 stats hm using 1:2 nooutput
 set xrange [-0.5:STATS_max_x + 0.5]
 set yrange [-0.5:STATS_max_y + 0.5]
 plot hm using 1:2:5:xtic(3):ytic(4) with image, \
-     hm using 1:2:(sprintf("%.2f", $5)) with labels font ',11' tc rgb '#222222'
+     hm using 1:2:(sprintf("%.2f", $5)) with labels boxed font ',11' tc rgb '#222222'

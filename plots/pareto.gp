@@ -17,7 +17,9 @@ set datafile separator "\t"
 all = in.'/sweep_pareto.tsv'
 front = in.'/sweep_front.tsv'
 header = system(sprintf("sed -n 2p '%s'", all))
-xname = word(header, 2); yname = word(header, 3)
+yname = word(header, 3)
+# "requests_over_objective_mean" -> "requests_over_objective"
+if (strstrt(yname, "_mean") == strlen(yname) - 4) { yname = yname[1:strlen(yname) - 5] }
 set title sprintf("Cost against %s, with the Pareto front", yname) font ',14' noenhanced
 set xlabel "mean cost over replications (USD)"
 set ylabel sprintf("mean %s (lower is better)", yname) noenhanced
