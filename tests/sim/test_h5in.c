@@ -201,6 +201,7 @@ START_TEST(test_h5in_open_reports_missing_and_foreign_files)
 END_TEST
 
 Suite *h5in_suite(void);
+
 Suite *h5in_suite(void)
 {
     Suite *s = suite_create("h5in");
