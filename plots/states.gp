@@ -43,6 +43,8 @@ top(k) = sum [j=1:k] column(word(present, j))
 
 stats ts using (top(n)) nooutput
 set yrange [0:STATS_max * 1.15 + 1]
+# Instances come whole: no 0.5 ticks on small groups.
+if (STATS_max < 10) { set ytics 1 }
 set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
 set xrange [0:tmax / tunit]
 set xtics nomirror
@@ -56,6 +58,4 @@ set ylabel "instances"
 set style fill solid 1.0 border
 # Each sample holds from its time on, so the layers are drawn as filled steps, the
 # highest sum first and each lower one over it.
-# The legend lists the states bottom first, as they are stacked.
-set key invert
 plot for [k=n:1:-1] ts using (t(0)):(top(k)) with fillsteps lc rgb word(pcolors, k) title word(pnames, k) noenhanced
