@@ -27,7 +27,7 @@ VALGRIND_PACKAGES := valgrind
 all: build
 
 help:
-	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/"
+	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
@@ -95,6 +95,11 @@ demo: build
 	@mkdir -p $(DEMO_OUT)
 	$(BUILD)/asgsim run $(DEMO) -o $(DEMO_OUT)/run.h5
 	@echo "asgsim: trace written to $(DEMO_OUT)/run.h5 (try: h5ls -r $(DEMO_OUT)/run.h5)"
+	$(BUILD)/asgsim report $(DEMO_OUT)/run.h5
+	$(BUILD)/asgsim plot $(DEMO_OUT)/run.h5 -o $(DEMO_OUT)/plots -q
+	@echo "asgsim: figures written to $(DEMO_OUT)/plots/:"
+	@ls -1 $(DEMO_OUT)/plots/*.png | sed 's/^/  /'
+	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

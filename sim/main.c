@@ -17,6 +17,9 @@ static const char usage[] =
         "Commands:\n"
         "  run SCENARIO        simulate a CloudFormation template and write an HDF5 trace\n"
         "  validate SCENARIO...  check scenarios and report every error\n"
+        "  export RUN.h5       write a trace's or sweep's tables as TSV/CSV for other tools\n"
+        "  plot RUN.h5         draw the standard figures with gnuplot (PNG or SVG)\n"
+        "  report RUN.h5       print a short summary of a trace (--json for one object)\n"
         "\n"
         "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
         "  -V, --version       show the version\n"
@@ -26,7 +29,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = { "run", "validate", "help" };
+    static const char *const commands[] = { "run", "validate", "export", "plot", "report", "help" };
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
@@ -43,6 +46,12 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export"))
+        return cli_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot"))
+        return cli_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cli_report(argc - 1, argv + 1);
     const char *hint = diag_closest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
     if (hint)
         return cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", cmd, hint);
