@@ -1,5 +1,6 @@
 /*
- * The HDF5 trace sink: the only file that includes <hdf5.h> (style B7, ecosystem.md §3).
+ * The HDF5 trace sink: with sim/h5in.c (the reader) the only files that include <hdf5.h>
+ * (style B7, ecosystem.md §3; tests/cli/test_hdf5_isolation.sh enforces it).
  *
  * Output goes to NAME.tmp and is renamed to NAME only when a run commits, so a crash or a
  * failed run never leaves a half-written NAME. Table rows are buffered and written one
