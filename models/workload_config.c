@@ -5,8 +5,10 @@
 #include "asgsim/util.h"
 #include "asgsim/workload.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asgsim/banned.h"
 
@@ -165,14 +167,16 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
         rc = need(b, map, "Path", bind_string(b, map, "Path", &path));
         if (rc < 0)
             return rc;
-        char *full = relative_to(ynode_get(map, "Path")->loc.file, path);
-        rc = workload_trace_load(w, full, b->d);
+        const struct src_loc *at = &ynode_get(map, "Path")->loc;
+        char *full = relative_to(at->file, path);
+        /* A missing file is an error in the scenario line that names it. */
+        if (access(full, R_OK) != 0)
+            rc = diag_error(b->d, at, "cannot read workload trace '%s': %s", full, strerror(errno));
+        else
+            rc = workload_trace_load(w, full, b->d);
         free(full);
-        if (rc < 0) {
-            /* Name the scenario line too, for a missing file. */
-            diag_note(b->d, &ynode_get(map, "Path")->loc, "workload trace named here");
+        if (rc < 0)
             return ASG_EINVAL;
-        }
         w->rate_scale = scale;
         break;
     }
