@@ -11,6 +11,8 @@
 
 #include "asgsim/banned.h"
 
+#define TWO_PI 6.28318530717958647692
+
 static const char *const kind_names[] = {
     [WORKLOAD_CONSTANT] = "constant", [WORKLOAD_DIURNAL] = "diurnal", [WORKLOAD_RAMP] = "ramp",
     [WORKLOAD_STEP] = "step",         [WORKLOAD_SPIKE] = "spike",     [WORKLOAD_TRACE] = "trace",
@@ -31,7 +33,7 @@ static double diurnal(const struct workload_config *w, int64_t start_epoch_s, si
     double sec_of_day = (double)(whole - day * 86400) + frac;
     /* 1970-01-01 was a Thursday: Monday-based index 3. */
     int64_t dow = ((day % 7) + 7 + 3) % 7;
-    double phase = 2.0 * 3.14159265358979323846 * (sec_of_day - w->peak_hour_utc * 3600.0) / 86400.0;
+    double phase = TWO_PI * (sec_of_day - w->peak_hour_utc * 3600.0) / 86400.0;
     return w->base_rps * (1.0 + w->amplitude * cos(phase)) * w->weekly[dow];
 }
 

@@ -88,7 +88,7 @@ struct serve_stats {
     double waited;      /* requests that had to wait (> 0 s) */
     double sum_wait_s;  /* total waiting time */
     double backlog;     /* requests queued at the end of the interval (not in service) */
-    double busy_vcpu_s; /* vCPU-seconds spent serving */
+    double busy_vcpu_s; /* vCPU-seconds spent serving (request mode: counted at service start) */
     struct serve_hist hist;
 };
 
@@ -148,8 +148,6 @@ double serve_backlog(const struct serve *s);
 /** Cancel the pending event and free every server. Safe on a zeroed struct. */
 void serve_release(struct serve *s);
 
-struct bind;
-struct ynode;
 /**
  * Bind the serving keys of the `Metadata ASGSim::Scenario` mapping `settings` (Fidelity,
  * LoadBalancer, Tick, QueueLimit, LatencyObjective) into *out, defaults first.
