@@ -142,6 +142,19 @@ static void hist_add_law(struct serve_hist *h, const struct latency_law *l, doub
     h->count[i] += weight * prev;
 }
 
+/* `n` requests served with latency law `l`, mean waiting time `wait_s`, a fraction `pw`
+   of them having waited. */
+static void account_law(struct serve_stats *st, const struct latency_law *l, double n,
+                        double wait_s, double pw, double objective_s)
+{
+    st->started += n;
+    st->waited += n * pw;
+    st->sum_wait_s += n * wait_s;
+    hist_add_law(&st->hist, l, n, wait_s + 1.0 / l->mu);
+    if (objective_s > 0)
+        st->over_objective += n * law_tail(l, objective_s);
+}
+
 /* ---- fluid ------------------------------------------------------------------------------- */
 
 static void fluid_step(struct serve *s, sim_time from, sim_time len)
@@ -167,25 +180,24 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
     if (served <= 0)
         return;
     double lambda = arrived / dt;
-    struct latency_law law = { b0 / cap_rps, 0, 0, mu };
-    double mean_wait;
-    if (lambda < cap_rps) {
-        law.pw = serve_erlang_c((unsigned)s->total_vcpus, lambda / mu);
-        law.theta = cap_rps - lambda;
-        mean_wait = law.shift_s + law.pw / law.theta;
-        st->waited += served * (b0 > 0 ? 1.0 : law.pw);
-    } else {
-        /* Overloaded step: everyone queues behind the growing backlog. */
-        law.shift_s = 0.5 * (b0 + b1) / cap_rps;
-        mean_wait = law.shift_s;
-        st->waited += served;
+    double objective_s = sim_time_to_seconds(s->cfg->latency_objective);
+    /* Requests served while a backlog drains wait behind it: linearly less as it shrinks,
+       so on average half the drain time (b0 / cap at the start). After it has drained the
+       queue is the steady M/M/c one. When it does not drain within the step (overload),
+       everyone waits behind the average backlog. */
+    double drain_s = lambda < cap_rps ? b0 / (cap_rps - lambda) : (double)INFINITY;
+    double n_drain = fmin(served, cap_rps * fmin(drain_s, dt));
+    if (n_drain > 0) {
+        double wait = drain_s < dt ? 0.5 * b0 / cap_rps : 0.5 * (b0 + b1) / cap_rps;
+        struct latency_law law = { wait, 0, 0, mu };
+        account_law(st, &law, n_drain, wait, 1.0, objective_s);
     }
-    st->started += served;
-    st->sum_wait_s += served * mean_wait;
-    hist_add_law(&st->hist, &law, served, mean_wait + 1.0 / mu);
-    if (s->cfg->latency_objective > 0)
-        st->over_objective +=
-                served * law_tail(&law, sim_time_to_seconds(s->cfg->latency_objective));
+    double n_steady = served - n_drain;
+    if (n_steady > 0) {
+        struct latency_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
+                                   cap_rps - lambda, mu };
+        account_law(st, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
+    }
 }
 
 static void fluid_advance(struct serve *s, sim_time now)

@@ -9,11 +9,13 @@
  *          instances is dropped (so the backlog is dropped when the last instance leaves).
  *          A tick is cut short where an instance enters or leaves service or an interval
  *          is taken, so capacity is exact at every instant.
- *          Latency is an analytic estimate: the M/M/c sojourn-time distribution (c = total
- *          vCPUs, mu = CapacityRpsPerVcpu, lambda = the tick's arrival rate) shifted by the
- *          time to drain the backlog carried into the tick; when lambda >= c mu, the
- *          waiting time is the drain time alone. The per-tick distribution is added to the
- *          same latency histogram request mode uses, weighted by the tick's served count.
+ *          Latency is an analytic estimate: requests served while the backlog carried
+ *          into the step drains wait half its initial drain time on average (then an
+ *          exponential service); the rest follow the M/M/c sojourn-time law (c = total
+ *          vCPUs, mu = CapacityRpsPerVcpu, lambda = the step's arrival rate); in an
+ *          overloaded step everyone waits the drain time of the average backlog. Each law
+ *          is added to the same latency histogram request mode uses, weighted by its
+ *          served count.
  * request: every request is an engine event. Arrival (Poisson: exponential gaps from
  *          "arrivals", the rate re-read every `chunk` of time) -> load balancer (round robin
  *          or least outstanding requests over the InService instances, ties to the next
