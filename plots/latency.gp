@@ -1,6 +1,6 @@
 # latency.gp - latency percentiles over time against the objective. Draws every
-# latency_p* column of the time series, and the objective (a column whose name contains
-# 'objective') as a dashed line. `asgsim plot` skips this figure when there is no latency.
+# latency_p* column of the time series, and the objective (a time-series column whose name
+# contains 'objective', else latency_objective from summary.tsv) as a dashed line. `asgsim plot` skips this figure when there is no latency.
 # Input: timeseries.tsv from `asgsim export`. Run by hand:
 #   gnuplot -e "in='DIR'; out='latency.png'; fmt='png'" plots/latency.gp
 # (in: the directory of the exported tables; fmt: png or svg.)
@@ -32,6 +32,19 @@ do for [i=1:words(header)] {
     if (strstrt(w, "objective") > 0) { objective = w }
 }
 if (words(pcts) == 0) { print "latency.gp: no latency_p* column in ".ts; exit status 1 }
+# A run's objective is one number: asgsim writes it to /summary, exported as summary.tsv.
+objval = NaN
+if (objective eq "") {
+    sm = in.'/summary.tsv'
+    sh = system(sprintf("sed -n 2p '%s' 2>/dev/null", sm))
+    do for [i=1:words(sh)] {
+        w = word(sh, i)
+        if (strstrt(w, "latency_objective") == 1) {
+            stats sm using (column(w)) nooutput
+            objval = STATS_max
+        }
+    }
+}
 # Unit from the first column's suffix (latency_p99_ms -> ms).
 u = word(pcts, 1)
 unit = strstrt(u, "_ms") ? "ms" : "s"
@@ -50,5 +63,10 @@ if (objective ne "") {
     plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
          ts using (t(0)):(column(objective)) with lines dt 2 lw 2 lc rgb '#d62728' title "objective"
 } else {
-    plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced
+    if (objval == objval) {
+        plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
+             objval with lines dt 2 lw 2 lc rgb '#d62728' title "objective"
+    } else {
+        plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced
+    }
 }

@@ -18,9 +18,16 @@ import shutil, sys
 import numpy as np, h5py
 run, lat, sweep = sys.argv[1:4]
 shutil.copy(run, lat)
+# A copy without latency columns, to see the latency figure skipped.
+shutil.copy(run, run.replace("run.h5", "nolat.h5"))
+with h5py.File(run.replace("run.h5", "nolat.h5"), "a") as f:
+    for name in [n for n in f["/timeseries"] if n.startswith("latency_")]:
+        del f["/timeseries/" + name]
 with h5py.File(lat, "a") as f:
     t = f["/timeseries/time"][:]
     for name, base in (("latency_p50", 40.0), ("latency_p99", 120.0), ("latency_objective", 150.0)):
+        if name in f["/timeseries"]:
+            del f["/timeseries/" + name]
         d = f.create_dataset("/timeseries/" + name, data=base + 0 * t + (20 * np.sin(t / 900.0) ** 2 if name != "latency_objective" else 0))
         d.attrs["units"] = "ms"
 cooldowns = [60.0, 120.0, 300.0, 600.0]
@@ -51,9 +58,11 @@ for k in capacity states cost activities; do
     check "$k.gp beside it" test -s "$WORK/run/$k.gp"
 done
 check "data beside the figures" test -s "$WORK/run/timeseries.tsv" -a -s "$WORK/run/activities.tsv"
+check "latency.png from the run's own percentiles" png_ok "$WORK/run/latency.png"
+check "says where" grep -q "5 figures in $WORK/run/" "$WORK/err"
+check "plot a run without latency" expect_exit 0 "$ASGSIM" plot "$WORK/nolat.h5" -o "$WORK/nolat"
 check "latency skipped with a note" grep -q "note: skipping the latency figure" "$WORK/err"
-check "no latency.png without latency" test ! -e "$WORK/run/latency.png"
-check "says where" grep -q "4 figures in $WORK/run/" "$WORK/err"
+check "no latency.png without latency" test ! -e "$WORK/nolat/latency.png"
 
 check "plot latency" expect_exit 0 "$ASGSIM" plot "$WORK/lat.h5" -o "$WORK/lat" --kind latency
 check "latency.png" png_ok "$WORK/lat/latency.png"
