@@ -6,6 +6,7 @@
 #include "asgsim/scenario.h"
 
 #include "asgsim/bind.h"
+#include "asgsim/ec2_config.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
@@ -153,7 +154,7 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     int rc = bind_map(b, settings, "Instances", &m);
     if (rc <= 0)
         return rc;
-    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types" };
+    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types", "Timing" };
     struct bind ib = { l->cfn, l->d, "Instances" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&ib, m, &keys);
@@ -166,6 +167,21 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     if (rc < 0)
         ret = rc;
     else if (rc == 1 && (rc = load_types(l, types)) < 0)
+        ret = rc;
+    return ret;
+}
+
+/* EC2 timing (Instances: Timing) and billing (Billing): models/ec2_config.c. */
+static int load_ec2_settings(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    struct scenario *sc = l->sc;
+    const struct ynode *instances = NULL;
+    int ret = 0, rc = bind_map(b, settings, "Instances", &instances);
+    struct bind ib = { l->cfn, l->d, "Instances" };
+    if (rc >= 0 &&
+        (rc = ec2_config_bind_timing(&ib, rc == 1 ? instances : NULL, &sc->catalog, &sc->ec2)) < 0)
+        ret = rc;
+    if ((rc = ec2_config_bind_billing(b, settings, &sc->catalog, sc->start_epoch_s, &sc->ec2)) < 0)
         ret = rc;
     return ret;
 }
@@ -203,7 +219,7 @@ static int load_settings(struct loader *l, const struct ynode *s)
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
     static const char *const used[] = { "Duration", "Seed",      "StartTime", "SampleInterval",
-                                        "Workload", "Instances", "Subnets" };
+                                        "Workload", "Instances", "Subnets",   "Billing" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -234,10 +250,25 @@ static int load_settings(struct loader *l, const struct ynode *s)
         ret = rc;
     if ((rc = load_instances(l, &b, s)) < 0)
         ret = rc;
+    if ((rc = load_ec2_settings(l, &b, s)) < 0)
+        ret = rc;
     return ret;
 }
 
 /* ---- resources --------------------------------------------------------------------------- */
+
+/* Root volume and hibernation of a launch template: models/ec2_config.c. */
+static int load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
+                           const char *type, struct launch_template_config *lt)
+{
+    struct ec2_lt_storage st;
+    const struct instance_type *t = type ? catalog_find(&l->sc->catalog, type) : NULL;
+    int rc = ec2_config_bind_launch_template(b, data, t, l->sc->ec2.root_volume_gib, &st);
+    lt->root_volume_gib = st.root_volume_gib;
+    lt->root_encrypted = st.root_encrypted;
+    lt->hibernation = st.hibernation;
+    return rc;
+}
 
 static int load_launch_template(struct loader *l, const struct cfn_resource *r)
 {
@@ -268,9 +299,9 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     {
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
-        static const char *const dused[] = { "InstanceType" };
-        static const char *const dinert[] = { "BlockDeviceMappings",
-                                              "DisableApiStop",
+        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
+                                             "HibernationOptions" };
+        static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
                                               "EbsOptimized",
                                               "EnclaveOptions",
@@ -296,7 +327,6 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         static const char *const dunmodelled[] = { "CapacityReservationSpecification",
                                                    "CpuOptions",
                                                    "CreditSpecification",
-                                                   "HibernationOptions",
                                                    "InstanceInitiatedShutdownBehavior",
                                                    "InstanceMarketOptions",
                                                    "InstanceRequirements",
@@ -334,6 +364,8 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
             ret = rc;
         else
             lt.instance_type = xstrdup(type);
+        if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
+            ret = rc;
         free(dwhat);
     }
     if (ret == 0) {
@@ -809,6 +841,7 @@ void scenario_release(struct scenario *sc)
     free(sc->with_path);
     free(sc->with_bytes);
     catalog_release(&sc->catalog);
+    ec2_config_release(&sc->ec2);
     for (size_t i = 0; i < sc->nr_launch_templates; i++) {
         free(sc->launch_templates[i].logical_id);
         free(sc->launch_templates[i].name);

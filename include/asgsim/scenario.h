@@ -14,6 +14,7 @@
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
 #include "asgsim/dist.h"
+#include "asgsim/ec2.h"
 #include "asgsim/sim.h"
 
 #include <stdbool.h>
@@ -37,6 +38,9 @@ struct launch_template_config {
     char *name;          /* LaunchTemplateName, or the logical id */
     char *instance_type; /* LaunchTemplateData.InstanceType */
     struct src_loc loc;
+    double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
+    bool root_encrypted;    /* root Ebs Encrypted */
+    bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
 };
 
 struct asg_config {
@@ -85,6 +89,7 @@ struct scenario {
     struct workload_config workload;
     struct instance_model_config instances;
     struct catalog catalog; /* shipped types plus the scenario's own */
+    struct ec2_config ec2;  /* Instances: Timing and Billing settings */
 
     struct launch_template_config *launch_templates;
     size_t nr_launch_templates;

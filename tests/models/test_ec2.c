@@ -7,8 +7,15 @@
 #include "asgsim/diag.h"
 #include "asgsim/ec2.h"
 
+#include "helpers.h"
+
+#include "asgsim/diag.h"
+#include "asgsim/scenario.h"
+
 #include <check.h>
 #include <gsl/gsl_rng.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char m5_name[] = "m5.large", r5_name[] = "r5.8xlarge";
@@ -282,6 +289,82 @@ START_TEST(test_ec2_timing_per_type_overrides_default)
 
 END_TEST
 
+static const char scenario_text[] =
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Metadata:\n"
+        "  ASGSim::Scenario:\n"
+        "    Duration: 1h\n"
+        "    StartTime: 2024-02-10T00:00:00Z\n"
+        "    Instances:\n"
+        "      Timing:\n"
+        "        m5.large: {Stop: 45s}\n"
+        "        Default: {Launch: 40s, Hibernate: {Distribution: uniform, Min: 1m, Max: 2m}}\n"
+        "    Billing:\n"
+        "      Granularity: hourly\n"
+        "      EbsGiBMonthUsd: 0.08\n"
+        "      SavingsPlan: {CommitmentUsdPerHour: 0.05, Discount: 0.28}\n"
+        "      ReservedInstances:\n"
+        "        - {InstanceType: m5.large, Count: 2, UsdPerHour: 0.06}\n"
+        "Resources:\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        InstanceType: m5.large\n"
+        "        BlockDeviceMappings:\n"
+        "          - DeviceName: /dev/sdf\n"
+        "            Ebs: {VolumeSize: 100}\n"
+        "          - DeviceName: /dev/xvda\n"
+        "            Ebs: {VolumeSize: 20, Encrypted: true, VolumeType: gp3}\n"
+        "        HibernationOptions: {Configured: true}\n"
+        "  ASG:\n"
+        "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+        "    Properties:\n"
+        "      MinSize: '1'\n"
+        "      MaxSize: '2'\n"
+        "      AvailabilityZones: [us-east-1a]\n"
+        "      LaunchTemplate:\n"
+        "        LaunchTemplateId: !Ref LT\n"
+        "        Version: !GetAtt LT.LatestVersionNumber\n";
+
+START_TEST(test_ec2_config_binds_timing_billing_and_root_volume)
+{
+    char *path = test_tmp_path("ec2-config.yaml");
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(scenario_text, fp);
+    fclose(fp);
+    struct scenario sc;
+    struct diag_list d = { 0 };
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    const struct ec2_config *c = &sc.ec2;
+    ck_assert_int_eq(c->granularity, BILLING_HOURLY);
+    ck_assert_double_eq(c->ebs_usd_per_gib_month, 0.08);
+    ck_assert_double_eq(c->root_volume_gib, 8);
+    ck_assert_double_eq(c->month_hours, 696); /* February 2024: 29 days */
+    ck_assert_double_eq(c->sp_commit_usd_per_hour, 0.05);
+    ck_assert_double_eq(c->sp_discount, 0.28);
+    ck_assert_uint_eq(c->nr_ris, 1);
+    ck_assert_str_eq(c->ris[0].type, "m5.large");
+    ck_assert_int_eq(c->ris[0].count, 2);
+    /* Default applies to every type; the m5.large entry starts from it */
+    ck_assert_double_eq(c->timing.t[EC2_T_LAUNCH].a, 40);
+    ck_assert_int_eq(c->timing.t[EC2_T_HIBERNATE].kind, DIST_UNIFORM);
+    const struct ec2_timing *t = ec2_config_timing(c, "m5.large");
+    ck_assert_double_eq(t->t[EC2_T_STOP].a, 45);
+    ck_assert_double_eq(t->t[EC2_T_LAUNCH].a, 40);
+    ck_assert_double_eq(c->timing.t[EC2_T_STOP].b, 120); /* asgsim default uniform 30..120 */
+    /* the root device is /dev/xvda, not the first mapping */
+    ck_assert_double_eq(sc.launch_templates[0].root_volume_gib, 20);
+    ck_assert(sc.launch_templates[0].root_encrypted);
+    ck_assert(sc.launch_templates[0].hibernation);
+    scenario_release(&sc);
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
 Suite *ec2_suite(void);
 
 Suite *ec2_suite(void)
@@ -301,6 +384,7 @@ Suite *ec2_suite(void)
     TCase *cfg = tcase_create("config");
     tcase_add_test(cfg, test_ec2_hibernation_limits);
     tcase_add_test(cfg, test_ec2_timing_per_type_overrides_default);
+    tcase_add_test(cfg, test_ec2_config_binds_timing_billing_and_root_volume);
     suite_add_tcase(s, cfg);
     return s;
 }
