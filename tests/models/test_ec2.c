@@ -4,12 +4,10 @@
  * hibernation billed while stopping), API_InstanceState.html (codes),
  * hibernating-prerequisites.html (150 GB RAM, encrypted root, 60 days).
  */
-#include "asgsim/diag.h"
-#include "asgsim/ec2.h"
-
 #include "helpers.h"
 
 #include "asgsim/diag.h"
+#include "asgsim/ec2.h"
 #include "asgsim/scenario.h"
 
 #include <check.h>
