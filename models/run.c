@@ -282,6 +282,16 @@ static double load_rps(const struct world *w, sim_time now)
     return 0;
 }
 
+/* vCPUs InService: a mixed group runs several types (MixedInstancesPolicy Overrides). */
+static double in_service_vcpus(const struct asg_group *g)
+{
+    double vcpus = 0;
+    for (size_t i = 0; i < g->nr_live; i++)
+        if (g->live[i]->state == LIFECYCLE_IN_SERVICE)
+            vcpus += g->live[i]->type->vcpus;
+    return vcpus;
+}
+
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type sample_event = { "run.sample", sample };
 
@@ -295,8 +305,7 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     double load = load_rps(w, now);
     double cpu = (double)NAN; /* no InService instance: no datapoint, as in CloudWatch */
     if (in_service > 0) {
-        double capacity =
-                (double)in_service * w->type->vcpus * w->sc->instances.capacity_rps_per_vcpu;
+        double capacity = in_service_vcpus(g) * w->sc->instances.capacity_rps_per_vcpu;
         cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
         w->nr_cpu_samples++;
         w->sum_cpu += cpu;
