@@ -109,7 +109,11 @@ void asg_group_set_market(struct asg_group *g, const struct asg_market_opts *o,
     ASG_ASSERT(g->nr_launched == 0);
     g->market = *o;
     g->spot_rng = rng_set_stream(rngs, "spot-interruptions");
+    if (o->ec2)
+        g->ec2_rng = rng_set_stream(rngs, "ec2-transitions");
 }
+
+static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from, enum ec2_state to);
 
 /* Market, type and weight of the next launch into `az` (ec2-auto-scaling-mixed-instances-
    groups: On-Demand base first, then the percentage above it, rounded up for On-Demand). */
@@ -197,17 +201,36 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
     g->units_by_market[inst->market] += inst->weight;
     ALLOC_GROW(g->live, g->nr_live + 1, g->alloc_live);
     g->live[g->nr_live++] = inst;
-    billing_set_policy(&inst->meter, g->market.granularity, inst->market);
-    if (g->market.ledger)
-        billing_attach_ledger(&inst->meter, g->market.ledger, inst->type->name);
     double price = inst->market == BILLING_SPOT
                            ? spot_price(g->market.spot, inst->type, g->cfg->azs[inst->az])
                            : inst->type->on_demand_usd_per_hour;
-    billing_start(&inst->meter, now, price);
-    /* EBS is billed from launch in every state (ec2-instance-lifecycle) */
-    if (g->market.ebs_usd_per_gib_month > 0)
-        billing_storage_start(&inst->meter, now, g->market.root_volume_gib,
-                              g->market.ebs_usd_per_gib_month, g->market.month_hours);
+    if (g->market.ec2) {
+        /* EC2 bills usage from running and EBS from launch (ec2-instance-lifecycle) */
+        const struct ec2_launch_opts eo = {
+            .market = inst->market,
+            .usd_per_hour = price,
+            .granularity = g->market.granularity,
+            .root_volume_gib = g->market.root_volume_gib,
+            .ebs_usd_per_gib_month = g->market.ebs_usd_per_gib_month,
+            .month_hours = g->market.month_hours,
+            .ledger = g->market.ledger,
+            .meter = &inst->meter,
+        };
+        inst->uses_ec2 = true;
+        ec2_instance_init(&inst->ec2, inst->type,
+                          ec2_config_timing(g->market.ec2, inst->type->name), &eo, g->eng,
+                          g->ec2_rng, on_ec2_state, inst);
+        ec2_instance_launch(&inst->ec2);
+    } else {
+        billing_set_policy(&inst->meter, g->market.granularity, inst->market);
+        if (g->market.ledger)
+            billing_attach_ledger(&inst->meter, g->market.ledger, inst->type->name);
+        billing_start(&inst->meter, now, price);
+        /* EBS is billed from launch in every state (ec2-instance-lifecycle) */
+        if (g->market.ebs_usd_per_gib_month > 0)
+            billing_storage_start(&inst->meter, now, g->market.root_volume_gib,
+                                  g->market.ebs_usd_per_gib_month, g->market.month_hours);
+    }
     plan_interruption(g, inst);
 
     char stamp[21];
@@ -246,15 +269,25 @@ static void report_launch_activity(struct asg_group *g, struct instance *inst, c
     inst->activity_cause = NULL;
 }
 
+static void go_in_service(struct sim_engine *eng, struct instance *inst)
+{
+    struct asg_group *g = inst->group;
+    inst->in_service_at = sim_now(eng);
+    set_state(g, inst, LIFECYCLE_IN_SERVICE, "boot complete");
+    report_launch_activity(g, inst, "Successful");
+}
+
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     (void)p;
     struct instance *inst = target;
-    struct asg_group *g = inst->group;
     inst->timer = 0;
-    inst->in_service_at = sim_now(eng);
-    set_state(g, inst, LIFECYCLE_IN_SERVICE, "boot complete");
-    report_launch_activity(g, inst, "Successful");
+    /* ASG Pending covers EC2 pending and the boot: wait for running if EC2 is slower. */
+    if (inst->uses_ec2 && inst->ec2.state != EC2_RUNNING) {
+        inst->boot_elapsed = true;
+        return;
+    }
+    go_in_service(eng, inst);
 }
 
 static void remove_live(struct asg_group *g, struct instance *inst)
@@ -270,12 +303,9 @@ static void remove_live(struct asg_group *g, struct instance *inst)
     ASG_BUG("instance %u is not live", inst->id);
 }
 
-static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+static void retire_terminated(struct sim_engine *eng, struct instance *inst)
 {
-    (void)p;
-    struct instance *inst = target;
     struct asg_group *g = inst->group;
-    inst->timer = 0;
     set_state(g, inst, LIFECYCLE_TERMINATED, "terminated");
     g->nr_terminated++;
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
@@ -289,6 +319,25 @@ static void terminate_done(struct sim_engine *eng, void *target, const union sim
     remove_live(g, inst);
     free(inst->activity_cause);
     free(inst);
+}
+
+static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct instance *inst = target;
+    inst->timer = 0;
+    retire_terminated(eng, inst);
+}
+
+static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from, enum ec2_state to)
+{
+    (void)from;
+    struct instance *inst = ctx;
+    ASG_ASSERT(e == &inst->ec2);
+    if (to == EC2_RUNNING && inst->boot_elapsed && inst->state == LIFECYCLE_PENDING)
+        go_in_service(e->eng, inst);
+    else if (to == EC2_TERMINATED)
+        retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
 }
 
 static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
@@ -307,10 +356,17 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
     g->units -= inst->weight;
     g->units_by_market[inst->market] -= inst->weight;
     inst->terminated_at = now;
+    set_state(g, inst, LIFECYCLE_TERMINATING, cause);
+    if (inst->uses_ec2) {
+        /* Terminating lasts while EC2 is shutting-down; EC2 stops the usage meter. */
+        inst->timer = 0;
+        int rc = ec2_instance_terminate(&inst->ec2, end);
+        ASG_ASSERT(rc == 0);
+        return;
+    }
     /* EC2 stops charging when the instance enters shutting-down (ec2-instance-lifecycle);
        an interrupted Spot period follows billing-for-interrupted-spot-instances. */
     billing_stop_by(&inst->meter, now, end);
-    set_state(g, inst, LIFECYCLE_TERMINATING, cause);
     inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
 }
 
@@ -476,6 +532,8 @@ void asg_group_finish(struct asg_group *g)
             sim_cancel(g->eng, inst->spot_timer);
             inst->spot_timer = 0;
         }
+        if (inst->uses_ec2)
+            ec2_instance_release(&inst->ec2);
         report_launch_activity(g, inst, "InProgress");
         if (g->obs.retired)
             g->obs.retired(g->obs.ctx, inst, now);
@@ -489,6 +547,8 @@ void asg_group_release(struct asg_group *g)
             sim_cancel(g->eng, g->live[i]->timer);
         if (g->live[i]->spot_timer)
             sim_cancel(g->eng, g->live[i]->spot_timer);
+        if (g->live[i]->uses_ec2)
+            ec2_instance_release(&g->live[i]->ec2);
         free(g->live[i]->activity_cause);
         free(g->live[i]);
     }

@@ -240,11 +240,14 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
        (concepts-reserved-instances-application.html). */
     for (size_t i = 0; i < l->nr;) {
         int64_t hour = u[i].hour;
+        /* Usage laid out past the window (a started second billed at the very end) gets no
+           discount: the window pays no commitment for that hour. */
+        bool in_window = hour < nr_hours;
         double od_usd = 0;
         for (; i < l->nr && u[i].hour == hour; i++) {
             sim_time usage = u[i].usage;
             out->undiscounted_usd += usage_us_cost(usage, u[i].usd_per_hour);
-            for (size_t r = 0; r < disc->nr_ris; r++) {
+            for (size_t r = 0; in_window && r < disc->nr_ris; r++) {
                 if (strcmp(disc->ris[r].type, u[i].type))
                     continue;
                 sim_time cap = disc->ris[r].count * BILLING_HOUR_US;
@@ -260,7 +263,7 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
             }
             od_usd += usage_us_cost(usage, u[i].usd_per_hour);
         }
-        if (disc->sp_commit_usd_per_hour > 0) {
+        if (in_window && disc->sp_commit_usd_per_hour > 0) {
             /* The commitment is in discounted dollars (sp-applying.html). */
             double cover = disc->sp_commit_usd_per_hour / (1.0 - disc->sp_discount);
             if (cover > od_usd)

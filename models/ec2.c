@@ -140,13 +140,14 @@ void ec2_instance_init(struct ec2_instance *inst, const struct instance_type *ty
     inst->rng = rng;
     inst->on_state = on_state;
     inst->ctx = ctx;
-    billing_set_policy(&inst->meter, opts->granularity, opts->market);
+    inst->bill = opts->meter ? opts->meter : &inst->meter;
+    billing_set_policy(inst->bill, opts->granularity, opts->market);
     if (opts->ledger)
-        billing_attach_ledger(&inst->meter, opts->ledger, type->name);
+        billing_attach_ledger(inst->bill, opts->ledger, type->name);
     if (opts->ebs_usd_per_gib_month > 0) {
         ASG_ASSERT(opts->month_hours > 0);
         /* rate kept for launch, when the volumes are created */
-        inst->meter.ebs_usd_per_hour =
+        inst->bill->ebs_usd_per_hour =
                 opts->root_volume_gib * opts->ebs_usd_per_gib_month / opts->month_hours;
     }
 }
@@ -173,8 +174,8 @@ void ec2_instance_launch(struct ec2_instance *inst)
     sim_time now = sim_now(inst->eng);
     /* EBS is billed in every state from the moment the volumes exist (ec2-instance-lifecycle);
        the rate was set by ec2_instance_init(). */
-    inst->meter.storing = true;
-    inst->meter.storage_start = now;
+    inst->bill->storing = true;
+    inst->bill->storage_start = now;
     set_state(inst, EC2_PENDING);
     after(inst, EC2_T_LAUNCH, &running_event);
 }
@@ -187,7 +188,7 @@ static void running_done(struct sim_engine *eng, void *target, const union sim_p
     inst->hibernating = false;
     inst->hibernated_at = -1;
     /* Usage is billed from running; each entry opens a period with its own minimum. */
-    billing_start(&inst->meter, sim_now(eng), inst->usd_per_hour);
+    billing_start(inst->bill, sim_now(eng), inst->usd_per_hour);
     set_state(inst, EC2_RUNNING);
 }
 
@@ -200,7 +201,7 @@ int ec2_instance_stop(struct ec2_instance *inst, bool hibernate)
     inst->hibernating = hibernate;
     /* A plain stop ends billing at stopping; hibernation is billed while stopping. */
     if (!hibernate)
-        billing_stop(&inst->meter, sim_now(inst->eng));
+        billing_stop(inst->bill, sim_now(inst->eng));
     set_state(inst, EC2_STOPPING);
     after(inst, hibernate ? EC2_T_HIBERNATE : EC2_T_STOP, &stopped_event);
     return 0;
@@ -212,7 +213,7 @@ static void stopped_done(struct sim_engine *eng, void *target, const union sim_p
     struct ec2_instance *inst = target;
     inst->timer = 0;
     if (inst->hibernating) {
-        billing_stop(&inst->meter, sim_now(eng));
+        billing_stop(inst->bill, sim_now(eng));
         inst->hibernated_at = sim_now(eng);
     }
     set_state(inst, EC2_STOPPED);
@@ -241,7 +242,7 @@ int ec2_instance_terminate(struct ec2_instance *inst, enum billing_end end)
     }
     inst->end = end;
     /* Charges stop when the state becomes shutting-down (ec2-instance-lifecycle). */
-    billing_stop_by(&inst->meter, sim_now(inst->eng), end);
+    billing_stop_by(inst->bill, sim_now(inst->eng), end);
     set_state(inst, EC2_SHUTTING_DOWN);
     after(inst, EC2_T_TERMINATE, &terminated_event);
     return 0;
@@ -253,18 +254,18 @@ static void terminated_done(struct sim_engine *eng, void *target, const union si
     struct ec2_instance *inst = target;
     inst->timer = 0;
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
-    billing_storage_stop(&inst->meter, sim_now(eng));
+    billing_storage_stop(inst->bill, sim_now(eng));
     set_state(inst, EC2_TERMINATED);
 }
 
 double ec2_instance_usage_usd(const struct ec2_instance *inst)
 {
-    return billing_cost_usd(&inst->meter, sim_now(inst->eng));
+    return billing_cost_usd(inst->bill, sim_now(inst->eng));
 }
 
 double ec2_instance_storage_usd(const struct ec2_instance *inst)
 {
-    return billing_storage_usd(&inst->meter, sim_now(inst->eng));
+    return billing_storage_usd(inst->bill, sim_now(inst->eng));
 }
 
 void ec2_instance_release(struct ec2_instance *inst)

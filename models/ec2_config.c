@@ -159,6 +159,7 @@ int ec2_config_bind_timing(struct bind *b, const struct ynode *instances, const 
     if (rc <= 0)
         return rc;
     int ret = 0;
+    c->timing_given = true;
     /* Default first, so that per-type entries start from it whatever the order. */
     const struct ynode *def;
     if ((rc = bind_map(b, m, "Default", &def)) < 0)

@@ -222,6 +222,8 @@ static void setup_market(struct world *w)
         .ledger = w->has_discounts ? &w->ledger : NULL,
         .spot_signal = on_spot_signal,
         .spot_ctx = w,
+        /* EC2's state machine when the scenario gives Instances: Timing (README) */
+        .ec2 = sc->ec2.timing_given ? &sc->ec2 : NULL,
     };
     asg_group_set_market(&w->group, &mo, &w->rngs);
 }

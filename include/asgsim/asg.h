@@ -19,6 +19,7 @@
 #include "asgsim/billing.h"
 #include "asgsim/catalog.h"
 #include "asgsim/dist.h"
+#include "asgsim/ec2.h"
 #include "asgsim/market.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
@@ -60,6 +61,9 @@ struct instance {
     sim_time spot_notice_at;       /* interruption notice time, -1 when none is coming */
     sim_time spot_interruption_at; /* EC2 interrupts it at this time, -1 when never */
     bool interrupted;              /* terminated by a Spot interruption */
+    bool uses_ec2;                 /* driven by EC2's state machine (asg_market_opts.ec2) */
+    bool boot_elapsed;             /* BootTime has passed; InService once EC2 is running */
+    struct ec2_instance ec2;       /* EC2's view, when uses_ec2; bills `meter` */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -99,6 +103,13 @@ struct asg_market_opts {
        NULL. Kept out of struct asg_observer so that its positional initialisers stay valid. */
     void (*spot_signal)(void *ctx, const struct instance *inst, const char *signal);
     void *spot_ctx;
+    /*
+     * Non-NULL: each instance runs EC2's state machine with these transition times. Pending
+     * then covers EC2 pending plus boot (InService when BootTime has passed since launch
+     * and EC2 is running), usage is billed from running, and Terminating lasts until EC2
+     * reports terminated. NULL: the first slice's model (billing from launch).
+     */
+    const struct ec2_config *ec2;
 };
 
 struct asg_group {
@@ -124,6 +135,7 @@ struct asg_group {
 
     struct asg_market_opts market; /* set by asg_group_set_market() */
     gsl_rng *spot_rng;             /* "spot-interruptions"; NULL until set */
+    gsl_rng *ec2_rng;              /* "ec2-transitions" when market.ec2 is set */
     int64_t units;                 /* Pending + InService capacity units */
     int64_t units_by_market[2];    /* the same, by enum billing_market */
     double retired_by_market_usd[2];

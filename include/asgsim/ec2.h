@@ -105,6 +105,7 @@ struct ec2_type_timing {
 /** Scenario-wide EC2 and billing settings (Metadata Billing: and Instances: Timing:). */
 struct ec2_config {
     struct ec2_timing timing;         /* Default (or asgsim's defaults) */
+    bool timing_given;                /* the scenario has Instances: Timing */
     struct ec2_type_timing *per_type; /* overrides by instance type */
     size_t nr_per_type;
 
@@ -132,7 +133,11 @@ void ec2_config_release(struct ec2_config *c);
 
 struct ec2_instance;
 
-/** Called after every state change (`from` is EC2_STATE_NR for the launch into pending). */
+/**
+ * Called after every state change (`from` is EC2_STATE_NR for the launch into pending).
+ * It is the last thing the instance does for that change, so on EC2_TERMINATED the
+ * callback may free the memory that holds the instance.
+ */
 typedef void ec2_state_fn(void *ctx, struct ec2_instance *inst, enum ec2_state from,
                           enum ec2_state to);
 
@@ -143,8 +148,9 @@ struct ec2_instance {
     enum billing_market market;
     const struct instance_type *type;
     const struct ec2_timing *timing;
-    struct billing_meter meter;
-    double usd_per_hour; /* price while running (On-Demand or Spot) */
+    struct billing_meter meter; /* its own meter, unless the caller gave one */
+    struct billing_meter *bill; /* the meter billed: &meter or ec2_launch_opts.meter */
+    double usd_per_hour;        /* price while running (On-Demand or Spot) */
     sim_time state_since;
     sim_time hibernated_at; /* time it reached stopped while hibernating; -1 otherwise */
     sim_event_id timer;     /* the pending transition, 0 when none */
@@ -166,6 +172,7 @@ struct ec2_launch_opts {
     double ebs_usd_per_gib_month;
     double month_hours;
     struct billing_ledger *ledger; /* NULL: no RI/Savings Plan accounting */
+    struct billing_meter *meter;   /* zeroed meter to bill (borrowed); NULL: the instance's own */
 };
 
 /** Set up an instance (not yet launched). Everything passed is borrowed. */

@@ -505,6 +505,28 @@ START_TEST(test_billing_open_period_reaches_the_ledger_at_the_end)
 
 END_TEST
 
+START_TEST(test_billing_usage_past_the_window_is_not_discounted)
+{
+    /* [P] one m5.large from 0.5 s to the end of a 1-hour window: billed 3600 s (a started
+       second counts), laid out from 0.5 s, so 0.5 s falls in clock-hour 1, outside the
+       window. Commitment 1 USD/h covers all of hour 0 (3599.5 s = 0.09598667 USD) and is
+       paid once: 1.0 + 0.5 s x 0.096 / 3600 = 1.0000133333 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    struct billing_meter m = { 0 };
+    billing_attach_ledger(&m, &l, "m5.large");
+    billing_start(&m, SIM_MS(500), M5_LARGE);
+    billing_ledger_add_open(&l, &m, SIM_HOUR(1));
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 1.0, .sp_discount = 0.28 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.0959866667, 1e-9);
+    ck_assert_double_eq_tol(inv.total_usd, 1.0000133333, 1e-9);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
 Suite *billing_suite(void);
 
 Suite *billing_suite(void)
@@ -547,6 +569,7 @@ Suite *billing_suite(void)
     tcase_add_test(d, test_billing_ri_of_other_type_does_not_apply);
     tcase_add_test(d, test_billing_spot_usage_is_not_discounted);
     tcase_add_test(d, test_billing_open_period_reaches_the_ledger_at_the_end);
+    tcase_add_test(d, test_billing_usage_past_the_window_is_not_discounted);
     suite_add_tcase(s, d);
     return s;
 }

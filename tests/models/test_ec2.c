@@ -6,6 +6,7 @@
  */
 #include "helpers.h"
 
+#include "asgsim/asg.h"
 #include "asgsim/diag.h"
 #include "asgsim/ec2.h"
 #include "asgsim/scenario.h"
@@ -363,6 +364,61 @@ START_TEST(test_ec2_config_binds_timing_billing_and_root_volume)
 
 END_TEST
 
+static char group_name[] = "web", az_a[] = "us-east-1a";
+static char *azs1[] = { az_a };
+
+START_TEST(test_ec2_drives_the_group_when_timing_is_given)
+{
+    struct fixture f;
+    setup(&f); /* Launch 60 s, Terminate 50 s */
+    struct asg_config cfg = { 0 };
+    cfg.name = group_name;
+    cfg.min_size = 0;
+    cfg.desired_capacity = 1;
+    cfg.max_size = 2;
+    cfg.azs = azs1;
+    cfg.nr_azs = 1;
+    struct dist boot = { DIST_CONSTANT, 30, 0 }; /* shorter than EC2's pending */
+    struct rng_set rngs = { 0 };
+    rng_set_init(&rngs, 1, 0, 0);
+    struct ec2_config ec2 = { 0 };
+    ec2.timing = f.timing;
+    ec2.timing_given = true;
+    struct asg_group g;
+    asg_group_init(&g, &cfg, &m5_large, &boot, 1704067200, f.eng, &rngs, NULL);
+    const struct asg_market_opts mo = { .ec2 = &ec2 };
+    asg_group_set_market(&g, &mo, &rngs);
+    asg_group_create(&g);
+    struct instance *inst = g.live[0];
+    /* boot has elapsed at 30 s but EC2 is pending until 60 s: still Pending */
+    sim_run_until(f.eng, SIM_SEC(59));
+    ck_assert_int_eq(inst->state, LIFECYCLE_PENDING);
+    ck_assert_int_eq(inst->ec2.state, EC2_PENDING);
+    ck_assert_int_eq(billing_seconds(&inst->meter, SIM_SEC(59)), 0); /* pending is not billed */
+    sim_run_until(f.eng, SIM_SEC(60));
+    ck_assert_int_eq(inst->state, LIFECYCLE_IN_SERVICE);
+    ck_assert_int_eq(inst->in_service_at, SIM_SEC(60));
+    /* scale in at 150 s: usage 60 s .. 150 s = 90 s = 0.0024 USD; Terminating for EC2's 50 s */
+    sim_run_until(f.eng, SIM_SEC(150));
+    asg_group_set_desired(&g, 0, "a user request");
+    ck_assert_int_eq(inst->state, LIFECYCLE_TERMINATING);
+    ck_assert_int_eq(inst->ec2.state, EC2_SHUTTING_DOWN);
+    sim_run_until(f.eng, SIM_SEC(199));
+    ck_assert_uint_eq(asg_group_count(&g, LIFECYCLE_TERMINATING), 1);
+    sim_run_until(f.eng, SIM_SEC(200));
+    ck_assert_uint_eq(asg_group_count(&g, LIFECYCLE_TERMINATING), 0);
+    ck_assert_uint_eq(g.nr_terminated, 1);
+    ck_assert_double_eq_tol(asg_group_cost_usd(&g, SIM_SEC(200)), 0.0024, 1e-12);
+    ck_assert_int_eq(asg_group_billed_seconds(&g, SIM_SEC(200)), 90);
+    asg_group_release(&g);
+    ck_assert_uint_eq(sim_pending_count(f.eng), 0);
+    sim_engine_free(f.eng);
+    gsl_rng_free(f.rng);
+    rng_set_release(&rngs);
+}
+
+END_TEST
+
 Suite *ec2_suite(void);
 
 Suite *ec2_suite(void)
@@ -378,6 +434,7 @@ Suite *ec2_suite(void)
     tcase_add_test(tc, test_ec2_hibernated_longer_than_60_days_cannot_resume);
     tcase_add_test(tc, test_ec2_spot_interrupted_in_first_hour_is_free);
     tcase_add_test(tc, test_ec2_terminate_while_pending_bills_nothing);
+    tcase_add_test(tc, test_ec2_drives_the_group_when_timing_is_given);
     suite_add_tcase(s, tc);
     TCase *cfg = tcase_create("config");
     tcase_add_test(cfg, test_ec2_hibernation_limits);
