@@ -176,11 +176,13 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
 static int load_ec2_settings(struct loader *l, struct bind *b, const struct ynode *settings)
 {
     struct scenario *sc = l->sc;
-    const struct ynode *instances = NULL;
-    int ret = 0, rc = bind_map(b, settings, "Instances", &instances);
+    /* load_instances() reports an Instances that is not a mapping; do not repeat it. */
+    const struct ynode *instances = ynode_get(settings, "Instances");
+    if (instances && instances->kind != YNODE_MAP)
+        instances = NULL;
+    int ret = 0, rc;
     struct bind ib = { l->cfn, l->d, "Instances" };
-    if (rc >= 0 &&
-        (rc = ec2_config_bind_timing(&ib, rc == 1 ? instances : NULL, &sc->catalog, &sc->ec2)) < 0)
+    if ((rc = ec2_config_bind_timing(&ib, instances, &sc->catalog, &sc->ec2)) < 0)
         ret = rc;
     if ((rc = ec2_config_bind_billing(b, settings, &sc->catalog, sc->start_epoch_s, &sc->ec2)) < 0)
         ret = rc;

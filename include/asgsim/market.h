@@ -34,8 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SPOT_NOTICE_US SIM_MIN(2) /* interruption notice lead (spot-instance-termination-notices)  \
-                                   */
+/* Interruption notice lead (spot-instance-termination-notices). */
+#define SPOT_NOTICE_US SIM_MIN(2)
 
 enum spot_strategy {
     SPOT_LOWEST_PRICE,
