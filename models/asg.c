@@ -70,6 +70,7 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
     g->eng = eng;
     g->boot_rng = rng_set_stream(rngs, "boot-time");
     g->id_rng = rng_set_stream(rngs, "instance-ids");
+    g->termination_rng = rng_set_stream(rngs, "termination");
     if (obs)
         g->obs = *obs;
     g->per_az = xcalloc(cfg->nr_azs, sizeof(*g->per_az));
@@ -190,6 +191,8 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
     inst->az = pick_launch_az(g);
     choose_market(g, inst->az, inst);
     inst->launched_at = now;
+    /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
+    inst->protected_from_scale_in = g->cfg->new_instances_protected;
     inst->in_service_at = -1;
     inst->terminated_at = -1;
     inst->group = g;
@@ -376,35 +379,67 @@ static void terminate(struct asg_group *g, struct instance *inst, const char *ca
 }
 
 /*
- * Scale-in victim: AWS's default policy first picks the AZ with the most instances
- * (as-instance-termination.html); within it this slice takes the newest instance.
- * The full default termination policy is a later piece of work.
+ * Scale-in victim. Mixed groups first pick the purchase option that moves the group toward
+ * its On-Demand/Spot split (ec2-auto-scaling-termination-policies, aws-behaviour.md §5.3);
+ * the group's termination policies then choose among that option's instances, zonal balance
+ * first (termination.h). NULL when every candidate is protected from scale-in.
  */
 static struct instance *pick_victim(struct asg_group *g)
 {
-    size_t az = 0;
-    for (size_t i = 1; i < g->cfg->nr_azs; i++)
-        if (g->per_az[i] > g->per_az[az])
-            az = i;
-    /* Mixed groups first pick the purchase option that moves the group toward its
-       On-Demand/Spot split (ec2-auto-scaling-termination-policies, aws-behaviour.md §5.3). */
+    sim_time now = sim_now(g->eng);
+    bool by_market = false;
+    enum billing_market m = BILLING_ON_DEMAND;
     if (g->cfg->has_mixed) {
-        enum billing_market m = g->units_by_market[BILLING_ON_DEMAND] >
-                                                market_on_demand_target(&g->cfg->mixed, g->desired)
-                                        ? BILLING_ON_DEMAND
-                                        : BILLING_SPOT;
-        for (size_t i = g->nr_live; i-- > 0;) {
-            struct instance *inst = g->live[i];
-            if (inst->az == az && inst->market == m && inst->state <= LIFECYCLE_IN_SERVICE)
-                return inst;
-        }
+        m = g->units_by_market[BILLING_ON_DEMAND] >
+                            market_on_demand_target(&g->cfg->mixed, g->desired)
+                    ? BILLING_ON_DEMAND
+                    : BILLING_SPOT;
+        by_market = g->units_by_market[m] > 0;
     }
-    for (size_t i = g->nr_live; i-- > 0;) {
+    struct termination_candidate *c = xcalloc(g->nr_live ? g->nr_live : 1, sizeof(*c));
+    struct instance **who = xcalloc(g->nr_live ? g->nr_live : 1, sizeof(*who));
+    size_t n = 0;
+    for (size_t i = 0; i < g->nr_live; i++) {
         struct instance *inst = g->live[i];
-        if (inst->az == az && inst->state <= LIFECYCLE_IN_SERVICE)
-            return inst;
+        if (inst->state > LIFECYCLE_IN_SERVICE || (by_market && inst->market != m))
+            continue;
+        who[n] = inst;
+        c[n] = (struct termination_candidate){
+            .az = inst->az,
+            /* Protection "starts when the instance state is InService". */
+            .protected_from_scale_in =
+                    inst->protected_from_scale_in && inst->state == LIFECYCLE_IN_SERVICE,
+            .template_version = 1,
+            .launched_at = inst->launched_at,
+            .to_next_billing_hour = billing_until_next_hour(&inst->meter, now),
+        };
+        n++;
     }
-    return NULL;
+    long k = termination_pick(c, n, g->cfg->nr_azs, g->cfg->termination_policies,
+                              g->cfg->nr_termination_policies, g->termination_rng);
+    struct instance *victim = k >= 0 ? who[k] : NULL;
+    free(c);
+    free(who);
+    return victim;
+}
+
+static void report_all_protected(struct asg_group *g)
+{
+    if (g->all_protected_reported || !g->obs.activity)
+        return;
+    g->all_protected_reported = true;
+    struct asg_activity a = {
+        .start = sim_now(g->eng),
+        .end = sim_now(g->eng),
+        .description = "Terminating EC2 instances",
+        .cause = "Could not scale to desired capacity because all remaining instances are "
+                 "protected from scale-in.",
+        .status = "Failed",
+        .desired_before = -1,
+        .desired_after = g->desired,
+        .ec2_id = "",
+    };
+    g->obs.activity(g->obs.ctx, &a);
 }
 
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
@@ -415,7 +450,12 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
        (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight). */
     while (capacity(g) > g->desired) {
         struct instance *victim = pick_victim(g);
-        ASG_ASSERT(victim);
+        if (!victim) {
+            /* Desired capacity is still decremented, but nothing can be terminated until
+               protection is removed (ec2-auto-scaling-instance-protection). */
+            report_all_protected(g);
+            break;
+        }
         if (capacity(g) - victim->weight < g->desired && g->cfg->has_mixed)
             break;
         terminate(g, victim, "scale in");
@@ -478,6 +518,8 @@ void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cau
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     char *head = xasprintf("At %s %s", stamp, cause);
     int64_t from = capacity(g);
+    if (desired != g->desired)
+        g->all_protected_reported = false;
     g->desired = desired;
     reconcile(g, head, from);
     free(head);

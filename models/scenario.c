@@ -577,6 +577,65 @@ out:
     return ret;
 }
 
+/*
+ * TerminationPolicies: names applied in list order; `Default` must come last and a custom
+ * (Lambda ARN) policy first (ec2-auto-scaling-termination-policies.html). Not given: Default.
+ */
+static int load_termination_policies(struct loader *l, struct bind *b, const struct ynode *props,
+                                     struct asg_config *g)
+{
+    const struct ynode **items = NULL;
+    size_t nr = 0;
+    g->termination_policies[0] = TERMINATION_DEFAULT;
+    g->nr_termination_policies = 1;
+    int rc = bind_scalar_list(b, props, "TerminationPolicies", &items, &nr);
+    if (rc <= 0)
+        return rc;
+    int ret = 0;
+    g->nr_termination_policies = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const char *name = items[i]->scalar;
+        int k = -1;
+        for (int j = 0; j < TERMINATION_NR; j++)
+            if (!strcmp(name, termination_policy_names[j]))
+                k = j;
+        if (k < 0 && !strncmp(name, "arn:", 4)) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: custom termination policies (Lambda functions) are not "
+                             "modelled by asgsim",
+                             b->what);
+            continue;
+        }
+        if (k < 0) {
+            const char *hint = diag_closest(name, termination_policy_names, TERMINATION_NR);
+            ret = diag_error(l->d, &items[i]->loc, "%s: unknown termination policy '%s'%s%s%s",
+                             b->what, name, hint ? " (did you mean '" : "", hint ? hint : "",
+                             hint ? "'?)" : "");
+            continue;
+        }
+        if (k == TERMINATION_DEFAULT && i + 1 != nr) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: the Default termination policy must be the last in the list",
+                             b->what);
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < g->nr_termination_policies; j++)
+            dup = dup || g->termination_policies[j] == (enum termination_policy)k;
+        if (dup) {
+            ret = diag_error(l->d, &items[i]->loc, "%s: termination policy '%s' is listed twice",
+                             b->what, name);
+            continue;
+        }
+        g->termination_policies[g->nr_termination_policies++] = (enum termination_policy)k;
+    }
+    if (nr == 0)
+        ret = diag_error(l->d, &ynode_get(props, "TerminationPolicies")->loc,
+                         "%s: TerminationPolicies is empty", b->what);
+    free(items);
+    return ret;
+}
+
 static int load_group(struct loader *l, const struct cfn_resource *r, const struct ynode *settings)
 {
     char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", r->logical_id);
@@ -591,7 +650,9 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "Cooldown",
                                         "HealthCheckGracePeriod",
                                         "DefaultCooldown",
-                                        "MixedInstancesPolicy" };
+                                        "MixedInstancesPolicy",
+                                        "TerminationPolicies",
+                                        "NewInstancesProtectedFromScaleIn" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
@@ -604,9 +665,7 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                               "InstanceId",
                                               "LifecycleHookSpecificationList",
                                               "MaxInstanceLifetime",
-                                              "NewInstancesProtectedFromScaleIn",
                                               "PlacementGroup",
-                                              "TerminationPolicies",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",
                                               "CapacityReservationSpecification",
@@ -687,6 +746,10 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         ret = rc;
     else if (rc == 1)
         g.health_check_grace = SIM_SEC(secs);
+    if ((rc = bind_bool(&b, p, "NewInstancesProtectedFromScaleIn", &g.new_instances_protected)) < 0)
+        ret = rc;
+    if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
+        ret = rc;
 
     if ((rc = load_group_azs(l, &b, p, settings, &g)) < 0)
         ret = rc;

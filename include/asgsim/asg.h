@@ -61,6 +61,8 @@ struct instance {
     sim_time spot_notice_at;       /* interruption notice time, -1 when none is coming */
     sim_time spot_interruption_at; /* EC2 interrupts it at this time, -1 when never */
     bool interrupted;              /* terminated by a Spot interruption */
+    bool protected_from_scale_in;  /* inherited from NewInstancesProtectedFromScaleIn;
+                                      takes effect once InService */
     bool uses_ec2;                 /* driven by EC2's state machine (asg_market_opts.ec2) */
     bool boot_elapsed;             /* BootTime has passed; InService once EC2 is running */
     struct ec2_instance ec2;       /* EC2's view, when uses_ec2; bills `meter` */
@@ -120,6 +122,7 @@ struct asg_group {
     struct sim_engine *eng;
     gsl_rng *boot_rng;
     gsl_rng *id_rng;
+    gsl_rng *termination_rng; /* "termination": the default policy's random tie-break */
     struct asg_observer obs;
 
     int64_t desired;
@@ -144,6 +147,7 @@ struct asg_group {
     uint64_t nr_rebalance_recommendations;
     uint64_t nr_interruption_notices;
     uint64_t nr_interruptions;
+    bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 };
 
 /**

@@ -18,6 +18,7 @@
 #include "asgsim/ec2.h"
 #include "asgsim/market.h"
 #include "asgsim/sim.h"
+#include "asgsim/termination.h"
 #include "asgsim/workload.h"
 
 #include <stdbool.h>
@@ -51,6 +52,10 @@ struct asg_config {
     sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
     sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
     bool has_mixed;              /* launched through a MixedInstancesPolicy */
+    /* TerminationPolicies in list order ([Default] when not given) */
+    enum termination_policy termination_policies[TERMINATION_NR];
+    size_t nr_termination_policies;
+    bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
     struct mixed_policy mixed;   /* its distribution and overrides (launch_template: its LT) */
 
     struct {
