@@ -13,8 +13,12 @@
 
 const char *const lifecycle_state_names[LIFECYCLE_NR] = {
     [LIFECYCLE_PENDING] = "Pending",
+    [LIFECYCLE_PENDING_WAIT] = "Pending:Wait",
+    [LIFECYCLE_PENDING_PROCEED] = "Pending:Proceed",
     [LIFECYCLE_IN_SERVICE] = "InService",
     [LIFECYCLE_TERMINATING] = "Terminating",
+    [LIFECYCLE_TERMINATING_WAIT] = "Terminating:Wait",
+    [LIFECYCLE_TERMINATING_PROCEED] = "Terminating:Proceed",
     [LIFECYCLE_TERMINATED] = "Terminated",
 };
 
@@ -27,6 +31,15 @@ static const struct sim_event_type terminate_done_event = { "instance.terminate_
 
 static void spot_signal(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type spot_signal_event = { "instance.spot_signal", spot_signal };
+
+static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type hook_done_event = { "instance.hook_done", hook_done };
+
+static void health_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type health_event_type = { "instance.health", health_event };
+
+/* health_event payloads */
+enum health_kind { HEALTH_EC2_FAILURE, HEALTH_ELB_FAILURE, HEALTH_ELB_REPLACE };
 
 enum spot_stage { SPOT_REBALANCE, SPOT_NOTICE, SPOT_INTERRUPT };
 
@@ -75,6 +88,21 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
         g->obs = *obs;
     g->per_az = xcalloc(cfg->nr_azs, sizeof(*g->per_az));
     g->next_id = 1;
+    /* Only groups with hooks get the stream, so that other runs keep their stream list. */
+    if (cfg->nr_hooks > 0)
+        g->hook_rng = rng_set_stream(rngs, "lifecycle-hooks");
+}
+
+void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, struct rng_set *rngs,
+                          asg_health_fn *health, void *ctx)
+{
+    g->health = health;
+    g->health_ctx = ctx;
+    ASG_ASSERT(g->nr_launched == 0);
+    ASG_ASSERT(f->instance_failures_per_hour >= 0 && f->elb_failures_per_hour >= 0);
+    g->faults = *f;
+    if (f->instance_failures_per_hour > 0 || f->elb_failures_per_hour > 0)
+        g->fault_rng = rng_set_stream(rngs, "instance-failures");
 }
 
 static void set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
@@ -272,12 +300,113 @@ static void report_launch_activity(struct asg_group *g, struct instance *inst, c
     inst->activity_cause = NULL;
 }
 
-static void go_in_service(struct sim_engine *eng, struct instance *inst)
+/* The activity of a termination the group started on its own (health, lifetime). */
+static void report_terminate_activity(struct asg_group *g, struct instance *inst,
+                                      const char *status)
+{
+    if (!inst->terminate_cause)
+        return;
+    if (g->obs.activity) {
+        char *desc = xasprintf("Terminating EC2 instance: %s", inst->ec2_id);
+        struct asg_activity a = {
+            .start = inst->terminated_at,
+            .end = strcmp(status, "InProgress") ? sim_now(g->eng) : -1,
+            .description = desc,
+            .cause = inst->terminate_cause,
+            .status = status,
+            .desired_before = -1,
+            .desired_after = -1,
+            .ec2_id = inst->ec2_id,
+        };
+        g->obs.activity(g->obs.ctx, &a);
+        free(desc);
+    }
+    free(inst->terminate_cause);
+    inst->terminate_cause = NULL;
+}
+
+static bool has_hooks(const struct asg_group *g, enum hook_transition t)
+{
+    for (size_t i = 0; i < g->cfg->nr_hooks; i++)
+        if (g->cfg->hooks[i].transition == t)
+            return true;
+    return false;
+}
+
+/*
+ * Run every hook of transition `t` on `inst` (already in the Wait state). All actions start
+ * together; the wait ends when the last completes, or at the earliest ABANDON, which stops
+ * the remaining actions (lifecycle-hooks.html). Each action's end under its hook's heartbeat
+ * and global timeouts comes from lifecycle_action_outcome().
+ */
+static void start_hooks(struct asg_group *g, struct instance *inst, enum hook_transition t)
+{
+    sim_time end = 0, abandon_at = -1;
+    bool timed_out = false, abandon_timed_out = false;
+    for (size_t i = 0; i < g->cfg->nr_hooks; i++) {
+        const struct lifecycle_hook_config *h = &g->cfg->hooks[i];
+        if (h->transition != t)
+            continue;
+        sim_time d = dist_sample_time(&h->action_duration, g->hook_rng);
+        bool fails =
+                h->failure_probability > 0 && gsl_rng_uniform(g->hook_rng) < h->failure_probability;
+        struct lifecycle_outcome o = lifecycle_action_outcome(h, d, fails);
+        if (o.result == HOOK_ABANDON) {
+            if (abandon_at < 0 || o.elapsed < abandon_at) {
+                abandon_at = o.elapsed;
+                abandon_timed_out = o.timed_out;
+            }
+        } else if (o.elapsed >= end) {
+            end = o.elapsed;
+            timed_out = o.timed_out;
+        }
+    }
+    union sim_payload p = { .i = HOOK_CONTINUE };
+    if (abandon_at >= 0) {
+        end = abandon_at;
+        timed_out = abandon_timed_out;
+        p.i = HOOK_ABANDON;
+    }
+    if (timed_out)
+        p.i |= 2;
+    inst->timer = sim_schedule(g->eng, end, &hook_done_event, inst, p);
+}
+
+static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
+
+/* The instance has booted (and EC2 runs it): launch hooks first, if any. */
+static void boot_complete(struct sim_engine *eng, struct instance *inst)
+{
+    struct asg_group *g = inst->group;
+    if (has_hooks(g, HOOK_LAUNCHING)) {
+        set_state(g, inst, LIFECYCLE_PENDING_WAIT, "lifecycle hook");
+        start_hooks(g, inst, HOOK_LAUNCHING);
+        return;
+    }
+    go_in_service(eng, inst, "boot complete");
+}
+
+static void plan_failure(struct asg_group *g, struct instance *inst)
+{
+    double rate = g->faults.instance_failures_per_hour + g->faults.elb_failures_per_hour;
+    if (!g->fault_rng || rate <= 0)
+        return;
+    double secs = gsl_ran_exponential(g->fault_rng, 3600.0 / rate);
+    bool ec2 = gsl_rng_uniform(g->fault_rng) * rate < g->faults.instance_failures_per_hour;
+    if (secs > 86400.0 * 36500)
+        return; /* effectively never */
+    inst->health_timer =
+            sim_schedule(g->eng, sim_time_from_seconds(secs), &health_event_type, inst,
+                         (union sim_payload){ .i = ec2 ? HEALTH_EC2_FAILURE : HEALTH_ELB_FAILURE });
+}
+
+static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause)
 {
     struct asg_group *g = inst->group;
     inst->in_service_at = sim_now(eng);
-    set_state(g, inst, LIFECYCLE_IN_SERVICE, "boot complete");
+    set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
+    plan_failure(g, inst);
 }
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p)
@@ -290,7 +419,7 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
         inst->boot_elapsed = true;
         return;
     }
-    go_in_service(eng, inst);
+    boot_complete(eng, inst);
 }
 
 static void remove_live(struct asg_group *g, struct instance *inst)
@@ -311,6 +440,7 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     struct asg_group *g = inst->group;
     set_state(g, inst, LIFECYCLE_TERMINATED, "terminated");
     g->nr_terminated++;
+    report_terminate_activity(g, inst, "Successful");
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
     billing_storage_stop(&inst->meter, sim_now(eng));
     g->retired_cost_usd += billing_cost_usd(&inst->meter, sim_now(eng));
@@ -321,6 +451,7 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
         g->obs.retired(g->obs.ctx, inst, sim_now(eng));
     remove_live(g, inst);
     free(inst->activity_cause);
+    free(inst->terminate_cause);
     free(inst);
 }
 
@@ -338,44 +469,168 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
     struct instance *inst = ctx;
     ASG_ASSERT(e == &inst->ec2);
     if (to == EC2_RUNNING && inst->boot_elapsed && inst->state == LIFECYCLE_PENDING)
-        go_in_service(e->eng, inst);
+        boot_complete(e->eng, inst);
     else if (to == EC2_TERMINATED)
         retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
+}
+
+/* After the terminate hooks (or at once without them): EC2 shuts the instance down. */
+static void finish_terminate(struct asg_group *g, struct instance *inst)
+{
+    if (inst->uses_ec2) {
+        /* Terminating lasts while EC2 is shutting-down; EC2 stops the usage meter. */
+        inst->timer = 0;
+        int rc = ec2_instance_terminate(&inst->ec2, inst->terminate_end);
+        ASG_ASSERT(rc == 0);
+        return;
+    }
+    /* EC2 stops charging when the instance enters shutting-down (ec2-instance-lifecycle);
+       an interrupted Spot period follows billing-for-interrupted-spot-instances. */
+    billing_stop_by(&inst->meter, sim_now(g->eng), inst->terminate_end);
+    inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
 }
 
 static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
                          enum billing_end end)
 {
     sim_time now = sim_now(g->eng);
-    if (inst->timer)
+    if (inst->timer) {
         sim_cancel(g->eng, inst->timer);
+        inst->timer = 0;
+    }
     if (inst->spot_timer) {
         sim_cancel(g->eng, inst->spot_timer);
         inst->spot_timer = 0;
     }
-    if (inst->state == LIFECYCLE_PENDING)
+    if (inst->health_timer) {
+        sim_cancel(g->eng, inst->health_timer);
+        inst->health_timer = 0;
+    }
+    if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
     g->per_az[inst->az]--;
     g->units -= inst->weight;
     g->units_by_market[inst->market] -= inst->weight;
     inst->terminated_at = now;
+    inst->terminate_end = end;
     set_state(g, inst, LIFECYCLE_TERMINATING, cause);
-    if (inst->uses_ec2) {
-        /* Terminating lasts while EC2 is shutting-down; EC2 stops the usage meter. */
-        inst->timer = 0;
-        int rc = ec2_instance_terminate(&inst->ec2, end);
-        ASG_ASSERT(rc == 0);
+    /* A Spot interruption does not wait for hooks (lifecycle-hooks.html: "there is only a
+       2-minute notice"). An abandoned launch is not a scale-in: asgsim runs no terminate
+       hooks for it (AWS does not say either way). */
+    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned &&
+        has_hooks(g, HOOK_TERMINATING)) {
+        /* The instance runs, and is billed, until the hooks let it go. */
+        set_state(g, inst, LIFECYCLE_TERMINATING_WAIT, "lifecycle hook");
+        start_hooks(g, inst, HOOK_TERMINATING);
         return;
     }
-    /* EC2 stops charging when the instance enters shutting-down (ec2-instance-lifecycle);
-       an interrupted Spot period follows billing-for-interrupted-spot-instances. */
-    billing_stop_by(&inst->meter, now, end);
-    inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
+    finish_terminate(g, inst);
 }
 
 static void terminate(struct asg_group *g, struct instance *inst, const char *cause)
 {
     terminate_by(g, inst, cause, BILLING_END_USER);
+}
+
+static void reconcile(struct asg_group *g, const char *cause_head, int64_t from);
+
+/* Terminate `inst` for a reason of the group's own and launch its replacement at once. */
+static void replace(struct asg_group *g, struct instance *inst, const char *event_cause,
+                    char *activity_cause)
+{
+    int64_t from = capacity(g), weight = inst->weight;
+    /* The termination may complete (and free inst) before the replacement is launched. */
+    char *head = xstrdup(activity_cause);
+    free(inst->terminate_cause);
+    inst->terminate_cause = activity_cause;
+    terminate(g, inst, event_cause);
+    reconcile(g, head, from - weight);
+    free(head);
+}
+
+static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->timer = 0;
+    enum hook_result r = (enum hook_result)(p->i & 1);
+    bool timed_out = (p->i & 2) != 0;
+    g->nr_hook_actions++;
+    g->nr_hook_timeouts += timed_out;
+    const char *cause = r == HOOK_ABANDON ? (timed_out ? "hook timeout: ABANDON" : "ABANDON")
+                                          : (timed_out ? "hook timeout: CONTINUE" : "CONTINUE");
+    if (inst->state == LIFECYCLE_TERMINATING_WAIT) {
+        /* Both results let the termination proceed (adding-lifecycle-hooks.html). */
+        set_state(g, inst, LIFECYCLE_TERMINATING_PROCEED, cause);
+        finish_terminate(g, inst);
+        return;
+    }
+    ASG_ASSERT(inst->state == LIFECYCLE_PENDING_WAIT);
+    if (r == HOOK_CONTINUE) {
+        set_state(g, inst, LIFECYCLE_PENDING_PROCEED, cause);
+        go_in_service(eng, inst, "lifecycle action completed");
+        return;
+    }
+    /* Launching + ABANDON: "ASG terminates the instance and launches a replacement". The
+       launch activity fails; the replacement's cause names the abandoned action (asgsim's
+       wording: AWS's status message for this case is not modelled). */
+    g->nr_launches_abandoned++;
+    inst->launch_abandoned = true;
+    report_launch_activity(g, inst, "Cancelled");
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
+    int64_t from = capacity(g), weight = inst->weight;
+    char *head = xasprintf("At %s the launch lifecycle action of instance %s was abandoned.", stamp,
+                           inst->ec2_id);
+    terminate(g, inst, cause);
+    reconcile(g, head, from - weight);
+    free(head);
+}
+
+static void health_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->health_timer = 0;
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
+    switch ((enum health_kind)p->i) {
+    case HEALTH_EC2_FAILURE:
+        /* A non-running EC2 state is an immediate failure, grace period or not. */
+        g->nr_instance_failures[0]++;
+        g->nr_health_replacements++;
+        if (g->health)
+            g->health(g->health_ctx, inst, "ec2-unhealthy");
+        replace(g, inst, "EC2 health check",
+                xasprintf("At %s an instance was taken out of service in response to a EC2 "
+                          "health check indicating it has been terminated or stopped.",
+                          stamp));
+        return;
+    case HEALTH_ELB_FAILURE: {
+        g->nr_instance_failures[1]++;
+        inst->elb_unhealthy = true;
+        if (g->health)
+            g->health(g->health_ctx, inst, "elb-unhealthy");
+        /* Without the ELB check type the group never learns of it: the instance stays
+           InService, unhealthy, and "never automatically recovers". */
+        if (!g->cfg->health_check_elb)
+            return;
+        /* ELB checks count only after the grace period, from InService (health.h). */
+        sim_time ready = inst->in_service_at + g->cfg->health_check_grace;
+        inst->health_timer = sim_schedule(eng, ready > sim_now(eng) ? ready - sim_now(eng) : 0,
+                                          &health_event_type, inst,
+                                          (union sim_payload){ .i = HEALTH_ELB_REPLACE });
+        return;
+    }
+    case HEALTH_ELB_REPLACE:
+        g->nr_health_replacements++;
+        /* AWS's wording in activity histories; the user guide does not quote it. */
+        replace(g, inst, "ELB health check",
+                xasprintf("At %s an instance was taken out of service in response to a ELB "
+                          "system health check failure.",
+                          stamp));
+        return;
+    }
 }
 
 /*
@@ -574,9 +829,14 @@ void asg_group_finish(struct asg_group *g)
             sim_cancel(g->eng, inst->spot_timer);
             inst->spot_timer = 0;
         }
+        if (inst->health_timer) {
+            sim_cancel(g->eng, inst->health_timer);
+            inst->health_timer = 0;
+        }
         if (inst->uses_ec2)
             ec2_instance_release(&inst->ec2);
         report_launch_activity(g, inst, "InProgress");
+        report_terminate_activity(g, inst, "InProgress");
         if (g->obs.retired)
             g->obs.retired(g->obs.ctx, inst, now);
     }
@@ -589,9 +849,12 @@ void asg_group_release(struct asg_group *g)
             sim_cancel(g->eng, g->live[i]->timer);
         if (g->live[i]->spot_timer)
             sim_cancel(g->eng, g->live[i]->spot_timer);
+        if (g->live[i]->health_timer)
+            sim_cancel(g->eng, g->live[i]->health_timer);
         if (g->live[i]->uses_ec2)
             ec2_instance_release(&g->live[i]->ec2);
         free(g->live[i]->activity_cause);
+        free(g->live[i]->terminate_cause);
         free(g->live[i]);
     }
     free(g->live);

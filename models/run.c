@@ -15,10 +15,12 @@
 
 #include "asgsim/banned.h"
 
-/* Events table: the lifecycle state before a launch is "None". */
-static const char *const event_states[] = { "Pending", "InService", "Terminating", "Terminated",
-                                            "None" };
-#define EVENT_STATE_NONE 4
+/* Events table: enum lifecycle_state's names, and "None" for the state before a launch. */
+static const char *const event_states[] = {
+    "Pending",          "Pending:Wait",        "Pending:Proceed", "InService", "Terminating",
+    "Terminating:Wait", "Terminating:Proceed", "Terminated",      "None"
+};
+#define EVENT_STATE_NONE LIFECYCLE_NR
 static const char *const markets[] = { "on-demand", "spot" };
 
 enum ts_col {
@@ -41,6 +43,8 @@ enum ts_col {
     TS_COST_ON_DEMAND,
     TS_COST_SPOT,
     TS_COST_STORAGE,
+    TS_PENDING_WAIT,
+    TS_TERMINATING_WAIT,
     TS_NR
 };
 
@@ -65,6 +69,9 @@ static const struct trace_field ts_fields[TS_NR] = {
     [TS_COST_ON_DEMAND] = { "cost_on_demand", TRACE_F64, "USD", 0, NULL, 0 },
     [TS_COST_SPOT] = { "cost_spot", TRACE_F64, "USD", 0, NULL, 0 },
     [TS_COST_STORAGE] = { "cost_storage", TRACE_F64, "USD", 0, NULL, 0 },
+    /* Lifecycle hooks: instances in Pending:Wait and Terminating:Wait. */
+    [TS_PENDING_WAIT] = { "pending_wait", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_TERMINATING_WAIT] = { "terminating_wait", TRACE_I32, "instances", 0, NULL, 0 },
 };
 
 static const struct trace_field event_fields[] = {
@@ -167,10 +174,30 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
         { .str = inst->group->cfg->azs[inst->az] },
     };
     trace_append(w->sink, w->events, row);
-    /* Only InService instances are load balancer targets. */
+    /* Only InService instances are load balancer targets; on_health() already removed
+       one that failed the load balancer's check. */
     if (w->serving && to == LIFECYCLE_IN_SERVICE)
         serve_add(&w->serve, inst->id, (unsigned)inst->type->vcpus);
-    else if (w->serving && from == LIFECYCLE_IN_SERVICE)
+    else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->elb_unhealthy)
+        serve_remove(&w->serve, inst->id);
+}
+
+/* A failed health check is an /events row without a state change (from = to). */
+static void on_health(void *ctx, const struct instance *inst, const char *event)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
+        { .u32 = inst->id },
+        { .str = inst->ec2_id },
+        { .i32 = (int32_t)inst->state },
+        { .i32 = (int32_t)inst->state },
+        { .str = event },
+        { .str = inst->group->cfg->azs[inst->az] },
+    };
+    trace_append(w->sink, w->events, row);
+    /* The load balancer stops routing to an instance that fails its check. */
+    if (w->serving && inst->elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
         serve_remove(&w->serve, inst->id);
 }
 
@@ -297,6 +324,22 @@ static void write_cost_summary(struct world *w)
     trace_put_i64(s, "/summary/spot_interruptions", (int64_t)g->nr_interruptions, "instances");
 }
 
+/* Lifecycle hooks and health replacements (models/asg.c). */
+static void write_group_summary(struct world *w)
+{
+    struct trace_sink *s = w->sink;
+    const struct asg_group *g = &w->group;
+    trace_put_i64(s, "/summary/lifecycle_actions", (int64_t)g->nr_hook_actions, "actions");
+    trace_put_i64(s, "/summary/lifecycle_action_timeouts", (int64_t)g->nr_hook_timeouts, "actions");
+    trace_put_i64(s, "/summary/launches_abandoned", (int64_t)g->nr_launches_abandoned, "instances");
+    trace_put_i64(s, "/summary/instance_failures_ec2", (int64_t)g->nr_instance_failures[0],
+                  "instances");
+    trace_put_i64(s, "/summary/instance_failures_elb", (int64_t)g->nr_instance_failures[1],
+                  "instances");
+    trace_put_i64(s, "/summary/health_replacements", (int64_t)g->nr_health_replacements,
+                  "instances");
+}
+
 static double load_rps(const struct world *w, sim_time now)
 {
     return w->sc->has_workload ? workload_rate_rps(&w->sc->workload, w->sc->start_epoch_s, now)
@@ -342,6 +385,8 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_PENDING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING);
     row[TS_IN_SERVICE].i32 = (int32_t)in_service;
     row[TS_TERMINATING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING);
+    row[TS_PENDING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING_WAIT);
+    row[TS_TERMINATING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING_WAIT);
     row[TS_CPU].f64 = cpu;
     row[TS_COST].f64 = asg_group_cost_usd(g, now);
     struct serve_stats iv = { 0 };
@@ -477,6 +522,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
         serve_start(&w.serve);
     }
     setup_market(&w);
+    asg_group_set_faults(&w.group, &sc->faults, &w.rngs, on_health, &w);
     asg_group_create(&w.group);
     sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
 
@@ -529,6 +575,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     }
     write_summary(&w, &r);
     write_cost_summary(&w);
+    write_group_summary(&w);
     write_streams(&w);
     if (sink->status) {
         ret = sink_error(&w, d);

@@ -7,6 +7,7 @@
 
 #include "asgsim/bind.h"
 #include "asgsim/ec2_config.h"
+#include "asgsim/group_config.h"
 #include "asgsim/market_config.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
@@ -210,11 +211,11 @@ static int load_settings(struct loader *l, const struct ynode *s)
 {
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    static const char *const used[] = { "Duration",       "Seed",       "StartTime",
-                                        "SampleInterval", "Workload",   "Instances",
-                                        "Subnets",        "Fidelity",   "LoadBalancer",
-                                        "Tick",           "QueueLimit", "LatencyObjective",
-                                        "Billing",        "Spot" };
+    static const char *const used[] = {
+        "Duration", "Seed",     "StartTime",    "SampleInterval", "Workload",   "Instances",
+        "Subnets",  "Fidelity", "LoadBalancer", "Tick",           "QueueLimit", "LatencyObjective",
+        "Billing",  "Spot",     "Hooks",        "Faults"
+    };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -652,7 +653,10 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "DefaultCooldown",
                                         "MixedInstancesPolicy",
                                         "TerminationPolicies",
-                                        "NewInstancesProtectedFromScaleIn" };
+                                        "NewInstancesProtectedFromScaleIn",
+                                        "HealthCheckType",
+                                        "LifecycleHookSpecificationList",
+                                        "MaxInstanceLifetime" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
@@ -660,11 +664,8 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
     static const char *const unmodelled[] = { "CapacityRebalance",
                                               "DefaultInstanceWarmup",
                                               "DesiredCapacityType",
-                                              "HealthCheckType",
                                               "LaunchConfigurationName",
                                               "InstanceId",
-                                              "LifecycleHookSpecificationList",
-                                              "MaxInstanceLifetime",
                                               "PlacementGroup",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",
@@ -750,6 +751,9 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         ret = rc;
     if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
         ret = rc;
+    /* Health checks, lifecycle hooks, MaxInstanceLifetime: models/group_config.c. */
+    if ((rc = group_config_bind(&b, p, &g)) < 0)
+        ret = rc;
 
     if ((rc = load_group_azs(l, &b, p, settings, &g)) < 0)
         ret = rc;
@@ -767,6 +771,7 @@ out:
             free(g.azs[i]);
         free(g.azs);
         mixed_policy_release(&g.mixed);
+        group_config_release(&g);
     }
     free(what);
     return ret;
@@ -774,13 +779,9 @@ out:
 
 /* Resource types later work will model; until then they are skipped with a warning. */
 static const char *const known_unmodelled_types[] = {
-    "AWS::AutoScaling::WarmPool",
-    "AWS::AutoScaling::LifecycleHook",
-    "AWS::AutoScaling::ScalingPolicy",
-    "AWS::AutoScaling::ScheduledAction",
-    "AWS::CloudWatch::Alarm",
-    "AWS::EC2::PlacementGroup",
-    "AWS::AutoScaling::LaunchConfiguration",
+    "AWS::AutoScaling::WarmPool",        "AWS::AutoScaling::ScalingPolicy",
+    "AWS::AutoScaling::ScheduledAction", "AWS::CloudWatch::Alarm",
+    "AWS::EC2::PlacementGroup",          "AWS::AutoScaling::LaunchConfiguration",
 };
 
 static int load_resources(struct loader *l, const struct ynode *settings)
@@ -795,7 +796,8 @@ static int load_resources(struct loader *l, const struct ynode *settings)
     const struct cfn_resource *first_group = NULL;
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
-        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate"))
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
+            !strcmp(r->type, "AWS::AutoScaling::LifecycleHook"))
             continue;
         if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
             if (first_group) {
@@ -816,6 +818,21 @@ static int load_resources(struct loader *l, const struct ynode *settings)
         diag_warning(l->d, &r->loc, "resource '%s' of type %s is %s; skipped", r->logical_id,
                      r->type, later ? "not modelled by asgsim yet" : "not simulated by asgsim");
     }
+    /* Hooks after the group, wherever they appear: they name it (models/group_config.c). */
+    struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::AutoScaling::LifecycleHook"))
+            continue;
+        char *what = xasprintf("AWS::AutoScaling::LifecycleHook '%s'", r->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        if ((rc = group_config_bind_hook_resource(&b, r, g)) < 0)
+            ret = rc;
+        free(what);
+    }
+    struct bind sb = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
+    if ((rc = group_config_bind_settings(&sb, settings, g, &l->sc->faults)) < 0)
+        ret = rc;
     if (!first_group) {
         struct src_loc top = { ydoc_file(t->doc), 1, 1 };
         const struct ynode *root = ydoc_root(t->doc);
@@ -963,6 +980,7 @@ void scenario_release(struct scenario *sc)
             free(g->azs[j]);
         free(g->azs);
         mixed_policy_release(&g->mixed);
+        group_config_release(g);
     }
     free(sc->groups);
     for (size_t i = 0; i < sc->nr_params; i++) {

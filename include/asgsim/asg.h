@@ -7,6 +7,17 @@
  * starts at launch ("including time when it is not yet in service") and stops when
  * termination starts (EC2 stops charging at shutting-down).
  *
+ * Lifecycle hooks (lifecycle.h, ec2-auto-scaling-lifecycle.html): with launch hooks, an
+ * instance whose boot time has passed goes Pending:Wait -> Pending:Proceed -> InService, or
+ * is terminated and replaced when the hooks' result is ABANDON. With terminate hooks,
+ * Terminating -> Terminating:Wait -> Terminating:Proceed -> Terminated, and the instance
+ * keeps running (and billing) while it waits. Every hook of a transition runs at once; the
+ * wait ends when the last action completes, or at the first ABANDON ("ABANDON stops any
+ * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
+ *
+ * Health (health.h): instance failures drawn from the scenario's Faults make instances
+ * unhealthy; the group terminates and replaces them.
+ *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
  *
@@ -20,6 +31,8 @@
 #include "asgsim/catalog.h"
 #include "asgsim/dist.h"
 #include "asgsim/ec2.h"
+#include "asgsim/health.h"
+#include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
@@ -29,15 +42,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* In lifecycle order: every state after InService is on the way out. */
 enum lifecycle_state {
     LIFECYCLE_PENDING,
+    LIFECYCLE_PENDING_WAIT,
+    LIFECYCLE_PENDING_PROCEED,
     LIFECYCLE_IN_SERVICE,
     LIFECYCLE_TERMINATING,
+    LIFECYCLE_TERMINATING_WAIT,
+    LIFECYCLE_TERMINATING_PROCEED,
     LIFECYCLE_TERMINATED,
     LIFECYCLE_NR
 };
 
-/** AWS's names: "Pending", "InService", "Terminating", "Terminated". */
+/** AWS's names (API_AutoScalingInstanceDetails): "Pending", "Pending:Wait", ... */
 extern const char *const lifecycle_state_names[LIFECYCLE_NR];
 
 struct asg_group;
@@ -55,17 +73,22 @@ struct instance {
     struct billing_meter meter;
     char *activity_cause; /* cause of the launch activity until it completes */
     struct asg_group *group;
-    enum billing_market market;    /* On-Demand, or Spot through a MixedInstancesPolicy */
-    int64_t weight;                /* capacity units (WeightedCapacity); 1 without a policy */
-    sim_event_id spot_timer;       /* next Spot signal or the interruption, 0 when none */
-    sim_time spot_notice_at;       /* interruption notice time, -1 when none is coming */
-    sim_time spot_interruption_at; /* EC2 interrupts it at this time, -1 when never */
-    bool interrupted;              /* terminated by a Spot interruption */
-    bool protected_from_scale_in;  /* inherited from NewInstancesProtectedFromScaleIn;
-                                      takes effect once InService */
-    bool uses_ec2;                 /* driven by EC2's state machine (asg_market_opts.ec2) */
-    bool boot_elapsed;             /* BootTime has passed; InService once EC2 is running */
-    struct ec2_instance ec2;       /* EC2's view, when uses_ec2; bills `meter` */
+    enum billing_market market;     /* On-Demand, or Spot through a MixedInstancesPolicy */
+    int64_t weight;                 /* capacity units (WeightedCapacity); 1 without a policy */
+    sim_event_id spot_timer;        /* next Spot signal or the interruption, 0 when none */
+    sim_time spot_notice_at;        /* interruption notice time, -1 when none is coming */
+    sim_time spot_interruption_at;  /* EC2 interrupts it at this time, -1 when never */
+    bool interrupted;               /* terminated by a Spot interruption */
+    bool protected_from_scale_in;   /* inherited from NewInstancesProtectedFromScaleIn;
+                                       takes effect once InService */
+    bool uses_ec2;                  /* driven by EC2's state machine (asg_market_opts.ec2) */
+    bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
+    struct ec2_instance ec2;        /* EC2's view, when uses_ec2; bills `meter` */
+    enum billing_end terminate_end; /* how its usage ends, once termination has started */
+    bool launch_abandoned;          /* a launch hook's result was ABANDON */
+    bool elb_unhealthy;             /* failed the load balancer's health check */
+    sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
+    char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -91,6 +114,13 @@ struct asg_observer {
     /* An instance whose record is final: terminated, or still live when the run ends. */
     void (*retired)(void *ctx, const struct instance *inst, sim_time now);
 };
+
+/*
+ * A health event without a state change: "ec2-unhealthy" or "elb-unhealthy" (the load
+ * balancer stops routing to the instance from now on). Set by asg_group_set_faults(), kept
+ * out of struct asg_observer so that its positional initialisers stay valid.
+ */
+typedef void asg_health_fn(void *ctx, const struct instance *inst, const char *event);
 
 /** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
 struct asg_market_opts {
@@ -148,6 +178,17 @@ struct asg_group {
     uint64_t nr_interruption_notices;
     uint64_t nr_interruptions;
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
+
+    gsl_rng *hook_rng;           /* "lifecycle-hooks", when the group has hooks */
+    struct health_faults faults; /* set by asg_group_set_faults() */
+    gsl_rng *fault_rng;          /* "instance-failures", when a fault rate is set */
+    asg_health_fn *health;       /* may be NULL */
+    void *health_ctx;
+    uint64_t nr_hook_actions;         /* lifecycle actions finished (all hooks of one wait) */
+    uint64_t nr_launches_abandoned;   /* launch actions that ended with ABANDON */
+    uint64_t nr_hook_timeouts;        /* waits decided by a timeout */
+    uint64_t nr_instance_failures[2]; /* failures drawn: [0] EC2, [1] ELB */
+    uint64_t nr_health_replacements;  /* unhealthy instances terminated and replaced */
 };
 
 /**
@@ -168,6 +209,14 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
  */
 void asg_group_set_market(struct asg_group *g, const struct asg_market_opts *o,
                           struct rng_set *rngs);
+
+/**
+ * Make the group's InService instances fail at the rates in `f` (copied); random stream
+ * "instance-failures" from `rngs`. `health` (may be NULL) hears of each failure. Call after
+ * asg_group_init(), before any launch.
+ */
+void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, struct rng_set *rngs,
+                          asg_health_fn *health, void *ctx);
 
 /** Usage cost so far split by market (list prices), and EBS storage cost so far. */
 void asg_group_cost_split(const struct asg_group *g, sim_time now, double *on_demand_usd,

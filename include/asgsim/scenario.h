@@ -14,9 +14,11 @@
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
 #include "asgsim/dist.h"
-#include "asgsim/serve.h"
 #include "asgsim/ec2.h"
+#include "asgsim/health.h"
+#include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
+#include "asgsim/serve.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
 #include "asgsim/workload.h"
@@ -56,7 +58,13 @@ struct asg_config {
     enum termination_policy termination_policies[TERMINATION_NR];
     size_t nr_termination_policies;
     bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
-    struct mixed_policy mixed;   /* its distribution and overrides (launch_template: its LT) */
+    struct mixed_policy mixed;    /* its distribution and overrides (launch_template: its LT) */
+    /* Lifecycle hooks (LifecycleHookSpecificationList and AWS::AutoScaling::LifecycleHook
+       resources), in file order; actions as the Metadata `Hooks` key says (group_config.h) */
+    struct lifecycle_hook_config *hooks;
+    size_t nr_hooks;
+    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */
+    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
@@ -93,9 +101,10 @@ struct scenario {
     struct workload_config workload; /* the offered load (owned) */
     struct serve_config serve;       /* how it is served (capacity_rps_per_vcpu left 0) */
     struct instance_model_config instances;
-    struct catalog catalog;  /* shipped types plus the scenario's own */
-    struct ec2_config ec2;   /* Instances: Timing and Billing settings */
-    struct spot_config spot; /* Spot: pool prices and interruption rates */
+    struct catalog catalog;      /* shipped types plus the scenario's own */
+    struct ec2_config ec2;       /* Instances: Timing and Billing settings */
+    struct spot_config spot;     /* Spot: pool prices and interruption rates */
+    struct health_faults faults; /* Faults: instance failure rates */
 
     struct launch_template_config *launch_templates;
     size_t nr_launch_templates;

@@ -1,0 +1,38 @@
+/*
+ * group_config.h - binding the group's health, lifecycle hook and lifetime settings
+ * (AWS::AutoScaling::AutoScalingGroup properties, AWS::AutoScaling::LifecycleHook resources
+ * and the Metadata ASGSim::Scenario keys `Hooks` and `Faults`) into struct asg_config and
+ * struct scenario. Rules and defaults are AWS's (API_PutLifecycleHook,
+ * API_CreateAutoScalingGroup, aws-properties-as-group); every error names FILE:LINE:COL.
+ */
+#ifndef ASGSIM_GROUP_CONFIG_H
+#define ASGSIM_GROUP_CONFIG_H
+
+#include "asgsim/bind.h"
+#include "asgsim/scenario.h"
+
+/**
+ * HealthCheckType, MaxInstanceLifetime and LifecycleHookSpecificationList of the group
+ * whose Properties are `props`, into `g`. \return 0 or ASG_EINVAL (errors in b->d).
+ */
+int group_config_bind(struct bind *b, const struct ynode *props, struct asg_config *g);
+
+/**
+ * One AWS::AutoScaling::LifecycleHook resource. Its AutoScalingGroupName must name `g`
+ * (a Ref to the group's logical id or its name). \return 0 or ASG_EINVAL.
+ */
+int group_config_bind_hook_resource(struct bind *b, const struct cfn_resource *r,
+                                    struct asg_config *g);
+
+/**
+ * The settings keys `Hooks` (what each hook's custom action does, by hook name) and
+ * `Faults` (instance failure rates). `g` may be NULL when the template has no valid group;
+ * then Hooks is only checked for shape. \return 0 or ASG_EINVAL.
+ */
+int group_config_bind_settings(struct bind *b, const struct ynode *settings, struct asg_config *g,
+                               struct health_faults *faults);
+
+/** Free what group_config_bind*() put into `g` (the hooks). */
+void group_config_release(struct asg_config *g);
+
+#endif /* ASGSIM_GROUP_CONFIG_H */

@@ -1,0 +1,274 @@
+/*
+ * Binding the group's health checks, lifecycle hooks and instance lifetime, and the
+ * scenario's hook actions and faults. AWS's rules are cited where they are applied.
+ */
+#include "asgsim/group_config.h"
+
+#include "asgsim/util.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+/* "Up to 50 hooks per group" (API_PutLifecycleHook, ec2-auto-scaling-quotas). */
+#define GROUP_MAX_HOOKS 50
+
+/* MaxInstanceLifetime: 0 clears it, otherwise at least one day (API_CreateAutoScalingGroup). */
+#define MIN_INSTANCE_LIFETIME_S 86400
+
+/* A hook nobody completes: its action "lasts" past any timeout (global max is 48 h). */
+#define NEVER_COMPLETES_S 1e9
+
+/* The fields a hook has in both forms (API_PutLifecycleHook, API_LifecycleHookSpecification). */
+static int bind_hook_fields(struct bind *b, const struct ynode *m, const char *default_name,
+                            const struct src_loc *loc, struct asg_config *g)
+{
+    int ret = 0, rc;
+    const char *name = default_name;
+    if ((rc = bind_string(b, m, "LifecycleHookName", &name)) < 0)
+        ret = rc;
+    else if (rc == 0 && !default_name)
+        ret = bind_missing(b, loc, "LifecycleHookName");
+    int transition = -1;
+    rc = bind_enum(b, m, "LifecycleTransition", lifecycle_transition_names, 2, &transition);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(b, loc, "LifecycleTransition");
+    /* HeartbeatTimeout: 30..7200 s, default 3600 s (API_PutLifecycleHook). */
+    int64_t hb = LIFECYCLE_HEARTBEAT_DEFAULT / SIM_US_PER_SEC;
+    if ((rc = bind_int(b, m, "HeartbeatTimeout", LIFECYCLE_HEARTBEAT_MIN / SIM_US_PER_SEC,
+                       LIFECYCLE_HEARTBEAT_MAX / SIM_US_PER_SEC, &hb)) < 0)
+        ret = rc;
+    /* DefaultResult: CONTINUE or ABANDON, default ABANDON (API_PutLifecycleHook). */
+    int result = HOOK_ABANDON;
+    if ((rc = bind_enum(b, m, "DefaultResult", lifecycle_result_names, 2, &result)) < 0)
+        ret = rc;
+    if (ret < 0)
+        return ret;
+    for (size_t i = 0; i < g->nr_hooks; i++)
+        if (!strcmp(g->hooks[i].name, name))
+            return diag_error(b->d, loc, "%s: lifecycle hook '%s' is defined twice", b->what, name);
+    if (g->nr_hooks >= GROUP_MAX_HOOKS)
+        return diag_error(b->d, loc, "%s: a group can have at most %d lifecycle hooks", b->what,
+                          GROUP_MAX_HOOKS);
+    g->hooks = xrealloc(g->hooks, (g->nr_hooks + 1) * sizeof(*g->hooks));
+    g->hooks[g->nr_hooks++] = (struct lifecycle_hook_config){
+        .name = xstrdup(name),
+        .transition = (enum hook_transition)transition,
+        .default_result = (enum hook_result)result,
+        .heartbeat_timeout = SIM_SEC(hb),
+        .action_duration = { DIST_CONSTANT, NEVER_COMPLETES_S, 0 },
+    };
+    return 0;
+}
+
+static const char *const hook_used[] = { "LifecycleHookName", "LifecycleTransition",
+                                         "HeartbeatTimeout", "DefaultResult" };
+/* Notifications go to SNS/SQS/EventBridge; the simulated action stands in for the receiver. */
+static const char *const hook_inert[] = { "NotificationMetadata", "NotificationTargetARN",
+                                          "RoleARN" };
+
+static int bind_hook_list(struct bind *b, const struct ynode *props, struct asg_config *g)
+{
+    const struct ynode *list;
+    int rc = bind_get(b, props, "LifecycleHookSpecificationList", &list);
+    if (rc <= 0)
+        return rc;
+    if (list->kind != YNODE_SEQ)
+        return diag_error(b->d, &list->loc, "%s: LifecycleHookSpecificationList must be a list",
+                          b->what);
+    int ret = 0;
+    const struct bind_keys keys = { BIND_LIST(hook_used), BIND_LIST(hook_inert), NULL, 0 };
+    for (size_t i = 0; i < list->nr; i++) {
+        const struct ynode *item = list->items[i];
+        char *what = xasprintf("LifecycleHookSpecificationList item %zu of %s", i + 1, b->what);
+        struct bind hb = { b->cfn, b->d, what };
+        if ((rc = bind_check_keys(&hb, item, &keys)) < 0 ||
+            (rc = bind_hook_fields(&hb, item, NULL, &item->loc, g)) < 0)
+            ret = rc;
+        free(what);
+    }
+    return ret;
+}
+
+int group_config_bind(struct bind *b, const struct ynode *props, struct asg_config *g)
+{
+    int ret = 0, rc;
+    /* HealthCheckType: comma-separated EC2, EBS, ELB, VPC_LATTICE; EC2 is always on. */
+    const char *hct;
+    if ((rc = bind_string(b, props, "HealthCheckType", &hct)) < 0) {
+        ret = rc;
+    } else if (rc == 1) {
+        const struct ynode *v = ynode_get(props, "HealthCheckType");
+        char *copy = xstrdup(hct);
+        char *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            while (*t == ' ')
+                t++;
+            size_t n = strlen(t);
+            while (n && t[n - 1] == ' ')
+                t[--n] = '\0';
+            if (!strcmp(t, "ELB"))
+                g->health_check_elb = true;
+            else if (!strcmp(t, "EBS") || !strcmp(t, "VPC_LATTICE"))
+                diag_warning(b->d, &v->loc, "%s: %s health checks are not modelled; ignored",
+                             b->what, t);
+            else if (strcmp(t, "EC2"))
+                ret = diag_error(b->d, &v->loc,
+                                 "'HealthCheckType' in %s must list EC2, EBS, ELB or "
+                                 "VPC_LATTICE, got '%s'",
+                                 b->what, t);
+        }
+        free(copy);
+    }
+    int64_t life = 0;
+    if ((rc = bind_int(b, props, "MaxInstanceLifetime", 0, SCENARIO_MAX_DURATION / SIM_US_PER_SEC,
+                       &life)) < 0) {
+        ret = rc;
+    } else if (rc == 1 && life > 0 && life < MIN_INSTANCE_LIFETIME_S) {
+        ret = diag_error(b->d, &ynode_get(props, "MaxInstanceLifetime")->loc,
+                         "'MaxInstanceLifetime' in %s must be 0 or at least 86400 seconds (one "
+                         "day), got %" PRId64,
+                         b->what, life);
+    } else {
+        g->max_instance_lifetime = SIM_SEC(life);
+    }
+    if ((rc = bind_hook_list(b, props, g)) < 0)
+        ret = rc;
+    return ret;
+}
+
+int group_config_bind_hook_resource(struct bind *b, const struct cfn_resource *r,
+                                    struct asg_config *g)
+{
+    const struct ynode *p = r->properties;
+    if (!p)
+        return bind_missing(b, &r->loc, "Properties");
+    static const char *const used[] = { "AutoScalingGroupName", "LifecycleHookName",
+                                        "LifecycleTransition", "HeartbeatTimeout",
+                                        "DefaultResult" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(hook_inert), NULL, 0 };
+    int ret = bind_check_keys(b, p, &keys);
+    if (ret < 0)
+        return ret;
+    const struct ynode *gn;
+    int rc = bind_get(b, p, "AutoScalingGroupName", &gn);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return bind_missing(b, &r->loc, "AutoScalingGroupName");
+    if (gn->kind != YNODE_SCALAR)
+        return diag_error(b->d, &gn->loc, "'AutoScalingGroupName' in %s must be a string", b->what);
+    if (!g)
+        return 0; /* the group itself is in error; it was reported there */
+    if (strcmp(gn->scalar, g->logical_id) && strcmp(gn->scalar, g->name))
+        return diag_error(b->d, &gn->loc, "%s: AutoScalingGroupName '%s' is not the group '%s'",
+                          b->what, gn->scalar, g->logical_id);
+    /* CloudFormation names a hook itself when LifecycleHookName is absent; the logical id
+       stands in for that name. */
+    return bind_hook_fields(b, p, r->logical_id, &r->loc, g);
+}
+
+static int bind_hook_action(struct bind *b, const struct ynode *m, struct lifecycle_hook_config *h)
+{
+    static const char *const used[] = { "Duration", "FailureProbability", "HeartbeatEvery" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(b, m, &keys), rc;
+    if (ret < 0)
+        return ret;
+    struct dist d;
+    if ((rc = bind_dist(b, m, "Duration", &d)) < 0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(b, &m->loc, "Duration");
+    double p = 0;
+    if ((rc = bind_double(b, m, "FailureProbability", 0, 1, &p)) < 0)
+        ret = rc;
+    sim_time every = 0;
+    if ((rc = bind_duration(b, m, "HeartbeatEvery", SIM_SEC(1), LIFECYCLE_GLOBAL_MAX, &every)) < 0)
+        ret = rc;
+    if (ret < 0 || !h)
+        return ret;
+    h->action_duration = d;
+    h->failure_probability = p;
+    h->heartbeat_every = every;
+    return 0;
+}
+
+static int bind_faults(struct bind *b, const struct ynode *settings, struct health_faults *f)
+{
+    const struct ynode *m;
+    int rc = bind_map(b, settings, "Faults", &m);
+    if (rc <= 0)
+        return rc;
+    struct bind fb = { b->cfn, b->d, "Faults" };
+    static const char *const used[] = { "InstanceFailureRate", "ElbFailureRate" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&fb, m, &keys);
+    if (ret < 0)
+        return ret;
+    if ((rc = bind_double(&fb, m, "InstanceFailureRate", 0, 3600, &f->instance_failures_per_hour)) <
+        0)
+        ret = rc;
+    if ((rc = bind_double(&fb, m, "ElbFailureRate", 0, 3600, &f->elb_failures_per_hour)) < 0)
+        ret = rc;
+    return ret;
+}
+
+int group_config_bind_settings(struct bind *b, const struct ynode *settings, struct asg_config *g,
+                               struct health_faults *faults)
+{
+    int ret = 0, rc;
+    if (settings && (rc = bind_faults(b, settings, faults)) < 0)
+        ret = rc;
+    const struct ynode *hooks = NULL;
+    if (settings && (rc = bind_map(b, settings, "Hooks", &hooks)) < 0)
+        return rc;
+    bool *seen = xcalloc(g && g->nr_hooks ? g->nr_hooks : 1, sizeof(*seen));
+    for (size_t i = 0; hooks && i < hooks->nr; i++) {
+        const struct ynode_pair *pr = &hooks->pairs[i];
+        char *what = xasprintf("Hooks '%s'", pr->key->scalar);
+        struct bind hb = { b->cfn, b->d, what };
+        struct lifecycle_hook_config *h = NULL;
+        for (size_t k = 0; g && k < g->nr_hooks && !h; k++) {
+            if (!strcmp(g->hooks[k].name, pr->key->scalar)) {
+                h = &g->hooks[k];
+                seen[k] = true;
+            }
+        }
+        if (g && !h) {
+            const char **names = xcalloc(g->nr_hooks ? g->nr_hooks : 1, sizeof(*names));
+            for (size_t k = 0; k < g->nr_hooks; k++)
+                names[k] = g->hooks[k].name;
+            const char *hint = diag_closest(pr->key->scalar, names, g->nr_hooks);
+            ret = diag_error(b->d, &pr->key->loc,
+                             "Hooks: the group has no lifecycle hook '%s'%s%s%s", pr->key->scalar,
+                             hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+            free(names);
+        } else if ((rc = bind_hook_action(&hb, pr->value, h)) < 0) {
+            ret = rc;
+        }
+        free(what);
+    }
+    for (size_t k = 0; g && k < g->nr_hooks; k++)
+        if (!seen[k])
+            diag_warning(b->d, &g->loc.self,
+                         "lifecycle hook '%s' has no entry under Hooks in the scenario: nothing "
+                         "completes its action, so each ends after HeartbeatTimeout with its "
+                         "DefaultResult",
+                         g->hooks[k].name);
+    free(seen);
+    return ret;
+}
+
+void group_config_release(struct asg_config *g)
+{
+    for (size_t i = 0; i < g->nr_hooks; i++)
+        free(g->hooks[i].name);
+    free(g->hooks);
+    g->hooks = NULL;
+    g->nr_hooks = 0;
+}
