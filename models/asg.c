@@ -41,6 +41,10 @@ static const struct sim_event_type health_event_type = { "instance.health", heal
 /* health_event payloads */
 enum health_kind { HEALTH_EC2_FAILURE, HEALTH_ELB_FAILURE, HEALTH_ELB_REPLACE };
 
+static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
+                                                           lifetime_event };
+
 enum spot_stage { SPOT_REBALANCE, SPOT_NOTICE, SPOT_INTERRUPT };
 
 static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
@@ -407,6 +411,11 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
     plan_failure(g, inst);
+    if (g->cfg->max_instance_lifetime > 0 && !inst->protected_from_scale_in) {
+        sim_time due = inst->launched_at + g->cfg->max_instance_lifetime - sim_now(eng);
+        inst->lifetime_timer = sim_schedule(eng, due > 0 ? due : 0, &lifetime_event_type, inst,
+                                            (union sim_payload){ 0 });
+    }
 }
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p)
@@ -505,6 +514,10 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
     if (inst->health_timer) {
         sim_cancel(g->eng, inst->health_timer);
         inst->health_timer = 0;
+    }
+    if (inst->lifetime_timer) {
+        sim_cancel(g->eng, inst->lifetime_timer);
+        inst->lifetime_timer = 0;
     }
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
@@ -631,6 +644,22 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
                           stamp));
         return;
     }
+}
+
+static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->lifetime_timer = 0;
+    g->nr_lifetime_replacements++;
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
+    /* asgsim's wording: AWS's cause text for this replacement is not in the reference. */
+    replace(g, inst, "max instance lifetime",
+            xasprintf("At %s an instance was taken out of service because it reached the "
+                      "group's maximum instance lifetime.",
+                      stamp));
 }
 
 /*
@@ -833,6 +862,10 @@ void asg_group_finish(struct asg_group *g)
             sim_cancel(g->eng, inst->health_timer);
             inst->health_timer = 0;
         }
+        if (inst->lifetime_timer) {
+            sim_cancel(g->eng, inst->lifetime_timer);
+            inst->lifetime_timer = 0;
+        }
         if (inst->uses_ec2)
             ec2_instance_release(&inst->ec2);
         report_launch_activity(g, inst, "InProgress");
@@ -851,6 +884,8 @@ void asg_group_release(struct asg_group *g)
             sim_cancel(g->eng, g->live[i]->spot_timer);
         if (g->live[i]->health_timer)
             sim_cancel(g->eng, g->live[i]->health_timer);
+        if (g->live[i]->lifetime_timer)
+            sim_cancel(g->eng, g->live[i]->lifetime_timer);
         if (g->live[i]->uses_ec2)
             ec2_instance_release(&g->live[i]->ec2);
         free(g->live[i]->activity_cause);

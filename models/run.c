@@ -338,6 +338,8 @@ static void write_group_summary(struct world *w)
                   "instances");
     trace_put_i64(s, "/summary/health_replacements", (int64_t)g->nr_health_replacements,
                   "instances");
+    trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
+                  "instances");
 }
 
 static double load_rps(const struct world *w, sim_time now)

@@ -14,9 +14,13 @@
  * keeps running (and billing) while it waits. Every hook of a transition runs at once; the
  * wait ends when the last action completes, or at the first ABANDON ("ABANDON stops any
  * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
- *
- * Health (health.h): instance failures drawn from the scenario's Faults make instances
+ * * Health (health.h): instance failures drawn from the scenario's Faults make instances
  * unhealthy; the group terminates and replaces them.
+ *
+ * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
+ * and replaced when it has lived that long since launch; one protected from scale-in is
+ * not (protection "can delay replacement", and asgsim never lifts protection). AWS's
+ * pacing (one at a time with pauses, or up to 10 % of capacity) is not modelled.
  *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
@@ -88,6 +92,7 @@ struct instance {
     bool launch_abandoned;          /* a launch hook's result was ABANDON */
     bool elb_unhealthy;             /* failed the load balancer's health check */
     sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
+    sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 
@@ -184,11 +189,12 @@ struct asg_group {
     gsl_rng *fault_rng;          /* "instance-failures", when a fault rate is set */
     asg_health_fn *health;       /* may be NULL */
     void *health_ctx;
-    uint64_t nr_hook_actions;         /* lifecycle actions finished (all hooks of one wait) */
-    uint64_t nr_launches_abandoned;   /* launch actions that ended with ABANDON */
-    uint64_t nr_hook_timeouts;        /* waits decided by a timeout */
-    uint64_t nr_instance_failures[2]; /* failures drawn: [0] EC2, [1] ELB */
-    uint64_t nr_health_replacements;  /* unhealthy instances terminated and replaced */
+    uint64_t nr_hook_actions;          /* lifecycle actions finished (all hooks of one wait) */
+    uint64_t nr_launches_abandoned;    /* launch actions that ended with ABANDON */
+    uint64_t nr_hook_timeouts;         /* waits decided by a timeout */
+    uint64_t nr_instance_failures[2];  /* failures drawn: [0] EC2, [1] ELB */
+    uint64_t nr_health_replacements;   /* unhealthy instances terminated and replaced */
+    uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
 };
 
 /**

@@ -358,6 +358,44 @@ START_TEST(test_group_elb_replacement_waits_for_grace_after_launch_hook)
 
 END_TEST
 
+START_TEST(test_group_max_instance_lifetime_replaces_after_one_day)
+{
+    struct fixture f;
+    setup(&f, 2, 0);
+    /* MaxInstanceLifetime at AWS's minimum, 86400 s (API_CreateAutoScalingGroup) */
+    f.cfg.max_instance_lifetime = SIM_SEC(86400);
+    start(&f, NULL);
+    sim_run_until(f.eng, SIM_SEC(86399));
+    ck_assert_uint_eq(f.g.nr_launched, 2);
+    sim_run_until(f.eng, SIM_SEC(86400));
+    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 2);
+    ck_assert_uint_eq(f.g.nr_launched, 4);
+    ck_assert_int_eq(f.rec.terminate_activities, 2);
+    /* the replacements are in service a boot later and replaced again a day after launch */
+    sim_run_until(f.eng, SIM_SEC(86400 + 60));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 2);
+    sim_run_until(f.eng, SIM_SEC(2 * 86400));
+    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 4);
+    teardown(&f);
+}
+
+END_TEST
+
+START_TEST(test_group_max_instance_lifetime_spares_protected)
+{
+    struct fixture f;
+    setup(&f, 1, 0);
+    f.cfg.max_instance_lifetime = SIM_SEC(86400);
+    f.cfg.new_instances_protected = true;
+    start(&f, NULL);
+    sim_run_until(f.eng, SIM_SEC(3 * 86400));
+    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 0);
+    ck_assert_uint_eq(f.g.nr_launched, 1);
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_hooks_suite(void);
 
 Suite *group_hooks_suite(void)
@@ -374,6 +412,8 @@ Suite *group_hooks_suite(void)
     tcase_add_test(tc, test_group_ec2_failure_replaced_with_aws_cause);
     tcase_add_test(tc, test_group_elb_failure_ignored_without_elb_check_type);
     tcase_add_test(tc, test_group_elb_replacement_waits_for_grace_after_launch_hook);
+    tcase_add_test(tc, test_group_max_instance_lifetime_replaces_after_one_day);
+    tcase_add_test(tc, test_group_max_instance_lifetime_spares_protected);
     suite_add_tcase(s, tc);
     return s;
 }
