@@ -1,0 +1,255 @@
+/*
+ * Invariants of the group over many randomly generated groups: random sizes, AZs, boot
+ * times, lifecycle hooks (durations, failures, heartbeats, both results), instance
+ * failures of both kinds, MaxInstanceLifetime, scale-in protection, and random changes of
+ * desired capacity. Checked after every event:
+ *  - every instance is in exactly one state, reached by a transition AWS's lifecycle
+ *    allows (ec2-auto-scaling-lifecycle.html), and the per-state counts add up;
+ *  - capacity (Pending* + InService) is never below desired and never above MaxSize (the
+ *    features here terminate before they launch, so AWS documents no excess for them);
+ *  - every launched instance is terminated or still live, and at the end every one is
+ *    reported exactly once.
+ */
+#include "asgsim/asg.h"
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NR_GROUPS 60
+#define MAX_IDS   4096
+
+static char c6i_name[] = "c6i.large", az_a[] = "us-east-1a", az_b[] = "us-east-1b",
+            az_c[] = "us-east-1c", group_name[] = "random";
+static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
+static char *azs3[] = { az_a, az_b, az_c };
+static char hook_names[4][8] = { "h0", "h1", "h2", "h3" };
+
+struct checker {
+    struct asg_group *g;
+    int state[MAX_IDS]; /* last state seen per instance id; -1 before launch */
+    int retired[MAX_IDS];
+    uint64_t nr_events;
+};
+
+static bool allowed(enum lifecycle_state from, enum lifecycle_state to)
+{
+    switch (from) {
+    case LIFECYCLE_PENDING:
+        return to == LIFECYCLE_PENDING_WAIT || to == LIFECYCLE_IN_SERVICE ||
+               to == LIFECYCLE_TERMINATING;
+    case LIFECYCLE_PENDING_WAIT:
+        return to == LIFECYCLE_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
+    case LIFECYCLE_PENDING_PROCEED:
+        return to == LIFECYCLE_IN_SERVICE;
+    case LIFECYCLE_IN_SERVICE:
+        return to == LIFECYCLE_TERMINATING;
+    case LIFECYCLE_TERMINATING:
+        return to == LIFECYCLE_TERMINATING_WAIT || to == LIFECYCLE_TERMINATED;
+    case LIFECYCLE_TERMINATING_WAIT:
+        return to == LIFECYCLE_TERMINATING_PROCEED;
+    case LIFECYCLE_TERMINATING_PROCEED:
+        return to == LIFECYCLE_TERMINATED;
+    default:
+        return false;
+    }
+}
+
+static void on_launched(void *ctx, const struct instance *inst)
+{
+    struct checker *c = ctx;
+    ck_assert_uint_lt(inst->id, MAX_IDS);
+    ck_assert_int_eq(c->state[inst->id], -1);
+    c->state[inst->id] = LIFECYCLE_PENDING;
+}
+
+static void on_transition(void *ctx, const struct instance *inst, enum lifecycle_state from,
+                          enum lifecycle_state to, const char *cause)
+{
+    struct checker *c = ctx;
+    (void)cause;
+    ck_assert_int_eq(c->state[inst->id], (int)from);
+    ck_assert_msg(allowed(from, to), "instance %u: %s -> %s", inst->id, lifecycle_state_names[from],
+                  lifecycle_state_names[to]);
+    c->state[inst->id] = (int)to;
+}
+
+static void on_retired(void *ctx, const struct instance *inst, sim_time now)
+{
+    struct checker *c = ctx;
+    (void)now;
+    c->retired[inst->id]++;
+    ck_assert_int_eq(c->retired[inst->id], 1);
+}
+
+static void check_group(struct checker *c)
+{
+    const struct asg_group *g = c->g;
+    size_t count[LIFECYCLE_NR] = { 0 };
+    size_t per_az[3] = { 0 };
+    int64_t cap = 0;
+    for (size_t i = 0; i < g->nr_live; i++) {
+        const struct instance *inst = g->live[i];
+        ck_assert_int_eq(c->state[inst->id], (int)inst->state);
+        ck_assert_int_ne(inst->state, LIFECYCLE_TERMINATED);
+        count[inst->state]++;
+        if (inst->state <= LIFECYCLE_IN_SERVICE) {
+            per_az[inst->az]++;
+            cap += inst->weight;
+        }
+    }
+    size_t live = 0;
+    for (int s = 0; s < LIFECYCLE_TERMINATED; s++) {
+        ck_assert_uint_eq(count[s], g->nr_state[s]);
+        live += count[s];
+    }
+    ck_assert_uint_eq(live, g->nr_live);
+    ck_assert_uint_eq(g->nr_state[LIFECYCLE_TERMINATED], g->nr_terminated);
+    ck_assert_uint_eq(g->nr_launched, g->nr_terminated + g->nr_live);
+    for (size_t a = 0; a < g->cfg->nr_azs; a++)
+        ck_assert_uint_eq(per_az[a], g->per_az[a]);
+    ck_assert_int_eq(cap, g->units);
+    ck_assert_int_ge(cap, g->desired);
+    ck_assert_int_le(cap, g->cfg->max_size);
+    ck_assert_int_ge(g->desired, g->cfg->min_size);
+    ck_assert_int_le(g->desired, g->cfg->max_size);
+}
+
+static void after_event(void *ctx, struct sim_engine *eng, const struct sim_event_type *type,
+                        void *target)
+{
+    (void)eng;
+    (void)type;
+    (void)target;
+    struct checker *c = ctx;
+    c->nr_events++;
+    check_group(c);
+}
+
+struct driver {
+    struct asg_group *g;
+    gsl_rng *rng;
+};
+
+static void poke(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type poke_event = { "test.set_desired", poke };
+
+static void poke(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct driver *d = target;
+    const struct asg_config *cfg = d->g->cfg;
+    int64_t span = cfg->max_size - cfg->min_size + 1;
+    int64_t desired = cfg->min_size + (int64_t)gsl_rng_uniform_int(d->rng, (unsigned long)span);
+    asg_group_set_desired(d->g, desired, "a test changing the desired capacity.");
+    sim_schedule(eng, SIM_SEC(60 + (int64_t)gsl_rng_uniform_int(d->rng, 7200)), &poke_event, d,
+                 (union sim_payload){ 0 });
+}
+
+/* What the random groups exercised, so that the test shows it covered each feature. */
+static struct {
+    uint64_t abandoned, health, lifetime, hook_actions, launched;
+} seen;
+
+static void run_one(unsigned seed)
+{
+    struct rng_set rngs;
+    rng_set_init(&rngs, seed, 0, 0);
+    gsl_rng *r = rng_set_stream(&rngs, "test-generator");
+    struct asg_config cfg = { 0 };
+    struct lifecycle_hook_config hooks[4];
+    cfg.name = group_name;
+    cfg.min_size = (int64_t)gsl_rng_uniform_int(r, 4);
+    cfg.max_size = cfg.min_size + 1 + (int64_t)gsl_rng_uniform_int(r, 12);
+    cfg.desired_capacity =
+            cfg.min_size +
+            (int64_t)gsl_rng_uniform_int(r, (unsigned long)(cfg.max_size - cfg.min_size + 1));
+    cfg.azs = azs3;
+    cfg.nr_azs = 1 + gsl_rng_uniform_int(r, 3);
+    cfg.new_instances_protected = gsl_rng_uniform(r) < 0.2;
+    cfg.health_check_elb = gsl_rng_uniform(r) < 0.5;
+    cfg.health_check_grace = SIM_SEC((int64_t)gsl_rng_uniform_int(r, 600));
+    cfg.max_instance_lifetime = gsl_rng_uniform(r) < 0.3 ? SIM_SEC(86400) : 0;
+    cfg.nr_hooks = gsl_rng_uniform_int(r, 4);
+    cfg.hooks = hooks;
+    for (size_t i = 0; i < cfg.nr_hooks; i++) {
+        hooks[i] = (struct lifecycle_hook_config){
+            .name = hook_names[i],
+            .transition = gsl_rng_uniform(r) < 0.5 ? HOOK_LAUNCHING : HOOK_TERMINATING,
+            .default_result = gsl_rng_uniform(r) < 0.5 ? HOOK_ABANDON : HOOK_CONTINUE,
+            .heartbeat_timeout = SIM_SEC(30 + (int64_t)gsl_rng_uniform_int(r, 900)),
+            .action_duration = { DIST_EXPONENTIAL, 30 + 600 * gsl_rng_uniform(r), 0 },
+            .failure_probability = 0.3 * gsl_rng_uniform(r),
+            .heartbeat_every = gsl_rng_uniform(r) < 0.3 ? SIM_SEC(20) : 0,
+        };
+    }
+    struct health_faults faults = {
+        .instance_failures_per_hour = gsl_rng_uniform(r) < 0.5 ? 0.05 * gsl_rng_uniform(r) : 0,
+        .elb_failures_per_hour = gsl_rng_uniform(r) < 0.5 ? 0.05 * gsl_rng_uniform(r) : 0,
+    };
+    struct dist boot = { DIST_UNIFORM, 30, 240 };
+
+    struct checker *c = xcalloc(1, sizeof(*c));
+    for (size_t i = 0; i < MAX_IDS; i++)
+        c->state[i] = -1;
+    struct sim_engine *eng = sim_engine_new();
+    struct asg_group g;
+    c->g = &g;
+    const struct asg_observer obs = { c, on_launched, on_transition, NULL, on_retired };
+    asg_group_init(&g, &cfg, &c6i_large, &boot, 1704067200, eng, &rngs, &obs);
+    const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND };
+    asg_group_set_market(&g, &mo, &rngs);
+    asg_group_set_faults(&g, &faults, &rngs, NULL, NULL);
+    sim_set_observer(eng, after_event, c);
+    asg_group_create(&g);
+    check_group(c);
+    struct driver d = { &g, r };
+    sim_schedule(eng, SIM_SEC(600), &poke_event, &d, (union sim_payload){ 0 });
+    sim_run_until(eng, SIM_DAY(3));
+    check_group(c);
+    ck_assert_uint_gt(c->nr_events, 0);
+
+    uint64_t launched = g.nr_launched;
+    seen.abandoned += g.nr_launches_abandoned;
+    seen.health += g.nr_health_replacements;
+    seen.lifetime += g.nr_lifetime_replacements;
+    seen.hook_actions += g.nr_hook_actions;
+    seen.launched += launched;
+    asg_group_finish(&g);
+    /* every launched instance was reported exactly once: terminated, or live at the end */
+    for (uint32_t id = 1; id <= launched; id++)
+        ck_assert_int_eq(c->retired[id], 1);
+    ck_assert_int_eq(c->retired[launched + 1], 0);
+    sim_set_observer(eng, NULL, NULL);
+    asg_group_release(&g);
+    sim_engine_free(eng);
+    rng_set_release(&rngs);
+    free(c);
+}
+
+START_TEST(test_group_invariants_hold_over_random_groups)
+{
+    for (unsigned seed = 1; seed <= NR_GROUPS; seed++)
+        run_one(seed);
+    ck_assert_uint_gt(seen.abandoned, 0);
+    ck_assert_uint_gt(seen.health, 0);
+    ck_assert_uint_gt(seen.lifetime, 0);
+    ck_assert_uint_gt(seen.hook_actions, 0);
+    ck_assert_uint_gt(seen.launched, NR_GROUPS);
+}
+
+END_TEST
+
+Suite *group_invariants_suite(void);
+
+Suite *group_invariants_suite(void)
+{
+    Suite *s = suite_create("group_invariants");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_group_invariants_hold_over_random_groups);
+    suite_add_tcase(s, tc);
+    return s;
+}
