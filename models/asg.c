@@ -20,6 +20,10 @@ const char *const lifecycle_state_names[LIFECYCLE_NR] = {
     [LIFECYCLE_TERMINATING_WAIT] = "Terminating:Wait",
     [LIFECYCLE_TERMINATING_PROCEED] = "Terminating:Proceed",
     [LIFECYCLE_TERMINATED] = "Terminated",
+    [LIFECYCLE_WARMED_PENDING] = "Warmed:Pending",
+    [LIFECYCLE_WARMED_STOPPED] = "Warmed:Stopped",
+    [LIFECYCLE_WARMED_RUNNING] = "Warmed:Running",
+    [LIFECYCLE_WARMED_HIBERNATED] = "Warmed:Hibernated",
 };
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p);
@@ -209,7 +213,29 @@ static void plan_interruption(struct asg_group *g, struct instance *inst)
     schedule_spot_stage(g, inst, SPOT_REBALANCE, inst->spot_notice_at - lead);
 }
 
-static void launch(struct asg_group *g, const char *cause_head, int64_t from, int64_t to)
+static bool in_pool(enum lifecycle_state s)
+{
+    return s >= LIFECYCLE_WARMED_PENDING;
+}
+
+/* Pool instances spread over the AZs like the group's: the AZ with the fewest of them. */
+static size_t pick_pool_az(const struct asg_group *g)
+{
+    size_t *n = xcalloc(g->cfg->nr_azs, sizeof(*n));
+    for (size_t i = 0; i < g->nr_live; i++)
+        if (in_pool(g->live[i]->state))
+            n[g->live[i]->az]++;
+    size_t best = 0;
+    for (size_t i = 1; i < g->cfg->nr_azs; i++)
+        if (n[i] < n[best])
+            best = i;
+    free(n);
+    return best;
+}
+
+/* Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending). */
+static void launch_new(struct asg_group *g, const char *cause_head, int64_t from, int64_t to,
+                       bool into_pool)
 {
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
@@ -219,8 +245,10 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
     unsigned long mid = gsl_rng_get(g->id_rng), lo = gsl_rng_get(g->id_rng);
     snprintf(inst->ec2_id, sizeof(inst->ec2_id), "i-%01lx%08lx%08lx", hi, mid & 0xffffffffu,
              lo & 0xffffffffu);
-    inst->state = LIFECYCLE_PENDING;
-    inst->az = pick_launch_az(g);
+    ASG_ASSERT(!into_pool || g->market.ec2); /* pool states need EC2's stop and start */
+    inst->state = into_pool ? LIFECYCLE_WARMED_PENDING : LIFECYCLE_PENDING;
+    inst->az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
+    inst->left_pool_at = -1;
     choose_market(g, inst->az, inst);
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
@@ -228,12 +256,14 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
     inst->in_service_at = -1;
     inst->terminated_at = -1;
     inst->group = g;
-    g->per_az[inst->az]++;
-    g->nr_state[LIFECYCLE_PENDING]++;
+    g->nr_state[inst->state]++;
     g->nr_launched++;
     g->nr_launched_by_market[inst->market]++;
-    g->units += inst->weight;
-    g->units_by_market[inst->market] += inst->weight;
+    if (!into_pool) {
+        g->per_az[inst->az]++;
+        g->units += inst->weight;
+        g->units_by_market[inst->market] += inst->weight;
+    }
     ALLOC_GROW(g->live, g->nr_live + 1, g->alloc_live);
     g->live[g->nr_live++] = inst;
     double price = inst->market == BILLING_SPOT
@@ -250,6 +280,7 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
             .month_hours = g->market.month_hours,
             .ledger = g->market.ledger,
             .meter = &inst->meter,
+            .hibernation_enabled = g->market.hibernation,
         };
         inst->uses_ec2 = true;
         ec2_instance_init(&inst->ec2, inst->type,
@@ -270,11 +301,14 @@ static void launch(struct asg_group *g, const char *cause_head, int64_t from, in
 
     char stamp[21];
     asg_format_utc(g->start_epoch_s, now, stamp);
-    /* AWS's wording (describe-scaling-activities): the cause names both steps. */
-    inst->activity_cause = xasprintf("%s  At %s an instance was started in response to a "
-                                     "difference between desired and actual capacity, increasing "
-                                     "the capacity from %" PRId64 " to %" PRId64 ".",
-                                     cause_head, stamp, from, to);
+    /* AWS's wording (describe-scaling-activities): the cause names both steps. Launches
+       into the warm pool are not scaling activities of the group in asgsim. */
+    if (!into_pool)
+        inst->activity_cause =
+                xasprintf("%s  At %s an instance was started in response to a "
+                          "difference between desired and actual capacity, increasing "
+                          "the capacity from %" PRId64 " to %" PRId64 ".",
+                          cause_head, stamp, from, to);
     if (g->obs.launched)
         g->obs.launched(g->obs.ctx, inst);
     sim_time boot = dist_sample_time(g->boot_time, g->boot_rng);
@@ -286,9 +320,13 @@ static void report_launch_activity(struct asg_group *g, struct instance *inst, c
     if (!inst->activity_cause)
         return;
     if (g->obs.activity) {
-        char *desc = xasprintf("Launching a new EC2 instance: %s", inst->ec2_id);
+        /* asgsim's wording for a warm start; AWS's is not in the reference */
+        char *desc = inst->left_pool_at >= 0
+                             ? xasprintf("Launching an EC2 instance from the warm pool: %s",
+                                         inst->ec2_id)
+                             : xasprintf("Launching a new EC2 instance: %s", inst->ec2_id);
         struct asg_activity a = {
-            .start = inst->launched_at,
+            .start = inst->left_pool_at >= 0 ? inst->left_pool_at : inst->launched_at,
             .end = inst->in_service_at,
             .description = desc,
             .cause = inst->activity_cause,
@@ -378,10 +416,34 @@ static void start_hooks(struct asg_group *g, struct instance *inst, enum hook_tr
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
+/* A pool instance is initialised: stop, hibernate or keep it running, as PoolState says. */
+static void warm_ready(struct asg_group *g, struct instance *inst)
+{
+    ASG_ASSERT(inst->uses_ec2 && inst->ec2.state == EC2_RUNNING);
+    switch (g->cfg->warm_pool.pool_state) {
+    case WARM_POOL_RUNNING:
+        set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
+        return;
+    case WARM_POOL_STOPPED:
+    case WARM_POOL_HIBERNATED: {
+        /* Warmed:Pending until EC2 reports stopped (on_ec2_state). */
+        int rc = ec2_instance_stop(&inst->ec2,
+                                   g->cfg->warm_pool.pool_state == WARM_POOL_HIBERNATED &&
+                                           g->market.hibernation);
+        ASG_ASSERT(rc == 0);
+        return;
+    }
+    }
+}
+
 /* The instance has booted (and EC2 runs it): launch hooks first, if any. */
 static void boot_complete(struct sim_engine *eng, struct instance *inst)
 {
     struct asg_group *g = inst->group;
+    if (inst->state == LIFECYCLE_WARMED_PENDING) {
+        warm_ready(g, inst);
+        return;
+    }
     if (has_hooks(g, HOOK_LAUNCHING)) {
         set_state(g, inst, LIFECYCLE_PENDING_WAIT, "lifecycle hook");
         start_hooks(g, inst, HOOK_LAUNCHING);
@@ -477,8 +539,13 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
     (void)from;
     struct instance *inst = ctx;
     ASG_ASSERT(e == &inst->ec2);
-    if (to == EC2_RUNNING && inst->boot_elapsed && inst->state == LIFECYCLE_PENDING)
+    if (to == EC2_RUNNING && inst->boot_elapsed &&
+        (inst->state == LIFECYCLE_PENDING || inst->state == LIFECYCLE_WARMED_PENDING))
         boot_complete(e->eng, inst);
+    else if (to == EC2_STOPPED && inst->state == LIFECYCLE_WARMED_PENDING)
+        set_state(inst->group, inst,
+                  e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
+                  e->hibernating ? "hibernated" : "stopped");
     else if (to == EC2_TERMINATED)
         retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
 }
@@ -519,18 +586,21 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
         sim_cancel(g->eng, inst->lifetime_timer);
         inst->lifetime_timer = 0;
     }
+    bool was_in_pool = in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
-    g->per_az[inst->az]--;
-    g->units -= inst->weight;
-    g->units_by_market[inst->market] -= inst->weight;
+    if (!was_in_pool) {
+        g->per_az[inst->az]--;
+        g->units -= inst->weight;
+        g->units_by_market[inst->market] -= inst->weight;
+    }
     inst->terminated_at = now;
     inst->terminate_end = end;
     set_state(g, inst, LIFECYCLE_TERMINATING, cause);
     /* A Spot interruption does not wait for hooks (lifecycle-hooks.html: "there is only a
        2-minute notice"). An abandoned launch is not a scale-in: asgsim runs no terminate
        hooks for it (AWS does not say either way). */
-    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned &&
+    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned && !was_in_pool &&
         has_hooks(g, HOOK_TERMINATING)) {
         /* The instance runs, and is billed, until the hooks let it go. */
         set_state(g, inst, LIFECYCLE_TERMINATING_WAIT, "lifecycle hook");
@@ -726,10 +796,100 @@ static void report_all_protected(struct asg_group *g)
     g->obs.activity(g->obs.ctx, &a);
 }
 
+/*
+ * Scale-out from the warm pool: a ready pool instance (AZ with the fewest instances first)
+ * joins the group. Stopped and hibernated instances are started by EC2 (Start / Resume
+ * timing); running ones go on at once; launch hooks then run as for a cold start. false
+ * when no pool instance is ready.
+ */
+static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t from, int64_t to)
+{
+    struct instance *inst = NULL;
+    for (size_t i = 0; i < g->nr_live; i++) {
+        struct instance *c = g->live[i];
+        bool ready = c->state == LIFECYCLE_WARMED_STOPPED || c->state == LIFECYCLE_WARMED_RUNNING ||
+                     c->state == LIFECYCLE_WARMED_HIBERNATED;
+        if (ready && (!inst || g->per_az[c->az] < g->per_az[inst->az]))
+            inst = c;
+    }
+    if (!inst)
+        return false;
+    sim_time now = sim_now(g->eng);
+    enum lifecycle_state was = inst->state;
+    inst->left_pool_at = now;
+    inst->in_service_at = -1;
+    g->per_az[inst->az]++;
+    g->units += inst->weight;
+    g->units_by_market[inst->market] += inst->weight;
+    g->nr_warm_starts++;
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, now, stamp);
+    free(inst->activity_cause);
+    inst->activity_cause = xasprintf("%s  At %s an instance was started in response to a "
+                                     "difference between desired and actual capacity, increasing "
+                                     "the capacity from %" PRId64 " to %" PRId64 ".",
+                                     cause_head, stamp, from, to);
+    set_state(g, inst, LIFECYCLE_PENDING, "warm start");
+    if (was == LIFECYCLE_WARMED_RUNNING) {
+        boot_complete(g->eng, inst);
+        return true;
+    }
+    inst->boot_elapsed = true; /* InService (or Pending:Wait) once EC2 runs it again */
+    if (ec2_instance_start(&inst->ec2) != 0) {
+        /* EC2 refuses to resume an instance hibernated for more than 60 days. */
+        terminate(g, inst, "warm start refused");
+        return false;
+    }
+    return true;
+}
+
+/* ReuseOnScaleIn: an InService victim goes back to the pool instead of terminating. */
+static void return_to_pool(struct asg_group *g, struct instance *inst)
+{
+    if (inst->health_timer) {
+        sim_cancel(g->eng, inst->health_timer);
+        inst->health_timer = 0;
+    }
+    if (inst->lifetime_timer) {
+        sim_cancel(g->eng, inst->lifetime_timer);
+        inst->lifetime_timer = 0;
+    }
+    g->per_az[inst->az]--;
+    g->units -= inst->weight;
+    g->units_by_market[inst->market] -= inst->weight;
+    g->nr_returned_to_pool++;
+    set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
+    warm_ready(g, inst);
+}
+
+/*
+ * Keep the pool at warm_pool_target(): launch into it, or terminate the newest pool
+ * instances when it is too large (AWS uses the default termination policy there; asgsim
+ * takes the newest).
+ */
+static void refill_pool(struct asg_group *g)
+{
+    if (!g->cfg->has_warm_pool)
+        return;
+    int64_t target = warm_pool_target(&g->cfg->warm_pool, g->cfg->max_size, g->desired);
+    int64_t n = 0;
+    for (size_t i = 0; i < g->nr_live; i++)
+        n += in_pool(g->live[i]->state);
+    for (; n < target; n++)
+        launch_new(g, NULL, 0, 0, true);
+    for (size_t i = g->nr_live; n > target && i-- > 0;) {
+        if (in_pool(g->live[i]->state)) {
+            terminate(g, g->live[i], "warm pool too large");
+            n--;
+        }
+    }
+}
+
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     while (capacity(g) < g->desired)
-        launch(g, cause_head, from, g->desired);
+        if (!g->cfg->has_warm_pool || !draw_from_pool(g, cause_head, from, g->desired))
+            launch_new(g, cause_head, from, g->desired, false);
     /* With weights the group may stay above desired by less than one instance's weight
        (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight). */
     while (capacity(g) > g->desired) {
@@ -742,8 +902,13 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
         }
         if (capacity(g) - victim->weight < g->desired && g->cfg->has_mixed)
             break;
-        terminate(g, victim, "scale in");
+        if (g->cfg->has_warm_pool && g->cfg->warm_pool.reuse_on_scale_in &&
+            victim->state == LIFECYCLE_IN_SERVICE)
+            return_to_pool(g, victim);
+        else
+            terminate(g, victim, "scale in");
     }
+    refill_pool(g);
 }
 
 static void spot_signal(struct sim_engine *eng, void *target, const union sim_payload *p)

@@ -272,3 +272,73 @@ void group_config_release(struct asg_config *g)
     g->hooks = NULL;
     g->nr_hooks = 0;
 }
+
+int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r, struct asg_config *g,
+                                bool hibernation)
+{
+    const struct ynode *p = r->properties;
+    if (!p)
+        return bind_missing(b, &r->loc, "Properties");
+    static const char *const used[] = { "AutoScalingGroupName", "MinSize",
+                                        "MaxGroupPreparedCapacity", "PoolState",
+                                        "InstanceReusePolicy" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(b, p, &keys), rc;
+    if (ret < 0)
+        return ret;
+    const struct ynode *gn;
+    if ((rc = bind_get(b, p, "AutoScalingGroupName", &gn)) < 0)
+        return rc;
+    if (rc == 0)
+        return bind_missing(b, &r->loc, "AutoScalingGroupName");
+    if (gn->kind != YNODE_SCALAR)
+        return diag_error(b->d, &gn->loc, "'AutoScalingGroupName' in %s must be a string", b->what);
+    /* API_PutWarmPool: MinSize >= 0 (default 0); MaxGroupPreparedCapacity -1 (unset) or
+       0..100000; PoolState Stopped (default), Running, Hibernated. */
+    struct warm_pool_config wp = { 0, -1, WARM_POOL_STOPPED, false };
+    if ((rc = bind_int(b, p, "MinSize", 0, SCENARIO_MAX_INSTANCES, &wp.min_size)) < 0)
+        ret = rc;
+    if ((rc = bind_int(b, p, "MaxGroupPreparedCapacity", -1, SCENARIO_MAX_INSTANCES,
+                       &wp.max_group_prepared_capacity)) < 0)
+        ret = rc;
+    int state = WARM_POOL_STOPPED;
+    if ((rc = bind_enum(b, p, "PoolState", warm_pool_state_names, 3, &state)) < 0)
+        ret = rc;
+    wp.pool_state = (enum warm_pool_state)state;
+    const struct ynode *reuse;
+    if ((rc = bind_map(b, p, "InstanceReusePolicy", &reuse)) < 0) {
+        ret = rc;
+    } else if (rc == 1) {
+        char *what = xasprintf("InstanceReusePolicy of %s", b->what);
+        struct bind rb = { b->cfn, b->d, what };
+        static const char *const rused[] = { "ReuseOnScaleIn" };
+        const struct bind_keys rkeys = { BIND_LIST(rused), NULL, 0, NULL, 0 };
+        if ((rc = bind_check_keys(&rb, reuse, &rkeys)) < 0 ||
+            (rc = bind_bool(&rb, reuse, "ReuseOnScaleIn", &wp.reuse_on_scale_in)) < 0)
+            ret = rc;
+        free(what);
+    }
+    if (ret < 0 || !g)
+        return ret;
+    if (strcmp(gn->scalar, g->logical_id) && strcmp(gn->scalar, g->name))
+        return diag_error(b->d, &gn->loc, "%s: AutoScalingGroupName '%s' is not the group '%s'",
+                          b->what, gn->scalar, g->logical_id);
+    if (g->has_warm_pool)
+        return diag_error(b->d, &r->loc, "%s: the group already has a warm pool", b->what);
+    /* 2023 text: no warm pool with a mixed instances policy or Spot (asgsim keeps to it). */
+    if (g->has_mixed)
+        return diag_error(b->d, &r->loc,
+                          "%s: asgsim does not model a warm pool for a group with a "
+                          "MixedInstancesPolicy",
+                          b->what);
+    if (wp.pool_state == WARM_POOL_HIBERNATED && !hibernation) {
+        diag_warning(b->d, &ynode_get(p, "PoolState")->loc,
+                     "%s: PoolState Hibernated needs HibernationOptions: Configured: true in "
+                     "the launch template; instances fall back to Stopped",
+                     b->what);
+        wp.pool_state = WARM_POOL_STOPPED;
+    }
+    g->has_warm_pool = true;
+    g->warm_pool = wp;
+    return 0;
+}

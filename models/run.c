@@ -16,10 +16,20 @@
 #include "asgsim/banned.h"
 
 /* Events table: enum lifecycle_state's names, and "None" for the state before a launch. */
-static const char *const event_states[] = {
-    "Pending",          "Pending:Wait",        "Pending:Proceed", "InService", "Terminating",
-    "Terminating:Wait", "Terminating:Proceed", "Terminated",      "None"
-};
+static const char *const event_states[] = { "Pending",
+                                            "Pending:Wait",
+                                            "Pending:Proceed",
+                                            "InService",
+                                            "Terminating",
+                                            "Terminating:Wait",
+                                            "Terminating:Proceed",
+                                            "Terminated",
+                                            "Warmed:Pending",
+                                            "Warmed:Stopped",
+                                            "Warmed:Running",
+                                            "Warmed:Hibernated",
+                                            "None" };
+_Static_assert(ARRAY_SIZE(event_states) == LIFECYCLE_NR + 1, "a name for every state");
 #define EVENT_STATE_NONE LIFECYCLE_NR
 static const char *const markets[] = { "on-demand", "spot" };
 
@@ -45,6 +55,10 @@ enum ts_col {
     TS_COST_STORAGE,
     TS_PENDING_WAIT,
     TS_TERMINATING_WAIT,
+    TS_WARMED_PENDING,
+    TS_WARMED_STOPPED,
+    TS_WARMED_RUNNING,
+    TS_WARMED_HIBERNATED,
     TS_NR
 };
 
@@ -72,6 +86,11 @@ static const struct trace_field ts_fields[TS_NR] = {
     /* Lifecycle hooks: instances in Pending:Wait and Terminating:Wait. */
     [TS_PENDING_WAIT] = { "pending_wait", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_TERMINATING_WAIT] = { "terminating_wait", TRACE_I32, "instances", 0, NULL, 0 },
+    /* Warm pool instances by state (plots/states.gp reads these names). */
+    [TS_WARMED_PENDING] = { "warmed_pending", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_WARMED_STOPPED] = { "warmed_stopped", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_WARMED_RUNNING] = { "warmed_running", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_WARMED_HIBERNATED] = { "warmed_hibernated", TRACE_I32, "instances", 0, NULL, 0 },
 };
 
 static const struct trace_field event_fields[] = {
@@ -153,7 +172,7 @@ static void on_launched(void *ctx, const struct instance *inst)
         { .u32 = inst->id },
         { .str = inst->ec2_id },
         { .i32 = EVENT_STATE_NONE },
-        { .i32 = LIFECYCLE_PENDING },
+        { .i32 = (int32_t)inst->state }, /* Pending, or Warmed:Pending into the warm pool */
         { .str = "launch" },
         { .str = inst->group->cfg->azs[inst->az] },
     };
@@ -272,8 +291,10 @@ static void setup_market(struct world *w)
         .ledger = w->has_discounts ? &w->ledger : NULL,
         .spot_signal = on_spot_signal,
         .spot_ctx = w,
-        /* EC2's state machine when the scenario gives Instances: Timing (README) */
-        .ec2 = sc->ec2.timing_given ? &sc->ec2 : NULL,
+        /* EC2's state machine when the scenario gives Instances: Timing (README), and
+           always with a warm pool, whose instances EC2 stops and starts */
+        .ec2 = sc->ec2.timing_given || cfg->has_warm_pool ? &sc->ec2 : NULL,
+        .hibernation = lt->hibernation,
     };
     asg_group_set_market(&w->group, &mo, &w->rngs);
 }
@@ -340,6 +361,9 @@ static void write_group_summary(struct world *w)
                   "instances");
     trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
                   "instances");
+    trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
+    trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->nr_returned_to_pool,
+                  "instances");
 }
 
 static double load_rps(const struct world *w, sim_time now)
@@ -389,6 +413,10 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_TERMINATING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING);
     row[TS_PENDING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING_WAIT);
     row[TS_TERMINATING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING_WAIT);
+    row[TS_WARMED_PENDING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_PENDING);
+    row[TS_WARMED_STOPPED].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_STOPPED);
+    row[TS_WARMED_RUNNING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_RUNNING);
+    row[TS_WARMED_HIBERNATED].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_HIBERNATED);
     row[TS_CPU].f64 = cpu;
     row[TS_COST].f64 = asg_group_cost_usd(g, now);
     struct serve_stats iv = { 0 };

@@ -779,9 +779,11 @@ out:
 
 /* Resource types later work will model; until then they are skipped with a warning. */
 static const char *const known_unmodelled_types[] = {
-    "AWS::AutoScaling::WarmPool",        "AWS::AutoScaling::ScalingPolicy",
-    "AWS::AutoScaling::ScheduledAction", "AWS::CloudWatch::Alarm",
-    "AWS::EC2::PlacementGroup",          "AWS::AutoScaling::LaunchConfiguration",
+    "AWS::AutoScaling::ScalingPolicy",
+    "AWS::AutoScaling::ScheduledAction",
+    "AWS::CloudWatch::Alarm",
+    "AWS::EC2::PlacementGroup",
+    "AWS::AutoScaling::LaunchConfiguration",
 };
 
 static int load_resources(struct loader *l, const struct ynode *settings)
@@ -797,7 +799,8 @@ static int load_resources(struct loader *l, const struct ynode *settings)
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
         if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
-            !strcmp(r->type, "AWS::AutoScaling::LifecycleHook"))
+            !strcmp(r->type, "AWS::AutoScaling::LifecycleHook") ||
+            !strcmp(r->type, "AWS::AutoScaling::WarmPool"))
             continue;
         if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
             if (first_group) {
@@ -827,6 +830,17 @@ static int load_resources(struct loader *l, const struct ynode *settings)
         char *what = xasprintf("AWS::AutoScaling::LifecycleHook '%s'", r->logical_id);
         struct bind b = { l->cfn, l->d, what };
         if ((rc = group_config_bind_hook_resource(&b, r, g)) < 0)
+            ret = rc;
+        free(what);
+    }
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::AutoScaling::WarmPool"))
+            continue;
+        char *what = xasprintf("AWS::AutoScaling::WarmPool '%s'", r->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        bool hib = g && l->sc->launch_templates[g->launch_template].hibernation;
+        if ((rc = group_config_bind_warm_pool(&b, r, g, hib)) < 0)
             ret = rc;
         free(what);
     }

@@ -22,6 +22,16 @@
  * not (protection "can delay replacement", and asgsim never lifts protection). AWS's
  * pacing (one at a time with pauses, or up to 10 % of capacity) is not modelled.
  *
+ * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
+ * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
+ * beside it, Warmed:Pending while they boot, then Warmed:Stopped / Warmed:Running /
+ * Warmed:Hibernated by PoolState (EC2 bills usage only while running; EBS always).
+ * Scale-out draws ready pool instances first (EC2 Start or Resume, nothing for Running,
+ * then launch hooks), then launches cold. With ReuseOnScaleIn an InService victim goes
+ * back to the pool instead of terminating. The pool is refilled (or trimmed, newest first)
+ * after every change of capacity. Not modelled: hooks on warm-pool transitions, the
+ * Warmed:Terminating states (pool instances leave through Terminating), pool health.
+ *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
  *
@@ -46,7 +56,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* In lifecycle order: every state after InService is on the way out. */
+/* In lifecycle order: the states up to InService count toward capacity; the group's
+   instances after InService are on the way out; the Warmed states are the warm pool's. */
 enum lifecycle_state {
     LIFECYCLE_PENDING,
     LIFECYCLE_PENDING_WAIT,
@@ -56,6 +67,11 @@ enum lifecycle_state {
     LIFECYCLE_TERMINATING_WAIT,
     LIFECYCLE_TERMINATING_PROCEED,
     LIFECYCLE_TERMINATED,
+    /* In the warm pool (ec2-auto-scaling-warm-pools): not counted in capacity. */
+    LIFECYCLE_WARMED_PENDING,
+    LIFECYCLE_WARMED_STOPPED,
+    LIFECYCLE_WARMED_RUNNING,
+    LIFECYCLE_WARMED_HIBERNATED,
     LIFECYCLE_NR
 };
 
@@ -93,6 +109,7 @@ struct instance {
     bool elb_unhealthy;             /* failed the load balancer's health check */
     sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
     sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
+    sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 
@@ -147,6 +164,7 @@ struct asg_market_opts {
      * reports terminated. NULL: the first slice's model (billing from launch).
      */
     const struct ec2_config *ec2;
+    bool hibernation; /* the launch template has HibernationOptions: Configured */
 };
 
 struct asg_group {
@@ -195,6 +213,8 @@ struct asg_group {
     uint64_t nr_instance_failures[2];  /* failures drawn: [0] EC2, [1] ELB */
     uint64_t nr_health_replacements;   /* unhealthy instances terminated and replaced */
     uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
+    uint64_t nr_warm_starts;           /* instances drawn from the warm pool */
+    uint64_t nr_returned_to_pool;      /* InService instances returned by ReuseOnScaleIn */
 };
 
 /**

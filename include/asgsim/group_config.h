@@ -25,6 +25,15 @@ int group_config_bind_hook_resource(struct bind *b, const struct cfn_resource *r
                                     struct asg_config *g);
 
 /**
+ * One AWS::AutoScaling::WarmPool resource for `g` (at most one per group). Hibernated
+ * needs `hibernation` (the launch template's HibernationOptions: Configured); without it
+ * instances "fall back to Stopped" (ec2-auto-scaling-warm-pools), with a warning.
+ * \return 0 or ASG_EINVAL.
+ */
+int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r,
+                                struct asg_config *g, bool hibernation);
+
+/**
  * The settings keys `Hooks` (what each hook's custom action does, by hook name) and
  * `Faults` (instance failure rates). `g` may be NULL when the template has no valid group;
  * then Hooks is only checked for shape. \return 0 or ASG_EINVAL.

@@ -21,6 +21,7 @@
 #include "asgsim/serve.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
+#include "asgsim/warm_pool.h"
 #include "asgsim/workload.h"
 
 #include <stdbool.h>
@@ -63,8 +64,9 @@ struct asg_config {
        resources), in file order; actions as the Metadata `Hooks` key says (group_config.h) */
     struct lifecycle_hook_config *hooks;
     size_t nr_hooks;
-    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */
-    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
+    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
+    bool has_warm_pool;             /* an AWS::AutoScaling::WarmPool names the group */
+    struct warm_pool_config warm_pool;
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;

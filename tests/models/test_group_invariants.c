@@ -8,7 +8,8 @@
  *  - capacity (Pending* + InService) is never below desired and never above MaxSize (the
  *    features here terminate before they launch, so AWS documents no excess for them);
  *  - every launched instance is terminated or still live, and at the end every one is
- *    reported exactly once.
+ *    reported exactly once;
+ *  - warm pool instances never count toward capacity.
  */
 #include "asgsim/asg.h"
 #include "asgsim/util.h"
@@ -40,12 +41,21 @@ static bool allowed(enum lifecycle_state from, enum lifecycle_state to)
     case LIFECYCLE_PENDING:
         return to == LIFECYCLE_PENDING_WAIT || to == LIFECYCLE_IN_SERVICE ||
                to == LIFECYCLE_TERMINATING;
+    case LIFECYCLE_WARMED_PENDING:
+        return to == LIFECYCLE_WARMED_STOPPED || to == LIFECYCLE_WARMED_RUNNING ||
+               to == LIFECYCLE_WARMED_HIBERNATED || to == LIFECYCLE_TERMINATING;
+    case LIFECYCLE_WARMED_STOPPED:
+    case LIFECYCLE_WARMED_RUNNING:
+    case LIFECYCLE_WARMED_HIBERNATED:
+        /* drawn into the group (a warm start), or removed from the pool */
+        return to == LIFECYCLE_PENDING || to == LIFECYCLE_TERMINATING;
     case LIFECYCLE_PENDING_WAIT:
         return to == LIFECYCLE_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
     case LIFECYCLE_PENDING_PROCEED:
         return to == LIFECYCLE_IN_SERVICE;
     case LIFECYCLE_IN_SERVICE:
-        return to == LIFECYCLE_TERMINATING;
+        /* ReuseOnScaleIn returns it to the warm pool */
+        return to == LIFECYCLE_TERMINATING || to == LIFECYCLE_WARMED_PENDING;
     case LIFECYCLE_TERMINATING:
         return to == LIFECYCLE_TERMINATING_WAIT || to == LIFECYCLE_TERMINATED;
     case LIFECYCLE_TERMINATING_WAIT:
@@ -62,7 +72,8 @@ static void on_launched(void *ctx, const struct instance *inst)
     struct checker *c = ctx;
     ck_assert_uint_lt(inst->id, MAX_IDS);
     ck_assert_int_eq(c->state[inst->id], -1);
-    c->state[inst->id] = LIFECYCLE_PENDING;
+    ck_assert(inst->state == LIFECYCLE_PENDING || inst->state == LIFECYCLE_WARMED_PENDING);
+    c->state[inst->id] = (int)inst->state;
 }
 
 static void on_transition(void *ctx, const struct instance *inst, enum lifecycle_state from,
@@ -101,7 +112,9 @@ static void check_group(struct checker *c)
         }
     }
     size_t live = 0;
-    for (int s = 0; s < LIFECYCLE_TERMINATED; s++) {
+    for (int s = 0; s < LIFECYCLE_NR; s++) {
+        if (s == LIFECYCLE_TERMINATED)
+            continue;
         ck_assert_uint_eq(count[s], g->nr_state[s]);
         live += count[s];
     }
@@ -150,7 +163,7 @@ static void poke(struct sim_engine *eng, void *target, const union sim_payload *
 
 /* What the random groups exercised, so that the test shows it covered each feature. */
 static struct {
-    uint64_t abandoned, health, lifetime, hook_actions, launched;
+    uint64_t abandoned, health, lifetime, hook_actions, launched, warm_starts, returned;
 } seen;
 
 static void run_one(unsigned seed)
@@ -190,6 +203,21 @@ static void run_one(unsigned seed)
         .elb_failures_per_hour = gsl_rng_uniform(r) < 0.5 ? 0.05 * gsl_rng_uniform(r) : 0,
     };
     struct dist boot = { DIST_UNIFORM, 30, 240 };
+    /* Half the groups run EC2's state machine; most of those get a warm pool. */
+    struct ec2_config ec2 = { 0 };
+    ec2_timing_defaults(&ec2.timing);
+    bool use_ec2 = gsl_rng_uniform(r) < 0.5;
+    bool hibernation = gsl_rng_uniform(r) < 0.5;
+    if (use_ec2 && gsl_rng_uniform(r) < 0.7) {
+        cfg.has_warm_pool = true;
+        cfg.warm_pool = (struct warm_pool_config){
+            .min_size = (int64_t)gsl_rng_uniform_int(r, 3),
+            .max_group_prepared_capacity =
+                    gsl_rng_uniform(r) < 0.5 ? -1 : (int64_t)gsl_rng_uniform_int(r, 20),
+            .pool_state = (enum warm_pool_state)gsl_rng_uniform_int(r, 3),
+            .reuse_on_scale_in = gsl_rng_uniform(r) < 0.5,
+        };
+    }
 
     struct checker *c = xcalloc(1, sizeof(*c));
     for (size_t i = 0; i < MAX_IDS; i++)
@@ -199,7 +227,9 @@ static void run_one(unsigned seed)
     c->g = &g;
     const struct asg_observer obs = { c, on_launched, on_transition, NULL, on_retired };
     asg_group_init(&g, &cfg, &c6i_large, &boot, 1704067200, eng, &rngs, &obs);
-    const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND };
+    const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND,
+                                        .ec2 = use_ec2 ? &ec2 : NULL,
+                                        .hibernation = hibernation };
     asg_group_set_market(&g, &mo, &rngs);
     asg_group_set_faults(&g, &faults, &rngs, NULL, NULL);
     sim_set_observer(eng, after_event, c);
@@ -217,6 +247,8 @@ static void run_one(unsigned seed)
     seen.lifetime += g.nr_lifetime_replacements;
     seen.hook_actions += g.nr_hook_actions;
     seen.launched += launched;
+    seen.warm_starts += g.nr_warm_starts;
+    seen.returned += g.nr_returned_to_pool;
     asg_group_finish(&g);
     /* every launched instance was reported exactly once: terminated, or live at the end */
     for (uint32_t id = 1; id <= launched; id++)
@@ -238,6 +270,8 @@ START_TEST(test_group_invariants_hold_over_random_groups)
     ck_assert_uint_gt(seen.lifetime, 0);
     ck_assert_uint_gt(seen.hook_actions, 0);
     ck_assert_uint_gt(seen.launched, NR_GROUPS);
+    ck_assert_uint_gt(seen.warm_starts, 0);
+    ck_assert_uint_gt(seen.returned, 0);
 }
 
 END_TEST
