@@ -46,6 +46,10 @@ static const struct sim_event_type health_event_type = { "instance.health", heal
 enum health_kind { HEALTH_EC2_FAILURE, HEALTH_ELB_FAILURE, HEALTH_ELB_REPLACE };
 
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+
+static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type partition_event_type = { "group.partition_failure",
+                                                            partition_event };
 static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
                                                            lifetime_event };
 
@@ -96,6 +100,8 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
         g->obs = *obs;
     g->per_az = xcalloc(cfg->nr_azs, sizeof(*g->per_az));
     g->next_id = 1;
+    if (cfg->has_placement)
+        placement_init(&g->placement, &cfg->placement, cfg->nr_azs);
     /* Only groups with hooks get the stream, so that other runs keep their stream list. */
     if (cfg->nr_hooks > 0)
         g->hook_rng = rng_set_stream(rngs, "lifecycle-hooks");
@@ -111,6 +117,12 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
     g->faults = *f;
     if (f->instance_failures_per_hour > 0 || f->elb_failures_per_hour > 0)
         g->fault_rng = rng_set_stream(rngs, "instance-failures");
+    for (size_t i = 0; i < f->nr_partition_failures; i++) {
+        ASG_ASSERT(g->cfg->has_placement && g->cfg->placement.strategy == PLACEMENT_PARTITION);
+        g->partition_timer[i] =
+                sim_schedule_at(g->eng, f->partition_failures[i].at, &partition_event_type, g,
+                                (union sim_payload){ .u = i });
+    }
 }
 
 static void set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
@@ -233,12 +245,71 @@ static size_t pick_pool_az(const struct asg_group *g)
     return best;
 }
 
-/* Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending). */
-static void launch_new(struct asg_group *g, const char *cause_head, int64_t from, int64_t to,
+/*
+ * Where the placement group lets the launch go: `first`, else the other AZs with the fewest
+ * instances first ("retried in another AZ"). Sets inst->az, market and partition. false
+ * with *error (AWS's words) when no AZ can take it.
+ */
+static bool place(struct asg_group *g, struct instance *inst, size_t first, const char **error)
+{
+    size_t n = g->cfg->nr_azs;
+    bool *tried = xcalloc(n, sizeof(*tried));
+    size_t az = first;
+    bool ok = false;
+    for (size_t k = 0; k < n && !ok; k++) {
+        if (k > 0) {
+            size_t best = n;
+            for (size_t i = 0; i < n; i++)
+                if (!tried[i] && (best == n || g->per_az[i] < g->per_az[best]))
+                    best = i;
+            az = best;
+        }
+        tried[az] = true;
+        inst->az = az;
+        choose_market(g, az, inst);
+        ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
+    }
+    free(tried);
+    return ok;
+}
+
+static void report_failed_launch(struct asg_group *g, const char *cause_head, const char *error)
+{
+    if (!g->obs.activity)
+        return;
+    char *cause = xasprintf("%s  %s", cause_head ? cause_head : "", error);
+    struct asg_activity a = {
+        .start = sim_now(g->eng),
+        .end = sim_now(g->eng),
+        .description = "Launching a new EC2 instance",
+        .cause = cause,
+        .status = "Failed",
+        .desired_before = -1,
+        .desired_after = g->desired,
+        .ec2_id = "",
+    };
+    g->obs.activity(g->obs.ctx, &a);
+    free(cause);
+}
+
+/*
+ * Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending).
+ * false when the placement group has no room in any AZ (nothing launched).
+ */
+static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from, int64_t to,
                        bool into_pool)
 {
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
+    inst->partition = -1;
+    size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
+    const char *error = NULL;
+    if (g->cfg->has_placement && !place(g, inst, az, &error)) {
+        g->nr_launch_failures++;
+        report_failed_launch(g, cause_head, error);
+        free(inst);
+        return false;
+    }
     inst->id = g->next_id++;
     /* 17 hex digits like a real instance id, from the run's own stream. */
     unsigned long hi = gsl_rng_get(g->id_rng) & 0xfu;
@@ -247,9 +318,11 @@ static void launch_new(struct asg_group *g, const char *cause_head, int64_t from
              lo & 0xffffffffu);
     ASG_ASSERT(!into_pool || g->market.ec2); /* pool states need EC2's stop and start */
     inst->state = into_pool ? LIFECYCLE_WARMED_PENDING : LIFECYCLE_PENDING;
-    inst->az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     inst->left_pool_at = -1;
-    choose_market(g, inst->az, inst);
+    if (!g->cfg->has_placement) {
+        inst->az = az;
+        choose_market(g, inst->az, inst);
+    }
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
     inst->protected_from_scale_in = g->cfg->new_instances_protected;
@@ -313,6 +386,7 @@ static void launch_new(struct asg_group *g, const char *cause_head, int64_t from
         g->obs.launched(g->obs.ctx, inst);
     sim_time boot = dist_sample_time(g->boot_time, g->boot_rng);
     inst->timer = sim_schedule(g->eng, boot, &boot_done_event, inst, (union sim_payload){ 0 });
+    return true;
 }
 
 static void report_launch_activity(struct asg_group *g, struct instance *inst, const char *status)
@@ -520,6 +594,8 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     g->retired_billed_s += billing_seconds(&inst->meter, sim_now(eng));
     if (g->obs.retired)
         g->obs.retired(g->obs.ctx, inst, sim_now(eng));
+    if (inst->partition >= 0)
+        placement_remove(&g->placement, inst->az, inst->partition);
     remove_live(g, inst);
     free(inst->activity_cause);
     free(inst->terminate_cause);
@@ -876,7 +952,8 @@ static void refill_pool(struct asg_group *g)
     for (size_t i = 0; i < g->nr_live; i++)
         n += in_pool(g->live[i]->state);
     for (; n < target; n++)
-        launch_new(g, NULL, 0, 0, true);
+        if (!launch_new(g, NULL, 0, 0, true))
+            break;
     for (size_t i = g->nr_live; n > target && i-- > 0;) {
         if (in_pool(g->live[i]->state)) {
             terminate(g, g->live[i], "warm pool too large");
@@ -888,8 +965,9 @@ static void refill_pool(struct asg_group *g)
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     while (capacity(g) < g->desired)
-        if (!g->cfg->has_warm_pool || !draw_from_pool(g, cause_head, from, g->desired))
-            launch_new(g, cause_head, from, g->desired, false);
+        if ((!g->cfg->has_warm_pool || !draw_from_pool(g, cause_head, from, g->desired)) &&
+            !launch_new(g, cause_head, from, g->desired, false))
+            break; /* no AZ can place it: below desired until the group's next change */
     /* With weights the group may stay above desired by less than one instance's weight
        (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight). */
     while (capacity(g) > g->desired) {
@@ -908,6 +986,45 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
         else
             terminate(g, victim, "scale in");
     }
+    refill_pool(g);
+}
+
+/*
+ * A partition of the placement group fails: every instance in it stops. The group sees
+ * failed EC2 health checks and replaces them (placement-groups.html: partitions do not
+ * share racks, so a rack failure takes only that partition's instances).
+ */
+static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    struct asg_group *g = target;
+    const struct partition_failure *pf = &g->faults.partition_failures[p->u];
+    g->partition_timer[p->u] = 0;
+    struct instance **hit = xcalloc(g->nr_live ? g->nr_live : 1, sizeof(*hit));
+    size_t n = 0;
+    for (size_t i = 0; i < g->nr_live; i++) {
+        struct instance *inst = g->live[i];
+        if (inst->az == pf->az && inst->partition == pf->partition &&
+            (inst->state <= LIFECYCLE_IN_SERVICE || in_pool(inst->state)))
+            hit[n++] = inst;
+    }
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
+    for (size_t i = 0; i < n; i++) {
+        struct instance *inst = hit[i];
+        g->nr_partition_failed++;
+        if (g->health)
+            g->health(g->health_ctx, inst, "ec2-unhealthy");
+        if (in_pool(inst->state)) {
+            terminate(g, inst, "partition failure");
+            continue;
+        }
+        g->nr_health_replacements++;
+        replace(g, inst, "partition failure",
+                xasprintf("At %s an instance was taken out of service in response to a EC2 "
+                          "health check indicating it has been terminated or stopped.",
+                          stamp));
+    }
+    free(hit);
     refill_pool(g);
 }
 
@@ -1010,9 +1127,20 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
     return s;
 }
 
+static void cancel_group_timers(struct asg_group *g)
+{
+    for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++) {
+        if (g->partition_timer[i]) {
+            sim_cancel(g->eng, g->partition_timer[i]);
+            g->partition_timer[i] = 0;
+        }
+    }
+}
+
 void asg_group_finish(struct asg_group *g)
 {
     sim_time now = sim_now(g->eng);
+    cancel_group_timers(g);
     for (size_t i = 0; i < g->nr_live; i++) {
         struct instance *inst = g->live[i];
         if (inst->timer) {
@@ -1042,6 +1170,10 @@ void asg_group_finish(struct asg_group *g)
 
 void asg_group_release(struct asg_group *g)
 {
+    if (g->eng)
+        cancel_group_timers(g);
+    if (g->cfg && g->cfg->has_placement)
+        placement_release(&g->placement);
     for (size_t i = 0; i < g->nr_live; i++) {
         if (g->live[i]->timer)
             sim_cancel(g->eng, g->live[i]->timer);

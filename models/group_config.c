@@ -198,14 +198,65 @@ static int bind_hook_action(struct bind *b, const struct ynode *m, struct lifecy
     return 0;
 }
 
-static int bind_faults(struct bind *b, const struct ynode *settings, struct health_faults *f)
+/* Faults: PartitionFailure: {At, Partition (1-based, as AWS numbers them), AZ}, or a list. */
+static int bind_partition_failure(struct bind *b, const struct ynode *m, const struct asg_config *g,
+                                  struct health_faults *f)
+{
+    static const char *const used[] = { "At", "Partition", "AZ" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(b, m, &keys), rc;
+    if (ret < 0)
+        return ret;
+    struct partition_failure pf = { 0, 0, 0 };
+    if ((rc = bind_duration(b, m, "At", 0, SCENARIO_MAX_DURATION, &pf.at)) < 0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(b, &m->loc, "At");
+    int64_t part = 1;
+    if ((rc = bind_int(b, m, "Partition", 1, PLACEMENT_MAX_PARTITIONS, &part)) < 0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(b, &m->loc, "Partition");
+    pf.partition = (int)part - 1;
+    const char *az = NULL;
+    if ((rc = bind_string(b, m, "AZ", &az)) < 0)
+        ret = rc;
+    if (ret < 0 || !g)
+        return ret;
+    if (!g->has_placement || g->placement.strategy != PLACEMENT_PARTITION)
+        return diag_error(b->d, &m->loc, "%s: the group has no partition placement group", b->what);
+    if (pf.partition >= g->placement.partition_count)
+        return diag_error(b->d, &ynode_get(m, "Partition")->loc,
+                          "%s: partition %d does not exist (PartitionCount is %d)", b->what,
+                          pf.partition + 1, g->placement.partition_count);
+    if (!az && g->nr_azs > 1)
+        return bind_missing(b, &m->loc, "AZ");
+    if (az) {
+        size_t k = 0;
+        while (k < g->nr_azs && strcmp(g->azs[k], az))
+            k++;
+        if (k == g->nr_azs)
+            return diag_error(b->d, &ynode_get(m, "AZ")->loc,
+                              "%s: '%s' is not an Availability Zone of the group", b->what, az);
+        pf.az = k;
+    }
+    if (f->nr_partition_failures >= HEALTH_MAX_PARTITION_FAILURES)
+        return diag_error(b->d, &m->loc, "%s: at most %d partition failures", b->what,
+                          HEALTH_MAX_PARTITION_FAILURES);
+    f->partition_failures[f->nr_partition_failures++] = pf;
+    return 0;
+}
+
+static int bind_faults(struct bind *b, const struct ynode *settings, const struct asg_config *g,
+                       struct health_faults *f)
 {
     const struct ynode *m;
     int rc = bind_map(b, settings, "Faults", &m);
     if (rc <= 0)
         return rc;
     struct bind fb = { b->cfn, b->d, "Faults" };
-    static const char *const used[] = { "InstanceFailureRate", "ElbFailureRate" };
+    static const char *const used[] = { "InstanceFailureRate", "ElbFailureRate",
+                                        "PartitionFailure" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&fb, m, &keys);
     if (ret < 0)
@@ -215,6 +266,17 @@ static int bind_faults(struct bind *b, const struct ynode *settings, struct heal
         ret = rc;
     if ((rc = bind_double(&fb, m, "ElbFailureRate", 0, 3600, &f->elb_failures_per_hour)) < 0)
         ret = rc;
+    const struct ynode *pf;
+    struct bind pb = { b->cfn, b->d, "Faults PartitionFailure" };
+    if ((rc = bind_get(&fb, m, "PartitionFailure", &pf)) < 0) {
+        ret = rc;
+    } else if (rc == 1 && pf->kind == YNODE_SEQ) {
+        for (size_t i = 0; i < pf->nr; i++)
+            if ((rc = bind_partition_failure(&pb, pf->items[i], g, f)) < 0)
+                ret = rc;
+    } else if (rc == 1 && (rc = bind_partition_failure(&pb, pf, g, f)) < 0) {
+        ret = rc;
+    }
     return ret;
 }
 
@@ -222,7 +284,7 @@ int group_config_bind_settings(struct bind *b, const struct ynode *settings, str
                                struct health_faults *faults)
 {
     int ret = 0, rc;
-    if (settings && (rc = bind_faults(b, settings, faults)) < 0)
+    if (settings && (rc = bind_faults(b, settings, g, faults)) < 0)
         ret = rc;
     const struct ynode *hooks = NULL;
     if (settings && (rc = bind_map(b, settings, "Hooks", &hooks)) < 0)
@@ -341,4 +403,77 @@ int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r, st
     g->has_warm_pool = true;
     g->warm_pool = wp;
     return 0;
+}
+
+int group_config_bind_placement(struct bind *b, const struct cfn_template *t,
+                                const struct ynode *props, const char *lt_group,
+                                struct asg_config *g)
+{
+    const struct ynode *v = NULL;
+    int rc = props ? bind_get(b, props, "PlacementGroup", &v) : 0;
+    if (rc < 0)
+        return rc;
+    const char *name = rc == 1 ? v->scalar : lt_group;
+    struct src_loc loc = rc == 1 ? v->loc : g->loc.self;
+    if (!name)
+        return 0;
+    if (rc == 1 && v->kind != YNODE_SCALAR)
+        return diag_error(b->d, &v->loc, "'PlacementGroup' in %s must be a string", b->what);
+    /* Ref to an AWS::EC2::PlacementGroup gives its name; asgsim names it by logical id. */
+    const struct cfn_resource *r = cfn_find_resource(t, name);
+    if (!r || strcmp(r->type, "AWS::EC2::PlacementGroup"))
+        return diag_error(b->d, &loc,
+                          "%s: placement group '%s' is not an AWS::EC2::PlacementGroup of this "
+                          "template",
+                          b->what, name);
+    char *what = xasprintf("AWS::EC2::PlacementGroup '%s'", r->logical_id);
+    struct bind pb = { b->cfn, b->d, what };
+    static const char *const used[] = { "Strategy", "PartitionCount", "SpreadLevel" };
+    static const char *const inert[] = { "Tags" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), NULL, 0 };
+    struct placement_config pc = { PLACEMENT_CLUSTER, 0 };
+    int ret = 0;
+    if (!r->properties) {
+        ret = bind_missing(&pb, &r->loc, "Properties");
+        goto out;
+    }
+    if ((ret = bind_check_keys(&pb, r->properties, &keys)) < 0)
+        goto out;
+    int strategy = PLACEMENT_CLUSTER;
+    /* Strategy: cluster | partition | spread (AWS::EC2::PlacementGroup) */
+    if ((rc = bind_enum(&pb, r->properties, "Strategy", placement_strategy_names, 3, &strategy)) <
+        0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(&pb, &r->loc, "Strategy");
+    pc.strategy = (enum placement_strategy)strategy;
+    int64_t parts = 0;
+    /* "up to seven partitions per Availability Zone" (placement-groups.html) */
+    if ((rc = bind_int(&pb, r->properties, "PartitionCount", 1, PLACEMENT_MAX_PARTITIONS, &parts)) <
+        0)
+        ret = rc;
+    else if (ret == 0 && pc.strategy == PLACEMENT_PARTITION && rc == 0)
+        ret = bind_missing(&pb, &r->loc, "PartitionCount");
+    else if (ret == 0 && pc.strategy != PLACEMENT_PARTITION && rc == 1)
+        ret = diag_error(b->d, &ynode_get(r->properties, "PartitionCount")->loc,
+                         "%s: PartitionCount is only for the partition strategy", what);
+    pc.partition_count = (int)parts;
+    const char *level;
+    if ((rc = bind_string(&pb, r->properties, "SpreadLevel", &level)) < 0)
+        ret = rc;
+    else if (rc == 1 && strcmp(level, "rack"))
+        ret = diag_error(b->d, &ynode_get(r->properties, "SpreadLevel")->loc,
+                         "%s: only SpreadLevel rack is modelled (host is for Outposts)", what);
+    if (ret == 0 && pc.strategy == PLACEMENT_CLUSTER && g->nr_azs != 1)
+        ret = diag_error(b->d, &loc,
+                         "%s: a cluster placement group is in one Availability Zone, but the "
+                         "group has %zu",
+                         b->what, g->nr_azs);
+    if (ret == 0) {
+        g->has_placement = true;
+        g->placement = pc;
+    }
+out:
+    free(what);
+    return ret;
 }

@@ -123,6 +123,7 @@ static const struct trace_field instance_fields[] = {
     { "storage_cost", TRACE_F64, "USD", 0, NULL, 0 },
     { "weight", TRACE_I32, "units", 0, NULL, 0 },
     { "interrupted", TRACE_I32, "1", 0, NULL, 0 },
+    { "partition", TRACE_I32, "1", 0, NULL, 0 }, /* placement partition, 1-based; 0: none */
 };
 
 static const struct trace_field param_fields[] = {
@@ -252,6 +253,7 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
         { .f64 = billing_storage_usd(&inst->meter, now) },
         { .i32 = (int32_t)inst->weight },
         { .i32 = inst->interrupted },
+        { .i32 = inst->partition + 1 },
     };
     trace_append(w->sink, w->instances, row);
 }
@@ -362,6 +364,9 @@ static void write_group_summary(struct world *w)
     trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
                   "instances");
     trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
+    trace_put_i64(s, "/summary/launch_failures", (int64_t)g->nr_launch_failures, "launches");
+    trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->nr_partition_failed,
+                  "instances");
     trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->nr_returned_to_pool,
                   "instances");
 }

@@ -297,7 +297,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     {
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
-        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
+        static const char *const dused[] = { "InstanceType", "Placement", "BlockDeviceMappings",
                                              "HibernationOptions" };
         static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
@@ -327,8 +327,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                                    "CreditSpecification",
                                                    "InstanceInitiatedShutdownBehavior",
                                                    "InstanceMarketOptions",
-                                                   "InstanceRequirements",
-                                                   "Placement" };
+                                                   "InstanceRequirements" };
         const struct bind_keys dkeys = { BIND_LIST(dused), BIND_LIST(dinert),
                                          BIND_LIST(dunmodelled) };
         const char *type = NULL;
@@ -364,6 +363,15 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
             lt.instance_type = xstrdup(type);
         if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
             ret = rc;
+        /* Placement.GroupName: the group's placement group (models/group_config.c). */
+        const struct ynode *pl;
+        const char *gname = NULL;
+        if ((rc = bind_map(&db, data, "Placement", &pl)) < 0)
+            ret = rc;
+        else if (rc == 1 && (rc = bind_string(&db, pl, "GroupName", &gname)) < 0)
+            ret = rc;
+        else if (gname)
+            lt.placement_group = xstrdup(gname);
         free(dwhat);
     }
     if (ret == 0) {
@@ -376,6 +384,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         sc->launch_templates[sc->nr_launch_templates++] = lt;
     } else {
         free(lt.instance_type);
+        free(lt.placement_group);
     }
 out:
     free(what);
@@ -656,7 +665,8 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "NewInstancesProtectedFromScaleIn",
                                         "HealthCheckType",
                                         "LifecycleHookSpecificationList",
-                                        "MaxInstanceLifetime" };
+                                        "MaxInstanceLifetime",
+                                        "PlacementGroup" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
@@ -666,7 +676,6 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                               "DesiredCapacityType",
                                               "LaunchConfigurationName",
                                               "InstanceId",
-                                              "PlacementGroup",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",
                                               "CapacityReservationSpecification",
@@ -782,7 +791,6 @@ static const char *const known_unmodelled_types[] = {
     "AWS::AutoScaling::ScalingPolicy",
     "AWS::AutoScaling::ScheduledAction",
     "AWS::CloudWatch::Alarm",
-    "AWS::EC2::PlacementGroup",
     "AWS::AutoScaling::LaunchConfiguration",
 };
 
@@ -800,7 +808,8 @@ static int load_resources(struct loader *l, const struct ynode *settings)
         const struct cfn_resource *r = &t->resources[i];
         if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
             !strcmp(r->type, "AWS::AutoScaling::LifecycleHook") ||
-            !strcmp(r->type, "AWS::AutoScaling::WarmPool"))
+            !strcmp(r->type, "AWS::AutoScaling::WarmPool") ||
+            !strcmp(r->type, "AWS::EC2::PlacementGroup"))
             continue;
         if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
             if (first_group) {
@@ -841,6 +850,15 @@ static int load_resources(struct loader *l, const struct ynode *settings)
         struct bind b = { l->cfn, l->d, what };
         bool hib = g && l->sc->launch_templates[g->launch_template].hibernation;
         if ((rc = group_config_bind_warm_pool(&b, r, g, hib)) < 0)
+            ret = rc;
+        free(what);
+    }
+    if (g) {
+        char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", g->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        if ((rc = group_config_bind_placement(
+                     &b, t, first_group->properties,
+                     l->sc->launch_templates[g->launch_template].placement_group, g)) < 0)
             ret = rc;
         free(what);
     }
@@ -984,6 +1002,7 @@ void scenario_release(struct scenario *sc)
         free(sc->launch_templates[i].logical_id);
         free(sc->launch_templates[i].name);
         free(sc->launch_templates[i].instance_type);
+        free(sc->launch_templates[i].placement_group);
     }
     free(sc->launch_templates);
     for (size_t i = 0; i < sc->nr_groups; i++) {

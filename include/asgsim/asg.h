@@ -32,6 +32,13 @@
  * after every change of capacity. Not modelled: hooks on warm-pool transitions, the
  * Warmed:Terminating states (pool instances leave through Terminating), pool health.
  *
+ * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
+ * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
+ * AZs, fewest instances first, and when none can, the launch fails (a "Failed" activity
+ * with EC2's message) and the group stays below desired until its next change. A
+ * partition failure (Faults) stops every instance of that partition; the group replaces
+ * them as after an EC2 health check.
+ *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
  *
@@ -48,6 +55,7 @@
 #include "asgsim/health.h"
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
+#include "asgsim/placement.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
@@ -110,6 +118,7 @@ struct instance {
     sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
     sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
+    int partition;                  /* 0-based partition in the placement group; -1: none */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 
@@ -215,6 +224,10 @@ struct asg_group {
     uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
     uint64_t nr_warm_starts;           /* instances drawn from the warm pool */
     uint64_t nr_returned_to_pool;      /* InService instances returned by ReuseOnScaleIn */
+    struct placement_state placement;  /* when cfg->has_placement */
+    uint64_t nr_launch_failures;       /* launches no AZ could place */
+    uint64_t nr_partition_failed;      /* instances lost to partition failures */
+    sim_event_id partition_timer[HEALTH_MAX_PARTITION_FAILURES];
 };
 
 /**

@@ -30,8 +30,18 @@ int group_config_bind_hook_resource(struct bind *b, const struct cfn_resource *r
  * instances "fall back to Stopped" (ec2-auto-scaling-warm-pools), with a warning.
  * \return 0 or ASG_EINVAL.
  */
-int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r,
-                                struct asg_config *g, bool hibernation);
+int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r, struct asg_config *g,
+                                bool hibernation);
+
+/**
+ * The group's placement group: its PlacementGroup property (`props`), else the launch
+ * template's Placement.GroupName (`lt_group`, may be NULL), naming an
+ * AWS::EC2::PlacementGroup of `t`. A cluster group must have one AZ (placement-groups.html).
+ * \return 0 or ASG_EINVAL.
+ */
+int group_config_bind_placement(struct bind *b, const struct cfn_template *t,
+                                const struct ynode *props, const char *lt_group,
+                                struct asg_config *g);
 
 /**
  * The settings keys `Hooks` (what each hook's custom action does, by hook name) and

@@ -18,6 +18,7 @@
 #include "asgsim/health.h"
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
+#include "asgsim/placement.h"
 #include "asgsim/serve.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
@@ -41,6 +42,7 @@ struct launch_template_config {
     double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
     bool root_encrypted;    /* root Ebs Encrypted */
     bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
+    char *placement_group;  /* Placement.GroupName, or NULL */
 };
 
 struct asg_config {
@@ -64,9 +66,12 @@ struct asg_config {
        resources), in file order; actions as the Metadata `Hooks` key says (group_config.h) */
     struct lifecycle_hook_config *hooks;
     size_t nr_hooks;
-    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
+    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */
+    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
     bool has_warm_pool;             /* an AWS::AutoScaling::WarmPool names the group */
     struct warm_pool_config warm_pool;
+    bool has_placement;                /* PlacementGroup (or the template's Placement) */
+    struct placement_config placement; /* its AWS::EC2::PlacementGroup */
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
@@ -106,7 +111,7 @@ struct scenario {
     struct catalog catalog;      /* shipped types plus the scenario's own */
     struct ec2_config ec2;       /* Instances: Timing and Billing settings */
     struct spot_config spot;     /* Spot: pool prices and interruption rates */
-    struct health_faults faults; /* Faults: instance failure rates */
+    struct health_faults faults; /* Faults: instance failure rates, partition failures */
 
     struct launch_template_config *launch_templates;
     size_t nr_launch_templates;
