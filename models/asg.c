@@ -268,6 +268,7 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
         inst->az = az;
         choose_market(g, az, inst);
         ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
+        inst->placed = ok;
     }
     free(tried);
     return ok;
@@ -594,7 +595,7 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     g->retired_billed_s += billing_seconds(&inst->meter, sim_now(eng));
     if (g->obs.retired)
         g->obs.retired(g->obs.ctx, inst, sim_now(eng));
-    if (inst->partition >= 0)
+    if (inst->placed)
         placement_remove(&g->placement, inst->az, inst->partition);
     remove_live(g, inst);
     free(inst->activity_cause);
@@ -1012,6 +1013,9 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
     for (size_t i = 0; i < n; i++) {
         struct instance *inst = hit[i];
         g->nr_partition_failed++;
+        /* No longer running there: EC2 spreads the replacements over the partitions again. */
+        placement_remove(&g->placement, inst->az, inst->partition);
+        inst->placed = false;
         if (g->health)
             g->health(g->health_ctx, inst, "ec2-unhealthy");
         if (in_pool(inst->state)) {

@@ -119,6 +119,7 @@ struct instance {
     sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     int partition;                  /* 0-based partition in the placement group; -1: none */
+    bool placed;                    /* counted by the placement group (running there) */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 

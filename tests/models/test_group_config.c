@@ -108,6 +108,50 @@ START_TEST(test_group_config_defaults_ec2_only_no_hooks)
 
 END_TEST
 
+static const char lt_placement[] =
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Metadata:\n"
+        "  ASGSim::Scenario: {Duration: 1h}\n"
+        "Resources:\n"
+        "  Parts:\n"
+        "    Type: AWS::EC2::PlacementGroup\n"
+        "    Properties: {Strategy: partition, PartitionCount: 7}\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData:\n"
+        "        InstanceType: c6i.large\n"
+        "        Placement: {GroupName: !Ref Parts}\n"
+        "  ASG:\n"
+        "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+        "    Properties:\n"
+        "      MinSize: '1'\n"
+        "      MaxSize: '4'\n"
+        "      AvailabilityZones: [us-east-1a, us-east-1b]\n"
+        "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n";
+
+/* The launch template's Placement.GroupName names the group (placement-groups.html: up to
+   seven partitions per AZ). */
+START_TEST(test_group_config_placement_from_launch_template)
+{
+    char *path = test_tmp_path("group_placement.yaml");
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(lt_placement, f);
+    fclose(f);
+    struct diag_list d = { 0 };
+    struct scenario sc;
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    ck_assert(sc.groups[0].has_placement);
+    ck_assert_int_eq(sc.groups[0].placement.strategy, PLACEMENT_PARTITION);
+    ck_assert_int_eq(sc.groups[0].placement.partition_count, 7);
+    scenario_release(&sc);
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
 Suite *group_config_suite(void);
 
 Suite *group_config_suite(void)
@@ -116,6 +160,7 @@ Suite *group_config_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_group_config_loads_hooks_health_and_faults);
     tcase_add_test(tc, test_group_config_defaults_ec2_only_no_hooks);
+    tcase_add_test(tc, test_group_config_placement_from_launch_template);
     suite_add_tcase(s, tc);
     return s;
 }

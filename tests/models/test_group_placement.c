@@ -1,0 +1,189 @@
+/*
+ * Placement groups in the running group (C configs). AWS's numbers
+ * (AWSEC2/latest/UserGuide/placement-groups.html): a spread group holds at most seven
+ * running instances per Availability Zone; partitions are filled evenly (up to seven per
+ * AZ); cluster groups do not take burstable (T) types; a failed launch is tried in
+ * another AZ; a partition failure takes all of that partition's instances, which the
+ * group replaces after the EC2 health check.
+ */
+#include "asgsim/asg.h"
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char c6i_name[] = "c6i.large", t3_name[] = "t3.micro", az_a[] = "us-east-1a",
+            az_b[] = "us-east-1b", group_name[] = "placed";
+static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
+static const struct instance_type t3_micro = { t3_name, 2, 1, 0.0104, 0.0031 };
+static char *azs2[] = { az_a, az_b };
+
+struct recorder {
+    int failed_launches;
+    char last_failure[512];
+};
+
+static void rec_activity(void *ctx, const struct asg_activity *a)
+{
+    struct recorder *r = ctx;
+    if (!strcmp(a->status, "Failed")) {
+        r->failed_launches++;
+        snprintf(r->last_failure, sizeof(r->last_failure), "%s", a->cause);
+    }
+}
+
+struct fixture {
+    struct asg_config cfg;
+    struct dist boot;
+    struct sim_engine *eng;
+    struct rng_set rngs;
+    struct asg_group g;
+    struct recorder rec;
+};
+
+static void setup(struct fixture *f, int64_t desired, size_t nr_azs, enum placement_strategy s,
+                  int partitions)
+{
+    memset(f, 0, sizeof(*f));
+    f->cfg.name = group_name;
+    f->cfg.min_size = 0;
+    f->cfg.desired_capacity = desired;
+    f->cfg.max_size = 20;
+    f->cfg.azs = azs2;
+    f->cfg.nr_azs = nr_azs;
+    f->cfg.has_placement = true;
+    f->cfg.placement = (struct placement_config){ s, partitions };
+    f->boot = (struct dist){ DIST_CONSTANT, 60, 0 };
+    f->eng = sim_engine_new();
+    rng_set_init(&f->rngs, 1, 0, 0);
+}
+
+static void init(struct fixture *f, const struct instance_type *type)
+{
+    const struct asg_observer obs = { &f->rec, NULL, NULL, rec_activity, NULL };
+    asg_group_init(&f->g, &f->cfg, type, &f->boot, 1704067200, f->eng, &f->rngs, &obs);
+    const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND };
+    asg_group_set_market(&f->g, &mo, &f->rngs);
+}
+
+static void teardown(struct fixture *f)
+{
+    asg_group_finish(&f->g);
+    asg_group_release(&f->g);
+    ck_assert_uint_eq(sim_pending_count(f->eng), 0);
+    sim_engine_free(f->eng);
+    rng_set_release(&f->rngs);
+}
+
+START_TEST(test_placement_spread_stops_at_seven_per_az)
+{
+    struct fixture f;
+    setup(&f, 9, 1, PLACEMENT_SPREAD, 0);
+    init(&f, &c6i_large);
+    asg_group_create(&f.g);
+    ck_assert_int_eq(f.g.units, 7);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 1);
+    ck_assert_int_eq(f.rec.failed_launches, 1);
+    ck_assert_ptr_nonnull(strstr(f.rec.last_failure,
+                                 "A spread placement group can have a maximum of seven running "
+                                 "instances per Availability Zone."));
+    teardown(&f);
+    /* two AZs hold 14 */
+    setup(&f, 14, 2, PLACEMENT_SPREAD, 0);
+    init(&f, &c6i_large);
+    asg_group_create(&f.g);
+    ck_assert_int_eq(f.g.units, 14);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 0);
+    teardown(&f);
+}
+
+END_TEST
+
+START_TEST(test_placement_failed_launch_retried_in_other_az)
+{
+    struct fixture f;
+    setup(&f, 3, 2, PLACEMENT_SPREAD, 0);
+    init(&f, &c6i_large);
+    /* Another group's seven instances fill us-east-1a of the shared spread group. */
+    for (int i = 0; i < 7; i++) {
+        int part;
+        const char *err;
+        ck_assert_int_eq(placement_place(&f.g.placement, 0, "c6i.large", &part, &err), 0);
+    }
+    asg_group_create(&f.g);
+    ck_assert_int_eq(f.g.units, 3);
+    ck_assert_uint_eq(f.g.per_az[0], 0);
+    ck_assert_uint_eq(f.g.per_az[1], 3);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 0);
+    teardown(&f);
+}
+
+END_TEST
+
+START_TEST(test_placement_cluster_refuses_t_types)
+{
+    struct fixture f;
+    setup(&f, 2, 1, PLACEMENT_CLUSTER, 0);
+    init(&f, &t3_micro);
+    asg_group_create(&f.g);
+    ck_assert_int_eq(f.g.units, 0);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 1); /* the loop stops at the first failure */
+    ck_assert_ptr_nonnull(strstr(f.rec.last_failure, "burstable performance (T)"));
+    teardown(&f);
+}
+
+END_TEST
+
+static size_t in_partition(const struct asg_group *g, size_t az, int p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->nr_live; i++)
+        n += g->live[i]->az == az && g->live[i]->partition == p &&
+             g->live[i]->state <= LIFECYCLE_IN_SERVICE;
+    return n;
+}
+
+START_TEST(test_placement_partition_failure_replaces_its_instances)
+{
+    struct fixture f;
+    setup(&f, 12, 2, PLACEMENT_PARTITION, 3);
+    init(&f, &c6i_large);
+    struct health_faults faults = { 0 };
+    /* Partition 2 of us-east-1a fails at 1 h (0-based 1). */
+    faults.partition_failures[0] = (struct partition_failure){ SIM_HOUR(1), 1, 0 };
+    faults.nr_partition_failures = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    /* 6 per AZ spread evenly over 3 partitions: 2 each */
+    for (size_t az = 0; az < 2; az++)
+        for (int p = 0; p < 3; p++)
+            ck_assert_uint_eq(in_partition(&f.g, az, p), 2);
+    sim_run_until(f.eng, SIM_HOUR(1));
+    ck_assert_uint_eq(f.g.nr_partition_failed, 2);
+    ck_assert_uint_eq(f.g.nr_health_replacements, 2);
+    ck_assert_uint_eq(f.g.nr_launched, 14);
+    ck_assert_int_eq(f.g.units, 12);
+    /* the failed instances no longer run there, so EC2's even spread puts both
+       replacements back into partition 2 (new hardware; the partition is logical) */
+    for (int p = 0; p < 3; p++)
+        ck_assert_uint_eq(in_partition(&f.g, 0, p), 2);
+    ck_assert_uint_eq(placement_count(&f.g.placement, 0, 1), 2);
+    teardown(&f);
+}
+
+END_TEST
+
+Suite *group_placement_suite(void);
+
+Suite *group_placement_suite(void)
+{
+    Suite *s = suite_create("group_placement");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_placement_spread_stops_at_seven_per_az);
+    tcase_add_test(tc, test_placement_failed_launch_retried_in_other_az);
+    tcase_add_test(tc, test_placement_cluster_refuses_t_types);
+    tcase_add_test(tc, test_placement_partition_failure_replaces_its_instances);
+    suite_add_tcase(s, tc);
+    return s;
+}
