@@ -48,6 +48,10 @@ enum health_kind { HEALTH_EC2_FAILURE, HEALTH_ELB_FAILURE, HEALTH_ELB_REPLACE };
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 
 static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+
+static void template_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type template_event_type = { "group.template_version",
+                                                           template_event };
 static const struct sim_event_type partition_event_type = { "group.partition_failure",
                                                             partition_event };
 static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
@@ -102,6 +106,7 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
     g->next_id = 1;
     if (cfg->has_placement)
         placement_init(&g->placement, &cfg->placement, cfg->nr_azs);
+    g->template_version = 1;
     /* Only groups with hooks get the stream, so that other runs keep their stream list. */
     if (cfg->nr_hooks > 0)
         g->hook_rng = rng_set_stream(rngs, "lifecycle-hooks");
@@ -245,6 +250,25 @@ static size_t pick_pool_az(const struct asg_group *g)
     return best;
 }
 
+/* Faults: EC2 has no capacity in `az` now. */
+static bool out_of_capacity(struct asg_group *g, size_t az, const char *type, const char **error)
+{
+    sim_time now = sim_now(g->eng);
+    for (size_t i = 0; i < g->faults.nr_capacity_outages; i++) {
+        const struct capacity_outage *o = &g->faults.capacity_outages[i];
+        if (o->az == az && o->from <= now && now < o->to) {
+            /* EC2's InsufficientInstanceCapacity message (its first sentence) */
+            snprintf(g->launch_error, sizeof(g->launch_error),
+                     "We currently do not have sufficient %s capacity in the Availability Zone "
+                     "you requested (%s). Launching EC2 instance failed.",
+                     type, g->cfg->azs[az]);
+            *error = g->launch_error;
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Where the placement group lets the launch go: `first`, else the other AZs with the fewest
  * instances first ("retried in another AZ"). Sets inst->az, market and partition. false
@@ -267,8 +291,11 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
         tried[az] = true;
         inst->az = az;
         choose_market(g, az, inst);
-        ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
-        inst->placed = ok;
+        ok = !out_of_capacity(g, az, inst->type->name, error);
+        if (ok && g->cfg->has_placement) {
+            ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
+            inst->placed = ok;
+        }
     }
     free(tried);
     return ok;
@@ -305,7 +332,8 @@ static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from
     inst->partition = -1;
     size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     const char *error = NULL;
-    if (g->cfg->has_placement && !place(g, inst, az, &error)) {
+    if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
+        !place(g, inst, az, &error)) {
         g->nr_launch_failures++;
         report_failed_launch(g, cause_head, error);
         free(inst);
@@ -320,10 +348,11 @@ static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from
     ASG_ASSERT(!into_pool || g->market.ec2); /* pool states need EC2's stop and start */
     inst->state = into_pool ? LIFECYCLE_WARMED_PENDING : LIFECYCLE_PENDING;
     inst->left_pool_at = -1;
-    if (!g->cfg->has_placement) {
+    if (!g->cfg->has_placement && g->faults.nr_capacity_outages == 0) {
         inst->az = az;
         choose_market(g, inst->az, inst);
     }
+    inst->template_version = g->template_version;
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
     inst->protected_from_scale_in = g->cfg->new_instances_protected;
@@ -840,7 +869,7 @@ static struct instance *pick_victim(struct asg_group *g)
             /* Protection "starts when the instance state is InService". */
             .protected_from_scale_in =
                     inst->protected_from_scale_in && inst->state == LIFECYCLE_IN_SERVICE,
-            .template_version = 1,
+            .template_version = inst->template_version,
             .launched_at = inst->launched_at,
             .to_next_billing_hour = billing_until_next_hour(&inst->meter, now),
         };
@@ -1069,8 +1098,27 @@ static void spot_signal(struct sim_engine *eng, void *target, const union sim_pa
     free(head);
 }
 
+static void schedule_template_change(struct asg_group *g)
+{
+    if (g->next_template_change < g->cfg->nr_template_versions)
+        g->template_timer =
+                sim_schedule_at(g->eng, g->cfg->template_versions[g->next_template_change].at,
+                                &template_event_type, g, (union sim_payload){ 0 });
+}
+
+static void template_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    (void)p;
+    struct asg_group *g = target;
+    g->template_timer = 0;
+    g->template_version = g->cfg->template_versions[g->next_template_change++].version;
+    schedule_template_change(g);
+}
+
 void asg_group_create(struct asg_group *g)
 {
+    schedule_template_change(g);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     g->desired = g->cfg->desired_capacity;
@@ -1133,6 +1181,10 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
 
 static void cancel_group_timers(struct asg_group *g)
 {
+    if (g->template_timer) {
+        sim_cancel(g->eng, g->template_timer);
+        g->template_timer = 0;
+    }
     for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++) {
         if (g->partition_timer[i]) {
             sim_cancel(g->eng, g->partition_timer[i]);

@@ -247,6 +247,67 @@ static int bind_partition_failure(struct bind *b, const struct ynode *m, const s
     return 0;
 }
 
+/* Faults: InsufficientCapacity: {AZ, From, To}, or a list of them. */
+static int bind_outage(struct bind *b, const struct ynode *m, const struct asg_config *g,
+                       struct health_faults *f)
+{
+    static const char *const used[] = { "AZ", "From", "To" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(b, m, &keys), rc;
+    if (ret < 0)
+        return ret;
+    struct capacity_outage o = { 0, 0, SCENARIO_MAX_DURATION };
+    if ((rc = bind_duration(b, m, "From", 0, SCENARIO_MAX_DURATION, &o.from)) < 0)
+        ret = rc;
+    if ((rc = bind_duration(b, m, "To", 0, SCENARIO_MAX_DURATION, &o.to)) < 0)
+        ret = rc;
+    const char *az = NULL;
+    if ((rc = bind_string(b, m, "AZ", &az)) < 0)
+        ret = rc;
+    else if (rc == 0)
+        ret = bind_missing(b, &m->loc, "AZ");
+    if (ret == 0 && o.to <= o.from)
+        ret = diag_error(b->d, &m->loc, "%s: 'To' must be after 'From'", b->what);
+    if (ret < 0 || !g)
+        return ret;
+    size_t k = 0;
+    while (k < g->nr_azs && strcmp(g->azs[k], az))
+        k++;
+    if (k == g->nr_azs)
+        return diag_error(b->d, &ynode_get(m, "AZ")->loc,
+                          "%s: '%s' is not an Availability Zone of the group", b->what, az);
+    o.az = k;
+    if (f->nr_capacity_outages >= HEALTH_MAX_CAPACITY_OUTAGES)
+        return diag_error(b->d, &m->loc, "%s: at most %d outages", b->what,
+                          HEALTH_MAX_CAPACITY_OUTAGES);
+    f->capacity_outages[f->nr_capacity_outages++] = o;
+    return 0;
+}
+
+/* A mapping or a list of mappings under `key` of `m`, each bound by `fn`. */
+static int bind_each(struct bind *b, const struct ynode *m, const char *key,
+                     int (*fn)(struct bind *, const struct ynode *, const struct asg_config *,
+                               struct health_faults *),
+                     const struct asg_config *g, struct health_faults *f)
+{
+    const struct ynode *v;
+    int rc = bind_get(b, m, key, &v);
+    if (rc <= 0)
+        return rc;
+    char *what = xasprintf("Faults %s", key);
+    struct bind eb = { b->cfn, b->d, what };
+    int ret = 0;
+    if (v->kind == YNODE_SEQ) {
+        for (size_t i = 0; i < v->nr; i++)
+            if ((rc = fn(&eb, v->items[i], g, f)) < 0)
+                ret = rc;
+    } else if ((rc = fn(&eb, v, g, f)) < 0) {
+        ret = rc;
+    }
+    free(what);
+    return ret;
+}
+
 static int bind_faults(struct bind *b, const struct ynode *settings, const struct asg_config *g,
                        struct health_faults *f)
 {
@@ -255,8 +316,8 @@ static int bind_faults(struct bind *b, const struct ynode *settings, const struc
     if (rc <= 0)
         return rc;
     struct bind fb = { b->cfn, b->d, "Faults" };
-    static const char *const used[] = { "InstanceFailureRate", "ElbFailureRate",
-                                        "PartitionFailure" };
+    static const char *const used[] = { "InstanceFailureRate", "ElbFailureRate", "PartitionFailure",
+                                        "InsufficientCapacity" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&fb, m, &keys);
     if (ret < 0)
@@ -266,16 +327,53 @@ static int bind_faults(struct bind *b, const struct ynode *settings, const struc
         ret = rc;
     if ((rc = bind_double(&fb, m, "ElbFailureRate", 0, 3600, &f->elb_failures_per_hour)) < 0)
         ret = rc;
-    const struct ynode *pf;
-    struct bind pb = { b->cfn, b->d, "Faults PartitionFailure" };
-    if ((rc = bind_get(&fb, m, "PartitionFailure", &pf)) < 0) {
+    if ((rc = bind_each(&fb, m, "PartitionFailure", bind_partition_failure, g, f)) < 0)
         ret = rc;
-    } else if (rc == 1 && pf->kind == YNODE_SEQ) {
-        for (size_t i = 0; i < pf->nr; i++)
-            if ((rc = bind_partition_failure(&pb, pf->items[i], g, f)) < 0)
-                ret = rc;
-    } else if (rc == 1 && (rc = bind_partition_failure(&pb, pf, g, f)) < 0) {
+    if ((rc = bind_each(&fb, m, "InsufficientCapacity", bind_outage, g, f)) < 0)
         ret = rc;
+    return ret;
+}
+
+/* LaunchTemplateVersions: [{At: 2h, Version: 2}, ...] in time order. */
+static int bind_template_versions(struct bind *b, const struct ynode *settings,
+                                  struct asg_config *g)
+{
+    const struct ynode *v;
+    int rc = bind_get(b, settings, "LaunchTemplateVersions", &v);
+    if (rc <= 0)
+        return rc;
+    if (v->kind != YNODE_SEQ)
+        return diag_error(b->d, &v->loc, "'LaunchTemplateVersions' in %s must be a list", b->what);
+    struct bind vb = { b->cfn, b->d, "LaunchTemplateVersions" };
+    static const char *const used[] = { "At", "Version" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = 0;
+    sim_time last = -1;
+    for (size_t i = 0; i < v->nr; i++) {
+        const struct ynode *m = v->items[i];
+        struct template_version_change c = { 0, 0 };
+        int r1 = bind_check_keys(&vb, m, &keys);
+        int r2 = r1 < 0 ? r1 : bind_duration(&vb, m, "At", 0, SCENARIO_MAX_DURATION, &c.at);
+        int r3 = r1 < 0 ? r1 : bind_int(&vb, m, "Version", 1, INT32_MAX, &c.version);
+        if (r1 < 0 || r2 < 0 || r3 < 0) {
+            ret = ASG_EINVAL;
+            continue;
+        }
+        if (r2 == 0 || r3 == 0) {
+            ret = bind_missing(&vb, &m->loc, r2 == 0 ? "At" : "Version");
+            continue;
+        }
+        if (c.at <= last) {
+            ret = diag_error(b->d, &ynode_get(m, "At")->loc,
+                             "LaunchTemplateVersions must be in time order");
+            continue;
+        }
+        last = c.at;
+        if (g) {
+            g->template_versions =
+                    xrealloc(g->template_versions, (g->nr_template_versions + 1) * sizeof(c));
+            g->template_versions[g->nr_template_versions++] = c;
+        }
     }
     return ret;
 }
@@ -285,6 +383,8 @@ int group_config_bind_settings(struct bind *b, const struct ynode *settings, str
 {
     int ret = 0, rc;
     if (settings && (rc = bind_faults(b, settings, g, faults)) < 0)
+        ret = rc;
+    if (settings && (rc = bind_template_versions(b, settings, g)) < 0)
         ret = rc;
     const struct ynode *hooks = NULL;
     if (settings && (rc = bind_map(b, settings, "Hooks", &hooks)) < 0)
@@ -333,6 +433,9 @@ void group_config_release(struct asg_config *g)
     free(g->hooks);
     g->hooks = NULL;
     g->nr_hooks = 0;
+    free(g->template_versions);
+    g->template_versions = NULL;
+    g->nr_template_versions = 0;
 }
 
 int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r, struct asg_config *g,

@@ -211,11 +211,13 @@ static int load_settings(struct loader *l, const struct ynode *s)
 {
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    static const char *const used[] = {
-        "Duration", "Seed",     "StartTime",    "SampleInterval", "Workload",   "Instances",
-        "Subnets",  "Fidelity", "LoadBalancer", "Tick",           "QueueLimit", "LatencyObjective",
-        "Billing",  "Spot",     "Hooks",        "Faults"
-    };
+    static const char *const used[] = { "Duration",       "Seed",       "StartTime",
+                                        "SampleInterval", "Workload",   "Instances",
+                                        "Subnets",        "Fidelity",   "LoadBalancer",
+                                        "Tick",           "QueueLimit", "LatencyObjective",
+                                        "Billing",        "Spot",
+                                        /* models/group_config.c */
+                                        "Hooks", "Faults", "LaunchTemplateVersions" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);

@@ -39,6 +39,12 @@
  * partition failure (Faults) stops every instance of that partition; the group replaces
  * them as after an EC2 health check.
  *
+ * Launch template versions (cfg->template_versions) change at their times; new launches use
+ * the current one, so OldestLaunchTemplate and the default policy prefer older instances.
+ * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
+ * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
+ * The rebalancing when the AZ recovers is not modelled.
+ *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
  *
@@ -120,6 +126,7 @@ struct instance {
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     int partition;                  /* 0-based partition in the placement group; -1: none */
     bool placed;                    /* counted by the placement group (running there) */
+    int64_t template_version;       /* launch template version it was launched from */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 
@@ -229,6 +236,10 @@ struct asg_group {
     uint64_t nr_launch_failures;       /* launches no AZ could place */
     uint64_t nr_partition_failed;      /* instances lost to partition failures */
     sim_event_id partition_timer[HEALTH_MAX_PARTITION_FAILURES];
+    int64_t template_version;    /* the version new launches use (1 at the start) */
+    size_t next_template_change; /* index into cfg->template_versions */
+    sim_event_id template_timer; /* the next version change, 0 when none */
+    char launch_error[256];      /* why the last launch failed */
 };
 
 /**

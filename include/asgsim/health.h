@@ -31,6 +31,13 @@ struct partition_failure {
 };
 
 #define HEALTH_MAX_PARTITION_FAILURES 16
+#define HEALTH_MAX_CAPACITY_OUTAGES   16
+
+/* EC2 has no capacity for new instances in one AZ for a while (InsufficientInstanceCapacity). */
+struct capacity_outage {
+    size_t az; /* index into the group's AZs */
+    sim_time from, to;
+};
 
 /** Instance failures of a run (Metadata ASGSim::Scenario `Faults`); zero = none. */
 struct health_faults {
@@ -41,6 +48,8 @@ struct health_faults {
     double elb_failures_per_hour;
     struct partition_failure partition_failures[HEALTH_MAX_PARTITION_FAILURES];
     size_t nr_partition_failures;
+    struct capacity_outage capacity_outages[HEALTH_MAX_CAPACITY_OUTAGES];
+    size_t nr_capacity_outages;
 };
 
 #endif /* ASGSIM_HEALTH_H */

@@ -73,6 +73,15 @@ struct asg_config {
     bool has_placement;                /* PlacementGroup (or the template's Placement) */
     struct placement_config placement; /* its AWS::EC2::PlacementGroup */
 
+    /* Metadata LaunchTemplateVersions: the group's template version from `at` on (the
+       version is 1 before the first); owned, in time order */
+    struct template_version_change {
+        sim_time at;
+        int64_t version;
+    } * template_versions;
+
+    size_t nr_template_versions;
+
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
     } loc;

@@ -14,41 +14,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char base[] = "AWSTemplateFormatVersion: '2010-09-09'\n"
-                           "Metadata:\n"
-                           "  ASGSim::Scenario:\n"
-                           "    Duration: 1h\n"
-                           "    Instances: {BootTime: 60s}\n"
-                           "    Hooks:\n"
-                           "      bootstrap: {Duration: {Distribution: uniform, Min: 30s, Max: "
-                           "90s}, FailureProbability: 0.1, HeartbeatEvery: 60s}\n"
-                           "      Drain: {Duration: 2m}\n"
-                           "    Faults: {InstanceFailureRate: 0.01, ElbFailureRate: 0.002}\n"
-                           "Resources:\n"
-                           "  LT:\n"
-                           "    Type: AWS::EC2::LaunchTemplate\n"
-                           "    Properties:\n"
-                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
-                           "  Drain:\n"
-                           "    Type: AWS::AutoScaling::LifecycleHook\n"
-                           "    Properties:\n"
-                           "      AutoScalingGroupName: !Ref ASG\n"
-                           "      LifecycleTransition: autoscaling:EC2_INSTANCE_TERMINATING\n"
-                           "      HeartbeatTimeout: 600\n"
-                           "      DefaultResult: CONTINUE\n"
-                           "  ASG:\n"
-                           "    Type: AWS::AutoScaling::AutoScalingGroup\n"
-                           "    Properties:\n"
-                           "      MinSize: '1'\n"
-                           "      MaxSize: '4'\n"
-                           "      AvailabilityZones: [us-east-1a]\n"
-                           "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
-                           "      HealthCheckType: ELB\n"
-                           "      HealthCheckGracePeriod: 300\n"
-                           "      MaxInstanceLifetime: 604800\n"
-                           "      LifecycleHookSpecificationList:\n"
-                           "        - LifecycleHookName: bootstrap\n"
-                           "          LifecycleTransition: autoscaling:EC2_INSTANCE_LAUNCHING\n";
+static const char base[] =
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Metadata:\n"
+        "  ASGSim::Scenario:\n"
+        "    Duration: 1h\n"
+        "    Instances: {BootTime: 60s}\n"
+        "    Hooks:\n"
+        "      bootstrap: {Duration: {Distribution: uniform, Min: 30s, Max: "
+        "90s}, FailureProbability: 0.1, HeartbeatEvery: 60s}\n"
+        "      Drain: {Duration: 2m}\n"
+        "    Faults: {InstanceFailureRate: 0.01, ElbFailureRate: 0.002,\n"
+        "             InsufficientCapacity: {AZ: us-east-1a, From: 1h, To: 3h}}\n"
+        "    LaunchTemplateVersions: [{At: 2h, Version: 2}, {At: 5h, Version: 3}]\n"
+        "Resources:\n"
+        "  LT:\n"
+        "    Type: AWS::EC2::LaunchTemplate\n"
+        "    Properties:\n"
+        "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+        "  Drain:\n"
+        "    Type: AWS::AutoScaling::LifecycleHook\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref ASG\n"
+        "      LifecycleTransition: autoscaling:EC2_INSTANCE_TERMINATING\n"
+        "      HeartbeatTimeout: 600\n"
+        "      DefaultResult: CONTINUE\n"
+        "  ASG:\n"
+        "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+        "    Properties:\n"
+        "      MinSize: '1'\n"
+        "      MaxSize: '4'\n"
+        "      AvailabilityZones: [us-east-1a]\n"
+        "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+        "      HealthCheckType: ELB\n"
+        "      HealthCheckGracePeriod: 300\n"
+        "      MaxInstanceLifetime: 604800\n"
+        "      LifecycleHookSpecificationList:\n"
+        "        - LifecycleHookName: bootstrap\n"
+        "          LifecycleTransition: autoscaling:EC2_INSTANCE_LAUNCHING\n";
 
 START_TEST(test_group_config_loads_hooks_health_and_faults)
 {
@@ -84,6 +87,12 @@ START_TEST(test_group_config_loads_hooks_health_and_faults)
     ck_assert_int_eq(g->max_instance_lifetime, SIM_DAY(7));
     ck_assert_double_eq(sc.faults.instance_failures_per_hour, 0.01);
     ck_assert_double_eq(sc.faults.elb_failures_per_hour, 0.002);
+    ck_assert_uint_eq(sc.faults.nr_capacity_outages, 1);
+    ck_assert_int_eq(sc.faults.capacity_outages[0].from, SIM_HOUR(1));
+    ck_assert_int_eq(sc.faults.capacity_outages[0].to, SIM_HOUR(3));
+    ck_assert_uint_eq(g->nr_template_versions, 2);
+    ck_assert_int_eq(g->template_versions[1].at, SIM_HOUR(5));
+    ck_assert_int_eq(g->template_versions[1].version, 3);
     scenario_release(&sc);
     diag_list_release(&d);
     free(path);

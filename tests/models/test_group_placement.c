@@ -174,6 +174,81 @@ START_TEST(test_placement_partition_failure_replaces_its_instances)
 
 END_TEST
 
+START_TEST(test_group_insufficient_capacity_retried_in_other_az)
+{
+    struct fixture f;
+    setup(&f, 4, 2, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    init(&f, &c6i_large);
+    /* us-east-1a has no capacity for the first hour: "If the launch fails, ASG tries
+       another AZ until it succeeds" (auto-scaling-benefits.html). */
+    struct health_faults faults = { 0 };
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    ck_assert_uint_eq(f.g.per_az[0], 0);
+    ck_assert_uint_eq(f.g.per_az[1], 4);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 0);
+    /* after the outage, new launches go to the emptier AZ again */
+    sim_run_until(f.eng, SIM_HOUR(1));
+    asg_group_set_desired(&f.g, 6, "a test increasing the desired capacity.");
+    ck_assert_uint_eq(f.g.per_az[0], 2);
+    teardown(&f);
+}
+
+END_TEST
+
+START_TEST(test_group_insufficient_capacity_everywhere_fails_launch)
+{
+    struct fixture f;
+    setup(&f, 2, 1, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    init(&f, &c6i_large);
+    struct health_faults faults = { 0 };
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    ck_assert_int_eq(f.g.units, 0);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 1);
+    ck_assert_ptr_nonnull(strstr(f.rec.last_failure,
+                                 "We currently do not have sufficient c6i.large capacity in the "
+                                 "Availability Zone you requested (us-east-1a)."));
+    teardown(&f);
+}
+
+END_TEST
+
+START_TEST(test_group_template_version_change_makes_old_instances_go_first)
+{
+    struct fixture f;
+    setup(&f, 2, 2, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    /* version 2 from 1 h on; the Default policy terminates the oldest version of the
+       current template first, after AZ balance (ec2-auto-scaling-termination-policies) */
+    struct template_version_change tv[] = { { SIM_HOUR(1), 2 } };
+    f.cfg.template_versions = tv;
+    f.cfg.nr_template_versions = 1;
+    init(&f, &c6i_large);
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_HOUR(2));
+    ck_assert_int_eq(f.g.template_version, 2);
+    asg_group_set_desired(&f.g, 4, "a test increasing the desired capacity.");
+    sim_run_until(f.eng, SIM_HOUR(3));
+    asg_group_set_desired(&f.g, 2, "a test decreasing the desired capacity.");
+    size_t v2 = 0;
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        if (f.g.live[i]->state == LIFECYCLE_IN_SERVICE)
+            v2 += f.g.live[i]->template_version == 2;
+    ck_assert_uint_eq(v2, 2);
+    ck_assert_uint_eq(f.g.per_az[0], 1);
+    ck_assert_uint_eq(f.g.per_az[1], 1);
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_placement_suite(void);
 
 Suite *group_placement_suite(void)
@@ -184,6 +259,9 @@ Suite *group_placement_suite(void)
     tcase_add_test(tc, test_placement_failed_launch_retried_in_other_az);
     tcase_add_test(tc, test_placement_cluster_refuses_t_types);
     tcase_add_test(tc, test_placement_partition_failure_replaces_its_instances);
+    tcase_add_test(tc, test_group_insufficient_capacity_retried_in_other_az);
+    tcase_add_test(tc, test_group_insufficient_capacity_everywhere_fails_launch);
+    tcase_add_test(tc, test_group_template_version_change_makes_old_instances_go_first);
     suite_add_tcase(s, tc);
     return s;
 }
