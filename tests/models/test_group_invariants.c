@@ -124,7 +124,21 @@ static void check_group(struct checker *c)
     for (size_t a = 0; a < g->cfg->nr_azs; a++)
         ck_assert_uint_eq(per_az[a], g->per_az[a]);
     ck_assert_int_eq(cap, g->units);
-    ck_assert_int_ge(cap, g->desired);
+    /* below desired only after a launch no AZ could take (placement or capacity) */
+    if (g->nr_launch_failures == 0)
+        ck_assert_int_ge(cap, g->desired);
+    if (g->cfg->has_placement) {
+        size_t placed = 0, counted = 0;
+        for (size_t i = 0; i < g->nr_live; i++)
+            placed += g->live[i]->placed;
+        int cols = g->cfg->placement.strategy == PLACEMENT_PARTITION
+                           ? g->cfg->placement.partition_count
+                           : 1;
+        for (size_t a = 0; a < g->cfg->nr_azs; a++)
+            for (int p = 0; p < cols; p++)
+                counted += placement_count(&g->placement, a, p);
+        ck_assert_uint_eq(placed, counted);
+    }
     ck_assert_int_le(cap, g->cfg->max_size);
     ck_assert_int_ge(g->desired, g->cfg->min_size);
     ck_assert_int_le(g->desired, g->cfg->max_size);
@@ -164,6 +178,7 @@ static void poke(struct sim_engine *eng, void *target, const union sim_payload *
 /* What the random groups exercised, so that the test shows it covered each feature. */
 static struct {
     uint64_t abandoned, health, lifetime, hook_actions, launched, warm_starts, returned;
+    uint64_t partition_failed, launch_failures;
 } seen;
 
 static void run_one(unsigned seed)
@@ -198,10 +213,33 @@ static void run_one(unsigned seed)
             .heartbeat_every = gsl_rng_uniform(r) < 0.3 ? SIM_SEC(20) : 0,
         };
     }
+    struct template_version_change tv[2] = { { SIM_HOUR(5), 2 }, { SIM_HOUR(30), 3 } };
+    if (gsl_rng_uniform(r) < 0.5) {
+        cfg.template_versions = tv;
+        cfg.nr_template_versions = 2;
+    }
+    if (gsl_rng_uniform(r) < 0.4) {
+        cfg.has_placement = true;
+        cfg.placement.strategy = (enum placement_strategy)(1 + gsl_rng_uniform_int(r, 2));
+        cfg.placement.partition_count = 1 + (int)gsl_rng_uniform_int(r, 7);
+    }
     struct health_faults faults = {
         .instance_failures_per_hour = gsl_rng_uniform(r) < 0.5 ? 0.05 * gsl_rng_uniform(r) : 0,
         .elb_failures_per_hour = gsl_rng_uniform(r) < 0.5 ? 0.05 * gsl_rng_uniform(r) : 0,
     };
+    if (cfg.has_placement && cfg.placement.strategy == PLACEMENT_PARTITION &&
+        gsl_rng_uniform(r) < 0.7) {
+        faults.partition_failures[0] = (struct partition_failure){
+            SIM_HOUR(10), (int)gsl_rng_uniform_int(r, (unsigned long)cfg.placement.partition_count),
+            gsl_rng_uniform_int(r, cfg.nr_azs)
+        };
+        faults.nr_partition_failures = 1;
+    }
+    if (gsl_rng_uniform(r) < 0.3) {
+        faults.capacity_outages[0] = (struct capacity_outage){ gsl_rng_uniform_int(r, cfg.nr_azs),
+                                                               SIM_HOUR(2), SIM_HOUR(8) };
+        faults.nr_capacity_outages = 1;
+    }
     struct dist boot = { DIST_UNIFORM, 30, 240 };
     /* Half the groups run EC2's state machine; most of those get a warm pool. */
     struct ec2_config ec2 = { 0 };
@@ -249,6 +287,8 @@ static void run_one(unsigned seed)
     seen.launched += launched;
     seen.warm_starts += g.nr_warm_starts;
     seen.returned += g.nr_returned_to_pool;
+    seen.partition_failed += g.nr_partition_failed;
+    seen.launch_failures += g.nr_launch_failures;
     asg_group_finish(&g);
     /* every launched instance was reported exactly once: terminated, or live at the end */
     for (uint32_t id = 1; id <= launched; id++)
@@ -272,6 +312,8 @@ START_TEST(test_group_invariants_hold_over_random_groups)
     ck_assert_uint_gt(seen.launched, NR_GROUPS);
     ck_assert_uint_gt(seen.warm_starts, 0);
     ck_assert_uint_gt(seen.returned, 0);
+    ck_assert_uint_gt(seen.partition_failed, 0);
+    ck_assert_uint_gt(seen.launch_failures, 0);
 }
 
 END_TEST
