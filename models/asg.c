@@ -21,6 +21,8 @@ const char *const lifecycle_state_names[LIFECYCLE_NR] = {
     [LIFECYCLE_TERMINATING_PROCEED] = "Terminating:Proceed",
     [LIFECYCLE_TERMINATED] = "Terminated",
     [LIFECYCLE_WARMED_PENDING] = "Warmed:Pending",
+    [LIFECYCLE_WARMED_PENDING_WAIT] = "Warmed:Pending:Wait",
+    [LIFECYCLE_WARMED_PENDING_PROCEED] = "Warmed:Pending:Proceed",
     [LIFECYCLE_WARMED_STOPPED] = "Warmed:Stopped",
     [LIFECYCLE_WARMED_RUNNING] = "Warmed:Running",
     [LIFECYCLE_WARMED_HIBERNATED] = "Warmed:Hibernated",
@@ -507,6 +509,7 @@ static void start_hooks(struct asg_group *g, struct instance *inst, enum hook_tr
             timed_out = o.timed_out;
         }
     }
+    inst->hook_transition = t;
     union sim_payload p = { .i = HOOK_CONTINUE };
     if (abandon_at >= 0) {
         end = abandon_at;
@@ -545,6 +548,12 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
 {
     struct asg_group *g = inst->group;
     if (inst->state == LIFECYCLE_WARMED_PENDING) {
+        /* Entering the pool: the launch hooks' first pause (warm-pool-instance-lifecycle) */
+        if (has_hooks(g, HOOK_LAUNCHING)) {
+            set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
+            start_hooks(g, inst, HOOK_LAUNCHING);
+            return;
+        }
         warm_ready(g, inst);
         return;
     }
@@ -648,7 +657,8 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
     if (to == EC2_RUNNING && inst->boot_elapsed &&
         (inst->state == LIFECYCLE_PENDING || inst->state == LIFECYCLE_WARMED_PENDING))
         boot_complete(e->eng, inst);
-    else if (to == EC2_STOPPED && inst->state == LIFECYCLE_WARMED_PENDING)
+    else if (to == EC2_STOPPED && (inst->state == LIFECYCLE_WARMED_PENDING ||
+                                   inst->state == LIFECYCLE_WARMED_PENDING_PROCEED))
         set_state(inst->group, inst,
                   e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
                   e->hibernating ? "hibernated" : "stopped");
@@ -737,6 +747,8 @@ static void replace(struct asg_group *g, struct instance *inst, const char *even
     free(head);
 }
 
+static void refill_pool(struct asg_group *g);
+
 static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     struct instance *inst = target;
@@ -752,6 +764,20 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
         /* Both results let the termination proceed (adding-lifecycle-hooks.html). */
         set_state(g, inst, LIFECYCLE_TERMINATING_PROCEED, cause);
         finish_terminate(g, inst);
+        return;
+    }
+    if (inst->state == LIFECYCLE_WARMED_PENDING_WAIT) {
+        /* Into the pool. A terminate hook (ReuseOnScaleIn) proceeds either way; a launch
+           ABANDON fails the instance, which the pool replaces. */
+        if (r == HOOK_ABANDON && inst->hook_transition == HOOK_LAUNCHING) {
+            g->nr_launches_abandoned++;
+            inst->launch_abandoned = true;
+            terminate(g, inst, cause);
+            refill_pool(g);
+            return;
+        }
+        set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
+        warm_ready(g, inst);
         return;
     }
     ASG_ASSERT(inst->state == LIFECYCLE_PENDING_WAIT);
@@ -965,6 +991,11 @@ static void return_to_pool(struct asg_group *g, struct instance *inst)
     g->units_by_market[inst->market] -= inst->weight;
     g->nr_returned_to_pool++;
     set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
+    if (has_hooks(g, HOOK_TERMINATING)) {
+        set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
+        start_hooks(g, inst, HOOK_TERMINATING);
+        return;
+    }
     warm_ready(g, inst);
 }
 

@@ -25,6 +25,8 @@ static const char *const event_states[] = { "Pending",
                                             "Terminating:Proceed",
                                             "Terminated",
                                             "Warmed:Pending",
+                                            "Warmed:Pending:Wait",
+                                            "Warmed:Pending:Proceed",
                                             "Warmed:Stopped",
                                             "Warmed:Running",
                                             "Warmed:Hibernated",
@@ -56,6 +58,7 @@ enum ts_col {
     TS_PENDING_WAIT,
     TS_TERMINATING_WAIT,
     TS_WARMED_PENDING,
+    TS_WARMED_PENDING_WAIT,
     TS_WARMED_STOPPED,
     TS_WARMED_RUNNING,
     TS_WARMED_HIBERNATED,
@@ -88,6 +91,7 @@ static const struct trace_field ts_fields[TS_NR] = {
     [TS_TERMINATING_WAIT] = { "terminating_wait", TRACE_I32, "instances", 0, NULL, 0 },
     /* Warm pool instances by state (plots/states.gp reads these names). */
     [TS_WARMED_PENDING] = { "warmed_pending", TRACE_I32, "instances", 0, NULL, 0 },
+    [TS_WARMED_PENDING_WAIT] = { "warmed_pending_wait", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_WARMED_STOPPED] = { "warmed_stopped", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_WARMED_RUNNING] = { "warmed_running", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_WARMED_HIBERNATED] = { "warmed_hibernated", TRACE_I32, "instances", 0, NULL, 0 },
@@ -419,6 +423,7 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_PENDING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING_WAIT);
     row[TS_TERMINATING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING_WAIT);
     row[TS_WARMED_PENDING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_PENDING);
+    row[TS_WARMED_PENDING_WAIT].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_PENDING_WAIT);
     row[TS_WARMED_STOPPED].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_STOPPED);
     row[TS_WARMED_RUNNING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_RUNNING);
     row[TS_WARMED_HIBERNATED].i32 = (int32_t)asg_group_count(g, LIFECYCLE_WARMED_HIBERNATED);

@@ -29,8 +29,11 @@
  * Scale-out draws ready pool instances first (EC2 Start or Resume, nothing for Running,
  * then launch hooks), then launches cold. With ReuseOnScaleIn an InService victim goes
  * back to the pool instead of terminating. The pool is refilled (or trimmed, newest first)
- * after every change of capacity. Not modelled: hooks on warm-pool transitions, the
- * Warmed:Terminating states (pool instances leave through Terminating), pool health.
+ * after every change of capacity. Launch hooks pause an instance entering the pool at
+ * Warmed:Pending:Wait and again at Pending:Wait when it leaves; an instance returned by
+ * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
+ * (warm-pool-instance-lifecycle.html). Not modelled: the Warmed:Terminating states (pool
+ * instances leave through Terminating), pool health checks.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
@@ -83,6 +86,8 @@ enum lifecycle_state {
     LIFECYCLE_TERMINATED,
     /* In the warm pool (ec2-auto-scaling-warm-pools): not counted in capacity. */
     LIFECYCLE_WARMED_PENDING,
+    LIFECYCLE_WARMED_PENDING_WAIT,
+    LIFECYCLE_WARMED_PENDING_PROCEED,
     LIFECYCLE_WARMED_STOPPED,
     LIFECYCLE_WARMED_RUNNING,
     LIFECYCLE_WARMED_HIBERNATED,
@@ -127,6 +132,7 @@ struct instance {
     int partition;                  /* 0-based partition in the placement group; -1: none */
     bool placed;                    /* counted by the placement group (running there) */
     int64_t template_version;       /* launch template version it was launched from */
+    enum hook_transition hook_transition; /* of its current Wait state */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
 };
 

@@ -234,6 +234,70 @@ START_TEST(test_warm_pool_reuse_on_scale_in_returns_instances)
 
 END_TEST
 
+static char hook_l[] = "bootstrap", hook_t[] = "drain";
+
+/* A launch hook pauses a pool instance twice: Warmed:Pending:Wait entering the pool and
+   Pending:Wait leaving it (warm-pool-instance-lifecycle.html). */
+START_TEST(test_warm_pool_launch_hook_pauses_twice)
+{
+    struct fixture f;
+    setup(&f, 0, 2, WARM_POOL_STOPPED);
+    struct lifecycle_hook_config h = { .name = hook_l,
+                                       .transition = HOOK_LAUNCHING,
+                                       .default_result = HOOK_ABANDON,
+                                       .heartbeat_timeout = LIFECYCLE_HEARTBEAT_DEFAULT,
+                                       .action_duration = { DIST_CONSTANT, 30, 0 } };
+    f.cfg.hooks = &h;
+    f.cfg.nr_hooks = 1;
+    start(&f);
+    sim_run_until(f.eng, SIM_SEC(60));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_PENDING_WAIT), 2);
+    /* hook done at 90 s, then EC2 Stop (10 s) */
+    sim_run_until(f.eng, SIM_SEC(99));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_PENDING_PROCEED), 2);
+    sim_run_until(f.eng, SIM_SEC(100));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_STOPPED), 2);
+    sim_run_until(f.eng, SIM_HOUR(1));
+    asg_group_set_desired(&f.g, 1, "a test increasing the desired capacity.");
+    /* EC2 Start 20 s, then Pending:Wait 30 s */
+    sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(20));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
+    sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(50));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
+    ck_assert_uint_eq(f.g.nr_hook_actions, 3);
+    teardown(&f);
+}
+
+END_TEST
+
+/* ReuseOnScaleIn: the instance returning to the pool waits at Warmed:Pending:Wait under
+   the terminate hook. */
+START_TEST(test_warm_pool_reuse_waits_for_terminate_hook)
+{
+    struct fixture f;
+    setup(&f, 1, 1, WARM_POOL_STOPPED);
+    f.cfg.warm_pool.reuse_on_scale_in = true;
+    struct lifecycle_hook_config h = { .name = hook_t,
+                                       .transition = HOOK_TERMINATING,
+                                       .default_result = HOOK_CONTINUE,
+                                       .heartbeat_timeout = LIFECYCLE_HEARTBEAT_DEFAULT,
+                                       .action_duration = { DIST_CONSTANT, 45, 0 } };
+    f.cfg.hooks = &h;
+    f.cfg.nr_hooks = 1;
+    start(&f);
+    sim_run_until(f.eng, SIM_HOUR(1));
+    asg_group_set_desired(&f.g, 0, "a test decreasing the desired capacity.");
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_PENDING_WAIT), 1);
+    sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(54));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_STOPPED), 0);
+    sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(55));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_STOPPED), 1);
+    ck_assert_uint_eq(f.g.nr_terminated, 0);
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_warm_suite(void);
 
 Suite *group_warm_suite(void)
@@ -246,6 +310,8 @@ Suite *group_warm_suite(void)
     tcase_add_test(tc, test_warm_start_takes_start_resume_or_nothing);
     tcase_add_test(tc, test_warm_pool_empty_launches_cold);
     tcase_add_test(tc, test_warm_pool_reuse_on_scale_in_returns_instances);
+    tcase_add_test(tc, test_warm_pool_launch_hook_pauses_twice);
+    tcase_add_test(tc, test_warm_pool_reuse_waits_for_terminate_hook);
     suite_add_tcase(s, tc);
     return s;
 }
