@@ -243,6 +243,14 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
          * event's own id finds nothing.
          */
         struct ev_rec ev = eng->recs[e.slot];
+        /*
+         * The records are visited in time order, which is random in slot order, so each
+         * one is a cache miss at large queue sizes; start loading a coming one now, while
+         * this handler runs.
+         */
+        uint32_t hint = pes_hint(q);
+        if (hint < eng->nr_recs)
+            __builtin_prefetch(&eng->recs[hint]);
         free_slot(eng, e.slot);
         eng->nr_fired++;
         ev.type->fire(eng, ev.target, &ev.p);

@@ -209,6 +209,12 @@ bool pes_pop_due(struct pes *q, sim_time end, struct pes_entry *out)
     return true;
 }
 
+uint32_t pes_hint(const struct pes *q)
+{
+    /* After a pop the new root is the next event; its record is what the engine needs. */
+    return q->nr ? q->slot_at[0] : ABSENT;
+}
+
 bool pes_remove(struct pes *q, uint32_t slot)
 {
     if (!pes_contains(q, slot))

@@ -64,24 +64,20 @@ struct pes {
 #elif defined(ASGSIM_PES_LADDER)
 struct pes_ladder_node;
 struct pes_ladder_rung;
+struct pes_ladder_item;
 
 /** Ladder queue (Tang, Goh & Thng 2005) with nodes indexed by slot. Zero-initialise. */
 struct pes {
     struct pes_ladder_node *node; /* indexed by slot */
     size_t nr_slots;
     size_t nr;
-    /* top: unsorted list of events later than every rung */
-    uint32_t top_head;
+    uint32_t top_head; /* unsorted list of events at or after top_start */
     size_t top_nr;
-    pes_key top_min, top_max, top_start;
-    /* rungs: bucket arrays of ever finer width */
-    struct pes_ladder_rung *rung;
+    sim_time top_min, top_max, top_start;
+    struct pes_ladder_rung *rung; /* rung[0] coarsest; the deepest rung is dequeued from */
     size_t nr_rungs, alloc_rungs;
-    /* bottom: sorted array (descending, the minimum last) of slots */
-    uint32_t *bottom;
-    size_t bottom_nr, bottom_alloc;
-    uint32_t *scratch;
-    size_t scratch_alloc;
+    struct pes_ladder_item *bottom; /* sorted ascending in [bottom_head, bottom_nr) */
+    size_t bottom_head, bottom_nr, bottom_alloc;
 };
 #endif
 
@@ -99,6 +95,12 @@ bool pes_pop(struct pes *q, struct pes_entry *out);
  * \return false when empty or the minimum is later than `end` (out untouched).
  */
 bool pes_pop_due(struct pes *q, sim_time end, struct pes_entry *out);
+
+/**
+ * A slot likely to be popped soon (the one after the next, when cheaply known), or
+ * UINT32_MAX. Never changes the queue; the engine prefetches that slot's record with it.
+ */
+uint32_t pes_hint(const struct pes *q);
 
 /** Remove `slot` wherever it is. \return false when the slot is not present. */
 bool pes_remove(struct pes *q, uint32_t slot);
