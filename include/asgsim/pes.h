@@ -55,11 +55,10 @@ struct pes_pairing_node;
 struct pes {
     struct pes_pairing_node *node; /* indexed by slot */
     size_t nr_slots;
-    uint32_t root; /* UINT32_MAX when empty */
     size_t nr;
-    uint32_t *scratch; /* the root's children while popping */
+    uint32_t root;     /* meaningful only when nr > 0 */
+    uint32_t *scratch; /* the children being merged while popping */
     size_t alloc_scratch;
-    bool init;
 };
 #elif defined(ASGSIM_PES_LADDER)
 struct pes_ladder_node;
