@@ -2,9 +2,11 @@
  * engine.c - the discrete-event engine: event slab, generation-checked ids, run loop.
  *
  * Event records live in a slab (one array) and are recycled through a LIFO free list, so
- * once the slab and the heap have grown to the peak number of pending events, scheduling
- * and firing allocate nothing. The pending-event set (pes_heap.c) holds only the
- * (at, seq, slot) keys, which keeps the heap compact and its sifts cache friendly.
+ * once the slab and the queue have grown to the peak number of pending events, scheduling
+ * and firing allocate nothing. The pending-event set (pes.h; the structure is chosen at
+ * build time, see docs/performance.md) holds only the (at, seq, slot) keys, which keeps
+ * it compact; the run loop pops with pes_pop_due() (one call per event) and prefetches the
+ * record of a coming event, the one cache miss the loop would otherwise wait for.
  *
  * An id is (generation << 32) | slot. Each slot's generation is bumped whenever the slot
  * is freed (fired or cancelled), so an id kept after its event is gone no longer matches
