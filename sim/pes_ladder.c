@@ -306,6 +306,17 @@ static void refill(struct pes *q)
             continue;
         }
         bucket_to_bottom(q, head, c);
+        /*
+         * Buckets of a fresh rung hold about one event each, so the next refill will walk
+         * the next non-empty bucket: start loading its first node now (a cache miss at
+         * large sizes that would otherwise stall the next pop).
+         */
+        for (size_t k = r->cur, lim = r->cur + 4 < r->nb ? r->cur + 4 : r->nb; k < lim; k++) {
+            if (r->count[k]) {
+                __builtin_prefetch(&q->node[r->head[k]]);
+                break;
+            }
+        }
     }
 }
 

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #if !defined(ASGSIM_PES_HEAP) && !defined(ASGSIM_PES_PAIRING) && !defined(ASGSIM_PES_LADDER)
-#define ASGSIM_PES_HEAP 1 /* the default when built outside CMake */
+#define ASGSIM_PES_LADDER 1 /* the default when built outside CMake */
 #endif
 
 /** One queued element, as handed out by pes_peek() and pes_pop(). */
