@@ -17,6 +17,7 @@
 #include "asgsim/serve.h"
 #include "asgsim/ec2.h"
 #include "asgsim/market.h"
+#include "asgsim/policy.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
 #include "asgsim/workload.h"
@@ -38,6 +39,7 @@ struct launch_template_config {
     double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
     bool root_encrypted;    /* root Ebs Encrypted */
     bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
+    bool detailed_monitoring; /* Monitoring: Enabled (1-minute EC2 metrics; default basic) */
 };
 
 struct asg_config {
@@ -51,6 +53,8 @@ struct asg_config {
     size_t launch_template;      /* index into scenario.launch_templates */
     sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
     sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
+    bool has_default_instance_warmup; /* DefaultInstanceWarmup given (and not -1) */
+    sim_time default_instance_warmup; /* DefaultInstanceWarmup, 0-3600 s */
     bool has_mixed;              /* launched through a MixedInstancesPolicy */
     /* TerminationPolicies in list order ([Default] when not given) */
     enum termination_policy termination_policies[TERMINATION_NR];
@@ -101,6 +105,7 @@ struct scenario {
     size_t nr_launch_templates;
     struct asg_config *groups;
     size_t nr_groups;
+    struct scaling_config scaling; /* alarms, scaling policies, scheduled actions, CloudWatch */
 
     struct scenario_param *params;
     size_t nr_params;
