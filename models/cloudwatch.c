@@ -90,7 +90,14 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
     dp->weight += count;
     dp->min = fmin(dp->min, value);
     dp->max = fmax(dp->max, value);
-    dp->samples = fmax(dp->samples, count);
+    /* several calls at one time are several instances reporting at once */
+    if (dp->count_at_last > 0 && dp->last_at == now) {
+        dp->count_at_last += count;
+    } else {
+        dp->last_at = now;
+        dp->count_at_last = count;
+    }
+    dp->samples = fmax(dp->samples, dp->count_at_last);
 }
 
 bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,

@@ -82,7 +82,9 @@ struct cw_datapoint {
     double weight;  /* total weight of the samples */
     double min;     /* smallest sampled value */
     double max;     /* largest sampled value */
-    double samples; /* SampleCount: reporting instances (largest at any sample) */
+    double samples; /* SampleCount: reporting instances (most at any one sample time) */
+    sim_time last_at;     /* time of the newest sample */
+    double count_at_last; /* sources recorded at last_at */
 };
 
 struct cw_series {
