@@ -345,8 +345,8 @@ static void setup_ts_fields(struct world *w)
 {
     static const struct trace_field cw_fields[SC_NR] = {
         [SC_ASG_AVG_CPU] = { "asg_avg_cpu", TRACE_F64, "percent", 0, NULL, 0 },
-        [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests",
-                                     0, NULL, 0 },
+        [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests", 0, NULL,
+                                     0 },
     };
     size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
     size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
@@ -357,9 +357,13 @@ static void setup_ts_fields(struct world *w)
         memcpy(w->ts_fields + TS_NR, cw_fields, sizeof(cw_fields));
         for (size_t i = 0; i < nr_alarms; i++) {
             w->alarm_columns[i] = xasprintf("alarm_%s", w->scaler.alarms[i].cfg->name);
-            w->ts_fields[TS_NR + SC_NR + i] = (struct trace_field){
-                w->alarm_columns[i], TRACE_ENUM, "1", 0, cw_state_names, CW_STATE_NR
-            };
+            /* an AlarmName may hold '/', which would make an HDF5 path */
+            for (char *c = w->alarm_columns[i]; *c; c++)
+                if (*c == '/')
+                    *c = '_';
+            w->ts_fields[TS_NR + SC_NR + i] =
+                    (struct trace_field){ w->alarm_columns[i], TRACE_ENUM, "1", 0,
+                                          cw_state_names,      CW_STATE_NR };
         }
     }
     w->nr_ts_fields = n;
@@ -389,8 +393,8 @@ static void write_scaling_summary(struct world *w)
 {
     if (!w->scaling)
         return;
-    trace_put_i64(w->sink, "/summary/policy_capacity_changes",
-                  (int64_t)w->scaler.nr_policy_changes, "activities");
+    trace_put_i64(w->sink, "/summary/policy_capacity_changes", (int64_t)w->scaler.nr_policy_changes,
+                  "activities");
     trace_put_i64(w->sink, "/summary/scheduled_capacity_changes",
                   (int64_t)w->scaler.nr_scheduled_changes, "activities");
 }

@@ -214,8 +214,7 @@ static int load_settings(struct loader *l, const struct ynode *s)
                                         "SampleInterval", "Workload",   "Instances",
                                         "Subnets",        "Fidelity",   "LoadBalancer",
                                         "Tick",           "QueueLimit", "LatencyObjective",
-                                        "Billing",        "Spot",
-                                        "CloudWatch" };
+                                        "Billing",        "Spot",       "CloudWatch" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);

@@ -78,11 +78,11 @@ struct cw_config {
 /** One period of one metric, aggregated over its samples. */
 struct cw_datapoint {
     sim_time start;
-    double sum;     /* sum of sampled values, each weighted by its sample count */
-    double weight;  /* total weight of the samples */
-    double min;     /* smallest sampled value */
-    double max;     /* largest sampled value */
-    double samples; /* SampleCount: reporting instances (most at any one sample time) */
+    double sum;           /* sum of sampled values, each weighted by its sample count */
+    double weight;        /* total weight of the samples */
+    double min;           /* smallest sampled value */
+    double max;           /* largest sampled value */
+    double samples;       /* SampleCount: reporting instances (most at any one sample time) */
     sim_time last_at;     /* time of the newest sample */
     double count_at_last; /* sources recorded at last_at */
 };

@@ -39,7 +39,9 @@ struct launch_template_config {
     double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
     bool root_encrypted;    /* root Ebs Encrypted */
     bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
-    bool detailed_monitoring; /* Monitoring: Enabled (1-minute EC2 metrics; default basic) */
+
+    /* Monitoring: Enabled, i.e. 1-minute EC2 metrics (launch templates default to basic) */
+    bool detailed_monitoring;
 };
 
 struct asg_config {
@@ -53,14 +55,16 @@ struct asg_config {
     size_t launch_template;      /* index into scenario.launch_templates */
     sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
     sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
-    bool has_default_instance_warmup; /* DefaultInstanceWarmup given (and not -1) */
-    sim_time default_instance_warmup; /* DefaultInstanceWarmup, 0-3600 s */
     bool has_mixed;              /* launched through a MixedInstancesPolicy */
     /* TerminationPolicies in list order ([Default] when not given) */
     enum termination_policy termination_policies[TERMINATION_NR];
     size_t nr_termination_policies;
     bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
     struct mixed_policy mixed;   /* its distribution and overrides (launch_template: its LT) */
+
+    /* DefaultInstanceWarmup, 0-3600 s; has_... false when not given or -1 (turned off) */
+    bool has_default_instance_warmup;
+    sim_time default_instance_warmup;
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;

@@ -42,6 +42,7 @@ START_TEST(test_cloudwatch_periods_follow_monitoring)
     ck_assert_int_eq(cloudwatch_period(&cw, CW_CPU), SIM_MIN(1));
     cloudwatch_release(&cw);
 }
+
 END_TEST
 
 /* AWS (as-scale-based-on-demand): "two instances at 60% and 40%" aggregate to 50%. */
@@ -68,6 +69,7 @@ START_TEST(test_cloudwatch_aggregates_instances_as_aws_example)
     ck_assert(!cloudwatch_stat(&cw, CW_CPU, CW_AVERAGE, SIM_MIN(1), SIM_MIN(2), SIM_MIN(3), &v));
     cloudwatch_release(&cw);
 }
+
 END_TEST
 
 START_TEST(test_cloudwatch_publication_delay_hides_newest_datapoint)
@@ -83,6 +85,7 @@ START_TEST(test_cloudwatch_publication_delay_hides_newest_datapoint)
     ck_assert_double_eq(v, 70);
     cloudwatch_release(&cw);
 }
+
 END_TEST
 
 /* AWS (AlarmThatSendsEmail): the M breaching datapoints need not be consecutive. */
@@ -94,6 +97,7 @@ START_TEST(test_alarm_m_of_n_need_not_be_consecutive)
     ck_assert_int_eq(cw_alarm_decide(&c, three, 7, CW_OK), CW_ALARM);
     ck_assert_int_eq(cw_alarm_decide(&c, two, 7, CW_ALARM), CW_OK);
 }
+
 END_TEST
 
 START_TEST(test_alarm_comparison_operators_at_threshold)
@@ -110,6 +114,7 @@ START_TEST(test_alarm_comparison_operators_at_threshold)
     ck_assert(!cw_alarm_breaches(&c, 50));
     ck_assert(cw_alarm_breaches(&c, 49.999));
 }
+
 END_TEST
 
 /* AWS: with at least N real datapoints in the evaluation range, TreatMissingData is
@@ -122,6 +127,7 @@ START_TEST(test_alarm_enough_real_datapoints_ignore_missing_setting)
         ck_assert_int_eq(cw_alarm_decide(&c, vals, 5, CW_OK), CW_ALARM);
     }
 }
+
 END_TEST
 
 START_TEST(test_alarm_treat_missing_data_options)
@@ -148,6 +154,7 @@ START_TEST(test_alarm_treat_missing_data_options)
     c.missing = CW_NOT_BREACHING;
     ck_assert_int_eq(cw_alarm_decide(&c, one_bad, 5, CW_ALARM), CW_OK);
 }
+
 END_TEST
 
 /* AWS premature-alarm rule: the oldest breaching point is M periods old and every newer
@@ -159,9 +166,9 @@ START_TEST(test_alarm_premature_alarm_rule)
     const double too_young[] = { M, B, M, M, M };
     ck_assert_int_eq(cw_alarm_decide(&c, old_enough, 5, CW_OK), CW_ALARM);
     ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_OK), CW_OK);
-    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_INSUFFICIENT_DATA),
-                     CW_INSUFFICIENT_DATA);
+    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_INSUFFICIENT_DATA), CW_INSUFFICIENT_DATA);
 }
+
 END_TEST
 
 /* Target tracking's AlarmHigh (3 of 3 one-minute datapoints, observed): with detailed
@@ -187,6 +194,7 @@ START_TEST(test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm)
     ck_assert_int_eq(a.changed_at, SIM_MIN(3));
     cloudwatch_release(&cw);
 }
+
 END_TEST
 
 Suite *cloudwatch_suite(void);

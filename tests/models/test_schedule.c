@@ -58,6 +58,7 @@ START_TEST(test_cron_parses_aws_example_and_rejects_bad_fields)
     ck_assert(cron_matches(&c, 2, 4, 0, 0, 0));
     ck_assert(!cron_matches(&c, 2, 5, 1, 0, 0));
 }
+
 END_TEST
 
 START_TEST(test_schedule_utc_recurrence_with_start_and_end)
@@ -82,6 +83,7 @@ START_TEST(test_schedule_utc_recurrence_with_start_and_end)
     ck_assert_int_eq(t[1], utc(2024, 1, 2, 22, 0));
     free(t);
 }
+
 END_TEST
 
 /* America/New_York: 09:00 is 14:00 UTC in winter (EST) and 13:00 UTC after the
@@ -104,6 +106,7 @@ START_TEST(test_schedule_time_zone_follows_daylight_saving)
     ck_assert_int_eq(t[1], utc(2024, 3, 10, 18, 0));
     free(t);
 }
+
 END_TEST
 
 /* asgsim's documented choice: 02:30 does not exist on 2024-03-10 in New York (skipped);
@@ -124,6 +127,7 @@ START_TEST(test_schedule_dst_gap_skips_and_overlap_runs_once)
     ck_assert_int_eq(t[0], utc(2024, 11, 3, 5, 30));
     free(t);
 }
+
 END_TEST
 
 START_TEST(test_schedule_restores_tz)
@@ -139,6 +143,7 @@ START_TEST(test_schedule_restores_tz)
     ck_assert_str_eq(getenv("TZ"), "Asia/Tokyo");
     unsetenv("TZ");
 }
+
 END_TEST
 
 Suite *schedule_suite(void);
