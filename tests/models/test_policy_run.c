@@ -334,6 +334,34 @@ START_TEST(test_policy_scheduled_actions_in_time_zone)
 
 END_TEST
 
+/*
+ * Instances in their default instance warmup are left out of the group's aggregated EC2
+ * metrics (ec2-auto-scaling-default-instance-warmup): with DefaultInstanceWarmup 300 s the
+ * 4 instances InService at 60 s report from 360 s, so the first CPU datapoint is
+ * [360 s, 420 s). The ALB's RequestCountPerTarget counts every target from the start:
+ * 300 requests/s / 4 x 60 s = 4500 per minute.
+ */
+START_TEST(test_policy_warming_instances_left_out_of_metrics)
+{
+    char res[2048];
+    snprintf(res, sizeof(res), TT_CPU, "true");
+    char *text = xasprintf("%s", res);
+    /* the group gets DefaultInstanceWarmup through its Properties: append to HEAD's group */
+    char *withwarm = xasprintf("      DefaultInstanceWarmup: 300\n%s", text);
+    run("warm.yaml", "30m", "2024-01-01T00:00:00Z", 300, 1, 4, withwarm);
+    free(text);
+    free(withwarm);
+    /* row k is time 60 k */
+    for (size_t k = 0; k <= 6; k++)
+        ck_assert(isnan(trace_mem_cell(sink, "/timeseries", k, "asg_avg_cpu")->f64));
+    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", 7, "asg_avg_cpu")->f64, 75, 1e-9);
+    ck_assert_double_eq_tol(
+            trace_mem_cell(sink, "/timeseries", 2, "alb_request_count_per_target")->f64, 4500,
+            1e-9);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -347,6 +375,7 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_target_tracking_scale_in_and_disable_scale_in);
     tcase_add_test(t, test_policy_target_tracking_scales_in_only_when_all_agree);
     tcase_add_test(t, test_policy_scheduled_actions_in_time_zone);
+    tcase_add_test(t, test_policy_warming_instances_left_out_of_metrics);
     suite_add_tcase(s, t);
     return s;
 }
