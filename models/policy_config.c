@@ -724,6 +724,20 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
                                  "more than %d scaling policies for one group (an AWS "
                                  "quota that cannot be raised)",
                                  MAX_POLICIES);
+            /* AWS: "each scheduled action must have a unique time"
+               (ec2-auto-scaling-scheduled-scaling) */
+            if (k == 2 && rc == 0) {
+                const struct schedule_config *s = &out->schedules[out->nr_schedules - 1];
+                for (size_t j = 0; s->has_start && !s->has_recurrence && j + 1 < out->nr_schedules;
+                     j++) {
+                    const struct schedule_config *o = &out->schedules[j];
+                    if (o->has_start && !o->has_recurrence && o->start_epoch_s == s->start_epoch_s)
+                        ret = diag_error(d, &r->loc,
+                                         "scheduled action '%s' has the same StartTime as '%s'; "
+                                         "AWS requires a unique time per action",
+                                         s->logical_id, o->logical_id);
+                }
+            }
             if (k == 2 && out->nr_schedules > MAX_SCHEDULES)
                 ret = diag_error(d, &r->loc,
                                  "more than %d scheduled actions for one group (an "

@@ -143,8 +143,8 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
 void autoscaler_release(struct autoscaler *a);
 
 /**
- * The newest published value of the group's average CPU (ASGAverageCPUUtilization as
- * CloudWatch sees it at `now`), NaN when none.
+ * The newest published datapoint of metric `m` as an Average over the group (for CW_CPU:
+ * ASGAverageCPUUtilization as CloudWatch shows it at `now`), NaN when none is published.
  */
 double autoscaler_metric(const struct autoscaler *a, enum cw_metric m, sim_time now);
 
