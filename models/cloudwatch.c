@@ -158,7 +158,12 @@ bool cloudwatch_latest(const struct cloudwatch *cw, enum cw_metric m, enum cw_st
 
 void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
 {
-    *a = (struct cw_alarm){ .cfg = cfg, .state = CW_INSUFFICIENT_DATA, .last_value = NAN };
+    *a = (struct cw_alarm){ .cfg = cfg,
+                            .state = CW_INSUFFICIENT_DATA,
+                            .last_value = NAN,
+                            .window_min = NAN,
+                            .window_max = NAN,
+                            .window_mean = NAN };
 }
 
 bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
@@ -254,6 +259,20 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
                 a->last_value = v;
         }
     }
+    double lo = INFINITY, hi = -INFINITY, sum = 0;
+    size_t nr_real = 0;
+    /* the datapoints the decision uses: the N newest real ones in the range */
+    for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {
+        if (isnan(vals[i]))
+            continue;
+        lo = fmin(lo, vals[i]);
+        hi = fmax(hi, vals[i]);
+        sum += vals[i];
+        nr_real++;
+    }
+    a->window_min = nr_real ? lo : (double)NAN;
+    a->window_max = nr_real ? hi : (double)NAN;
+    a->window_mean = nr_real ? sum / (double)nr_real : (double)NAN;
     enum cw_alarm_state next = cw_alarm_decide(c, vals, range, a->state);
     if (vals != stack_vals)
         free(vals);

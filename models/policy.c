@@ -267,9 +267,16 @@ static void simple_or_step(struct autoscaler *a, const struct cw_alarm *al,
         propose(best, clamp(g, g->desired + adj), al, p);
         return;
     }
-    if (p->type != POLICY_STEP || isnan(al->last_value))
+    if (p->type != POLICY_STEP)
         return;
-    const struct step_adjustment *s = policy_find_step(p, al->last_value - al->cfg->threshold);
+    /* AWS (API_PutScalingPolicy): MetricAggregationType (Average when null) is applied to
+       the most recent datapoints; asgsim takes the N newest the alarm evaluated. */
+    double value = p->aggregation == CW_MINIMUM   ? al->window_min
+                   : p->aggregation == CW_MAXIMUM ? al->window_max
+                                                  : al->window_mean;
+    if (isnan(value))
+        return;
+    const struct step_adjustment *s = policy_find_step(p, value - al->cfg->threshold);
     if (!s)
         return;
     bool scaling_out;

@@ -153,7 +153,9 @@ struct cw_alarm {
     const struct cw_alarm_config *cfg; /* borrowed */
     enum cw_alarm_state state;         /* a new alarm is INSUFFICIENT_DATA */
     double last_value;                 /* newest real datapoint of the last evaluation; NaN */
-    sim_time changed_at;               /* time of the last state change */
+    /* the last evaluation's N newest real datapoints, for MetricAggregationType */
+    double window_min, window_max, window_mean; /* NaN when none */
+    sim_time changed_at;                        /* time of the last state change */
 };
 
 /** Start an alarm in INSUFFICIENT_DATA. */

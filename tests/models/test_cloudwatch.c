@@ -197,6 +197,29 @@ START_TEST(test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm)
 
 END_TEST
 
+/* The window a step policy's MetricAggregationType works on: the alarm's last N periods. */
+START_TEST(test_alarm_keeps_window_for_metric_aggregation)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    const double per_minute[] = { 10, 70, 90, 80 }; /* the 10 is outside the last 3 */
+    for (size_t m = 0; m < 4; m++)
+        cloudwatch_record(&cw, CW_CPU, SIM_MIN(m), per_minute[m], 2);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(4));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_double_eq(a.window_min, 70);
+    ck_assert_double_eq(a.window_max, 90);
+    ck_assert_double_eq_tol(a.window_mean, 80, 1e-12);
+    ck_assert_double_eq(a.last_value, 80);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
 Suite *cloudwatch_suite(void);
 
 Suite *cloudwatch_suite(void)
@@ -214,6 +237,7 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(a, test_alarm_treat_missing_data_options);
     tcase_add_test(a, test_alarm_premature_alarm_rule);
     tcase_add_test(a, test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm);
+    tcase_add_test(a, test_alarm_keeps_window_for_metric_aggregation);
     suite_add_tcase(s, a);
     return s;
 }
