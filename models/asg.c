@@ -64,6 +64,8 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
 {
     memset(g, 0, sizeof(*g));
     g->cfg = cfg;
+    g->min_size = cfg->min_size;
+    g->max_size = cfg->max_size;
     g->type = type;
     g->boot_time = boot_time;
     g->start_epoch_s = start_epoch_s;
@@ -511,9 +513,16 @@ void asg_group_create(struct asg_group *g)
     free(head);
 }
 
+void asg_group_set_limits(struct asg_group *g, int64_t min_size, int64_t max_size)
+{
+    ASG_ASSERT(min_size >= 0 && min_size <= max_size);
+    g->min_size = min_size;
+    g->max_size = max_size;
+}
+
 void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause)
 {
-    ASG_ASSERT(desired >= g->cfg->min_size && desired <= g->cfg->max_size);
+    ASG_ASSERT(desired >= g->min_size && desired <= g->max_size);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     char *head = xasprintf("At %s %s", stamp, cause);

@@ -214,7 +214,7 @@ static int load_settings(struct loader *l, const struct ynode *s)
                                         "SampleInterval", "Workload",   "Instances",
                                         "Subnets",        "Fidelity",   "LoadBalancer",
                                         "Tick",           "QueueLimit", "LatencyObjective",
-                                        "Billing",        "Spot" };
+                                        "Billing",        "Spot",       "CloudWatch" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -248,6 +248,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
     if ((rc = load_instances(l, &b, s)) < 0)
         ret = rc;
     if ((rc = load_ec2_settings(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
         ret = rc;
     return ret;
 }
@@ -297,7 +299,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
         static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
-                                             "HibernationOptions" };
+                                             "HibernationOptions", "Monitoring" };
         static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
                                               "EbsOptimized",
@@ -309,7 +311,6 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                               "LicenseSpecifications",
                                               "MaintenanceOptions",
                                               "MetadataOptions",
-                                              "Monitoring",
                                               "NetworkInterfaces",
                                               "PrivateDnsNameOptions",
                                               "RamDiskId",
@@ -362,6 +363,8 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         else
             lt.instance_type = xstrdup(type);
         if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
+            ret = rc;
+        if ((rc = cw_monitoring_bind(&db, data, &lt.detailed_monitoring)) < 0)
             ret = rc;
         free(dwhat);
     }
@@ -652,13 +655,13 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "DefaultCooldown",
                                         "MixedInstancesPolicy",
                                         "TerminationPolicies",
-                                        "NewInstancesProtectedFromScaleIn" };
+                                        "NewInstancesProtectedFromScaleIn",
+                                        "DefaultInstanceWarmup" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
     };
     static const char *const unmodelled[] = { "CapacityRebalance",
-                                              "DefaultInstanceWarmup",
                                               "DesiredCapacityType",
                                               "HealthCheckType",
                                               "LaunchConfigurationName",
@@ -748,6 +751,13 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         g.health_check_grace = SIM_SEC(secs);
     if ((rc = bind_bool(&b, p, "NewInstancesProtectedFromScaleIn", &g.new_instances_protected)) < 0)
         ret = rc;
+    /* DefaultInstanceWarmup: 0-3600 s, -1 turns it off (API_CreateAutoScalingGroup) */
+    if ((rc = bind_int(&b, p, "DefaultInstanceWarmup", -1, 3600, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1 && secs >= 0) {
+        g.has_default_instance_warmup = true;
+        g.default_instance_warmup = SIM_SEC(secs);
+    }
     if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
         ret = rc;
 
@@ -776,9 +786,6 @@ out:
 static const char *const known_unmodelled_types[] = {
     "AWS::AutoScaling::WarmPool",
     "AWS::AutoScaling::LifecycleHook",
-    "AWS::AutoScaling::ScalingPolicy",
-    "AWS::AutoScaling::ScheduledAction",
-    "AWS::CloudWatch::Alarm",
     "AWS::EC2::PlacementGroup",
     "AWS::AutoScaling::LaunchConfiguration",
 };
@@ -795,7 +802,7 @@ static int load_resources(struct loader *l, const struct ynode *settings)
     const struct cfn_resource *first_group = NULL;
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
-        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate"))
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") || scaling_config_handles(r->type))
             continue;
         if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
             if (first_group) {
@@ -815,6 +822,13 @@ static int load_resources(struct loader *l, const struct ynode *settings)
             later = !strcmp(r->type, known_unmodelled_types[k]);
         diag_warning(l->d, &r->loc, "resource '%s' of type %s is %s; skipped", r->logical_id,
                      r->type, later ? "not modelled by asgsim yet" : "not simulated by asgsim");
+    }
+    /* Policies, alarms and scheduled actions: models/policy_config.c. */
+    if (first_group) {
+        const char *gname = l->sc->nr_groups ? l->sc->groups[0].name : first_group->logical_id;
+        if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
+                                      l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+            ret = rc;
     }
     if (!first_group) {
         struct src_loc top = { ydoc_file(t->doc), 1, 1 };
@@ -926,6 +940,11 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
         g->loc.self.file = g->loc.min_size.file = g->loc.max_size.file = sc->path;
         g->loc.desired_capacity.file = sc->path;
     }
+    scaling_config_set_file(&sc->scaling, sc->path);
+    /* EC2 metric periods follow the group's launch template (Monitoring: Enabled) */
+    if (sc->nr_groups)
+        sc->scaling.cw.detailed =
+                sc->launch_templates[sc->groups[0].launch_template].detailed_monitoring;
     *out = *sc;
     memset(sc, 0, sizeof(*sc));
     ret = 0;
@@ -965,6 +984,7 @@ void scenario_release(struct scenario *sc)
         mixed_policy_release(&g->mixed);
     }
     free(sc->groups);
+    scaling_config_release(&sc->scaling);
     for (size_t i = 0; i < sc->nr_params; i++) {
         free(sc->params[i].name);
         free(sc->params[i].value);

@@ -148,6 +148,8 @@ struct asg_group {
     uint64_t nr_interruption_notices;
     uint64_t nr_interruptions;
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
+    int64_t min_size;            /* current MinSize (scheduled actions change it) */
+    int64_t max_size;            /* current MaxSize */
 };
 
 /**
@@ -182,6 +184,13 @@ void asg_group_create(struct asg_group *g);
  * ("a user request ... changing the desired capacity from 2 to 4").
  */
 void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause);
+
+/**
+ * Set the group's MinSize and MaxSize (0 <= min <= max, asserted), as a scheduled action
+ * does. Desired capacity is not touched: the caller moves it into the new range with
+ * asg_group_set_desired() (UpdateAutoScalingGroup's rules).
+ */
+void asg_group_set_limits(struct asg_group *g, int64_t min_size, int64_t max_size);
 
 /** Instances in `state`. */
 size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state);

@@ -17,6 +17,7 @@
 #include "asgsim/serve.h"
 #include "asgsim/ec2.h"
 #include "asgsim/market.h"
+#include "asgsim/policy.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
 #include "asgsim/workload.h"
@@ -38,6 +39,9 @@ struct launch_template_config {
     double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
     bool root_encrypted;    /* root Ebs Encrypted */
     bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
+
+    /* Monitoring: Enabled, i.e. 1-minute EC2 metrics (launch templates default to basic) */
+    bool detailed_monitoring;
 };
 
 struct asg_config {
@@ -57,6 +61,10 @@ struct asg_config {
     size_t nr_termination_policies;
     bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
     struct mixed_policy mixed;   /* its distribution and overrides (launch_template: its LT) */
+
+    /* DefaultInstanceWarmup, 0-3600 s; has_... false when not given or -1 (turned off) */
+    bool has_default_instance_warmup;
+    sim_time default_instance_warmup;
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
@@ -101,6 +109,7 @@ struct scenario {
     size_t nr_launch_templates;
     struct asg_config *groups;
     size_t nr_groups;
+    struct scaling_config scaling; /* alarms, scaling policies, scheduled actions, CloudWatch */
 
     struct scenario_param *params;
     size_t nr_params;
