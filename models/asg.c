@@ -95,6 +95,8 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
 {
     memset(g, 0, sizeof(*g));
     g->cfg = cfg;
+    g->min_size = cfg->min_size;
+    g->max_size = cfg->max_size;
     g->type = type;
     g->boot_time = boot_time;
     g->start_epoch_s = start_epoch_s;
@@ -1008,7 +1010,8 @@ static void refill_pool(struct asg_group *g)
 {
     if (!g->cfg->has_warm_pool)
         return;
-    int64_t target = warm_pool_target(&g->cfg->warm_pool, g->cfg->max_size, g->desired);
+    /* the current MaxSize: scheduled actions may change it */
+    int64_t target = warm_pool_target(&g->cfg->warm_pool, g->max_size, g->desired);
     int64_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++)
         n += in_pool(g->live[i]->state);
@@ -1160,9 +1163,16 @@ void asg_group_create(struct asg_group *g)
     free(head);
 }
 
+void asg_group_set_limits(struct asg_group *g, int64_t min_size, int64_t max_size)
+{
+    ASG_ASSERT(min_size >= 0 && min_size <= max_size);
+    g->min_size = min_size;
+    g->max_size = max_size;
+}
+
 void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause)
 {
-    ASG_ASSERT(desired >= g->cfg->min_size && desired <= g->cfg->max_size);
+    ASG_ASSERT(desired >= g->min_size && desired <= g->max_size);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     char *head = xasprintf("At %s %s", stamp, cause);
@@ -1177,6 +1187,18 @@ void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cau
 size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state)
 {
     return g->nr_state[state];
+}
+
+size_t asg_group_count_pending(const struct asg_group *g)
+{
+    return g->nr_state[LIFECYCLE_PENDING] + g->nr_state[LIFECYCLE_PENDING_WAIT] +
+           g->nr_state[LIFECYCLE_PENDING_PROCEED];
+}
+
+size_t asg_group_count_terminating(const struct asg_group *g)
+{
+    return g->nr_state[LIFECYCLE_TERMINATING] + g->nr_state[LIFECYCLE_TERMINATING_WAIT] +
+           g->nr_state[LIFECYCLE_TERMINATING_PROCEED];
 }
 
 double asg_group_cost_usd(const struct asg_group *g, sim_time now)

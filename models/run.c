@@ -2,6 +2,7 @@
 #include "asgsim/run.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/policy.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve.h"
 #include "asgsim/util.h"
@@ -162,6 +163,13 @@ struct world {
     struct billing_ledger ledger; /* On-Demand usage by clock-hour, for RIs and Savings Plans */
     struct billing_discounts discounts;
     bool has_discounts;
+    /* scaling policies, alarms and scheduled actions (models/policy.c) */
+    bool scaling;
+    struct autoscaler scaler;
+    struct trace_field *ts_fields; /* ts_fields, then the scaling columns */
+    size_t nr_ts_fields;
+    char **alarm_columns;
+    union trace_value *ts_row;
 };
 
 static double seconds_or_nan(sim_time t)
@@ -391,6 +399,94 @@ static double in_service_vcpus(const struct asg_group *g)
     return vcpus;
 }
 
+/* ---- scaling: CloudWatch, alarms, policies, scheduled actions ---------------------------- */
+
+enum scaling_col { SC_ASG_AVG_CPU, SC_REQUESTS_PER_TARGET, SC_NR };
+
+static double scaler_load(void *ctx, sim_time now)
+{
+    return load_rps(ctx, now);
+}
+
+static bool scenario_scales(const struct scenario *sc)
+{
+    const struct scaling_config *c = &sc->scaling;
+    return c->nr_alarms || c->nr_policies || c->nr_schedules;
+}
+
+/*
+ * The /timeseries columns: the fixed ones, then, when the scenario scales, the metrics as
+ * CloudWatch has published them and one state column per alarm (the scenario's, then the
+ * two of each target-tracking policy).
+ */
+static void setup_ts_fields(struct world *w)
+{
+    static const struct trace_field cw_fields[SC_NR] = {
+        [SC_ASG_AVG_CPU] = { "asg_avg_cpu", TRACE_F64, "percent", 0, NULL, 0 },
+        [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests", 0, NULL,
+                                     0 },
+    };
+    size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
+    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
+    w->ts_fields = xcalloc(n, sizeof(*w->ts_fields));
+    memcpy(w->ts_fields, ts_fields, sizeof(ts_fields));
+    w->alarm_columns = xcalloc(nr_alarms + 1, sizeof(*w->alarm_columns));
+    if (w->scaling) {
+        memcpy(w->ts_fields + TS_NR, cw_fields, sizeof(cw_fields));
+        for (size_t i = 0; i < nr_alarms; i++) {
+            w->alarm_columns[i] = xasprintf("alarm_%s", w->scaler.alarms[i].cfg->name);
+            /* an AlarmName may hold '/', which would make an HDF5 path */
+            for (char *c = w->alarm_columns[i]; *c; c++)
+                if (*c == '/')
+                    *c = '_';
+            w->ts_fields[TS_NR + SC_NR + i] =
+                    (struct trace_field){ w->alarm_columns[i], TRACE_ENUM, "1", 0,
+                                          cw_state_names,      CW_STATE_NR };
+        }
+    }
+    w->nr_ts_fields = n;
+    w->ts_row = xcalloc(n, sizeof(*w->ts_row));
+}
+
+static void sample_scaling(struct world *w, sim_time now, union trace_value *row)
+{
+    if (!w->scaling)
+        return;
+    row[SC_ASG_AVG_CPU].f64 = autoscaler_metric(&w->scaler, CW_CPU, now);
+    row[SC_REQUESTS_PER_TARGET].f64 = autoscaler_metric(&w->scaler, CW_REQUEST_COUNT_PER_TGT, now);
+    for (size_t i = 0; i < w->scaler.nr_alarms; i++)
+        row[SC_NR + i].i32 = (int32_t)w->scaler.alarms[i].state;
+}
+
+static void start_scaling(struct world *w)
+{
+    const struct scenario *sc = w->sc;
+    if (!w->scaling)
+        return;
+    autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
+                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration);
+}
+
+static void write_scaling_summary(struct world *w)
+{
+    if (!w->scaling)
+        return;
+    trace_put_i64(w->sink, "/summary/policy_capacity_changes", (int64_t)w->scaler.nr_policy_changes,
+                  "activities");
+    trace_put_i64(w->sink, "/summary/scheduled_capacity_changes",
+                  (int64_t)w->scaler.nr_scheduled_changes, "activities");
+}
+
+static void release_scaling(struct world *w)
+{
+    autoscaler_release(&w->scaler);
+    for (size_t i = 0; w->alarm_columns && w->alarm_columns[i]; i++)
+        free(w->alarm_columns[i]);
+    free(w->alarm_columns);
+    free(w->ts_fields);
+    free(w->ts_row);
+}
+
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type sample_event = { "run.sample", sample };
 
@@ -411,12 +507,12 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     }
     w->nr_samples++;
     w->sum_in_service += (double)in_service;
-    union trace_value row[TS_NR];
+    union trace_value *row = w->ts_row;
     row[TS_TIME].f64 = sim_time_to_seconds(now);
     row[TS_LOAD].f64 = load;
     row[TS_DESIRED].i32 = (int32_t)g->desired;
-    row[TS_MIN].i32 = (int32_t)g->cfg->min_size;
-    row[TS_MAX].i32 = (int32_t)g->cfg->max_size;
+    row[TS_MIN].i32 = (int32_t)g->min_size;
+    row[TS_MAX].i32 = (int32_t)g->max_size;
     row[TS_PENDING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_PENDING);
     row[TS_IN_SERVICE].i32 = (int32_t)in_service;
     row[TS_TERMINATING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING);
@@ -444,6 +540,7 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_P95].f64 = serve_hist_quantile(&iv.hist, 0.95);
     row[TS_P99].f64 = serve_hist_quantile(&iv.hist, 0.99);
     sample_costs(w, now, row);
+    sample_scaling(w, now, row + TS_NR);
     trace_append(w->sink, w->ts, row);
     if (now + w->sc->sample_interval <= w->sc->duration)
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
@@ -542,7 +639,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     rng_set_init(&w.rngs, sc->seed, o->point, o->replication);
 
     write_provenance(&w, o);
-    trace_table_open(sink, "/timeseries", TRACE_COLUMNS, ts_fields, TS_NR, &w.ts);
+    /* the autoscaler's alarms name the timeseries columns: set it up first (no events yet
+       are due before the group exists; it starts sampling at time 0 after the group) */
+    w.scaling = scenario_scales(sc);
     trace_table_open(sink, "/events", TRACE_COMPOUND, event_fields, ARRAY_SIZE(event_fields),
                      &w.events);
     trace_table_open(sink, "/activities", TRACE_COMPOUND, activity_fields,
@@ -564,6 +663,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     setup_market(&w);
     asg_group_set_faults(&w.group, &sc->faults, &w.rngs, on_health, &w);
     asg_group_create(&w.group);
+    start_scaling(&w);
+    setup_ts_fields(&w);
+    trace_table_open(sink, "/timeseries", TRACE_COLUMNS, w.ts_fields, w.nr_ts_fields, &w.ts);
     sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
 
     /* Run in slices so that interruption and progress are noticed during long runs. */
@@ -616,6 +718,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     write_summary(&w, &r);
     write_cost_summary(&w);
     write_group_summary(&w);
+    write_scaling_summary(&w);
     write_streams(&w);
     if (sink->status) {
         ret = sink_error(&w, d);
@@ -624,6 +727,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     if (out)
         *out = r;
 out:
+    release_scaling(&w);
     serve_release(&w.serve);
     asg_group_release(&w.group);
     billing_ledger_release(&w.ledger);

@@ -215,7 +215,7 @@ static int load_settings(struct loader *l, const struct ynode *s)
                                         "SampleInterval", "Workload",   "Instances",
                                         "Subnets",        "Fidelity",   "LoadBalancer",
                                         "Tick",           "QueueLimit", "LatencyObjective",
-                                        "Billing",        "Spot",
+                                        "Billing",        "Spot",       "CloudWatch",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
@@ -251,6 +251,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
     if ((rc = load_instances(l, &b, s)) < 0)
         ret = rc;
     if ((rc = load_ec2_settings(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
         ret = rc;
     return ret;
 }
@@ -299,8 +301,8 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     {
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
-        static const char *const dused[] = { "InstanceType", "Placement", "BlockDeviceMappings",
-                                             "HibernationOptions" };
+        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
+                                             "HibernationOptions", "Monitoring", "Placement" };
         static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
                                               "EbsOptimized",
@@ -312,7 +314,6 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                               "LicenseSpecifications",
                                               "MaintenanceOptions",
                                               "MetadataOptions",
-                                              "Monitoring",
                                               "NetworkInterfaces",
                                               "PrivateDnsNameOptions",
                                               "RamDiskId",
@@ -374,6 +375,8 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
             ret = rc;
         else if (gname)
             lt.placement_group = xstrdup(gname);
+        if ((rc = cw_monitoring_bind(&db, data, &lt.detailed_monitoring)) < 0)
+            ret = rc;
         free(dwhat);
     }
     if (ret == 0) {
@@ -665,6 +668,7 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "MixedInstancesPolicy",
                                         "TerminationPolicies",
                                         "NewInstancesProtectedFromScaleIn",
+                                        "DefaultInstanceWarmup",
                                         "HealthCheckType",
                                         "LifecycleHookSpecificationList",
                                         "MaxInstanceLifetime",
@@ -674,7 +678,6 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
     };
     static const char *const unmodelled[] = { "CapacityRebalance",
-                                              "DefaultInstanceWarmup",
                                               "DesiredCapacityType",
                                               "LaunchConfigurationName",
                                               "InstanceId",
@@ -760,6 +763,13 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         g.health_check_grace = SIM_SEC(secs);
     if ((rc = bind_bool(&b, p, "NewInstancesProtectedFromScaleIn", &g.new_instances_protected)) < 0)
         ret = rc;
+    /* DefaultInstanceWarmup: 0-3600 s, -1 turns it off (API_CreateAutoScalingGroup) */
+    if ((rc = bind_int(&b, p, "DefaultInstanceWarmup", -1, 3600, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1 && secs >= 0) {
+        g.has_default_instance_warmup = true;
+        g.default_instance_warmup = SIM_SEC(secs);
+    }
     if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
         ret = rc;
     /* Health checks, lifecycle hooks, MaxInstanceLifetime: models/group_config.c. */
@@ -790,9 +800,6 @@ out:
 
 /* Resource types later work will model; until then they are skipped with a warning. */
 static const char *const known_unmodelled_types[] = {
-    "AWS::AutoScaling::ScalingPolicy",
-    "AWS::AutoScaling::ScheduledAction",
-    "AWS::CloudWatch::Alarm",
     "AWS::AutoScaling::LaunchConfiguration",
 };
 
@@ -808,7 +815,7 @@ static int load_resources(struct loader *l, const struct ynode *settings)
     const struct cfn_resource *first_group = NULL;
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
-        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") || scaling_config_handles(r->type) ||
             !strcmp(r->type, "AWS::AutoScaling::LifecycleHook") ||
             !strcmp(r->type, "AWS::AutoScaling::WarmPool") ||
             !strcmp(r->type, "AWS::EC2::PlacementGroup"))
@@ -867,6 +874,13 @@ static int load_resources(struct loader *l, const struct ynode *settings)
     struct bind sb = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
     if ((rc = group_config_bind_settings(&sb, settings, g, &l->sc->faults)) < 0)
         ret = rc;
+    /* Policies, alarms and scheduled actions: models/policy_config.c. */
+    if (first_group) {
+        const char *gname = l->sc->nr_groups ? l->sc->groups[0].name : first_group->logical_id;
+        if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
+                                      l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+            ret = rc;
+    }
     if (!first_group) {
         struct src_loc top = { ydoc_file(t->doc), 1, 1 };
         const struct ynode *root = ydoc_root(t->doc);
@@ -977,6 +991,11 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
         g->loc.self.file = g->loc.min_size.file = g->loc.max_size.file = sc->path;
         g->loc.desired_capacity.file = sc->path;
     }
+    scaling_config_set_file(&sc->scaling, sc->path);
+    /* EC2 metric periods follow the group's launch template (Monitoring: Enabled) */
+    if (sc->nr_groups)
+        sc->scaling.cw.detailed =
+                sc->launch_templates[sc->groups[0].launch_template].detailed_monitoring;
     *out = *sc;
     memset(sc, 0, sizeof(*sc));
     ret = 0;
@@ -1018,6 +1037,7 @@ void scenario_release(struct scenario *sc)
         group_config_release(g);
     }
     free(sc->groups);
+    scaling_config_release(&sc->scaling);
     for (size_t i = 0; i < sc->nr_params; i++) {
         free(sc->params[i].name);
         free(sc->params[i].value);

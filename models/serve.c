@@ -28,9 +28,16 @@ struct serve_server {
 
 /* ---- histogram ----------------------------------------------------------------------- */
 
+/* Lower edges of bins 1 .. BINS-1, computed once: pow() per bin per step dominated long
+   fluid runs. The table is a pure function of the constants, so results do not change. */
+static double edges[SERVE_HIST_BINS];
+
 static double hist_edge(size_t i) /* lower edge of bin i (1 .. BINS-1) */
 {
-    return SERVE_HIST_MIN_S * pow(10.0, (double)(i - 1) / SERVE_HIST_PER_DECADE);
+    if (edges[1] == 0)
+        for (size_t k = 1; k < SERVE_HIST_BINS; k++)
+            edges[k] = SERVE_HIST_MIN_S * pow(10.0, (double)(k - 1) / SERVE_HIST_PER_DECADE);
+    return edges[i];
 }
 
 static size_t hist_bin(double s)

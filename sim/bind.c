@@ -87,7 +87,7 @@ int bind_missing(struct bind *b, const struct src_loc *loc, const char *key)
 static int get_scalar(struct bind *b, const struct ynode *map, const char *key,
                       const struct ynode **out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = bind_get(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -143,7 +143,7 @@ bool bind_parse_double(const char *text, double *out)
 int bind_int(struct bind *b, const struct ynode *map, const char *key, int64_t lo, int64_t hi,
              int64_t *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -162,7 +162,7 @@ int bind_int(struct bind *b, const struct ynode *map, const char *key, int64_t l
 int bind_double(struct bind *b, const struct ynode *map, const char *key, double lo, double hi,
                 double *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -179,7 +179,7 @@ int bind_double(struct bind *b, const struct ynode *map, const char *key, double
 
 int bind_bool(struct bind *b, const struct ynode *map, const char *key, bool *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -195,7 +195,7 @@ int bind_bool(struct bind *b, const struct ynode *map, const char *key, bool *ou
 
 int bind_string(struct bind *b, const struct ynode *map, const char *key, const char **out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -206,7 +206,7 @@ int bind_string(struct bind *b, const struct ynode *map, const char *key, const 
 int bind_enum(struct bind *b, const struct ynode *map, const char *key, const char *const *names,
               size_t nr, int *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -325,7 +325,7 @@ static int check_duration(struct bind *b, const struct ynode *v, const char *key
 int bind_duration(struct bind *b, const struct ynode *map, const char *key, sim_time lo,
                   sim_time hi, sim_time *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = get_scalar(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -344,7 +344,7 @@ int bind_duration(struct bind *b, const struct ynode *map, const char *key, sim_
 static int dist_time_param(struct bind *b, const struct ynode *m, const char *key, double *out,
                            bool required, const struct ynode *owner)
 {
-    sim_time t;
+    sim_time t = 0;
     int rc = bind_duration(b, m, key, 0, SIM_DAY(36500), &t);
     if (rc == 0 && required)
         return bind_missing(b, &owner->loc, key);
@@ -355,7 +355,7 @@ static int dist_time_param(struct bind *b, const struct ynode *m, const char *ke
 
 int bind_dist(struct bind *b, const struct ynode *map, const char *key, struct dist *out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = bind_get(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -380,7 +380,7 @@ int bind_dist(struct bind *b, const struct ynode *map, const char *key, struct d
     char *what = xasprintf("'%s' of %s", key, b->what);
     struct bind sub = { .cfn = b->cfn, .d = b->d, .what = what };
     struct dist d = { 0 };
-    int kind;
+    int kind = 0;
     const struct bind_keys known = { BIND_LIST(keys), NULL, 0, NULL, 0 };
     rc = bind_check_keys(&sub, v, &known);
     if (rc)
@@ -494,7 +494,7 @@ out:
 int bind_scalar_list(struct bind *b, const struct ynode *map, const char *key,
                      const struct ynode ***out, size_t *nr)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = bind_get(b, map, key, &v);
     if (rc <= 0)
         return rc;
@@ -538,7 +538,7 @@ int bind_scalar_list(struct bind *b, const struct ynode *map, const char *key,
 
 int bind_map(struct bind *b, const struct ynode *map, const char *key, const struct ynode **out)
 {
-    const struct ynode *v;
+    const struct ynode *v = NULL;
     int rc = bind_get(b, map, key, &v);
     if (rc <= 0)
         return rc;

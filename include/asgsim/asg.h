@@ -246,6 +246,8 @@ struct asg_group {
     size_t next_template_change; /* index into cfg->template_versions */
     sim_event_id template_timer; /* the next version change, 0 when none */
     char launch_error[256];      /* why the last launch failed */
+    int64_t min_size;            /* current MinSize (scheduled actions change it) */
+    int64_t max_size;            /* current MaxSize */
 };
 
 /**
@@ -289,8 +291,23 @@ void asg_group_create(struct asg_group *g);
  */
 void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cause);
 
+/**
+ * Set the group's MinSize and MaxSize (0 <= min <= max, asserted), as a scheduled action
+ * does. Desired capacity is not touched: the caller moves it into the new range with
+ * asg_group_set_desired() (UpdateAutoScalingGroup's rules).
+ */
+void asg_group_set_limits(struct asg_group *g, int64_t min_size, int64_t max_size);
+
 /** Instances in `state`. */
 size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state);
+
+/**
+ * Instances on their way in (Pending, Pending:Wait, Pending:Proceed) or out (Terminating,
+ * Terminating:Wait, Terminating:Proceed): what GroupPendingInstances and
+ * GroupTerminatingInstances count once lifecycle hooks hold instances in Wait states.
+ */
+size_t asg_group_count_pending(const struct asg_group *g);
+size_t asg_group_count_terminating(const struct asg_group *g);
 
 /** Total cost in USD so far of every instance the group ever launched. */
 double asg_group_cost_usd(const struct asg_group *g, sim_time now);

@@ -19,6 +19,7 @@
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
+#include "asgsim/policy.h"
 #include "asgsim/serve.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
@@ -43,6 +44,9 @@ struct launch_template_config {
     bool root_encrypted;    /* root Ebs Encrypted */
     bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
     char *placement_group;  /* Placement.GroupName, or NULL */
+
+    /* Monitoring: Enabled, i.e. 1-minute EC2 metrics (launch templates default to basic) */
+    bool detailed_monitoring;
 };
 
 struct asg_config {
@@ -81,6 +85,10 @@ struct asg_config {
     } * template_versions;
 
     size_t nr_template_versions;
+
+    /* DefaultInstanceWarmup, 0-3600 s; has_... false when not given or -1 (turned off) */
+    bool has_default_instance_warmup;
+    sim_time default_instance_warmup;
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
@@ -126,6 +134,7 @@ struct scenario {
     size_t nr_launch_templates;
     struct asg_config *groups;
     size_t nr_groups;
+    struct scaling_config scaling; /* alarms, scaling policies, scheduled actions, CloudWatch */
 
     struct scenario_param *params;
     size_t nr_params;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scenarios/warm-pool-vs-cold.yaml against its twin scenarios/cold-start.yaml: the same
-# failures are replaced from the warm pool (EC2 Start, no bootstrap) or by cold launches,
-# and the warm side drops fewer requests; Warmed:* states reach /events and /timeseries.
+# scenarios/warm-pool-vs-cold.yaml against its twin scenarios/cold-start.yaml: the same load
+# step is scaled out (and failures replaced) from the warm pool (EC2 Start, no bootstrap) or
+# by cold launches, and the warm side drops fewer requests; Warmed:* states reach /events
+# and /timeseries.
 . "$(dirname "$0")/lib.sh"
 W=$SRCDIR/scenarios/warm-pool-vs-cold.yaml
 C=$SRCDIR/scenarios/cold-start.yaml
@@ -15,9 +16,8 @@ def scalar(f, name):
                          text=True, check=True).stdout
     return float(re.search(r"\(0\): ([-0-9.e+]+)", out).group(1))
 warm, cold = sys.argv[1], sys.argv[2]
-# same seed, same failure stream: the same number of EC2 health replacements
-assert scalar(warm, "health_replacements") == scalar(cold, "health_replacements") > 0
-assert scalar(warm, "warm_starts") == scalar(warm, "health_replacements")
+assert scalar(warm, "health_replacements") > 0 and scalar(cold, "health_replacements") > 0
+assert scalar(warm, "warm_starts") > scalar(warm, "health_replacements")  # scale-out too
 assert scalar(cold, "warm_starts") == 0
 assert scalar(warm, "requests_dropped") < scalar(cold, "requests_dropped")
 # the stopped pool pays EBS for its instances: more storage cost than the cold twin

@@ -151,6 +151,7 @@ START_TEST(test_group_launch_hook_waits_then_goes_in_service)
     sim_run_until(f.eng, SIM_SEC(100));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 2);
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING), 0);
+    ck_assert_uint_eq(asg_group_count_pending(&f.g), 2);
     sim_run_until(f.eng, SIM_SEC(359));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 0);
     sim_run_until(f.eng, SIM_SEC(360));
@@ -281,6 +282,7 @@ START_TEST(test_group_terminate_hook_delays_terminated_and_keeps_billing)
     sim_run_until(f.eng, SIM_SEC(3600));
     asg_group_set_desired(&f.g, 1, "test");
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_TERMINATING_WAIT), 1);
+    ck_assert_uint_eq(asg_group_count_terminating(&f.g), 1);
     sim_run_until(f.eng, SIM_SEC(3719));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_TERMINATING_WAIT), 1);
     ck_assert_uint_eq(f.rec.nr_retired, 0);

@@ -1,0 +1,183 @@
+/*
+ * cloudwatch.h - the metrics CloudWatch holds for one Auto Scaling group, and alarm
+ * evaluation over them.
+ *
+ * Metrics: the EC2 per-instance metrics aggregated over the group (CPUUtilization,
+ * NetworkIn, NetworkOut with the AutoScalingGroupName dimension), the ALB's
+ * RequestCountPerTarget and the group size metrics (AWS/AutoScaling, 1-minute). EC2
+ * metrics have 5-minute periods with basic monitoring and 1-minute periods with detailed
+ * monitoring (using-cloudwatch-new.html). A period's datapoint becomes visible
+ * `publication_delay` after the period ends. The caller samples the fleet every
+ * CW_SAMPLE_STEP and records the values; a datapoint is the average of its samples.
+ * Instances still in their default instance warmup are left out of the EC2 aggregates by
+ * the caller (ec2-auto-scaling-default-instance-warmup.html).
+ *
+ * Alarms (AlarmThatSendsEmail.html, API_PutMetricAlarm.html) are evaluated every minute
+ * over an "M out of N" window of Period-long datapoints with TreatMissingData.
+ *
+ * Ownership: struct cloudwatch owns its datapoints; alarm configs are borrowed.
+ */
+#ifndef ASGSIM_CLOUDWATCH_H
+#define ASGSIM_CLOUDWATCH_H
+
+#include "asgsim/diag.h"
+#include "asgsim/sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** How often the caller samples the fleet into CloudWatch. */
+#define CW_SAMPLE_STEP SIM_SEC(10)
+
+enum cw_metric {
+    CW_CPU,                   /* AWS/EC2 CPUUtilization, percent */
+    CW_NETWORK_IN,            /* AWS/EC2 NetworkIn, bytes per period */
+    CW_NETWORK_OUT,           /* AWS/EC2 NetworkOut, bytes per period */
+    CW_REQUEST_COUNT_PER_TGT, /* AWS/ApplicationELB RequestCountPerTarget, requests/minute */
+    CW_GROUP_MIN_SIZE,        /* AWS/AutoScaling group metrics, instances */
+    CW_GROUP_MAX_SIZE,
+    CW_GROUP_DESIRED,
+    CW_GROUP_IN_SERVICE,
+    CW_GROUP_PENDING,
+    CW_GROUP_TERMINATING,
+    CW_GROUP_TOTAL,
+    CW_NR
+};
+
+/** CloudWatch metric names ("CPUUtilization", "GroupDesiredCapacity", ...). */
+extern const char *const cw_metric_names[CW_NR];
+
+enum cw_statistic { CW_AVERAGE, CW_SUM, CW_MINIMUM, CW_MAXIMUM, CW_SAMPLE_COUNT, CW_STAT_NR };
+
+extern const char *const cw_statistic_names[CW_STAT_NR];
+
+enum cw_comparison { CW_GE, CW_GT, CW_LT, CW_LE, CW_CMP_NR };
+
+/** "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", ... */
+extern const char *const cw_comparison_names[CW_CMP_NR];
+
+enum cw_missing { CW_MISSING, CW_NOT_BREACHING, CW_BREACHING, CW_IGNORE, CW_MISSING_NR };
+
+/** "missing", "notBreaching", "breaching", "ignore" */
+extern const char *const cw_missing_names[CW_MISSING_NR];
+
+enum cw_alarm_state { CW_INSUFFICIENT_DATA, CW_OK, CW_ALARM, CW_STATE_NR };
+
+/** "INSUFFICIENT_DATA", "OK", "ALARM" */
+extern const char *const cw_state_names[CW_STATE_NR];
+
+/** Monitoring settings (plain data). */
+struct cw_config {
+    bool detailed;              /* launch template Monitoring.Enabled: 1-minute EC2 metrics */
+    sim_time publication_delay; /* period end until its datapoint is visible */
+    double bytes_in_per_request;
+    double bytes_out_per_request;
+};
+
+/** One period of one metric, aggregated over its samples. */
+struct cw_datapoint {
+    sim_time start;
+    double sum;           /* sum of sampled values, each weighted by its sample count */
+    double weight;        /* total weight of the samples */
+    double min;           /* smallest sampled value */
+    double max;           /* largest sampled value */
+    double samples;       /* SampleCount: reporting instances (most at any one sample time) */
+    sim_time last_at;     /* time of the newest sample */
+    double count_at_last; /* sources recorded at last_at */
+};
+
+struct cw_series {
+    sim_time period;
+    struct cw_datapoint *items; /* oldest first, from `first` */
+    size_t first, nr, alloc;
+};
+
+struct cloudwatch {
+    struct cw_config cfg;
+    struct cw_series series[CW_NR];
+    sim_time retention; /* datapoints older than this are dropped */
+};
+
+/** Set up empty series; `retention` bounds memory (at least the longest alarm window). */
+void cloudwatch_init(struct cloudwatch *cw, const struct cw_config *cfg, sim_time retention);
+
+/** Free the datapoints; safe on a zeroed struct. */
+void cloudwatch_release(struct cloudwatch *cw);
+
+/** Period of metric `m`: 300 s for EC2 metrics with basic monitoring, else 60 s. */
+sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m);
+
+/**
+ * Record that at time `now` `count` sources (instances; 1 for group metrics) report
+ * `value` each. count 0 records nothing (no datapoint is better than a zero).
+ */
+void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
+                       double count);
+
+/**
+ * Statistic `st` of metric `m` over the datapoints starting in [from, to) that are
+ * published by `now`. \return false (and *out untouched) when there is none.
+ */
+bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
+                     sim_time from, sim_time to, sim_time now, double *out);
+
+/**
+ * The newest published datapoint of `m` at `now` as statistic `st` (one metric period).
+ * \return false when none is published.
+ */
+bool cloudwatch_latest(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
+                       sim_time now, double *out);
+
+/** An alarm (AWS::CloudWatch::Alarm, or one target tracking creates). Plain data. */
+struct cw_alarm_config {
+    char *name;
+    enum cw_metric metric;
+    enum cw_statistic statistic;
+    sim_time period;             /* 10 s, 30 s or a multiple of 60 s */
+    int64_t evaluation_periods;  /* N */
+    int64_t datapoints_to_alarm; /* M (default N) */
+    double threshold;
+    enum cw_comparison comparison;
+    enum cw_missing missing;
+    bool actions_enabled;
+    size_t *alarm_actions; /* indexes of scaling policies (owned) */
+    size_t nr_alarm_actions;
+    size_t *ok_actions;
+    size_t nr_ok_actions;
+    struct src_loc loc;
+};
+
+/** An alarm at run time. */
+struct cw_alarm {
+    const struct cw_alarm_config *cfg; /* borrowed */
+    enum cw_alarm_state state;         /* a new alarm is INSUFFICIENT_DATA */
+    double last_value;                 /* newest real datapoint of the last evaluation; NaN */
+    /* the last evaluation's N newest real datapoints, for MetricAggregationType */
+    double window_min, window_max, window_mean; /* NaN when none */
+    sim_time changed_at;                        /* time of the last state change */
+};
+
+/** Start an alarm in INSUFFICIENT_DATA. */
+void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg);
+
+/** Does `value` breach the alarm's threshold? */
+bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value);
+
+/**
+ * Evaluate the alarm at `now` over its last complete periods and set its state.
+ * \return true when the state changed.
+ */
+bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time now);
+
+/**
+ * The decision core, without metrics: `vals` holds the evaluation range newest first
+ * (NaN = missing), `nr` of them. \return the new state given the current one.
+ */
+enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
+                                    size_t nr, enum cw_alarm_state current);
+
+/** Free the alarm config's arrays and name; safe on a zeroed struct. */
+void cw_alarm_config_release(struct cw_alarm_config *cfg);
+
+#endif /* ASGSIM_CLOUDWATCH_H */

@@ -1,0 +1,292 @@
+/* CloudWatch as the group's scaling sees it: coarse, late metrics and M-of-N alarms. */
+#include "asgsim/cloudwatch.h"
+
+#include "asgsim/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+const char *const cw_metric_names[CW_NR] = {
+    [CW_CPU] = "CPUUtilization",
+    [CW_NETWORK_IN] = "NetworkIn",
+    [CW_NETWORK_OUT] = "NetworkOut",
+    [CW_REQUEST_COUNT_PER_TGT] = "RequestCountPerTarget",
+    [CW_GROUP_MIN_SIZE] = "GroupMinSize",
+    [CW_GROUP_MAX_SIZE] = "GroupMaxSize",
+    [CW_GROUP_DESIRED] = "GroupDesiredCapacity",
+    [CW_GROUP_IN_SERVICE] = "GroupInServiceInstances",
+    [CW_GROUP_PENDING] = "GroupPendingInstances",
+    [CW_GROUP_TERMINATING] = "GroupTerminatingInstances",
+    [CW_GROUP_TOTAL] = "GroupTotalInstances",
+};
+
+const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",
+                                                     "SampleCount" };
+
+const char *const cw_comparison_names[CW_CMP_NR] = { "GreaterThanOrEqualToThreshold",
+                                                     "GreaterThanThreshold", "LessThanThreshold",
+                                                     "LessThanOrEqualToThreshold" };
+
+const char *const cw_missing_names[CW_MISSING_NR] = { "missing", "notBreaching", "breaching",
+                                                      "ignore" };
+
+const char *const cw_state_names[CW_STATE_NR] = { "INSUFFICIENT_DATA", "OK", "ALARM" };
+
+static bool is_ec2_metric(enum cw_metric m)
+{
+    return m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT;
+}
+
+void cloudwatch_init(struct cloudwatch *cw, const struct cw_config *cfg, sim_time retention)
+{
+    memset(cw, 0, sizeof(*cw));
+    cw->cfg = *cfg;
+    cw->retention = retention;
+    for (int m = 0; m < CW_NR; m++)
+        cw->series[m].period = cloudwatch_period(cw, (enum cw_metric)m);
+}
+
+void cloudwatch_release(struct cloudwatch *cw)
+{
+    for (int m = 0; m < CW_NR; m++)
+        free(cw->series[m].items);
+    memset(cw, 0, sizeof(*cw));
+}
+
+sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m)
+{
+    /* AWS: basic monitoring 5-minute periods, detailed 1-minute (using-cloudwatch-new);
+       ALB metrics and the AWS/AutoScaling group metrics are 1-minute
+       (ec2-auto-scaling-metrics). */
+    return is_ec2_metric(m) && !cw->cfg.detailed ? SIM_MIN(5) : SIM_MIN(1);
+}
+
+void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
+                       double count)
+{
+    if (count <= 0 || !isfinite(value))
+        return;
+    struct cw_series *s = &cw->series[m];
+    sim_time start = now - now % s->period;
+    struct cw_datapoint *dp = s->nr > s->first ? &s->items[s->nr - 1] : NULL;
+    if (!dp || dp->start != start) {
+        ASG_ASSERT(!dp || dp->start < start);
+        /* keep memory bounded: forget datapoints older than the retention */
+        while (s->first < s->nr && s->items[s->first].start < start - cw->retention)
+            s->first++;
+        if (s->first > 1024 && s->first * 2 > s->nr) {
+            memmove(s->items, s->items + s->first, (s->nr - s->first) * sizeof(*s->items));
+            s->nr -= s->first;
+            s->first = 0;
+        }
+        ALLOC_GROW(s->items, s->nr + 1, s->alloc);
+        dp = &s->items[s->nr++];
+        *dp = (struct cw_datapoint){ .start = start, .min = value, .max = value };
+    }
+    dp->sum += value * count;
+    dp->weight += count;
+    dp->min = fmin(dp->min, value);
+    dp->max = fmax(dp->max, value);
+    /* several calls at one time are several instances reporting at once */
+    if (dp->count_at_last > 0 && dp->last_at == now) {
+        dp->count_at_last += count;
+    } else {
+        dp->last_at = now;
+        dp->count_at_last = count;
+    }
+    dp->samples = fmax(dp->samples, dp->count_at_last);
+}
+
+bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
+                     sim_time from, sim_time to, sim_time now, double *out)
+{
+    const struct cw_series *s = &cw->series[m];
+    double sum = 0, weight = 0, lo = INFINITY, hi = -INFINITY, samples = 0, total = 0;
+    bool any = false;
+    for (size_t i = s->nr; i > s->first; i--) {
+        const struct cw_datapoint *dp = &s->items[i - 1];
+        if (dp->start < from)
+            break;
+        if (dp->start >= to || dp->start + s->period + cw->cfg.publication_delay > now)
+            continue;
+        any = true;
+        sum += dp->sum;
+        weight += dp->weight;
+        lo = fmin(lo, dp->min);
+        hi = fmax(hi, dp->max);
+        samples += dp->samples;
+        total += dp->sum / dp->weight * dp->samples;
+    }
+    if (!any)
+        return false;
+    switch (st) {
+    case CW_AVERAGE:
+        *out = sum / weight;
+        break;
+    case CW_SUM:
+        *out = total;
+        break;
+    case CW_MINIMUM:
+        *out = lo;
+        break;
+    case CW_MAXIMUM:
+        *out = hi;
+        break;
+    case CW_SAMPLE_COUNT:
+        *out = samples;
+        break;
+    default:
+        ASG_BUG("statistic %d", (int)st);
+    }
+    return true;
+}
+
+bool cloudwatch_latest(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
+                       sim_time now, double *out)
+{
+    const struct cw_series *s = &cw->series[m];
+    for (size_t i = s->nr; i > s->first; i--) {
+        const struct cw_datapoint *dp = &s->items[i - 1];
+        if (dp->start + s->period + cw->cfg.publication_delay <= now)
+            return cloudwatch_stat(cw, m, st, dp->start, dp->start + 1, now, out);
+    }
+    return false;
+}
+
+void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
+{
+    *a = (struct cw_alarm){ .cfg = cfg,
+                            .state = CW_INSUFFICIENT_DATA,
+                            .last_value = NAN,
+                            .window_min = NAN,
+                            .window_max = NAN,
+                            .window_mean = NAN };
+}
+
+bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
+{
+    switch (cfg->comparison) {
+    case CW_GE:
+        return value >= cfg->threshold;
+    case CW_GT:
+        return value > cfg->threshold;
+    case CW_LT:
+        return value < cfg->threshold;
+    case CW_LE:
+        return value <= cfg->threshold;
+    default:
+        ASG_BUG("comparison %d", (int)cfg->comparison);
+    }
+}
+
+/*
+ * AWS (AlarmThatSendsEmail.html, "How CloudWatch alarms treat missing data"): CloudWatch
+ * retrieves an evaluation range longer than N. When it holds at least N real datapoints
+ * the N newest are used and TreatMissingData does not matter; otherwise missing points
+ * are filled "as few times as possible" by the treatment. `missing` with no real
+ * datapoint at all gives INSUFFICIENT_DATA; `ignore` keeps the current state.
+ */
+enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
+                                    size_t nr, enum cw_alarm_state current)
+{
+    size_t n = (size_t)cfg->evaluation_periods, m = (size_t)cfg->datapoints_to_alarm;
+    size_t real = 0, breaching = 0;
+    for (size_t i = 0; i < nr && real < n; i++) {
+        if (isnan(vals[i]))
+            continue;
+        real++;
+        breaching += cw_alarm_breaches(cfg, vals[i]);
+    }
+    if (real >= n)
+        return breaching >= m ? CW_ALARM : CW_OK;
+    size_t fill = n - real;
+    switch (cfg->missing) {
+    case CW_BREACHING:
+        return breaching + fill >= m ? CW_ALARM : CW_OK;
+    case CW_NOT_BREACHING:
+        return breaching >= m ? CW_ALARM : CW_OK;
+    case CW_MISSING:
+    case CW_IGNORE:
+        if (real == 0)
+            return cfg->missing == CW_MISSING ? CW_INSUFFICIENT_DATA : current;
+        /* AWS's "premature alarm" rule: ALARM when the oldest breaching datapoint of the
+           last N periods is at least M periods old and every newer one is breaching or
+           missing, even with fewer than M real datapoints (AlarmThatSendsEmail). */
+        if (cfg->missing == CW_MISSING) {
+            for (size_t i = 0; i < n && i < nr; i++) {
+                if (isnan(vals[i]))
+                    continue;
+                if (!cw_alarm_breaches(cfg, vals[i]))
+                    break;
+                if (i + 1 >= m)
+                    return CW_ALARM;
+            }
+        }
+        /* Otherwise missing points are not considered: decide when the real ones settle it. */
+        if (breaching >= m)
+            return CW_ALARM;
+        if (real - breaching > n - m)
+            return CW_OK;
+        return current;
+    default:
+        ASG_BUG("missing-data treatment %d", (int)cfg->missing);
+    }
+}
+
+/* The documented example: N = 3 retrieves 5 datapoints; asgsim uses N + 2 throughout. */
+#define CW_RANGE_EXTRA 2
+
+bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time now)
+{
+    const struct cw_alarm_config *c = a->cfg;
+    size_t range = (size_t)c->evaluation_periods + CW_RANGE_EXTRA;
+    double stack_vals[32];
+    double *vals = range <= ARRAY_SIZE(stack_vals) ? stack_vals : xcalloc(range, sizeof(*vals));
+    /* the newest complete alarm period ends at the last period boundary */
+    sim_time end = now - now % c->period;
+    a->last_value = NAN;
+    for (size_t i = 0; i < range; i++) {
+        sim_time to = end - (sim_time)i * c->period;
+        double v;
+        vals[i] = (double)NAN;
+        if (to - c->period >= 0 &&
+            cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v)) {
+            vals[i] = v;
+            if (isnan(a->last_value))
+                a->last_value = v;
+        }
+    }
+    double lo = INFINITY, hi = -INFINITY, sum = 0;
+    size_t nr_real = 0;
+    /* the datapoints the decision uses: the N newest real ones in the range */
+    for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {
+        if (isnan(vals[i]))
+            continue;
+        lo = fmin(lo, vals[i]);
+        hi = fmax(hi, vals[i]);
+        sum += vals[i];
+        nr_real++;
+    }
+    a->window_min = nr_real ? lo : (double)NAN;
+    a->window_max = nr_real ? hi : (double)NAN;
+    a->window_mean = nr_real ? sum / (double)nr_real : (double)NAN;
+    enum cw_alarm_state next = cw_alarm_decide(c, vals, range, a->state);
+    if (vals != stack_vals)
+        free(vals);
+    if (next == a->state)
+        return false;
+    a->state = next;
+    a->changed_at = now;
+    return true;
+}
+
+void cw_alarm_config_release(struct cw_alarm_config *cfg)
+{
+    free(cfg->name);
+    free(cfg->alarm_actions);
+    free(cfg->ok_actions);
+    memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,493 @@
+/* Dynamic scaling policies and scheduled actions, driven by CloudWatch as AWS drives them. */
+#include "asgsim/policy.h"
+
+#include "asgsim/asg.h"
+#include "asgsim/sha256.h"
+#include "asgsim/util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+const char *const policy_type_names[POLICY_TYPE_NR] = { "SimpleScaling", "StepScaling",
+                                                        "TargetTrackingScaling" };
+const char *const adjustment_type_names[ADJ_NR] = { "ChangeInCapacity", "ExactCapacity",
+                                                    "PercentChangeInCapacity" };
+const char *const tt_metric_names[TT_NR] = { "ASGAverageCPUUtilization", "ASGAverageNetworkIn",
+                                             "ASGAverageNetworkOut", "ALBRequestCountPerTarget" };
+
+void policy_config_release(struct policy_config *p)
+{
+    free(p->logical_id);
+    free(p->name);
+    free(p->steps);
+    memset(p, 0, sizeof(*p));
+}
+
+void scaling_config_release(struct scaling_config *c)
+{
+    for (size_t i = 0; i < c->nr_alarms; i++)
+        cw_alarm_config_release(&c->alarms[i]);
+    free(c->alarms);
+    for (size_t i = 0; i < c->nr_policies; i++)
+        policy_config_release(&c->policies[i]);
+    free(c->policies);
+    for (size_t i = 0; i < c->nr_schedules; i++)
+        schedule_config_release(&c->schedules[i]);
+    free(c->schedules);
+    memset(c, 0, sizeof(*c));
+}
+
+int64_t policy_adjustment(enum adjustment_type type, int64_t amount, int64_t min_magnitude,
+                          int64_t current)
+{
+    switch (type) {
+    case ADJ_CHANGE_IN_CAPACITY:
+        return amount;
+    case ADJ_EXACT_CAPACITY:
+        return amount - current;
+    case ADJ_PERCENT: {
+        /* AWS (as-scaling-simple-step, "PercentChangeInCapacity"): > 1 rounds down,
+           (0, 1) -> 1, (-1, 0) -> -1, < -1 rounds towards zero. */
+        double v = (double)amount * (double)current / 100.0;
+        int64_t adj;
+        if (v > 0 && v < 1)
+            adj = 1;
+        else if (v < 0 && v > -1)
+            adj = -1;
+        else
+            adj = (int64_t)v; /* truncation: floor above 1, towards zero below -1 */
+        /* MinAdjustmentMagnitude: the change is at least this large (API_PutScalingPolicy) */
+        if (min_magnitude > 0 && adj != 0 && llabs(adj) < min_magnitude)
+            adj = adj > 0 ? min_magnitude : -min_magnitude;
+        return adj;
+    }
+    default:
+        ASG_BUG("adjustment type %d", (int)type);
+    }
+}
+
+const struct step_adjustment *policy_find_step(const struct policy_config *p, double diff)
+{
+    for (size_t i = 0; i < p->nr_steps; i++) {
+        const struct step_adjustment *s = &p->steps[i];
+        bool ok;
+        /* AWS (API_StepAdjustment): above the threshold the lower bound is inclusive and
+           the upper exclusive; below it the lower bound is exclusive, the upper inclusive. */
+        if (diff >= 0)
+            ok = (!s->has_lower || diff >= s->lower) && (!s->has_upper || diff < s->upper);
+        else
+            ok = (!s->has_lower || diff > s->lower) && (!s->has_upper || diff <= s->upper);
+        if (ok)
+            return s;
+    }
+    return NULL;
+}
+
+int64_t policy_target_capacity(int64_t current, double metric, double target)
+{
+    double want = (double)current * metric / target;
+    /* a hair of tolerance so that 10 * 50 / 50 is exactly 10 despite rounding */
+    return (int64_t)ceil(want - 1e-9);
+}
+
+/* ---- the autoscaler at run time ------------------------------------------------------- */
+
+static void tick(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type tick_event = { "policy.tick", tick };
+static void scheduled(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type scheduled_event = { "policy.scheduled", scheduled };
+
+static enum cw_metric tt_cw_metric(enum tt_metric m)
+{
+    static const enum cw_metric map[TT_NR] = { CW_CPU, CW_NETWORK_IN, CW_NETWORK_OUT,
+                                               CW_REQUEST_COUNT_PER_TGT };
+
+    return map[m];
+}
+
+/* "TargetTracking-<asg>-AlarmHigh-<uuid>": the uuid derived from the names, so runs repeat. */
+static char *tt_alarm_name(const char *asg, const char *policy, const char *kind)
+{
+    char *key = xasprintf("%s/%s/%s", asg, policy, kind);
+    char hex[65];
+    sha256_hex(key, strlen(key), hex);
+    free(key);
+    return xasprintf("TargetTracking-%s-%s-%.8s-%.4s-%.4s-%.4s-%.12s", asg, kind, hex, hex + 8,
+                     hex + 12, hex + 16, hex + 20);
+}
+
+/*
+ * The two alarms target tracking creates (as-scaling-target-tracking). Their datapoint
+ * counts are not documented; observed: AlarmHigh 3 of 3 one-minute datapoints, AlarmLow 15
+ * of 15 (aws-behaviour.md 4.3). AlarmLow sits "usually more than 10% lower" than the
+ * target (Application Auto Scaling, target-tracking-scaling-policy-overview): 90 %.
+ */
+static void make_tt_alarms(struct autoscaler *a)
+{
+    const struct scaling_config *c = a->cfg;
+    size_t nr_tt = 0;
+    for (size_t i = 0; i < c->nr_policies; i++)
+        nr_tt += c->policies[i].type == POLICY_TARGET_TRACKING;
+    a->tt_alarms = xcalloc(nr_tt * 2 + 1, sizeof(*a->tt_alarms));
+    for (size_t i = 0; i < c->nr_policies; i++) {
+        const struct policy_config *p = &c->policies[i];
+        if (p->type != POLICY_TARGET_TRACKING)
+            continue;
+        struct cw_alarm_config *hi = &a->tt_alarms[a->nr_tt_alarms++];
+        struct cw_alarm_config *lo = &a->tt_alarms[a->nr_tt_alarms++];
+        *hi = (struct cw_alarm_config){ .name = tt_alarm_name(a->g->cfg->name, p->name,
+                                                              "AlarmHigh"),
+                                        .metric = tt_cw_metric(p->metric),
+                                        .statistic = CW_AVERAGE,
+                                        .period = SIM_MIN(1),
+                                        .evaluation_periods = 3,
+                                        .datapoints_to_alarm = 3,
+                                        .threshold = p->target_value,
+                                        .comparison = CW_GT,
+                                        .missing = CW_MISSING,
+                                        .actions_enabled = true };
+        *lo = *hi;
+        lo->name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmLow");
+        lo->evaluation_periods = lo->datapoints_to_alarm = 15;
+        lo->threshold = 0.9 * p->target_value;
+        lo->comparison = CW_LT;
+        lo->actions_enabled = !p->disable_scale_in;
+    }
+}
+
+static sim_time policy_warmup(const struct autoscaler *a, const struct policy_config *p)
+{
+    /* EstimatedInstanceWarmup -> DefaultInstanceWarmup -> Cooldown (API_PutScalingPolicy) */
+    if (p && p->has_warmup)
+        return p->warmup;
+    if (a->g->cfg->has_default_instance_warmup)
+        return a->g->cfg->default_instance_warmup;
+    return a->g->cfg->cooldown;
+}
+
+static bool warming(const struct instance *inst, sim_time warmup, sim_time now)
+{
+    return inst->state == LIFECYCLE_IN_SERVICE && now < inst->in_service_at + warmup;
+}
+
+/* Instances past their warm-up, and whether a scale-out is still in progress. */
+static int64_t ready_capacity(const struct autoscaler *a, sim_time warmup, sim_time now,
+                              bool *scaling_out)
+{
+    int64_t ready = 0;
+    bool out = false;
+    for (size_t i = 0; i < a->g->nr_live; i++) {
+        const struct instance *inst = a->g->live[i];
+        if (inst->state == LIFECYCLE_PENDING || warming(inst, warmup, now))
+            out = true;
+        else if (inst->state == LIFECYCLE_IN_SERVICE)
+            ready++;
+    }
+    *scaling_out = out;
+    return ready;
+}
+
+static void sample(struct autoscaler *a, sim_time now)
+{
+    const struct asg_group *g = a->g;
+    sim_time metric_warmup =
+            g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0;
+    double vcpus = 0, in_service = 0, reporting = 0;
+    for (size_t i = 0; i < g->nr_live; i++) {
+        const struct instance *inst = g->live[i];
+        if (inst->state != LIFECYCLE_IN_SERVICE)
+            continue;
+        vcpus += inst->type->vcpus;
+        in_service++;
+        /* AWS: an instance in its default instance warmup does not contribute to the
+           group's aggregated metrics (ec2-auto-scaling-default-instance-warmup) */
+        if (!warming(inst, metric_warmup, now))
+            reporting++;
+    }
+    double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
+    if (in_service > 0) {
+        double capacity = vcpus * a->capacity_rps_per_vcpu;
+        double cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0;
+        double per_instance_rps = load / in_service;
+        cloudwatch_record(&a->cw, CW_CPU, now, cpu, reporting);
+        double net_s = sim_time_to_seconds(cloudwatch_period(&a->cw, CW_NETWORK_IN));
+        cloudwatch_record(&a->cw, CW_NETWORK_IN, now,
+                          per_instance_rps * a->cfg->cw.bytes_in_per_request * net_s, reporting);
+        cloudwatch_record(&a->cw, CW_NETWORK_OUT, now,
+                          per_instance_rps * a->cfg->cw.bytes_out_per_request * net_s, reporting);
+        cloudwatch_record(&a->cw, CW_REQUEST_COUNT_PER_TGT, now, per_instance_rps * 60.0, 1);
+    }
+    size_t pend = asg_group_count(g, LIFECYCLE_PENDING);
+    size_t ins = asg_group_count(g, LIFECYCLE_IN_SERVICE);
+    size_t term = asg_group_count(g, LIFECYCLE_TERMINATING);
+    cloudwatch_record(&a->cw, CW_GROUP_MIN_SIZE, now, (double)g->min_size, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_MAX_SIZE, now, (double)g->max_size, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_DESIRED, now, (double)g->desired, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_IN_SERVICE, now, (double)ins, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_PENDING, now, (double)pend, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_TERMINATING, now, (double)term, 1);
+    cloudwatch_record(&a->cw, CW_GROUP_TOTAL, now, (double)(pend + ins + term), 1);
+}
+
+/* The proposal that wins this minute: the largest capacity (as-scale-based-on-demand). */
+struct proposal {
+    bool any;
+    int64_t capacity;
+    const struct cw_alarm *alarm;
+    const struct policy_config *policy;
+};
+
+static void propose(struct proposal *best, int64_t capacity, const struct cw_alarm *alarm,
+                    const struct policy_config *p)
+{
+    if (!best->any || capacity > best->capacity)
+        *best = (struct proposal){ true, capacity, alarm, p };
+}
+
+static int64_t clamp(const struct asg_group *g, int64_t v)
+{
+    return v < g->min_size ? g->min_size : v > g->max_size ? g->max_size : v;
+}
+
+static void simple_or_step(struct autoscaler *a, const struct cw_alarm *al,
+                           const struct policy_config *p, sim_time now, struct proposal *best)
+{
+    const struct asg_group *g = a->g;
+    if (p->type == POLICY_SIMPLE) {
+        /* AWS: a simple policy waits for the activity to finish and the cooldown to expire
+           (as-scaling-simple-step, ec2-auto-scaling-scaling-cooldowns) */
+        if (a->simple_in_progress || now < a->cooldown_until)
+            return;
+        int64_t adj = policy_adjustment(p->adjustment_type, p->scaling_adjustment,
+                                        p->min_adjustment_magnitude, g->desired);
+        propose(best, clamp(g, g->desired + adj), al, p);
+        return;
+    }
+    if (p->type != POLICY_STEP)
+        return;
+    /* AWS (API_PutScalingPolicy): MetricAggregationType (Average when null) is applied to
+       the most recent datapoints; asgsim takes the N newest the alarm evaluated. */
+    double value = p->aggregation == CW_MINIMUM   ? al->window_min
+                   : p->aggregation == CW_MAXIMUM ? al->window_max
+                                                  : al->window_mean;
+    if (isnan(value))
+        return;
+    const struct step_adjustment *s = policy_find_step(p, value - al->cfg->threshold);
+    if (!s)
+        return;
+    bool scaling_out;
+    int64_t ready = ready_capacity(a, policy_warmup(a, p), now, &scaling_out);
+    int64_t want;
+    if (p->adjustment_type == ADJ_EXACT_CAPACITY) {
+        want = s->adjustment;
+    } else if (s->adjustment >= 0) {
+        /* AWS: computed from current capacity (warming instances excluded); desired, which
+           counts them, is kept when already at or above it (as-scaling-simple-step) */
+        int64_t adj = policy_adjustment(p->adjustment_type, s->adjustment,
+                                        p->min_adjustment_magnitude, ready);
+        want = ready + adj > g->desired ? ready + adj : g->desired;
+    } else {
+        /* AWS: no scale-in while a scale-out is in progress; terminating instances still
+           count toward current capacity */
+        if (scaling_out)
+            return;
+        int64_t current = ready + (int64_t)asg_group_count(g, LIFECYCLE_TERMINATING);
+        int64_t adj = policy_adjustment(p->adjustment_type, s->adjustment,
+                                        p->min_adjustment_magnitude, current);
+        want = current + adj < g->desired ? current + adj : g->desired;
+    }
+    propose(best, clamp(g, want), al, p);
+}
+
+/* Target tracking: scale out if any policy says so, in only if all that may scale in do. */
+static void target_tracking(struct autoscaler *a, sim_time now, struct proposal *best)
+{
+    const struct scaling_config *c = a->cfg;
+    const struct asg_group *g = a->g;
+    struct proposal in = { 0 };
+    bool all_in = true, any_in_enabled = false;
+    size_t k = c->nr_alarms;
+    for (size_t i = 0; i < c->nr_policies; i++) {
+        const struct policy_config *p = &c->policies[i];
+        if (p->type != POLICY_TARGET_TRACKING)
+            continue;
+        const struct cw_alarm *hi = &a->alarms[k++], *lo = &a->alarms[k++];
+        bool scaling_out;
+        int64_t ready = ready_capacity(a, policy_warmup(a, p), now, &scaling_out);
+        if (hi->state == CW_ALARM && !isnan(hi->last_value)) {
+            /* proportional: ceil(current x metric / target), never below desired */
+            int64_t want = policy_target_capacity(ready, hi->last_value, p->target_value);
+            if (want > g->desired)
+                propose(best, clamp(g, want), hi, p);
+        }
+        if (p->disable_scale_in)
+            continue;
+        any_in_enabled = true;
+        int64_t want = lo->state == CW_ALARM && !isnan(lo->last_value) && !scaling_out
+                               ? policy_target_capacity(g->desired, lo->last_value, p->target_value)
+                               : g->desired;
+        if (want >= g->desired)
+            all_in = false;
+        else
+            propose(&in, clamp(g, want), lo, p);
+    }
+    if (any_in_enabled && all_in && in.any)
+        propose(best, in.capacity, in.alarm, in.policy);
+}
+
+static void act(struct autoscaler *a, sim_time now)
+{
+    const struct scaling_config *c = a->cfg;
+    for (size_t i = 0; i < a->nr_alarms; i++)
+        cw_alarm_evaluate(&a->alarms[i], &a->cw, now);
+    struct proposal best = { 0 };
+    /* Auto Scaling actions repeat once per minute while the alarm stays in its state. */
+    for (size_t i = 0; i < c->nr_alarms; i++) {
+        const struct cw_alarm *al = &a->alarms[i];
+        if (!al->cfg->actions_enabled)
+            continue;
+        if (al->state == CW_ALARM)
+            for (size_t j = 0; j < al->cfg->nr_alarm_actions; j++)
+                simple_or_step(a, al, &c->policies[al->cfg->alarm_actions[j]], now, &best);
+        if (al->state == CW_OK)
+            for (size_t j = 0; j < al->cfg->nr_ok_actions; j++)
+                simple_or_step(a, al, &c->policies[al->cfg->ok_actions[j]], now, &best);
+    }
+    target_tracking(a, now, &best);
+    if (!best.any || best.capacity == a->g->desired)
+        return;
+    char *cause = xasprintf("a monitor alarm %s in state %s triggered policy %s changing the "
+                            "desired capacity from %" PRId64 " to %" PRId64 ".",
+                            best.alarm->cfg->name, cw_state_names[best.alarm->state],
+                            best.policy->name, a->g->desired, best.capacity);
+    if (best.policy->type == POLICY_SIMPLE) {
+        a->simple_in_progress = true;
+        a->simple_cooldown =
+                best.policy->has_cooldown ? best.policy->cooldown : a->g->cfg->cooldown;
+    }
+    a->nr_policy_changes++;
+    asg_group_set_desired(a->g, best.capacity, cause);
+    free(cause);
+}
+
+static void tick(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    struct autoscaler *a = target;
+    sim_time now = sim_now(eng);
+    sample(a, now);
+    /* AWS: the cooldown starts when the simple policy's activity has finished, i.e. the
+       last instance launched or terminated (ec2-auto-scaling-scaling-cooldowns); seen here
+       at the next sample step */
+    if (a->simple_in_progress && asg_group_count(a->g, LIFECYCLE_PENDING) == 0 &&
+        asg_group_count(a->g, LIFECYCLE_TERMINATING) == 0) {
+        a->simple_in_progress = false;
+        a->cooldown_until = now + a->simple_cooldown;
+    }
+    /* AWS: alarms with periods of a minute or more are evaluated every minute */
+    if (now % SIM_MIN(1) == 0)
+        act(a, now);
+    a->tick = sim_schedule(eng, CW_SAMPLE_STEP, &tick_event, a, (union sim_payload){ 0 });
+}
+
+static void schedule_next(struct autoscaler *a, size_t i)
+{
+    if (a->next_sched[i] >= a->nr_sched_times[i])
+        return;
+    sim_time at = SIM_SEC(a->sched_times[i][a->next_sched[i]] - a->start_epoch_s);
+    sim_schedule_at(a->eng, at, &scheduled_event, a, (union sim_payload){ .u = i });
+}
+
+static void scheduled(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    struct autoscaler *a = target;
+    size_t i = (size_t)p->u;
+    const struct schedule_config *s = &a->cfg->schedules[i];
+    struct asg_group *g = a->g;
+    a->next_sched[i]++;
+    schedule_next(a, i);
+    int64_t min = s->has_min ? s->min_size : g->min_size;
+    int64_t max = s->has_max ? s->max_size : g->max_size;
+    if (max < min)
+        max = min;
+    /* AWS (API_UpdateAutoScalingGroup): a new MinSize above the current size raises
+       desired to it; a new MaxSize below it lowers desired */
+    int64_t desired = s->has_desired ? s->desired_capacity : g->desired;
+    desired = desired < min ? min : desired > max ? max : desired;
+    asg_group_set_limits(g, min, max);
+    if (desired == g->desired)
+        return;
+    char *cause = xasprintf("a scheduled action update of AutoScalingGroup constraints to min: "
+                            "%" PRId64 ", max: %" PRId64 ", desired: %" PRId64
+                            " changing the desired capacity from %" PRId64 " to %" PRId64 ".",
+                            min, max, desired, g->desired, desired);
+    a->nr_scheduled_changes++;
+    asg_group_set_desired(g, desired, cause);
+    free(cause);
+}
+
+void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, struct asg_group *g,
+                      struct sim_engine *eng, int64_t start_epoch_s, double capacity_rps_per_vcpu,
+                      double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end)
+{
+    memset(a, 0, sizeof(*a));
+    a->cfg = cfg;
+    a->g = g;
+    a->eng = eng;
+    a->start_epoch_s = start_epoch_s;
+    a->capacity_rps_per_vcpu = capacity_rps_per_vcpu;
+    a->load_rps = load_rps;
+    a->load_ctx = load_ctx;
+    make_tt_alarms(a);
+    a->nr_alarms = cfg->nr_alarms + a->nr_tt_alarms;
+    a->alarms = xcalloc(a->nr_alarms + 1, sizeof(*a->alarms));
+    sim_time retention = SIM_HOUR(1);
+    for (size_t i = 0; i < a->nr_alarms; i++) {
+        const struct cw_alarm_config *c =
+                i < cfg->nr_alarms ? &cfg->alarms[i] : &a->tt_alarms[i - cfg->nr_alarms];
+        cw_alarm_init(&a->alarms[i], c);
+        sim_time window = c->period * (c->evaluation_periods + 3);
+        if (window > retention)
+            retention = window;
+    }
+    cloudwatch_init(&a->cw, &cfg->cw, retention + SIM_MIN(10) + cfg->cw.publication_delay);
+    size_t n = cfg->nr_schedules;
+    a->sched_times = xcalloc(n + 1, sizeof(*a->sched_times));
+    a->nr_sched_times = xcalloc(n + 1, sizeof(*a->nr_sched_times));
+    a->next_sched = xcalloc(n + 1, sizeof(*a->next_sched));
+    int64_t now_s = start_epoch_s + sim_now(eng) / SIM_US_PER_SEC;
+    for (size_t i = 0; i < n; i++) {
+        schedule_times(&cfg->schedules[i], now_s, start_epoch_s + end / SIM_US_PER_SEC,
+                       &a->sched_times[i], &a->nr_sched_times[i]);
+        schedule_next(a, i);
+    }
+    a->tick = sim_schedule(eng, 0, &tick_event, a, (union sim_payload){ 0 });
+}
+
+void autoscaler_release(struct autoscaler *a)
+{
+    if (a->eng && a->tick)
+        sim_cancel(a->eng, a->tick);
+    cloudwatch_release(&a->cw);
+    for (size_t i = 0; i < a->nr_tt_alarms; i++)
+        cw_alarm_config_release(&a->tt_alarms[i]);
+    free(a->tt_alarms);
+    free(a->alarms);
+    for (size_t i = 0; a->sched_times && i < a->cfg->nr_schedules; i++)
+        free(a->sched_times[i]);
+    free(a->sched_times);
+    free(a->nr_sched_times);
+    free(a->next_sched);
+    memset(a, 0, sizeof(*a));
+}
+
+double autoscaler_metric(const struct autoscaler *a, enum cw_metric m, sim_time now)
+{
+    double v;
+    return cloudwatch_latest(&a->cw, m, CW_AVERAGE, now, &v) ? v : (double)NAN;
+}

@@ -1,0 +1,410 @@
+/*
+ * Whole runs with scaling: simple scaling and its cooldown, step scaling with warm-up,
+ * target tracking (proportional scale-out, conservative scale-in, DisableScaleIn, several
+ * policies combined) and a scheduled action in a time zone, each checked against the
+ * times and capacities AWS's rules give. Every scenario: c6i.large (2 vCPUs) serving
+ * 50 requests/s per vCPU, boot 60 s, detailed monitoring, no publication delay.
+ */
+#include "helpers.h"
+
+#include "asgsim/run.h"
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct diag_list d;
+static struct scenario sc;
+static struct trace_sink *sink;
+
+#define HEAD                                                                                       \
+    "AWSTemplateFormatVersion: '2010-09-09'\n"                                                     \
+    "Metadata:\n"                                                                                  \
+    "  ASGSim::Scenario:\n"                                                                        \
+    "    Duration: %s\n"                                                                           \
+    "    StartTime: '%s'\n"                                                                        \
+    "    SampleInterval: 60s\n"                                                                    \
+    "    Workload: {Kind: constant, Rps: %d}\n"                                                    \
+    "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"                                     \
+    "Resources:\n"                                                                                 \
+    "  LT:\n"                                                                                      \
+    "    Type: AWS::EC2::LaunchTemplate\n"                                                         \
+    "    Properties:\n"                                                                            \
+    "      LaunchTemplateData: {InstanceType: c6i.large, Monitoring: {Enabled: true}}\n"           \
+    "  Web:\n"                                                                                     \
+    "    Type: AWS::AutoScaling::AutoScalingGroup\n"                                               \
+    "    Properties:\n"                                                                            \
+    "      MinSize: '%d'\n"                                                                        \
+    "      MaxSize: '10'\n"                                                                        \
+    "      DesiredCapacity: '%d'\n"                                                                \
+    "      AvailabilityZones: [us-east-1a]\n"                                                      \
+    "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+
+/* Load the scenario made of `head` and `resources`, run it into the memory sink. */
+static void run(const char *name, const char *duration, const char *start, int rps, int min,
+                int desired, const char *resources)
+{
+    char *path = test_tmp_path(name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, HEAD, duration, start, rps, min, desired);
+    fputs(resources, f);
+    fclose(f);
+    int rc = scenario_load(&sc, path, NULL, &d);
+    if (rc)
+        for (size_t i = 0; i < d.nr; i++)
+            fprintf(stderr, "%s\n", d.items[i].msg);
+    ck_assert_int_eq(rc, 0);
+    sink = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
+    remove(path);
+    free(path);
+}
+
+static void teardown(void)
+{
+    if (sink)
+        trace_sink_free(sink);
+    sink = NULL;
+    scenario_release(&sc);
+    diag_list_release(&d);
+}
+
+static int32_t desired_at(double t_s)
+{
+    size_t n = trace_mem_rows(sink, "/timeseries");
+    int32_t v = -1;
+    for (size_t i = 0; i < n; i++)
+        if (trace_mem_cell(sink, "/timeseries", i, "time")->f64 <= t_s)
+            v = trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32;
+    return v;
+}
+
+/* Start times of the launch activities after creation, and their causes. */
+static size_t launches(double *at, const char **cause, size_t max)
+{
+    size_t n = trace_mem_rows(sink, "/activities"), k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        const char *c = trace_mem_cell(sink, "/activities", i, "cause")->str;
+        if (strstr(c, "created an AutoScalingGroup"))
+            continue;
+        double t = trace_mem_cell(sink, "/activities", i, "start_time")->f64;
+        bool seen = false; /* one activity per instance; one per scaling decision here */
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = !strcmp(cause[j], c);
+        if (seen)
+            continue;
+        at[k] = t;
+        cause[k++] = c;
+    }
+    return k;
+}
+
+static const char *const simple_policy =
+        "  ScaleOut:\n"
+        "    Type: AWS::AutoScaling::ScalingPolicy\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref Web\n"
+        "      AdjustmentType: ChangeInCapacity\n"
+        "      ScalingAdjustment: 1\n"
+        "      Cooldown: '300'\n"
+        "  HighCpu:\n"
+        "    Type: AWS::CloudWatch::Alarm\n"
+        "    Properties:\n"
+        "      Namespace: AWS/EC2\n"
+        "      MetricName: CPUUtilization\n"
+        "      Dimensions: [{Name: AutoScalingGroupName, Value: !Ref Web}]\n"
+        "      Statistic: Average\n"
+        "      Period: 60\n"
+        "      EvaluationPeriods: 1\n"
+        "      Threshold: 70\n"
+        "      ComparisonOperator: GreaterThanThreshold\n"
+        "      AlarmActions: [!Ref ScaleOut]\n";
+
+/*
+ * 400 requests/s on 2 instances (200 requests/s of capacity): CPU 100 %. The first
+ * datapoint [60 s, 120 s) trips the 1-of-1 alarm at 120 s: 2 -> 3. The new instance is
+ * InService at 180 s, the 300 s cooldown runs to 480 s (ec2-auto-scaling-scaling-cooldowns:
+ * it starts when the activity ends), although the alarm repeats its action every minute.
+ * At 6 instances CPU is 66.7 % < 70: no more.
+ */
+START_TEST(test_policy_simple_scaling_waits_for_activity_and_cooldown)
+{
+    run("simple.yaml", "40m", "2024-01-01T00:00:00Z", 400, 1, 2, simple_policy);
+    double at[16];
+    const char *cause[16];
+    size_t n = launches(at, cause, 16);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_double_eq(at[0], 120);
+    ck_assert_double_eq(at[1], 480);
+    ck_assert_double_eq(at[2], 840);
+    ck_assert_double_eq(at[3], 1200);
+    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-01-01T00:02:00Z a monitor alarm HighCpu in "
+                                           "state ALARM triggered policy ScaleOut changing the "
+                                           "desired capacity from 2 to 3."));
+    ck_assert_int_eq(desired_at(2400), 6);
+    ck_assert_double_eq(trace_mem_scalar(sink, "/summary/policy_capacity_changes"), 4);
+}
+
+END_TEST
+
+static const char *const step_policy =
+        "  StepOut:\n"
+        "    Type: AWS::AutoScaling::ScalingPolicy\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: Web\n"
+        "      PolicyType: StepScaling\n"
+        "      AdjustmentType: ChangeInCapacity\n"
+        "      EstimatedInstanceWarmup: 300\n"
+        "      StepAdjustments:\n"
+        "        - {MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 20, ScalingAdjustment: 1}\n"
+        "        - {MetricIntervalLowerBound: 20, ScalingAdjustment: 3}\n"
+        "  HighCpu:\n"
+        "    Type: AWS::CloudWatch::Alarm\n"
+        "    Properties:\n"
+        "      Namespace: AWS/EC2\n"
+        "      MetricName: CPUUtilization\n"
+        "      Statistic: Average\n"
+        "      Period: 60\n"
+        "      EvaluationPeriods: 1\n"
+        "      Threshold: 60\n"
+        "      ComparisonOperator: GreaterThanOrEqualToThreshold\n"
+        "      TreatMissingData: breaching\n"
+        "      AlarmActions: [!Ref StepOut]\n";
+
+/*
+ * 400 requests/s on 2 instances: CPU 100 %, 40 above the threshold of 60: the [20, inf)
+ * step, +3. Step scaling computes from current capacity, which leaves out instances in
+ * their warm-up (300 s after InService), and keeps desired when it already covers the
+ * result (as-scaling-simple-step); the alarm repeats its action every minute:
+ *   120 s: ready 0 (both warming until 360 s): max(2, 0 + 3) = 3        -> 2 to 3
+ *   180-300 s: still ready 0: 3, no change
+ *   360 s: ready 2: 2 + 3 = 5                                           -> 3 to 5
+ *   480 s: ready 3, CPU 80 % is exactly 20 above (lower bound inclusive): 3 + 3 = 6
+ *   540-780 s: CPU 66.7 %, [0, 20) step, +1: ready + 1 <= 6, no change
+ *   840 s: ready 6: 6 + 1 = 7                                           -> 6 to 7
+ * and at 7 instances CPU 57 % is below the threshold.
+ */
+START_TEST(test_policy_step_scaling_uses_warmup_not_cooldown)
+{
+    run("step.yaml", "30m", "2024-01-01T00:00:00Z", 400, 1, 2, step_policy);
+    double at[16];
+    const char *cause[16];
+    size_t n = launches(at, cause, 16);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_double_eq(at[0], 120);
+    ck_assert_ptr_nonnull(strstr(cause[0], "triggered policy StepOut changing the desired "
+                                           "capacity from 2 to 3."));
+    ck_assert_double_eq(at[1], 360);
+    ck_assert_ptr_nonnull(strstr(cause[1], "from 3 to 5."));
+    ck_assert_double_eq(at[2], 480);
+    ck_assert_ptr_nonnull(strstr(cause[2], "from 5 to 6."));
+    ck_assert_double_eq(at[3], 840);
+    ck_assert_ptr_nonnull(strstr(cause[3], "from 6 to 7."));
+    ck_assert_int_eq(desired_at(1800), 7);
+}
+
+END_TEST
+
+#define TT_CPU                                                                                     \
+    "  Cpu50:\n"                                                                                   \
+    "    Type: AWS::AutoScaling::ScalingPolicy\n"                                                  \
+    "    Properties:\n"                                                                            \
+    "      AutoScalingGroupName: !Ref Web\n"                                                       \
+    "      PolicyType: TargetTrackingScaling\n"                                                    \
+    "      EstimatedInstanceWarmup: 60\n"                                                          \
+    "      TargetTrackingConfiguration:\n"                                                         \
+    "        TargetValue: 50\n"                                                                    \
+    "        DisableScaleIn: %s\n"                                                                 \
+    "        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}\n"
+
+/*
+ * 300 requests/s on 4 instances: CPU 75 %. AlarmHigh needs 3 of 3 one-minute datapoints
+ * above 50: [60, 240) -> ALARM at 240 s; ceil(4 x 75 / 50) = 6 in one step.
+ */
+START_TEST(test_policy_target_tracking_scales_out_proportionally)
+{
+    char res[2048];
+    snprintf(res, sizeof(res), TT_CPU, "false");
+    run("tt-out.yaml", "30m", "2024-01-01T00:00:00Z", 300, 1, 4, res);
+    double at[16];
+    const char *cause[16];
+    size_t n = launches(at, cause, 16);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq(at[0], 240);
+    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-01-01T00:04:00Z a monitor alarm "
+                                           "TargetTracking-Web-AlarmHigh-"));
+    ck_assert_ptr_nonnull(strstr(cause[0], "in state ALARM triggered policy Cpu50 changing the "
+                                           "desired capacity from 4 to 6."));
+    ck_assert_int_eq(desired_at(1800), 6); /* 50 %: neither alarm */
+}
+
+END_TEST
+
+/*
+ * 100 requests/s on 4 instances: CPU 25 %. AlarmLow needs 15 of 15 datapoints below
+ * 45 (90 % of the target): [60, 960) -> ALARM at 960 s; ceil(4 x 25 / 50) = 2. With
+ * DisableScaleIn the group stays at 4. (A /timeseries row at time t is sampled before the
+ * scaling decisions taken at t, so the change shows from the 1020 s row.)
+ */
+START_TEST(test_policy_target_tracking_scale_in_and_disable_scale_in)
+{
+    char res[2048];
+    snprintf(res, sizeof(res), TT_CPU, "false");
+    run("tt-in.yaml", "30m", "2024-01-01T00:00:00Z", 100, 1, 4, res);
+    ck_assert_int_eq(desired_at(900), 4);
+    ck_assert_int_eq(desired_at(960), 4);
+    ck_assert_int_eq(desired_at(1020), 2);
+    ck_assert_int_eq(desired_at(1800), 2); /* 50 % at 2: stays */
+    teardown();
+    snprintf(res, sizeof(res), TT_CPU, "true");
+    run("tt-noin.yaml", "30m", "2024-01-01T00:00:00Z", 100, 1, 4, res);
+    ck_assert_int_eq(desired_at(1800), 4);
+}
+
+END_TEST
+
+/*
+ * Two target-tracking policies: CPU (25 %, wants to scale in) and ALB requests per target
+ * at its target (1500 requests/minute per target: 100 requests/s / 4 x 60). AWS scales in
+ * only if every policy with scale-in enabled is ready to: the group stays at 4.
+ */
+START_TEST(test_policy_target_tracking_scales_in_only_when_all_agree)
+{
+    char res[4096];
+    int k = snprintf(res, sizeof(res), TT_CPU, "false");
+    snprintf(res + k, sizeof(res) - (size_t)k,
+             "  Requests:\n"
+             "    Type: AWS::AutoScaling::ScalingPolicy\n"
+             "    Properties:\n"
+             "      AutoScalingGroupName: !Ref Web\n"
+             "      PolicyType: TargetTrackingScaling\n"
+             "      TargetTrackingConfiguration:\n"
+             "        TargetValue: 1500\n"
+             "        PredefinedMetricSpecification:\n"
+             "          PredefinedMetricType: ALBRequestCountPerTarget\n"
+             "          ResourceLabel: app/web/1/targetgroup/web/2\n");
+    run("tt-two.yaml", "30m", "2024-01-01T00:00:00Z", 100, 1, 4, res);
+    ck_assert_int_eq(desired_at(1800), 4);
+}
+
+END_TEST
+
+/*
+ * Business hours in New York on Friday 2024-03-08: 09:00 EST is 14:00 UTC, 18:00 is 23:00
+ * UTC. The morning action raises MinSize and DesiredCapacity to 4; the evening one lowers
+ * them to 1.
+ */
+START_TEST(test_policy_scheduled_actions_in_time_zone)
+{
+    run("sched.yaml", "1d", "2024-03-08T00:00:00Z", 0, 1, 1,
+        "  Morning:\n"
+        "    Type: AWS::AutoScaling::ScheduledAction\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref Web\n"
+        "      Recurrence: '0 9 * * 1-5'\n"
+        "      TimeZone: America/New_York\n"
+        "      MinSize: 4\n"
+        "      DesiredCapacity: 4\n"
+        "  Evening:\n"
+        "    Type: AWS::AutoScaling::ScheduledAction\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref Web\n"
+        "      Recurrence: '0 18 * * 1-5'\n"
+        "      TimeZone: America/New_York\n"
+        "      MinSize: 1\n"
+        "      DesiredCapacity: 1\n");
+    ck_assert_int_eq(desired_at(14 * 3600 - 60), 1);
+    ck_assert_int_eq(desired_at(14 * 3600), 4);
+    ck_assert_int_eq(desired_at(23 * 3600 - 60), 4);
+    ck_assert_int_eq(desired_at(23 * 3600), 1);
+    double at[16];
+    const char *cause[16];
+    size_t n = launches(at, cause, 16);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq(at[0], 14 * 3600);
+    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-03-08T14:00:00Z a scheduled action update "
+                                           "of AutoScalingGroup constraints to min: 4, max: 10, "
+                                           "desired: 4 changing the desired capacity from 1 to "
+                                           "4."));
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", 14 * 60 + 1, "min_size")->i32, 4);
+    ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", rows - 1, "min_size")->i32, 1);
+}
+
+END_TEST
+
+/*
+ * Instances in their default instance warmup are left out of the group's aggregated EC2
+ * metrics (ec2-auto-scaling-default-instance-warmup): with DefaultInstanceWarmup 300 s the
+ * 4 instances InService at 60 s report from 360 s, so the first CPU datapoint is
+ * [360 s, 420 s). The ALB's RequestCountPerTarget counts every target from the start:
+ * 300 requests/s / 4 x 60 s = 4500 per minute.
+ */
+START_TEST(test_policy_warming_instances_left_out_of_metrics)
+{
+    char res[2048];
+    snprintf(res, sizeof(res), TT_CPU, "true");
+    char *text = xasprintf("%s", res);
+    /* the group gets DefaultInstanceWarmup through its Properties: append to HEAD's group */
+    char *withwarm = xasprintf("      DefaultInstanceWarmup: 300\n%s", text);
+    run("warm.yaml", "30m", "2024-01-01T00:00:00Z", 300, 1, 4, withwarm);
+    free(text);
+    free(withwarm);
+    /* row k is time 60 k */
+    for (size_t k = 0; k <= 6; k++)
+        ck_assert(isnan(trace_mem_cell(sink, "/timeseries", k, "asg_avg_cpu")->f64));
+    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", 7, "asg_avg_cpu")->f64, 75, 1e-9);
+    ck_assert_double_eq_tol(
+            trace_mem_cell(sink, "/timeseries", 2, "alb_request_count_per_target")->f64, 4500,
+            1e-9);
+}
+
+END_TEST
+
+/*
+ * The README's flash-crowd example (publication delay 60 s): the 1-of-1 alarm sees the
+ * crowd's first full minute [14:00, 14:01) at 14:02 and the 100 % step doubles 8 to 12...
+ * as the README says; pinned so that the documented figures stay true.
+ */
+START_TEST(test_policy_flash_crowd_example_scales_as_documented)
+{
+    char *path = test_src_path("scenarios/flash-crowd-step.yaml");
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    free(path);
+    sink = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
+    double at[16];
+    const char *cause[16];
+    size_t n = launches(at, cause, 16);
+    ck_assert_uint_eq(n, 5);
+    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-01-03T14:02:00Z a monitor alarm CpuHigh in "
+                                           "state ALARM triggered policy StepOut changing the "
+                                           "desired capacity from 8 to 12."));
+    ck_assert_ptr_nonnull(strstr(cause[4], "from 19 to 24."));
+}
+
+END_TEST
+
+Suite *policy_run_suite(void);
+
+Suite *policy_run_suite(void)
+{
+    Suite *s = suite_create("policy_run");
+    TCase *t = tcase_create("runs");
+    tcase_add_checked_fixture(t, NULL, teardown);
+    tcase_add_test(t, test_policy_simple_scaling_waits_for_activity_and_cooldown);
+    tcase_add_test(t, test_policy_step_scaling_uses_warmup_not_cooldown);
+    tcase_add_test(t, test_policy_target_tracking_scales_out_proportionally);
+    tcase_add_test(t, test_policy_target_tracking_scale_in_and_disable_scale_in);
+    tcase_add_test(t, test_policy_target_tracking_scales_in_only_when_all_agree);
+    tcase_add_test(t, test_policy_scheduled_actions_in_time_zone);
+    tcase_add_test(t, test_policy_warming_instances_left_out_of_metrics);
+    tcase_add_test(t, test_policy_flash_crowd_example_scales_as_documented);
+    suite_add_tcase(s, t);
+    return s;
+}
