@@ -26,6 +26,10 @@ const char *const lifecycle_state_names[LIFECYCLE_NR] = {
     [LIFECYCLE_WARMED_STOPPED] = "Warmed:Stopped",
     [LIFECYCLE_WARMED_RUNNING] = "Warmed:Running",
     [LIFECYCLE_WARMED_HIBERNATED] = "Warmed:Hibernated",
+    [LIFECYCLE_WARMED_TERMINATING] = "Warmed:Terminating",
+    [LIFECYCLE_WARMED_TERMINATING_WAIT] = "Warmed:Terminating:Wait",
+    [LIFECYCLE_WARMED_TERMINATING_PROCEED] = "Warmed:Terminating:Proceed",
+    [LIFECYCLE_WARMED_TERMINATED] = "Warmed:Terminated",
 };
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p);
@@ -234,7 +238,14 @@ static void plan_interruption(struct asg_group *g, struct instance *inst)
     schedule_spot_stage(g, inst, SPOT_REBALANCE, inst->spot_notice_at - lead);
 }
 
+/* A member of the warm pool (not on its way out). */
 static bool in_pool(enum lifecycle_state s)
+{
+    return s >= LIFECYCLE_WARMED_PENDING && s <= LIFECYCLE_WARMED_HIBERNATED;
+}
+
+/* Any Warmed:* state, leaving the pool included. */
+static bool warmed(enum lifecycle_state s)
 {
     return s >= LIFECYCLE_WARMED_PENDING;
 }
@@ -624,7 +635,8 @@ static void remove_live(struct asg_group *g, struct instance *inst)
 static void retire_terminated(struct sim_engine *eng, struct instance *inst)
 {
     struct asg_group *g = inst->group;
-    set_state(g, inst, LIFECYCLE_TERMINATED, "terminated");
+    set_state(g, inst, warmed(inst->state) ? LIFECYCLE_WARMED_TERMINATED : LIFECYCLE_TERMINATED,
+              "terminated");
     g->nr_terminated++;
     report_terminate_activity(g, inst, "Successful");
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
@@ -714,14 +726,16 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
     }
     inst->terminated_at = now;
     inst->terminate_end = end;
-    set_state(g, inst, LIFECYCLE_TERMINATING, cause);
+    set_state(g, inst, was_in_pool ? LIFECYCLE_WARMED_TERMINATING : LIFECYCLE_TERMINATING, cause);
     /* A Spot interruption does not wait for hooks (lifecycle-hooks.html: "there is only a
        2-minute notice"). An abandoned launch is not a scale-in: asgsim runs no terminate
        hooks for it (AWS does not say either way). */
-    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned && !was_in_pool &&
+    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned &&
         has_hooks(g, HOOK_TERMINATING)) {
         /* The instance runs, and is billed, until the hooks let it go. */
-        set_state(g, inst, LIFECYCLE_TERMINATING_WAIT, "lifecycle hook");
+        set_state(g, inst,
+                  was_in_pool ? LIFECYCLE_WARMED_TERMINATING_WAIT : LIFECYCLE_TERMINATING_WAIT,
+                  "lifecycle hook");
         start_hooks(g, inst, HOOK_TERMINATING);
         return;
     }
@@ -762,9 +776,13 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     g->nr_hook_timeouts += timed_out;
     const char *cause = r == HOOK_ABANDON ? (timed_out ? "hook timeout: ABANDON" : "ABANDON")
                                           : (timed_out ? "hook timeout: CONTINUE" : "CONTINUE");
-    if (inst->state == LIFECYCLE_TERMINATING_WAIT) {
+    if (inst->state == LIFECYCLE_TERMINATING_WAIT ||
+        inst->state == LIFECYCLE_WARMED_TERMINATING_WAIT) {
         /* Both results let the termination proceed (adding-lifecycle-hooks.html). */
-        set_state(g, inst, LIFECYCLE_TERMINATING_PROCEED, cause);
+        set_state(g, inst,
+                  inst->state == LIFECYCLE_TERMINATING_WAIT ? LIFECYCLE_TERMINATING_PROCEED
+                                                            : LIFECYCLE_WARMED_TERMINATING_PROCEED,
+                  cause);
         finish_terminate(g, inst);
         return;
     }

@@ -31,6 +31,10 @@ static const char *const event_states[] = { "Pending",
                                             "Warmed:Stopped",
                                             "Warmed:Running",
                                             "Warmed:Hibernated",
+                                            "Warmed:Terminating",
+                                            "Warmed:Terminating:Wait",
+                                            "Warmed:Terminating:Proceed",
+                                            "Warmed:Terminated",
                                             "None" };
 _Static_assert(ARRAY_SIZE(event_states) == LIFECYCLE_NR + 1, "a name for every state");
 #define EVENT_STATE_NONE LIFECYCLE_NR

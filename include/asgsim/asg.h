@@ -32,8 +32,9 @@
  * after every change of capacity. Launch hooks pause an instance entering the pool at
  * Warmed:Pending:Wait and again at Pending:Wait when it leaves; an instance returned by
  * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
- * (warm-pool-instance-lifecycle.html). Not modelled: the Warmed:Terminating states (pool
- * instances leave through Terminating), pool health checks.
+ * (warm-pool-instance-lifecycle.html). Pool instances leave through Warmed:Terminating
+ * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Not
+ * modelled: pool health checks.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
@@ -91,6 +92,10 @@ enum lifecycle_state {
     LIFECYCLE_WARMED_STOPPED,
     LIFECYCLE_WARMED_RUNNING,
     LIFECYCLE_WARMED_HIBERNATED,
+    LIFECYCLE_WARMED_TERMINATING, /* leaving the pool (warm-pool-instance-lifecycle) */
+    LIFECYCLE_WARMED_TERMINATING_WAIT,
+    LIFECYCLE_WARMED_TERMINATING_PROCEED,
+    LIFECYCLE_WARMED_TERMINATED,
     LIFECYCLE_NR
 };
 

@@ -44,15 +44,21 @@ static bool allowed(enum lifecycle_state from, enum lifecycle_state to)
     case LIFECYCLE_WARMED_PENDING:
     case LIFECYCLE_WARMED_PENDING_PROCEED:
         return to == LIFECYCLE_WARMED_STOPPED || to == LIFECYCLE_WARMED_RUNNING ||
-               to == LIFECYCLE_WARMED_HIBERNATED || to == LIFECYCLE_TERMINATING ||
+               to == LIFECYCLE_WARMED_HIBERNATED || to == LIFECYCLE_WARMED_TERMINATING ||
                (from == LIFECYCLE_WARMED_PENDING && to == LIFECYCLE_WARMED_PENDING_WAIT);
     case LIFECYCLE_WARMED_PENDING_WAIT:
-        return to == LIFECYCLE_WARMED_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
+        return to == LIFECYCLE_WARMED_PENDING_PROCEED || to == LIFECYCLE_WARMED_TERMINATING;
+    case LIFECYCLE_WARMED_TERMINATING:
+        return to == LIFECYCLE_WARMED_TERMINATING_WAIT || to == LIFECYCLE_WARMED_TERMINATED;
+    case LIFECYCLE_WARMED_TERMINATING_WAIT:
+        return to == LIFECYCLE_WARMED_TERMINATING_PROCEED;
+    case LIFECYCLE_WARMED_TERMINATING_PROCEED:
+        return to == LIFECYCLE_WARMED_TERMINATED;
     case LIFECYCLE_WARMED_STOPPED:
     case LIFECYCLE_WARMED_RUNNING:
     case LIFECYCLE_WARMED_HIBERNATED:
         /* drawn into the group (a warm start), or removed from the pool */
-        return to == LIFECYCLE_PENDING || to == LIFECYCLE_TERMINATING;
+        return to == LIFECYCLE_PENDING || to == LIFECYCLE_WARMED_TERMINATING;
     case LIFECYCLE_PENDING_WAIT:
         return to == LIFECYCLE_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
     case LIFECYCLE_PENDING_PROCEED:
@@ -109,6 +115,7 @@ static void check_group(struct checker *c)
         const struct instance *inst = g->live[i];
         ck_assert_int_eq(c->state[inst->id], (int)inst->state);
         ck_assert_int_ne(inst->state, LIFECYCLE_TERMINATED);
+        ck_assert_int_ne(inst->state, LIFECYCLE_WARMED_TERMINATED);
         count[inst->state]++;
         if (inst->state <= LIFECYCLE_IN_SERVICE) {
             per_az[inst->az]++;
@@ -117,13 +124,14 @@ static void check_group(struct checker *c)
     }
     size_t live = 0;
     for (int s = 0; s < LIFECYCLE_NR; s++) {
-        if (s == LIFECYCLE_TERMINATED)
+        if (s == LIFECYCLE_TERMINATED || s == LIFECYCLE_WARMED_TERMINATED)
             continue;
         ck_assert_uint_eq(count[s], g->nr_state[s]);
         live += count[s];
     }
     ck_assert_uint_eq(live, g->nr_live);
-    ck_assert_uint_eq(g->nr_state[LIFECYCLE_TERMINATED], g->nr_terminated);
+    ck_assert_uint_eq(g->nr_state[LIFECYCLE_TERMINATED] + g->nr_state[LIFECYCLE_WARMED_TERMINATED],
+                      g->nr_terminated);
     ck_assert_uint_eq(g->nr_launched, g->nr_terminated + g->nr_live);
     for (size_t a = 0; a < g->cfg->nr_azs; a++)
         ck_assert_uint_eq(per_az[a], g->per_az[a]);

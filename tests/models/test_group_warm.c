@@ -298,6 +298,28 @@ START_TEST(test_warm_pool_reuse_waits_for_terminate_hook)
 
 END_TEST
 
+/* A pool that is too large (here: scale-out before the pool was ready, so the launches are
+   cold) loses instances through Warmed:Terminating to Warmed:Terminated. */
+START_TEST(test_warm_pool_trim_goes_through_warmed_terminating)
+{
+    struct fixture f;
+    setup(&f, 2, 10, WARM_POOL_STOPPED);
+    start(&f);
+    sim_run_until(f.eng, SIM_SEC(1));
+    asg_group_set_desired(&f.g, 6, "a test increasing the desired capacity.");
+    ck_assert_uint_eq(f.g.nr_warm_starts, 0); /* nothing ready yet: 4 cold launches */
+    ck_assert_uint_eq(f.g.nr_launched, 14);
+    ck_assert_uint_eq(pool_size(&f.g), 4); /* 10 - 6 */
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATING), 4);
+    sim_run_until(f.eng, SIM_SEC(6)); /* EC2 Terminate: 5 s */
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATING), 0);
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATED), 4);
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_TERMINATED), 0);
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_warm_suite(void);
 
 Suite *group_warm_suite(void)
@@ -312,6 +334,7 @@ Suite *group_warm_suite(void)
     tcase_add_test(tc, test_warm_pool_reuse_on_scale_in_returns_instances);
     tcase_add_test(tc, test_warm_pool_launch_hook_pauses_twice);
     tcase_add_test(tc, test_warm_pool_reuse_waits_for_terminate_hook);
+    tcase_add_test(tc, test_warm_pool_trim_goes_through_warmed_terminating);
     suite_add_tcase(s, tc);
     return s;
 }
