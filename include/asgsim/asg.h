@@ -14,7 +14,8 @@
  * keeps running (and billing) while it waits. Every hook of a transition runs at once; the
  * wait ends when the last action completes, or at the first ABANDON ("ABANDON stops any
  * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
- * * Health (health.h): instance failures drawn from the scenario's Faults make instances
+ *
+ * Health (health.h): instance failures drawn from the scenario's Faults make instances
  * unhealthy; the group terminates and replaces them.
  *
  * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
