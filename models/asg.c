@@ -1044,6 +1044,26 @@ static void refill_pool(struct asg_group *g)
     }
 }
 
+/*
+ * A scale-in termination, with its activity in AWS's words (describe-scaling-activities):
+ * "<head>  At T an instance was taken out of service in response to a difference between
+ * desired and actual capacity, shrinking the capacity from 7 to 6.  At T instance i-... was
+ * selected for termination."
+ */
+static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
+                                   const char *cause_head, int64_t from)
+{
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+    free(inst->terminate_cause);
+    inst->terminate_cause = xasprintf("%s  At %s an instance was taken out of service in response "
+                                      "to a difference between desired and actual capacity, "
+                                      "shrinking the capacity from %" PRId64 " to %" PRId64
+                                      ".  At %s instance %s was selected for termination.",
+                                      cause_head, stamp, from, g->desired, stamp, inst->ec2_id);
+    terminate(g, inst, "scale in");
+}
+
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     while (capacity(g) < g->desired)
@@ -1066,7 +1086,7 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
             victim->state == LIFECYCLE_IN_SERVICE)
             return_to_pool(g, victim);
         else
-            terminate(g, victim, "scale in");
+            terminate_for_scale_in(g, victim, cause_head, from);
     }
     refill_pool(g);
 }

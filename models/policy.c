@@ -182,7 +182,8 @@ static int64_t ready_capacity(const struct autoscaler *a, sim_time warmup, sim_t
     bool out = false;
     for (size_t i = 0; i < a->g->nr_live; i++) {
         const struct instance *inst = a->g->live[i];
-        if (inst->state == LIFECYCLE_PENDING || warming(inst, warmup, now))
+        /* Pending:Wait and Pending:Proceed are still launching (lifecycle hooks). */
+        if (inst->state <= LIFECYCLE_PENDING_PROCEED || warming(inst, warmup, now))
             out = true;
         else if (inst->state == LIFECYCLE_IN_SERVICE)
             ready++;
@@ -221,9 +222,11 @@ static void sample(struct autoscaler *a, sim_time now)
                           per_instance_rps * a->cfg->cw.bytes_out_per_request * net_s, reporting);
         cloudwatch_record(&a->cw, CW_REQUEST_COUNT_PER_TGT, now, per_instance_rps * 60.0, 1);
     }
-    size_t pend = asg_group_count(g, LIFECYCLE_PENDING);
+    /* GroupPendingInstances / GroupTerminatingInstances include the hooks' Wait and
+       Proceed states (ec2-auto-scaling-metrics). */
+    size_t pend = asg_group_count_pending(g);
     size_t ins = asg_group_count(g, LIFECYCLE_IN_SERVICE);
-    size_t term = asg_group_count(g, LIFECYCLE_TERMINATING);
+    size_t term = asg_group_count_terminating(g);
     cloudwatch_record(&a->cw, CW_GROUP_MIN_SIZE, now, (double)g->min_size, 1);
     cloudwatch_record(&a->cw, CW_GROUP_MAX_SIZE, now, (double)g->max_size, 1);
     cloudwatch_record(&a->cw, CW_GROUP_DESIRED, now, (double)g->desired, 1);
@@ -295,7 +298,7 @@ static void simple_or_step(struct autoscaler *a, const struct cw_alarm *al,
            count toward current capacity */
         if (scaling_out)
             return;
-        int64_t current = ready + (int64_t)asg_group_count(g, LIFECYCLE_TERMINATING);
+        int64_t current = ready + (int64_t)asg_group_count_terminating(g);
         int64_t adj = policy_adjustment(p->adjustment_type, s->adjustment,
                                         p->min_adjustment_magnitude, current);
         want = current + adj < g->desired ? current + adj : g->desired;
@@ -383,8 +386,8 @@ static void tick(struct sim_engine *eng, void *target, const union sim_payload *
     /* AWS: the cooldown starts when the simple policy's activity has finished, i.e. the
        last instance launched or terminated (ec2-auto-scaling-scaling-cooldowns); seen here
        at the next sample step */
-    if (a->simple_in_progress && asg_group_count(a->g, LIFECYCLE_PENDING) == 0 &&
-        asg_group_count(a->g, LIFECYCLE_TERMINATING) == 0) {
+    if (a->simple_in_progress && asg_group_count_pending(a->g) == 0 &&
+        asg_group_count_terminating(a->g) == 0) {
         a->simple_in_progress = false;
         a->cooldown_until = now + a->simple_cooldown;
     }

@@ -90,7 +90,8 @@ static size_t launches(double *at, const char **cause, size_t max)
     size_t n = trace_mem_rows(sink, "/activities"), k = 0;
     for (size_t i = 0; i < n && k < max; i++) {
         const char *c = trace_mem_cell(sink, "/activities", i, "cause")->str;
-        if (strstr(c, "created an AutoScalingGroup"))
+        const char *what = trace_mem_cell(sink, "/activities", i, "description")->str;
+        if (strstr(c, "created an AutoScalingGroup") || strncmp(what, "Launching", 9))
             continue;
         double t = trace_mem_cell(sink, "/activities", i, "start_time")->f64;
         bool seen = false; /* one activity per instance; one per scaling decision here */
@@ -386,6 +387,22 @@ START_TEST(test_policy_flash_crowd_example_scales_as_documented)
                                            "state ALARM triggered policy StepOut changing the "
                                            "desired capacity from 8 to 12."));
     ck_assert_ptr_nonnull(strstr(cause[4], "from 19 to 24."));
+    /* The scale-in back to 11 terminates instances, each with its own activity in AWS's
+       words: "... shrinking the capacity from A to B.  At T instance i-... was selected for
+       termination." */
+    size_t terminations = 0;
+    for (size_t i = 0; i < trace_mem_rows(sink, "/activities"); i++) {
+        const char *what = trace_mem_cell(sink, "/activities", i, "description")->str;
+        const char *c = trace_mem_cell(sink, "/activities", i, "cause")->str;
+        if (strncmp(what, "Terminating EC2 instance: i-", 28))
+            continue;
+        terminations++;
+        ck_assert_ptr_nonnull(strstr(c, "an instance was taken out of service in response to a "
+                                        "difference between desired and actual capacity, "
+                                        "shrinking the capacity from "));
+        ck_assert_ptr_nonnull(strstr(c, "was selected for termination."));
+    }
+    ck_assert_uint_ge(terminations, 13); /* 24 down to 11 */
 }
 
 END_TEST
