@@ -17,6 +17,8 @@ static const char usage[] =
         "Commands:\n"
         "  run SCENARIO        simulate a CloudFormation template and write an HDF5 trace\n"
         "  validate SCENARIO...  check scenarios and report every error\n"
+        "  sweep SWEEP.yaml    run a scenario over a grid of values with replications\n"
+        "  merge SHARD.h5...   join the outputs of 'sweep --shard I/N' into one file\n"
         "\n"
         "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
         "  -V, --version       show the version\n"
@@ -26,7 +28,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = { "run", "validate", "help" };
+    static const char *const commands[] = { "run", "validate", "sweep", "merge", "help" };
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cli_merge(argc - 1, argv + 1);
     const char *hint = diag_closest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
     if (hint)
         return cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", cmd, hint);
