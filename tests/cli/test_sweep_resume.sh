@@ -9,7 +9,7 @@ Axes:
   - Parameter: DesiredCapacity
     Range: {From: 2, To: 5, Step: 1}
   - Path: Metadata.ASGSim::Scenario.Duration
-    Values: [100d]      # long runs, so that there is time to kill the sweep part-way
+    Values: [40d]       # long runs, so that there is time to kill the sweep part-way
 Replications: 3
 YAML
 cd "$WORK" || exit 1
@@ -27,9 +27,9 @@ records_in() {
 # wait_for_records FILE N: until the journal holds N runs (or 60 s pass)
 wait_for_records() {
     local i
-    for i in $(seq 600); do
+    for i in $(seq 3000); do
         [ "$(records_in "$1")" -ge "$2" ] && return 0
-        sleep 0.1
+        sleep 0.02
     done
     return 1
 }
