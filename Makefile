@@ -15,7 +15,7 @@ PACKAGES := cmake gcc make pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-to
 MPI_FLAGS := $(if $(wildcard /usr/bin/mpicc),-DASGSIM_MPI=ON \
               "-DMPIEXEC_PREFLAGS=--allow-run-as-root;--oversubscribe",-DASGSIM_MPI=OFF)
 
-.PHONY: all deps build test test-sanitize demo clean format format-check help
+.PHONY: all deps build test test-sanitize demo bench clean format format-check help
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
+	@echo "make bench          sweep throughput (runs/s) with 1 and 2 workers"
 	@echo "make format         clang-format every C file in place"
 
 deps:
@@ -62,6 +63,9 @@ demo: build
 	@mkdir -p $(DEMO_OUT)
 	$(BUILD)/asgsim run $(DEMO) -o $(DEMO_OUT)/run.h5
 	@echo "asgsim: trace written to $(DEMO_OUT)/run.h5 (try: h5ls -r $(DEMO_OUT)/run.h5)"
+
+bench: build
+	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
