@@ -71,7 +71,7 @@ struct sweep_result;
 size_t cli_sweep_nr_todo(const struct cli_sweep *sw);
 uint64_t cli_sweep_todo(const struct cli_sweep *sw, size_t i);
 
-/** Do run `run` (worker side). \return 0 and *out filled; out->status says how it went. */
+/** Do run `run` (worker side) and fill *out; out->status is 0 or the run's error. */
 void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *out);
 
 /** Keep a finished run's result (master side): journal it and store it. \return 0 or < 0. */

@@ -540,6 +540,7 @@ static int load_points(struct cli_sweep *sw, struct diag_list *d)
     struct cfn_override *params = xcalloc(sp->nr_axes + 1, sizeof(*params));
     struct cfn_override *paths = xcalloc(sp->nr_axes + 1, sizeof(*paths));
     int st = 0;
+    bool quiet_warnings = d->quiet_warnings;
     sw->scs = xcalloc(sp->nr_points, sizeof(*sw->scs));
     for (uint64_t p = 0; p < sp->nr_points && st == 0; p++) {
         if (!sweep_point_in_shard(p, sw->shard_index, sw->shard_count))
@@ -562,9 +563,13 @@ static int load_points(struct cli_sweep *sw, struct diag_list *d)
         } else if (st < 0) {
             diag_note(d, &sp->scenario_loc, "the sweep's scenario is '%s'", sp->scenario_path);
         }
-        if (st == 0)
+        if (st == 0) {
             sw->base_seed = sw->scs[p].seed;
+            /* Every point reads the same template: its warnings are said once. */
+            d->quiet_warnings = true;
+        }
     }
+    d->quiet_warnings = quiet_warnings;
     free(params);
     free(paths);
     return st;
@@ -635,6 +640,7 @@ int cli_sweep(int argc, char **argv)
     struct diag_list d = { 0 };
     const char *output = NULL;
     bool resume = false, quiet = false, sharded = false, mpi = false;
+    bool workers_waiting = false; /* MPI: other ranks wait for rank 0 to hand out runs */
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int rc = EXIT_OK, opt, st, rank = 0;
     char *out_path = NULL, *cmdline = NULL, *journal_path = NULL, *key = NULL;
@@ -725,6 +731,7 @@ int cli_sweep(int argc, char **argv)
         goto out;
     }
 
+    workers_waiting = mpi && rank == 0;
     cli_catch_signals();
     if (rank == 0) {
         out_path = output ? xstrdup(output) : default_output(argv[optind], sharded, sw.shard_index);
@@ -768,6 +775,7 @@ int cli_sweep(int argc, char **argv)
             sw.todo[sw.nr_todo++] = run;
 
     sw.progress = rank == 0 && !quiet && isatty(2);
+    workers_waiting = false;
     if (mpi)
         st = cli_sweep_mpi_drive(&sw, rank);
     else
@@ -802,6 +810,11 @@ int cli_sweep(int argc, char **argv)
                sw.spec.path, sw.spec.nr_points, sw.spec.replications,
                sharded ? " (this shard)" : "", sw.nr_mine, out_path);
 out:
+    if (workers_waiting) {
+        /* Rank 0 failed before handing out runs: an empty list tells the others to stop. */
+        sw.nr_todo = 0;
+        cli_sweep_mpi_drive(&sw, rank);
+    }
     if (mpi)
         cli_sweep_mpi_finalize();
     cli_sweep_release(&sw);
