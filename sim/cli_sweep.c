@@ -273,6 +273,8 @@ static int drive_local(struct cli_sweep *sw, unsigned jobs)
     bool forwarded = false;
 
     fflush(NULL); /* buffered output must not be written twice by the children */
+    /* A worker that died makes writes to its pipe fail with EPIPE instead of killing us. */
+    signal(SIGPIPE, SIG_IGN);
     for (size_t i = 0; i < nr; i++) {
         int tp[2], rp[2];
         ws[i].task_fd = ws[i].result_fd = -1;

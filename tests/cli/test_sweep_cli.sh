@@ -57,4 +57,8 @@ b=$(first_in_service traces/p000002-r0001.h5)
 c=$(first_in_service traces/p000000-r0000.h5)
 check "same streams across points ($a = $b)" test -n "$a" -a "$a" = "$b"
 check "other streams across replications ($a != $c)" test "$a" != "$c"
+"$ASGSIM" run "$W" -o run.h5 -q
+check "merge refuses a run trace" expect_exit 65 "$ASGSIM" merge run.h5 -o m.h5
+check "merge says it is not a sweep" grep -qF "cannot read 'run.h5': not a sweep output" "$WORK/err"
+check "merge needs -o" expect_exit 2 "$ASGSIM" merge t.h5
 finish
