@@ -348,7 +348,10 @@ static int drive_local(struct cli_sweep *sw, unsigned jobs)
                 int rc = cli_sweep_collect(sw, &r);
                 if (rc < 0 && !ret)
                     ret = rc;
-            } else if (r.status != ASG_EINTR && !ret) {
+            } else if (r.status == ASG_EINTR) {
+                /* Also when only the worker was signalled: the sweep cannot finish. */
+                ret = ret ? ret : ASG_EINTR;
+            } else if (!ret) {
                 fprintf(stderr,
                         "asgsim: error: run of point %" PRIu32 " replication %" PRIu32
                         " failed: %s\n",
@@ -795,6 +798,7 @@ int cli_sweep(int argc, char **argv)
         goto out;
     }
 
+    ASG_ASSERT(sw.nr_have == sw.nr_mine);
     cmdline = cli_command_line(argc + 1, argv - 1);
     const struct scenario *base = base_scenario(&sw);
     struct sweep_out o = { &sw.spec,    sw.results, sw.shard_index, sw.shard_count, base->path,

@@ -77,6 +77,8 @@ static int master(struct cli_sweep *sw, int size)
             int rc = cli_sweep_collect(sw, &r);
             if (rc < 0 && !ret)
                 ret = rc;
+        } else if (r.status == ASG_EINTR) {
+            ret = ret ? ret : ASG_EINTR;
         } else if (!ret) {
             fprintf(stderr, "asgsim: error: run of point %u replication %u failed: %s\n",
                     (unsigned)r.point, (unsigned)r.replication, asg_strerror(r.status));
