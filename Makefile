@@ -15,20 +15,33 @@ PACKAGES := cmake gcc make pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-to
 MPI_FLAGS := $(if $(wildcard /usr/bin/mpicc),-DASGSIM_MPI=ON \
               "-DMPIEXEC_PREFLAGS=--allow-run-as-root;--oversubscribe",-DASGSIM_MPI=OFF)
 
-.PHONY: all deps build test test-sanitize demo bench clean format format-check help
+FUZZ_BUILD    ?= build-fuzz
+VALGRIND_BUILD ?= build-valgrind
+FUZZ_SECONDS  ?= 60
+# Extra packages for the robustness targets only: libFuzzer (clang's runtime) and valgrind.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+VALGRIND_PACKAGES := valgrind
+
+.PHONY: all deps install-packages build test test-sanitize test-valgrind fuzz demo bench clean format format-check help
 
 all: build
 
 help:
-	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/"
+	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
 	@echo "make bench          sweep throughput (runs/s) with 1 and 2 workers"
+	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
+	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
 
 deps:
+	@$(MAKE) --no-print-directory install-packages WANT="$(PACKAGES)"
+
+# install-packages WANT="...": install what is missing (as root), else print the command.
+install-packages:
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(WANT); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -58,11 +71,36 @@ $(ASAN_BUILD)/CMakeCache.txt: | deps
 test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+
+$(VALGRIND_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DASGSIM_MPI=OFF
+
+test-valgrind: deps $(VALGRIND_BUILD)/CMakeCache.txt
+	@$(MAKE) --no-print-directory install-packages WANT="$(VALGRIND_PACKAGES)"
+	cmake --build $(VALGRIND_BUILD) -j $(JOBS)
+	bash tests/valgrind.sh $(VALGRIND_BUILD)
+
+# The corpus starts from every scenario in the repository; findings land in $(FUZZ_BUILD)/.
+fuzz: deps
+	@$(MAKE) --no-print-directory install-packages WANT="$(FUZZ_PACKAGES)"
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
+	    -DASGSIM_FUZZ=ON -DASGSIM_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@cp scenarios/*.yaml tests/data/bad/* tests/data/*.yaml $(FUZZ_BUILD)/corpus/
+	cd $(FUZZ_BUILD) && ./tests/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
 
 demo: build
 	@mkdir -p $(DEMO_OUT)
 	$(BUILD)/asgsim run $(DEMO) -o $(DEMO_OUT)/run.h5
 	@echo "asgsim: trace written to $(DEMO_OUT)/run.h5 (try: h5ls -r $(DEMO_OUT)/run.h5)"
+	$(BUILD)/asgsim report $(DEMO_OUT)/run.h5
+	$(BUILD)/asgsim plot $(DEMO_OUT)/run.h5 -o $(DEMO_OUT)/plots -q
+	@echo "asgsim: figures written to $(DEMO_OUT)/plots/:"
+	@ls -1 $(DEMO_OUT)/plots/*.png | sed 's/^/  /'
+	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"
 
 bench: build
 	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
@@ -74,4 +112,4 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(VALGRIND_BUILD)

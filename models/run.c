@@ -3,6 +3,7 @@
 
 #include "asgsim/asg.h"
 #include "asgsim/rng.h"
+#include "asgsim/serve.h"
 #include "asgsim/util.h"
 
 #include <gsl/gsl_version.h>
@@ -31,6 +32,12 @@ enum ts_col {
     TS_TERMINATING,
     TS_CPU,
     TS_COST,
+    TS_SERVED,
+    TS_DROPPED,
+    TS_BACKLOG,
+    TS_P50,
+    TS_P95,
+    TS_P99,
     TS_NR
 };
 
@@ -45,6 +52,13 @@ static const struct trace_field ts_fields[TS_NR] = {
     [TS_TERMINATING] = { "terminating", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_CPU] = { "cpu_utilization", TRACE_F64, "percent", 0, NULL, 0 },
     [TS_COST] = { "cost", TRACE_F64, "USD", 0, NULL, 0 },
+    /* Serving, over the interval that ends at `time`. */
+    [TS_SERVED] = { "served", TRACE_F64, "requests", 0, NULL, 0 },
+    [TS_DROPPED] = { "dropped", TRACE_F64, "requests", 0, NULL, 0 },
+    [TS_BACKLOG] = { "backlog", TRACE_F64, "requests", 0, NULL, 0 },
+    [TS_P50] = { "latency_p50", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_P95] = { "latency_p95", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_P99] = { "latency_p99", TRACE_F64, "s", 0, NULL, 0 },
 };
 
 static const struct trace_field event_fields[] = {
@@ -95,6 +109,10 @@ struct world {
     struct trace_sink *sink;
     struct trace_table *ts, *events, *activities, *instances;
     const struct instance_type *type;
+    bool serving; /* a workload is offered */
+    struct serve_config serve_cfg;
+    struct serve serve;
+    double time_over_objective_s;
     /* running sums for the summary */
     uint64_t nr_samples;
     double sum_in_service;
@@ -137,6 +155,11 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
         { .str = inst->group->cfg->azs[inst->az] },
     };
     trace_append(w->sink, w->events, row);
+    /* Only InService instances are load balancer targets. */
+    if (w->serving && to == LIFECYCLE_IN_SERVICE)
+        serve_add(&w->serve, inst->id, (unsigned)inst->type->vcpus);
+    else if (w->serving && from == LIFECYCLE_IN_SERVICE)
+        serve_remove(&w->serve, inst->id);
 }
 
 static void on_activity(void *ctx, const struct asg_activity *a)
@@ -174,12 +197,8 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
 
 static double load_rps(const struct world *w, sim_time now)
 {
-    (void)now;
-    switch (w->sc->workload.kind) {
-    case WORKLOAD_CONSTANT:
-        return w->sc->workload.rps;
-    }
-    return 0;
+    return w->sc->has_workload ? workload_rate_rps(&w->sc->workload, w->sc->start_epoch_s, now)
+                               : 0.0;
 }
 
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
@@ -214,6 +233,20 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_TERMINATING].i32 = (int32_t)asg_group_count(g, LIFECYCLE_TERMINATING);
     row[TS_CPU].f64 = cpu;
     row[TS_COST].f64 = asg_group_cost_usd(g, now);
+    struct serve_stats iv = { 0 };
+    if (w->serving) {
+        serve_take_interval(&w->serve, &iv);
+        if (w->serve_cfg.latency_objective > 0 && now > 0 &&
+            serve_hist_quantile(&iv.hist, 0.99) >
+                    sim_time_to_seconds(w->serve_cfg.latency_objective))
+            w->time_over_objective_s += sim_time_to_seconds(w->sc->sample_interval);
+    }
+    row[TS_SERVED].f64 = iv.served;
+    row[TS_DROPPED].f64 = iv.dropped;
+    row[TS_BACKLOG].f64 = iv.backlog;
+    row[TS_P50].f64 = serve_hist_quantile(&iv.hist, 0.50);
+    row[TS_P95].f64 = serve_hist_quantile(&iv.hist, 0.95);
+    row[TS_P99].f64 = serve_hist_quantile(&iv.hist, 0.99);
     trace_append(w->sink, w->ts, row);
     if (now + w->sc->sample_interval <= w->sc->duration)
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
@@ -280,6 +313,16 @@ static void write_summary(struct world *w, const struct run_summary *r)
     trace_put_f64(s, "/summary/mean_in_service", r->mean_in_service, "instances");
     trace_put_f64(s, "/summary/mean_cpu_utilization", r->mean_cpu_utilization_pct, "percent");
     trace_put_i64(s, "/summary/events", (int64_t)r->events, "events");
+    trace_put_f64(s, "/summary/requests_arrived", r->requests_arrived, "requests");
+    trace_put_f64(s, "/summary/requests_served", r->requests_served, "requests");
+    trace_put_f64(s, "/summary/requests_dropped", r->requests_dropped, "requests");
+    trace_put_f64(s, "/summary/requests_over_objective", r->requests_over_objective, "requests");
+    trace_put_f64(s, "/summary/latency_mean", r->latency_mean_s, "s");
+    trace_put_f64(s, "/summary/latency_p50", r->latency_p50_s, "s");
+    trace_put_f64(s, "/summary/latency_p95", r->latency_p95_s, "s");
+    trace_put_f64(s, "/summary/latency_p99", r->latency_p99_s, "s");
+    trace_put_f64(s, "/summary/latency_objective", r->latency_objective_s, "s");
+    trace_put_f64(s, "/summary/time_over_objective", r->time_over_objective_s, "s");
 }
 
 static int sink_error(struct world *w, struct diag_list *d)
@@ -313,6 +356,14 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     const struct asg_observer obs = { &w, on_launched, on_transition, on_activity, on_retired };
     asg_group_init(&w.group, cfg, w.type, &sc->instances.boot_time, sc->start_epoch_s, w.eng,
                    &w.rngs, &obs);
+    w.serving = sc->has_workload;
+    if (w.serving) {
+        w.serve_cfg = sc->serve;
+        w.serve_cfg.capacity_rps_per_vcpu = sc->instances.capacity_rps_per_vcpu;
+        serve_init(&w.serve, &w.serve_cfg, &sc->workload, sc->start_epoch_s, sc->sample_interval,
+                   w.eng, &w.rngs);
+        serve_start(&w.serve);
+    }
     asg_group_create(&w.group);
     sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
 
@@ -348,6 +399,21 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     r.mean_in_service = w.nr_samples ? w.sum_in_service / (double)w.nr_samples : 0;
     r.mean_cpu_utilization_pct = w.nr_cpu_samples ? w.sum_cpu / (double)w.nr_cpu_samples : 0;
     r.events = sim_fired_count(w.eng);
+    r.latency_p50_s = r.latency_p95_s = r.latency_p99_s = r.latency_mean_s = (double)NAN;
+    if (w.serving) {
+        serve_take_interval(&w.serve, NULL); /* the tail after the last sample */
+        const struct serve_stats *t = &w.serve.total;
+        r.requests_arrived = t->arrived;
+        r.requests_served = t->served;
+        r.requests_dropped = t->dropped;
+        r.requests_over_objective = t->over_objective;
+        r.latency_mean_s = t->hist.total > 0 ? t->hist.sum_s / t->hist.total : (double)NAN;
+        r.latency_p50_s = serve_hist_quantile(&t->hist, 0.50);
+        r.latency_p95_s = serve_hist_quantile(&t->hist, 0.95);
+        r.latency_p99_s = serve_hist_quantile(&t->hist, 0.99);
+        r.latency_objective_s = sim_time_to_seconds(w.serve_cfg.latency_objective);
+        r.time_over_objective_s = w.time_over_objective_s;
+    }
     write_summary(&w, &r);
     write_streams(&w);
     if (sink->status) {
@@ -357,6 +423,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     if (out)
         *out = r;
 out:
+    serve_release(&w.serve);
     asg_group_release(&w.group);
     sim_engine_free(w.eng);
     rng_set_release(&w.rngs);

@@ -70,23 +70,10 @@ static int load_workload(struct loader *l, struct bind *b, const struct ynode *s
     if (rc <= 0)
         return rc;
     l->has_workload = true;
+    l->sc->has_workload = true;
     l->workload_loc = w->loc;
-    static const char *const used[] = { "Kind", "Rps" };
     struct bind wb = { l->cfn, l->d, "Workload" };
-    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
-    int ret = bind_check_keys(&wb, w, &keys);
-    static const char *const kinds[] = { "constant" };
-    int kind = 0;
-    rc = bind_enum(&wb, w, "Kind", kinds, ARRAY_SIZE(kinds), &kind);
-    if (rc == 0)
-        rc = bind_missing(&wb, &w->loc, "Kind");
-    if (rc < 0)
-        ret = rc;
-    l->sc->workload.kind = (enum workload_kind)kind;
-    rc = bind_double(&wb, w, "Rps", 0, 1e9, &l->sc->workload.rps);
-    if (rc == 0)
-        rc = bind_missing(&wb, &w->loc, "Rps");
-    return rc < 0 ? rc : ret;
+    return workload_config_bind(&wb, w, &l->sc->workload);
 }
 
 static int load_types(struct loader *l, const struct ynode *types)
@@ -202,8 +189,10 @@ static int load_settings(struct loader *l, const struct ynode *s)
 {
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    static const char *const used[] = { "Duration", "Seed",      "StartTime", "SampleInterval",
-                                        "Workload", "Instances", "Subnets" };
+    static const char *const used[] = { "Duration",       "Seed",       "StartTime",
+                                        "SampleInterval", "Workload",   "Instances",
+                                        "Subnets",        "Fidelity",   "LoadBalancer",
+                                        "Tick",           "QueueLimit", "LatencyObjective" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -231,6 +220,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
                          "'StartTime' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
                          start);
     if ((rc = load_workload(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = serve_config_bind(&b, s, &sc->serve)) < 0)
         ret = rc;
     if ((rc = load_instances(l, &b, s)) < 0)
         ret = rc;
@@ -758,7 +749,7 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
                                 sc->duration / sc->sample_interval, SCENARIO_MAX_SAMPLES);
         goto out;
     }
-    if (l.has_workload && sc->workload.rps > 0 && sc->instances.capacity_rps_per_vcpu <= 0) {
+    if (l.has_workload && sc->instances.capacity_rps_per_vcpu <= 0) {
         ret = diag_error(d, &l.workload_loc,
                          "a Workload needs Instances: CapacityRpsPerVcpu (requests per second one "
                          "vCPU serves at 100%% CPU) in the scenario metadata");
@@ -813,6 +804,7 @@ void scenario_release(struct scenario *sc)
     free(sc->with_path);
     free(sc->with_bytes);
     catalog_release(&sc->catalog);
+    workload_config_release(&sc->workload);
     for (size_t i = 0; i < sc->nr_launch_templates; i++) {
         free(sc->launch_templates[i].logical_id);
         free(sc->launch_templates[i].name);

@@ -8,10 +8,10 @@
 #ifndef ASGSIM_CLI_H
 #define ASGSIM_CLI_H
 
+#include "asgsim/sim.h"
+
 #include <stdbool.h>
 #include <stdio.h>
-
-#include "asgsim/sim.h"
 
 enum cli_exit {
     EXIT_OK = 0,
@@ -52,7 +52,8 @@ struct cli_progress {
     double last_wall_s;
 };
 
-void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end, unsigned long long events);
+void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end,
+                         unsigned long long events);
 void cli_progress_done(struct cli_progress *p);
 
 int cli_run(int argc, char **argv);
@@ -91,5 +92,37 @@ int cli_sweep_mpi_drive(struct cli_sweep *sw, int rank);
 
 /** MPI_Finalize (when initialised). */
 void cli_sweep_mpi_finalize(void);
+int cli_export(int argc, char **argv);
+int cli_plot(int argc, char **argv);
+int cli_report(int argc, char **argv);
+
+struct h5in_file;
+
+/** What cli_export_dir found and wrote (drives which figures `plot` draws). */
+struct cli_export_info {
+    bool has_run;     /* timeseries.tsv written */
+    bool has_latency; /* the time series has latency_* columns */
+    bool is_sweep;    /* the file has /sweep/results */
+    bool has_heatmap; /* sweep_heatmap.tsv written (two axes or more) */
+    bool has_pareto;  /* sweep_pareto.tsv and sweep_front.tsv written (an SLA figure exists) */
+};
+
+/** Open an asgsim trace or sweep file, printing errors; \return an exit code (66, 65...). */
+int cli_open_trace(const char *input, struct h5in_file **f);
+
+/** Export every table of `input` into `dir` (created); \return an exit code. */
+int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_export_info *info);
+
+/** "DIR/STEM-suffix" default for an input file: STEM-suffix in the current directory. */
+char *cli_default_dir(const char *input, const char *suffix);
+
+/** mkdir -p; prints the error; \return 0 or -1. */
+int cli_mkdirs(const char *dir);
+
+/** Column header with a unit suffix: ("time", "s") -> "time_s"; counts get none. */
+char *cli_column_header(const char *name, const char *units);
+
+/** A number as export writes it: integers plain, others %.6f, NaN as "NaN". */
+void cli_put_number(FILE *fp, double v, bool integer);
 
 #endif /* ASGSIM_CLI_H */

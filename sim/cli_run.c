@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +69,33 @@ static int add_override(struct common_opts *c, const char *cmd, char *arg)
     return 0;
 }
 
+enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
+
+/*
+ * The options run and validate share. \return 1 when `opt` was one of them, 0 when not,
+ * or a usage exit code.
+ */
+static int common_option(int opt, struct common_opts *c, const char *cmd)
+{
+    switch (opt) {
+    case 'p': {
+        int rc = add_override(c, cmd, optarg);
+        return rc ? rc : 1;
+    }
+    case OPT_WITH:
+        c->with_path = optarg;
+        return 1;
+    case OPT_STACK:
+        c->stack_name = optarg;
+        return 1;
+    case 'q':
+        c->quiet = true;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static char *default_output(const char *scenario)
 {
     const char *base = strrchr(scenario, '/');
@@ -114,7 +142,25 @@ static void print_summary(FILE *out, const struct scenario *sc, const char *outp
     fprintf(out, "in service     %.6f instances on average\n", r->mean_in_service);
     fprintf(out, "cpu            %.6f %% on average\n", r->mean_cpu_utilization_pct);
     fprintf(out, "activities     %" PRIu64 "\n", r->activities);
+    if (sc->has_workload) {
+        fprintf(out, "requests       %.0f arrived, %.0f served, %.0f dropped\n",
+                r->requests_arrived, r->requests_served, r->requests_dropped);
+        fprintf(out, "latency        p50 %.6f s, p95 %.6f s, p99 %.6f s, mean %.6f s\n",
+                r->latency_p50_s, r->latency_p95_s, r->latency_p99_s, r->latency_mean_s);
+        if (r->latency_objective_s > 0)
+            fprintf(out, "objective      %.6f s: %.0f requests over, %.0f s with p99 over\n",
+                    r->latency_objective_s, r->requests_over_objective, r->time_over_objective_s);
+    }
     fprintf(out, "trace          %s\n", output);
+}
+
+/* A JSON number, or null for NaN / infinity (JSON has neither). */
+static void json_num(const char *key, double v)
+{
+    if (isfinite(v))
+        printf(", \"%s\": %.6f", key, v);
+    else
+        printf(", \"%s\": null", key);
 }
 
 static void print_json(const struct scenario *sc, const char *output, const struct run_summary *r)
@@ -126,14 +172,22 @@ static void print_json(const struct scenario *sc, const char *output, const stru
     printf(", \"seed\": %" PRIu64 ", \"duration_s\": %.6f, \"cost_usd\": %.6f, "
            "\"instance_hours\": %.6f, \"instances_launched\": %" PRIu64
            ", \"instances_terminated\": %" PRIu64 ", \"activities\": %" PRIu64
-           ", \"mean_in_service\": %.6f, \"mean_cpu_utilization_pct\": %.6f, \"events\": %" PRIu64
-           ", \"exit_status\": 0}\n",
+           ", \"mean_in_service\": %.6f, \"mean_cpu_utilization_pct\": %.6f, \"events\": %" PRIu64,
            sc->seed, r->duration_s, r->cost_usd, r->instance_hours, r->instances_launched,
            r->instances_terminated, r->activities, r->mean_in_service, r->mean_cpu_utilization_pct,
            r->events);
+    json_num("requests_arrived", r->requests_arrived);
+    json_num("requests_served", r->requests_served);
+    json_num("requests_dropped", r->requests_dropped);
+    json_num("requests_over_objective", r->requests_over_objective);
+    json_num("latency_mean_s", r->latency_mean_s);
+    json_num("latency_p50_s", r->latency_p50_s);
+    json_num("latency_p95_s", r->latency_p95_s);
+    json_num("latency_p99_s", r->latency_p99_s);
+    json_num("latency_objective_s", r->latency_objective_s);
+    json_num("time_over_objective_s", r->time_over_objective_s);
+    printf(", \"exit_status\": 0}\n");
 }
-
-enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
 
 int cli_run(int argc, char **argv)
 {
@@ -164,6 +218,13 @@ int cli_run(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:p:qh", longopts, NULL)) != -1) {
+        int common = common_option(opt, &c, "run");
+        if (common > 1) {
+            rc = common;
+            goto out;
+        }
+        if (common)
+            continue;
         switch (opt) {
         case 'o':
             output = optarg;
@@ -188,16 +249,6 @@ int cli_run(int argc, char **argv)
             }
             lo.has_duration = true;
             break;
-        case 'p':
-            if ((rc = add_override(&c, "run", optarg)))
-                goto out;
-            break;
-        case OPT_WITH:
-            c.with_path = optarg;
-            break;
-        case OPT_STACK:
-            c.stack_name = optarg;
-            break;
         case OPT_JSON:
             json = true;
             break;
@@ -213,9 +264,6 @@ int cli_run(int argc, char **argv)
                                      optarg);
                 goto out;
             }
-            break;
-        case 'q':
-            c.quiet = true;
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -306,20 +354,14 @@ int cli_validate(int argc, char **argv)
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "p:qh", longopts, NULL)) != -1) {
+        int common = common_option(opt, &c, "validate");
+        if (common > 1) {
+            rc = common;
+            goto out;
+        }
+        if (common)
+            continue;
         switch (opt) {
-        case 'p':
-            if ((rc = add_override(&c, "validate", optarg)))
-                goto out;
-            break;
-        case OPT_WITH:
-            c.with_path = optarg;
-            break;
-        case OPT_STACK:
-            c.stack_name = optarg;
-            break;
-        case 'q':
-            c.quiet = true;
-            break;
         case 'h':
             fputs(validate_usage, stdout);
             goto out;

@@ -156,6 +156,11 @@ void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *
         out->instances_launched = sum.instances_launched;
         out->activities = sum.activities;
         out->events = sum.events;
+        out->requests_served = sum.requests_served;
+        out->requests_dropped = sum.requests_dropped;
+        out->requests_over_objective = sum.requests_over_objective;
+        out->latency_p95_s = sum.latency_p95_s;
+        out->latency_p99_s = sum.latency_p99_s;
     }
 out:
     if (st != ASG_EINTR)
@@ -417,6 +422,10 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
     trace_set_attr_i64(s, "/sweep", "replications", (int64_t)sp->replications);
     trace_set_attr_i64(s, "/sweep", "shard_index", o->shard_index);
     trace_set_attr_i64(s, "/sweep", "shard_count", o->shard_count);
+    /* Also as text: readers that turn integers into doubles would round a 64-bit seed. */
+    char seed_text[24];
+    snprintf(seed_text, sizeof(seed_text), "%" PRIu64, o->base_seed);
+    trace_set_attr_str(s, "/sweep", "base_seed_text", seed_text);
 
     /* /sweep/points: one column per axis, numbers as F64, anything else as text. */
     size_t nf = 1 + sp->nr_axes;
@@ -454,7 +463,8 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
     struct trace_field rf[2 + SWEEP_NR_METRICS];
     rf[0] = (struct trace_field){ "point", TRACE_U32, "1", 0, NULL, 0 };
     rf[1] = (struct trace_field){ "replication", TRACE_U32, "1", 0, NULL, 0 };
-    static const bool is_count[SWEEP_NR_METRICS] = { false, false, true, false, false, true, true };
+    static const bool is_count[SWEEP_NR_METRICS] = { false, false, true,  false, false, true,
+                                                     true,  false, false, false, false, false };
     for (size_t m = 0; m < SWEEP_NR_METRICS; m++)
         rf[2 + m] = (struct trace_field){ sweep_metric_name(m),
                                           is_count[m] ? TRACE_I64 : TRACE_F64,
@@ -944,7 +954,7 @@ int cli_merge(int argc, char **argv)
                            shards[0].scenario_path,
                            (const unsigned char *)shards[0].scenario_text,
                            shards[0].scenario_len,
-                           (uint64_t)shards[0].base_seed,
+                           shards[0].base_seed,
                            cmdline };
     st = write_output(&o, output, &d);
     if (st < 0)

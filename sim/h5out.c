@@ -1,5 +1,6 @@
 /*
- * The HDF5 trace sink: the only file that includes <hdf5.h> (style B7, ecosystem.md §3).
+ * The HDF5 trace sink: with sim/h5in.c (the reader) the only files that include <hdf5.h>
+ * (style B7, ecosystem.md §3; tests/cli/test_hdf5_isolation.sh enforces it).
  *
  * Output goes to NAME.tmp and is renamed to NAME only when a run commits, so a crash or a
  * failed run never leaves a half-written NAME. Table rows are buffered and written one
@@ -103,8 +104,16 @@ static char *h5_error_text(void)
         msg = xstrdup("HDF5 call failed (no error details)");
     else if (!w.last)
         msg = xstrdup(w.first);
+    else if (strstr(w.last, "error message = '"))
+        /* The driver's entry carries errno's text; the rest of it (buffers, offsets) is noise. */
+        msg = xasprintf("%s: %.*s", w.first,
+                        (int)strcspn(strstr(w.last, "error message = '") + 17, "'"),
+                        strstr(w.last, "error message = '") + 17);
     else
         msg = xasprintf("%s: %s", w.first, w.last);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
     free(w.first);
     free(w.last);
     return msg;
@@ -145,9 +154,9 @@ static int dataset_write(struct h5sink *hs, hid_t dset, hid_t memtype, hid_t mem
     return 0;
 }
 
-/* Replace attribute `name` of `obj` by a scalar vlen UTF-8 string. */
-static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const char *name,
-                          const char *value)
+/* Replace attribute `name` of `obj` by a scalar of type `ftype`, read from `buf` as `mtype`. */
+static int write_attr(struct h5sink *hs, hid_t obj, const char *path, const char *name, hid_t ftype,
+                      hid_t mtype, const void *buf)
 {
     int ret = 0;
     hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
@@ -161,8 +170,8 @@ static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const 
         ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
         goto out;
     }
-    attr = H5Acreate2(obj, name, hs->vlstr, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, hs->vlstr, &value) < 0) {
+    attr = H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mtype, buf) < 0) {
         ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
         goto out;
     }
@@ -174,32 +183,17 @@ out:
     return ret;
 }
 
+/* A scalar variable-length UTF-8 string attribute, which h5py reads as str. */
+static int write_attr_str(struct h5sink *hs, hid_t obj, const char *path, const char *name,
+                          const char *value)
+{
+    return write_attr(hs, obj, path, name, hs->vlstr, hs->vlstr, &value);
+}
+
 static int write_attr_i64(struct h5sink *hs, hid_t obj, const char *path, const char *name,
                           int64_t v)
 {
-    int ret = 0;
-    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
-    htri_t exists = H5Aexists(obj, name);
-    if (exists < 0 || (exists > 0 && H5Adelete(obj, name) < 0)) {
-        ret = h5fail(hs, "cannot replace attribute '%s' of '%s'", name, path);
-        goto out;
-    }
-    space = H5Screate(H5S_SCALAR);
-    if (space < 0) {
-        ret = h5fail(hs, "cannot create a dataspace for attribute '%s'", name);
-        goto out;
-    }
-    attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, H5T_NATIVE_INT64, &v) < 0) {
-        ret = h5fail(hs, "cannot write attribute '%s' of '%s'", name, path);
-        goto out;
-    }
-out:
-    if (attr >= 0)
-        H5Aclose(attr);
-    if (space >= 0)
-        H5Sclose(space);
-    return ret;
+    return write_attr(hs, obj, path, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
 }
 
 /* A 1-D attribute `units` listing one vlen UTF-8 string per field, in field order. */
@@ -287,6 +281,8 @@ static int ensure_parents(struct h5sink *hs, const char *path)
     free(buf);
     return ret;
 }
+
+static bool library_broken; /* a failed H5Fclose: skip H5close at exit */
 
 /* Open the group or dataset at `path`, creating a group (and its parents) if missing. */
 static hid_t open_or_create(struct h5sink *hs, const char *path)
@@ -726,8 +722,15 @@ static int h5_close(struct trace_sink *s, bool commit)
     hs->vlstr = hs->lcpl = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
     if (hs->file >= 0) {
         /* H5Fclose writes the metadata cache out: its failure means a broken file. */
-        if (H5Fclose(hs->file) < 0 && commit)
-            h5fail(hs, "cannot close");
+        if (H5Fclose(hs->file) < 0) {
+            /*
+             * HDF5 1.10 keeps a file whose final flush failed (a full disk) half-open, and its
+             * own shutdown then crashes on it; from here on the library is left alone.
+             */
+            library_broken = true;
+            if (commit)
+                h5fail(hs, "cannot close");
+        }
         hs->file = H5I_INVALID_HID;
     }
     if (commit && s->status == 0) {
@@ -764,9 +767,23 @@ static const struct trace_sink_ops h5_ops = {
     .free = h5_free,
 };
 
+/* Our replacement for HDF5's exit handler: close the library unless a close has failed. */
+static void library_close(void)
+{
+    if (!library_broken)
+        H5close();
+}
+
 int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
 {
     ASG_ASSERT(out != NULL && path != NULL && d != NULL);
+    static bool initialised;
+    if (!initialised) {
+        /* Must come before any other HDF5 call to take effect; later it is a harmless no-op. */
+        H5dont_atexit();
+        atexit(library_close);
+        initialised = true;
+    }
     /* The CLI prints one clean message per failure; HDF5's own dump would be noise. */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 

@@ -1,166 +1,139 @@
 /*
- * Reading a sweep output back for `asgsim merge`. This is the one other file (besides
- * sim/h5out.c) that includes <hdf5.h>: writing goes through the trace sink, but the sink
- * interface has no reading side, and a generic reader (sim/h5in.c) was not there yet.
+ * Reading a sweep output back for `asgsim merge`, through the generic reader (h5in.h):
+ * the exact sweep and scenario texts, their paths, the base seed and /sweep/results.
  */
+#include "asgsim/bind.h"
+#include "asgsim/h5in.h"
 #include "asgsim/sweep.h"
 #include "asgsim/util.h"
 
-#include <hdf5.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "asgsim/banned.h"
 
-struct reader {
-    hid_t file;
-    const char *path;
-    struct diag_list *d;
-    int status;
-};
-
-static int fail(struct reader *r, int status, const char *what)
+static int not_sweep(struct diag_list *d, const char *path, const char *what)
 {
-    if (!r->status)
-        r->status = diag_error_status(r->d, status, NULL, "cannot read '%s': %s", r->path, what);
-    return r->status;
+    return diag_error_status(d, ASG_EFORMAT, NULL, "cannot read '%s': not a sweep output (%s)",
+                             path, what);
 }
 
-static hid_t vlen_str(void)
+/* A scalar text dataset, copied with its exact length. */
+static int read_text(struct h5in_file *f, const char *name, char **out, size_t *len,
+                     struct diag_list *d)
 {
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    return t;
+    struct h5in_column col = { 0 };
+    int st = h5in_read_column(f, name, &col, d);
+    if (st < 0)
+        return st;
+    if (col.kind != H5IN_STRING || col.nr != 1) {
+        h5in_column_release(&col);
+        return not_sweep(d, h5in_path(f), "a provenance text is not a single string");
+    }
+    *len = strlen(col.str[0]);
+    *out = xstrndup(col.str[0], *len);
+    h5in_column_release(&col);
+    return 0;
 }
 
-static char *read_text(struct reader *r, const char *name, size_t *len)
+/* Whole non-negative numbers only: counts and indexes come back as doubles. */
+static bool whole(double v)
 {
-    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-    if (ds < 0) {
-        fail(r, ASG_EFORMAT, "not a sweep output (no /provenance/sweep or /provenance/scenario)");
-        return NULL;
-    }
-    hid_t t = vlen_str(), space = H5Dget_space(ds);
-    char *buf = NULL, *out = NULL;
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &buf) >= 0 && buf) {
-        *len = strlen(buf);
-        out = xstrndup(buf, *len);
-        H5Dvlen_reclaim(t, space, H5P_DEFAULT, &buf);
-    } else {
-        fail(r, ASG_EIO, "reading a provenance text failed");
-    }
-    H5Sclose(space);
-    H5Tclose(t);
-    H5Dclose(ds);
-    return out;
+    return isfinite(v) && v >= 0 && v == floor(v) && v < 18446744073709551616.0;
 }
 
-static char *read_attr_str(struct reader *r, const char *obj, const char *name)
+static int read_results(struct h5in_file *f, struct sweep_file *out, struct diag_list *d)
 {
-    hid_t a = H5Aopen_by_name(r->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    if (a < 0) {
-        fail(r, ASG_EFORMAT, "not a sweep output (a provenance attribute is missing)");
-        return NULL;
+    static const char *const names[] = { "point",
+                                         "replication",
+                                         "cost",
+                                         "instance_hours",
+                                         "instances_launched",
+                                         "mean_in_service",
+                                         "mean_cpu_utilization",
+                                         "activities",
+                                         "events",
+                                         "requests_served",
+                                         "requests_dropped",
+                                         "requests_over_objective",
+                                         "latency_p95",
+                                         "latency_p99" };
+    const struct h5in_column *c[ARRAY_SIZE(names)];
+    struct h5in_table t = { 0 };
+    int st = h5in_read_table(f, "/sweep/results", &t, d);
+    if (st < 0)
+        return st;
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        c[i] = h5in_table_find(&t, names[i]);
+        if (!c[i] || c[i]->kind == H5IN_STRING) {
+            h5in_table_release(&t);
+            return not_sweep(d, h5in_path(f), "/sweep/results lacks a column asgsim writes");
+        }
     }
-    hid_t t = vlen_str(), space = H5Aget_space(a);
-    char *buf = NULL, *out = NULL;
-    if (H5Aread(a, t, &buf) >= 0 && buf) {
-        out = xstrdup(buf);
-        H5Dvlen_reclaim(t, space, H5P_DEFAULT, &buf);
-    } else {
-        fail(r, ASG_EIO, "reading an attribute failed");
+    out->results = xcalloc(t.nr_rows ? t.nr_rows : 1, sizeof(*out->results));
+    for (size_t r = 0; r < t.nr_rows; r++) {
+        struct sweep_result *res = &out->results[r];
+        if (!whole(c[0]->num[r]) || !whole(c[1]->num[r]) || c[0]->num[r] > UINT32_MAX ||
+            c[1]->num[r] > UINT32_MAX || !whole(c[4]->num[r]) || !whole(c[7]->num[r]) ||
+            !whole(c[8]->num[r])) {
+            h5in_table_release(&t);
+            return not_sweep(d, h5in_path(f), "/sweep/results has a bad point or count");
+        }
+        res->point = (uint32_t)c[0]->num[r];
+        res->replication = (uint32_t)c[1]->num[r];
+        res->cost_usd = c[2]->num[r];
+        res->instance_hours = c[3]->num[r];
+        res->instances_launched = (uint64_t)c[4]->num[r];
+        res->mean_in_service = c[5]->num[r];
+        res->mean_cpu_utilization_pct = c[6]->num[r];
+        res->activities = (uint64_t)c[7]->num[r];
+        res->events = (uint64_t)c[8]->num[r];
+        res->requests_served = c[9]->num[r];
+        res->requests_dropped = c[10]->num[r];
+        res->requests_over_objective = c[11]->num[r];
+        res->latency_p95_s = c[12]->num[r];
+        res->latency_p99_s = c[13]->num[r];
     }
-    H5Sclose(space);
-    H5Tclose(t);
-    H5Aclose(a);
-    return out;
-}
-
-static int64_t read_attr_i64(struct reader *r, const char *obj, const char *name)
-{
-    int64_t v = 0;
-    hid_t a = H5Aopen_by_name(r->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-    if (a < 0) {
-        fail(r, ASG_EFORMAT, "not a sweep output (a /sweep attribute is missing)");
-        return 0;
-    }
-    if (H5Aread(a, H5T_NATIVE_INT64, &v) < 0)
-        fail(r, ASG_EIO, "reading an attribute failed");
-    H5Aclose(a);
-    return v;
-}
-
-static void read_results(struct reader *r, struct sweep_file *f)
-{
-    hid_t ds = H5Dopen2(r->file, "/sweep/results", H5P_DEFAULT);
-    if (ds < 0) {
-        fail(r, ASG_EFORMAT, "not a sweep output (no /sweep/results)");
-        return;
-    }
-    /* Fields are matched by name, so the file's field order does not matter. */
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(struct sweep_result));
-    H5Tinsert(t, "point", HOFFSET(struct sweep_result, point), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "replication", HOFFSET(struct sweep_result, replication), H5T_NATIVE_UINT32);
-    H5Tinsert(t, "cost", HOFFSET(struct sweep_result, cost_usd), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "instance_hours", HOFFSET(struct sweep_result, instance_hours), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "instances_launched", HOFFSET(struct sweep_result, instances_launched),
-              H5T_NATIVE_INT64);
-    H5Tinsert(t, "mean_in_service", HOFFSET(struct sweep_result, mean_in_service),
-              H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "mean_cpu_utilization", HOFFSET(struct sweep_result, mean_cpu_utilization_pct),
-              H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "activities", HOFFSET(struct sweep_result, activities), H5T_NATIVE_INT64);
-    H5Tinsert(t, "events", HOFFSET(struct sweep_result, events), H5T_NATIVE_INT64);
-    hid_t space = H5Dget_space(ds);
-    hssize_t n = H5Sget_simple_extent_npoints(space);
-    if (n < 0) {
-        fail(r, ASG_EIO, "reading /sweep/results failed");
-    } else {
-        f->results = xcalloc(n ? (size_t)n : 1, sizeof(*f->results));
-        f->nr_results = (size_t)n;
-        if (n > 0 && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, f->results) < 0)
-            fail(r, ASG_EFORMAT, "/sweep/results lacks a column asgsim writes");
-    }
-    H5Sclose(space);
-    H5Tclose(t);
-    H5Dclose(ds);
+    out->nr_results = t.nr_rows;
+    h5in_table_release(&t);
+    return 0;
 }
 
 int sweep_file_read(struct sweep_file *out, const char *path, struct diag_list *d)
 {
-    struct sweep_file f = { 0 };
-    struct reader r = { -1, path, d, 0 };
+    struct sweep_file s = { 0 };
+    struct h5in_file *f = NULL;
+    char *seed = NULL;
+    int64_t v;
     memset(out, 0, sizeof(*out));
-    if (access(path, F_OK) < 0)
-        return diag_error_status(d, ASG_ENOENT, NULL, "cannot open '%s': no such file", path);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (r.file < 0)
-        return diag_error_status(d, ASG_EFORMAT, NULL, "cannot read '%s': not an HDF5 file", path);
-    f.sweep_text = read_text(&r, "/provenance/sweep", &f.sweep_len);
-    if (!r.status)
-        f.scenario_text = read_text(&r, "/provenance/scenario", &f.scenario_len);
-    if (!r.status)
-        f.sweep_path = read_attr_str(&r, "/provenance", "sweep_path");
-    if (!r.status)
-        f.scenario_path = read_attr_str(&r, "/provenance", "scenario_path");
-    if (!r.status)
-        f.base_seed = read_attr_i64(&r, "/provenance", "base_seed");
-    if (!r.status)
-        f.shard_index = read_attr_i64(&r, "/sweep", "shard_index");
-    if (!r.status)
-        f.shard_count = read_attr_i64(&r, "/sweep", "shard_count");
-    if (!r.status)
-        read_results(&r, &f);
-    H5Fclose(r.file);
-    if (r.status) {
-        sweep_file_release(&f);
-        return r.status;
+    int st = h5in_open(path, &f, d);
+    if (st < 0)
+        return st;
+    if (!h5in_exists(f, "/sweep/results") || !h5in_exists(f, "/provenance/sweep")) {
+        st = not_sweep(d, path, "no /sweep/results or /provenance/sweep");
+        goto out;
     }
-    *out = f;
-    return 0;
+    if ((st = read_text(f, "/provenance/sweep", &s.sweep_text, &s.sweep_len, d)) < 0 ||
+        (st = read_text(f, "/provenance/scenario", &s.scenario_text, &s.scenario_len, d)) < 0 ||
+        (st = h5in_attr_string(f, "/provenance", "sweep_path", &s.sweep_path, d)) < 0 ||
+        (st = h5in_attr_string(f, "/provenance", "scenario_path", &s.scenario_path, d)) < 0 ||
+        (st = h5in_attr_string(f, "/sweep", "base_seed_text", &seed, d)) < 0)
+        goto out;
+    if (!bind_parse_int(seed, &v) || v < 0) {
+        st = not_sweep(d, path, "the /sweep attribute base_seed_text is not a seed");
+        goto out;
+    }
+    s.base_seed = (uint64_t)v;
+    if ((st = read_results(f, &s, d)) < 0)
+        goto out;
+    *out = s;
+    memset(&s, 0, sizeof(s));
+out:
+    free(seed);
+    sweep_file_release(&s);
+    h5in_close(f);
+    return st;
 }
 
 void sweep_file_release(struct sweep_file *f)

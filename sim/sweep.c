@@ -297,14 +297,23 @@ bool sweep_point_in_shard(uint64_t point, uint32_t index, uint32_t count)
     return point % count == index;
 }
 
-static const char *const metric_names[SWEEP_NR_METRICS] = {
-    "cost",       "instance_hours", "instances_launched", "mean_in_service", "mean_cpu_utilization",
-    "activities", "events"
-};
+static const char *const metric_names[SWEEP_NR_METRICS] = { "cost",
+                                                            "instance_hours",
+                                                            "instances_launched",
+                                                            "mean_in_service",
+                                                            "mean_cpu_utilization",
+                                                            "activities",
+                                                            "events",
+                                                            "requests_served",
+                                                            "requests_dropped",
+                                                            "requests_over_objective",
+                                                            "latency_p95",
+                                                            "latency_p99" };
 
-static const char *const metric_units[SWEEP_NR_METRICS] = { "USD",       "h",       "instances",
-                                                            "instances", "percent", "activities",
-                                                            "events" };
+static const char *const metric_units[SWEEP_NR_METRICS] = { "USD",       "h",        "instances",
+                                                            "instances", "percent",  "activities",
+                                                            "events",    "requests", "requests",
+                                                            "requests",  "s",        "s" };
 
 const char *sweep_metric_name(size_t m)
 {
@@ -335,6 +344,16 @@ double sweep_metric(const struct sweep_result *r, size_t m)
         return (double)r->activities;
     case 6:
         return (double)r->events;
+    case 7:
+        return r->requests_served;
+    case 8:
+        return r->requests_dropped;
+    case 9:
+        return r->requests_over_objective;
+    case 10:
+        return r->latency_p95_s;
+    case 11:
+        return r->latency_p99_s;
     default:
         ASG_BUG("no metric %zu", m);
     }

@@ -36,6 +36,18 @@ struct run_summary {
     double mean_in_service;          /* time-average of InService instances over the samples */
     double mean_cpu_utilization_pct; /* over samples with at least one InService instance */
     uint64_t events;                 /* engine events fired */
+    /* Serving (zero, latencies NaN, without a Workload). Fluid mode counts are expected
+       values and may be fractional; latencies are seconds from arrival to completion. */
+    double requests_arrived;
+    double requests_served;
+    double requests_dropped;        /* queue full or no InService instance */
+    double requests_over_objective; /* served slower than LatencyObjective */
+    double latency_mean_s;
+    double latency_p50_s;
+    double latency_p95_s;
+    double latency_p99_s;
+    double latency_objective_s;   /* 0 = none given */
+    double time_over_objective_s; /* sample intervals whose p99 exceeded the objective */
 };
 
 /**

@@ -14,7 +14,9 @@
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
 #include "asgsim/dist.h"
+#include "asgsim/serve.h"
 #include "asgsim/sim.h"
+#include "asgsim/workload.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,13 +26,6 @@
 #define SCENARIO_MAX_INSTANCES 100000        /* MaxSize of one group */
 #define SCENARIO_MAX_DURATION  SIM_DAY(3660) /* ten years */
 #define SCENARIO_MAX_SAMPLES   50000000      /* duration / SampleInterval */
-
-enum workload_kind { WORKLOAD_CONSTANT };
-
-struct workload_config {
-    enum workload_kind kind;
-    double rps; /* CONSTANT: arrival rate, requests per second */
-};
 
 struct launch_template_config {
     char *logical_id;
@@ -82,7 +77,9 @@ struct scenario {
     sim_time sample_interval; /* time series step */
     int64_t start_epoch_s;    /* wall-clock origin (UTC seconds since 1970) of time 0 */
 
-    struct workload_config workload;
+    bool has_workload;               /* a Workload was given */
+    struct workload_config workload; /* the offered load (owned) */
+    struct serve_config serve;       /* how it is served (capacity_rps_per_vcpu left 0) */
     struct instance_model_config instances;
     struct catalog catalog; /* shipped types plus the scenario's own */
 

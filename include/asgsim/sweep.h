@@ -102,9 +102,14 @@ struct sweep_result {
     uint64_t instances_launched;
     uint64_t activities;
     uint64_t events;
+    double requests_served; /* serving figures: see run_summary (NaN latencies without load) */
+    double requests_dropped;
+    double requests_over_objective;
+    double latency_p95_s;
+    double latency_p99_s;
 };
 
-enum { SWEEP_NR_METRICS = 7 };
+enum { SWEEP_NR_METRICS = 12 };
 
 /** Name of metric m (0 <= m < SWEEP_NR_METRICS), as used in /sweep/results and /sweep/stats. */
 const char *sweep_metric_name(size_t m);
@@ -153,8 +158,8 @@ int sweep_journal_append(struct sweep_journal *j, const struct sweep_result *r);
 void sweep_journal_close(struct sweep_journal *j, bool remove);
 
 /*
- * Reading a sweep output back (sim/h5sweep.c), for `asgsim merge`: the results table and
- * the provenance needed to rebuild the points.
+ * Reading a sweep output back (sim/h5sweep.c, through h5in.h), for `asgsim merge`: the
+ * results table and the provenance needed to rebuild the points.
  */
 struct sweep_file {
     char *sweep_path; /* attribute /provenance sweep_path */
@@ -163,16 +168,14 @@ struct sweep_file {
     char *scenario_path; /* attribute /provenance scenario_path */
     char *scenario_text; /* /provenance/scenario */
     size_t scenario_len;
-    int64_t base_seed;   /* attribute /provenance base_seed */
-    int64_t shard_index; /* attributes of /sweep */
-    int64_t shard_count;
-    struct sweep_result *results; /* rows of /sweep/results, status 0 */
+    uint64_t base_seed;           /* attribute /sweep base_seed_text (exact decimal) */
+    struct sweep_result *results; /* rows of /sweep/results (status 0) */
     size_t nr_results;
 };
 
 /**
  * Read the sweep output at `path`. \return 0 and *out (sweep_file_release()), or ASG_ENOENT /
- * ASG_EFORMAT (not a sweep output) / ASG_EIO with one diagnostic naming the file.
+ * ASG_EFORMAT (not a sweep output) / ASG_EIO with a diagnostic naming the file.
  */
 int sweep_file_read(struct sweep_file *out, const char *path, struct diag_list *d);
 

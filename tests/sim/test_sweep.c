@@ -149,6 +149,25 @@ START_TEST(test_sweep_stats_matches_t_interval)
 
 END_TEST
 
+START_TEST(test_sweep_metrics_name_the_result_fields)
+{
+    struct sweep_result r = {
+        .cost_usd = 1.5, .instances_launched = 3, .events = 7, .latency_p99_s = 0.25
+    };
+    ck_assert_str_eq(sweep_metric_name(0), "cost");
+    ck_assert_str_eq(sweep_metric_units(0), "USD");
+    ck_assert_double_eq(sweep_metric(&r, 0), 1.5);
+    ck_assert_str_eq(sweep_metric_name(2), "instances_launched");
+    ck_assert_double_eq(sweep_metric(&r, 2), 3.0);
+    ck_assert_str_eq(sweep_metric_name(6), "events");
+    ck_assert_double_eq(sweep_metric(&r, 6), 7.0);
+    ck_assert_str_eq(sweep_metric_name(SWEEP_NR_METRICS - 1), "latency_p99");
+    ck_assert_str_eq(sweep_metric_units(SWEEP_NR_METRICS - 1), "s");
+    ck_assert_double_eq(sweep_metric(&r, SWEEP_NR_METRICS - 1), 0.25);
+}
+
+END_TEST
+
 START_TEST(test_sweep_parse_shard_accepts_only_i_below_n)
 {
     uint32_t i = 99, n = 99;
@@ -273,6 +292,7 @@ Suite *sweep_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("stats");
     tcase_add_test(tc, test_sweep_stats_matches_t_interval);
+    tcase_add_test(tc, test_sweep_metrics_name_the_result_fields);
     suite_add_tcase(s, tc);
     tc = tcase_create("journal");
     tcase_add_test(tc, test_sweep_journal_resumes_and_drops_torn_record);

@@ -1,0 +1,167 @@
+/*
+ * serve.h - turning the offered load (workload.h) into served, queued and dropped requests
+ * on the group's InService instances, at one of two fidelities behind one interface.
+ *
+ * fluid:   arrivals are counted per tick (Poisson counts from the "arrivals" stream, mean
+ *          = the rate at the tick's midpoint x its length); the fleet serves
+ *          vcpus x CapacityRpsPerVcpu requests/s per InService instance; what is not served
+ *          is carried over as a fleet-wide backlog, and what exceeds queue_limit x InService
+ *          instances is dropped (so the backlog is dropped when the last instance leaves).
+ *          A tick is cut short where an instance enters or leaves service or an interval
+ *          is taken, so capacity is exact at every instant.
+ *          Latency is an analytic estimate: requests served while the backlog carried
+ *          into the step drains wait half its initial drain time on average (then an
+ *          exponential service); the rest follow the M/M/c sojourn-time law (c = total
+ *          vCPUs, mu = CapacityRpsPerVcpu, lambda = the step's arrival rate); in an
+ *          overloaded step everyone waits the drain time of the average backlog. Each law
+ *          is added to the same latency histogram request mode uses, weighted by its
+ *          served count.
+ * request: every request is an engine event. Arrival (Poisson: exponential gaps from
+ *          "arrivals", the rate re-read every `chunk` of time) -> load balancer (round robin
+ *          or least outstanding requests over the InService instances, ties to the next
+ *          in round-robin order) -> the instance: `vcpus` parallel servers and one FIFO
+ *          queue of at most queue_limit waiting requests (an arrival finding it full is
+ *          dropped). Service times are exponential with mean 1 / CapacityRpsPerVcpu
+ *          (stream "service"). Latency = queueing + service, recorded at completion.
+ *
+ * Only InService instances receive traffic: the caller reports instances entering and
+ * leaving service (serve_add / serve_remove). An instance leaving service gets no new
+ * requests; the requests it already holds (queued and in service) still complete on it, as
+ * a load balancer's deregistration delay lets in-flight requests finish. With no InService
+ * instance every arrival is dropped (the load balancer has no healthy target).
+ *
+ * Memory stays bounded: percentiles come from a fixed log-spaced histogram, never from a
+ * list of latencies.
+ */
+#ifndef ASGSIM_SERVE_H
+#define ASGSIM_SERVE_H
+
+#include "asgsim/rng.h"
+#include "asgsim/sim.h"
+#include "asgsim/workload.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum serve_fidelity { SERVE_FLUID, SERVE_REQUEST };
+
+enum serve_lb { SERVE_LB_ROUND_ROBIN, SERVE_LB_LEAST_OUTSTANDING };
+
+/** How requests are served; plain data, bound by serve_config_bind(). */
+struct serve_config {
+    enum serve_fidelity fidelity;
+    enum serve_lb lb;
+    sim_time tick;                /* fluid: aggregation step; 0 = the caller's default */
+    int64_t queue_limit;          /* waiting requests one instance holds (default 1000) */
+    sim_time latency_objective;   /* requests slower than this count as over; 0 = none */
+    double capacity_rps_per_vcpu; /* mean service rate of one vCPU, requests/s */
+};
+
+#define SERVE_DEFAULT_QUEUE_LIMIT 1000
+
+/* Latency histogram: log-spaced bins from SERVE_HIST_MIN_S to SERVE_HIST_MAX_S. */
+#define SERVE_HIST_MIN_S      1e-6
+#define SERVE_HIST_MAX_S      1e5
+#define SERVE_HIST_PER_DECADE 100
+#define SERVE_HIST_BINS       (11 * SERVE_HIST_PER_DECADE + 2) /* + underflow and overflow */
+
+/** A latency histogram; counts may be fractional (fluid mode spreads a distribution). */
+struct serve_hist {
+    double count[SERVE_HIST_BINS];
+    double total;
+    double sum_s; /* sum of latencies, seconds (exact in request mode) */
+};
+
+/** Add `weight` observations of latency `s` seconds. */
+void serve_hist_add(struct serve_hist *h, double s, double weight);
+/** The q-quantile (0 < q < 1) in seconds, interpolated within a bin; NaN when empty. */
+double serve_hist_quantile(const struct serve_hist *h, double q);
+
+/** What happened in an interval (since the previous serve_take_interval) or a whole run. */
+struct serve_stats {
+    double arrived;        /* requests offered */
+    double served;         /* requests completed */
+    double dropped;        /* requests refused (queue full or no InService instance) */
+    double over_objective; /* completed requests slower than the latency objective */
+    /* Waiting (before service starts), counted at service start: request mode exact;
+       fluid mode from the M/M/c estimate. */
+    double started;
+    double waited;      /* requests that had to wait (> 0 s) */
+    double sum_wait_s;  /* total waiting time */
+    double backlog;     /* requests queued at the end of the interval (not in service) */
+    double busy_vcpu_s; /* vCPU-seconds spent serving (request mode: counted at service start) */
+    struct serve_hist hist;
+};
+
+struct serve_server; /* one instance as the load balancer sees it (serve.c) */
+
+/** The serving model of one run. Zero-initialise, then serve_init(). */
+struct serve {
+    const struct serve_config *cfg;
+    const struct workload_config *wl;
+    int64_t start_epoch_s;
+    sim_time tick;  /* fluid aggregation step */
+    sim_time chunk; /* request mode: how long one arrival rate holds */
+    struct sim_engine *eng;
+    gsl_rng *arrivals;
+    gsl_rng *service;
+    struct serve_server **live; /* InService, in the order they entered service */
+    size_t nr_live, alloc_live;
+    struct serve_server **drain; /* out of service, still finishing their requests */
+    size_t nr_drain, alloc_drain;
+    size_t rr;            /* round-robin position */
+    uint64_t total_vcpus; /* of the InService instances */
+    double fluid_backlog; /* fluid: requests carried over, fleet-wide */
+    sim_time fluid_last;  /* fluid: time accounted up to */
+    sim_time chunk_end;   /* request mode: end of the current arrival chunk */
+    double chunk_rate;    /* request mode: rate of the current chunk */
+    sim_event_id next;    /* request mode: the pending arrival event */
+    struct serve_stats interval;
+    struct serve_stats total;
+};
+
+/**
+ * Set up serving. `cfg`, `wl` and `eng` are borrowed and must outlive `s`; streams
+ * "arrivals" and "service" come from `rngs`. `default_tick` is used when cfg->tick is 0.
+ * Nothing is scheduled until serve_start().
+ */
+void serve_init(struct serve *s, const struct serve_config *cfg, const struct workload_config *wl,
+                int64_t start_epoch_s, sim_time default_tick, struct sim_engine *eng,
+                struct rng_set *rngs);
+/**
+ * Start offering load at the current time: request mode schedules the first arrival;
+ * fluid mode needs no events (time is accounted when capacity changes and when an
+ * interval is taken, in steps of at most one tick).
+ */
+void serve_start(struct serve *s);
+/** Instance `id` (unique per run) with `vcpus` vCPUs entered service. */
+void serve_add(struct serve *s, uint32_t id, unsigned vcpus);
+/** Instance `id` left service (no-op when it is not in service); see the header comment. */
+void serve_remove(struct serve *s, uint32_t id);
+/**
+ * Fluid mode: account for the time since the last tick now (so an interval ends exactly
+ * at `now`); request mode: nothing. Then copy the interval's figures to *out (backlog =
+ * requests now waiting) and start a new interval.
+ */
+void serve_take_interval(struct serve *s, struct serve_stats *out);
+/** Requests currently queued (waiting, not in service) over every instance. */
+double serve_backlog(const struct serve *s);
+/** Cancel the pending event and free every server. Safe on a zeroed struct. */
+void serve_release(struct serve *s);
+
+/**
+ * Bind the serving keys of the `Metadata ASGSim::Scenario` mapping `settings` (Fidelity,
+ * LoadBalancer, Tick, QueueLimit, LatencyObjective) into *out, defaults first.
+ * capacity_rps_per_vcpu is left 0 (it is an instance property).
+ * \return 0 or ASG_EINVAL with errors in b->d.
+ */
+int serve_config_bind(struct bind *b, const struct ynode *settings, struct serve_config *out);
+
+/**
+ * Erlang C: probability that an arrival waits in an M/M/c queue with offered load
+ * a = lambda / mu (requires a < c). Computed with the stable Erlang B recursion.
+ */
+double serve_erlang_c(unsigned c, double a);
+
+#endif /* ASGSIM_SERVE_H */

@@ -1,0 +1,486 @@
+/* Serving the offered load at fluid or request fidelity (serve.h). */
+#include "asgsim/serve.h"
+
+#include "asgsim/util.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+struct slot {
+    sim_event_id done; /* its departure event, 0 when the vCPU is idle */
+    sim_time arrived_at;
+};
+
+struct serve_server {
+    struct serve *s;
+    uint32_t id;
+    unsigned vcpus;
+    unsigned busy;
+    bool in_service;
+    struct slot *slots; /* one per vCPU: the request it serves */
+    sim_time *queue;    /* arrival times of waiting requests, a ring */
+    size_t head, nr, alloc;
+};
+
+/* ---- histogram ----------------------------------------------------------------------- */
+
+static double hist_edge(size_t i) /* lower edge of bin i (1 .. BINS-1) */
+{
+    return SERVE_HIST_MIN_S * pow(10.0, (double)(i - 1) / SERVE_HIST_PER_DECADE);
+}
+
+static size_t hist_bin(double s)
+{
+    if (!(s >= SERVE_HIST_MIN_S))
+        return 0;
+    double x = log10(s / SERVE_HIST_MIN_S) * SERVE_HIST_PER_DECADE;
+    if (x >= (double)(SERVE_HIST_BINS - 2))
+        return SERVE_HIST_BINS - 1;
+    return (size_t)x + 1;
+}
+
+void serve_hist_add(struct serve_hist *h, double s, double weight)
+{
+    h->count[hist_bin(s)] += weight;
+    h->total += weight;
+    h->sum_s += s * weight;
+}
+
+double serve_hist_quantile(const struct serve_hist *h, double q)
+{
+    if (h->total <= 0)
+        return (double)NAN;
+    double target = q * h->total, cum = 0;
+    for (size_t i = 0; i < SERVE_HIST_BINS; i++) {
+        if (h->count[i] <= 0 || cum + h->count[i] < target) {
+            cum += h->count[i];
+            continue;
+        }
+        if (i == 0)
+            return SERVE_HIST_MIN_S;
+        if (i == SERVE_HIST_BINS - 1)
+            return SERVE_HIST_MAX_S;
+        /* Geometric interpolation: the bins are log-spaced. */
+        double f = (target - cum) / h->count[i];
+        return hist_edge(i) * pow(10.0, f / SERVE_HIST_PER_DECADE);
+    }
+    return SERVE_HIST_MAX_S;
+}
+
+static void hist_merge(struct serve_hist *into, const struct serve_hist *from)
+{
+    for (size_t i = 0; i < SERVE_HIST_BINS; i++)
+        into->count[i] += from->count[i];
+    into->total += from->total;
+    into->sum_s += from->sum_s;
+}
+
+/* ---- queueing theory ------------------------------------------------------------------- */
+
+double serve_erlang_c(unsigned c, double a)
+{
+    ASG_ASSERT(c > 0 && a >= 0 && a < (double)c);
+    double b = 1.0; /* Erlang B with 0 servers */
+    for (unsigned k = 1; k <= c; k++)
+        b = a * b / ((double)k + a * b);
+    double rho = a / (double)c;
+    return b / (1.0 - rho * (1.0 - b));
+}
+
+/* Latency law of one fluid step: T = shift + W + S, S ~ Exp(mu), W = 0 with probability
+   1 - pw, else Exp(theta) (theta = 0: W = 0 always, the overloaded case). */
+struct latency_law {
+    double shift_s;
+    double pw;
+    double theta;
+    double mu;
+};
+
+static double law_tail(const struct latency_law *l, double t)
+{
+    double x = t - l->shift_s;
+    if (x <= 0)
+        return 1.0;
+    double es = exp(-l->mu * x);
+    if (l->pw <= 0 || l->theta <= 0)
+        return es;
+    double hypo;
+    if (fabs(l->theta - l->mu) < 1e-9 * l->mu)
+        hypo = (1.0 + l->mu * x) * es;
+    else
+        hypo = (l->theta * es - l->mu * exp(-l->theta * x)) / (l->theta - l->mu);
+    return (1.0 - l->pw) * es + l->pw * hypo;
+}
+
+static void hist_add_law(struct serve_hist *h, const struct latency_law *l, double weight,
+                         double mean_s)
+{
+    if (weight <= 0)
+        return;
+    h->total += weight;
+    h->sum_s += weight * mean_s;
+    size_t i = hist_bin(l->shift_s);
+    double prev = 1.0; /* tail at the lower edge of bin i: nothing is faster than the shift */
+    if (i == 0) {
+        prev = law_tail(l, SERVE_HIST_MIN_S);
+        h->count[0] += weight * (1.0 - prev);
+        i = 1;
+    }
+    for (; i < SERVE_HIST_BINS - 1; i++) {
+        double next = law_tail(l, hist_edge(i + 1));
+        h->count[i] += weight * (prev - next);
+        prev = next;
+        if (prev < 1e-12) {
+            i++;
+            break;
+        }
+    }
+    h->count[i] += weight * prev;
+}
+
+/* `n` requests served with latency law `l`, mean waiting time `wait_s`, a fraction `pw`
+   of them having waited. */
+static void account_law(struct serve_stats *st, const struct latency_law *l, double n,
+                        double wait_s, double pw, double objective_s)
+{
+    st->started += n;
+    st->waited += n * pw;
+    st->sum_wait_s += n * wait_s;
+    hist_add_law(&st->hist, l, n, wait_s + 1.0 / l->mu);
+    if (objective_s > 0)
+        st->over_objective += n * law_tail(l, objective_s);
+}
+
+/* ---- fluid ------------------------------------------------------------------------------- */
+
+static void fluid_step(struct serve *s, sim_time from, sim_time len)
+{
+    struct serve_stats *st = &s->interval;
+    double dt = sim_time_to_seconds(len);
+    double mean = workload_rate_rps(s->wl, s->start_epoch_s, from + len / 2) * dt;
+    double arrived = mean > 0 ? (double)gsl_ran_poisson(s->arrivals, mean) : 0.0;
+    double mu = s->cfg->capacity_rps_per_vcpu;
+    double cap_rps = (double)s->total_vcpus * mu;
+    double b0 = s->fluid_backlog;
+    double work = b0 + arrived;
+    double served = fmin(work, cap_rps * dt);
+    double b1 = work - served;
+    double limit = (double)s->cfg->queue_limit * (double)s->nr_live;
+    double dropped = b1 > limit ? b1 - limit : 0.0;
+    b1 -= dropped;
+    st->arrived += arrived;
+    st->served += served;
+    st->dropped += dropped;
+    st->busy_vcpu_s += mu > 0 ? served / mu : 0.0;
+    s->fluid_backlog = b1;
+    if (served <= 0)
+        return;
+    double lambda = arrived / dt;
+    double objective_s = sim_time_to_seconds(s->cfg->latency_objective);
+    /* Requests served while a backlog drains wait behind it: linearly less as it shrinks,
+       so on average half the drain time (b0 / cap at the start). After it has drained the
+       queue is the steady M/M/c one. When it does not drain within the step (overload),
+       everyone waits behind the average backlog. */
+    double drain_s = lambda < cap_rps ? b0 / (cap_rps - lambda) : (double)INFINITY;
+    double n_drain = fmin(served, cap_rps * fmin(drain_s, dt));
+    if (n_drain > 0) {
+        double wait = drain_s < dt ? 0.5 * b0 / cap_rps : 0.5 * (b0 + b1) / cap_rps;
+        struct latency_law law = { wait, 0, 0, mu };
+        account_law(st, &law, n_drain, wait, 1.0, objective_s);
+    }
+    double n_steady = served - n_drain;
+    if (n_steady > 0) {
+        struct latency_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
+                                   cap_rps - lambda, mu };
+        account_law(st, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
+    }
+}
+
+static void fluid_advance(struct serve *s, sim_time now)
+{
+    if (s->cfg->fidelity != SERVE_FLUID || !s->eng)
+        return;
+    while (s->fluid_last < now) {
+        sim_time len = now - s->fluid_last < s->tick ? now - s->fluid_last : s->tick;
+        fluid_step(s, s->fluid_last, len);
+        s->fluid_last += len;
+    }
+}
+
+/* ---- request mode ------------------------------------------------------------------------ */
+
+static void depart(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type depart_event = { "serve.depart", depart };
+static void arrive(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type arrive_event = { "serve.arrive", arrive };
+
+static void start_service(struct serve_server *sv, sim_time arrived_at)
+{
+    struct serve *s = sv->s;
+    sim_time now = sim_now(s->eng);
+    double wait = sim_time_to_seconds(now - arrived_at);
+    s->interval.started += 1;
+    s->interval.sum_wait_s += wait;
+    if (now > arrived_at)
+        s->interval.waited += 1;
+    double service_s = gsl_ran_exponential(s->service, 1.0 / s->cfg->capacity_rps_per_vcpu);
+    sim_time service = sim_time_from_seconds(service_s);
+    s->interval.busy_vcpu_s += sim_time_to_seconds(service);
+    size_t k = 0;
+    while (sv->slots[k].done)
+        k++;
+    ASG_ASSERT(k < sv->vcpus);
+    sv->busy++;
+    sv->slots[k].arrived_at = arrived_at;
+    sv->slots[k].done =
+            sim_schedule(s->eng, service, &depart_event, sv, (union sim_payload){ .u = k });
+}
+
+static void server_free(struct serve_server *sv)
+{
+    for (unsigned k = 0; k < sv->vcpus; k++)
+        if (sv->slots[k].done)
+            sim_cancel(sv->s->eng, sv->slots[k].done);
+    free(sv->slots);
+    free(sv->queue);
+    free(sv);
+}
+
+static void depart(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    struct serve_server *sv = target;
+    struct serve *s = sv->s;
+    struct slot *slot = &sv->slots[p->u];
+    sim_time took = sim_now(eng) - slot->arrived_at;
+    slot->done = 0;
+    s->interval.served += 1;
+    serve_hist_add(&s->interval.hist, sim_time_to_seconds(took), 1.0);
+    if (s->cfg->latency_objective > 0 && took > s->cfg->latency_objective)
+        s->interval.over_objective += 1;
+    sv->busy--;
+    if (sv->nr > 0) {
+        sim_time at = sv->queue[sv->head];
+        sv->head = (sv->head + 1) % sv->alloc;
+        sv->nr--;
+        start_service(sv, at);
+    }
+    if (!sv->in_service && sv->busy == 0) {
+        for (size_t i = 0; i < s->nr_drain; i++) {
+            if (s->drain[i] == sv) {
+                s->drain[i] = s->drain[--s->nr_drain];
+                break;
+            }
+        }
+        server_free(sv);
+    }
+}
+
+static void enqueue(struct serve_server *sv, sim_time at)
+{
+    if (sv->nr == sv->alloc) {
+        size_t n = sv->alloc ? 2 * sv->alloc : 16;
+        sim_time *q = xcalloc(n, sizeof(*q));
+        for (size_t i = 0; i < sv->nr; i++)
+            q[i] = sv->queue[(sv->head + i) % sv->alloc];
+        free(sv->queue);
+        sv->queue = q;
+        sv->alloc = n;
+        sv->head = 0;
+    }
+    sv->queue[(sv->head + sv->nr) % sv->alloc] = at;
+    sv->nr++;
+}
+
+static struct serve_server *pick(struct serve *s)
+{
+    size_t n = s->nr_live, chosen = s->rr % n;
+    if (s->cfg->lb == SERVE_LB_LEAST_OUTSTANDING) {
+        size_t best = SIZE_MAX;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = (s->rr + k) % n;
+            size_t outstanding = s->live[i]->busy + s->live[i]->nr;
+            if (outstanding < best) {
+                best = outstanding;
+                chosen = i;
+            }
+        }
+    }
+    s->rr = chosen + 1;
+    return s->live[chosen];
+}
+
+static void dispatch(struct serve *s)
+{
+    s->interval.arrived += 1;
+    if (s->nr_live == 0) {
+        s->interval.dropped += 1;
+        return;
+    }
+    struct serve_server *sv = pick(s);
+    sim_time now = sim_now(s->eng);
+    if (sv->busy < sv->vcpus)
+        start_service(sv, now);
+    else if ((int64_t)sv->nr < s->cfg->queue_limit)
+        enqueue(sv, now);
+    else
+        s->interval.dropped += 1;
+}
+
+/* Schedule the next arrival of the non-homogeneous Poisson process after `now`: the rate
+   holds for one chunk, so exponential gaps are exact within it and, being memoryless,
+   restart at each chunk boundary. */
+static void schedule_next(struct serve *s, sim_time now)
+{
+    sim_time t = now;
+    for (int guard = 0; guard < 4096; guard++) {
+        if (t >= s->chunk_end) {
+            t = s->chunk_end;
+            s->chunk_rate = workload_rate_rps(s->wl, s->start_epoch_s, t + s->chunk / 2);
+            s->chunk_end = t + s->chunk;
+        }
+        if (s->chunk_rate > 0) {
+            double gap = gsl_ran_exponential(s->arrivals, 1.0 / s->chunk_rate);
+            double room = sim_time_to_seconds(s->chunk_end - t);
+            if (gap < room) {
+                sim_time at = t + sim_time_from_seconds(gap);
+                s->next = sim_schedule_at(s->eng, at, &arrive_event, s,
+                                          (union sim_payload){ .u = 1 });
+                return;
+            }
+        }
+        t = s->chunk_end;
+    }
+    /* A long stretch without arrivals: look again later without an arrival. */
+    s->next = sim_schedule_at(s->eng, t, &arrive_event, s, (union sim_payload){ .u = 0 });
+}
+
+static void arrive(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    struct serve *s = target;
+    if (p->u)
+        dispatch(s);
+    schedule_next(s, sim_now(eng));
+}
+
+/* ---- interface ---------------------------------------------------------------------------- */
+
+void serve_init(struct serve *s, const struct serve_config *cfg, const struct workload_config *wl,
+                int64_t start_epoch_s, sim_time default_tick, struct sim_engine *eng,
+                struct rng_set *rngs)
+{
+    memset(s, 0, sizeof(*s));
+    ASG_ASSERT(cfg->capacity_rps_per_vcpu > 0);
+    s->cfg = cfg;
+    s->wl = wl;
+    s->start_epoch_s = start_epoch_s;
+    s->tick = cfg->tick > 0 ? cfg->tick : default_tick;
+    ASG_ASSERT(s->tick > 0);
+    s->chunk = s->tick < SIM_SEC(1) ? s->tick : SIM_SEC(1);
+    s->eng = eng;
+    s->arrivals = rng_set_stream(rngs, "arrivals");
+    if (cfg->fidelity == SERVE_REQUEST)
+        s->service = rng_set_stream(rngs, "service");
+}
+
+void serve_start(struct serve *s)
+{
+    sim_time now = sim_now(s->eng);
+    s->fluid_last = now;
+    if (s->cfg->fidelity == SERVE_REQUEST) {
+        s->chunk_end = now;
+        schedule_next(s, now);
+    }
+}
+
+void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
+{
+    fluid_advance(s, sim_now(s->eng));
+    struct serve_server *sv = xcalloc(1, sizeof(*sv));
+    sv->s = s;
+    sv->id = id;
+    sv->vcpus = vcpus;
+    sv->slots = xcalloc(vcpus ? vcpus : 1, sizeof(*sv->slots));
+    sv->in_service = true;
+    ALLOC_GROW(s->live, s->nr_live + 1, s->alloc_live);
+    s->live[s->nr_live++] = sv;
+    s->total_vcpus += vcpus;
+}
+
+void serve_remove(struct serve *s, uint32_t id)
+{
+    fluid_advance(s, sim_now(s->eng));
+    for (size_t i = 0; i < s->nr_live; i++) {
+        struct serve_server *sv = s->live[i];
+        if (sv->id != id)
+            continue;
+        memmove(&s->live[i], &s->live[i + 1], (s->nr_live - i - 1) * sizeof(*s->live));
+        s->nr_live--;
+        if (s->rr > i)
+            s->rr--;
+        s->total_vcpus -= sv->vcpus;
+        sv->in_service = false;
+        if (sv->busy == 0) {
+            server_free(sv); /* an idle server has an empty queue */
+        } else {
+            ALLOC_GROW(s->drain, s->nr_drain + 1, s->alloc_drain);
+            s->drain[s->nr_drain++] = sv;
+        }
+        if (s->cfg->fidelity == SERVE_FLUID) {
+            double limit = (double)s->cfg->queue_limit * (double)s->nr_live;
+            if (s->fluid_backlog > limit) {
+                s->interval.dropped += s->fluid_backlog - limit;
+                s->fluid_backlog = limit;
+            }
+        }
+        return;
+    }
+}
+
+double serve_backlog(const struct serve *s)
+{
+    if (s->cfg->fidelity == SERVE_FLUID)
+        return s->fluid_backlog;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nr_live; i++)
+        n += s->live[i]->nr;
+    for (size_t i = 0; i < s->nr_drain; i++)
+        n += s->drain[i]->nr;
+    return (double)n;
+}
+
+void serve_take_interval(struct serve *s, struct serve_stats *out)
+{
+    fluid_advance(s, sim_now(s->eng));
+    struct serve_stats *iv = &s->interval, *t = &s->total;
+    iv->backlog = serve_backlog(s);
+    t->arrived += iv->arrived;
+    t->served += iv->served;
+    t->dropped += iv->dropped;
+    t->over_objective += iv->over_objective;
+    t->started += iv->started;
+    t->waited += iv->waited;
+    t->sum_wait_s += iv->sum_wait_s;
+    t->busy_vcpu_s += iv->busy_vcpu_s;
+    t->backlog = iv->backlog;
+    hist_merge(&t->hist, &iv->hist);
+    if (out)
+        *out = *iv;
+    memset(iv, 0, sizeof(*iv));
+}
+
+void serve_release(struct serve *s)
+{
+    if (s->eng && s->next)
+        sim_cancel(s->eng, s->next);
+    for (size_t i = 0; i < s->nr_live; i++)
+        server_free(s->live[i]);
+    for (size_t i = 0; i < s->nr_drain; i++)
+        server_free(s->drain[i]);
+    free(s->live);
+    free(s->drain);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,60 @@
+# capacity.gp - capacity against load: DesiredCapacity, InService, MinSize and MaxSize as
+# steps (each sample holds from its time on), the load on the right axis.
+# Input: timeseries.tsv from `asgsim export`. Run by hand:
+#   gnuplot -e "in='DIR'; out='capacity.png'; fmt='png'" plots/capacity.gp
+if (!exists("in")) in = '.'
+if (!exists("fmt")) fmt = 'png'
+if (!exists("out")) out = 'capacity.'.fmt
+set encoding utf8
+if (fmt eq 'svg') {
+    set terminal svg size 1200,600 dynamic enhanced font 'DejaVu Sans,12' background rgb 'white'
+} else {
+    set terminal pngcairo size 1200,600 enhanced font 'DejaVu Sans,12'
+}
+set output out
+set datafile separator "\t"
+ts = in.'/timeseries.tsv'
+header = system(sprintf("sed -n 2p '%s'", ts))
+has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
+
+# Statistics first: `stats` filters by the ranges set later.
+load_max = 0
+if (has("load_rps")) {
+    stats ts using (column("load_rps")) nooutput
+    load_max = STATS_max
+}
+
+# Hours on the time axis for long runs, minutes for short ones.
+stats ts using (column("time_s")) nooutput
+tunit = STATS_max > 3 * 3600 ? 3600.0 : 60.0
+set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
+set xrange [0:STATS_max / tunit]
+stats ts using (column("max_size")) nooutput
+set yrange [0:STATS_max * 1.15 + 1]
+
+set title "Capacity against load" font ',14'
+set ylabel "instances"
+set ytics nomirror
+set grid xtics ytics lc rgb '#dddddd'
+set key outside below center horizontal Left reverse samplen 3 spacing 1.2 width 1
+set xtics nomirror
+
+# The load is drawn only when the time series has it (on the right axis).
+loadplot = ''
+if (has("load_rps")) {
+    set y2label "load (requests/s)"
+    set y2tics
+    set y2range [0:load_max * 1.15 + 1]
+    set border 11
+    loadplot = "ts using (t(0)):(column('load_rps')) axes x1y2 with lines lw 1.5 lc rgb '#8c8c8c' title 'load (requests/s, right axis)',"
+} else {
+    set border 3
+}
+
+t(c) = column("time_s") / tunit
+# DesiredCapacity is drawn wide and pale under InService: they are equal most of the time.
+plot @loadplot \
+    ts using (t(0)):(column("max_size")) with steps dt 2 lw 2 lc rgb '#d62728' title "MaxSize", \
+    ts using (t(0)):(column("min_size")) with steps dt 2 lw 2 lc rgb '#1f77b4' title "MinSize", \
+    ts using (t(0)):(column("desired_capacity")) with steps lw 6 lc rgb '#ffbb78' title "DesiredCapacity", \
+    ts using (t(0)):(column("in_service")) with steps lw 2 lc rgb '#2ca02c' title "InService"

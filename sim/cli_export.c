@@ -1,0 +1,631 @@
+/*
+ * asgsim export: a trace or sweep file as text tables that gnuplot, spreadsheets and shell
+ * tools read (gnuplot cannot read HDF5). Headers carry units (`time_s`, `cost_USD`) so a
+ * column can be read without the HDF5 file at hand.
+ */
+#include "cli.h"
+
+#include "asgsim/h5in.h"
+#include "asgsim/util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "asgsim/banned.h"
+
+static const char export_usage[] =
+        "Usage: asgsim export RUN.h5|SWEEP.h5 [options]\n"
+        "Write the time series, events, instances, activities and summary of a trace (and\n"
+        "the point, result and statistics tables of a sweep) as text tables.\n"
+        "\n"
+        "  -o, --output DIR         directory for the tables (default: RUN-data)\n"
+        "      --format FMT         tsv (default) or csv\n"
+        "  -q, --quiet              print errors only\n"
+        "  -h, --help               show this help\n"
+        "\n"
+        "Headers carry units (time_s, cost_USD); missing values are written as NaN.\n"
+        "Exit status: 0 ok, 2 usage, 65 not an asgsim file, 66 missing input, 74 output error.\n";
+
+int cli_open_trace(const char *input, struct h5in_file **f)
+{
+    struct diag_list d = { 0 };
+    int rc = h5in_open(input, f, &d);
+    if (rc == ASG_OK) {
+        char *conv = NULL;
+        bool ok = false;
+        if (h5in_attr_string(*f, "/", "Conventions", &conv, &d) == ASG_OK)
+            ok = !strncmp(conv, "asgsim", 6);
+        free(conv);
+        /* A sweep file is recognised by its tables even without the attribute. */
+        ok = ok || h5in_exists(*f, "/sweep/results");
+        diag_list_release(&d);
+        if (!ok) {
+            h5in_close(*f);
+            *f = NULL;
+            rc = diag_error_status(&d, ASG_EFORMAT, NULL,
+                                   "'%s' is not an asgsim trace or sweep file (no asgsim "
+                                   "Conventions attribute and no /sweep/results)",
+                                   input);
+        }
+    }
+    diag_print(&d, stderr);
+    diag_list_release(&d);
+    return cli_exit_code(rc);
+}
+
+char *cli_default_dir(const char *input, const char *suffix)
+{
+    const char *base = strrchr(input, '/');
+    base = base ? base + 1 : input;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *stem = xstrndup(base, n);
+    char *out = xasprintf("%s-%s", stem, suffix);
+    free(stem);
+    return out;
+}
+
+int cli_mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        char *slash = strchr(s, '/');
+        if (slash)
+            *slash = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "asgsim: error: cannot create directory '%s': %s\n", p,
+                    strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (!slash)
+            break;
+        *slash = '/';
+        s = slash;
+    }
+    free(p);
+    return rc;
+}
+
+/* The header suffix for a unit: physical units only; counts and "1" get none. */
+static const char *unit_suffix(const char *units)
+{
+    static const char *const map[][2] = {
+        { "s", "s" },
+        { "ms", "ms" },
+        { "h", "h" },
+        { "USD", "USD" },
+        { "percent", "pct" },
+        { "%", "pct" },
+        { "requests/s", "rps" },
+        { "USD/h", "USD_per_h" },
+        { "GiB", "GiB" },
+    };
+    if (!units)
+        return NULL;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (!strcmp(units, map[i][0]))
+            return map[i][1];
+    return NULL;
+}
+
+char *cli_column_header(const char *name, const char *units)
+{
+    const char *suf = unit_suffix(units);
+    size_t n = strlen(name);
+    /* "instance_hours" already says its unit. */
+    if (suf && !strcmp(suf, "h") && n > 6 && !strcmp(name + n - 6, "_hours"))
+        suf = NULL;
+    return suf ? xasprintf("%s_%s", name, suf) : xstrdup(name);
+}
+
+/* One output table: a file plus its separator. */
+struct out_table {
+    FILE *fp;
+    char *path;
+    char sep;
+};
+
+static int table_open(struct out_table *o, const char *dir, const char *name, bool csv,
+                      const char *input)
+{
+    o->sep = csv ? ',' : '\t';
+    o->path = xasprintf("%s/%s.%s", dir, name, csv ? "csv" : "tsv");
+    o->fp = fopen(o->path, "w");
+    if (!o->fp) {
+        fprintf(stderr, "asgsim: error: cannot create '%s': %s\n", o->path, strerror(errno));
+        free(o->path);
+        return EXIT_IOERR;
+    }
+    const char *base = strrchr(input, '/');
+    fprintf(o->fp, "# asgsim export of %s\n", base ? base + 1 : input);
+    return EXIT_OK;
+}
+
+static int table_close(struct out_table *o)
+{
+    int rc = EXIT_OK;
+    if (ferror(o->fp) | (fclose(o->fp) != 0)) {
+        fprintf(stderr, "asgsim: error: cannot write '%s'\n", o->path);
+        rc = EXIT_IOERR;
+    }
+    free(o->path);
+    return rc;
+}
+
+static void put_string(struct out_table *o, const char *s)
+{
+    bool quote = o->sep == ',' && strpbrk(s, ",\"\n");
+    if (quote)
+        fputc('"', o->fp);
+    for (; *s; s++) {
+        if (*s == '\t' || *s == '\n' || *s == '\r')
+            fputc(' ', o->fp); /* a tab would shift every later TSV column */
+        else if (*s == '"' && quote)
+            fputs("\"\"", o->fp);
+        else
+            fputc(*s, o->fp);
+    }
+    if (quote)
+        fputc('"', o->fp);
+}
+
+void cli_put_number(FILE *fp, double v, bool integer)
+{
+    if (isnan(v))
+        fputs("NaN", fp);
+    else if (isinf(v))
+        fputs(v > 0 ? "Inf" : "-Inf", fp);
+    else if (integer)
+        fprintf(fp, "%.0f", v);
+    else if (fabs(v) < 5e-7)
+        fputs("0.000000", fp); /* no "-0.000000" */
+    else
+        fprintf(fp, "%.6f", v);
+}
+
+static void put_cell(struct out_table *o, const struct h5in_column *c, size_t row)
+{
+    if (c->kind == H5IN_STRING)
+        put_string(o, c->str[row]);
+    else
+        cli_put_number(o->fp, c->num[row], c->kind == H5IN_INT);
+}
+
+/* Write columns (all of length nr_rows) as one table. */
+static int write_columns(const char *dir, const char *name, bool csv, const char *input,
+                         const struct h5in_column *cols, size_t nr_cols, size_t nr_rows)
+{
+    struct out_table o;
+    int rc = table_open(&o, dir, name, csv, input);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < nr_cols; j++) {
+        char *h = cli_column_header(cols[j].name, cols[j].units);
+        if (j)
+            fputc(o.sep, o.fp);
+        put_string(&o, h);
+        free(h);
+    }
+    fputc('\n', o.fp);
+    for (size_t i = 0; i < nr_rows; i++) {
+        for (size_t j = 0; j < nr_cols; j++) {
+            if (j)
+                fputc(o.sep, o.fp);
+            put_cell(&o, &cols[j], i);
+        }
+        fputc('\n', o.fp);
+    }
+    return table_close(&o);
+}
+
+static int export_table(struct h5in_file *f, const char *path, const char *dir, const char *name,
+                        bool csv, const char *input)
+{
+    struct diag_list d = { 0 };
+    struct h5in_table t;
+    int rc = h5in_read_table(f, path, &t, &d);
+    if (rc) {
+        diag_print(&d, stderr);
+        diag_list_release(&d);
+        return cli_exit_code(rc);
+    }
+    rc = write_columns(dir, name, csv, input, t.cols, t.nr_cols, t.nr_rows);
+    h5in_table_release(&t);
+    return rc;
+}
+
+/* A group of 1-D datasets as one table; `first` (if present) goes first. */
+static int export_group(struct h5in_file *f, const char *group, const char *first, const char *dir,
+                        const char *name, bool csv, const char *input, char **header_out)
+{
+    struct diag_list d = { 0 };
+    char **names;
+    size_t nr;
+    int rc = h5in_list_datasets(f, group, &names, &nr, &d);
+    struct h5in_column *cols = xcalloc(nr ? nr : 1, sizeof(*cols));
+    size_t nr_cols = 0, nr_rows = 0;
+    for (int pass = 0; pass < 2 && rc == ASG_OK; pass++) {
+        for (size_t i = 0; i < nr && rc == ASG_OK; i++) {
+            bool is_first = first && !strcmp(names[i], first);
+            if (is_first != (pass == 0))
+                continue;
+            char *p = xasprintf("%s/%s", group, names[i]);
+            rc = h5in_read_column(f, p, &cols[nr_cols], &d);
+            free(p);
+            if (rc)
+                break;
+            if (nr_cols && cols[nr_cols].nr != nr_rows)
+                rc = diag_error_status(&d, ASG_EFORMAT, NULL,
+                                       "%s: '%s/%s' has %zu rows, the others %zu", input, group,
+                                       names[i], cols[nr_cols].nr, nr_rows);
+            nr_rows = cols[nr_cols].nr;
+            nr_cols++;
+        }
+    }
+    if (rc == ASG_OK) {
+        rc = write_columns(dir, name, csv, input, cols, nr_cols, nr_rows);
+        if (header_out) {
+            char *h = xstrdup("");
+            for (size_t j = 0; j < nr_cols; j++) {
+                char *col = cli_column_header(cols[j].name, cols[j].units);
+                char *n = xasprintf("%s%s%s", h, j ? " " : "", col);
+                free(col);
+                free(h);
+                h = n;
+            }
+            *header_out = h;
+        }
+    } else {
+        diag_print(&d, stderr);
+        rc = cli_exit_code(rc);
+    }
+    diag_list_release(&d);
+    for (size_t j = 0; j < nr_cols; j++)
+        h5in_column_release(&cols[j]);
+    free(cols);
+    h5in_names_free(names, nr);
+    return rc;
+}
+
+/* Per-point means of a results column (NaN where a point has no replication). */
+static double *point_means(const struct h5in_column *point, const struct h5in_column *val,
+                           const struct h5in_column *points)
+{
+    double *mean = xcalloc(points->nr ? points->nr : 1, sizeof(*mean));
+    for (size_t p = 0; p < points->nr; p++) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t r = 0; r < point->nr; r++)
+            if (point->num[r] == points->num[p] && !isnan(val->num[r])) {
+                sum += val->num[r];
+                n++;
+            }
+        mean[p] = n ? sum / (double)n : (double)NAN;
+    }
+    return mean;
+}
+
+static char *cell_label(const struct h5in_column *c, size_t row)
+{
+    if (c->kind == H5IN_STRING)
+        return xstrdup(c->str[row]);
+    return xasprintf("%g", c->num[row]);
+}
+
+/* Distinct labels of an axis in first-seen order (numeric axes sorted ascending). */
+static char **axis_values(const struct h5in_column *c, size_t *nr, size_t **index)
+{
+    char **vals = NULL;
+    size_t alloc = 0;
+    *nr = 0;
+    size_t *order = xcalloc(c->nr ? c->nr : 1, sizeof(*order));
+    for (size_t i = 0; i < c->nr; i++)
+        order[i] = i;
+    if (c->kind != H5IN_STRING) /* insertion sort: sweeps are small */
+        for (size_t i = 1; i < c->nr; i++)
+            for (size_t j = i; j > 0 && c->num[order[j - 1]] > c->num[order[j]]; j--) {
+                size_t t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+    *index = xcalloc(c->nr ? c->nr : 1, sizeof(**index));
+    for (size_t k = 0; k < c->nr; k++) {
+        size_t i = order[k];
+        char *l = cell_label(c, i);
+        size_t v;
+        for (v = 0; v < *nr; v++)
+            if (!strcmp(vals[v], l))
+                break;
+        if (v == *nr) {
+            ALLOC_GROW(vals, *nr + 1, alloc);
+            vals[(*nr)++] = l;
+        } else {
+            free(l);
+        }
+        (*index)[i] = v;
+    }
+    free(order);
+    return vals;
+}
+
+/* The SLA figure a sweep's results carry, best first; NULL when none. */
+static const struct h5in_column *sla_column(const struct h5in_table *res)
+{
+    static const char *const names[] = { "requests_over_objective", "latency_p99", "latency_p95",
+                                         "latency_p90" };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const struct h5in_column *c = h5in_table_find(res, names[i]);
+        if (c && c->kind != H5IN_STRING)
+            return c;
+    }
+    return NULL;
+}
+
+/* sweep_heatmap: mean cost per cell of the first two axes; sweep_pareto/front: cost vs SLA. */
+static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_table *res,
+                                const char *dir, bool csv, const char *input,
+                                struct cli_export_info *info)
+{
+    const struct h5in_column *ppoint = h5in_table_find(pts, "point");
+    const struct h5in_column *rpoint = h5in_table_find(res, "point");
+    const struct h5in_column *cost = h5in_table_find(res, "cost");
+    if (!ppoint || !rpoint || !cost || ppoint->kind == H5IN_STRING || cost->kind == H5IN_STRING) {
+        fprintf(stderr, "asgsim: note: %s: sweep tables lack point/cost; no sweep figures\n",
+                input);
+        return EXIT_OK;
+    }
+    const char *cost_units = cost->units ? cost->units : "USD";
+    char *cost_h = cli_column_header("cost", cost_units);
+    double *cost_mean = point_means(rpoint, cost, ppoint);
+    const struct h5in_column *axes[2];
+    size_t nr_axes = 0;
+    for (size_t j = 0; j < pts->nr_cols && nr_axes < 2; j++)
+        if (strcmp(pts->cols[j].name, "point"))
+            axes[nr_axes++] = &pts->cols[j];
+    int rc = EXIT_OK;
+    if (nr_axes == 2) {
+        size_t nx, ny, *xi, *yi;
+        char **xv = axis_values(axes[0], &nx, &xi);
+        char **yv = axis_values(axes[1], &ny, &yi);
+        struct out_table o;
+        rc = table_open(&o, dir, "sweep_heatmap", csv, input);
+        if (!rc) {
+            char *xh = cli_column_header(axes[0]->name, axes[0]->units);
+            char *yh = cli_column_header(axes[1]->name, axes[1]->units);
+            fprintf(o.fp, "x_index%cy_index%c%s%c%s%c%s_mean\n", o.sep, o.sep, xh, o.sep, yh, o.sep,
+                    cost_h);
+            for (size_t y = 0; y < ny; y++) {
+                for (size_t x = 0; x < nx; x++) {
+                    double sum = 0;
+                    size_t n = 0;
+                    for (size_t p = 0; p < ppoint->nr; p++)
+                        if (xi[p] == x && yi[p] == y && !isnan(cost_mean[p])) {
+                            sum += cost_mean[p];
+                            n++;
+                        }
+                    fprintf(o.fp, "%zu%c%zu%c", x, o.sep, y, o.sep);
+                    put_string(&o, xv[x]);
+                    fputc(o.sep, o.fp);
+                    put_string(&o, yv[y]);
+                    fputc(o.sep, o.fp);
+                    cli_put_number(o.fp, n ? sum / (double)n : (double)NAN, false);
+                    fputc('\n', o.fp);
+                }
+            }
+            free(xh);
+            free(yh);
+            rc = table_close(&o);
+            info->has_heatmap = rc == EXIT_OK;
+        }
+        for (size_t i = 0; i < nx; i++)
+            free(xv[i]);
+        for (size_t i = 0; i < ny; i++)
+            free(yv[i]);
+        free(xv);
+        free(yv);
+        free(xi);
+        free(yi);
+    } else {
+        fprintf(stderr, "asgsim: note: %s: the sweep has %zu axis; a heatmap needs two\n", input,
+                nr_axes);
+    }
+    const struct h5in_column *sla = sla_column(res);
+    if (!rc && sla) {
+        double *sla_mean = point_means(rpoint, sla, ppoint);
+        size_t n = ppoint->nr;
+        bool *front = xcalloc(n ? n : 1, sizeof(*front));
+        /* Pareto front, minimising both: no other point is at least as good on both
+         * figures and strictly better on one. */
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(cost_mean[i]) || isnan(sla_mean[i]))
+                continue;
+            front[i] = true;
+            for (size_t k = 0; k < n && front[i]; k++)
+                if (k != i && !isnan(cost_mean[k]) && !isnan(sla_mean[k]) &&
+                    cost_mean[k] <= cost_mean[i] && sla_mean[k] <= sla_mean[i] &&
+                    (cost_mean[k] < cost_mean[i] || sla_mean[k] < sla_mean[i]))
+                    front[i] = false;
+        }
+        char *sla_h = cli_column_header(sla->name, sla->units);
+        for (int file = 0; file < 2 && !rc; file++) {
+            struct out_table o;
+            rc = table_open(&o, dir, file ? "sweep_front" : "sweep_pareto", csv, input);
+            if (rc)
+                break;
+            fprintf(o.fp, "point%c%s_mean%c%s_mean%cpareto%clabel\n", o.sep, cost_h, o.sep, sla_h,
+                    o.sep, o.sep);
+            /* The front file is sorted by cost so gnuplot can draw it as a line. */
+            size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+            for (size_t i = 0; i < n; i++)
+                order[i] = i;
+            for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && cost_mean[order[j - 1]] > cost_mean[order[j]]; j--) {
+                    size_t t = order[j];
+                    order[j] = order[j - 1];
+                    order[j - 1] = t;
+                }
+            for (size_t k = 0; k < n; k++) {
+                size_t i = file ? order[k] : k;
+                if (file && !front[i])
+                    continue;
+                cli_put_number(o.fp, ppoint->num[i], true);
+                fputc(o.sep, o.fp);
+                cli_put_number(o.fp, cost_mean[i], false);
+                fputc(o.sep, o.fp);
+                cli_put_number(o.fp, sla_mean[i], false);
+                fprintf(o.fp, "%c%d%c", o.sep, front[i] ? 1 : 0, o.sep);
+                char *label = xstrdup("");
+                for (size_t j = 0; j < pts->nr_cols; j++) {
+                    if (!strcmp(pts->cols[j].name, "point"))
+                        continue;
+                    char *v = cell_label(&pts->cols[j], i);
+                    char *l = xasprintf("%s%s%s=%s", label, label[0] ? " " : "", pts->cols[j].name,
+                                        v);
+                    free(v);
+                    free(label);
+                    label = l;
+                }
+                put_string(&o, label);
+                free(label);
+                fputc('\n', o.fp);
+            }
+            free(order);
+            rc = table_close(&o);
+        }
+        info->has_pareto = rc == EXIT_OK;
+        free(sla_h);
+        free(front);
+        free(sla_mean);
+    } else if (!sla) {
+        fprintf(stderr,
+                "asgsim: note: %s: the sweep results have no SLA figure "
+                "(requests_over_objective, latency_p99); no cost-versus-SLA figure\n",
+                input);
+    }
+    free(cost_mean);
+    free(cost_h);
+    return rc;
+}
+
+static int export_sweep(struct h5in_file *f, const char *dir, bool csv, const char *input,
+                        struct cli_export_info *info)
+{
+    static const char *const tables[][2] = { { "/sweep/points", "sweep_points" },
+                                             { "/sweep/results", "sweep_results" },
+                                             { "/sweep/stats", "sweep_stats" } };
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < 3 && !rc; i++)
+        if (h5in_exists(f, tables[i][0]))
+            rc = export_table(f, tables[i][0], dir, tables[i][1], csv, input);
+    if (rc || !h5in_exists(f, "/sweep/points"))
+        return rc;
+    struct diag_list d = { 0 };
+    struct h5in_table pts, res;
+    int st = h5in_read_table(f, "/sweep/points", &pts, &d);
+    if (!st) {
+        st = h5in_read_table(f, "/sweep/results", &res, &d);
+        if (!st) {
+            rc = export_sweep_derived(&pts, &res, dir, csv, input, info);
+            h5in_table_release(&res);
+        }
+        h5in_table_release(&pts);
+    }
+    if (st) {
+        diag_print(&d, stderr);
+        rc = cli_exit_code(st);
+    }
+    diag_list_release(&d);
+    return rc;
+}
+
+int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_export_info *info)
+{
+    struct h5in_file *f;
+    memset(info, 0, sizeof(*info));
+    int rc = cli_open_trace(input, &f);
+    if (rc)
+        return rc;
+    if (cli_mkdirs(dir)) {
+        h5in_close(f);
+        return EXIT_IOERR;
+    }
+    info->is_sweep = h5in_exists(f, "/sweep/results");
+    if (h5in_is_group(f, "/timeseries")) {
+        char *header = NULL;
+        rc = export_group(f, "/timeseries", "time", dir, "timeseries", csv, input, &header);
+        if (!rc) {
+            info->has_run = true;
+            info->has_latency = strstr(header, "latency_") != NULL;
+        }
+        free(header);
+    }
+    static const char *const tables[][2] = { { "/events", "events" },
+                                             { "/instances", "instances" },
+                                             { "/activities", "activities" } };
+    for (size_t i = 0; i < 3 && !rc; i++)
+        if (h5in_exists(f, tables[i][0]))
+            rc = export_table(f, tables[i][0], dir, tables[i][1], csv, input);
+    if (!rc && h5in_is_group(f, "/summary"))
+        rc = export_group(f, "/summary", NULL, dir, "summary", csv, input, NULL);
+    if (!rc && info->is_sweep)
+        rc = export_sweep(f, dir, csv, input, info);
+    h5in_close(f);
+    return rc;
+}
+
+enum { OPT_FORMAT = 256 };
+
+int cli_export(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
+    };
+    const char *dir = NULL;
+    bool csv = false, quiet = false;
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'o':
+            dir = optarg;
+            break;
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "csv"))
+                csv = true;
+            else if (!strcmp(optarg, "tsv"))
+                csv = false;
+            else
+                return cli_usage_error("export", "--format must be tsv or csv, got '%s'", optarg);
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            fputs(export_usage, stdout);
+            return EXIT_OK;
+        default:
+            return cli_usage_error("export", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("export", "expected one RUN.h5 or SWEEP.h5 file");
+    const char *input = argv[optind];
+    char *def = dir ? NULL : cli_default_dir(input, "data");
+    struct cli_export_info info;
+    int rc = cli_export_dir(input, dir ? dir : def, csv, &info);
+    if (!rc && !quiet)
+        fprintf(stderr, "asgsim: tables written to %s/\n", dir ? dir : def);
+    free(def);
+    return rc;
+}

@@ -1,0 +1,260 @@
+/*
+ * Serving at both fidelities: the histogram's quantiles, conservation of requests, drops
+ * with no target or a full queue, draining on removal, the two load balancers, fluid and
+ * request mode agreeing on the same queue, and the SLA figures of a whole run.
+ */
+#include "helpers.h"
+
+#include "asgsim/run.h"
+#include "asgsim/serve.h"
+#include "asgsim/util.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+struct bench {
+    struct workload_config wl;
+    struct serve_config cfg;
+    struct sim_engine *eng;
+    struct rng_set rngs;
+    struct serve s;
+};
+
+static void bench_init(struct bench *b, enum serve_fidelity f, double rps, double mu)
+{
+    b->wl = (struct workload_config){ .kind = WORKLOAD_CONSTANT, .rps = rps };
+    b->cfg = (struct serve_config){ .fidelity = f,
+                                    .lb = SERVE_LB_ROUND_ROBIN,
+                                    .queue_limit = SERVE_DEFAULT_QUEUE_LIMIT,
+                                    .capacity_rps_per_vcpu = mu };
+    b->eng = sim_engine_new();
+    b->rngs = (struct rng_set){ 0 };
+    rng_set_init(&b->rngs, 7, 0, 0);
+}
+
+static void bench_start(struct bench *b)
+{
+    serve_init(&b->s, &b->cfg, &b->wl, 0, SIM_SEC(10), b->eng, &b->rngs);
+    serve_start(&b->s);
+}
+
+static void bench_release(struct bench *b)
+{
+    serve_release(&b->s);
+    sim_engine_free(b->eng);
+    rng_set_release(&b->rngs);
+}
+
+START_TEST(test_serve_hist_quantiles_of_exponential_within_bin_width)
+{
+    static struct serve_hist h; /* large: keep it off the stack */
+    h = (struct serve_hist){ 0 };
+    const int n = 100000;
+    for (int i = 0; i < n; i++) /* exact exponential(1) quantiles on a grid */
+        serve_hist_add(&h, -log(1.0 - (i + 0.5) / n), 1.0);
+    ck_assert_double_eq_tol(serve_hist_quantile(&h, 0.50), log(2.0), 0.03 * log(2.0));
+    ck_assert_double_eq_tol(serve_hist_quantile(&h, 0.95), log(20.0), 0.03 * log(20.0));
+    ck_assert_double_eq_tol(serve_hist_quantile(&h, 0.99), log(100.0), 0.03 * log(100.0));
+    ck_assert_double_eq_tol(h.sum_s / h.total, 1.0, 1e-3);
+    struct serve_hist empty = { 0 };
+    ck_assert(isnan(serve_hist_quantile(&empty, 0.5)));
+}
+
+END_TEST
+
+START_TEST(test_serve_fluid_overload_conserves_requests_and_caps_backlog)
+{
+    struct bench b;
+    bench_init(&b, SERVE_FLUID, 150, 50); /* 150 rps offered, 100 rps of capacity */
+    b.cfg.queue_limit = 1000;
+    bench_start(&b);
+    serve_add(&b.s, 1, 2);
+    sim_run_until(b.eng, SIM_SEC(600));
+    struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_eq_tol(st.arrived, st.served + st.dropped + st.backlog, 1e-6);
+    ck_assert_double_eq_tol(st.served, 100.0 * 600, 1e-6); /* busy all the time */
+    ck_assert_double_eq(st.backlog, 1000);
+    ck_assert_double_eq_tol(st.arrived, 150.0 * 600, 5 * sqrt(150.0 * 600)); /* Poisson */
+    /* Waiting behind a full queue of 1000 at 100 rps is about 10 s. */
+    ck_assert_double_gt(serve_hist_quantile(&st.hist, 0.5), 5.0);
+    bench_release(&b);
+}
+
+END_TEST
+
+START_TEST(test_serve_fluid_underload_mean_latency_is_mmc)
+{
+    struct bench b;
+    bench_init(&b, SERVE_FLUID, 50, 50); /* M/M/2 with a = 1: P(wait) = 1/3 */
+    bench_start(&b);
+    serve_add(&b.s, 1, 2);
+    sim_run_until(b.eng, SIM_SEC(3600));
+    struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_eq(st.dropped, 0);
+    ck_assert_double_lt(st.backlog, 1e-9);
+    /* Tick-to-tick Poisson noise moves lambda a little; the mean stays near theory. */
+    double wq = (1.0 / 3.0) / (100.0 - 50.0);
+    ck_assert_double_eq_tol(st.hist.sum_s / st.hist.total, wq + 1.0 / 50, 0.02 * (wq + 0.02));
+    ck_assert_double_eq_tol(st.waited / st.started, 1.0 / 3.0, 0.02);
+    bench_release(&b);
+}
+
+END_TEST
+
+START_TEST(test_serve_without_in_service_instance_drops_everything)
+{
+    for (int f = SERVE_FLUID; f <= SERVE_REQUEST; f++) {
+        struct bench b;
+        bench_init(&b, (enum serve_fidelity)f, 20, 50);
+        bench_start(&b);
+        sim_run_until(b.eng, SIM_SEC(60));
+        struct serve_stats st;
+        serve_take_interval(&b.s, &st);
+        ck_assert_double_gt(st.arrived, 900);
+        ck_assert_double_eq(st.dropped, st.arrived);
+        ck_assert_double_eq(st.served, 0);
+        bench_release(&b);
+    }
+}
+
+END_TEST
+
+START_TEST(test_serve_request_removed_instance_drains_and_gets_no_new_requests)
+{
+    struct bench b;
+    bench_init(&b, SERVE_REQUEST, 150, 50);
+    b.wl = (struct workload_config){
+        .kind = WORKLOAD_STEP, .from_rps = 150, .to_rps = 0, .start = SIM_SEC(120)
+    };
+    bench_start(&b);
+    serve_add(&b.s, 1, 1);
+    serve_add(&b.s, 2, 1);
+    sim_run_until(b.eng, SIM_SEC(60));
+    /* 75 rps each at 50 rps capacity: both are busy with a queue. */
+    ck_assert_double_gt(serve_backlog(&b.s), 100);
+    serve_remove(&b.s, 1);
+    ck_assert_uint_eq(b.s.nr_live, 1);
+    ck_assert_uint_eq(b.s.nr_drain, 1);
+    sim_run_until(b.eng, SIM_SEC(120) + SIM_SEC(300));
+    ck_assert_uint_eq(b.s.nr_drain, 0); /* finished its queue, then freed */
+    struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_eq(st.backlog, 0);
+    ck_assert_double_eq(st.arrived, st.served + st.dropped); /* nothing lost */
+    ck_assert_double_gt(st.dropped, 0);                      /* queues of 1000 overflowed */
+    bench_release(&b);
+}
+
+END_TEST
+
+static double drops_with(enum serve_lb lb)
+{
+    struct bench b;
+    bench_init(&b, SERVE_REQUEST, 300, 50); /* 1 + 8 vCPUs = 450 rps of capacity */
+    b.cfg.lb = lb;
+    b.cfg.queue_limit = 50;
+    bench_start(&b);
+    serve_add(&b.s, 1, 1);
+    serve_add(&b.s, 2, 8);
+    sim_run_until(b.eng, SIM_SEC(120));
+    struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_le(st.backlog, 2 * 50); /* queues never exceed their limit */
+    bench_release(&b);
+    return st.dropped / st.arrived;
+}
+
+START_TEST(test_serve_least_outstanding_requests_avoids_the_small_instance)
+{
+    /* Round robin sends 150 rps to a 50 rps instance: about 2/3 of its share is dropped.
+       Least outstanding requests sends it only what it can take. */
+    double rr = drops_with(SERVE_LB_ROUND_ROBIN);
+    double lor = drops_with(SERVE_LB_LEAST_OUTSTANDING);
+    ck_assert_double_eq_tol(rr, (150.0 - 50.0) / 300.0, 0.02);
+    ck_assert_double_lt(lor, 0.001);
+}
+
+END_TEST
+
+START_TEST(test_serve_fluid_and_request_agree_on_latency_percentiles)
+{
+    double q[2][3], over[2];
+    for (int f = SERVE_FLUID; f <= SERVE_REQUEST; f++) {
+        struct bench b;
+        bench_init(&b, (enum serve_fidelity)f, 80, 10); /* M/M/10 at rho 0.8 */
+        b.cfg.latency_objective = SIM_MS(250);
+        bench_start(&b);
+        serve_add(&b.s, 1, 10);
+        sim_run_until(b.eng, SIM_SEC(2000));
+        struct serve_stats st;
+        serve_take_interval(&b.s, &st);
+        q[f][0] = serve_hist_quantile(&st.hist, 0.50);
+        q[f][1] = serve_hist_quantile(&st.hist, 0.95);
+        q[f][2] = serve_hist_quantile(&st.hist, 0.99);
+        over[f] = st.over_objective / st.served;
+        bench_release(&b);
+    }
+    for (int i = 0; i < 3; i++)
+        ck_assert_double_eq_tol(q[SERVE_REQUEST][i], q[SERVE_FLUID][i], 0.05 * q[SERVE_FLUID][i]);
+    ck_assert_double_eq_tol(over[SERVE_REQUEST], over[SERVE_FLUID], 0.05 * over[SERVE_FLUID]);
+    ck_assert_double_gt(over[SERVE_FLUID], 0.05); /* the objective is really tested */
+}
+
+END_TEST
+
+START_TEST(test_serve_run_writes_sla_figures)
+{
+    struct diag_list d = { 0 };
+    struct scenario sc;
+    char *path = test_src_path("scenarios/diurnal-web.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = SIM_DAY(3) };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    struct trace_sink *s = trace_mem_new();
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    /* Offered: 300 rps x 3 days on average (cos averages out), the flash crowd on top. */
+    ck_assert_double_gt(r.requests_arrived, 300.0 * 3 * 86400);
+    ck_assert_double_lt(r.requests_arrived, 300.0 * 3 * 86400 * 1.01);
+    ck_assert_double_eq_tol(r.requests_arrived, r.requests_served + r.requests_dropped, 600.0);
+    ck_assert_double_gt(r.requests_dropped, 0); /* boot at the start and the flash crowd */
+    ck_assert(r.latency_p50_s < r.latency_p95_s && r.latency_p95_s < r.latency_p99_s);
+    ck_assert_double_gt(r.latency_p50_s, log(2.0) / 50); /* the service median alone */
+    ck_assert_double_eq(r.latency_objective_s, 0.2);
+    ck_assert_double_gt(r.time_over_objective_s, 0);
+    ck_assert_double_eq(trace_mem_scalar(s, "/summary/latency_p99"), r.latency_p99_s);
+    ck_assert_double_eq(trace_mem_scalar(s, "/summary/requests_dropped"), r.requests_dropped);
+    size_t n = trace_mem_rows(s, "/timeseries");
+    double served = 0;
+    for (size_t i = 0; i < n; i++)
+        served += trace_mem_cell(s, "/timeseries", i, "served")->f64;
+    ck_assert_double_eq_tol(served, r.requests_served, 1e-6 * r.requests_served);
+    ck_assert_int_eq(trace_close(s, true), 0);
+    trace_sink_free(s);
+    scenario_release(&sc);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+Suite *serve_suite(void);
+
+Suite *serve_suite(void)
+{
+    Suite *s = suite_create("serve");
+    TCase *tc = tcase_create("serve");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_serve_hist_quantiles_of_exponential_within_bin_width);
+    tcase_add_test(tc, test_serve_fluid_overload_conserves_requests_and_caps_backlog);
+    tcase_add_test(tc, test_serve_fluid_underload_mean_latency_is_mmc);
+    tcase_add_test(tc, test_serve_without_in_service_instance_drops_everything);
+    tcase_add_test(tc, test_serve_request_removed_instance_drains_and_gets_no_new_requests);
+    tcase_add_test(tc, test_serve_least_outstanding_requests_avoids_the_small_instance);
+    tcase_add_test(tc, test_serve_fluid_and_request_agree_on_latency_percentiles);
+    tcase_add_test(tc, test_serve_run_writes_sla_figures);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,179 @@
+/*
+ * Workload patterns: each kind's rate at hand-computed times, composition, the trace
+ * reader (good and bad files) and binding from a scenario with a relative trace path.
+ */
+#include "helpers.h"
+
+#include "asgsim/scenario.h"
+#include "asgsim/util.h"
+#include "asgsim/workload.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2024-01-01T00:00:00Z, a Monday. */
+#define MONDAY_EPOCH_S INT64_C(1704067200)
+
+static double rate(const struct workload_config *w, sim_time t)
+{
+    return workload_rate_rps(w, MONDAY_EPOCH_S, t);
+}
+
+START_TEST(test_workload_constant_is_flat)
+{
+    struct workload_config w = { .kind = WORKLOAD_CONSTANT, .rps = 42 };
+    ck_assert_double_eq(rate(&w, 0), 42);
+    ck_assert_double_eq(rate(&w, SIM_DAY(400)), 42);
+}
+
+END_TEST
+
+START_TEST(test_workload_diurnal_peaks_at_peak_hour_and_follows_weekly_profile)
+{
+    struct workload_config w = { .kind = WORKLOAD_DIURNAL,
+                                 .base_rps = 100,
+                                 .amplitude = 0.5,
+                                 .peak_hour_utc = 15,
+                                 .weekly = { 1, 1, 1, 1, 1, 0.5, 0.6 } };
+    ck_assert_double_eq_tol(rate(&w, SIM_HOUR(15)), 150, 1e-9);
+    ck_assert_double_eq_tol(rate(&w, SIM_HOUR(3)), 50, 1e-9);        /* trough 12 h later */
+    ck_assert_double_eq_tol(rate(&w, SIM_HOUR(9)), 100, 1e-9);       /* quarter period: base */
+    ck_assert_double_eq_tol(rate(&w, SIM_HOUR(24 + 15)), 150, 1e-9); /* Tuesday */
+    ck_assert_double_eq_tol(rate(&w, SIM_DAY(5) + SIM_HOUR(15)), 75, 1e-9);  /* Saturday */
+    ck_assert_double_eq_tol(rate(&w, SIM_DAY(6) + SIM_HOUR(15)), 90, 1e-9);  /* Sunday */
+    ck_assert_double_eq_tol(rate(&w, SIM_DAY(7) + SIM_HOUR(15)), 150, 1e-9); /* Monday again */
+    /* A start time that is not midnight shifts the phase: time 0 is 15:00 UTC. */
+    ck_assert_double_eq_tol(workload_rate_rps(&w, MONDAY_EPOCH_S + 15 * 3600, 0), 150, 1e-9);
+}
+
+END_TEST
+
+START_TEST(test_workload_ramp_and_step_change_at_their_times)
+{
+    struct workload_config ramp = { .kind = WORKLOAD_RAMP,
+                                    .from_rps = 10,
+                                    .to_rps = 30,
+                                    .start = SIM_SEC(100),
+                                    .end = SIM_SEC(200) };
+    ck_assert_double_eq(rate(&ramp, SIM_SEC(50)), 10);
+    ck_assert_double_eq_tol(rate(&ramp, SIM_SEC(150)), 20, 1e-9);
+    ck_assert_double_eq(rate(&ramp, SIM_SEC(500)), 30);
+    struct workload_config step = {
+        .kind = WORKLOAD_STEP, .from_rps = 5, .to_rps = 50, .start = SIM_SEC(60)
+    };
+    ck_assert_double_eq(rate(&step, SIM_SEC(60) - 1), 5);
+    ck_assert_double_eq(rate(&step, SIM_SEC(60)), 50);
+}
+
+END_TEST
+
+START_TEST(test_workload_spike_rises_linearly_then_decays_exponentially)
+{
+    struct workload_config w = { .kind = WORKLOAD_SPIKE,
+                                 .base_rps = 10,
+                                 .start = SIM_SEC(100),
+                                 .rise = SIM_SEC(60),
+                                 .peak_multiplier = 5,
+                                 .decay = SIM_SEC(100) };
+    ck_assert_double_eq(rate(&w, SIM_SEC(99)), 10);
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(130)), 30, 1e-9);
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(160)), 50, 1e-9);
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(260)), 10 * (1 + 4 * exp(-1.0)), 1e-9);
+}
+
+END_TEST
+
+START_TEST(test_workload_sum_and_product_compose)
+{
+    struct workload_config kids[2] = { { .kind = WORKLOAD_CONSTANT, .rps = 3 },
+                                       { .kind = WORKLOAD_CONSTANT, .rps = 4 } };
+    struct workload_config sum = { .kind = WORKLOAD_SUM, .children = kids, .nr_children = 2 };
+    struct workload_config prod = { .kind = WORKLOAD_PRODUCT, .children = kids, .nr_children = 2 };
+    ck_assert_double_eq(rate(&sum, 0), 7);
+    ck_assert_double_eq(rate(&prod, 0), 12);
+}
+
+END_TEST
+
+START_TEST(test_workload_trace_interpolates_linearly_and_holds_ends)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_src_path("tests/data/workload/ramp.tsv");
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), 0);
+    ck_assert_uint_eq(w.nr_rows, 3);
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(30)), 130, 1e-9);
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(120)), 100, 1e-9);
+    ck_assert_double_eq(rate(&w, SIM_SEC(1000)), 40);
+    workload_config_release(&w);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+START_TEST(test_workload_trace_bad_line_names_file_line_column)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_src_path("tests/data/workload/bad_line.tsv");
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), ASG_EINVAL);
+    ck_assert_uint_eq(d.nr_errors, 1);
+    ck_assert_uint_eq(w.nr_rows, 0); /* untouched */
+    char *msg = diag_format(&d.items[0]);
+    char *want = xasprintf("%s:3:4: error: expected a rate in requests/s", path);
+    ck_assert_msg(strstr(msg, want), "got: %s", msg);
+    free(want);
+    free(msg);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+START_TEST(test_workload_binds_nested_patterns_with_relative_trace_path)
+{
+    struct diag_list d = { 0 };
+    struct scenario sc;
+    char *path = test_src_path("tests/data/workload/trace-scenario.yaml");
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    ck_assert(sc.has_workload);
+    ck_assert_int_eq(sc.workload.kind, WORKLOAD_SUM);
+    ck_assert_uint_eq(sc.workload.nr_children, 2);
+    ck_assert_int_eq(sc.workload.children[0].kind, WORKLOAD_TRACE);
+    ck_assert_int_eq(sc.workload.children[1].kind, WORKLOAD_PRODUCT);
+    /* 2 x trace(30 s) + 10 before the spike; 2 x 40 + 10 x 5 at the spike's peak. */
+    ck_assert_double_eq_tol(workload_rate_rps(&sc.workload, sc.start_epoch_s, SIM_SEC(30)), 270,
+                            1e-9);
+    ck_assert_double_eq_tol(workload_rate_rps(&sc.workload, sc.start_epoch_s, SIM_MIN(11)), 130,
+                            1e-9);
+    ck_assert_int_eq(sc.serve.fidelity, SERVE_FLUID); /* the default */
+    ck_assert_int_eq(sc.serve.queue_limit, SERVE_DEFAULT_QUEUE_LIMIT);
+    scenario_release(&sc);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+Suite *workload_suite(void);
+
+Suite *workload_suite(void)
+{
+    Suite *s = suite_create("workload");
+    TCase *tc = tcase_create("rate");
+    tcase_add_test(tc, test_workload_constant_is_flat);
+    tcase_add_test(tc, test_workload_diurnal_peaks_at_peak_hour_and_follows_weekly_profile);
+    tcase_add_test(tc, test_workload_ramp_and_step_change_at_their_times);
+    tcase_add_test(tc, test_workload_spike_rises_linearly_then_decays_exponentially);
+    tcase_add_test(tc, test_workload_sum_and_product_compose);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("trace");
+    tcase_add_test(tc, test_workload_trace_interpolates_linearly_and_holds_ends);
+    tcase_add_test(tc, test_workload_trace_bad_line_names_file_line_column);
+    tcase_add_test(tc, test_workload_binds_nested_patterns_with_relative_trace_path);
+    suite_add_tcase(s, tc);
+    return s;
+}
