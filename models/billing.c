@@ -1,7 +1,13 @@
-/* The per-instance EC2 usage meter: per-second billing with a 60 s minimum per start. */
+/*
+ * The per-instance EC2 usage meter (per second or per started hour, On-Demand or Spot),
+ * EBS storage, and the ledger that applies Reserved Instances and Savings Plans.
+ */
 #include "asgsim/billing.h"
 
 #include "asgsim/util.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "asgsim/banned.h"
 
@@ -13,9 +19,44 @@ int64_t billing_period_seconds(sim_time duration)
     return (duration + SIM_US_PER_SEC - 1) / SIM_US_PER_SEC;
 }
 
-static double period_cost(int64_t seconds, double usd_per_hour)
+int64_t billing_period_seconds_ex(sim_time duration, enum billing_granularity g,
+                                  enum billing_market market, enum billing_end end)
+{
+    ASG_ASSERT(duration >= 0);
+    /*
+     * AWS: an interrupted Spot instance is not charged when EC2 interrupts it in its first
+     * hour; later, seconds used (per-second) or full hours used without the interrupted
+     * partial hour (hourly) (billing-for-interrupted-spot-instances.html).
+     */
+    bool interrupted = market == BILLING_SPOT && end == BILLING_END_INTERRUPTION;
+    if (interrupted && duration < BILLING_HOUR_US)
+        return 0;
+    if (g == BILLING_PER_SECOND)
+        return billing_period_seconds(duration);
+    int64_t hours = duration / BILLING_HOUR_US;
+    if (!interrupted && (duration % BILLING_HOUR_US != 0 || hours == 0))
+        hours++; /* a started hour is billed, and at least one per start (ec2-instance-hour-billing)
+                  */
+    return hours * 3600;
+}
+
+static double usage_cost(int64_t seconds, double usd_per_hour)
 {
     return (double)seconds * usd_per_hour / 3600.0;
+}
+
+void billing_set_policy(struct billing_meter *m, enum billing_granularity g,
+                        enum billing_market market)
+{
+    ASG_ASSERT(!m->running);
+    m->granularity = g;
+    m->market = market;
+}
+
+void billing_attach_ledger(struct billing_meter *m, struct billing_ledger *ledger, const char *type)
+{
+    m->ledger = ledger;
+    m->type = type;
 }
 
 void billing_start(struct billing_meter *m, sim_time now, double usd_per_hour)
@@ -26,25 +67,222 @@ void billing_start(struct billing_meter *m, sim_time now, double usd_per_hour)
     m->usd_per_hour = usd_per_hour;
 }
 
-void billing_stop(struct billing_meter *m, sim_time now)
+static int64_t open_seconds(const struct billing_meter *m, sim_time now, enum billing_end end)
+{
+    return billing_period_seconds_ex(now - m->period_start, m->granularity, m->market, end);
+}
+
+void billing_stop_by(struct billing_meter *m, sim_time now, enum billing_end end)
 {
     if (!m->running)
         return;
-    int64_t s = billing_period_seconds(now - m->period_start);
+    int64_t s = open_seconds(m, now, end);
     m->closed_s += s;
-    m->closed_usd += period_cost(s, m->usd_per_hour);
+    m->closed_usd += usage_cost(s, m->usd_per_hour);
     m->running = false;
+    /* Spot usage is not covered by RIs or Savings Plans: only On-Demand goes to the ledger. */
+    if (m->ledger && m->market == BILLING_ON_DEMAND)
+        billing_ledger_add(m->ledger, m->type, m->usd_per_hour, m->period_start, s);
+}
+
+void billing_stop(struct billing_meter *m, sim_time now)
+{
+    billing_stop_by(m, now, BILLING_END_USER);
 }
 
 int64_t billing_seconds(const struct billing_meter *m, sim_time now)
 {
-    return m->closed_s + (m->running ? billing_period_seconds(now - m->period_start) : 0);
+    return m->closed_s + (m->running ? open_seconds(m, now, BILLING_END_USER) : 0);
 }
 
 double billing_cost_usd(const struct billing_meter *m, sim_time now)
 {
     if (!m->running)
         return m->closed_usd;
-    return m->closed_usd +
-           period_cost(billing_period_seconds(now - m->period_start), m->usd_per_hour);
+    return m->closed_usd + usage_cost(open_seconds(m, now, BILLING_END_USER), m->usd_per_hour);
+}
+
+sim_time billing_until_next_hour(const struct billing_meter *m, sim_time now)
+{
+    if (!m->running)
+        return -1;
+    ASG_ASSERT(now >= m->period_start);
+    return BILLING_HOUR_US - (now - m->period_start) % BILLING_HOUR_US;
+}
+
+void billing_storage_start(struct billing_meter *m, sim_time now, double gib,
+                           double usd_per_gib_month, double month_hours)
+{
+    ASG_ASSERT(!m->storing);
+    ASG_ASSERT(gib >= 0 && usd_per_gib_month >= 0 && month_hours > 0);
+    m->storing = true;
+    m->storage_start = now;
+    m->ebs_usd_per_hour = gib * usd_per_gib_month / month_hours;
+}
+
+static double storage_period_usd(const struct billing_meter *m, sim_time now)
+{
+    ASG_ASSERT(now >= m->storage_start);
+    int64_t s = (now - m->storage_start + SIM_US_PER_SEC - 1) / SIM_US_PER_SEC;
+    return usage_cost(s, m->ebs_usd_per_hour);
+}
+
+void billing_storage_stop(struct billing_meter *m, sim_time now)
+{
+    if (!m->storing)
+        return;
+    m->closed_storage_usd += storage_period_usd(m, now);
+    m->storing = false;
+}
+
+double billing_storage_usd(const struct billing_meter *m, sim_time now)
+{
+    return m->closed_storage_usd + (m->storing ? storage_period_usd(m, now) : 0.0);
+}
+
+double billing_month_hours(int64_t epoch_s)
+{
+    /* Civil date of `epoch_s` (days-from-civil inverse, proleptic Gregorian calendar). */
+    int64_t z = (epoch_s >= 0 ? epoch_s : epoch_s - 86399) / 86400 + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int d = days[month - 1];
+    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        d = 29;
+    return 24.0 * d;
+}
+
+/* ---- ledger ------------------------------------------------------------------------------ */
+
+void billing_ledger_init(struct billing_ledger *l, int64_t start_epoch_s)
+{
+    memset(l, 0, sizeof(*l));
+    l->origin_offset_s = ((start_epoch_s % 3600) + 3600) % 3600;
+}
+
+static void ledger_put(struct billing_ledger *l, int64_t hour, const char *type,
+                       double usd_per_hour, sim_time usage)
+{
+    /* Periods close roughly in time order, so the matching bucket is near the end. */
+    for (size_t i = l->nr; i-- > 0;) {
+        struct billing_usage *u = &l->items[i];
+        if (u->hour == hour && u->usd_per_hour == usd_per_hour && !strcmp(u->type, type)) {
+            u->usage += usage;
+            return;
+        }
+        if (l->nr - i > 256)
+            break;
+    }
+    ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+    l->items[l->nr++] = (struct billing_usage){ hour, type, usd_per_hour, usage };
+}
+
+void billing_ledger_add(struct billing_ledger *l, const char *type, double usd_per_hour,
+                        sim_time start, int64_t seconds)
+{
+    ASG_ASSERT(start >= 0 && seconds >= 0);
+    sim_time pos = start + SIM_SEC(l->origin_offset_s);
+    sim_time left = SIM_SEC(seconds);
+    while (left > 0) {
+        int64_t hour = pos / BILLING_HOUR_US;
+        sim_time room = (hour + 1) * BILLING_HOUR_US - pos;
+        sim_time chunk = left < room ? left : room;
+        ledger_put(l, hour, type, usd_per_hour, chunk);
+        pos += chunk;
+        left -= chunk;
+    }
+}
+
+void billing_ledger_add_open(struct billing_ledger *l, const struct billing_meter *m, sim_time now)
+{
+    if (!m->running || m->market != BILLING_ON_DEMAND)
+        return;
+    billing_ledger_add(l, m->type, m->usd_per_hour, m->period_start,
+                       open_seconds(m, now, BILLING_END_USER));
+}
+
+static int cmp_usage(const void *a, const void *b)
+{
+    const struct billing_usage *x = a, *y = b;
+    if (x->hour != y->hour)
+        return x->hour < y->hour ? -1 : 1;
+    return strcmp(x->type, y->type);
+}
+
+static double usage_us_cost(sim_time usage, double usd_per_hour)
+{
+    return (double)usage * usd_per_hour / (double)BILLING_HOUR_US;
+}
+
+void billing_ledger_invoice(const struct billing_ledger *l, const struct billing_discounts *disc,
+                            sim_time end, struct billing_invoice *out)
+{
+    static const struct billing_discounts none = { 0 };
+    if (!disc)
+        disc = &none;
+    ASG_ASSERT(disc->sp_discount >= 0 && disc->sp_discount < 1);
+    memset(out, 0, sizeof(*out));
+    int64_t nr_hours = 0;
+    if (end > 0)
+        nr_hours = (end - 1 + SIM_SEC(l->origin_offset_s)) / BILLING_HOUR_US + 1;
+
+    struct billing_usage *u = xcalloc(l->nr ? l->nr : 1, sizeof(*u));
+    if (l->nr)
+        memcpy(u, l->items, l->nr * sizeof(*u));
+    qsort(u, l->nr, sizeof(*u), cmp_usage);
+    /* Each reserved instance covers at most 3600 s of its type per clock-hour
+       (concepts-reserved-instances-application.html). */
+    for (size_t i = 0; i < l->nr;) {
+        int64_t hour = u[i].hour;
+        /* Usage laid out past the window (a started second billed at the very end) gets no
+           discount: the window pays no commitment for that hour. */
+        bool in_window = hour < nr_hours;
+        double od_usd = 0;
+        for (; i < l->nr && u[i].hour == hour; i++) {
+            sim_time usage = u[i].usage;
+            out->undiscounted_usd += usage_us_cost(usage, u[i].usd_per_hour);
+            for (size_t r = 0; in_window && r < disc->nr_ris; r++) {
+                if (strcmp(disc->ris[r].type, u[i].type))
+                    continue;
+                sim_time cap = disc->ris[r].count * BILLING_HOUR_US;
+                /* usage of this type already covered this hour by earlier rows */
+                sim_time used = 0;
+                for (size_t k = i; k-- > 0 && u[k].hour == hour;)
+                    if (!strcmp(u[k].type, u[i].type))
+                        used += u[k].usage;
+                sim_time room = cap > used ? cap - used : 0;
+                sim_time covered = usage < room ? usage : room;
+                out->ri_covered += covered;
+                usage -= covered;
+            }
+            od_usd += usage_us_cost(usage, u[i].usd_per_hour);
+        }
+        if (in_window && disc->sp_commit_usd_per_hour > 0) {
+            /* The commitment is in discounted dollars (sp-applying.html). */
+            double cover = disc->sp_commit_usd_per_hour / (1.0 - disc->sp_discount);
+            if (cover > od_usd)
+                cover = od_usd;
+            out->sp_covered_od_usd += cover;
+            od_usd -= cover;
+        }
+        out->on_demand_usd += od_usd;
+    }
+    free(u);
+    for (size_t r = 0; r < disc->nr_ris; r++)
+        out->ri_usd += (double)disc->ris[r].count * disc->ris[r].usd_per_hour * (double)nr_hours;
+    out->sp_usd = disc->sp_commit_usd_per_hour * (double)nr_hours;
+    out->total_usd = out->on_demand_usd + out->ri_usd + out->sp_usd;
+}
+
+void billing_ledger_release(struct billing_ledger *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->nr = l->alloc = 0;
 }

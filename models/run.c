@@ -38,6 +38,9 @@ enum ts_col {
     TS_P50,
     TS_P95,
     TS_P99,
+    TS_COST_ON_DEMAND,
+    TS_COST_SPOT,
+    TS_COST_STORAGE,
     TS_NR
 };
 
@@ -59,6 +62,9 @@ static const struct trace_field ts_fields[TS_NR] = {
     [TS_P50] = { "latency_p50", TRACE_F64, "s", 0, NULL, 0 },
     [TS_P95] = { "latency_p95", TRACE_F64, "s", 0, NULL, 0 },
     [TS_P99] = { "latency_p99", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_COST_ON_DEMAND] = { "cost_on_demand", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_COST_SPOT] = { "cost_spot", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_COST_STORAGE] = { "cost_storage", TRACE_F64, "USD", 0, NULL, 0 },
 };
 
 static const struct trace_field event_fields[] = {
@@ -88,6 +94,9 @@ static const struct trace_field instance_fields[] = {
     { "terminate_time", TRACE_F64, "s", 0, NULL, 0 },
     { "billed", TRACE_I64, "s", 0, NULL, 0 },
     { "cost", TRACE_F64, "USD", 0, NULL, 0 },
+    { "storage_cost", TRACE_F64, "USD", 0, NULL, 0 },
+    { "weight", TRACE_I32, "units", 0, NULL, 0 },
+    { "interrupted", TRACE_I32, "1", 0, NULL, 0 },
 };
 
 static const struct trace_field param_fields[] = {
@@ -119,6 +128,9 @@ struct world {
     uint64_t nr_cpu_samples;
     double sum_cpu;
     uint64_t nr_activities;
+    struct billing_ledger ledger; /* On-Demand usage by clock-hour, for RIs and Savings Plans */
+    struct billing_discounts discounts;
+    bool has_discounts;
 };
 
 static double seconds_or_nan(sim_time t)
@@ -184,21 +196,121 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
         { .u32 = inst->id },
         { .str = inst->ec2_id },
         { .str = inst->type->name },
-        { .i32 = 0 },
+        { .i32 = (int32_t)inst->market },
         { .str = inst->group->cfg->azs[inst->az] },
         { .f64 = sim_time_to_seconds(inst->launched_at) },
         { .f64 = seconds_or_nan(inst->in_service_at) },
         { .f64 = seconds_or_nan(inst->terminated_at) },
         { .i64 = billing_seconds(&inst->meter, now) },
         { .f64 = billing_cost_usd(&inst->meter, now) },
+        { .f64 = billing_storage_usd(&inst->meter, now) },
+        { .i32 = (int32_t)inst->weight },
+        { .i32 = inst->interrupted },
     };
     trace_append(w->sink, w->instances, row);
+}
+
+/* A Spot signal is an /events row without a state change (from = to). */
+static void on_spot_signal(void *ctx, const struct instance *inst, const char *signal)
+{
+    struct world *w = ctx;
+    union trace_value row[] = {
+        { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
+        { .u32 = inst->id },
+        { .str = inst->ec2_id },
+        { .i32 = (int32_t)inst->state },
+        { .i32 = (int32_t)inst->state },
+        { .str = signal },
+        { .str = inst->group->cfg->azs[inst->az] },
+    };
+    trace_append(w->sink, w->events, row);
+}
+
+/* Billing and markets of the group (models/ec2_config.c, models/market.c settings). */
+static void setup_market(struct world *w)
+{
+    const struct scenario *sc = w->sc;
+    const struct asg_config *cfg = &sc->groups[0];
+    const struct launch_template_config *lt = &sc->launch_templates[cfg->launch_template];
+    ec2_config_discounts(&sc->ec2, &w->discounts);
+    w->has_discounts = w->discounts.nr_ris > 0 || w->discounts.sp_commit_usd_per_hour > 0;
+    billing_ledger_init(&w->ledger, sc->start_epoch_s);
+    const struct asg_market_opts mo = {
+        .catalog = &sc->catalog,
+        .spot = &sc->spot,
+        .granularity = sc->ec2.granularity,
+        .ebs_usd_per_gib_month = sc->ec2.ebs_usd_per_gib_month,
+        .root_volume_gib = lt->root_volume_gib > 0 ? lt->root_volume_gib : sc->ec2.root_volume_gib,
+        .month_hours = sc->ec2.month_hours,
+        .ledger = w->has_discounts ? &w->ledger : NULL,
+        .spot_signal = on_spot_signal,
+        .spot_ctx = w,
+        /* EC2's state machine when the scenario gives Instances: Timing (README) */
+        .ec2 = sc->ec2.timing_given ? &sc->ec2 : NULL,
+    };
+    asg_group_set_market(&w->group, &mo, &w->rngs);
+}
+
+/* Cost split in the time series: usage at list prices by market, and EBS. */
+static void sample_costs(const struct world *w, sim_time now, union trace_value *row)
+{
+    double od, spot, storage;
+    asg_group_cost_split(&w->group, now, &od, &spot, &storage);
+    row[TS_COST_ON_DEMAND].f64 = od;
+    row[TS_COST_SPOT].f64 = spot;
+    row[TS_COST_STORAGE].f64 = storage;
+}
+
+/*
+ * The invoice: On-Demand usage after Reserved Instances and Savings Plans (with their
+ * fees), Spot usage, and EBS; plus the Spot signals. /summary/cost stays the usage at
+ * list prices, so that it equals the sum of /instances cost.
+ */
+static void write_cost_summary(struct world *w)
+{
+    const struct scenario *sc = w->sc;
+    struct trace_sink *s = w->sink;
+    const struct asg_group *g = &w->group;
+    double od, spot, storage;
+    asg_group_cost_split(g, sc->duration, &od, &spot, &storage);
+    struct billing_invoice inv = { .on_demand_usd = od, .total_usd = od };
+    if (w->has_discounts) {
+        for (size_t i = 0; i < g->nr_live; i++)
+            billing_ledger_add_open(&w->ledger, &g->live[i]->meter, sc->duration);
+        billing_ledger_invoice(&w->ledger, &w->discounts, sc->duration, &inv);
+    }
+    trace_put_f64(s, "/summary/cost_on_demand", od, "USD");
+    trace_put_f64(s, "/summary/cost_spot", spot, "USD");
+    trace_put_f64(s, "/summary/cost_storage", storage, "USD");
+    trace_put_f64(s, "/summary/cost_on_demand_after_discounts", inv.on_demand_usd, "USD");
+    trace_put_f64(s, "/summary/cost_reserved_instances", inv.ri_usd, "USD");
+    trace_put_f64(s, "/summary/cost_savings_plan", inv.sp_usd, "USD");
+    trace_put_f64(s, "/summary/cost_total", inv.total_usd + spot + storage, "USD");
+    trace_put_i64(s, "/summary/instances_on_demand",
+                  (int64_t)g->nr_launched_by_market[BILLING_ON_DEMAND], "instances");
+    trace_put_i64(s, "/summary/instances_spot", (int64_t)g->nr_launched_by_market[BILLING_SPOT],
+                  "instances");
+    trace_put_i64(s, "/summary/spot_rebalance_recommendations",
+                  (int64_t)g->nr_rebalance_recommendations, "signals");
+    trace_put_i64(s, "/summary/spot_interruption_notices", (int64_t)g->nr_interruption_notices,
+                  "signals");
+    trace_put_i64(s, "/summary/spot_interruptions", (int64_t)g->nr_interruptions, "instances");
 }
 
 static double load_rps(const struct world *w, sim_time now)
 {
     return w->sc->has_workload ? workload_rate_rps(&w->sc->workload, w->sc->start_epoch_s, now)
                                : 0.0;
+}
+
+/* vCPUs InService: a mixed group runs several types (MixedInstancesPolicy Overrides). */
+static double in_service_vcpus(const struct asg_group *g)
+{
+    double vcpus = 0;
+    for (size_t i = 0; i < g->nr_live; i++)
+        if (g->live[i]->state == LIFECYCLE_IN_SERVICE)
+            vcpus += g->live[i]->type->vcpus;
+    return vcpus;
 }
 
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
@@ -214,8 +326,7 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     double load = load_rps(w, now);
     double cpu = (double)NAN; /* no InService instance: no datapoint, as in CloudWatch */
     if (in_service > 0) {
-        double capacity =
-                (double)in_service * w->type->vcpus * w->sc->instances.capacity_rps_per_vcpu;
+        double capacity = in_service_vcpus(g) * w->sc->instances.capacity_rps_per_vcpu;
         cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
         w->nr_cpu_samples++;
         w->sum_cpu += cpu;
@@ -247,6 +358,7 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_P50].f64 = serve_hist_quantile(&iv.hist, 0.50);
     row[TS_P95].f64 = serve_hist_quantile(&iv.hist, 0.95);
     row[TS_P99].f64 = serve_hist_quantile(&iv.hist, 0.99);
+    sample_costs(w, now, row);
     trace_append(w->sink, w->ts, row);
     if (now + w->sc->sample_interval <= w->sc->duration)
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
@@ -364,6 +476,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
                    w.eng, &w.rngs);
         serve_start(&w.serve);
     }
+    setup_market(&w);
     asg_group_create(&w.group);
     sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
 
@@ -415,6 +528,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
         r.time_over_objective_s = w.time_over_objective_s;
     }
     write_summary(&w, &r);
+    write_cost_summary(&w);
     write_streams(&w);
     if (sink->status) {
         ret = sink_error(&w, d);
@@ -425,6 +539,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
 out:
     serve_release(&w.serve);
     asg_group_release(&w.group);
+    billing_ledger_release(&w.ledger);
     sim_engine_free(w.eng);
     rng_set_release(&w.rngs);
     return ret;

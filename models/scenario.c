@@ -6,6 +6,8 @@
 #include "asgsim/scenario.h"
 
 #include "asgsim/bind.h"
+#include "asgsim/ec2_config.h"
+#include "asgsim/market_config.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
@@ -140,7 +142,7 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     int rc = bind_map(b, settings, "Instances", &m);
     if (rc <= 0)
         return rc;
-    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types" };
+    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types", "Timing" };
     struct bind ib = { l->cfn, l->d, "Instances" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&ib, m, &keys);
@@ -153,6 +155,25 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     if (rc < 0)
         ret = rc;
     else if (rc == 1 && (rc = load_types(l, types)) < 0)
+        ret = rc;
+    return ret;
+}
+
+/* EC2 timing (Instances: Timing) and billing (Billing): models/ec2_config.c. */
+static int load_ec2_settings(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    struct scenario *sc = l->sc;
+    /* load_instances() reports an Instances that is not a mapping; do not repeat it. */
+    const struct ynode *instances = ynode_get(settings, "Instances");
+    if (instances && instances->kind != YNODE_MAP)
+        instances = NULL;
+    int ret = 0, rc;
+    struct bind ib = { l->cfn, l->d, "Instances" };
+    if ((rc = ec2_config_bind_timing(&ib, instances, &sc->catalog, &sc->ec2)) < 0)
+        ret = rc;
+    if ((rc = ec2_config_bind_billing(b, settings, &sc->catalog, sc->start_epoch_s, &sc->ec2)) < 0)
+        ret = rc;
+    if ((rc = market_config_bind_spot(b, settings, &sc->catalog, &sc->spot)) < 0)
         ret = rc;
     return ret;
 }
@@ -192,7 +213,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
     static const char *const used[] = { "Duration",       "Seed",       "StartTime",
                                         "SampleInterval", "Workload",   "Instances",
                                         "Subnets",        "Fidelity",   "LoadBalancer",
-                                        "Tick",           "QueueLimit", "LatencyObjective" };
+                                        "Tick",           "QueueLimit", "LatencyObjective",
+                                        "Billing",        "Spot" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -225,10 +247,25 @@ static int load_settings(struct loader *l, const struct ynode *s)
         ret = rc;
     if ((rc = load_instances(l, &b, s)) < 0)
         ret = rc;
+    if ((rc = load_ec2_settings(l, &b, s)) < 0)
+        ret = rc;
     return ret;
 }
 
 /* ---- resources --------------------------------------------------------------------------- */
+
+/* Root volume and hibernation of a launch template: models/ec2_config.c. */
+static int load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
+                           const char *type, struct launch_template_config *lt)
+{
+    struct ec2_lt_storage st;
+    const struct instance_type *t = type ? catalog_find(&l->sc->catalog, type) : NULL;
+    int rc = ec2_config_bind_launch_template(b, data, t, l->sc->ec2.root_volume_gib, &st);
+    lt->root_volume_gib = st.root_volume_gib;
+    lt->root_encrypted = st.root_encrypted;
+    lt->hibernation = st.hibernation;
+    return rc;
+}
 
 static int load_launch_template(struct loader *l, const struct cfn_resource *r)
 {
@@ -259,9 +296,9 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     {
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
-        static const char *const dused[] = { "InstanceType" };
-        static const char *const dinert[] = { "BlockDeviceMappings",
-                                              "DisableApiStop",
+        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
+                                             "HibernationOptions" };
+        static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
                                               "EbsOptimized",
                                               "EnclaveOptions",
@@ -287,7 +324,6 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         static const char *const dunmodelled[] = { "CapacityReservationSpecification",
                                                    "CpuOptions",
                                                    "CreditSpecification",
-                                                   "HibernationOptions",
                                                    "InstanceInitiatedShutdownBehavior",
                                                    "InstanceMarketOptions",
                                                    "InstanceRequirements",
@@ -325,6 +361,8 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
             ret = rc;
         else
             lt.instance_type = xstrdup(type);
+        if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
+            ret = rc;
         free(dwhat);
     }
     if (ret == 0) {
@@ -412,6 +450,35 @@ static const struct cfn_resource *find_lt_by_name(const struct cfn_template *t, 
     return NULL;
 }
 
+static int resolve_lt_spec(struct loader *l, struct bind *b, const struct ynode *spec,
+                           struct asg_config *g, const char *where);
+
+/* MixedInstancesPolicy: its launch template here, the rest in models/market_config.c. */
+static int load_group_mixed(struct loader *l, struct bind *b, const struct ynode *props,
+                            struct asg_config *g)
+{
+    const struct ynode *mip, *lt = NULL, *spec = NULL;
+    int rc = bind_map(b, props, "MixedInstancesPolicy", &mip);
+    if (rc <= 0)
+        return rc;
+    if (bind_map(b, mip, "LaunchTemplate", &lt) == 1 &&
+        bind_map(b, lt, "LaunchTemplateSpecification", &spec) == 0)
+        return bind_missing(b, &lt->loc, "LaunchTemplateSpecification");
+    int ret = 0;
+    if (spec && (rc = resolve_lt_spec(l, b, spec, g, "LaunchTemplateSpecification")) < 0)
+        ret = rc;
+    const char *lt_type = NULL;
+    if (spec && ret == 0)
+        lt_type = l->sc->launch_templates[g->launch_template].instance_type;
+    char *what = xasprintf("MixedInstancesPolicy of %s", b->what);
+    struct bind mb = { l->cfn, l->d, what };
+    if ((rc = market_config_bind_mixed(&mb, mip, &l->sc->catalog, lt_type, &g->mixed)) < 0)
+        ret = rc;
+    free(what);
+    g->has_mixed = ret == 0;
+    return ret;
+}
+
 static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *props,
                          struct asg_config *g)
 {
@@ -419,19 +486,29 @@ static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *p
     int rc = bind_map(b, props, "LaunchTemplate", &spec);
     if (rc < 0)
         return rc;
+    if (rc == 0 && ynode_get(props, "MixedInstancesPolicy"))
+        return load_group_mixed(l, b, props, g);
     if (rc == 0) {
-        const char *other = ynode_get(props, "MixedInstancesPolicy") ? "MixedInstancesPolicy"
-                            : ynode_get(props, "LaunchConfigurationName")
-                                    ? "LaunchConfigurationName"
-                            : ynode_get(props, "InstanceId") ? "InstanceId"
-                                                             : NULL;
+        const char *other = ynode_get(props, "LaunchConfigurationName") ? "LaunchConfigurationName"
+                            : ynode_get(props, "InstanceId")            ? "InstanceId"
+                                                                        : NULL;
         if (other)
             return diag_error(l->d, &ynode_get_pair(props, other)->key->loc,
                               "%s: launching from %s is not modelled yet; use LaunchTemplate",
                               b->what, other);
         return diag_error(l->d, &g->loc.self, "%s needs a LaunchTemplate", b->what);
     }
-    char *what = xasprintf("LaunchTemplate of %s", b->what);
+    if (ynode_get(props, "MixedInstancesPolicy"))
+        return diag_error(l->d, &ynode_get_pair(props, "MixedInstancesPolicy")->key->loc,
+                          "%s: give LaunchTemplate or MixedInstancesPolicy, not both", b->what);
+    return resolve_lt_spec(l, b, spec, g, "LaunchTemplate");
+}
+
+/* The launch template a LaunchTemplateSpecification `spec` names, into g->launch_template. */
+static int resolve_lt_spec(struct loader *l, struct bind *b, const struct ynode *spec,
+                           struct asg_config *g, const char *where)
+{
+    char *what = xasprintf("%s of %s", where, b->what);
     struct bind sb = { l->cfn, l->d, what };
     static const char *const used[] = { "LaunchTemplateId", "LaunchTemplateName", "Version" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
@@ -500,15 +577,82 @@ out:
     return ret;
 }
 
+/*
+ * TerminationPolicies: names applied in list order; `Default` must come last and a custom
+ * (Lambda ARN) policy first (ec2-auto-scaling-termination-policies.html). Not given: Default.
+ */
+static int load_termination_policies(struct loader *l, struct bind *b, const struct ynode *props,
+                                     struct asg_config *g)
+{
+    const struct ynode **items = NULL;
+    size_t nr = 0;
+    g->termination_policies[0] = TERMINATION_DEFAULT;
+    g->nr_termination_policies = 1;
+    int rc = bind_scalar_list(b, props, "TerminationPolicies", &items, &nr);
+    if (rc <= 0)
+        return rc;
+    int ret = 0;
+    g->nr_termination_policies = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const char *name = items[i]->scalar;
+        int k = -1;
+        for (int j = 0; j < TERMINATION_NR; j++)
+            if (!strcmp(name, termination_policy_names[j]))
+                k = j;
+        if (k < 0 && !strncmp(name, "arn:", 4)) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: custom termination policies (Lambda functions) are not "
+                             "modelled by asgsim",
+                             b->what);
+            continue;
+        }
+        if (k < 0) {
+            const char *hint = diag_closest(name, termination_policy_names, TERMINATION_NR);
+            ret = diag_error(l->d, &items[i]->loc, "%s: unknown termination policy '%s'%s%s%s",
+                             b->what, name, hint ? " (did you mean '" : "", hint ? hint : "",
+                             hint ? "'?)" : "");
+            continue;
+        }
+        if (k == TERMINATION_DEFAULT && i + 1 != nr) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: the Default termination policy must be the last in the list",
+                             b->what);
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < g->nr_termination_policies; j++)
+            dup = dup || g->termination_policies[j] == (enum termination_policy)k;
+        if (dup) {
+            ret = diag_error(l->d, &items[i]->loc, "%s: termination policy '%s' is listed twice",
+                             b->what, name);
+            continue;
+        }
+        g->termination_policies[g->nr_termination_policies++] = (enum termination_policy)k;
+    }
+    if (nr == 0)
+        ret = diag_error(l->d, &ynode_get(props, "TerminationPolicies")->loc,
+                         "%s: TerminationPolicies is empty", b->what);
+    free(items);
+    return ret;
+}
+
 static int load_group(struct loader *l, const struct cfn_resource *r, const struct ynode *settings)
 {
     char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", r->logical_id);
     struct bind b = { l->cfn, l->d, what };
-    static const char *const used[] = {
-        "AutoScalingGroupName",   "MinSize",           "MaxSize",        "DesiredCapacity",
-        "AvailabilityZones",      "VPCZoneIdentifier", "LaunchTemplate", "Cooldown",
-        "HealthCheckGracePeriod", "DefaultCooldown"
-    };
+    static const char *const used[] = { "AutoScalingGroupName",
+                                        "MinSize",
+                                        "MaxSize",
+                                        "DesiredCapacity",
+                                        "AvailabilityZones",
+                                        "VPCZoneIdentifier",
+                                        "LaunchTemplate",
+                                        "Cooldown",
+                                        "HealthCheckGracePeriod",
+                                        "DefaultCooldown",
+                                        "MixedInstancesPolicy",
+                                        "TerminationPolicies",
+                                        "NewInstancesProtectedFromScaleIn" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
@@ -521,10 +665,7 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                               "InstanceId",
                                               "LifecycleHookSpecificationList",
                                               "MaxInstanceLifetime",
-                                              "MixedInstancesPolicy",
-                                              "NewInstancesProtectedFromScaleIn",
                                               "PlacementGroup",
-                                              "TerminationPolicies",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",
                                               "CapacityReservationSpecification",
@@ -605,6 +746,10 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
         ret = rc;
     else if (rc == 1)
         g.health_check_grace = SIM_SEC(secs);
+    if ((rc = bind_bool(&b, p, "NewInstancesProtectedFromScaleIn", &g.new_instances_protected)) < 0)
+        ret = rc;
+    if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
+        ret = rc;
 
     if ((rc = load_group_azs(l, &b, p, settings, &g)) < 0)
         ret = rc;
@@ -621,6 +766,7 @@ out:
         for (size_t i = 0; i < g.nr_azs; i++)
             free(g.azs[i]);
         free(g.azs);
+        mixed_policy_release(&g.mixed);
     }
     free(what);
     return ret;
@@ -805,6 +951,8 @@ void scenario_release(struct scenario *sc)
     free(sc->with_bytes);
     catalog_release(&sc->catalog);
     workload_config_release(&sc->workload);
+    ec2_config_release(&sc->ec2);
+    spot_config_release(&sc->spot);
     for (size_t i = 0; i < sc->nr_launch_templates; i++) {
         free(sc->launch_templates[i].logical_id);
         free(sc->launch_templates[i].name);
@@ -818,6 +966,7 @@ void scenario_release(struct scenario *sc)
         for (size_t j = 0; j < g->nr_azs; j++)
             free(g->azs[j]);
         free(g->azs);
+        mixed_policy_release(&g->mixed);
     }
     free(sc->groups);
     for (size_t i = 0; i < sc->nr_params; i++) {

@@ -2,9 +2,11 @@
  * engine.c - the discrete-event engine: event slab, generation-checked ids, run loop.
  *
  * Event records live in a slab (one array) and are recycled through a LIFO free list, so
- * once the slab and the heap have grown to the peak number of pending events, scheduling
- * and firing allocate nothing. The pending-event set (pes_heap.c) holds only the
- * (at, seq, slot) keys, which keeps the heap compact and its sifts cache friendly.
+ * once the slab and the queue have grown to the peak number of pending events, scheduling
+ * and firing allocate nothing. The pending-event set (pes.h; the structure is chosen at
+ * build time, see docs/performance.md) holds only the (at, seq, slot) keys, which keeps
+ * it compact; the run loop pops with pes_pop_due() (one call per event) and prefetches the
+ * record of a coming event, the one cache miss the loop would otherwise wait for.
  *
  * An id is (generation << 32) | slot. Each slot's generation is bumped whenever the slot
  * is freed (fired or cancelled), so an id kept after its event is gone no longer matches
@@ -37,7 +39,11 @@ struct ev_rec {
 };
 
 struct sim_engine {
-    struct pes q;
+    /*
+     * A pointer so that the const query functions can still peek: some queue structures
+     * (the ladder) reorganise themselves on a peek.
+     */
+    struct pes *q;
     struct ev_rec *recs;
     size_t nr_recs, alloc_recs;
     uint32_t free_head;
@@ -69,6 +75,7 @@ double sim_time_to_seconds(sim_time t)
 struct sim_engine *sim_engine_new(void)
 {
     struct sim_engine *eng = xcalloc(1, sizeof(*eng));
+    eng->q = xcalloc(1, sizeof(*eng->q));
     eng->free_head = NO_SLOT;
     return eng;
 }
@@ -77,22 +84,23 @@ void sim_engine_free(struct sim_engine *eng)
 {
     if (!eng)
         return;
-    pes_release(&eng->q);
+    pes_release(eng->q);
+    free(eng->q);
     free(eng->recs);
     free(eng);
 }
 
-static uint32_t id_slot(sim_event_id id)
+static inline uint32_t id_slot(sim_event_id id)
 {
     return (uint32_t)(id & UINT32_MAX);
 }
 
-static uint32_t id_gen(sim_event_id id)
+static inline uint32_t id_gen(sim_event_id id)
 {
     return (uint32_t)(id >> 32);
 }
 
-static uint32_t alloc_slot(struct sim_engine *eng)
+static inline uint32_t alloc_slot(struct sim_engine *eng)
 {
     uint32_t slot = eng->free_head;
     if (slot != NO_SLOT) {
@@ -107,7 +115,7 @@ static uint32_t alloc_slot(struct sim_engine *eng)
     return slot;
 }
 
-static void free_slot(struct sim_engine *eng, uint32_t slot)
+static inline void free_slot(struct sim_engine *eng, uint32_t slot)
 {
     struct ev_rec *r = &eng->recs[slot];
     r->type = NULL;
@@ -130,9 +138,23 @@ static uint32_t lookup(const struct sim_engine *eng, sim_event_id id)
     if (slot >= eng->nr_recs || eng->recs[slot].gen != id_gen(id))
         return NO_SLOT;
     /* A free slot already carries the generation its next occupant will get. */
-    if (!pes_contains(&eng->q, slot))
+    if (!pes_contains(eng->q, slot))
         return NO_SLOT;
     return slot;
+}
+
+/* The common tail of both schedule calls, once the time has been checked. */
+static inline sim_event_id schedule(struct sim_engine *eng, sim_time at,
+                                    const struct sim_event_type *type, void *target,
+                                    union sim_payload p)
+{
+    uint32_t slot = alloc_slot(eng);
+    struct ev_rec *r = &eng->recs[slot];
+    r->type = type;
+    r->target = target;
+    r->p = p;
+    pes_push(eng->q, at, eng->next_seq++, slot);
+    return ((sim_event_id)r->gen << 32) | slot;
 }
 
 sim_event_id sim_schedule_at(struct sim_engine *eng, sim_time at, const struct sim_event_type *type,
@@ -142,26 +164,20 @@ sim_event_id sim_schedule_at(struct sim_engine *eng, sim_time at, const struct s
     if (at < eng->now)
         ASG_BUG("scheduling into the past: %s at %" PRId64 " us, now %" PRId64 " us",
                 type->name ? type->name : "(unnamed)", at, eng->now);
-    uint32_t slot = alloc_slot(eng);
-    struct ev_rec *r = &eng->recs[slot];
-    r->type = type;
-    r->target = target;
-    r->p = p;
-    pes_push(&eng->q, at, eng->next_seq++, slot);
-    return ((sim_event_id)r->gen << 32) | slot;
+    return schedule(eng, at, type, target, p);
 }
 
 sim_event_id sim_schedule(struct sim_engine *eng, sim_time delay, const struct sim_event_type *type,
                           void *target, union sim_payload p)
 {
-    ASG_ASSERT(type);
+    ASG_ASSERT(type && type->fire);
     if (delay < 0)
         ASG_BUG("scheduling into the past: %s delay %" PRId64,
                 type->name ? type->name : "(unnamed)", delay);
     if (delay > SIM_TIME_MAX - eng->now)
         ASG_BUG("scheduling beyond the end of time: %s delay %" PRId64 " us at %" PRId64 " us",
                 type->name ? type->name : "(unnamed)", delay, eng->now);
-    return sim_schedule_at(eng, eng->now + delay, type, target, p);
+    return schedule(eng, eng->now + delay, type, target, p);
 }
 
 int sim_cancel(struct sim_engine *eng, sim_event_id id)
@@ -169,7 +185,7 @@ int sim_cancel(struct sim_engine *eng, sim_event_id id)
     uint32_t slot = lookup(eng, id);
     if (slot == NO_SLOT)
         return ASG_ENOENT;
-    bool removed = pes_remove(&eng->q, slot);
+    bool removed = pes_remove(eng->q, slot);
     ASG_ASSERT(removed);
     free_slot(eng, slot);
     return 0;
@@ -185,7 +201,7 @@ sim_time sim_event_time(const struct sim_engine *eng, sim_event_id id)
     uint32_t slot = lookup(eng, id);
     if (slot == NO_SLOT)
         return -1;
-    return eng->q.heap[eng->q.pos_of_slot[slot]].at;
+    return pes_time_of(eng->q, slot);
 }
 
 sim_time sim_now(const struct sim_engine *eng)
@@ -195,13 +211,13 @@ sim_time sim_now(const struct sim_engine *eng)
 
 size_t sim_pending_count(const struct sim_engine *eng)
 {
-    return eng->q.nr;
+    return pes_count(eng->q);
 }
 
 sim_time sim_next_time(const struct sim_engine *eng)
 {
-    const struct pes_entry *top = pes_peek(&eng->q);
-    return top ? top->at : SIM_TIME_MAX;
+    struct pes_entry top;
+    return pes_peek(eng->q, &top) ? top.at : SIM_TIME_MAX;
 }
 
 uint64_t sim_fired_count(const struct sim_engine *eng)
@@ -218,10 +234,9 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
     eng->running = true;
     eng->stop_requested = false;
 
-    const struct pes_entry *top;
-    while (!eng->stop_requested && (top = pes_peek(&eng->q)) && top->at <= end) {
-        struct pes_entry e;
-        pes_pop(&eng->q, &e);
+    struct pes *q = eng->q;
+    struct pes_entry e;
+    while (!eng->stop_requested && pes_pop_due(q, end, &e)) {
         ASG_ASSERT(e.at >= eng->now);
         eng->now = e.at;
         /*
@@ -230,6 +245,14 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
          * event's own id finds nothing.
          */
         struct ev_rec ev = eng->recs[e.slot];
+        /*
+         * The records are visited in time order, which is random in slot order, so each
+         * one is a cache miss at large queue sizes; start loading a coming one now, while
+         * this handler runs.
+         */
+        uint32_t hint = pes_hint(q);
+        if (hint < eng->nr_recs)
+            __builtin_prefetch(&eng->recs[hint]);
         free_slot(eng, e.slot);
         eng->nr_fired++;
         ev.type->fire(eng, ev.target, &ev.p);

@@ -19,6 +19,8 @@
 #include "asgsim/billing.h"
 #include "asgsim/catalog.h"
 #include "asgsim/dist.h"
+#include "asgsim/ec2.h"
+#include "asgsim/market.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
@@ -53,6 +55,17 @@ struct instance {
     struct billing_meter meter;
     char *activity_cause; /* cause of the launch activity until it completes */
     struct asg_group *group;
+    enum billing_market market;    /* On-Demand, or Spot through a MixedInstancesPolicy */
+    int64_t weight;                /* capacity units (WeightedCapacity); 1 without a policy */
+    sim_event_id spot_timer;       /* next Spot signal or the interruption, 0 when none */
+    sim_time spot_notice_at;       /* interruption notice time, -1 when none is coming */
+    sim_time spot_interruption_at; /* EC2 interrupts it at this time, -1 when never */
+    bool interrupted;              /* terminated by a Spot interruption */
+    bool protected_from_scale_in;  /* inherited from NewInstancesProtectedFromScaleIn;
+                                      takes effect once InService */
+    bool uses_ec2;                 /* driven by EC2's state machine (asg_market_opts.ec2) */
+    bool boot_elapsed;             /* BootTime has passed; InService once EC2 is running */
+    struct ec2_instance ec2;       /* EC2's view, when uses_ec2; bills `meter` */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -79,6 +92,28 @@ struct asg_observer {
     void (*retired)(void *ctx, const struct instance *inst, sim_time now);
 };
 
+/** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
+struct asg_market_opts {
+    const struct catalog *catalog;        /* types named by the mixed policy's overrides */
+    const struct spot_config *spot;       /* Spot prices and interruption rates; may be NULL */
+    enum billing_granularity granularity; /* per-second (default) or hourly */
+    double ebs_usd_per_gib_month;         /* 0: storage not billed */
+    double root_volume_gib;               /* per instance */
+    double month_hours;                   /* for the GiB-month price */
+    struct billing_ledger *ledger;        /* On-Demand usage for RIs / Savings Plans; may be NULL */
+    /* A Spot signal from EC2, "rebalance-recommendation" or "interruption-notice"; may be
+       NULL. Kept out of struct asg_observer so that its positional initialisers stay valid. */
+    void (*spot_signal)(void *ctx, const struct instance *inst, const char *signal);
+    void *spot_ctx;
+    /*
+     * Non-NULL: each instance runs EC2's state machine with these transition times. Pending
+     * then covers EC2 pending plus boot (InService when BootTime has passed since launch
+     * and EC2 is running), usage is billed from running, and Terminating lasts until EC2
+     * reports terminated. NULL: the first slice's model (billing from launch).
+     */
+    const struct ec2_config *ec2;
+};
+
 struct asg_group {
     const struct asg_config *cfg;
     const struct instance_type *type;
@@ -87,6 +122,7 @@ struct asg_group {
     struct sim_engine *eng;
     gsl_rng *boot_rng;
     gsl_rng *id_rng;
+    gsl_rng *termination_rng; /* "termination": the default policy's random tie-break */
     struct asg_observer obs;
 
     int64_t desired;
@@ -99,6 +135,19 @@ struct asg_group {
     uint64_t nr_terminated;
     double retired_cost_usd; /* cost of instances already terminated */
     int64_t retired_billed_s;
+
+    struct asg_market_opts market; /* set by asg_group_set_market() */
+    gsl_rng *spot_rng;             /* "spot-interruptions"; NULL until set */
+    gsl_rng *ec2_rng;              /* "ec2-transitions" when market.ec2 is set */
+    int64_t units;                 /* Pending + InService capacity units */
+    int64_t units_by_market[2];    /* the same, by enum billing_market */
+    double retired_by_market_usd[2];
+    double retired_storage_usd;
+    uint64_t nr_launched_by_market[2];
+    uint64_t nr_rebalance_recommendations;
+    uint64_t nr_interruption_notices;
+    uint64_t nr_interruptions;
+    bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 };
 
 /**
@@ -109,6 +158,20 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
                     const struct instance_type *type, const struct dist *boot_time,
                     int64_t start_epoch_s, struct sim_engine *eng, struct rng_set *rngs,
                     const struct asg_observer *obs);
+
+/**
+ * Set how the group's instances are billed and which market they use: the config's
+ * MixedInstancesPolicy (when cfg->has_mixed) decides On-Demand or Spot and the type for
+ * each launch; Spot instances are interrupted as `o->spot` says (stream
+ * "spot-interruptions" from `rngs`). Call after asg_group_init(), before any launch.
+ * Everything in `o` is borrowed.
+ */
+void asg_group_set_market(struct asg_group *g, const struct asg_market_opts *o,
+                          struct rng_set *rngs);
+
+/** Usage cost so far split by market (list prices), and EBS storage cost so far. */
+void asg_group_cost_split(const struct asg_group *g, sim_time now, double *on_demand_usd,
+                          double *spot_usd, double *storage_usd);
 
 /** Create the group at the current time: desired goes from 0 to the configured value. */
 void asg_group_create(struct asg_group *g);

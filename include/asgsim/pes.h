@@ -3,8 +3,14 @@
  * with removal of any element by handle.
  *
  * The engine keeps its event records in a slab and stores slab indexes ("slots") here.
- * The queue keeps, for each slot it holds, the slot's position, so removal is O(log n).
- * Keys are unique because seq is unique. Exposed so tests and benchmarks can drive the
+ * The queue can find any slot it holds without searching, so the engine can cancel an
+ * event by id. Keys are unique because seq is unique, so the order is total: (at, seq)
+ * ascending, which gives the engine its FIFO-on-ties contract.
+ *
+ * Several implementations sit behind this one interface (sim/pes_<name>.c); the CMake
+ * cache option ASGSIM_PES picks one at build time and defines ASGSIM_PES_<NAME> for every
+ * target, so the layout of struct pes below matches the compiled code. The comparison of
+ * the structures is in docs/performance.md. Exposed so tests and benchmarks can drive the
  * queue directly; models never use it.
  */
 #ifndef ASGSIM_PES_H
@@ -16,28 +22,84 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if !defined(ASGSIM_PES_HEAP) && !defined(ASGSIM_PES_PAIRING) && !defined(ASGSIM_PES_LADDER)
+#define ASGSIM_PES_LADDER 1 /* the default when built outside CMake */
+#endif
+
+/** One queued element, as handed out by pes_peek() and pes_pop(). */
 struct pes_entry {
     sim_time at;
     uint64_t seq;
     uint32_t slot;
 };
 
-/** d-ary min-heap ordered by (at, seq). Zero-initialise, then pes_release(). */
+/*
+ * The (at, seq) key packed into one unsigned 128-bit integer, at (sign flipped) in the
+ * high half, so a single unsigned compare orders keys: two 64-bit compares, no branches.
+ */
+__extension__ typedef unsigned __int128 pes_key;
+
+#if defined(ASGSIM_PES_HEAP)
+/** d-ary min-heap of packed keys, slots kept in a parallel array. Zero-initialise. */
 struct pes {
-    struct pes_entry *heap;
-    size_t nr, alloc;
+    pes_key *keys;         /* heap order; every entry at index >= nr is the maximum key */
+    uint32_t *slot_at;     /* slot of the entry at each heap index */
+    size_t nr, alloc;      /* alloc counts keys and slot_at entries */
     uint32_t *pos_of_slot; /* heap index of each slot present, UINT32_MAX when absent */
     size_t nr_slots;
 };
+#elif defined(ASGSIM_PES_PAIRING)
+struct pes_pairing_node;
 
-/** Insert `slot` with key (at, seq). The slot must not be present. */
+/** Pairing heap whose nodes are indexed by slot (no allocation per push). Zero-initialise. */
+struct pes {
+    struct pes_pairing_node *node; /* indexed by slot */
+    size_t nr_slots;
+    size_t nr;
+    uint32_t root;     /* meaningful only when nr > 0 */
+    uint32_t *scratch; /* the children being merged while popping */
+    size_t alloc_scratch;
+};
+#elif defined(ASGSIM_PES_LADDER)
+struct pes_ladder_node;
+struct pes_ladder_rung;
+struct pes_ladder_item;
+
+/** Ladder queue (Tang, Goh & Thng 2005) with nodes indexed by slot. Zero-initialise. */
+struct pes {
+    struct pes_ladder_node *node; /* indexed by slot */
+    size_t nr_slots;
+    size_t nr;
+    uint32_t top_head; /* unsorted list of events at or after top_start */
+    size_t top_nr;
+    sim_time top_min, top_max, top_start;
+    struct pes_ladder_rung *rung; /* rung[0] coarsest; the deepest rung is dequeued from */
+    size_t nr_rungs, alloc_rungs;
+    struct pes_ladder_item *bottom; /* sorted ascending in [bottom_head, bottom_nr) */
+    size_t bottom_head, bottom_nr, bottom_alloc;
+};
+#endif
+
+/** Insert `slot` with key (at, seq). The slot must not be present (a bug: aborts). */
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot);
 
-/** The minimum entry, or NULL when empty. Valid until the next change. */
-const struct pes_entry *pes_peek(const struct pes *q);
+/** Copy the minimum entry into *out. \return false when empty (out untouched). */
+bool pes_peek(struct pes *q, struct pes_entry *out);
 
 /** Remove the minimum into *out. \return false when empty (out untouched). */
 bool pes_pop(struct pes *q, struct pes_entry *out);
+
+/**
+ * Remove the minimum into *out if its time is at or before `end`.
+ * \return false when empty or the minimum is later than `end` (out untouched).
+ */
+bool pes_pop_due(struct pes *q, sim_time end, struct pes_entry *out);
+
+/**
+ * A slot likely to be popped soon (the one after the next, when cheaply known), or
+ * UINT32_MAX. Never changes the queue; the engine prefetches that slot's record with it.
+ */
+uint32_t pes_hint(const struct pes *q);
 
 /** Remove `slot` wherever it is. \return false when the slot is not present. */
 bool pes_remove(struct pes *q, uint32_t slot);
@@ -45,7 +107,19 @@ bool pes_remove(struct pes *q, uint32_t slot);
 /** true when `slot` is in the queue. */
 bool pes_contains(const struct pes *q, uint32_t slot);
 
+/** Time of a present slot's key (a bug, aborting, when the slot is absent). */
+sim_time pes_time_of(const struct pes *q, uint32_t slot);
+
+/** Number of queued entries. */
+size_t pes_count(const struct pes *q);
+
+/** Walk the whole structure and abort (ASG_BUG) on any broken invariant. For tests. */
+void pes_check(const struct pes *q);
+
 /** Free the storage; the queue is empty and reusable. */
 void pes_release(struct pes *q);
+
+/** Implementation name ("heap4", "pairing", "ladder"), for benchmark output. */
+const char *pes_name(void);
 
 #endif /* ASGSIM_PES_H */

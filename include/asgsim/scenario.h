@@ -15,7 +15,10 @@
 #include "asgsim/diag.h"
 #include "asgsim/dist.h"
 #include "asgsim/serve.h"
+#include "asgsim/ec2.h"
+#include "asgsim/market.h"
 #include "asgsim/sim.h"
+#include "asgsim/termination.h"
 #include "asgsim/workload.h"
 
 #include <stdbool.h>
@@ -32,6 +35,9 @@ struct launch_template_config {
     char *name;          /* LaunchTemplateName, or the logical id */
     char *instance_type; /* LaunchTemplateData.InstanceType */
     struct src_loc loc;
+    double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
+    bool root_encrypted;    /* root Ebs Encrypted */
+    bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
 };
 
 struct asg_config {
@@ -45,6 +51,12 @@ struct asg_config {
     size_t launch_template;      /* index into scenario.launch_templates */
     sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
     sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
+    bool has_mixed;              /* launched through a MixedInstancesPolicy */
+    /* TerminationPolicies in list order ([Default] when not given) */
+    enum termination_policy termination_policies[TERMINATION_NR];
+    size_t nr_termination_policies;
+    bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
+    struct mixed_policy mixed;   /* its distribution and overrides (launch_template: its LT) */
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;
@@ -81,7 +93,9 @@ struct scenario {
     struct workload_config workload; /* the offered load (owned) */
     struct serve_config serve;       /* how it is served (capacity_rps_per_vcpu left 0) */
     struct instance_model_config instances;
-    struct catalog catalog; /* shipped types plus the scenario's own */
+    struct catalog catalog;  /* shipped types plus the scenario's own */
+    struct ec2_config ec2;   /* Instances: Timing and Billing settings */
+    struct spot_config spot; /* Spot: pool prices and interruption rates */
 
     struct launch_template_config *launch_templates;
     size_t nr_launch_templates;

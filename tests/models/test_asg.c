@@ -187,6 +187,76 @@ START_TEST(test_asg_scale_in_takes_from_the_fullest_az)
 
 END_TEST
 
+START_TEST(test_asg_protected_instances_block_scale_in)
+{
+    /* "If all instances ... are protected from termination during scale in, and a scale-in
+     * event occurs, its desired capacity is decremented. However, the Auto Scaling group
+     * can't terminate the required number of instances" (as-instance-termination.html). */
+    struct fixture f;
+    setup_group(&f, 0, 3, 6, 1, (struct dist){ DIST_CONSTANT, 60, 0 });
+    f.cfg.new_instances_protected = true;
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_MIN(5));
+    int before = f.rec.activities;
+    asg_group_set_desired(&f.g, 1,
+                          "a user request explicitly set group desired capacity "
+                          "changing the desired capacity from 3 to 1.");
+    sim_run_until(f.eng, SIM_MIN(6));
+    ck_assert_int_eq(f.g.desired, 1);
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 3);
+    ck_assert_int_eq(f.rec.to_state[LIFECYCLE_TERMINATED], 0);
+    ck_assert_int_eq(f.rec.activities, before + 1);
+    ck_assert_str_eq(f.rec.last_cause, "Could not scale to desired capacity because all "
+                                       "remaining instances are protected from scale-in.");
+    teardown_group(&f);
+}
+
+END_TEST
+
+START_TEST(test_asg_protection_starts_in_service)
+{
+    /* Protection applies from InService: a Pending instance can still be scaled in. */
+    struct fixture f;
+    setup_group(&f, 0, 2, 6, 1, (struct dist){ DIST_CONSTANT, 600, 0 });
+    f.cfg.new_instances_protected = true;
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_MIN(1));
+    asg_group_set_desired(&f.g, 1,
+                          "a user request explicitly set group desired capacity "
+                          "changing the desired capacity from 2 to 1.");
+    sim_run_until(f.eng, SIM_MIN(2));
+    ck_assert_int_eq(f.rec.to_state[LIFECYCLE_TERMINATED], 1);
+    teardown_group(&f);
+}
+
+END_TEST
+
+START_TEST(test_asg_termination_policy_list_is_used)
+{
+    /* OldestInstance in one AZ: the first launched goes first. */
+    struct fixture f;
+    setup_group(&f, 0, 1, 6, 1, (struct dist){ DIST_CONSTANT, 30, 0 });
+    f.cfg.termination_policies[0] = TERMINATION_OLDEST_INSTANCE;
+    f.cfg.nr_termination_policies = 1;
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_MIN(1));
+    asg_group_set_desired(&f.g, 3,
+                          "a user request explicitly set group desired capacity "
+                          "changing the desired capacity from 1 to 3.");
+    sim_run_until(f.eng, SIM_MIN(2));
+    uint32_t oldest = f.g.live[0]->id;
+    asg_group_set_desired(&f.g, 2,
+                          "a user request explicitly set group desired capacity "
+                          "changing the desired capacity from 3 to 2.");
+    sim_run_until(f.eng, SIM_MIN(3));
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        ck_assert_uint_ne(f.g.live[i]->id, oldest);
+    ck_assert_uint_eq(f.g.nr_live, 2);
+    teardown_group(&f);
+}
+
+END_TEST
+
 START_TEST(test_asg_instance_ids_are_reproducible)
 {
     struct fixture a, b;
@@ -225,6 +295,9 @@ Suite *asg_suite(void)
     tcase_add_test(tc, test_asg_activity_in_aws_words);
     tcase_add_test(tc, test_asg_billing_from_launch);
     tcase_add_test(tc, test_asg_scale_in_takes_from_the_fullest_az);
+    tcase_add_test(tc, test_asg_protected_instances_block_scale_in);
+    tcase_add_test(tc, test_asg_protection_starts_in_service);
+    tcase_add_test(tc, test_asg_termination_policy_list_is_used);
     tcase_add_test(tc, test_asg_instance_ids_are_reproducible);
     tcase_add_test(tc, test_asg_format_utc);
     suite_add_tcase(s, tc);

@@ -74,6 +74,459 @@ START_TEST(test_billing_open_period_counts_to_now_and_never_decreases)
 
 END_TEST
 
+/*
+ * Invoices below. Sources:
+ *   [H] repost.aws/knowledge-center/ec2-instance-hour-billing: hourly billing bills partial
+ *       hours as full hours, with a 1-hour minimum each time the instance enters running.
+ *   [S] AWSEC2/latest/UserGuide/billing-for-interrupted-spot-instances.html: EC2-interrupted
+ *       Spot: no charge in the first hour; after it, seconds used (per-second) or full hours
+ *       without the interrupted partial hour (hourly). User-ended: billed as usual.
+ *   [E] repost.aws/knowledge-center/ebs-volume-charges: GiB-month over the month's real
+ *       length ("31-day month" = 744 h); ec2-instance-lifecycle.html: a stopped instance
+ *       pays only EBS.
+ *   [R] concepts-reserved-instances-application.html: an RI covers at most 3600 s of usage
+ *       per clock-hour.
+ *   [P] savingsplans/latest/userguide/sp-applying.html: RIs apply first; the hourly
+ *       commitment (in discounted dollars) covers usage hour by hour; unused commitment is
+ *       still paid and does not carry over.
+ */
+#define M5_LARGE_SPOT 0.0418              /* USD/h, typical Spot (models/instance_types.tsv) */
+#define JAN_2024      INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
+
+static double run_once(enum billing_granularity g, enum billing_market mk, double rate,
+                       sim_time len, enum billing_end end)
+{
+    struct billing_meter m = { 0 };
+    billing_set_policy(&m, g, mk);
+    billing_start(&m, SIM_SEC(5), rate);
+    billing_stop_by(&m, SIM_SEC(5) + len, end);
+    ck_assert(!m.running);
+    return billing_cost_usd(&m, SIM_DAY(1));
+}
+
+START_TEST(test_billing_hourly_90_seconds_pays_one_hour)
+{
+    /* [H] 90 s -> 1 started hour: 1 x 0.096 = 0.096 USD */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_ON_DEMAND, M5_LARGE, SIM_SEC(90), BILLING_END_USER),
+            0.096, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_hourly_30_seconds_pays_one_hour)
+{
+    /* [H] 30 s -> 1-hour minimum: 0.096 USD */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_ON_DEMAND, M5_LARGE, SIM_SEC(30), BILLING_END_USER),
+            0.096, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_hourly_61_minutes_pays_two_hours)
+{
+    /* [H] 61 min -> 2 started hours: 2 x 0.096 = 0.192 USD */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_ON_DEMAND, M5_LARGE, SIM_MIN(61), BILLING_END_USER),
+            0.192, 1e-12);
+    ck_assert_int_eq(billing_period_seconds_ex(SIM_MIN(61), BILLING_HOURLY, BILLING_ON_DEMAND,
+                                               BILLING_END_USER),
+                     7200);
+}
+
+END_TEST
+
+START_TEST(test_billing_hourly_exact_hour_pays_one_hour)
+{
+    /* [H] exactly 3600 s is one full hour, not two: 0.096 USD */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_ON_DEMAND, M5_LARGE, SIM_HOUR(1), BILLING_END_USER),
+            0.096, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_hourly_each_start_pays_an_hour)
+{
+    /* [H] two runs of 10 min: each entry into running has a 1-hour minimum:
+       2 x 0.096 = 0.192 USD, 7200 billed seconds */
+    struct billing_meter m = { 0 };
+    billing_set_policy(&m, BILLING_HOURLY, BILLING_ON_DEMAND);
+    billing_start(&m, 0, M5_LARGE);
+    billing_stop(&m, SIM_MIN(10));
+    billing_start(&m, SIM_MIN(20), M5_LARGE);
+    billing_stop(&m, SIM_MIN(30));
+    ck_assert_int_eq(billing_seconds(&m, SIM_HOUR(1)), 7200);
+    ck_assert_double_eq_tol(billing_cost_usd(&m, SIM_HOUR(1)), 0.192, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_hourly_interrupted_at_40_minutes_is_free)
+{
+    /* [S] EC2 interrupts in the first hour: no charge */
+    ck_assert_double_eq_tol(run_once(BILLING_HOURLY, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(40),
+                                     BILLING_END_INTERRUPTION),
+                            0.0, 1e-15);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_hourly_user_stop_at_40_minutes_pays_hour)
+{
+    /* [S]+[H] the user ends it at 40 min: 1 full hour at the Spot price = 0.0418 USD */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(40), BILLING_END_USER),
+            0.0418, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_hourly_interrupted_at_1h40m_pays_one_hour)
+{
+    /* [S] 1 h 40 min, interrupted by EC2: full hours used (1), interrupted partial hour free:
+       1 x 0.0418 = 0.0418 USD */
+    ck_assert_double_eq_tol(run_once(BILLING_HOURLY, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(100),
+                                     BILLING_END_INTERRUPTION),
+                            0.0418, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_hourly_user_stop_at_1h40m_pays_two_hours)
+{
+    /* [S] user ends at 1 h 40 min: full hours used + the partial hour = 2 x 0.0418 = 0.0836 */
+    ck_assert_double_eq_tol(
+            run_once(BILLING_HOURLY, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(100), BILLING_END_USER),
+            0.0836, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_per_second_interrupted_at_40_minutes_is_free)
+{
+    /* [S] Linux per-second, EC2 interrupts in the first hour: no charge, 0 billed seconds */
+    ck_assert_double_eq_tol(run_once(BILLING_PER_SECOND, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(40),
+                                     BILLING_END_INTERRUPTION),
+                            0.0, 1e-15);
+    ck_assert_int_eq(billing_period_seconds_ex(SIM_MIN(40), BILLING_PER_SECOND, BILLING_SPOT,
+                                               BILLING_END_INTERRUPTION),
+                     0);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_per_second_interrupted_at_1h40m_pays_seconds)
+{
+    /* [S] after the first hour: seconds used: 6000 s x 0.0418 / 3600 = 0.06966666... USD */
+    ck_assert_double_eq_tol(run_once(BILLING_PER_SECOND, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(100),
+                                     BILLING_END_INTERRUPTION),
+                            6000.0 * 0.0418 / 3600.0, 1e-12);
+    ck_assert_double_eq_tol(6000.0 * 0.0418 / 3600.0, 0.0696666667, 1e-9);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_per_second_user_stop_at_40_minutes_pays_seconds)
+{
+    /* [S] user ends at 40 min: 2400 s x 0.0418 / 3600 = 0.02786666... USD */
+    ck_assert_double_eq_tol(run_once(BILLING_PER_SECOND, BILLING_SPOT, M5_LARGE_SPOT, SIM_MIN(40),
+                                     BILLING_END_USER),
+                            0.0278666667, 1e-9);
+}
+
+END_TEST
+
+START_TEST(test_billing_on_demand_ignores_interruption_rule)
+{
+    /* The interruption rule is for Spot only: On-Demand 40 min per-second = 2400 s x 0.096
+       / 3600 = 0.064 USD */
+    ck_assert_double_eq_tol(run_once(BILLING_PER_SECOND, BILLING_ON_DEMAND, M5_LARGE, SIM_MIN(40),
+                                     BILLING_END_INTERRUPTION),
+                            0.064, 1e-12);
+}
+
+END_TEST
+
+START_TEST(test_billing_month_hours_follow_the_calendar)
+{
+    /* [E] January 31 d = 744 h; February 2024 (leap) 696 h; February 2023 672 h;
+       April 2024 720 h */
+    ck_assert_double_eq(billing_month_hours(JAN_2024), 744.0);
+    ck_assert_double_eq(billing_month_hours(JAN_2024 + 31 * 86400), 696.0);
+    ck_assert_double_eq(billing_month_hours(JAN_2024 - 334 * 86400), 672.0); /* 2023-02-01 */
+    ck_assert_double_eq(billing_month_hours(JAN_2024 + 91 * 86400 + 3600), 720.0);
+}
+
+END_TEST
+
+START_TEST(test_billing_stopped_instance_pays_ebs_for_a_day)
+{
+    /* [E] 8 GiB gp3 at 0.08 USD/GiB-month, January (744 h), stopped for 24 h, no usage:
+       8 x 0.08 x 24 / 744 = 15.36 / 744 = 0.0206451613 USD */
+    struct billing_meter m = { 0 };
+    billing_storage_start(&m, 0, 8, 0.08, billing_month_hours(JAN_2024));
+    ck_assert_double_eq_tol(billing_storage_usd(&m, SIM_DAY(1)), 0.0206451613, 1e-10);
+    ck_assert_double_eq_tol(billing_cost_usd(&m, SIM_DAY(1)), 0.0, 1e-15);
+}
+
+END_TEST
+
+START_TEST(test_billing_run_an_hour_then_stop_pays_usage_and_ebs)
+{
+    /* Running 1 h then stopped 23 h, 8 GiB at 0.08 USD/GiB-month in a 744-h month:
+       usage 3600 s x 0.096 / 3600 = 0.096; EBS for all 24 h = 0.0206451613;
+       total 0.1166451613 USD */
+    struct billing_meter m = { 0 };
+    billing_storage_start(&m, 0, 8, 0.08, 744);
+    billing_start(&m, 0, M5_LARGE);
+    billing_stop(&m, SIM_HOUR(1));
+    double total = billing_cost_usd(&m, SIM_DAY(1)) + billing_storage_usd(&m, SIM_DAY(1));
+    ck_assert_double_eq_tol(total, 0.1166451613, 1e-10);
+    /* Terminated after the day: storage stops growing. */
+    billing_storage_stop(&m, SIM_DAY(1));
+    ck_assert_double_eq_tol(billing_storage_usd(&m, SIM_DAY(2)), 0.0206451613, 1e-10);
+}
+
+END_TEST
+
+START_TEST(test_billing_until_next_hour)
+{
+    struct billing_meter m = { 0 };
+    ck_assert_int_eq(billing_until_next_hour(&m, SIM_SEC(10)), -1);
+    billing_start(&m, SIM_SEC(100), M5_LARGE);
+    /* 25 min in: 35 min to the next billing hour */
+    ck_assert_int_eq(billing_until_next_hour(&m, SIM_SEC(100) + SIM_MIN(25)), SIM_MIN(35));
+    /* 61 min 40 s in: 58 min 20 s left */
+    ck_assert_int_eq(billing_until_next_hour(&m, SIM_SEC(100) + SIM_SEC(3700)), SIM_SEC(3500));
+    /* exactly on a boundary a new hour has just started: a full hour left */
+    ck_assert_int_eq(billing_until_next_hour(&m, SIM_SEC(100) + SIM_HOUR(2)), SIM_HOUR(1));
+}
+
+END_TEST
+
+/* Run `n` m5.large On-Demand instances from `start` for `len` into ledger `l`. */
+static void run_od(struct billing_ledger *l, int n, sim_time start, sim_time len)
+{
+    for (int i = 0; i < n; i++) {
+        struct billing_meter m = { 0 };
+        billing_attach_ledger(&m, l, "m5.large");
+        billing_start(&m, start, M5_LARGE);
+        billing_stop(&m, start + len);
+    }
+}
+
+START_TEST(test_billing_no_discount_invoice_equals_meters)
+{
+    /* 2 x 90 min On-Demand: 2 x 5400 s x 0.096 / 3600 = 0.288 USD, no fees */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 2, 0, SIM_MIN(90));
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, NULL, SIM_HOUR(2), &inv);
+    ck_assert_double_eq_tol(inv.total_usd, 0.288, 1e-12);
+    ck_assert_double_eq_tol(inv.undiscounted_usd, 0.288, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_savings_plan_covers_part_of_an_hour)
+{
+    /* [P] 2 m5.large for one clock-hour: On-Demand 2 x 0.096 = 0.192.
+       Commitment 0.05 USD/h at 28 % off covers 0.05 / 0.72 = 0.0694444 of On-Demand usage;
+       rest 0.192 - 0.0694444 = 0.1225556 On-Demand; total 0.05 + 0.1225556 = 0.1725556 */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 2, 0, SIM_HOUR(1));
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.05, .sp_discount = 0.28 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.0694444444, 1e-9);
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.1225555556, 1e-9);
+    ck_assert_double_eq_tol(inv.sp_usd, 0.05, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.1725555556, 1e-9);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_unused_savings_plan_commitment_is_still_paid)
+{
+    /* [P] one m5.large for 30 min of hour 0, nothing in hour 1; commitment 0.1 USD/h, 30 % off.
+       Hour 0: usage 0.048 fully covered (0.1 / 0.7 = 0.142857 > 0.048); hour 1: nothing.
+       Total = 2 h x 0.1 commitment = 0.2 USD, no On-Demand charge */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 1, 0, SIM_MIN(30));
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.1, .sp_discount = 0.3 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_MIN(90), &inv);
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
+    ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.048, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.2, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_reserved_instance_covers_one_instance_hour)
+{
+    /* [R] 1 RI for m5.large at 0.06 USD/h; 2 instances for one clock-hour (7200 s):
+       RI covers 3600 s; 3600 s On-Demand = 0.096; fee 0.06; total 0.156 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 2, 0, SIM_HOUR(1));
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(1));
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.096, 1e-12);
+    ck_assert_double_eq_tol(inv.ri_usd, 0.06, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.156, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_reserved_instance_applies_per_clock_hour)
+{
+    /* [R] 2 instances 00:30-01:30: each clock-hour has 2 x 1800 s = 3600 s, all covered by
+       1 RI. Window of 2 clock-hours: fees 2 x 0.06 = 0.12; On-Demand 0; total 0.12 USD.
+       Without the clock-hour split the same 7200 s would leave 3600 s On-Demand. */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 2, SIM_MIN(30), SIM_HOUR(1));
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_MIN(90), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.12, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_clock_hours_follow_the_start_time)
+{
+    /* [R] time 0 is 00:45 UTC. 2 instances run 00:45-01:15: clock-hour 00 holds 2 x 900 s,
+       clock-hour 01 holds 2 x 900 s; 1 RI covers all 3600 s; 2 clock-hours of fees:
+       2 x 0.06 = 0.12 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 2700);
+    run_od(&l, 2, 0, SIM_MIN(30));
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_MIN(30), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(1));
+    ck_assert_double_eq_tol(inv.total_usd, 0.12, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_ri_then_savings_plan)
+{
+    /* [R]+[P] 3 m5.large for one hour, 1 RI at 0.06, commitment 0.06912 USD/h at 28 % off.
+       RI covers one instance; 2 x 0.096 = 0.192 left; SP covers 0.06912 / 0.72 = 0.096;
+       0.096 On-Demand. Total 0.06 + 0.06912 + 0.096 = 0.22512 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 3, 0, SIM_HOUR(1));
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = {
+        .ris = &ri, .nr_ris = 1, .sp_commit_usd_per_hour = 0.06912, .sp_discount = 0.28
+    };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.096, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.22512, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_ri_of_other_type_does_not_apply)
+{
+    /* [R] an RI for c5.large does not cover m5.large: 1 h On-Demand 0.096 + fee 0.085 */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    run_od(&l, 1, 0, SIM_HOUR(1));
+    const struct billing_ri ri = { "c5.large", 1, 0.085 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.total_usd, 0.181, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_spot_usage_is_not_discounted)
+{
+    /* Spot usage never reaches the ledger; the commitment is still paid: 1 h x 0.05 */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    struct billing_meter m = { 0 };
+    billing_set_policy(&m, BILLING_PER_SECOND, BILLING_SPOT);
+    billing_attach_ledger(&m, &l, "m5.large");
+    billing_start(&m, 0, M5_LARGE_SPOT);
+    billing_stop(&m, SIM_HOUR(1));
+    ck_assert_uint_eq(l.nr, 0);
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.05, .sp_discount = 0.28 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.total_usd, 0.05, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_open_period_reaches_the_ledger_at_the_end)
+{
+    /* An instance still running at the end (45 min) is counted once: 2700 s x 0.096 / 3600
+       = 0.072 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    struct billing_meter m = { 0 };
+    billing_attach_ledger(&m, &l, "m5.large");
+    billing_start(&m, 0, M5_LARGE);
+    billing_ledger_add_open(&l, &m, SIM_MIN(45));
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, NULL, SIM_MIN(45), &inv);
+    ck_assert_double_eq_tol(inv.total_usd, 0.072, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_usage_past_the_window_is_not_discounted)
+{
+    /* [P] one m5.large from 0.5 s to the end of a 1-hour window: billed 3600 s (a started
+       second counts), laid out from 0.5 s, so 0.5 s falls in clock-hour 1, outside the
+       window. Commitment 1 USD/h covers all of hour 0 (3599.5 s = 0.09598667 USD) and is
+       paid once: 1.0 + 0.5 s x 0.096 / 3600 = 1.0000133333 USD */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024);
+    struct billing_meter m = { 0 };
+    billing_attach_ledger(&m, &l, "m5.large");
+    billing_start(&m, SIM_MS(500), M5_LARGE);
+    billing_ledger_add_open(&l, &m, SIM_HOUR(1));
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 1.0, .sp_discount = 0.28 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.0959866667, 1e-9);
+    ck_assert_double_eq_tol(inv.total_usd, 1.0000133333, 1e-9);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
 Suite *billing_suite(void);
 
 Suite *billing_suite(void)
@@ -86,5 +539,37 @@ Suite *billing_suite(void)
     tcase_add_test(tc, test_billing_started_second_counts);
     tcase_add_test(tc, test_billing_open_period_counts_to_now_and_never_decreases);
     suite_add_tcase(s, tc);
+    TCase *h = tcase_create("hourly_spot_storage");
+    tcase_add_test(h, test_billing_hourly_90_seconds_pays_one_hour);
+    tcase_add_test(h, test_billing_hourly_30_seconds_pays_one_hour);
+    tcase_add_test(h, test_billing_hourly_61_minutes_pays_two_hours);
+    tcase_add_test(h, test_billing_hourly_exact_hour_pays_one_hour);
+    tcase_add_test(h, test_billing_hourly_each_start_pays_an_hour);
+    tcase_add_test(h, test_billing_spot_hourly_interrupted_at_40_minutes_is_free);
+    tcase_add_test(h, test_billing_spot_hourly_user_stop_at_40_minutes_pays_hour);
+    tcase_add_test(h, test_billing_spot_hourly_interrupted_at_1h40m_pays_one_hour);
+    tcase_add_test(h, test_billing_spot_hourly_user_stop_at_1h40m_pays_two_hours);
+    tcase_add_test(h, test_billing_spot_per_second_interrupted_at_40_minutes_is_free);
+    tcase_add_test(h, test_billing_spot_per_second_interrupted_at_1h40m_pays_seconds);
+    tcase_add_test(h, test_billing_spot_per_second_user_stop_at_40_minutes_pays_seconds);
+    tcase_add_test(h, test_billing_on_demand_ignores_interruption_rule);
+    tcase_add_test(h, test_billing_month_hours_follow_the_calendar);
+    tcase_add_test(h, test_billing_stopped_instance_pays_ebs_for_a_day);
+    tcase_add_test(h, test_billing_run_an_hour_then_stop_pays_usage_and_ebs);
+    tcase_add_test(h, test_billing_until_next_hour);
+    suite_add_tcase(s, h);
+    TCase *d = tcase_create("ledger");
+    tcase_add_test(d, test_billing_no_discount_invoice_equals_meters);
+    tcase_add_test(d, test_billing_savings_plan_covers_part_of_an_hour);
+    tcase_add_test(d, test_billing_unused_savings_plan_commitment_is_still_paid);
+    tcase_add_test(d, test_billing_reserved_instance_covers_one_instance_hour);
+    tcase_add_test(d, test_billing_reserved_instance_applies_per_clock_hour);
+    tcase_add_test(d, test_billing_clock_hours_follow_the_start_time);
+    tcase_add_test(d, test_billing_ri_then_savings_plan);
+    tcase_add_test(d, test_billing_ri_of_other_type_does_not_apply);
+    tcase_add_test(d, test_billing_spot_usage_is_not_discounted);
+    tcase_add_test(d, test_billing_open_period_reaches_the_ledger_at_the_end);
+    tcase_add_test(d, test_billing_usage_past_the_window_is_not_discounted);
+    suite_add_tcase(s, d);
     return s;
 }
