@@ -22,7 +22,7 @@ FUZZ_SECONDS  ?= 60
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 VALGRIND_PACKAGES := valgrind
 
-.PHONY: all deps install-packages build test test-sanitize test-valgrind fuzz demo clean format format-check help
+.PHONY: all deps install-packages build test test-sanitize test-valgrind fuzz demo bench clean format format-check help
 
 all: build
 
@@ -30,6 +30,7 @@ help:
 	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
+	@echo "make bench          sweep throughput (runs/s) with 1 and 2 workers"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
 	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
@@ -100,6 +101,9 @@ demo: build
 	@echo "asgsim: figures written to $(DEMO_OUT)/plots/:"
 	@ls -1 $(DEMO_OUT)/plots/*.png | sed 's/^/  /'
 	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"
+
+bench: build
+	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -918,6 +918,10 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     catalog_load_builtin(&sc->catalog);
     if ((ret = ydoc_load(&doc, path, d)) < 0)
         goto out;
+    for (size_t i = 0; i < opts->nr_path_overrides; i++)
+        if ((ret = ydoc_set_scalar(doc, opts->path_overrides[i].name, opts->path_overrides[i].value,
+                                   d)) < 0)
+            goto out;
     if (opts->with_path && (ret = ydoc_load(&with, opts->with_path, d)) < 0)
         goto out;
     sc->path = xstrdup(path);

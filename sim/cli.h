@@ -58,6 +58,40 @@ void cli_progress_done(struct cli_progress *p);
 
 int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+
+/*
+ * Sweep internals shared by cli_sweep.c (local workers, output) and cli_sweep_mpi.c (the
+ * MPI master/worker driver). A run is numbered point * replications + replication.
+ */
+struct cli_sweep;
+struct sweep_result;
+
+/** Runs this process still has to do, in run order. */
+size_t cli_sweep_nr_todo(const struct cli_sweep *sw);
+uint64_t cli_sweep_todo(const struct cli_sweep *sw, size_t i);
+
+/** Do run `run` (worker side) and fill *out; out->status is 0 or the run's error. */
+void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *out);
+
+/** Keep a finished run's result (master side): journal it and store it. \return 0 or < 0. */
+int cli_sweep_collect(struct cli_sweep *sw, const struct sweep_result *r);
+
+/** true when launched by mpirun with MPI support built in (checked from the environment). */
+bool cli_sweep_mpi_launched(void);
+
+/** MPI_Init; *rank is this process's rank. \return 0, or < 0 when MPI failed. */
+int cli_sweep_mpi_init(int *rank);
+
+/**
+ * Rank 0 hands out the runs one at a time and collects results; other ranks run them.
+ * \return 0, or the first failed run's status (rank 0).
+ */
+int cli_sweep_mpi_drive(struct cli_sweep *sw, int rank);
+
+/** MPI_Finalize (when initialised). */
+void cli_sweep_mpi_finalize(void);
 int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);

@@ -17,6 +17,8 @@ static const char usage[] =
         "Commands:\n"
         "  run SCENARIO        simulate a CloudFormation template and write an HDF5 trace\n"
         "  validate SCENARIO...  check scenarios and report every error\n"
+        "  sweep SWEEP.yaml    run a scenario over a grid of values with replications\n"
+        "  merge SHARD.h5...   join the outputs of 'sweep --shard I/N' into one file\n"
         "  export RUN.h5       write a trace's or sweep's tables as TSV/CSV for other tools\n"
         "  plot RUN.h5         draw the standard figures with gnuplot (PNG or SVG)\n"
         "  report RUN.h5       print a short summary of a trace (--json for one object)\n"
@@ -29,7 +31,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = { "run", "validate", "export", "plot", "report", "help" };
+    static const char *const commands[] = { "run",    "validate", "sweep",  "merge",
+                                            "export", "plot",     "report", "help" };
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
@@ -46,6 +49,10 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate"))
         return cli_validate(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cli_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))

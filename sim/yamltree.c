@@ -493,3 +493,61 @@ const char *ynode_kind_name(enum ynode_kind kind)
     }
     return "node";
 }
+
+/* Mutable view of a node: the tree is immutable to readers, but the document owns it. */
+static struct ynode *map_value(struct ynode *map, const char *key, size_t len)
+{
+    for (size_t i = 0; i < map->nr; i++) {
+        const struct ynode *k = map->pairs[i].key;
+        if (k->len == len && !memcmp(k->scalar, key, len))
+            return map->pairs[i].value;
+    }
+    return NULL;
+}
+
+int ydoc_set_scalar(struct ydoc *doc, const char *path, const char *value, struct diag_list *d)
+{
+    struct src_loc top = { doc->file, 1, 1 };
+    struct ynode *node = doc->root;
+    const char *seg = path;
+    if (!*path)
+        return diag_error(d, &top, "empty path");
+    for (;;) {
+        const char *dot = strchr(seg, '.');
+        size_t len = dot ? (size_t)(dot - seg) : strlen(seg);
+        if (len == 0)
+            return diag_error(d, &top, "path '%s' has an empty component", path);
+        if (!node || node->kind != YNODE_MAP)
+            return diag_error(d, node ? &node->loc : &top,
+                              "path '%s': '%.*s' is not inside a mapping", path, (int)len, seg);
+        struct ynode *next = map_value(node, seg, len);
+        if (!dot) {
+            if (next && next->kind != YNODE_SCALAR)
+                return diag_error(d, &next->loc, "path '%s' names a %s, not a single value", path,
+                                  ynode_kind_name(next->kind));
+            struct src_loc loc = next ? next->loc : node->loc;
+            struct ynode *n = ydoc_new_scalar(doc, &loc, value, strlen(value));
+            n->plain = true;
+            if (next) {
+                for (size_t i = 0; i < node->nr; i++)
+                    if (node->pairs[i].value == next)
+                        node->pairs[i].value = n;
+                return 0;
+            }
+            /* A key the template leaves out (e.g. Cooldown) is added at the end of the map. */
+            struct ynode_pair *pairs = arena_alloc(doc, (node->nr + 1) * sizeof(*pairs));
+            if (node->nr)
+                memcpy(pairs, node->pairs, node->nr * sizeof(*pairs));
+            pairs[node->nr].key = ydoc_new_scalar(doc, &loc, seg, len);
+            pairs[node->nr].key->plain = true;
+            pairs[node->nr].value = n;
+            node->pairs = pairs;
+            node->nr++;
+            return 0;
+        }
+        if (!next)
+            return diag_error(d, &node->loc, "path '%s': no key '%.*s' here", path, (int)len, seg);
+        node = next;
+        seg = dot + 1;
+    }
+}

@@ -144,6 +144,11 @@ struct scenario_load_opts {
     const char *with_path;                /* settings file for templates without Metadata */
     const struct cfn_override *overrides; /* --parameter Name=Value */
     size_t nr_overrides;
+    /* Sweep property overrides: `name` is a dotted path into the template
+       ("Resources.WebASG.Properties.MaxSize"), `value` replaces the scalar there before
+       the template is read (ydoc_set_scalar). */
+    const struct cfn_override *path_overrides;
+    size_t nr_path_overrides;
     const char *stack_name; /* NULL: the file name without extension */
     bool has_seed;          /* --seed given: replaces Metadata Seed */
     uint64_t seed;

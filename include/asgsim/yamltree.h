@@ -79,6 +79,15 @@ struct ynode *ydoc_new_scalar(struct ydoc *doc, const struct src_loc *loc, const
                               size_t len);
 struct ynode *ydoc_new_seq(struct ydoc *doc, const struct src_loc *loc, size_t nr);
 
+/**
+ * Replace the scalar at a dotted path of mapping keys ("Resources.WebASG.Properties.MaxSize")
+ * with the plain scalar `value` (copied), dropping any tag (so a `!Ref X` there becomes the
+ * value). A missing last key is added to its mapping. Used by sweeps to vary properties.
+ * \return 0, or ASG_EINVAL with a diagnostic when a key on the way is missing or the path
+ *         names a mapping or sequence; the document is unchanged on failure.
+ */
+int ydoc_set_scalar(struct ydoc *doc, const char *path, const char *value, struct diag_list *d);
+
 /** Value of `key` in a MAP (exact, case-sensitive match), or NULL when absent / not a MAP. */
 const struct ynode *ynode_get(const struct ynode *map, const char *key);
 

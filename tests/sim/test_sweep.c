@@ -1,0 +1,304 @@
+/* Tests for sweep files, point numbering, statistics, the journal and ydoc_set_scalar. */
+#include "helpers.h"
+
+#include "asgsim/sweep.h"
+#include "asgsim/util.h"
+#include "asgsim/yamltree.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void parse_ok(struct sweep_spec *s, const char *text)
+{
+    struct diag_list d = { 0 };
+    int rc = sweep_spec_parse(s, "dir/sweep.yaml", text, strlen(text), &d);
+    if (rc != 0)
+        diag_print(&d, stderr);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(d.nr_errors, 0);
+    diag_list_release(&d);
+}
+
+START_TEST(test_sweep_spec_numbers_points_first_axis_slowest)
+{
+    struct sweep_spec s;
+    parse_ok(&s, "Scenario: web.yaml\n"
+                 "Axes:\n"
+                 "  - Parameter: DesiredCapacity\n"
+                 "    Values: [2, 4]\n"
+                 "  - Name: Type\n"
+                 "    Path: Resources.LT.Properties.LaunchTemplateData.InstanceType\n"
+                 "    Values: [c6i.large, m6i.large, r6i.large]\n"
+                 "Replications: 5\n"
+                 "Seed: 7\n");
+    ck_assert_str_eq(s.scenario_path, "dir/web.yaml");
+    ck_assert_uint_eq(s.nr_axes, 2);
+    ck_assert_uint_eq(s.nr_points, 6);
+    ck_assert_uint_eq(s.replications, 5);
+    ck_assert(s.has_seed);
+    ck_assert_uint_eq(s.seed, 7);
+    ck_assert_str_eq(s.axes[0].name, "DesiredCapacity");
+    ck_assert_int_eq(s.axes[0].target, SWEEP_PARAMETER);
+    ck_assert(s.axes[0].numeric);
+    ck_assert_str_eq(s.axes[1].name, "Type");
+    ck_assert_int_eq(s.axes[1].target, SWEEP_PATH);
+    ck_assert(!s.axes[1].numeric);
+    ck_assert_uint_eq(s.axes[1].max_len, 9);
+    /* point 4 = (DesiredCapacity index 1, Type index 1) */
+    ck_assert_str_eq(sweep_value(&s, 0, 0), "2");
+    ck_assert_str_eq(sweep_value(&s, 0, 1), "c6i.large");
+    ck_assert_str_eq(sweep_value(&s, 2, 1), "r6i.large");
+    ck_assert_str_eq(sweep_value(&s, 3, 0), "4");
+    ck_assert_str_eq(sweep_value(&s, 4, 1), "m6i.large");
+    ck_assert_uint_eq(strlen(s.sha256), 64);
+    sweep_spec_release(&s);
+}
+
+END_TEST
+
+START_TEST(test_sweep_range_includes_to_with_decimal_steps)
+{
+    struct sweep_spec s;
+    parse_ok(&s, "Scenario: /abs/web.yaml\n"
+                 "Axes:\n"
+                 "  - Path: Metadata.ASGSim::Scenario.Instances.CapacityRpsPerVcpu\n"
+                 "    Range: {From: 0.1, To: 0.3, Step: 0.1}\n");
+    ck_assert_str_eq(s.scenario_path, "/abs/web.yaml");
+    ck_assert_str_eq(s.axes[0].name, "CapacityRpsPerVcpu");
+    ck_assert_uint_eq(s.axes[0].nr_values, 3);
+    ck_assert_str_eq(s.axes[0].values[0], "0.1");
+    ck_assert_str_eq(s.axes[0].values[1], "0.2");
+    ck_assert_str_eq(s.axes[0].values[2], "0.3");
+    ck_assert_uint_eq(s.replications, 1);
+    ck_assert(!s.has_seed);
+    sweep_spec_release(&s);
+}
+
+END_TEST
+
+START_TEST(test_sweep_spec_without_axes_has_one_point)
+{
+    struct sweep_spec s;
+    parse_ok(&s, "Scenario: web.yaml\nReplications: 3\n");
+    ck_assert_uint_eq(s.nr_points, 1);
+    ck_assert_uint_eq(s.nr_axes, 0);
+    sweep_spec_release(&s);
+}
+
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *want; /* first diagnostic, formatted */
+} bad_cases[] = {
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Valuse: [1]\n",
+      "asgsim: b.yaml:4:5: error: unknown property 'Valuse' in the sweep file (did you mean "
+      "'Values'?)" },
+    { "Axes: []\n", "asgsim: b.yaml:1:1: error: missing required property 'Scenario'" },
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Range: {From: 1, To: 5, Step: 0}\n",
+      "asgsim: b.yaml:4:35: error: Step must be greater than 0, got 0" },
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Path: X.Y\n    Values: [1]\n",
+      "asgsim: b.yaml:3:5: error: an axis needs exactly one of 'Parameter' or 'Path'" },
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Values: [1, 2, 1]\n",
+      "asgsim: b.yaml:4:20: error: value '1' is listed twice" },
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Values: [1]\n  - Path: Q.A\n    "
+      "Values: [2]\n",
+      "asgsim: b.yaml:5:5: error: two axes are named 'A'; give one a different Name" },
+    { "Scenario: w.yaml\nReplications: 0\n", "asgsim: b.yaml:2:15: error:" },
+    { "Scenario: w.yaml\nAxes:\n  - Parameter: A\n    Range: {From: 5, To: 1, Step: 1}\n",
+      "asgsim: b.yaml:4:26: error: To (1) must not be less than From (5)" },
+};
+
+START_TEST(test_sweep_spec_reports_errors_at_line_and_column)
+{
+    struct sweep_spec s;
+    struct diag_list d = { 0 };
+    const char *text = bad_cases[_i].text;
+    int rc = sweep_spec_parse(&s, "b.yaml", text, strlen(text), &d);
+    ck_assert_int_lt(rc, 0);
+    ck_assert_uint_ge(d.nr_errors, 1);
+    char *got = diag_format(&d.items[0]);
+    ck_assert_msg(!strncmp(got, bad_cases[_i].want, strlen(bad_cases[_i].want)), "got '%s'", got);
+    free(got);
+    ck_assert_uint_eq(s.nr_points, 0); /* zeroed on failure */
+    ck_assert_ptr_null(s.axes);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+START_TEST(test_sweep_stats_matches_t_interval)
+{
+    const double x[] = { 1, 2, 3, 4 };
+    struct sweep_stats st;
+    sweep_stats_compute(x, 4, &st);
+    ck_assert_double_eq_tol(st.mean, 2.5, 1e-12);
+    ck_assert_double_eq_tol(st.sd, 1.2909944487358056, 1e-12);
+    /* t(0.975, 3) = 3.182446305284263; half-width = t * sd / 2 */
+    ck_assert_double_eq_tol(st.ci95_lo, 2.5 - 2.0542602567609, 1e-9);
+    ck_assert_double_eq_tol(st.ci95_hi, 2.5 + 2.0542602567609, 1e-9);
+    sweep_stats_compute(x, 1, &st);
+    ck_assert_double_eq(st.mean, 1.0);
+    ck_assert(isnan(st.sd) && isnan(st.ci95_lo) && isnan(st.ci95_hi));
+}
+
+END_TEST
+
+START_TEST(test_sweep_metrics_name_the_result_fields)
+{
+    struct sweep_result r = {
+        .cost_usd = 1.5, .instances_launched = 3, .events = 7, .latency_p99_s = 0.25
+    };
+    ck_assert_str_eq(sweep_metric_name(0), "cost");
+    ck_assert_str_eq(sweep_metric_units(0), "USD");
+    ck_assert_double_eq(sweep_metric(&r, 0), 1.5);
+    ck_assert_str_eq(sweep_metric_name(2), "instances_launched");
+    ck_assert_double_eq(sweep_metric(&r, 2), 3.0);
+    ck_assert_str_eq(sweep_metric_name(6), "events");
+    ck_assert_double_eq(sweep_metric(&r, 6), 7.0);
+    ck_assert_str_eq(sweep_metric_name(SWEEP_NR_METRICS - 1), "latency_p99");
+    ck_assert_str_eq(sweep_metric_units(SWEEP_NR_METRICS - 1), "s");
+    ck_assert_double_eq(sweep_metric(&r, SWEEP_NR_METRICS - 1), 0.25);
+}
+
+END_TEST
+
+START_TEST(test_sweep_parse_shard_accepts_only_i_below_n)
+{
+    uint32_t i = 99, n = 99;
+    ck_assert(sweep_parse_shard("1/4", &i, &n));
+    ck_assert_uint_eq(i, 1);
+    ck_assert_uint_eq(n, 4);
+    ck_assert(!sweep_parse_shard("4/4", &i, &n));
+    ck_assert(!sweep_parse_shard("-1/4", &i, &n));
+    ck_assert(!sweep_parse_shard("1/0", &i, &n));
+    ck_assert(!sweep_parse_shard("/4", &i, &n));
+    ck_assert(!sweep_parse_shard("1", &i, &n));
+    ck_assert(!sweep_parse_shard("a/b", &i, &n));
+    ck_assert_uint_eq(i, 1); /* untouched */
+    ck_assert(sweep_point_in_shard(5, 1, 4));
+    ck_assert(!sweep_point_in_shard(6, 1, 4));
+}
+
+END_TEST
+
+START_TEST(test_sweep_journal_resumes_and_drops_torn_record)
+{
+    char *path = test_tmp_path("sweep.journal");
+    struct sweep_journal j = { -1, NULL };
+    struct sweep_result *done = NULL;
+    size_t nr = 99;
+    struct diag_list d = { 0 };
+    unlink(path);
+    ck_assert_int_eq(sweep_journal_open(&j, path, "key A", true, &done, &nr, &d), 0);
+    ck_assert_uint_eq(nr, 0);
+    for (uint32_t k = 0; k < 3; k++) {
+        struct sweep_result r = { .point = k, .replication = 1, .cost_usd = 1.5 * k };
+        ck_assert_int_eq(sweep_journal_append(&j, &r), 0);
+    }
+    sweep_journal_close(&j, false);
+    /* A kill in the middle of a write leaves a torn record. */
+    int fd = open(path, O_WRONLY | O_APPEND);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "torn", 4), 4);
+    close(fd);
+
+    ck_assert_int_eq(sweep_journal_open(&j, path, "key A", true, &done, &nr, &d), 0);
+    ck_assert_uint_eq(nr, 3);
+    ck_assert_uint_eq(done[2].point, 2);
+    ck_assert_double_eq(done[2].cost_usd, 3.0);
+    struct sweep_result r = { .point = 9 };
+    ck_assert_int_eq(sweep_journal_append(&j, &r), 0);
+    sweep_journal_close(&j, false);
+    free(done);
+
+    ck_assert_int_eq(sweep_journal_open(&j, path, "key A", true, &done, &nr, &d), 0);
+    ck_assert_uint_eq(nr, 4);
+    ck_assert_uint_eq(done[3].point, 9);
+    sweep_journal_close(&j, false);
+    free(done);
+
+    /* Another sweep's journal is refused; without resume it is started afresh. */
+    ck_assert_int_eq(sweep_journal_open(&j, path, "key B", true, &done, &nr, &d), ASG_EINVAL);
+    ck_assert_uint_eq(d.nr_errors, 1);
+    ck_assert_int_eq(sweep_journal_open(&j, path, "key B", false, &done, &nr, &d), 0);
+    ck_assert_uint_eq(nr, 0);
+    sweep_journal_close(&j, true);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
+static const char doc_text[] = "Resources:\n"
+                               "  G:\n"
+                               "    Properties:\n"
+                               "      MaxSize: !Ref Max\n"
+                               "      Tags: [a, b]\n";
+
+START_TEST(test_ydoc_set_scalar_replaces_adds_and_refuses)
+{
+    struct ydoc *doc = NULL;
+    struct diag_list d = { 0 };
+    ck_assert_int_eq(ydoc_parse(&doc, "t.yaml", doc_text, strlen(doc_text), &d), 0);
+    ck_assert_int_eq(ydoc_set_scalar(doc, "Resources.G.Properties.MaxSize", "8", &d), 0);
+    const struct ynode *props =
+            ynode_get(ynode_get(ynode_get(ydoc_root(doc), "Resources"), "G"), "Properties");
+    const struct ynode *v = ynode_get(props, "MaxSize");
+    ck_assert_str_eq(v->scalar, "8");
+    ck_assert_ptr_null(v->tag); /* the !Ref is gone */
+    ck_assert_uint_eq(v->loc.line, 4);
+    ck_assert_int_eq(ydoc_set_scalar(doc, "Resources.G.Properties.Cooldown", "60", &d), 0);
+    ck_assert_str_eq(ynode_get(props, "Cooldown")->scalar, "60");
+    ck_assert_str_eq(ynode_get(props, "MaxSize")->scalar, "8");
+    ck_assert_uint_eq(d.nr_errors, 0);
+
+    ck_assert_int_eq(ydoc_set_scalar(doc, "Resources.H.Properties.MaxSize", "1", &d), ASG_EINVAL);
+    ck_assert_int_eq(ydoc_set_scalar(doc, "Resources.G.Properties.Tags", "1", &d), ASG_EINVAL);
+    ck_assert_int_eq(ydoc_set_scalar(doc, "Resources..G", "1", &d), ASG_EINVAL);
+    ck_assert_uint_eq(d.nr_errors, 3);
+    char *m = diag_format(&d.items[0]);
+    ck_assert_str_eq(m, "asgsim: t.yaml:2:3: error: path 'Resources.H.Properties.MaxSize': no "
+                        "key 'H' here");
+    free(m);
+    m = diag_format(&d.items[1]);
+    ck_assert_str_eq(m, "asgsim: t.yaml:5:13: error: path 'Resources.G.Properties.Tags' names a "
+                        "sequence, not a single value");
+    free(m);
+    diag_list_release(&d);
+    ydoc_free(doc);
+}
+
+END_TEST
+
+Suite *sweep_suite(void);
+
+Suite *sweep_suite(void)
+{
+    Suite *s = suite_create("sweep");
+    TCase *tc = tcase_create("spec");
+    tcase_add_test(tc, test_sweep_spec_numbers_points_first_axis_slowest);
+    tcase_add_test(tc, test_sweep_range_includes_to_with_decimal_steps);
+    tcase_add_test(tc, test_sweep_spec_without_axes_has_one_point);
+    tcase_add_loop_test(tc, test_sweep_spec_reports_errors_at_line_and_column, 0,
+                        (int)ARRAY_SIZE(bad_cases));
+    tcase_add_test(tc, test_sweep_parse_shard_accepts_only_i_below_n);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("stats");
+    tcase_add_test(tc, test_sweep_stats_matches_t_interval);
+    tcase_add_test(tc, test_sweep_metrics_name_the_result_fields);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("journal");
+    tcase_add_test(tc, test_sweep_journal_resumes_and_drops_torn_record);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("yamltree");
+    tcase_add_test(tc, test_ydoc_set_scalar_replaces_adds_and_refuses);
+    suite_add_tcase(s, tc);
+    return s;
+}
