@@ -30,7 +30,7 @@ help:
 	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
-	@echo "make bench          sweep throughput (runs/s) with 1 and 2 workers"
+	@echo "make bench          engine (hold, PHOLD), scenario (one year, memory) and sweep throughput"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
 	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
@@ -103,6 +103,8 @@ demo: build
 	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"
 
 bench: build
+	taskset -c 1 $(BUILD)/bench_engine 2>/dev/null || $(BUILD)/bench_engine
+	bash bench/scenario_figures.sh $(BUILD)/asgsim scenarios/web-basic.yaml
 	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
 
 format:

@@ -58,6 +58,8 @@ struct h5sink {
     hid_t file;
     hid_t lcpl;  /* link creation: make missing parent groups */
     hid_t gcpl;  /* group creation without modification times (same bytes every run) */
+    hid_t dapl;  /* dataset access without a chunk cache: rows are buffered here and written
+                    a whole chunk at a time, so HDF5's cache only held memory */
     hid_t ocpl;  /* plain dataset creation, likewise without times */
     hid_t vlstr; /* scalar variable-length UTF-8 string, so h5py returns str */
     struct h5table **tables;
@@ -418,8 +420,8 @@ static int open_columns(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t 
         t->memtypes[i] = field_type(hs, t->base.path, f);
         if (t->memtypes[i] < 0)
             return hs->base.status;
-        t->dsets[i] = H5Dcreate2(t->group, f->name, t->memtypes[i], space, H5P_DEFAULT, dcpl,
-                                 H5P_DEFAULT);
+        t->dsets[i] =
+                H5Dcreate2(t->group, f->name, t->memtypes[i], space, H5P_DEFAULT, dcpl, hs->dapl);
         if (t->dsets[i] < 0)
             return h5fail(hs, "cannot create dataset '%s/%s'", t->base.path, f->name);
         char *dpath = xasprintf("%s/%s", t->base.path, f->name);
@@ -473,7 +475,7 @@ static int open_compound(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t
         ret = hs->base.status;
         goto out;
     }
-    t->dsets[0] = H5Dcreate2(hs->file, t->base.path, filetype, space, hs->lcpl, dcpl, H5P_DEFAULT);
+    t->dsets[0] = H5Dcreate2(hs->file, t->base.path, filetype, space, hs->lcpl, dcpl, hs->dapl);
     if (t->dsets[0] < 0) {
         ret = h5fail(hs, "cannot create dataset '%s'", t->base.path);
         goto out;
@@ -719,7 +721,9 @@ static int h5_close(struct trace_sink *s, bool commit)
         H5Pclose(hs->gcpl);
     if (hs->ocpl >= 0)
         H5Pclose(hs->ocpl);
-    hs->vlstr = hs->lcpl = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
+    if (hs->dapl >= 0)
+        H5Pclose(hs->dapl);
+    hs->vlstr = hs->lcpl = hs->gcpl = hs->ocpl = hs->dapl = H5I_INVALID_HID;
     if (hs->file >= 0) {
         /* H5Fclose writes the metadata cache out: its failure means a broken file. */
         if (H5Fclose(hs->file) < 0) {
@@ -791,7 +795,7 @@ int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
     hs->base.ops = &h5_ops;
     hs->path = xstrdup(path);
     hs->tmp_path = xasprintf("%s.tmp", path);
-    hs->file = hs->lcpl = hs->vlstr = hs->gcpl = hs->ocpl = H5I_INVALID_HID;
+    hs->file = hs->lcpl = hs->vlstr = hs->gcpl = hs->ocpl = hs->dapl = H5I_INVALID_HID;
 
     /* A stale .tmp is what a crashed run leaves behind (ecosystem §3.5). */
     if (remove(hs->tmp_path) != 0 && errno != ENOENT) {
@@ -819,6 +823,12 @@ int h5out_open(struct trace_sink **out, const char *path, struct diag_list *d)
     if (hs->gcpl < 0 || hs->ocpl < 0 || H5Pset_obj_track_times(hs->gcpl, 0) < 0 ||
         H5Pset_obj_track_times(hs->ocpl, 0) < 0) {
         h5fail(hs, "cannot set up object creation");
+        goto fail;
+    }
+    hs->dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (hs->dapl < 0 || H5Pset_chunk_cache(hs->dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
+                                           H5D_CHUNK_CACHE_W0_DEFAULT) < 0) {
+        h5fail(hs, "cannot set up dataset access");
         goto fail;
     }
     hs->lcpl = H5Pcreate(H5P_LINK_CREATE);
