@@ -21,6 +21,7 @@ run() {
     fi
 }
 for s in "$src"/scenarios/*.yaml; do
+    grep -q '^Axes:' "$s" && continue # a sweep file, not a scenario
     run 0 "run $(basename "$s")" "${vg[@]}" "$build/asgsim" run "$s" --until 6h -q -o "$tmp/out.h5"
 done
 for b in min_greater_than_max yaml_alias unresolved_ref unknown_instance_type; do
