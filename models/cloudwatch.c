@@ -104,7 +104,8 @@ bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_stat
                      sim_time from, sim_time to, sim_time now, double *out)
 {
     const struct cw_series *s = &cw->series[m];
-    double sum = 0, weight = 0, lo = INFINITY, hi = -INFINITY, samples = 0, total = 0;
+    double sum = 0, weight = 0, lo = (double)INFINITY, hi = -(double)INFINITY, samples = 0,
+           total = 0;
     bool any = false;
     for (size_t i = s->nr; i > s->first; i--) {
         const struct cw_datapoint *dp = &s->items[i - 1];
@@ -160,10 +161,10 @@ void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
 {
     *a = (struct cw_alarm){ .cfg = cfg,
                             .state = CW_INSUFFICIENT_DATA,
-                            .last_value = NAN,
-                            .window_min = NAN,
-                            .window_max = NAN,
-                            .window_mean = NAN };
+                            .last_value = (double)NAN,
+                            .window_min = (double)NAN,
+                            .window_max = (double)NAN,
+                            .window_mean = (double)NAN };
 }
 
 bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
@@ -247,7 +248,7 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
     double *vals = range <= ARRAY_SIZE(stack_vals) ? stack_vals : xcalloc(range, sizeof(*vals));
     /* the newest complete alarm period ends at the last period boundary */
     sim_time end = now - now % c->period;
-    a->last_value = NAN;
+    a->last_value = (double)NAN;
     for (size_t i = 0; i < range; i++) {
         sim_time to = end - (sim_time)i * c->period;
         double v;
@@ -259,7 +260,7 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
                 a->last_value = v;
         }
     }
-    double lo = INFINITY, hi = -INFINITY, sum = 0;
+    double lo = (double)INFINITY, hi = -(double)INFINITY, sum = 0;
     size_t nr_real = 0;
     /* the datapoints the decision uses: the N newest real ones in the range */
     for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {

@@ -8,9 +8,9 @@
 #include <check.h>
 #include <math.h>
 
-#define B 80.0 /* breaching a "> 50" alarm */
-#define G 20.0 /* not breaching */
-#define M NAN  /* missing */
+#define B 80.0        /* breaching a "> 50" alarm */
+#define G 20.0        /* not breaching */
+#define M (double)NAN /* missing */
 
 static struct cw_alarm_config alarm(int64_t n, int64_t m, enum cw_missing missing)
 {
