@@ -1,6 +1,7 @@
 /* An Auto Scaling group at run time: launches, boots, terminations, AZ balance. */
 #include "asgsim/asg.h"
 
+#include "asgsim/utc.h"
 #include "asgsim/util.h"
 
 #include <gsl/gsl_randist.h>
@@ -65,31 +66,11 @@ static const struct sim_event_type lifetime_event_type = { "instance.max_lifetim
 
 enum spot_stage { SPOT_REBALANCE, SPOT_NOTICE, SPOT_INTERRUPT };
 
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21])
 {
-    int64_t s = start_epoch_s + t / SIM_US_PER_SEC;
-    int64_t days = s / 86400, rem = s % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        days--;
-    }
-    int64_t y, m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(buf, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, (int)m, (int)d, (int)(rem / 3600),
-             (int)(rem / 60 % 60), (int)(rem % 60));
+    /* Whole seconds, rounded down even before 1970 (AWS stamps have no fractions). */
+    int64_t s = t / SIM_US_PER_SEC - (t % SIM_US_PER_SEC < 0);
+    utc_format(start_epoch_s + s, buf);
 }
 
 void asg_group_init(struct asg_group *g, const struct asg_config *cfg,

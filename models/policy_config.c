@@ -7,6 +7,7 @@
 #include "asgsim/cfn.h"
 #include "asgsim/policy.h"
 #include "asgsim/scenario.h"
+#include "asgsim/utc.h"
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
 
@@ -551,32 +552,6 @@ out:
     return ret;
 }
 
-/* Days from 1970-01-01 (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DDThh:mm:ssZ", UTC only (API_PutScheduledUpdateGroupAction). */
-static bool parse_utc(const char *s, int64_t *out)
-{
-    int y, mo, d, h, mi, se;
-    char z = 0, extra = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &se, &z, &extra) != 7 ||
-        z != 'Z' || strlen(s) != 20)
-        return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59 || h < 0 || mi < 0 ||
-        se < 0)
-        return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-    return true;
-}
-
 static int bind_utc(struct sloader *l, struct bind *b, const struct ynode *props, const char *key,
                     int64_t *out)
 {
@@ -584,7 +559,7 @@ static int bind_utc(struct sloader *l, struct bind *b, const struct ynode *props
     int rc = bind_string(b, props, key, &s);
     if (rc <= 0)
         return rc;
-    if (!parse_utc(s, out))
+    if (!utc_parse(s, out))
         return diag_error(l->d, &ynode_get(props, key)->loc,
                           "%s: '%s' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
                           b->what, key, s);

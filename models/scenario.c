@@ -10,6 +10,7 @@
 #include "asgsim/group_config.h"
 #include "asgsim/market_config.h"
 #include "asgsim/sha256.h"
+#include "asgsim/utc.h"
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
 
@@ -32,37 +33,6 @@ struct loader {
 };
 
 /* ---- small parsers --------------------------------------------------------------------- */
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (civil-from-days inverse). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* "YYYY-MM-DDThh:mm:ssZ" (UTC, as CloudFormation's ScheduledAction StartTime) to epoch seconds. */
-static bool parse_utc(const char *s, int64_t *out)
-{
-    int y, mo, d, h, mi, se;
-    char z;
-    int n = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi, &se, &z, &n) != 7 ||
-        z != 'Z' || s[n] != '\0')
-        return false;
-    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-        mi > 59 || se > 59)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
-        return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-    return true;
-}
 
 /* ---- Metadata: ASGSim::Scenario ---------------------------------------------------------- */
 
@@ -211,11 +181,10 @@ static int load_settings(struct loader *l, const struct ynode *s)
 {
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    static const char *const used[] = { "Duration",       "Seed",       "StartTime",
-                                        "SampleInterval", "Workload",   "Instances",
-                                        "Subnets",        "Fidelity",   "LoadBalancer",
-                                        "Tick",           "QueueLimit", "LatencyObjective",
-                                        "Billing",        "Spot",       "CloudWatch",
+    static const char *const used[] = { "Duration", "Seed", "StartTime", "SampleInterval",
+                                        "Workload", "Instances", "Subnets", "Fidelity",
+                                        "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective",
+                                        "Billing", "Spot", "CloudWatch",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
@@ -236,11 +205,11 @@ static int load_settings(struct loader *l, const struct ynode *s)
                             &sc->sample_interval)) < 0)
         ret = rc;
     const char *start = NULL;
-    sc->start_epoch_s = days_from_civil(2024, 1, 1) * 86400;
+    sc->start_epoch_s = utc_days_from_civil(2024, 1, 1) * 86400;
     rc = bind_string(&b, s, "StartTime", &start);
     if (rc < 0)
         ret = rc;
-    else if (rc == 1 && !parse_utc(start, &sc->start_epoch_s))
+    else if (rc == 1 && !utc_parse(start, &sc->start_epoch_s))
         ret = diag_error(l->d, &ynode_get(s, "StartTime")->loc,
                          "'StartTime' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
                          start);

@@ -198,48 +198,15 @@ struct worker {
     bool busy;
 };
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* \return bytes read (short only at end of file), or -1. */
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
 static _Noreturn void worker_main(struct cli_sweep *sw, int task_fd, int result_fd)
 {
     uint64_t run;
     /* A worker whose parent died must not linger: writes then fail and it leaves. */
     signal(SIGPIPE, SIG_DFL);
-    while (read_full(task_fd, &run, sizeof(run)) == (ssize_t)sizeof(run)) {
+    while (fd_read_all(task_fd, &run, sizeof(run)) == (long)sizeof(run)) {
         struct sweep_result r;
         cli_sweep_run_one(sw, run, &r);
-        if (write_full(result_fd, &r, sizeof(r)) < 0)
+        if (fd_write_all(result_fd, &r, sizeof(r)) < 0)
             break;
         if (r.status == ASG_EINTR)
             break;
@@ -250,7 +217,7 @@ static _Noreturn void worker_main(struct cli_sweep *sw, int task_fd, int result_
 
 static int send_task(struct worker *w, uint64_t run)
 {
-    if (write_full(w->task_fd, &run, sizeof(run)) < 0)
+    if (fd_write_all(w->task_fd, &run, sizeof(run)) < 0)
         return -1;
     w->busy = true;
     return 0;
@@ -344,7 +311,7 @@ static int drive_local(struct cli_sweep *sw, unsigned jobs)
             struct worker *w = &ws[slot[k]];
             struct sweep_result r;
             w->busy = false;
-            if (read_full(w->result_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
+            if (fd_read_all(w->result_fd, &r, sizeof(r)) != (long)sizeof(r)) {
                 fprintf(stderr, "asgsim: error: worker %d stopped without a result\n", (int)w->pid);
                 ret = ret ? ret : ASG_EIO;
                 continue;

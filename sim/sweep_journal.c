@@ -26,38 +26,6 @@ struct journal_header {
     uint8_t key_sha256[32];
 };
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static ssize_t read_all(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
 static void make_header(struct journal_header *h, const char *key)
 {
     memset(h, 0, sizeof(*h));
@@ -71,7 +39,7 @@ static int read_existing(int fd, const char *path, const struct journal_header *
                          struct sweep_result **done, size_t *nr_done, struct diag_list *d)
 {
     struct journal_header h;
-    ssize_t n = read_all(fd, &h, sizeof(h));
+    ssize_t n = fd_read_all(fd, &h, sizeof(h));
     if (n < 0)
         return diag_error_status(d, ASG_EIO, NULL, "cannot read '%s': %s", path, strerror(errno));
     if (n == 0)
@@ -91,7 +59,7 @@ static int read_existing(int fd, const char *path, const struct journal_header *
     size_t nr = 0, alloc = 0;
     for (;;) {
         struct sweep_result r;
-        n = read_all(fd, &r, sizeof(r));
+        n = fd_read_all(fd, &r, sizeof(r));
         if (n < 0) {
             free(items);
             return diag_error_status(d, ASG_EIO, NULL, "cannot read '%s': %s", path,
@@ -130,7 +98,7 @@ int sweep_journal_open(struct sweep_journal *j, const char *path, const char *ke
         return rc;
     }
     if (rc == 0) {
-        if (ftruncate(fd, 0) < 0 || write_all(fd, &want, sizeof(want)) < 0 || fsync(fd) < 0) {
+        if (ftruncate(fd, 0) < 0 || fd_write_all(fd, &want, sizeof(want)) < 0 || fsync(fd) < 0) {
             rc = diag_error_status(d, ASG_EIO, NULL, "cannot write journal '%s': %s", path,
                                    strerror(errno));
             close(fd);
@@ -147,7 +115,7 @@ int sweep_journal_open(struct sweep_journal *j, const char *path, const char *ke
 
 int sweep_journal_append(struct sweep_journal *j, const struct sweep_result *r)
 {
-    if (write_all(j->fd, r, sizeof(*r)) < 0 || fsync(j->fd) < 0)
+    if (fd_write_all(j->fd, r, sizeof(*r)) < 0 || fsync(j->fd) < 0)
         return ASG_EIO;
     return 0;
 }

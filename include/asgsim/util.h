@@ -58,4 +58,13 @@ _Noreturn void asg_bug(const char *file, int line, const char *fmt, ...)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/** write() all `len` bytes, retrying after EINTR. \return 0, or -1 with errno set. */
+int fd_write_all(int fd, const void *buf, size_t len);
+
+/**
+ * read() until `len` bytes or end of file, retrying after EINTR.
+ * \return the bytes read (fewer only at end of file), or -1 with errno set.
+ */
+long fd_read_all(int fd, void *buf, size_t len);
+
 #endif /* ASGSIM_UTIL_H */
