@@ -415,56 +415,53 @@ static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from
     return true;
 }
 
-static void report_launch_activity(struct asg_group *g, struct instance *inst, const char *status)
+/*
+ * Report one instance's activity and free its pending cause (*cause; nothing to do when
+ * NULL). `description` is complete; `end` -1 means still in progress.
+ */
+static void report_activity(struct asg_group *g, struct instance *inst, char **cause,
+                            char *description, sim_time start, sim_time end, const char *status)
 {
-    if (!inst->activity_cause)
-        return;
-    if (g->obs.activity) {
-        /* asgsim's wording for a warm start; AWS's is not in the reference */
-        char *desc = inst->left_pool_at >= 0
-                             ? xasprintf("Launching an EC2 instance from the warm pool: %s",
-                                         inst->ec2_id)
-                             : xasprintf("Launching a new EC2 instance: %s", inst->ec2_id);
+    if (*cause && g->obs.activity) {
         struct asg_activity a = {
-            .start = inst->left_pool_at >= 0 ? inst->left_pool_at : inst->launched_at,
-            .end = inst->in_service_at,
-            .description = desc,
-            .cause = inst->activity_cause,
+            .start = start,
+            .end = end,
+            .description = description,
+            .cause = *cause,
             .status = status,
             .desired_before = -1,
             .desired_after = -1,
             .ec2_id = inst->ec2_id,
         };
         g->obs.activity(g->obs.ctx, &a);
-        free(desc);
     }
-    free(inst->activity_cause);
-    inst->activity_cause = NULL;
+    free(description);
+    free(*cause);
+    *cause = NULL;
 }
 
-/* The activity of a termination the group started on its own (health, lifetime). */
+static void report_launch_activity(struct asg_group *g, struct instance *inst, const char *status)
+{
+    if (!inst->activity_cause)
+        return;
+    bool warm = inst->left_pool_at >= 0;
+    /* asgsim's wording for a warm start; AWS's is not in the reference */
+    report_activity(
+            g, inst, &inst->activity_cause,
+            warm ? xasprintf("Launching an EC2 instance from the warm pool: %s", inst->ec2_id)
+                 : xasprintf("Launching a new EC2 instance: %s", inst->ec2_id),
+            warm ? inst->left_pool_at : inst->launched_at, inst->in_service_at, status);
+}
+
+/* The activity of a termination the group started (scale-in, health, lifetime). */
 static void report_terminate_activity(struct asg_group *g, struct instance *inst,
                                       const char *status)
 {
     if (!inst->terminate_cause)
         return;
-    if (g->obs.activity) {
-        char *desc = xasprintf("Terminating EC2 instance: %s", inst->ec2_id);
-        struct asg_activity a = {
-            .start = inst->terminated_at,
-            .end = strcmp(status, "InProgress") ? sim_now(g->eng) : -1,
-            .description = desc,
-            .cause = inst->terminate_cause,
-            .status = status,
-            .desired_before = -1,
-            .desired_after = -1,
-            .ec2_id = inst->ec2_id,
-        };
-        g->obs.activity(g->obs.ctx, &a);
-        free(desc);
-    }
-    free(inst->terminate_cause);
-    inst->terminate_cause = NULL;
+    report_activity(g, inst, &inst->terminate_cause,
+                    xasprintf("Terminating EC2 instance: %s", inst->ec2_id), inst->terminated_at,
+                    strcmp(status, "InProgress") ? sim_now(g->eng) : -1, status);
 }
 
 static bool has_hooks(const struct asg_group *g, enum hook_transition t)
