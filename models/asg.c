@@ -674,26 +674,28 @@ static void finish_terminate(struct asg_group *g, struct instance *inst)
     inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
 }
 
+static void cancel_timer(struct asg_group *g, sim_event_id *id)
+{
+    if (*id) {
+        sim_cancel(g->eng, *id);
+        *id = 0;
+    }
+}
+
+/* Every pending event of an instance, before it is terminated or freed. */
+static void cancel_timers(struct asg_group *g, struct instance *inst)
+{
+    cancel_timer(g, &inst->timer);
+    cancel_timer(g, &inst->spot_timer);
+    cancel_timer(g, &inst->health_timer);
+    cancel_timer(g, &inst->lifetime_timer);
+}
+
 static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
                          enum billing_end end)
 {
     sim_time now = sim_now(g->eng);
-    if (inst->timer) {
-        sim_cancel(g->eng, inst->timer);
-        inst->timer = 0;
-    }
-    if (inst->spot_timer) {
-        sim_cancel(g->eng, inst->spot_timer);
-        inst->spot_timer = 0;
-    }
-    if (inst->health_timer) {
-        sim_cancel(g->eng, inst->health_timer);
-        inst->health_timer = 0;
-    }
-    if (inst->lifetime_timer) {
-        sim_cancel(g->eng, inst->lifetime_timer);
-        inst->lifetime_timer = 0;
-    }
+    cancel_timers(g, inst);
     bool was_in_pool = in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
@@ -976,14 +978,8 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
 /* ReuseOnScaleIn: an InService victim goes back to the pool instead of terminating. */
 static void return_to_pool(struct asg_group *g, struct instance *inst)
 {
-    if (inst->health_timer) {
-        sim_cancel(g->eng, inst->health_timer);
-        inst->health_timer = 0;
-    }
-    if (inst->lifetime_timer) {
-        sim_cancel(g->eng, inst->lifetime_timer);
-        inst->lifetime_timer = 0;
-    }
+    cancel_timer(g, &inst->health_timer);
+    cancel_timer(g, &inst->lifetime_timer);
     g->per_az[inst->az]--;
     g->units -= inst->weight;
     g->units_by_market[inst->market] -= inst->weight;
@@ -1268,22 +1264,7 @@ void asg_group_finish(struct asg_group *g)
     cancel_group_timers(g);
     for (size_t i = 0; i < g->nr_live; i++) {
         struct instance *inst = g->live[i];
-        if (inst->timer) {
-            sim_cancel(g->eng, inst->timer);
-            inst->timer = 0;
-        }
-        if (inst->spot_timer) {
-            sim_cancel(g->eng, inst->spot_timer);
-            inst->spot_timer = 0;
-        }
-        if (inst->health_timer) {
-            sim_cancel(g->eng, inst->health_timer);
-            inst->health_timer = 0;
-        }
-        if (inst->lifetime_timer) {
-            sim_cancel(g->eng, inst->lifetime_timer);
-            inst->lifetime_timer = 0;
-        }
+        cancel_timers(g, inst);
         if (inst->uses_ec2)
             ec2_instance_release(&inst->ec2);
         report_launch_activity(g, inst, "InProgress");
@@ -1300,14 +1281,7 @@ void asg_group_release(struct asg_group *g)
     if (g->cfg && g->cfg->has_placement)
         placement_release(&g->placement);
     for (size_t i = 0; i < g->nr_live; i++) {
-        if (g->live[i]->timer)
-            sim_cancel(g->eng, g->live[i]->timer);
-        if (g->live[i]->spot_timer)
-            sim_cancel(g->eng, g->live[i]->spot_timer);
-        if (g->live[i]->health_timer)
-            sim_cancel(g->eng, g->live[i]->health_timer);
-        if (g->live[i]->lifetime_timer)
-            sim_cancel(g->eng, g->live[i]->lifetime_timer);
+        cancel_timers(g, g->live[i]);
         if (g->live[i]->uses_ec2)
             ec2_instance_release(&g->live[i]->ec2);
         free(g->live[i]->activity_cause);
