@@ -50,7 +50,12 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
 static const struct sim_event_type health_event_type = { "instance.health", health_event };
 
 /* health_event payloads */
-enum health_kind { HEALTH_EC2_FAILURE, HEALTH_ELB_FAILURE, HEALTH_ELB_REPLACE };
+enum health_kind {
+    HEALTH_EC2_FAILURE,
+    HEALTH_ELB_FAILURE,
+    HEALTH_ELB_REPLACE,
+    HEALTH_POOL_FAILURE /* a warm pool instance fails its check (EC2 status or EBS) */
+};
 
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 
@@ -63,6 +68,18 @@ static const struct sim_event_type partition_event_type = { "group.partition_fai
                                                             partition_event };
 static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
                                                            lifetime_event };
+
+static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type retry_event_type = { "group.launch_retry", retry_event };
+static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type outage_end_event_type = { "group.capacity_restored",
+                                                             outage_end_event };
+static void batch_settled(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type batch_settled_type = { "instance.replacement_settled",
+                                                          batch_settled };
+static void batch_kick_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type batch_kick_type = { "group.replacement_batch",
+                                                       batch_kick_event };
 
 enum spot_stage { SPOT_REBALANCE, SPOT_NOTICE, SPOT_INTERRUPT };
 
@@ -117,6 +134,14 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
                 sim_schedule_at(g->eng, f->partition_failures[i].at, &partition_event_type, g,
                                 (union sim_payload){ .u = i });
     }
+    /* When an AZ gets capacity back, the group retries and rebalances at once. */
+    for (size_t i = 0; i < f->nr_capacity_outages; i++)
+        g->outage_timer[i] =
+                sim_schedule_at(g->eng, f->capacity_outages[i].to, &outage_end_event_type, g,
+                                (union sim_payload){ .u = i });
+    /* Its own stream, so that pool checks leave the InService failures' draws unchanged. */
+    if (g->cfg->has_warm_pool && f->instance_failures_per_hour > 0)
+        g->pool_fault_rng = rng_set_stream(rngs, "warm-pool-failures");
 }
 
 static void set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
@@ -297,15 +322,20 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
     return ok;
 }
 
-static void report_failed_launch(struct asg_group *g, const char *cause_head, const char *error)
+/*
+ * A failed launch as AWS reports it (describe-scaling-activities, seen in
+ * kubernetes/autoscaler#1263): description "Launching a new EC2 instance.  Status Reason:
+ * <EC2's message> Launching EC2 instance failed.", cause the launch's usual cause.
+ */
+static void report_failed_launch(struct asg_group *g, const char *cause, const char *error)
 {
     if (!g->obs.activity)
         return;
-    char *cause = xasprintf("%s  %s", cause_head ? cause_head : "", error);
+    char *description = xasprintf("Launching a new EC2 instance.  Status Reason: %s", error);
     struct asg_activity a = {
         .start = sim_now(g->eng),
         .end = sim_now(g->eng),
-        .description = "Launching a new EC2 instance",
+        .description = description,
         .cause = cause,
         .status = "Failed",
         .desired_before = -1,
@@ -313,27 +343,60 @@ static void report_failed_launch(struct asg_group *g, const char *cause_head, co
         .ec2_id = "",
     };
     g->obs.activity(g->obs.ctx, &a);
-    free(cause);
+    free(description);
 }
 
 /*
- * Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending).
- * false when the placement group has no room in any AZ (nothing launched).
+ * The cause of a launch for capacity: "<head>  At T an instance was started in response to
+ * a difference between desired and actual capacity, increasing the capacity from A to B."
+ * (describe-scaling-activities). `head` may be NULL (a retry). Warm pool launches are not
+ * scaling activities of the group in asgsim; their failures get asgsim's own sentence.
  */
-static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from, int64_t to,
-                       bool into_pool)
+static char *launch_cause(const struct asg_group *g, const char *head, int64_t from, int64_t to,
+                          bool into_pool)
+{
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+    if (into_pool)
+        return xasprintf("At %s an instance was launched into the warm pool to keep it at its "
+                         "size.",
+                         stamp);
+    return xasprintf("%s%sAt %s an instance was started in response to a difference between "
+                     "desired and actual capacity, increasing the capacity from %" PRId64
+                     " to %" PRId64 ".",
+                     head ? head : "", head && *head ? "  " : "", stamp, from, to);
+}
+
+/* A launch (or warm start) made to replace an unhealthy instance joins its batch. */
+static void tag_replacement(struct asg_group *g, struct instance *inst)
+{
+    if (!g->tag_batch)
+        return;
+    inst->in_batch = true;
+    g->nr_in_batch++;
+}
+
+/*
+ * Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending),
+ * with `cause` (owned; NULL for the pool) as its activity's cause. NULL when no AZ can
+ * place it (the placement group or EC2's capacity): nothing launched, a Failed activity.
+ */
+static struct instance *launch_new(struct asg_group *g, char *cause, bool into_pool)
 {
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
     inst->partition = -1;
+    inst->replace_due_at = -1;
     size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     const char *error = NULL;
     if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
         !place(g, inst, az, &error)) {
         g->nr_launch_failures++;
-        report_failed_launch(g, cause_head, error);
+        char *why = cause ? cause : launch_cause(g, NULL, 0, 0, true);
+        report_failed_launch(g, why, error);
+        free(why);
         free(inst);
-        return false;
+        return NULL;
     }
     inst->id = g->next_id++;
     /* 17 hex digits like a real instance id, from the run's own stream. */
@@ -398,21 +461,17 @@ static bool launch_new(struct asg_group *g, const char *cause_head, int64_t from
     }
     plan_interruption(g, inst);
 
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, now, stamp);
-    /* AWS's wording (describe-scaling-activities): the cause names both steps. Launches
-       into the warm pool are not scaling activities of the group in asgsim. */
-    if (!into_pool)
-        inst->activity_cause =
-                xasprintf("%s  At %s an instance was started in response to a "
-                          "difference between desired and actual capacity, increasing "
-                          "the capacity from %" PRId64 " to %" PRId64 ".",
-                          cause_head, stamp, from, to);
+    /* Launches into the warm pool are not scaling activities of the group in asgsim. */
+    inst->activity_cause = into_pool ? NULL : cause;
+    if (into_pool)
+        free(cause);
+    else
+        tag_replacement(g, inst);
     if (g->obs.launched)
         g->obs.launched(g->obs.ctx, inst);
     sim_time boot = dist_sample_time(g->boot_time, g->boot_rng);
     inst->timer = sim_schedule(g->eng, boot, &boot_done_event, inst, (union sim_payload){ 0 });
-    return true;
+    return inst;
 }
 
 /*
@@ -514,6 +573,24 @@ static void start_hooks(struct asg_group *g, struct instance *inst, enum hook_tr
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
+/*
+ * Warm pool health (warm-pools-health-checks-monitor-view-status.html): no grace period,
+ * checks from when the instance is ready in the pool (after its launch hooks); Running
+ * instances by EC2 status checks, Stopped and Hibernated ones by their EBS volume status.
+ * asgsim fails them at the scenario's InstanceFailureRate, from their own stream.
+ */
+static void plan_pool_failure(struct asg_group *g, struct instance *inst)
+{
+    if (!g->pool_fault_rng)
+        return;
+    double secs =
+            gsl_ran_exponential(g->pool_fault_rng, 3600.0 / g->faults.instance_failures_per_hour);
+    if (secs > 86400.0 * 36500)
+        return; /* effectively never */
+    inst->health_timer = sim_schedule(g->eng, sim_time_from_seconds(secs), &health_event_type, inst,
+                                      (union sim_payload){ .i = HEALTH_POOL_FAILURE });
+}
+
 /* A pool instance is initialised: stop, hibernate or keep it running, as PoolState says. */
 static void warm_ready(struct asg_group *g, struct instance *inst)
 {
@@ -521,6 +598,7 @@ static void warm_ready(struct asg_group *g, struct instance *inst)
     switch (g->cfg->warm_pool.pool_state) {
     case WARM_POOL_RUNNING:
         set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
+        plan_pool_failure(g, inst);
         return;
     case WARM_POOL_STOPPED:
     case WARM_POOL_HIBERNATED: {
@@ -570,6 +648,13 @@ static void plan_failure(struct asg_group *g, struct instance *inst)
                          (union sim_payload){ .i = ec2 ? HEALTH_EC2_FAILURE : HEALTH_ELB_FAILURE });
 }
 
+static void reconcile(struct asg_group *g, const char *cause_head, int64_t from);
+static void end_rebalancing(struct asg_group *g, struct instance *inst);
+static void rebalance(struct asg_group *g);
+static void kick_replacements(struct asg_group *g);
+static void start_replacements(struct asg_group *g);
+static void schedule_retry(struct asg_group *g);
+
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause)
 {
     struct asg_group *g = inst->group;
@@ -581,6 +666,23 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
         sim_time due = inst->launched_at + g->cfg->max_instance_lifetime - sim_now(eng);
         inst->lifetime_timer = sim_schedule(eng, due > 0 ? due : 0, &lifetime_event_type, inst,
                                             (union sim_payload){ 0 });
+    }
+    if (inst->in_batch) {
+        /* The batch waits for the initial health check and the warmup (health.h). */
+        sim_time wait = g->cfg->health_check_grace +
+                        (g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0);
+        inst->batch_timer =
+                sim_schedule(eng, wait, &batch_settled_type, inst, (union sim_payload){ 0 });
+    }
+    if (inst->rebalancing) {
+        /* Launch before terminate: now one instance of the fullest AZ may go. Nothing may
+           use inst after reconcile(), which may terminate it. */
+        char *head = xstrdup(g->rebalance_cause);
+        end_rebalancing(g, inst);
+        reconcile(g, head, capacity(g));
+        free(head);
+        if (g->rebalance_units == 0)
+            rebalance(g); /* the next round, until the AZs are even */
     }
 }
 
@@ -650,11 +752,12 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
         (inst->state == LIFECYCLE_PENDING || inst->state == LIFECYCLE_WARMED_PENDING))
         boot_complete(e->eng, inst);
     else if (to == EC2_STOPPED && (inst->state == LIFECYCLE_WARMED_PENDING ||
-                                   inst->state == LIFECYCLE_WARMED_PENDING_PROCEED))
+                                   inst->state == LIFECYCLE_WARMED_PENDING_PROCEED)) {
         set_state(inst->group, inst,
                   e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
                   e->hibernating ? "hibernated" : "stopped");
-    else if (to == EC2_TERMINATED)
+        plan_pool_failure(inst->group, inst);
+    } else if (to == EC2_TERMINATED)
         retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
 }
 
@@ -689,6 +792,7 @@ static void cancel_timers(struct asg_group *g, struct instance *inst)
     cancel_timer(g, &inst->spot_timer);
     cancel_timer(g, &inst->health_timer);
     cancel_timer(g, &inst->lifetime_timer);
+    cancel_timer(g, &inst->batch_timer);
 }
 
 static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
@@ -696,6 +800,13 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
 {
     sim_time now = sim_now(g->eng);
     cancel_timers(g, inst);
+    end_rebalancing(g, inst);
+    if (inst->in_batch) {
+        inst->in_batch = false;
+        g->nr_in_batch--;
+        kick_replacements(g);
+    }
+    inst->replace_due_at = -1;
     bool was_in_pool = in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
@@ -726,8 +837,6 @@ static void terminate(struct asg_group *g, struct instance *inst, const char *ca
 {
     terminate_by(g, inst, cause, BILLING_END_USER);
 }
-
-static void reconcile(struct asg_group *g, const char *cause_head, int64_t from);
 
 /* Terminate `inst` for a reason of the group's own and launch its replacement at once. */
 static void replace(struct asg_group *g, struct instance *inst, const char *event_cause,
@@ -838,12 +947,17 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
         return;
     }
     case HEALTH_ELB_REPLACE:
-        g->nr_health_replacements++;
-        /* AWS's wording in activity histories; the user guide does not quote it. */
-        replace(g, inst, "ELB health check",
-                xasprintf("At %s an instance was taken out of service in response to a ELB "
-                          "system health check failure.",
-                          stamp));
+        inst->replace_due_at = sim_now(eng);
+        start_replacements(g);
+        return;
+    case HEALTH_POOL_FAILURE:
+        /* "Unhealthy pool instances are replaced" (warm-pools-health-checks-monitor-view-
+           status.html): asgsim terminates it at once and refills the pool. */
+        g->nr_pool_health_replacements++;
+        if (g->health)
+            g->health(g->health_ctx, inst, "ec2-unhealthy");
+        terminate(g, inst, "warm pool health check");
+        refill_pool(g);
         return;
     }
 }
@@ -954,13 +1068,10 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
     g->units += inst->weight;
     g->units_by_market[inst->market] += inst->weight;
     g->nr_warm_starts++;
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, now, stamp);
+    cancel_timer(g, &inst->health_timer); /* the pool's check; InService plans its own */
     free(inst->activity_cause);
-    inst->activity_cause = xasprintf("%s  At %s an instance was started in response to a "
-                                     "difference between desired and actual capacity, increasing "
-                                     "the capacity from %" PRId64 " to %" PRId64 ".",
-                                     cause_head, stamp, from, to);
+    inst->activity_cause = launch_cause(g, cause_head, from, to, false);
+    tag_replacement(g, inst);
     set_state(g, inst, LIFECYCLE_PENDING, "warm start");
     if (was == LIFECYCLE_WARMED_RUNNING) {
         boot_complete(g->eng, inst);
@@ -1007,9 +1118,12 @@ static void refill_pool(struct asg_group *g)
     int64_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++)
         n += in_pool(g->live[i]->state);
-    for (; n < target; n++)
-        if (!launch_new(g, NULL, 0, 0, true))
+    for (; n < target; n++) {
+        if (!launch_new(g, NULL, true)) {
+            schedule_retry(g);
             break;
+        }
+    }
     for (size_t i = g->nr_live; n > target && i-- > 0;) {
         if (in_pool(g->live[i]->state)) {
             terminate(g, g->live[i], "warm pool too large");
@@ -1030,23 +1144,48 @@ static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     free(inst->terminate_cause);
-    inst->terminate_cause = xasprintf("%s  At %s an instance was taken out of service in response "
-                                      "to a difference between desired and actual capacity, "
-                                      "shrinking the capacity from %" PRId64 " to %" PRId64
-                                      ".  At %s instance %s was selected for termination.",
-                                      cause_head, stamp, from, g->desired, stamp, inst->ec2_id);
+    inst->terminate_cause =
+            xasprintf("%s%sAt %s an instance was taken out of service in "
+                      "response to a difference between desired and actual "
+                      "capacity, shrinking the capacity from %" PRId64 " to %" PRId64
+                      ".  At %s instance %s was selected for "
+                      "termination.",
+                      cause_head ? cause_head : "", cause_head && *cause_head ? "  " : "", stamp,
+                      from, g->desired, stamp, inst->ec2_id);
     terminate(g, inst, "scale in");
+}
+
+/*
+ * A launch failed: retry after g->retry_after. AWS retries until capacity is found (its
+ * re:Post answers) and documents no interval; asgsim waits LaunchRetryInterval, doubling
+ * it after each retry that fails again, up to an hour, so that a lasting refusal (a full
+ * spread placement group) does not flood /activities.
+ */
+static void schedule_retry(struct asg_group *g)
+{
+    sim_time base = g->cfg->launch_retry_interval > 0 ? g->cfg->launch_retry_interval
+                                                      : ASG_LAUNCH_RETRY_DEFAULT;
+    if (g->retry_after < base)
+        g->retry_after = base;
+    if (!g->retry_timer)
+        g->retry_timer = sim_schedule(g->eng, g->retry_after, &retry_event_type, g,
+                                      (union sim_payload){ 0 });
 }
 
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
-    while (capacity(g) < g->desired)
-        if ((!g->cfg->has_warm_pool || !draw_from_pool(g, cause_head, from, g->desired)) &&
-            !launch_new(g, cause_head, from, g->desired, false))
-            break; /* no AZ can place it: below desired until the group's next change */
+    while (capacity(g) < g->desired) {
+        if (g->cfg->has_warm_pool && draw_from_pool(g, cause_head, from, g->desired))
+            continue;
+        if (!launch_new(g, launch_cause(g, cause_head, from, g->desired, false), false)) {
+            schedule_retry(g); /* no AZ can place it: below desired until the retry */
+            break;
+        }
+    }
     /* With weights the group may stay above desired by less than one instance's weight
-       (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight). */
-    while (capacity(g) > g->desired) {
+       (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight).
+       Rebalancing launches stay above it until they are InService (rebalance()). */
+    while (capacity(g) > g->desired + g->rebalance_units) {
         struct instance *victim = pick_victim(g);
         if (!victim) {
             /* Desired capacity is still decremented, but nothing can be terminated until
@@ -1063,6 +1202,191 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
             terminate_for_scale_in(g, victim, cause_head, from);
     }
     refill_pool(g);
+}
+
+static bool outage_now(const struct asg_group *g, size_t az)
+{
+    sim_time now = sim_now(g->eng);
+    for (size_t i = 0; i < g->faults.nr_capacity_outages; i++) {
+        const struct capacity_outage *o = &g->faults.capacity_outages[i];
+        if (o->az == az && o->from <= now && now < o->to)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * AZ rebalancing (auto-scaling-benefits.html, aws-behaviour.md §5.6): when the AZs are
+ * uneven by more than one instance, launch into the AZs with the fewest first; each launch
+ * lets one instance of the fullest AZ go once it is InService (reconcile() then picks the
+ * victim, zonal balance first). Meanwhile the group may exceed MaxSize by 10 % or one
+ * instance, whichever is greater. One round at a time; AZs without EC2 capacity now take
+ * no launches. The cause is AWS's sentence as seen in activity histories
+ * (spacelift-io/terraform-aws-spacelift-workerpool-on-ec2#97).
+ */
+static void rebalance(struct asg_group *g)
+{
+    size_t n = g->cfg->nr_azs;
+    if (n < 2 || g->rebalance_units > 0)
+        return;
+    int64_t excess = g->max_size / 10 > 1 ? g->max_size / 10 : 1;
+    int64_t room = g->max_size + excess - capacity(g);
+    int64_t *plan = xcalloc(n, sizeof(*plan));
+    bool *gets = xcalloc(n, sizeof(*gets));
+    for (size_t i = 0; i < n; i++)
+        plan[i] = (int64_t)g->per_az[i];
+    int64_t k = 0;
+    for (; k < room; k++) {
+        size_t lo = n, hi = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!outage_now(g, i) && (lo == n || plan[i] < plan[lo]))
+                lo = i;
+            if (plan[i] > plan[hi])
+                hi = i;
+        }
+        if (lo == n || plan[hi] - plan[lo] <= 1)
+            break;
+        plan[lo]++;
+        plan[hi]--;
+        gets[lo] = true;
+    }
+    char *zones = xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        if (!gets[i])
+            continue;
+        char *z = xasprintf("%s%s%s", zones, *zones ? " " : "", g->cfg->azs[i]);
+        free(zones);
+        zones = z;
+    }
+    free(plan);
+    free(gets);
+    if (k == 0) {
+        free(zones);
+        return;
+    }
+    char stamp[21];
+    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+    free(g->rebalance_cause);
+    g->rebalance_cause = xasprintf("At %s instances were launched to balance instances in zones "
+                                   "%s with other zones resulting in more than desired number of "
+                                   "instances in the group.",
+                                   stamp, zones);
+    free(zones);
+    for (int64_t i = 0; i < k; i++) {
+        struct instance *inst = launch_new(g, xstrdup(g->rebalance_cause), false);
+        if (!inst)
+            break; /* tried again at the next trigger, not on the retry timer */
+        inst->rebalancing = true;
+        g->rebalance_units += inst->weight;
+        g->nr_rebalance_launches++;
+    }
+    if (g->rebalance_units == 0) {
+        free(g->rebalance_cause);
+        g->rebalance_cause = NULL;
+    }
+}
+
+/* A rebalancing launch is InService or gone: it no longer holds a victim back. */
+static void end_rebalancing(struct asg_group *g, struct instance *inst)
+{
+    if (!inst->rebalancing)
+        return;
+    inst->rebalancing = false;
+    g->rebalance_units -= inst->weight;
+    ASG_ASSERT(g->rebalance_units >= 0);
+}
+
+static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    (void)p;
+    struct asg_group *g = target;
+    g->retry_timer = 0;
+    g->nr_launch_retries++;
+    sim_time cap = SIM_SEC(3600);
+    g->retry_after = g->retry_after > cap / 2 ? cap : 2 * g->retry_after;
+    reconcile(g, NULL, capacity(g));
+    if (!g->retry_timer)
+        g->retry_after = 0; /* it worked: the next failure waits the base interval again */
+    start_replacements(g);
+}
+
+/* An AZ has EC2 capacity again: retry now, then rebalance (auto-scaling-benefits.html). */
+static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    struct asg_group *g = target;
+    g->outage_timer[p->u] = 0;
+    cancel_timer(g, &g->retry_timer);
+    g->retry_after = 0;
+    reconcile(g, NULL, capacity(g));
+    rebalance(g);
+    start_replacements(g);
+}
+
+/*
+ * Replacement of ELB-unhealthy instances in batches (ec2-auto-scaling-health-checks.html,
+ * aws-behaviour.md §2): at most 10 % of desired capacity at a time, or one when 10 % is
+ * less than one; each batch waits for its replacements' initial health check (the grace
+ * period) and the default instance warmup. Instances that are not running (EC2 failures)
+ * are replaced at once and are not part of a batch. Oldest failure first.
+ */
+static void start_replacements(struct asg_group *g)
+{
+    size_t limit = g->desired / 10 > 1 ? (size_t)(g->desired / 10) : 1;
+    while (g->nr_in_batch < limit) {
+        struct instance *due = NULL;
+        for (size_t i = 0; i < g->nr_live; i++) {
+            struct instance *c = g->live[i];
+            if (c->replace_due_at >= 0 && c->state == LIFECYCLE_IN_SERVICE &&
+                (!due || c->replace_due_at < due->replace_due_at))
+                due = c;
+        }
+        if (!due)
+            return;
+        due->replace_due_at = -1;
+        g->nr_health_replacements++;
+        char stamp[21];
+        asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+        size_t before = g->nr_in_batch;
+        g->tag_batch = true;
+        /* AWS's wording in activity histories; the user guide does not quote it. */
+        replace(g, due, "ELB health check",
+                xasprintf("At %s an instance was taken out of service in response to a ELB "
+                          "system health check failure.",
+                          stamp));
+        g->tag_batch = false;
+        if (g->nr_in_batch == before)
+            return; /* nothing launched (no capacity): the retry starts the rest */
+    }
+}
+
+static void batch_kick_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    (void)p;
+    struct asg_group *g = target;
+    g->batch_kick = 0;
+    start_replacements(g);
+}
+
+/* A batch member left the batch: start the next replacements from an event of their own. */
+static void kick_replacements(struct asg_group *g)
+{
+    if (!g->batch_kick)
+        g->batch_kick = sim_schedule(g->eng, 0, &batch_kick_type, g, (union sim_payload){ 0 });
+}
+
+static void batch_settled(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    (void)p;
+    struct instance *inst = target;
+    struct asg_group *g = inst->group;
+    inst->batch_timer = 0;
+    inst->in_batch = false;
+    g->nr_in_batch--;
+    start_replacements(g);
 }
 
 /*
@@ -1246,16 +1570,13 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
 
 static void cancel_group_timers(struct asg_group *g)
 {
-    if (g->template_timer) {
-        sim_cancel(g->eng, g->template_timer);
-        g->template_timer = 0;
-    }
-    for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++) {
-        if (g->partition_timer[i]) {
-            sim_cancel(g->eng, g->partition_timer[i]);
-            g->partition_timer[i] = 0;
-        }
-    }
+    cancel_timer(g, &g->template_timer);
+    cancel_timer(g, &g->retry_timer);
+    cancel_timer(g, &g->batch_kick);
+    for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++)
+        cancel_timer(g, &g->partition_timer[i]);
+    for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
+        cancel_timer(g, &g->outage_timer[i]);
 }
 
 void asg_group_finish(struct asg_group *g)
@@ -1290,6 +1611,8 @@ void asg_group_release(struct asg_group *g)
     }
     free(g->live);
     free(g->per_az);
+    free(g->rebalance_cause);
+    g->rebalance_cause = NULL;
     g->live = NULL;
     g->per_az = NULL;
     g->nr_live = g->alloc_live = 0;

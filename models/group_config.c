@@ -386,6 +386,12 @@ int group_config_bind_settings(struct bind *b, const struct ynode *settings, str
         ret = rc;
     if (settings && (rc = bind_template_versions(b, settings, g)) < 0)
         ret = rc;
+    sim_time retry = ASG_LAUNCH_RETRY_DEFAULT;
+    if (settings && (rc = bind_duration(b, settings, "LaunchRetryInterval", SIM_SEC(1), SIM_DAY(1),
+                                        &retry)) < 0)
+        ret = rc;
+    if (g)
+        g->launch_retry_interval = retry;
     const struct ynode *hooks = NULL;
     if (settings && (rc = bind_map(b, settings, "Hooks", &hooks)) < 0)
         return rc;

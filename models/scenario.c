@@ -186,7 +186,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
                                         "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective",
                                         "Billing", "Spot", "CloudWatch",
                                         /* models/group_config.c */
-                                        "Hooks", "Faults", "LaunchTemplateVersions" };
+                                        "Hooks", "Faults", "LaunchTemplateVersions",
+                                        "LaunchRetryInterval" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);

@@ -16,7 +16,9 @@
  * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
  *
  * Health (health.h): instance failures drawn from the scenario's Faults make instances
- * unhealthy; the group terminates and replaces them.
+ * unhealthy; the group terminates and replaces them, EC2 failures at once, ELB failures in
+ * batches of 10 % of desired (at least one), each batch waiting for its replacements'
+ * grace period and default instance warmup.
  *
  * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
  * and replaced when it has lived that long since launch; one protected from scale-in is
@@ -34,13 +36,15 @@
  * Warmed:Pending:Wait and again at Pending:Wait when it leaves; an instance returned by
  * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
  * (warm-pool-instance-lifecycle.html). Pool instances leave through Warmed:Terminating
- * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Not
- * modelled: pool health checks.
+ * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Ready
+ * pool instances fail at the Faults' InstanceFailureRate (stream "warm-pool-failures");
+ * a failed one is terminated and the pool refilled.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
  * AZs, fewest instances first, and when none can, the launch fails (a "Failed" activity
- * with EC2's message) and the group stays below desired until its next change. A
+ * with EC2's message) and is retried after LaunchRetryInterval, doubling to at most an
+ * hour while it keeps failing (AWS retries but documents no interval). A
  * partition failure (Faults) stops every instance of that partition; the group replaces
  * them as after an EC2 health check.
  *
@@ -48,7 +52,9 @@
  * the current one, so OldestLaunchTemplate and the default policy prefer older instances.
  * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
  * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
- * The rebalancing when the AZ recovers is not modelled.
+ * When the outage ends the group retries at once and rebalances: it launches into the
+ * AZs with the fewest instances first and lets one instance of the fullest AZ go as each
+ * is InService, exceeding MaxSize by at most 10 % or one instance, whichever is greater.
  *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
@@ -139,7 +145,11 @@ struct instance {
     bool placed;                    /* counted by the placement group (running there) */
     int64_t template_version;       /* launch template version it was launched from */
     enum hook_transition hook_transition; /* of its current Wait state */
-    char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
+    char *terminate_cause;    /* cause of its termination activity until it completes, or NULL */
+    bool rebalancing;         /* launched by AZ rebalancing; a victim goes once it is InService */
+    bool in_batch;            /* a health replacement of the current batch, not yet settled */
+    sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
+    sim_time replace_due_at;  /* ELB-unhealthy and waiting for a replacement batch; -1: not */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -254,6 +264,19 @@ struct asg_group {
     char launch_error[256];      /* why the last launch failed */
     int64_t min_size;            /* current MinSize (scheduled actions change it) */
     int64_t max_size;            /* current MaxSize */
+
+    sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
+    sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */
+    uint64_t nr_launch_retries;                             /* retries that ran */
+    int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
+    char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
+    uint64_t nr_rebalance_launches;
+    size_t nr_in_batch;                   /* health replacements launched and not yet settled */
+    bool tag_batch;                       /* launches now are health replacements (see replace()) */
+    sim_event_id batch_kick;              /* start the next replacement batch, 0 when none */
+    uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
+    gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
+    sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
 };
 
 /**

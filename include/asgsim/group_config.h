@@ -45,7 +45,8 @@ int group_config_bind_placement(struct bind *b, const struct cfn_template *t,
 
 /**
  * The settings keys `Hooks` (what each hook's custom action does, by hook name) and
- * `Faults` (instance failure rates). `g` may be NULL when the template has no valid group;
+ * `Faults` (instance failure rates), `LaunchTemplateVersions` and `LaunchRetryInterval`
+ * (default ASG_LAUNCH_RETRY_DEFAULT). `g` may be NULL when the template has no valid group;
  * then Hooks is only checked for shape. \return 0 or ASG_EINVAL.
  */
 int group_config_bind_settings(struct bind *b, const struct ynode *settings, struct asg_config *g,

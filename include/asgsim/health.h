@@ -13,8 +13,12 @@
  *    grace period starts when the hook completes and the instance enters InService.
  *  - An unhealthy instance is terminated and replaced (terminate and launch together), even
  *    when protected from scale-in, without waiting for a cooldown.
- * Not modelled: the 10 %-of-desired batching of replacements, EBS / VPC Lattice / custom
- * checks, the undocumented check period (asgsim acts at the moment a check may fail).
+ *  - Other unhealthy instances (ELB) are replaced at most 10 % of desired capacity at a
+ *    time, or one at a time if 10 % is less than 1; each batch waits for the initial
+ *    health check and the default instance warmup.
+ * Not modelled: the rule that replacements wait for a scaling activity in progress while
+ * the group is 10 % or more below desired, EBS / VPC Lattice / custom checks, the
+ * undocumented check period (asgsim acts at the moment a check may fail).
  */
 #ifndef ASGSIM_HEALTH_H
 #define ASGSIM_HEALTH_H

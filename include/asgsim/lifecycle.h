@@ -37,7 +37,7 @@ struct lifecycle_hook_config {
     char *name;
     enum hook_transition transition;
     enum hook_result default_result; /* default ABANDON */
-    sim_time heartbeat_timeout;           /* default 3600 s, 30..7200 s */
+    sim_time heartbeat_timeout;      /* default 3600 s, 30..7200 s */
     /* What the custom action does (from the scenario): */
     struct dist action_duration; /* seconds until it calls CompleteLifecycleAction */
     double failure_probability;  /* it fails instead (DefaultResult applies at that time) */

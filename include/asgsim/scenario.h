@@ -49,6 +49,9 @@ struct launch_template_config {
     bool detailed_monitoring;
 };
 
+/* asgsim's assumption: AWS says a failed launch is retried, not how soon (README, group). */
+#define ASG_LAUNCH_RETRY_DEFAULT SIM_SEC(60)
+
 struct asg_config {
     char *logical_id;
     char *name;               /* AutoScalingGroupName, or the logical id */
@@ -89,6 +92,10 @@ struct asg_config {
     /* DefaultInstanceWarmup, 0-3600 s; has_... false when not given or -1 (turned off) */
     bool has_default_instance_warmup;
     sim_time default_instance_warmup;
+
+    /* Metadata LaunchRetryInterval: a launch no AZ could place is retried this long after;
+       0 means ASG_LAUNCH_RETRY_DEFAULT (AWS retries, but documents no interval) */
+    sim_time launch_retry_interval;
 
     struct {
         struct src_loc self, min_size, max_size, desired_capacity;

@@ -3,13 +3,13 @@
  * exactly as `asgsim validate` would (YAML tree, CloudFormation layer, binding, checks).
  * Any crash, leak or sanitizer report is a bug; bad input must only produce diagnostics.
  */
+#include "asgsim/scenario.h"
+#include "asgsim/util.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include "asgsim/scenario.h"
-#include "asgsim/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -360,6 +360,67 @@ START_TEST(test_group_elb_replacement_waits_for_grace_after_launch_hook)
 
 END_TEST
 
+/*
+ * ELB-unhealthy instances are replaced in batches (ec2-auto-scaling-health-checks.html):
+ * "at most 10% of desired capacity at a time, or one at a time if 10% is less than 1", and
+ * each batch waits for the initial health check (HealthCheckGracePeriod) plus the default
+ * instance warmup. 10 instances fail their ELB check right after InService (60 s); the
+ * grace period 300 s makes them due at 360 s. A replacement boots 60 s, then its batch
+ * waits 300 s grace + 100 s warmup: one replacement at 360 s, the next at 820 s.
+ */
+static void elb_batches(int64_t desired, size_t first_batch)
+{
+    struct fixture f;
+    setup(&f, desired, 0);
+    f.cfg.max_size = desired;
+    f.cfg.health_check_elb = true;
+    f.cfg.health_check_grace = SIM_SEC(300);
+    f.cfg.has_default_instance_warmup = true;
+    f.cfg.default_instance_warmup = SIM_SEC(100);
+    const struct health_faults faults = { .elb_failures_per_hour = 36000 }; /* mean 0.1 s */
+    start(&f, &faults);
+    sim_run_until(f.eng, SIM_SEC(359));
+    ck_assert_uint_eq(f.g.nr_instance_failures[1], (uint64_t)desired);
+    ck_assert_uint_eq(f.g.nr_health_replacements, 0);
+    sim_run_until(f.eng, SIM_SEC(360));
+    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    sim_run_until(f.eng, SIM_SEC(819));
+    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    sim_run_until(f.eng, SIM_SEC(820));
+    ck_assert_uint_eq(f.g.nr_health_replacements, 2 * first_batch);
+    ck_assert_int_eq(f.g.units, desired); /* terminate and launch together */
+    teardown(&f);
+}
+
+START_TEST(test_group_elb_replacements_one_at_a_time_below_ten)
+{
+    elb_batches(10, 1); /* 10 % of 10 is 1 */
+}
+
+END_TEST
+
+START_TEST(test_group_elb_replacements_ten_percent_of_desired)
+{
+    elb_batches(25, 2); /* 10 % of 25, whole instances */
+}
+
+END_TEST
+
+/* EC2 failures (the instance stopped) are replaced at once, never batched. */
+START_TEST(test_group_ec2_failures_not_batched)
+{
+    struct fixture f;
+    setup(&f, 10, 0);
+    f.cfg.health_check_grace = SIM_SEC(300);
+    const struct health_faults faults = { .instance_failures_per_hour = 36000 };
+    start(&f, &faults);
+    sim_run_until(f.eng, SIM_SEC(62));
+    ck_assert_uint_ge(f.g.nr_health_replacements, 10);
+    teardown(&f);
+}
+
+END_TEST
+
 START_TEST(test_group_max_instance_lifetime_replaces_after_one_day)
 {
     struct fixture f;
@@ -414,6 +475,9 @@ Suite *group_hooks_suite(void)
     tcase_add_test(tc, test_group_ec2_failure_replaced_with_aws_cause);
     tcase_add_test(tc, test_group_elb_failure_ignored_without_elb_check_type);
     tcase_add_test(tc, test_group_elb_replacement_waits_for_grace_after_launch_hook);
+    tcase_add_test(tc, test_group_elb_replacements_one_at_a_time_below_ten);
+    tcase_add_test(tc, test_group_elb_replacements_ten_percent_of_desired);
+    tcase_add_test(tc, test_group_ec2_failures_not_batched);
     tcase_add_test(tc, test_group_max_instance_lifetime_replaces_after_one_day);
     tcase_add_test(tc, test_group_max_instance_lifetime_spares_protected);
     suite_add_tcase(s, tc);

@@ -21,7 +21,9 @@ static char *azs2[] = { az_a, az_b };
 
 struct recorder {
     int failed_launches;
-    char last_failure[512];
+    char last_failure[512];      /* description, then cause */
+    char last_terminate[512];    /* cause of the last termination activity */
+    char last_launch_cause[512]; /* cause of the last successful launch */
 };
 
 static void rec_activity(void *ctx, const struct asg_activity *a)
@@ -29,7 +31,11 @@ static void rec_activity(void *ctx, const struct asg_activity *a)
     struct recorder *r = ctx;
     if (!strcmp(a->status, "Failed")) {
         r->failed_launches++;
-        snprintf(r->last_failure, sizeof(r->last_failure), "%s", a->cause);
+        snprintf(r->last_failure, sizeof(r->last_failure), "%s | %s", a->description, a->cause);
+    } else if (!strncmp(a->description, "Terminating", 11)) {
+        snprintf(r->last_terminate, sizeof(r->last_terminate), "%s", a->cause);
+    } else if (!strcmp(a->status, "Successful")) {
+        snprintf(r->last_launch_cause, sizeof(r->last_launch_cause), "%s", a->cause);
     }
 }
 
@@ -212,9 +218,147 @@ START_TEST(test_group_insufficient_capacity_everywhere_fails_launch)
     asg_group_create(&f.g);
     ck_assert_int_eq(f.g.units, 0);
     ck_assert_uint_eq(f.g.nr_launch_failures, 1);
+    /* AWS's failed launch (kubernetes/autoscaler#1263): the description carries EC2's
+       message after "Status Reason:", the cause is the launch's usual cause; EC2's
+       InsufficientInstanceCapacity text as quoted in ITISFoundation/osparc-simcore#3629. */
     ck_assert_ptr_nonnull(strstr(f.rec.last_failure,
-                                 "We currently do not have sufficient c6i.large capacity in the "
+                                 "Launching a new EC2 instance.  Status Reason: We currently do "
+                                 "not have sufficient c6i.large capacity in the "
                                  "Availability Zone you requested (us-east-1a)."));
+    ck_assert_ptr_nonnull(strstr(f.rec.last_failure,
+                                 " | At 2024-01-01T00:00:00Z a user request created an "
+                                 "AutoScalingGroup changing the desired capacity from 0 to 2.  "
+                                 "At 2024-01-01T00:00:00Z an instance was started in response to "
+                                 "a difference between desired and actual capacity, increasing "
+                                 "the capacity from 0 to 2."));
+    teardown(&f);
+}
+
+END_TEST
+
+/*
+ * AWS keeps retrying a launch that failed (its re:Post answers) without documenting how
+ * often: asgsim retries after LaunchRetryInterval (60 s by default), doubling while the
+ * retries fail, up to an hour; when the AZ has capacity again the group reaches desired.
+ */
+START_TEST(test_group_failed_launch_is_retried_with_backoff)
+{
+    struct fixture f;
+    setup(&f, 2, 1, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    init(&f, &c6i_large);
+    struct health_faults faults = { 0 };
+    /* no capacity for 10 minutes: tries at 0, 60, 180, 420 s; capacity back at 600 s */
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_SEC(600) };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_SEC(599));
+    ck_assert_uint_eq(f.g.nr_launch_failures, 4);
+    ck_assert_uint_eq(f.g.nr_launch_retries, 3);
+    ck_assert_int_eq(f.g.units, 0);
+    sim_run_until(f.eng, SIM_SEC(600));
+    ck_assert_int_eq(f.g.units, 2); /* the outage's end triggers the launch at once */
+    ck_assert_uint_eq(f.g.nr_launch_failures, 4);
+    sim_run_until(f.eng, SIM_HOUR(2));
+    ck_assert_ptr_eq(strstr(f.rec.last_launch_cause, "a user request"), NULL);
+    ck_assert_ptr_nonnull(strstr(f.rec.last_launch_cause,
+                                 "At 2024-01-01T00:10:00Z an instance was started in response to "
+                                 "a difference between desired and actual capacity, increasing "
+                                 "the capacity from 0 to 2."));
+    ck_assert_uint_eq(f.g.nr_launch_retries, 3); /* nothing left to retry */
+    teardown(&f);
+}
+
+END_TEST
+
+static char az_c2[] = "us-east-1c";
+static char *azs3[] = { az_a, az_b, az_c2 };
+
+/*
+ * AZ rebalancing after an AZ had no capacity (auto-scaling-benefits.html: "launches new
+ * instances before terminating the old ones"; near MaxSize the group may exceed it by 10 %
+ * or one instance, whichever is greater). 9 instances over 3 AZs with us-east-1a out of
+ * capacity: 0 / 5 / 4. When it recovers: 3 launches into us-east-1a (10 % of MaxSize 9 is
+ * less than one instance, so 9 + 1 is the most at a time... the group launches one at a
+ * time), then victims from the fullest AZ, ending 3 / 3 / 3.
+ */
+START_TEST(test_group_rebalances_azs_launch_before_terminate)
+{
+    struct fixture f;
+    setup(&f, 9, 3, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    f.cfg.azs = azs3;
+    f.cfg.max_size = 9;
+    init(&f, &c6i_large);
+    struct health_faults faults = { 0 };
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_HOUR(1) - 1);
+    ck_assert_uint_eq(f.g.per_az[0], 0);
+    ck_assert_uint_eq(f.g.per_az[1] + f.g.per_az[2], 9);
+    ck_assert_uint_eq(f.g.nr_launch_failures, 0); /* each launch found another AZ */
+    /* the first rebalancing launch boots (60 s); nobody leaves before it is InService */
+    sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(59));
+    ck_assert_int_eq(f.g.units, 10); /* MaxSize 9 + max(1, 10 % of 9) */
+    ck_assert_uint_eq(f.g.per_az[0], 1);
+    ck_assert_uint_eq(f.g.per_az[1] + f.g.per_az[2], 9);
+    int64_t peak = 0;
+    for (sim_time t = SIM_HOUR(1) + SIM_SEC(59); t <= SIM_HOUR(2); t += SIM_SEC(1)) {
+        sim_run_until(f.eng, t);
+        if (f.g.units > peak)
+            peak = f.g.units;
+        /* launch before terminate: capacity never drops below desired */
+        ck_assert_int_ge(f.g.units, 9);
+    }
+    ck_assert_int_eq(peak, 10);
+    ck_assert_uint_eq(f.g.per_az[0], 3);
+    ck_assert_uint_eq(f.g.per_az[1], 3);
+    ck_assert_uint_eq(f.g.per_az[2], 3);
+    ck_assert_int_eq(f.g.units, 9);
+    ck_assert_uint_eq(f.g.nr_rebalance_launches, 3);
+    /* AWS's sentences, as seen in an activity history (spacelift-io/terraform-aws-spacelift-
+       workerpool-on-ec2#97) */
+    ck_assert_ptr_nonnull(strstr(f.rec.last_launch_cause,
+                                 "instances were launched to balance instances in zones "
+                                 "us-east-1a with other zones resulting in more than desired "
+                                 "number of instances in the group."));
+    ck_assert_ptr_nonnull(strstr(f.rec.last_terminate,
+                                 "with other zones resulting in more than desired number of "
+                                 "instances in the group.  At "));
+    ck_assert_ptr_nonnull(strstr(f.rec.last_terminate,
+                                 "an instance was taken out of service in response to a "
+                                 "difference between desired and actual capacity, shrinking the "
+                                 "capacity from 10 to 9."));
+    teardown(&f);
+}
+
+END_TEST
+
+/* Far below MaxSize the whole imbalance is launched at once (room for 3 more than 9). */
+START_TEST(test_group_rebalance_below_max_launches_together)
+{
+    struct fixture f;
+    setup(&f, 9, 3, PLACEMENT_SPREAD, 0);
+    f.cfg.has_placement = false;
+    f.cfg.azs = azs3;
+    f.cfg.max_size = 30;
+    init(&f, &c6i_large);
+    struct health_faults faults = { 0 };
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_HOUR(1));
+    ck_assert_int_eq(f.g.units, 12);
+    ck_assert_uint_eq(f.g.per_az[0], 3);
+    sim_run_until(f.eng, SIM_HOUR(2));
+    ck_assert_int_eq(f.g.units, 9);
+    ck_assert_uint_eq(f.g.per_az[0], 3);
+    ck_assert_uint_eq(f.g.per_az[1], 3);
+    ck_assert_uint_eq(f.g.per_az[2], 3);
     teardown(&f);
 }
 
@@ -258,6 +402,9 @@ Suite *group_placement_suite(void)
     tcase_add_test(tc, test_placement_spread_stops_at_seven_per_az);
     tcase_add_test(tc, test_placement_failed_launch_retried_in_other_az);
     tcase_add_test(tc, test_placement_cluster_refuses_t_types);
+    tcase_add_test(tc, test_group_failed_launch_is_retried_with_backoff);
+    tcase_add_test(tc, test_group_rebalances_azs_launch_before_terminate);
+    tcase_add_test(tc, test_group_rebalance_below_max_launches_together);
     tcase_add_test(tc, test_placement_partition_failure_replaces_its_instances);
     tcase_add_test(tc, test_group_insufficient_capacity_retried_in_other_az);
     tcase_add_test(tc, test_group_insufficient_capacity_everywhere_fails_launch);

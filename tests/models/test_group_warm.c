@@ -87,6 +87,33 @@ static size_t pool_size(const struct asg_group *g)
            asg_group_count(g, LIFECYCLE_WARMED_HIBERNATED);
 }
 
+/*
+ * Warm pool health (warm-pools-health-checks-monitor-view-status.html): pool instances are
+ * checked once ready (no grace period) and unhealthy ones are replaced; the pool keeps its
+ * size and the group's capacity is untouched. Failure rate 1 per instance-hour over 10 h.
+ */
+START_TEST(test_warm_pool_unhealthy_instances_replaced)
+{
+    struct fixture f;
+    setup(&f, 2, 10, WARM_POOL_STOPPED);
+    asg_group_init(&f.g, &f.cfg, &c6i_large, &f.boot, 1704067200, f.eng, &f.rngs, NULL);
+    const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND, .ec2 = &f.ec2 };
+    asg_group_set_market(&f.g, &mo, &f.rngs);
+    const struct health_faults faults = { .instance_failures_per_hour = 1 };
+    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
+    asg_group_create(&f.g);
+    sim_run_until(f.eng, SIM_HOUR(10));
+    /* about 8 pool instances x 10 h x 1/h */
+    ck_assert_uint_gt(f.g.nr_pool_health_replacements, 40);
+    ck_assert_uint_lt(f.g.nr_pool_health_replacements, 130);
+    ck_assert_uint_eq(pool_size(&f.g), 8);
+    ck_assert_int_eq(f.g.units, 2);
+    ck_assert_uint_gt(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATED), 0);
+    teardown(&f);
+}
+
+END_TEST
+
 START_TEST(test_warm_pool_fills_to_max_minus_desired_then_stops)
 {
     struct fixture f;
@@ -327,6 +354,7 @@ Suite *group_warm_suite(void)
     Suite *s = suite_create("group_warm");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_warm_pool_fills_to_max_minus_desired_then_stops);
+    tcase_add_test(tc, test_warm_pool_unhealthy_instances_replaced);
     tcase_add_test(tc, test_warm_pool_size_uses_prepared_capacity_and_min_size);
     tcase_add_test(tc, test_warm_pool_stopped_pays_ebs_only_running_pays_full);
     tcase_add_test(tc, test_warm_start_takes_start_resume_or_nothing);

@@ -44,8 +44,7 @@ START_TEST(test_warm_pool_min_size_is_a_floor)
 
 END_TEST
 
-static struct lifecycle_hook_config hook(sim_time timeout, enum hook_result dr,
-                                         sim_time heartbeat)
+static struct lifecycle_hook_config hook(sim_time timeout, enum hook_result dr, sim_time heartbeat)
 {
     struct lifecycle_hook_config h = { 0 };
     h.transition = HOOK_LAUNCHING;
