@@ -803,7 +803,7 @@ struct pcase {
 };
 
 static void case_fail(const struct pcase *c, int line, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4), noreturn));
 
 /* Print what reproduces the case, keep its YAML, then fail the test. */
 static void case_fail(const struct pcase *c, int line, const char *fmt, ...)
