@@ -1174,6 +1174,8 @@ static void schedule_retry(struct asg_group *g)
 
 static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
+    /* Rebalancing launches count: one may stand in for an instance that failed meanwhile,
+       and then no victim is needed when it is InService (less churn; AWS does not say). */
     while (capacity(g) < g->desired) {
         if (g->cfg->has_warm_pool && draw_from_pool(g, cause_head, from, g->desired))
             continue;

@@ -791,8 +791,8 @@ static struct {
     uint64_t cases, rejected;
     uint64_t gen[32]; /* per feature flag, see count_features() */
     uint64_t warm_starts, returned, spot_interruptions, partition_failed, abandoned, lifetime,
-            launch_failures, health, hook_actions, hook_timeouts, policy_changes, scheduled_changes,
-            launched, samples, events;
+            launch_failures, launch_retries, rebalance_launches, pool_health, health, hook_actions,
+            hook_timeouts, policy_changes, scheduled_changes, launched, samples, events;
 } seen;
 
 struct pcase {
@@ -922,7 +922,7 @@ static const char *capacity_problem(const struct pcase *c, const struct replay *
        scale-in.") a lowered MaxSize may stay below them. */
     int64_t limit = (int64_t)max + c->ft->max_weight - 1;
     if (rebalancing)
-        limit += max / 10 > 1 ? (max + 9) / 10 : 1;
+        limit += max / 10 > 1 ? max / 10 : 1;
     if (min < 0 || min > desired || desired > max)
         snprintf(buf, n, "min %d, desired %d, max %d", min, desired, max);
     else if (rp->units > limit && !(protected_from && t >= protected_from[0]))
@@ -987,7 +987,9 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
           "%zu /instances rows, %g launched", nr_inst, summary(c, "instances_launched"));
 
     bool launch_failed = summary(c, "launch_failures") > 0;
-    bool rebalancing = has_text(c, "/activities", "cause", "rebalanc");
+    /* AWS's cause for rebalancing launches (asg.c rebalance()) */
+    bool rebalancing = has_text(c, "/activities", "cause",
+                                "instances were launched to balance instances in zones");
     double protected_at = HUGE_VAL;
     for (size_t i = 0; i < trace_mem_rows(c->sink, "/activities"); i++)
         if (strstr(cell(c, "/activities", i, "cause")->str, "protected from scale-in") &&
@@ -1091,6 +1093,9 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
     seen.abandoned += (uint64_t)summary(c, "launches_abandoned");
     seen.lifetime += (uint64_t)summary(c, "lifetime_replacements");
     seen.launch_failures += (uint64_t)summary(c, "launch_failures");
+    seen.launch_retries += (uint64_t)summary(c, "launch_retries");
+    seen.rebalance_launches += (uint64_t)summary(c, "rebalance_launches");
+    seen.pool_health += (uint64_t)summary(c, "warm_pool_health_replacements");
     seen.health += (uint64_t)summary(c, "health_replacements");
     seen.hook_actions += (uint64_t)summary(c, "lifecycle_actions");
     seen.hook_timeouts += (uint64_t)summary(c, "lifecycle_action_timeouts");
@@ -1234,6 +1239,9 @@ START_TEST(test_property_invariants_hold_over_generated_scenarios)
     ck_assert_uint_gt(seen.abandoned, 0);
     ck_assert_uint_gt(seen.lifetime, 0);
     ck_assert_uint_gt(seen.launch_failures, 0);
+    ck_assert_uint_gt(seen.launch_retries, 0);
+    ck_assert_uint_gt(seen.rebalance_launches, 0);
+    ck_assert_uint_gt(seen.pool_health, 0);
     ck_assert_uint_gt(seen.health, 0);
     ck_assert_uint_gt(seen.hook_actions, 0);
     ck_assert_uint_gt(seen.hook_timeouts, 0);
