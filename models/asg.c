@@ -372,8 +372,8 @@ static void tag_replacement(struct asg_group *g, struct instance *inst)
 {
     if (!g->tag_batch)
         return;
-    inst->in_batch = true;
-    g->nr_in_batch++;
+    inst->batch = g->tag_batch;
+    g->nr_in_batch[inst->batch]++;
 }
 
 /*
@@ -667,7 +667,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
         inst->lifetime_timer = sim_schedule(eng, due > 0 ? due : 0, &lifetime_event_type, inst,
                                             (union sim_payload){ 0 });
     }
-    if (inst->in_batch) {
+    if (inst->batch) {
         /* The batch waits for the initial health check and the warmup (health.h). */
         sim_time wait = g->cfg->health_check_grace +
                         (g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0);
@@ -801,9 +801,9 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
     sim_time now = sim_now(g->eng);
     cancel_timers(g, inst);
     end_rebalancing(g, inst);
-    if (inst->in_batch) {
-        inst->in_batch = false;
-        g->nr_in_batch--;
+    if (inst->batch) {
+        g->nr_in_batch[inst->batch]--;
+        inst->batch = ASG_REPLACE_NONE;
         kick_replacements(g);
     }
     inst->replace_due_at = -1;
@@ -947,7 +947,9 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
         return;
     }
     case HEALTH_ELB_REPLACE:
+        /* an ELB failure overtakes a lifetime replacement it was waiting for */
         inst->replace_due_at = sim_now(eng);
+        inst->replace_due = ASG_REPLACE_ELB;
         start_replacements(g);
         return;
     case HEALTH_POOL_FAILURE:
@@ -968,14 +970,9 @@ static void lifetime_event(struct sim_engine *eng, void *target, const union sim
     struct instance *inst = target;
     struct asg_group *g = inst->group;
     inst->lifetime_timer = 0;
-    g->nr_lifetime_replacements++;
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
-    /* asgsim's wording: AWS's cause text for this replacement is not in the reference. */
-    replace(g, inst, "max instance lifetime",
-            xasprintf("At %s an instance was taken out of service because it reached the "
-                      "group's maximum instance lifetime.",
-                      stamp));
+    inst->replace_due_at = sim_now(eng);
+    inst->replace_due = ASG_REPLACE_LIFETIME;
+    start_replacements(g);
 }
 
 /*
@@ -1327,40 +1324,55 @@ static void outage_end_event(struct sim_engine *eng, void *target, const union s
 }
 
 /*
- * Replacement of ELB-unhealthy instances in batches (ec2-auto-scaling-health-checks.html,
- * aws-behaviour.md §2): at most 10 % of desired capacity at a time, or one when 10 % is
- * less than one; each batch waits for its replacements' initial health check (the grace
- * period) and the default instance warmup. Instances that are not running (EC2 failures)
- * are replaced at once and are not part of a batch. Oldest failure first.
+ * Paced replacements; each batch waits for its replacements' initial health check (the
+ * grace period) and the default instance warmup, oldest first within a kind.
+ *  - ELB-unhealthy instances (ec2-auto-scaling-health-checks.html, aws-behaviour.md §2):
+ *    at most 10 % of desired capacity at a time, or one when 10 % is less than one.
+ *    Instances that are not running (EC2 failures) are replaced at once, not here.
+ *  - MaxInstanceLifetime (asg-max-instance-lifetime.html, §5.7): instances are "usually replaced
+ * one at a time with pauses"; the pause is asgsim's: health check plus warmup. AWS's faster pace
+ * for lifetimes too short for that (10 % of capacity) is not modelled.
  */
 static void start_replacements(struct asg_group *g)
 {
-    size_t limit = g->desired / 10 > 1 ? (size_t)(g->desired / 10) : 1;
-    while (g->nr_in_batch < limit) {
-        struct instance *due = NULL;
-        for (size_t i = 0; i < g->nr_live; i++) {
-            struct instance *c = g->live[i];
-            if (c->replace_due_at >= 0 && c->state == LIFECYCLE_IN_SERVICE &&
-                (!due || c->replace_due_at < due->replace_due_at))
-                due = c;
+    for (int k = ASG_REPLACE_ELB; k < ASG_REPLACE_NR; k++) {
+        size_t limit = k == ASG_REPLACE_ELB && g->desired / 10 > 1 ? (size_t)(g->desired / 10) : 1;
+        while (g->nr_in_batch[k] < limit) {
+            struct instance *due = NULL;
+            for (size_t i = 0; i < g->nr_live; i++) {
+                struct instance *c = g->live[i];
+                if (c->replace_due_at >= 0 && c->replace_due == k &&
+                    c->state == LIFECYCLE_IN_SERVICE &&
+                    (!due || c->replace_due_at < due->replace_due_at))
+                    due = c;
+            }
+            if (!due)
+                break;
+            due->replace_due_at = -1;
+            char stamp[21];
+            asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
+            size_t before = g->nr_in_batch[k];
+            g->tag_batch = k;
+            if (k == ASG_REPLACE_ELB) {
+                g->nr_health_replacements++;
+                /* AWS's wording, verified in real Auto Scaling notifications (2015-2018)
+                   quoted in public repositories; the user guide does not quote it. */
+                replace(g, due, "ELB health check",
+                        xasprintf("At %s an instance was taken out of service in response to a "
+                                  "ELB system health check failure.",
+                                  stamp));
+            } else {
+                g->nr_lifetime_replacements++;
+                /* asgsim's wording: AWS's cause for this replacement is not in the reference */
+                replace(g, due, "max instance lifetime",
+                        xasprintf("At %s an instance was taken out of service because it "
+                                  "reached the group's maximum instance lifetime.",
+                                  stamp));
+            }
+            g->tag_batch = ASG_REPLACE_NONE;
+            if (g->nr_in_batch[k] == before)
+                break; /* nothing launched (no capacity): the retry starts the rest */
         }
-        if (!due)
-            return;
-        due->replace_due_at = -1;
-        g->nr_health_replacements++;
-        char stamp[21];
-        asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
-        size_t before = g->nr_in_batch;
-        g->tag_batch = true;
-        /* AWS's wording, verified in real Auto Scaling notifications (2015-2018) quoted in
-           public repositories; the user guide does not quote it. */
-        replace(g, due, "ELB health check",
-                xasprintf("At %s an instance was taken out of service in response to a ELB "
-                          "system health check failure.",
-                          stamp));
-        g->tag_batch = false;
-        if (g->nr_in_batch == before)
-            return; /* nothing launched (no capacity): the retry starts the rest */
     }
 }
 
@@ -1387,8 +1399,8 @@ static void batch_settled(struct sim_engine *eng, void *target, const union sim_
     struct instance *inst = target;
     struct asg_group *g = inst->group;
     inst->batch_timer = 0;
-    inst->in_batch = false;
-    g->nr_in_batch--;
+    g->nr_in_batch[inst->batch]--;
+    inst->batch = ASG_REPLACE_NONE;
     start_replacements(g);
 }
 

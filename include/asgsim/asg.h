@@ -22,8 +22,10 @@
  *
  * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
  * and replaced when it has lived that long since launch; one protected from scale-in is
- * not (protection "can delay replacement", and asgsim never lifts protection). AWS's
- * pacing (one at a time with pauses, or up to 10 % of capacity) is not modelled.
+ * not (protection "can delay replacement", and asgsim never lifts protection). They are
+ * replaced one at a time, each after the previous replacement has passed its health
+ * check and warmup; AWS's faster pace for short lifetimes (10 % of capacity) is not
+ * modelled.
  *
  * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
  * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
@@ -111,6 +113,9 @@ extern const char *const lifecycle_state_names[LIFECYCLE_NR];
 
 struct asg_group;
 
+/* Replacements the group paces in batches (asg.c start_replacements()). */
+enum asg_replace_kind { ASG_REPLACE_NONE, ASG_REPLACE_ELB, ASG_REPLACE_LIFETIME, ASG_REPLACE_NR };
+
 struct instance {
     uint32_t id;     /* 1, 2, ... in launch order */
     char ec2_id[20]; /* "i-" and 17 hex digits, derived from the run's seed */
@@ -147,9 +152,10 @@ struct instance {
     enum hook_transition hook_transition; /* of its current Wait state */
     char *terminate_cause;    /* cause of its termination activity until it completes, or NULL */
     bool rebalancing;         /* launched by AZ rebalancing; a victim goes once it is InService */
-    bool in_batch;            /* a health replacement of the current batch, not yet settled */
+    int batch;                /* enum asg_replace_kind of the batch it replaces for, 0: none */
     sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
-    sim_time replace_due_at;  /* ELB-unhealthy and waiting for a replacement batch; -1: not */
+    sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
+    int replace_due;          /* enum asg_replace_kind it waits for */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -271,8 +277,8 @@ struct asg_group {
     int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
     char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
     uint64_t nr_rebalance_launches;
-    size_t nr_in_batch;                   /* health replacements launched and not yet settled */
-    bool tag_batch;                       /* launches now are health replacements (see replace()) */
+    size_t nr_in_batch[ASG_REPLACE_NR]; /* replacements launched and not yet settled */
+    int tag_batch; /* launches now replace for this enum asg_replace_kind (see replace()) */
     sim_event_id batch_kick;              /* start the next replacement batch, 0 when none */
     uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
     gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
