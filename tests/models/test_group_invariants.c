@@ -11,6 +11,8 @@
  *    reported exactly once;
  *  - warm pool instances never count toward capacity.
  */
+#include "lifecycle_rules.h"
+
 #include "asgsim/asg.h"
 #include "asgsim/util.h"
 
@@ -35,48 +37,6 @@ struct checker {
     uint64_t nr_events;
 };
 
-static bool allowed(enum lifecycle_state from, enum lifecycle_state to)
-{
-    switch (from) {
-    case LIFECYCLE_PENDING:
-        return to == LIFECYCLE_PENDING_WAIT || to == LIFECYCLE_IN_SERVICE ||
-               to == LIFECYCLE_TERMINATING;
-    case LIFECYCLE_WARMED_PENDING:
-    case LIFECYCLE_WARMED_PENDING_PROCEED:
-        return to == LIFECYCLE_WARMED_STOPPED || to == LIFECYCLE_WARMED_RUNNING ||
-               to == LIFECYCLE_WARMED_HIBERNATED || to == LIFECYCLE_WARMED_TERMINATING ||
-               (from == LIFECYCLE_WARMED_PENDING && to == LIFECYCLE_WARMED_PENDING_WAIT);
-    case LIFECYCLE_WARMED_PENDING_WAIT:
-        return to == LIFECYCLE_WARMED_PENDING_PROCEED || to == LIFECYCLE_WARMED_TERMINATING;
-    case LIFECYCLE_WARMED_TERMINATING:
-        return to == LIFECYCLE_WARMED_TERMINATING_WAIT || to == LIFECYCLE_WARMED_TERMINATED;
-    case LIFECYCLE_WARMED_TERMINATING_WAIT:
-        return to == LIFECYCLE_WARMED_TERMINATING_PROCEED;
-    case LIFECYCLE_WARMED_TERMINATING_PROCEED:
-        return to == LIFECYCLE_WARMED_TERMINATED;
-    case LIFECYCLE_WARMED_STOPPED:
-    case LIFECYCLE_WARMED_RUNNING:
-    case LIFECYCLE_WARMED_HIBERNATED:
-        /* drawn into the group (a warm start), or removed from the pool */
-        return to == LIFECYCLE_PENDING || to == LIFECYCLE_WARMED_TERMINATING;
-    case LIFECYCLE_PENDING_WAIT:
-        return to == LIFECYCLE_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
-    case LIFECYCLE_PENDING_PROCEED:
-        return to == LIFECYCLE_IN_SERVICE;
-    case LIFECYCLE_IN_SERVICE:
-        /* ReuseOnScaleIn returns it to the warm pool */
-        return to == LIFECYCLE_TERMINATING || to == LIFECYCLE_WARMED_PENDING;
-    case LIFECYCLE_TERMINATING:
-        return to == LIFECYCLE_TERMINATING_WAIT || to == LIFECYCLE_TERMINATED;
-    case LIFECYCLE_TERMINATING_WAIT:
-        return to == LIFECYCLE_TERMINATING_PROCEED;
-    case LIFECYCLE_TERMINATING_PROCEED:
-        return to == LIFECYCLE_TERMINATED;
-    default:
-        return false;
-    }
-}
-
 static void on_launched(void *ctx, const struct instance *inst)
 {
     struct checker *c = ctx;
@@ -92,8 +52,8 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
     struct checker *c = ctx;
     (void)cause;
     ck_assert_int_eq(c->state[inst->id], (int)from);
-    ck_assert_msg(allowed(from, to), "instance %u: %s -> %s", inst->id, lifecycle_state_names[from],
-                  lifecycle_state_names[to]);
+    ck_assert_msg(lifecycle_allowed(from, to), "instance %u: %s -> %s", inst->id,
+                  lifecycle_state_names[from], lifecycle_state_names[to]);
     c->state[inst->id] = (int)to;
 }
 

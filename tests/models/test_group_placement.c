@@ -18,6 +18,8 @@ static char c6i_name[] = "c6i.large", t3_name[] = "t3.micro", az_a[] = "us-east-
 static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
 static const struct instance_type t3_micro = { t3_name, 2, 1, 0.0104, 0.0031 };
 static char *azs2[] = { az_a, az_b };
+static char az_c2[] = "us-east-1c";
+static char *azs3[] = { az_a, az_b, az_c2 };
 
 struct recorder {
     int failed_launches;
@@ -71,6 +73,22 @@ static void init(struct fixture *f, const struct instance_type *type)
     asg_group_init(&f->g, &f->cfg, type, &f->boot, 1704067200, f->eng, &f->rngs, &obs);
     const struct asg_market_opts mo = { .granularity = BILLING_PER_SECOND };
     asg_group_set_market(&f->g, &mo, &f->rngs);
+}
+
+/* A group without placement whose first AZ has no EC2 capacity from 0 to `until`. */
+static void start_outage(struct fixture *f, int64_t desired, size_t nr_azs, int64_t max_size,
+                         sim_time until)
+{
+    setup(f, desired, nr_azs, PLACEMENT_SPREAD, 0);
+    f->cfg.has_placement = false;
+    f->cfg.azs = nr_azs == 3 ? azs3 : azs2;
+    f->cfg.max_size = max_size;
+    init(f, &c6i_large);
+    struct health_faults faults = { 0 };
+    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, until };
+    faults.nr_capacity_outages = 1;
+    asg_group_set_faults(&f->g, &faults, &f->rngs, NULL, NULL);
+    asg_group_create(&f->g);
 }
 
 static void teardown(struct fixture *f)
@@ -183,16 +201,9 @@ END_TEST
 START_TEST(test_group_insufficient_capacity_retried_in_other_az)
 {
     struct fixture f;
-    setup(&f, 4, 2, PLACEMENT_SPREAD, 0);
-    f.cfg.has_placement = false;
-    init(&f, &c6i_large);
     /* us-east-1a has no capacity for the first hour: "If the launch fails, ASG tries
        another AZ until it succeeds" (auto-scaling-benefits.html). */
-    struct health_faults faults = { 0 };
-    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
-    faults.nr_capacity_outages = 1;
-    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
-    asg_group_create(&f.g);
+    start_outage(&f, 4, 2, 20, SIM_HOUR(1));
     ck_assert_uint_eq(f.g.per_az[0], 0);
     ck_assert_uint_eq(f.g.per_az[1], 4);
     ck_assert_uint_eq(f.g.nr_launch_failures, 0);
@@ -208,14 +219,7 @@ END_TEST
 START_TEST(test_group_insufficient_capacity_everywhere_fails_launch)
 {
     struct fixture f;
-    setup(&f, 2, 1, PLACEMENT_SPREAD, 0);
-    f.cfg.has_placement = false;
-    init(&f, &c6i_large);
-    struct health_faults faults = { 0 };
-    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
-    faults.nr_capacity_outages = 1;
-    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
-    asg_group_create(&f.g);
+    start_outage(&f, 2, 1, 20, SIM_HOUR(1));
     ck_assert_int_eq(f.g.units, 0);
     ck_assert_uint_eq(f.g.nr_launch_failures, 1);
     /* AWS's failed launch (kubernetes/autoscaler#1263): the description carries EC2's
@@ -244,15 +248,8 @@ END_TEST
 START_TEST(test_group_failed_launch_is_retried_with_backoff)
 {
     struct fixture f;
-    setup(&f, 2, 1, PLACEMENT_SPREAD, 0);
-    f.cfg.has_placement = false;
-    init(&f, &c6i_large);
-    struct health_faults faults = { 0 };
     /* no capacity for 10 minutes: tries at 0, 60, 180, 420 s; capacity back at 600 s */
-    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_SEC(600) };
-    faults.nr_capacity_outages = 1;
-    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
-    asg_group_create(&f.g);
+    start_outage(&f, 2, 1, 20, SIM_SEC(600));
     sim_run_until(f.eng, SIM_SEC(599));
     ck_assert_uint_eq(f.g.nr_launch_failures, 4);
     ck_assert_uint_eq(f.g.nr_launch_retries, 3);
@@ -272,9 +269,6 @@ START_TEST(test_group_failed_launch_is_retried_with_backoff)
 
 END_TEST
 
-static char az_c2[] = "us-east-1c";
-static char *azs3[] = { az_a, az_b, az_c2 };
-
 /*
  * AZ rebalancing after an AZ had no capacity (auto-scaling-benefits.html: "launches new
  * instances before terminating the old ones"; near MaxSize the group may exceed it by 10 %
@@ -286,16 +280,7 @@ static char *azs3[] = { az_a, az_b, az_c2 };
 START_TEST(test_group_rebalances_azs_launch_before_terminate)
 {
     struct fixture f;
-    setup(&f, 9, 3, PLACEMENT_SPREAD, 0);
-    f.cfg.has_placement = false;
-    f.cfg.azs = azs3;
-    f.cfg.max_size = 9;
-    init(&f, &c6i_large);
-    struct health_faults faults = { 0 };
-    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
-    faults.nr_capacity_outages = 1;
-    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
-    asg_group_create(&f.g);
+    start_outage(&f, 9, 3, 9, SIM_HOUR(1));
     sim_run_until(f.eng, SIM_HOUR(1) - 1);
     ck_assert_uint_eq(f.g.per_az[0], 0);
     ck_assert_uint_eq(f.g.per_az[1] + f.g.per_az[2], 9);
@@ -341,16 +326,7 @@ END_TEST
 START_TEST(test_group_rebalance_below_max_launches_together)
 {
     struct fixture f;
-    setup(&f, 9, 3, PLACEMENT_SPREAD, 0);
-    f.cfg.has_placement = false;
-    f.cfg.azs = azs3;
-    f.cfg.max_size = 30;
-    init(&f, &c6i_large);
-    struct health_faults faults = { 0 };
-    faults.capacity_outages[0] = (struct capacity_outage){ 0, 0, SIM_HOUR(1) };
-    faults.nr_capacity_outages = 1;
-    asg_group_set_faults(&f.g, &faults, &f.rngs, NULL, NULL);
-    asg_group_create(&f.g);
+    start_outage(&f, 9, 3, 30, SIM_HOUR(1));
     sim_run_until(f.eng, SIM_HOUR(1));
     ck_assert_int_eq(f.g.units, 12);
     ck_assert_uint_eq(f.g.per_az[0], 3);

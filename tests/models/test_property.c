@@ -30,6 +30,7 @@
  * and keeps the YAML under build/tests/tmp/property-SEED.yaml for `asgsim run`.
  */
 #include "helpers.h"
+#include "lifecycle_rules.h"
 
 #include "asgsim/asg.h"
 #include "asgsim/run.h"
@@ -714,48 +715,6 @@ static char *generate(uint64_t seed, struct features *ft_out)
 
 /* ---- the invariants ----------------------------------------------------------------------- */
 
-/* AWS's lifecycle (ec2-auto-scaling-lifecycle.html, warm-pool lifecycle), as in
-   test_group_invariants.c, plus EC2 interrupting a Spot Instance at any running state. */
-static bool allowed(int from, int to)
-{
-    switch (from) {
-    case LIFECYCLE_PENDING:
-        return to == LIFECYCLE_PENDING_WAIT || to == LIFECYCLE_IN_SERVICE ||
-               to == LIFECYCLE_TERMINATING;
-    case LIFECYCLE_WARMED_PENDING:
-    case LIFECYCLE_WARMED_PENDING_PROCEED:
-        return to == LIFECYCLE_WARMED_STOPPED || to == LIFECYCLE_WARMED_RUNNING ||
-               to == LIFECYCLE_WARMED_HIBERNATED || to == LIFECYCLE_WARMED_TERMINATING ||
-               (from == LIFECYCLE_WARMED_PENDING && to == LIFECYCLE_WARMED_PENDING_WAIT);
-    case LIFECYCLE_WARMED_PENDING_WAIT:
-        return to == LIFECYCLE_WARMED_PENDING_PROCEED || to == LIFECYCLE_WARMED_TERMINATING;
-    case LIFECYCLE_WARMED_TERMINATING:
-        return to == LIFECYCLE_WARMED_TERMINATING_WAIT || to == LIFECYCLE_WARMED_TERMINATED;
-    case LIFECYCLE_WARMED_TERMINATING_WAIT:
-        return to == LIFECYCLE_WARMED_TERMINATING_PROCEED;
-    case LIFECYCLE_WARMED_TERMINATING_PROCEED:
-        return to == LIFECYCLE_WARMED_TERMINATED;
-    case LIFECYCLE_WARMED_STOPPED:
-    case LIFECYCLE_WARMED_RUNNING:
-    case LIFECYCLE_WARMED_HIBERNATED:
-        return to == LIFECYCLE_PENDING || to == LIFECYCLE_WARMED_TERMINATING;
-    case LIFECYCLE_PENDING_WAIT:
-        return to == LIFECYCLE_PENDING_PROCEED || to == LIFECYCLE_TERMINATING;
-    case LIFECYCLE_PENDING_PROCEED:
-        return to == LIFECYCLE_IN_SERVICE;
-    case LIFECYCLE_IN_SERVICE:
-        return to == LIFECYCLE_TERMINATING || to == LIFECYCLE_WARMED_PENDING;
-    case LIFECYCLE_TERMINATING:
-        return to == LIFECYCLE_TERMINATING_WAIT || to == LIFECYCLE_TERMINATED;
-    case LIFECYCLE_TERMINATING_WAIT:
-        return to == LIFECYCLE_TERMINATING_PROCEED;
-    case LIFECYCLE_TERMINATING_PROCEED:
-        return to == LIFECYCLE_TERMINATED;
-    default:
-        return false;
-    }
-}
-
 static bool counts_capacity(int state)
 {
     return state == LIFECYCLE_PENDING || state == LIFECYCLE_PENDING_WAIT ||
@@ -883,7 +842,7 @@ static void apply(const struct pcase *c, struct replay *rp, size_t row, double d
               rp->state[id] < 0 ? "no state" : lifecycle_state_names[rp->state[id]]);
         if (from == to) /* a health check or Spot signal: no change */
             return;
-        CHECK(c, allowed(from, to),
+        CHECK(c, lifecycle_allowed(from, to),
               "/events row %zu: instance %u: %s -> %s is not a lifecycle "
               "transition",
               row, id, lifecycle_state_names[from], lifecycle_state_names[to]);
