@@ -120,6 +120,7 @@ struct pes_ladder_rung {
     uint64_t width;              /* time units per bucket, 1 << shift */
     unsigned shift;              /* widths are powers of two: filing is a shift, not a division */
     size_t nb, cur;              /* buckets; every bucket before cur is consumed and empty */
+    wide lo;                     /* start time of bucket cur: cur_start(), kept for pushes */
     struct pes_ladder_bucket *b; /* every bucket at or past nb is empty too */
     size_t alloc;
 };
@@ -142,7 +143,24 @@ static inline sim_time key_at(pes_key k)
 /* Start time of the rung's current bucket, in wide arithmetic (it may pass INT64_MAX). */
 static inline wide cur_start(const struct pes_ladder_rung *r)
 {
-    return (wide)r->start + (wide)r->cur * (wide)r->width;
+    return (wide)r->start + ((wide)r->cur << r->shift);
+}
+
+/* Skip the rung's empty buckets. \return true when a non-empty bucket is left. */
+static inline bool rung_seek(struct pes_ladder_rung *r)
+{
+    while (r->cur < r->nb && r->b[r->cur].count == 0)
+        r->cur++;
+    r->lo = cur_start(r);
+    return r->cur < r->nb;
+}
+
+/* Consume the rung's current bucket. \return its index. */
+static inline size_t rung_take(struct pes_ladder_rung *r)
+{
+    size_t b = r->cur++;
+    r->lo = cur_start(r);
+    return b;
 }
 
 /* Items in the newest chunk of a bucket holding `count` > 0 items. */
@@ -288,7 +306,7 @@ void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
         return;
     }
     for (size_t ri = 0; ri < q->nr_rungs; ri++) {
-        if ((wide)at >= cur_start(&q->rung[ri])) {
+        if ((wide)at >= q->rung[ri].lo) {
             rung_insert(q, ri, slot, key);
             return;
         }
@@ -316,6 +334,7 @@ static void rung_new(struct pes *q, sim_time start, unsigned shift, size_t nb)
     r->width = UINT64_C(1) << shift;
     r->nb = nb;
     r->cur = 0;
+    r->lo = start;
     q->nr_rungs++;
 }
 
@@ -416,6 +435,23 @@ static void bucket_to_rung(struct pes *q, size_t ri, uint32_t head, uint32_t c)
     }
 }
 
+/*
+ * Buckets of a fresh rung hold a few events each, so the bottom will soon read the next
+ * non-empty bucket: start loading its newest chunk now (a cache miss at large sizes that
+ * would otherwise stall a pop).
+ */
+static inline void prefetch_next_bucket(const struct pes *q, const struct pes_ladder_rung *r)
+{
+    for (size_t k = r->cur, lim = r->cur + 4 < r->nb ? r->cur + 4 : r->nb; k < lim; k++) {
+        if (r->b[k].count) {
+            const struct pes_ladder_chunk *ch = &q->chunk[r->b[k].head];
+            __builtin_prefetch(ch);
+            __builtin_prefetch(&ch->w[16]);
+            break;
+        }
+    }
+}
+
 /* Make the bottom non-empty (the queue must not be empty). */
 static void refill(struct pes *q)
 {
@@ -425,13 +461,11 @@ static void refill(struct pes *q)
             top_to_rung(q);
         }
         struct pes_ladder_rung *r = &q->rung[q->nr_rungs - 1];
-        while (r->cur < r->nb && r->b[r->cur].count == 0)
-            r->cur++;
-        if (r->cur == r->nb) {
+        if (!rung_seek(r)) {
             q->nr_rungs--; /* keeps its buckets, all empty, for reuse */
             continue;
         }
-        size_t b = r->cur++;
+        size_t b = rung_take(r);
         uint32_t head = r->b[b].head;
         uint32_t c = r->b[b].count;
         r->b[b].count = 0;
@@ -446,19 +480,7 @@ static void refill(struct pes *q)
             continue;
         }
         bucket_to_bottom(q, head, c);
-        /*
-         * Buckets of a fresh rung hold a few events each, so the next refill will read
-         * the next non-empty bucket: start loading its newest chunk now (a cache miss at
-         * large sizes that would otherwise stall the next pop).
-         */
-        for (size_t k = r->cur, lim = r->cur + 4 < r->nb ? r->cur + 4 : r->nb; k < lim; k++) {
-            if (r->b[k].count) {
-                const char *p = (const char *)&q->chunk[r->b[k].head];
-                __builtin_prefetch(p);
-                __builtin_prefetch(p + 64);
-                break;
-            }
-        }
+        prefetch_next_bucket(q, r);
     }
 }
 
@@ -487,17 +509,16 @@ bool pes_peek(struct pes *q, struct pes_entry *out)
 static void top_up(struct pes *q)
 {
     struct pes_ladder_rung *r = &q->rung[q->nr_rungs - 1];
-    while (r->cur < r->nb && r->b[r->cur].count == 0)
-        r->cur++;
-    if (r->cur == r->nb)
+    if (!rung_seek(r))
         return;
     struct pes_ladder_bucket *bk = &r->b[r->cur];
     uint32_t c = bk->count;
     if (c > THRES && r->width > 1 && q->nr_rungs < MAX_RUNGS)
         return;
-    r->cur++;
+    rung_take(r);
     bk->count = 0;
     bucket_to_bottom(q, bk->head, c);
+    prefetch_next_bucket(q, r);
 }
 
 static inline void take_min(struct pes *q, struct pes_entry *out)
@@ -659,8 +680,11 @@ void pes_check(const struct pes *q)
             chunks += check_bucket(q, ri, b, floor);
             seen += r->b[b].count;
         }
-        if (ri < q->nr_rungs)
+        if (ri < q->nr_rungs) {
+            if (r->lo != cur_start(r))
+                ASG_BUG("pes_check: rung %zu has a stale start of its current bucket", ri);
             floor = cur_start(r);
+        }
     }
     for (size_t i = 0; i < q->top_nr; i++) {
         uint32_t s = q->top[i].slot;
