@@ -169,6 +169,8 @@ static inline uint32_t head_items(uint32_t count)
     return (count - 1) % CHUNK_ITEMS + 1;
 }
 
+static void grow_chunks(struct pes *q);
+
 static inline uint32_t chunk_get(struct pes *q)
 {
     if (q->nr_free_chunks) {
@@ -177,21 +179,26 @@ static inline uint32_t chunk_get(struct pes *q)
         q->nr_free_chunks--;
         return c;
     }
+    if (q->nr_chunks == q->alloc_chunks)
+        grow_chunks(q);
+    return (uint32_t)q->nr_chunks++;
+}
+
+/* Grow the chunk pool by half (rare, so kept out of the push path). */
+static __attribute__((noinline)) void grow_chunks(struct pes *q)
+{
     if (q->nr_chunks >= NONE)
         ASG_BUG("pes: more than %u bucket chunks", (unsigned)NONE - 1);
-    if (q->nr_chunks == q->alloc_chunks) {
-        /* aligned_alloc, not realloc: a chunk must not straddle more lines than it fills. */
-        size_t n = q->alloc_chunks < 64 ? 64 : q->alloc_chunks + q->alloc_chunks / 2;
-        struct pes_ladder_chunk *p = aligned_alloc(64, n * sizeof(*p));
-        if (!p)
-            ASG_BUG("pes: out of memory for %zu bucket chunks", n);
-        if (q->nr_chunks)
-            memcpy(p, q->chunk, q->nr_chunks * sizeof(*p));
-        free(q->chunk);
-        q->chunk = p;
-        q->alloc_chunks = n;
-    }
-    return (uint32_t)q->nr_chunks++;
+    /* aligned_alloc, not realloc: a chunk must not straddle more lines than it fills. */
+    size_t n = q->alloc_chunks < 64 ? 64 : q->alloc_chunks + q->alloc_chunks / 2;
+    struct pes_ladder_chunk *p = aligned_alloc(64, n * sizeof(*p));
+    if (!p)
+        ASG_BUG("pes: out of memory for %zu bucket chunks", n);
+    if (q->nr_chunks)
+        memcpy(p, q->chunk, q->nr_chunks * sizeof(*p));
+    free(q->chunk);
+    q->chunk = p;
+    q->alloc_chunks = n;
 }
 
 static inline void chunk_put(struct pes *q, uint32_t c)
@@ -277,20 +284,20 @@ static void bottom_insert(struct pes *q, pes_key key, uint32_t slot)
     q->node[slot].where = W_BOTTOM;
 }
 
-void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
+/* Grow the node array to hold `slot` (rare, so kept out of pes_push's fast path). */
+static __attribute__((noinline)) void grow_nodes(struct pes *q, uint32_t slot)
 {
-    if (slot >= q->nr_slots) {
-        ASG_ASSERT(slot != NONE);
-        size_t old = q->nr_slots;
-        ALLOC_GROW(q->node, (size_t)slot + 1, q->nr_slots);
-        memset(&q->node[old], 0, (q->nr_slots - old) * sizeof(*q->node));
-    }
+    ASG_ASSERT(slot != NONE);
+    size_t old = q->nr_slots;
+    ALLOC_GROW(q->node, (size_t)slot + 1, q->nr_slots);
+    memset(&q->node[old], 0, (q->nr_slots - old) * sizeof(*q->node));
+}
+
+/* File a push that does not land in the first rung: the top, a deeper rung or the bottom. */
+static __attribute__((noinline)) void push_slow(struct pes *q, sim_time at, uint32_t slot,
+                                                pes_key key)
+{
     struct pes_ladder_node *n = &q->node[slot];
-    if (n->where != W_ABSENT)
-        ASG_BUG("pes_push: slot %u is already queued", (unsigned)slot);
-    pes_key key = pack(at, seq);
-    n->key = key;
-    q->nr++;
     /* With nothing in rungs or bottom, everything may go to the top. */
     if (q->nr_rungs == 0 && q->bottom_head == q->bottom_nr)
         q->top_start = INT64_MIN;
@@ -312,6 +319,24 @@ void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
         }
     }
     bottom_insert(q, key, slot);
+}
+
+void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
+{
+    if (slot >= q->nr_slots)
+        grow_nodes(q, slot);
+    struct pes_ladder_node *n = &q->node[slot];
+    if (n->where != W_ABSENT)
+        ASG_BUG("pes_push: slot %u is already queued", (unsigned)slot);
+    pes_key key = pack(at, seq);
+    n->key = key;
+    q->nr++;
+    /* The common case: between the first rung's current bucket and the top. */
+    if (q->nr_rungs && at < q->top_start && (wide)at >= q->rung[0].lo) {
+        rung_insert(q, 0, slot, key);
+        return;
+    }
+    push_slow(q, at, slot, key);
 }
 
 /* A new deepest rung of nb empty buckets. */
