@@ -59,6 +59,13 @@
 
 __extension__ typedef __int128 wide;
 
+/*
+ * Where a node is. A node moved from a bucket into the bottom is not rewritten (that would
+ * be one more random store per event): it keeps W_RUNG and its bucket, which lies before
+ * its rung's current bucket from then on. Rungs are only created or dropped while the
+ * bottom is empty, so such a node's rung is still the one it names; see in_bottom().
+ * W_BOTTOM marks the events bottom_insert() put there directly.
+ */
 enum where { W_ABSENT, W_TOP, W_RUNG, W_BOTTOM };
 
 struct pes_ladder_node {
@@ -129,6 +136,12 @@ struct pes_ladder_item {
     pes_key key;
     uint32_t slot;
 };
+
+static inline bool in_bottom(const struct pes *q, const struct pes_ladder_node *n)
+{
+    return n->where == W_BOTTOM ||
+           (n->where == W_RUNG && n->rung < q->nr_rungs && n->bucket < q->rung[n->rung].cur);
+}
 
 static inline pes_key pack(sim_time at, uint64_t seq)
 {
@@ -424,7 +437,6 @@ static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
         for (uint32_t j = 0; j < k; j++) {
             const uint32_t *it = citem_c(cp, j);
             uint32_t s = it[4];
-            q->node[s].where = W_BOTTOM;
             b[i++] = (struct pes_ladder_item){ citem_key(it), s };
         }
         chunk_put(q, ch);
@@ -554,6 +566,13 @@ static inline void take_min(struct pes *q, struct pes_entry *out)
     q->nr--;
     if (q->bottom_nr - q->bottom_head < HINT_AHEAD && q->nr_rungs)
         top_up(q);
+    /*
+     * The node of the event HINT_AHEAD pops ahead is written when it is popped (and, in a
+     * hold-like model, again when its slot is pushed straight back): load it now.
+     */
+    size_t ahead = q->bottom_head + HINT_AHEAD - 1;
+    if (ahead < q->bottom_nr)
+        __builtin_prefetch(&q->node[q->bottom[ahead].slot], 1);
 }
 
 bool pes_pop(struct pes *q, struct pes_entry *out)
@@ -602,8 +621,14 @@ bool pes_remove(struct pes *q, uint32_t slot)
         break;
     }
     case W_RUNG:
-        bucket_remove(q, &q->rung[n->rung].b[n->bucket], n->pos, n->idx);
-        break;
+        if (n->rung >= q->nr_rungs)
+            ASG_BUG("pes_remove: slot %u names dead rung %u", (unsigned)slot, (unsigned)n->rung);
+        if (!in_bottom(q, n)) {
+            bucket_remove(q, &q->rung[n->rung].b[n->bucket], n->pos, n->idx);
+            break;
+        }
+        /* Sorted into the bottom already. */
+        /* fall through */
     case W_BOTTOM: {
         size_t i = bottom_upper(q, n->key);
         ASG_ASSERT(i < q->bottom_nr && q->bottom[i].slot == slot);
@@ -687,7 +712,7 @@ void pes_check(const struct pes *q)
     /* Bottom: sorted, each entry's node says bottom. */
     for (size_t i = q->bottom_head; i < q->bottom_nr; i++, seen++) {
         uint32_t s = q->bottom[i].slot;
-        if (q->node[s].where != W_BOTTOM || q->node[s].key != q->bottom[i].key)
+        if (!in_bottom(q, &q->node[s]) || q->node[s].key != q->bottom[i].key)
             ASG_BUG("pes_check: bottom entry %zu disagrees with its node", i);
         if (i > q->bottom_head && !(q->bottom[i - 1].key < q->bottom[i].key))
             ASG_BUG("pes_check: bottom not sorted at %zu", i);
