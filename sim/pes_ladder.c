@@ -447,10 +447,19 @@ static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
         qsort(b, c, sizeof(*b), item_cmp);
         return;
     }
+    /*
+     * Insertion sort. An item smaller than the first goes straight to the front, so the
+     * inner loop needs no bounds test: b[0] stops it.
+     */
     for (size_t m = 1; m < c; m++) {
         struct pes_ladder_item x = b[m];
+        if (x.key < b[0].key) {
+            memmove(&b[1], &b[0], m * sizeof(*b));
+            b[0] = x;
+            continue;
+        }
         size_t j = m;
-        for (; j > 0 && x.key < b[j - 1].key; j--)
+        for (; x.key < b[j - 1].key; j--)
             b[j] = b[j - 1];
         b[j] = x;
     }
