@@ -360,6 +360,7 @@ static void rung_new(struct pes *q, sim_time start, unsigned shift, size_t nb)
         q->alloc_rungs = MAX_RUNGS;
     }
     ASG_ASSERT(q->nr_rungs < MAX_RUNGS);
+    ASG_ASSERT(nb <= UINT32_MAX); /* nodes store bucket numbers in 32 bits */
     struct pes_ladder_rung *r = &q->rung[q->nr_rungs];
     if (nb > r->alloc) {
         /* Buckets of an unused rung are all empty already; only new ones need zeroing. */
@@ -377,8 +378,10 @@ static void rung_new(struct pes *q, sim_time start, unsigned shift, size_t nb)
 }
 
 /*
- * Bucket width (1 << *shift, the smallest power of two at least range / n) and count
- * covering [lo, hi]: between n / 2 and n buckets.
+ * Bucket width 1 << *shift, the power of two nearest (on a log scale) to range / n, and
+ * the bucket count covering [lo, hi]: about n / 1.41 to 1.41 n buckets. A power of two
+ * makes filing an event a shift; the nearest one rather than the next one up keeps the
+ * buckets, and so the sorting into the bottom, as small as with the exact width.
  */
 static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb)
 {
@@ -387,6 +390,8 @@ static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb
     unsigned sh = 0;
     while (sh < 63 && ((pes_key)1 << sh) < w)
         sh++;
+    if (sh > 0 && ((pes_key)1 << sh) > w + w * 53 / 128)
+        sh--;
     *shift = sh;
     *nb = (size_t)((range + ((pes_key)1 << sh) - 1) >> sh);
 }
