@@ -64,17 +64,25 @@ struct pes {
 struct pes_ladder_node;
 struct pes_ladder_rung;
 struct pes_ladder_item;
+struct pes_ladder_chunk;
 
-/** Ladder queue (Tang, Goh & Thng 2005) with nodes indexed by slot. Zero-initialise. */
+/**
+ * Ladder queue (Tang, Goh & Thng 2005) with nodes indexed by slot and buckets stored as
+ * chains of fixed-size arrays of keys from one shared pool. Zero-initialise.
+ */
 struct pes {
     struct pes_ladder_node *node; /* indexed by slot */
     size_t nr_slots;
     size_t nr;
-    uint32_t top_head; /* unsorted list of events at or after top_start */
-    size_t top_nr;
+    struct pes_ladder_item *top; /* unsorted array of events at or after top_start */
+    size_t top_nr, top_alloc;
     sim_time top_min, top_max, top_start;
     struct pes_ladder_rung *rung; /* rung[0] coarsest; the deepest rung is dequeued from */
     size_t nr_rungs, alloc_rungs;
+    struct pes_ladder_chunk *chunk; /* the pool of bucket chunks */
+    size_t nr_chunks, alloc_chunks;
+    uint32_t free_chunk; /* head of the free chunks, meaningful when nr_free_chunks > 0 */
+    size_t nr_free_chunks;
     struct pes_ladder_item *bottom; /* sorted ascending in [bottom_head, bottom_nr) */
     size_t bottom_head, bottom_nr, bottom_alloc;
 };

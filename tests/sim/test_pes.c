@@ -163,6 +163,190 @@ START_TEST(test_pes_remove_any_slot_keeps_order)
 
 END_TEST
 
+/*
+ * Pop everything left; every entry must come in (at, seq) order, have the time `at_of`
+ * gives for its slot, and not be one of the removed slots. \return the number popped.
+ */
+static size_t drain_checked(struct pes *q, sim_time (*at_of)(uint32_t), const bool *removed)
+{
+    sim_time last_at = INT64_MIN;
+    uint64_t last_seq = 0;
+    size_t n = 0;
+    struct pes_entry out;
+    while (pes_pop(q, &out)) {
+        if (n > 0 && !key_less(last_at, last_seq, out.at, out.seq))
+            ck_abort_msg("entry %zu (at %lld seq %llu) out of order", n, (long long)out.at,
+                         (unsigned long long)out.seq);
+        FAST_EQ(out.at, at_of(out.slot), (unsigned)n);
+        if (removed && removed[out.slot])
+            ck_abort_msg("removed slot %u popped", (unsigned)out.slot);
+        last_at = out.at;
+        last_seq = out.seq;
+        n++;
+        if (n % 64 == 0)
+            check_heap_invariants(q);
+    }
+    return n;
+}
+
+static sim_time at_1000(uint32_t slot)
+{
+    (void)slot;
+    return 1000;
+}
+
+START_TEST(test_pes_many_equal_times_keep_seq_order_through_removals)
+{
+    /*
+     * 3000 events at one instant: far more than fit one bucket chunk or a bucket the
+     * ladder would split, and a bucket one microsecond wide cannot be split, so it reaches
+     * the bottom whole. Removals before and after that, and pushes at the same instant
+     * once popping has started (they land in the bottom), must all keep seq order.
+     */
+    enum { N = 3000 };
+
+    static bool removed[N + 500];
+    memset(removed, 0, sizeof(removed));
+    struct pes q = { 0 };
+    for (uint32_t s = 0; s < N; s++)
+        pes_push(&q, 1000, s, s);
+    for (uint32_t s = 0; s < N; s += 7) {
+        ck_assert(pes_remove(&q, s));
+        removed[s] = true;
+    }
+    check_heap_invariants(&q);
+    struct pes_entry out;
+    ck_assert(pes_pop(&q, &out));
+    ck_assert_uint_eq(out.slot, 1);
+    for (uint32_t s = 2; s < N; s += 5) {
+        if (!removed[s]) {
+            ck_assert(pes_remove(&q, s));
+            removed[s] = true;
+        }
+    }
+    for (uint32_t s = N; s < N + 500; s++)
+        pes_push(&q, 1000, s, s);
+    check_heap_invariants(&q);
+    size_t left = pes_count(&q);
+    ck_assert_uint_eq(drain_checked(&q, at_1000, removed), left);
+    pes_release(&q);
+}
+
+END_TEST
+
+static sim_time at_cluster(uint32_t slot)
+{
+    return slot == 0 ? 0 : 100 + (sim_time)(slot % 11);
+}
+
+START_TEST(test_pes_remove_from_multi_chunk_buckets_in_every_position)
+{
+    /*
+     * One early event and 60 clustered at 100..110: once the early one is popped, the
+     * cluster sits in a few wide buckets of a rung, several items each. Removing the
+     * newest, the oldest and middle items of such buckets, one at a time, exercises
+     * the swap-with-last removal and the freeing of an emptied chunk.
+     */
+    enum { N = 61 };
+
+    bool removed[N] = { false };
+    struct pes q = { 0 };
+    for (uint32_t s = 0; s < N; s++)
+        pes_push(&q, at_cluster(s), s, s);
+    struct pes_entry out;
+    ck_assert(pes_pop(&q, &out));
+    ck_assert_uint_eq(out.slot, 0);
+    removed[0] = true;
+    static const uint32_t order[] = { 60, 1, 30, 59, 2, 58, 31, 3, 57, 12, 23, 34, 45, 56 };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        ck_assert(pes_contains(&q, order[i]));
+        ck_assert_int_eq(pes_time_of(&q, order[i]), at_cluster(order[i]));
+        ck_assert(pes_remove(&q, order[i]));
+        removed[order[i]] = true;
+        ck_assert(!pes_contains(&q, order[i]));
+        check_heap_invariants(&q);
+    }
+    ck_assert_uint_eq(pes_count(&q), N - 15);
+    ck_assert_uint_eq(drain_checked(&q, at_cluster, removed), N - 15);
+    pes_release(&q);
+}
+
+END_TEST
+
+static sim_time at_spread(uint32_t slot)
+{
+    return 10 + (sim_time)((slot * 7919u) % 5000u);
+}
+
+START_TEST(test_pes_remove_all_then_reuse)
+{
+    /*
+     * Remove every event, last pushed first, with one pop in between to move the
+     * structure off its initial state; then the emptied queue takes new pushes normally.
+     */
+    struct pes q = { 0 };
+    for (uint32_t s = 0; s < 500; s++)
+        pes_push(&q, at_spread(s), s, s);
+    struct pes_entry out;
+    ck_assert(pes_pop(&q, &out));
+    ck_assert_uint_eq(out.slot, 0); /* at_spread(0) = 10 is the earliest */
+    for (uint32_t s = 500; s-- > 1;) {
+        ck_assert(pes_remove(&q, s));
+        if (s % 50 == 0)
+            check_heap_invariants(&q);
+    }
+    ck_assert_uint_eq(pes_count(&q), 0);
+    check_heap_invariants(&q);
+    ck_assert(!pes_pop(&q, &out));
+    for (uint32_t s = 0; s < 300; s++)
+        pes_push(&q, at_spread(s), 1000 + s, s);
+    check_heap_invariants(&q);
+    ck_assert_uint_eq(drain_checked(&q, at_spread, NULL), 300);
+    pes_release(&q);
+}
+
+END_TEST
+
+#if defined(ASGSIM_PES_LADDER)
+START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
+{
+    /*
+     * The hold model at a fixed size: once the node array, the chunk pool and the bottom
+     * have grown, further rounds reuse them (no allocation per event, memory bounded by
+     * the number pending).
+     */
+    enum { N = 20000 };
+    struct pes q = { 0 };
+    uint64_t rng = 7, seq = 0;
+    for (uint32_t s = 0; s < N; s++)
+        pes_push(&q, (sim_time)rng_below(&rng, 2000000), seq++, s);
+    size_t chunks = 0, nodes = 0, bottom = 0;
+    for (int round = 0; round < 6; round++) {
+        for (uint32_t i = 0; i < 4 * N; i++) {
+            struct pes_entry e;
+            ck_assert(pes_pop(&q, &e));
+            pes_push(&q, e.at + 1 + (sim_time)rng_below(&rng, 2000000), seq++, e.slot);
+        }
+        check_heap_invariants(&q);
+        if (round == 2) {
+            chunks = q.alloc_chunks;
+            nodes = q.nr_slots;
+            bottom = q.bottom_alloc;
+        } else if (round > 2) {
+            ck_assert_uint_eq(q.alloc_chunks, chunks);
+            ck_assert_uint_eq(q.nr_slots, nodes);
+            ck_assert_uint_eq(q.bottom_alloc, bottom);
+        }
+    }
+    /* At most one partly filled chunk per non-empty bucket: bounded by the events. */
+    ck_assert_uint_le(q.nr_chunks, (size_t)N);
+    ck_assert_uint_eq(pes_count(&q), N);
+    pes_release(&q);
+}
+
+END_TEST
+#endif
+
 START_TEST(test_pes_release_leaves_queue_reusable)
 {
     struct pes q = { 0 };
@@ -374,6 +558,12 @@ Suite *pes_suite(void)
     tcase_add_test(tc, test_pes_equal_times_pop_in_seq_order);
     tcase_add_test(tc, test_pes_remove_any_slot_keeps_order);
     tcase_add_test(tc, test_pes_release_leaves_queue_reusable);
+    tcase_add_test(tc, test_pes_many_equal_times_keep_seq_order_through_removals);
+    tcase_add_test(tc, test_pes_remove_from_multi_chunk_buckets_in_every_position);
+    tcase_add_test(tc, test_pes_remove_all_then_reuse);
+#if defined(ASGSIM_PES_LADDER)
+    tcase_add_test(tc, test_pes_ladder_allocates_nothing_after_warm_up);
+#endif
     suite_add_tcase(s, tc);
 
     /* An abort can only be caught when each test runs in its own process. */
