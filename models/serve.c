@@ -62,7 +62,19 @@ double serve_hist_quantile(const struct serve_hist *h, double q)
     if (h->total <= 0)
         return (double)NAN;
     double target = q * h->total, cum = 0;
-    for (size_t i = 0; i < SERVE_HIST_BINS; i++) {
+    /* Skip whole blocks of bins that stay below the target. A block's sum is a tree of
+       independent adds, so one add per block, not per bin, is on the dependency chain of
+       `cum`; the scan is about four times faster. cum then differs from the bin-by-bin sum
+       by rounding only (a few ulps). */
+    size_t i = 0;
+    for (; i + 8 <= SERVE_HIST_BINS; i += 8) {
+        const double *c = &h->count[i];
+        double block = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
+        if (cum + block >= target)
+            break;
+        cum += block;
+    }
+    for (; i < SERVE_HIST_BINS; i++) {
         if (h->count[i] <= 0 || cum + h->count[i] < target) {
             cum += h->count[i];
             continue;
@@ -91,9 +103,17 @@ static void hist_merge(struct serve_hist *into, const struct serve_hist *from)
 double serve_erlang_c(unsigned c, double a)
 {
     ASG_ASSERT(c > 0 && a >= 0 && a < (double)c);
-    double b = 1.0; /* Erlang B with 0 servers */
+    /* The Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)) in its inverse form
+       1/B(k) = 1 + (k / a) / B(k-1): the same numbers without a division on the dependency
+       chain (this runs once per fluid step over every vCPU of the group). All terms are
+       positive, so it is as stable; 1/B overflowing to infinity gives B = 0, as B's
+       underflow did. */
+    if (a <= 0)
+        return 0.0;   /* nobody arrives, nobody waits */
+    double inv = 1.0; /* 1 / Erlang B with 0 servers */
     for (unsigned k = 1; k <= c; k++)
-        b = a * b / ((double)k + a * b);
+        inv = 1.0 + ((double)k / a) * inv;
+    double b = 1.0 / inv;
     double rho = a / (double)c;
     return b / (1.0 - rho * (1.0 - b));
 }
@@ -107,29 +127,52 @@ struct latency_law {
     double mu;
 };
 
-static double law_tail(const struct latency_law *l, double t)
+/* The tail P(T > shift + x) given es = exp(-mu x) and et = exp(-theta x) (et unused unless
+   the law has a waiting part with theta != mu). */
+static double law_mix(const struct latency_law *l, double x, double es, double et)
 {
-    double x = t - l->shift_s;
-    if (x <= 0)
-        return 1.0;
-    double es = exp(-l->mu * x);
     if (l->pw <= 0 || l->theta <= 0)
         return es;
     double hypo;
     if (fabs(l->theta - l->mu) < 1e-9 * l->mu)
         hypo = (1.0 + l->mu * x) * es;
     else
-        hypo = (l->theta * es - l->mu * exp(-l->theta * x)) / (l->theta - l->mu);
+        hypo = (l->theta * es - l->mu * et) / (l->theta - l->mu);
     return (1.0 - l->pw) * es + l->pw * hypo;
 }
 
-static void hist_add_law(struct serve_hist *h, const struct latency_law *l, double weight,
-                         double mean_s)
+static bool law_needs_theta(const struct latency_law *l)
 {
-    if (weight <= 0)
-        return;
-    h->total += weight;
-    h->sum_s += weight * mean_s;
+    return l->pw > 0 && l->theta > 0 && !(fabs(l->theta - l->mu) < 1e-9 * l->mu);
+}
+
+static double law_tail(const struct latency_law *l, double t)
+{
+    double x = t - l->shift_s;
+    if (x <= 0)
+        return 1.0;
+    return law_mix(l, x, exp(-l->mu * x), law_needs_theta(l) ? exp(-l->theta * x) : 0.0);
+}
+
+/* exp(-mu * edge) at every bin edge, for the one service rate a run has: the service part
+   of every unshifted law reads it instead of calling exp() per bin per step (the values are
+   the same exp() results, so the histogram does not change). Recomputed if mu changes. */
+static double mu_tab_mu;
+static double mu_tab[SERVE_HIST_BINS];
+
+static const double *mu_table(double mu)
+{
+    if (mu != mu_tab_mu) {
+        for (size_t k = 1; k < SERVE_HIST_BINS; k++)
+            mu_tab[k] = exp(-mu * hist_edge(k));
+        mu_tab_mu = mu;
+    }
+    return mu_tab;
+}
+
+/* The slow path: a law shifted by a drain wait, evaluated with exp() at each edge. */
+static void hist_add_shifted(struct serve_hist *h, const struct latency_law *l, double weight)
+{
     size_t i = hist_bin(l->shift_s);
     double prev = 1.0; /* tail at the lower edge of bin i: nothing is faster than the shift */
     if (i == 0) {
@@ -147,6 +190,86 @@ static void hist_add_law(struct serve_hist *h, const struct latency_law *l, doub
         }
     }
     h->count[i] += weight * prev;
+}
+
+/* x^10 in four multiplications; 0 where x^10 < 1e-300 (exp() itself returns subnormals and
+   then 0 there, and subnormal arithmetic is slow). */
+static double pow10th(double x)
+{
+    if (x < 1e-30)
+        return 0.0;
+    double x2 = x * x, x8 = x2 * x2;
+    x8 *= x8;
+    return x8 * x2;
+}
+
+/* An unshifted law (the steady M/M/c one), the bin masses of hist_add_shifted without an
+   exp() per bin: exp(-mu x) comes from the table, and the tail is written as
+   a exp(-mu x) + b exp(-theta x). Edges step by exactly a factor 10 every
+   SERVE_HIST_PER_DECADE bins, so exp(-theta x) at an edge is the tenth power of its value
+   one decade below: exp() is called for the first decade only. Each decade multiplies the
+   relative error by about 10; over the at most 11 decades that stays below 1e-5 x 1 ulp
+   relative where the value is not already negligible, and far below what the bins
+   resolve. It is used when theta >= 2 mu, so |b| <= pw; nearer mu the two terms cancel
+   and every value is computed with exp(). */
+static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, double weight)
+{
+    const double *es = mu_table(l->mu);
+    double et[SERVE_HIST_BINS];
+    double a = 1.0, b = 0.0;
+    bool theta = law_needs_theta(l), powers = theta && l->theta >= 2.0 * l->mu;
+    if (theta) {
+        a = (1.0 - l->pw) + l->pw * l->theta / (l->theta - l->mu);
+        b = -l->pw * l->mu / (l->theta - l->mu);
+    }
+    size_t i = 1;
+    double prev;
+    if (powers) {
+        et[1] = exp(-l->theta * hist_edge(1));
+        prev = a * es[1] + b * et[1];
+    } else {
+        prev = law_mix(l, hist_edge(1), es[1], theta ? exp(-l->theta * hist_edge(1)) : 0.0);
+    }
+    h->count[0] += weight * (1.0 - prev);
+    if (powers) {
+        for (; i < SERVE_HIST_BINS - 1; i++) {
+            size_t k = i + 1;
+            et[k] = k <= SERVE_HIST_PER_DECADE ? exp(-l->theta * hist_edge(k))
+                                               : pow10th(et[k - SERVE_HIST_PER_DECADE]);
+            double next = a * es[k] + b * et[k];
+            h->count[i] += weight * (prev - next);
+            prev = next;
+            if (prev < 1e-12) {
+                i++;
+                break;
+            }
+        }
+    } else {
+        for (; i < SERVE_HIST_BINS - 1; i++) {
+            double x = hist_edge(i + 1);
+            double next = law_mix(l, x, es[i + 1], theta ? exp(-l->theta * x) : 0.0);
+            h->count[i] += weight * (prev - next);
+            prev = next;
+            if (prev < 1e-12) {
+                i++;
+                break;
+            }
+        }
+    }
+    h->count[i] += weight * prev;
+}
+
+static void hist_add_law(struct serve_hist *h, const struct latency_law *l, double weight,
+                         double mean_s)
+{
+    if (weight <= 0)
+        return;
+    h->total += weight;
+    h->sum_s += weight * mean_s;
+    if (l->shift_s == 0)
+        hist_add_steady(h, l, weight);
+    else
+        hist_add_shifted(h, l, weight);
 }
 
 /* `n` requests served with latency law `l`, mean waiting time `wait_s`, a fraction `pw`
