@@ -222,6 +222,16 @@ static void hist_add_shifted(struct serve_hist *h, const struct latency_law *l, 
     h->count[i] += weight * prev;
 }
 
+/* Close bin i at the tail value `next` of its upper edge; true once the tail left is
+   below 1e-12 (the rest then goes into bin i + 1). */
+static inline bool bin_closes(struct serve_hist *h, size_t i, double next, double weight,
+                              double *prev)
+{
+    h->count[i] += weight * (*prev - next);
+    *prev = next;
+    return next < 1e-12;
+}
+
 /* x^10 in four multiplications; 0 where x^10 < 1e-300 (exp() itself returns subnormals and
    then 0 there, and subnormal arithmetic is slow). */
 static double pow10th(double x)
@@ -262,18 +272,26 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
     }
     h->count[0] += weight * (1.0 - prev);
     if (powers) {
-        for (; i < SERVE_HIST_BINS - 1; i++) {
-            size_t k = i + 1;
-            et[k] = k <= SERVE_HIST_PER_DECADE ? exp(-l->theta * hist_edge(k))
-                                               : pow10th(et[k - SERVE_HIST_PER_DECADE]);
-            double next = a * es[k] + b * et[k];
-            h->count[i] += weight * (prev - next);
-            prev = next;
-            if (prev < 1e-12) {
-                i++;
+        /* Three phases over the edges k (edge k closes bin k - 1): exp() in the first
+           decade, tenth powers after it, and once exp(-theta x) is 0 (it only falls, so it
+           stays 0) the service part alone: a x es + b x 0 is a x es exactly. */
+        size_t k = 2;
+        bool done = false;
+        for (; !done && k <= SERVE_HIST_PER_DECADE; k++) {
+            et[k] = exp(-l->theta * hist_edge(k));
+            done = bin_closes(h, k - 1, a * es[k] + b * et[k], weight, &prev);
+        }
+        for (; !done && k < SERVE_HIST_BINS; k++) {
+            et[k] = pow10th(et[k - SERVE_HIST_PER_DECADE]);
+            done = bin_closes(h, k - 1, a * es[k] + b * et[k], weight, &prev);
+            if (et[k] == 0) {
+                k++;
                 break;
             }
         }
+        for (; !done && k < SERVE_HIST_BINS; k++)
+            done = bin_closes(h, k - 1, a * es[k], weight, &prev);
+        i = k - 1; /* the bin after the last one closed */
     } else {
         for (; i < SERVE_HIST_BINS - 1; i++) {
             double x = hist_edge(i + 1);
