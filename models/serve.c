@@ -65,27 +65,27 @@ static size_t hist_bin(double s)
         return hist_bin_log10(s); /* underflow, overflow, NaN, and the ends of the range */
     uint64_t bits;
     memcpy(&bits, &s, sizeof(bits));
-    double e = (double)((int)(bits >> 52) - 1023); /* s > 0: no sign bit */
+    double ex = (double)((int)(bits >> 52) - 1023); /* s > 0: no sign bit */
     uint64_t mant = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1023) << 52);
     double f;
     memcpy(&f, &mant, sizeof(f));
     f -= 1.0; /* s = 2^e (1 + f), 0 <= f < 1 */
-    double log2s = e + f * (1.3465553 - 0.3465553 * f);
+    double log2s = ex + f * (1.3465553 - 0.3465553 * f);
     /* 100 log10(s / 1e-6) = 100 (log2(s) log10(2) + 6) */
     double x = SERVE_HIST_PER_DECADE * (log2s * 0.30102999566398120 - log10(SERVE_HIST_MIN_S));
-    long k = (long)x + 1;
-    if (k < 1)
-        k = 1;
-    if (k > (long)SERVE_HIST_BINS - 2)
-        k = (long)SERVE_HIST_BINS - 2;
-    while (k > 1 && s < hist_edge((size_t)k))
-        k--;
-    while (k < (long)SERVE_HIST_BINS - 2 && s >= hist_edge((size_t)k + 1))
-        k++;
-    double lo = hist_edge((size_t)k), hi = hist_edge((size_t)k + 1);
+    /* The guess is within 0.3 bins, so one step either way settles it: no loops, no
+       data-dependent branches. s is in bins 1 .. BINS-2 here; the clamps keep the guess
+       and both edges read inside the table. */
+    size_t k = (x > 0 ? (size_t)x : 0) + 1;
+    if (k > SERVE_HIST_BINS - 2)
+        k = SERVE_HIST_BINS - 2;
+    const double *e = &edges[0];
+    (void)hist_edge(1); /* the table is filled */
+    k = k + (size_t)(s >= e[k + 1]) - (size_t)(s < e[k]);
+    double lo = e[k], hi = e[k + 1];
     if (s - lo < 1e-12 * lo || hi - s < 1e-12 * hi)
         return hist_bin_log10(s);
-    return (size_t)k;
+    return k;
 }
 
 void serve_hist_add(struct serve_hist *h, double s, double weight)
