@@ -222,22 +222,9 @@ static void hist_add_shifted(struct serve_hist *h, const struct latency_law *l, 
     h->count[i] += weight * prev;
 }
 
-/* Close bin i at the tail value `next` of its upper edge; true once the tail left is
-   below 1e-12 (the rest then goes into bin i + 1). */
-static inline bool bin_closes(struct serve_hist *h, size_t i, double next, double weight,
-                              double *prev)
+/* x^10 in four multiplications. */
+static inline double pow10th(double x)
 {
-    h->count[i] += weight * (*prev - next);
-    *prev = next;
-    return next < 1e-12;
-}
-
-/* x^10 in four multiplications; 0 where x^10 < 1e-300 (exp() itself returns subnormals and
-   then 0 there, and subnormal arithmetic is slow). */
-static double pow10th(double x)
-{
-    if (x < 1e-30)
-        return 0.0;
     double x2 = x * x, x8 = x2 * x2;
     x8 *= x8;
     return x8 * x2;
@@ -272,26 +259,52 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
     }
     h->count[0] += weight * (1.0 - prev);
     if (powers) {
-        /* Three phases over the edges k (edge k closes bin k - 1): exp() in the first
-           decade, tenth powers after it, and once exp(-theta x) is 0 (it only falls, so it
-           stays 0) the service part alone: a x es + b x 0 is a x es exactly. */
-        size_t k = 2;
-        bool done = false;
-        for (; !done && k <= SERVE_HIST_PER_DECADE; k++) {
-            et[k] = exp(-l->theta * hist_edge(k));
-            done = bin_closes(h, k - 1, a * es[k] + b * et[k], weight, &prev);
-        }
-        for (; !done && k < SERVE_HIST_BINS; k++) {
-            et[k] = pow10th(et[k - SERVE_HIST_PER_DECADE]);
-            done = bin_closes(h, k - 1, a * es[k] + b * et[k], weight, &prev);
-            if (et[k] == 0) {
-                k++;
-                break;
+        /* A decade of edges at a time (edge k closes bin k - 1): exp(-theta x) by exp() in
+           the first decade and by tenth powers after it, the tails, the first edge whose
+           tail is below 1e-12, then the masses. Each step is a simple loop over the block
+           the compiler vectorizes; the arithmetic per bin is the same as one bin at a
+           time, so the result is too. */
+        double tail[SERVE_HIST_BINS];
+        tail[1] = prev;
+        size_t k = 2, end = 0;
+        while (k < SERVE_HIST_BINS && !end) {
+            size_t k1;
+            if (k <= SERVE_HIST_PER_DECADE) {
+                k1 = SERVE_HIST_PER_DECADE + 1;
+                for (size_t j = k; j < k1; j++)
+                    et[j] = exp(-l->theta * hist_edge(j));
+            } else {
+                k1 = k + SERVE_HIST_PER_DECADE < SERVE_HIST_BINS ? k + SERVE_HIST_PER_DECADE
+                                                                 : SERVE_HIST_BINS;
+                /* 0 where the value a decade below is under 1e-30 (so the power would be
+                   under 1e-300): exp() gives subnormals and then 0 there, and subnormal
+                   arithmetic is slow. The values fall with k, so that is a suffix. */
+                size_t z = k1;
+                if (!(et[k1 - 1 - SERVE_HIST_PER_DECADE] >= 1e-30))
+                    for (z = k; z < k1 && et[z - SERVE_HIST_PER_DECADE] >= 1e-30;)
+                        z++;
+                for (size_t j = k; j < z; j++)
+                    et[j] = pow10th(et[j - SERVE_HIST_PER_DECADE]);
+                for (size_t j = z; j < k1; j++)
+                    et[j] = 0.0;
             }
+            for (size_t j = k; j < k1; j++)
+                tail[j] = a * es[j] + b * et[j];
+            /* The tail falls with k: a block whose last tail is not below 1e-12 has no
+               cut-off, and only the block with the cut-off is scanned. */
+            for (size_t j = tail[k1 - 1] < 1e-12 ? k : k1; j < k1; j++) {
+                if (tail[j] < 1e-12) {
+                    end = j;
+                    k1 = j + 1;
+                    break;
+                }
+            }
+            for (size_t j = k; j < k1; j++)
+                h->count[j - 1] += weight * (tail[j - 1] - tail[j]);
+            k = k1;
         }
-        for (; !done && k < SERVE_HIST_BINS; k++)
-            done = bin_closes(h, k - 1, a * es[k], weight, &prev);
-        i = k - 1; /* the bin after the last one closed */
+        i = end ? end : SERVE_HIST_BINS - 1; /* the bin that takes the rest of the tail */
+        prev = tail[end ? end : SERVE_HIST_BINS - 1];
     } else {
         for (; i < SERVE_HIST_BINS - 1; i++) {
             double x = hist_edge(i + 1);
