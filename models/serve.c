@@ -271,8 +271,29 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
             size_t k1;
             if (k <= SERVE_HIST_PER_DECADE) {
                 k1 = SERVE_HIST_PER_DECADE + 1;
-                for (size_t j = k; j < k1; j++)
-                    et[j] = exp(-l->theta * hist_edge(j));
+                if (l->theta * hist_edge(SERVE_HIST_PER_DECADE) <= 0.1) {
+                    /* theta x <= 0.1 over the whole first decade (groups up to about
+                       10 000 requests/s of spare capacity): Taylor to degree 10 is
+                       exact to 3e-19, below an ulp, and the loop vectorizes where 100
+                       exp() calls were a tenth of a fluid run. */
+                    const double *e = &edges[0];
+                    for (size_t j = k; j < k1; j++) {
+                        double y = -l->theta * e[j], p = 1.0 / 3628800.0;
+                        p = p * y + 1.0 / 362880.0;
+                        p = p * y + 1.0 / 40320.0;
+                        p = p * y + 1.0 / 5040.0;
+                        p = p * y + 1.0 / 720.0;
+                        p = p * y + 1.0 / 120.0;
+                        p = p * y + 1.0 / 24.0;
+                        p = p * y + 1.0 / 6.0;
+                        p = p * y + 0.5;
+                        p = p * y + 1.0;
+                        et[j] = p * y + 1.0;
+                    }
+                } else {
+                    for (size_t j = k; j < k1; j++)
+                        et[j] = exp(-l->theta * hist_edge(j));
+                }
             } else {
                 k1 = k + SERVE_HIST_PER_DECADE < SERVE_HIST_BINS ? k + SERVE_HIST_PER_DECADE
                                                                  : SERVE_HIST_BINS;
