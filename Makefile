@@ -104,7 +104,7 @@ demo: build
 
 bench: build
 	taskset -c 1 $(BUILD)/bench_engine 2>/dev/null || $(BUILD)/bench_engine
-	bash bench/scenario_figures.sh $(BUILD)/asgsim scenarios/web-basic.yaml
+	bash bench/scenario_figures.sh $(BUILD)/asgsim bench/year-100.yaml bench/requests.yaml
 	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
 
 format:

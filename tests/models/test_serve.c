@@ -63,6 +63,100 @@ START_TEST(test_serve_hist_quantiles_of_exponential_within_bin_width)
 
 END_TEST
 
+/* The bin of s by the histogram's definition: k - 1 <= 100 log10(s / MIN) < k. */
+static size_t bin_by_definition(double s)
+{
+    if (!(s >= SERVE_HIST_MIN_S))
+        return 0;
+    double x = log10(s / SERVE_HIST_MIN_S) * SERVE_HIST_PER_DECADE;
+    if (x >= (double)(SERVE_HIST_BINS - 2))
+        return SERVE_HIST_BINS - 1;
+    return (size_t)x + 1;
+}
+
+static int bins_disagreeing(struct serve_hist *h, double s)
+{
+    size_t k = bin_by_definition(s);
+    double before = h->count[k];
+    serve_hist_add(h, s, 1.0);
+    return h->count[k] == before + 1.0 ? 0 : 1;
+}
+
+START_TEST(test_serve_hist_add_bins_by_the_log10_definition)
+{
+    static struct serve_hist h;
+    h = (struct serve_hist){ 0 };
+    int bad = 0;
+    /* Every bin edge (as pow gives it and one ulp either side), where a fast path and
+       the definition could disagree. */
+    for (int k = 0; k <= SERVE_HIST_BINS; k++) {
+        double edge = SERVE_HIST_MIN_S * pow(10.0, (double)(k - 1) / SERVE_HIST_PER_DECADE);
+        bad += bins_disagreeing(&h, edge);
+        bad += bins_disagreeing(&h, nextafter(edge, 0));
+        bad += bins_disagreeing(&h, nextafter(edge, INFINITY));
+    }
+    /* Log-uniform latencies from 1e-8 s to 1e7 s. */
+    for (int i = 0; i < 300000; i++)
+        bad += bins_disagreeing(&h, pow(10.0, -8.0 + 15.0 * (i + 0.5) / 300000.0));
+    bad += bins_disagreeing(&h, 0.0);
+    bad += bins_disagreeing(&h, -1.0);
+    ck_assert_int_eq(bad, 0);
+}
+
+END_TEST
+
+/* P(T > t) of the M/M/c sojourn time (c servers of rate mu, wait rate theta = c mu -
+   lambda, wait probability pw), computed directly with exp(). */
+static double mmc_tail(double t, double mu, double theta, double pw)
+{
+    double es = exp(-mu * t);
+    double hypo = (theta * es - mu * exp(-theta * t)) / (theta - mu);
+    return (1.0 - pw) * es + pw * hypo;
+}
+
+/* One fluid step at offered rate rps on c vCPUs of rate mu: every histogram bin holds
+   served x (tail at its lower edge - tail at its upper edge), whichever way serve.c
+   evaluates the tail. */
+static void check_fluid_bins(double rps, double mu, unsigned c)
+{
+    struct bench b;
+    bench_init(&b, SERVE_FLUID, rps, mu);
+    bench_start(&b);
+    serve_add(&b.s, 1, c);
+    sim_run_until(b.eng, SIM_SEC(10)); /* one tick */
+    static struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_eq(st.dropped, 0);
+    double lambda = st.arrived / 10.0, theta = c * mu - lambda;
+    double pw = serve_erlang_c(c, lambda / mu);
+    double prev = 1.0, worst = 0;
+    size_t k = 0;
+    for (; k + 1 < SERVE_HIST_BINS; k++) {
+        double upper = SERVE_HIST_MIN_S * pow(10.0, (double)k / SERVE_HIST_PER_DECADE);
+        double next = mmc_tail(upper, mu, theta, pw);
+        worst = fmax(worst, fabs(st.hist.count[k] - st.served * (prev - next)) / st.served);
+        prev = next;
+        if (prev < 1e-12) /* serve.c puts the rest of the tail into the next bin */
+            break;
+    }
+    ck_assert_uint_lt(k, 900); /* the tail ends far inside the histogram */
+    worst = fmax(worst, fabs(st.hist.count[k + 1] - st.served * prev) / st.served);
+    for (size_t j = k + 2; j < SERVE_HIST_BINS; j++)
+        worst = fmax(worst, fabs(st.hist.count[j]));
+    ck_assert_double_lt(worst, 1e-12);
+    ck_assert_double_eq_tol(st.hist.total, st.served, 1e-9 * st.served);
+    bench_release(&b);
+}
+
+START_TEST(test_serve_fluid_histogram_bins_match_the_mmc_law)
+{
+    check_fluid_bins(50, 10, 10);     /* theta = 50 >= 2 mu: tenth powers per decade */
+    check_fluid_bins(9900, 1, 10000); /* theta ~ 100 mu, pw ~ 0.5: seven decades of powers */
+    check_fluid_bins(60, 50, 2);      /* theta = 40 < 2 mu: exp() at every edge */
+}
+
+END_TEST
+
 START_TEST(test_serve_fluid_overload_conserves_requests_and_caps_backlog)
 {
     struct bench b;
@@ -248,6 +342,8 @@ Suite *serve_suite(void)
     TCase *tc = tcase_create("serve");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_serve_hist_quantiles_of_exponential_within_bin_width);
+    tcase_add_test(tc, test_serve_hist_add_bins_by_the_log10_definition);
+    tcase_add_test(tc, test_serve_fluid_histogram_bins_match_the_mmc_law);
     tcase_add_test(tc, test_serve_fluid_overload_conserves_requests_and_caps_backlog);
     tcase_add_test(tc, test_serve_fluid_underload_mean_latency_is_mmc);
     tcase_add_test(tc, test_serve_without_in_service_instance_drops_everything);
