@@ -198,6 +198,20 @@ static int bind_hook_action(struct bind *b, const struct ynode *m, struct lifecy
     return 0;
 }
 
+/* The index of `az` (the value of m's key AZ) among the group's AZs, or an error there. */
+static int bind_group_az(struct bind *b, const struct ynode *m, const struct asg_config *g,
+                         const char *az, size_t *index)
+{
+    for (size_t k = 0; k < g->nr_azs; k++) {
+        if (!strcmp(g->azs[k], az)) {
+            *index = k;
+            return 0;
+        }
+    }
+    return diag_error(b->d, &ynode_get(m, "AZ")->loc,
+                      "%s: '%s' is not an Availability Zone of the group", b->what, az);
+}
+
 /* Faults: PartitionFailure: {At, Partition (1-based, as AWS numbers them), AZ}, or a list. */
 static int bind_partition_failure(struct bind *b, const struct ynode *m, const struct asg_config *g,
                                   struct health_faults *f)
@@ -231,15 +245,8 @@ static int bind_partition_failure(struct bind *b, const struct ynode *m, const s
                           pf.partition + 1, g->placement.partition_count);
     if (!az && g->nr_azs > 1)
         return bind_missing(b, &m->loc, "AZ");
-    if (az) {
-        size_t k = 0;
-        while (k < g->nr_azs && strcmp(g->azs[k], az))
-            k++;
-        if (k == g->nr_azs)
-            return diag_error(b->d, &ynode_get(m, "AZ")->loc,
-                              "%s: '%s' is not an Availability Zone of the group", b->what, az);
-        pf.az = k;
-    }
+    if (az && (rc = bind_group_az(b, m, g, az, &pf.az)) < 0)
+        return rc;
     if (f->nr_partition_failures >= HEALTH_MAX_PARTITION_FAILURES)
         return diag_error(b->d, &m->loc, "%s: at most %d partition failures", b->what,
                           HEALTH_MAX_PARTITION_FAILURES);
@@ -270,13 +277,8 @@ static int bind_outage(struct bind *b, const struct ynode *m, const struct asg_c
         ret = diag_error(b->d, &m->loc, "%s: 'To' must be after 'From'", b->what);
     if (ret < 0 || !g)
         return ret;
-    size_t k = 0;
-    while (k < g->nr_azs && strcmp(g->azs[k], az))
-        k++;
-    if (k == g->nr_azs)
-        return diag_error(b->d, &ynode_get(m, "AZ")->loc,
-                          "%s: '%s' is not an Availability Zone of the group", b->what, az);
-    o.az = k;
+    if ((rc = bind_group_az(b, m, g, az, &o.az)) < 0)
+        return rc;
     if (f->nr_capacity_outages >= HEALTH_MAX_CAPACITY_OUTAGES)
         return diag_error(b->d, &m->loc, "%s: at most %d outages", b->what,
                           HEALTH_MAX_CAPACITY_OUTAGES);

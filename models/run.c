@@ -219,20 +219,25 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
         serve_remove(&w->serve, inst->id);
 }
 
-/* A failed health check is an /events row without a state change (from = to). */
-static void on_health(void *ctx, const struct instance *inst, const char *event)
+/* An /events row without a state change (from = to): a health failure, a Spot signal. */
+static void append_stateless_event(struct world *w, const struct instance *inst, const char *cause)
 {
-    struct world *w = ctx;
     union trace_value row[] = {
         { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
         { .u32 = inst->id },
         { .str = inst->ec2_id },
         { .i32 = (int32_t)inst->state },
         { .i32 = (int32_t)inst->state },
-        { .str = event },
+        { .str = cause },
         { .str = inst->group->cfg->azs[inst->az] },
     };
     trace_append(w->sink, w->events, row);
+}
+
+static void on_health(void *ctx, const struct instance *inst, const char *event)
+{
+    struct world *w = ctx;
+    append_stateless_event(w, inst, event);
     /* The load balancer stops routing to an instance that fails its check. */
     if (w->serving && inst->elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
         serve_remove(&w->serve, inst->id);
@@ -275,20 +280,9 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
     trace_append(w->sink, w->instances, row);
 }
 
-/* A Spot signal is an /events row without a state change (from = to). */
 static void on_spot_signal(void *ctx, const struct instance *inst, const char *signal)
 {
-    struct world *w = ctx;
-    union trace_value row[] = {
-        { .f64 = sim_time_to_seconds(sim_now(w->eng)) },
-        { .u32 = inst->id },
-        { .str = inst->ec2_id },
-        { .i32 = (int32_t)inst->state },
-        { .i32 = (int32_t)inst->state },
-        { .str = signal },
-        { .str = inst->group->cfg->azs[inst->az] },
-    };
-    trace_append(w->sink, w->events, row);
+    append_stateless_event(ctx, inst, signal);
 }
 
 /* Billing and markets of the group (models/ec2_config.c, models/market.c settings). */
