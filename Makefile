@@ -17,6 +17,8 @@ MPI_FLAGS := $(if $(wildcard /usr/bin/mpicc),-DASGSIM_MPI=ON \
 
 FUZZ_BUILD    ?= build-fuzz
 VALGRIND_BUILD ?= build-valgrind
+# Benchmarks build apart, with full optimisation (-O3, no -march: results stay portable).
+BENCH_BUILD   ?= build-bench
 FUZZ_SECONDS  ?= 60
 # Extra packages for the robustness targets only: libFuzzer (clang's runtime) and valgrind.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
@@ -30,7 +32,7 @@ help:
 	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
-	@echo "make bench          engine (hold, PHOLD), scenario (one year, memory) and sweep throughput"
+	@echo "make bench          optimised build ($(BENCH_BUILD)/), then engine, scenario and sweep figures"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
 	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
@@ -102,10 +104,14 @@ demo: build
 	@ls -1 $(DEMO_OUT)/plots/*.png | sed 's/^/  /'
 	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"
 
-bench: build
-	taskset -c 1 $(BUILD)/bench_engine 2>/dev/null || $(BUILD)/bench_engine
-	bash bench/scenario_figures.sh $(BUILD)/asgsim bench/year-100.yaml bench/requests.yaml
-	bash bench/sweep_throughput.sh $(BUILD)/asgsim bench/sweep-bench.yaml
+$(BENCH_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DASGSIM_BUILD_TESTS=OFF -DASGSIM_MPI=OFF
+
+bench: deps $(BENCH_BUILD)/CMakeCache.txt
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target asgsim bench_engine
+	taskset -c 1 $(BENCH_BUILD)/bench_engine 2>/dev/null || $(BENCH_BUILD)/bench_engine
+	bash bench/scenario_figures.sh $(BENCH_BUILD)/asgsim bench/year-100.yaml bench/requests.yaml
+	bash bench/sweep_throughput.sh $(BENCH_BUILD)/asgsim bench/sweep-bench.yaml
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -114,4 +120,4 @@ format-check:
 	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(VALGRIND_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(VALGRIND_BUILD) $(BENCH_BUILD)

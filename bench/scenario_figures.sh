@@ -61,14 +61,23 @@ print(f"# asgsim scenario benchmarks: median of {runs} runs"
 
 wall, cpu, rss, summary, cpus = median_of(request)
 served = summary["requests_served"]
-print(f"request mode  {served / cpu / 1e6:8.2f} M simulated requests/CPU s   "
-      f"({served:.0f} requests in {cpu:.2f} s CPU, {wall:.2f} s wall; {request})")
+
+
+def verdict(ok):
+    return "target met" if ok else "TARGET NOT MET"
+
+
+rate = served / cpu / 1e6
+print(f"request mode  {rate:8.2f} M simulated requests/CPU s   "
+      f"({served:.0f} requests in {cpu:.2f} s CPU, {wall:.2f} s wall; {request})"
+      f"   [>= 5 M: {verdict(rate >= 5.0)}]")
 
 wall_d, cpu_d, rss_d, _, _ = median_of(fluid, "1d")
 wall_y, cpu_y, rss_y, _, cpus = median_of(fluid, "365d")
 print(f"fluid year    {cpu_y:8.2f} s CPU   {wall_y:6.2f} s wall   "
-      f"(runs: {', '.join(f'{c:.2f}' for c in cpus)} s CPU; {fluid})")
+      f"(runs: {', '.join(f'{c:.2f}' for c in cpus)} s CPU; {fluid})"
+      f"   [<= 2 s: {verdict(cpu_y <= 2.0)}]")
 print(f"peak RSS      day {rss_d:6.1f} MiB   year {rss_y:6.1f} MiB   "
-      f"({100.0 * (rss_y / rss_d - 1.0):+.1f} %)")
+      f"({100.0 * (rss_y / rss_d - 1.0):+.1f} %)   [within 10 %: {verdict(rss_y <= 1.1 * rss_d)}]")
 print(f"load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 PY
