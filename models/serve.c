@@ -2,6 +2,7 @@
 #include "asgsim/serve.h"
 
 #include "asgsim/util.h"
+#include "asgsim/variate.h"
 
 #include <assert.h>
 #include <gsl/gsl_randist.h>
@@ -54,35 +55,49 @@ static size_t hist_bin_log10(double s)
     return (size_t)x + 1;
 }
 
-/* hist_bin_log10 without log10 (request mode calls it once per request): a guess from the
-   binary exponent and a quadratic for log2 of the mantissa (within 0.3 bins), moved to the
-   bin whose table edges enclose s. The table edges agree with the log10 definition to
-   about 1e-14 relative, so where s lies within 1e-12 of an edge the definition decides:
-   the result is always the definition's. */
+/* hist_bin_log10 without log10 (request mode calls it once per request). The binary
+   exponent and the top 6 bits of the mantissa of s name one of 64 slices of its octave;
+   a slice spans at most log10(65/64) x 100 = 0.67 bins, so it holds at most one edge and
+   s is in the slice's first bin (from a table) or the next: one compare settles it. The
+   table edges agree with the log10 definition to about 1e-14 relative, so where s lies
+   within 1e-12 of an edge the definition decides: the result is always the
+   definition's. */
+#define SLICE_BITS  6
+#define SLICE_SHIFT (52 - SLICE_BITS)
+#define SLICE_EXP0  (-20) /* 2^-20 <= 1e-6: the octave of SERVE_HIST_MIN_S */
+#define SLICE_EXP1  17    /* 1e5 < 2^17: past the octave of SERVE_HIST_MAX_S */
+#define SLICE_BASE  ((uint64_t)(1023 + SLICE_EXP0) << SLICE_BITS)
+#define NR_SLICES   ((SLICE_EXP1 - SLICE_EXP0) << SLICE_BITS)
+
+static uint16_t slice_bin[NR_SLICES]; /* the bin of each slice's lower end; 0 = not set */
+
+static void slices_fill(void)
+{
+    (void)hist_edge(1); /* the edge table first */
+    size_t k = 1;
+    for (uint64_t i = 0; i < NR_SLICES; i++) {
+        uint64_t bits = (SLICE_BASE + i) << SLICE_SHIFT;
+        double lo;
+        memcpy(&lo, &bits, sizeof(lo));
+        while (k < SERVE_HIST_BINS - 2 && edges[k + 1] <= lo)
+            k++;
+        slice_bin[i] = (uint16_t)k;
+    }
+}
+
 static size_t hist_bin(double s)
 {
     if (!(s > SERVE_HIST_MIN_S * 1.001 && s < SERVE_HIST_MAX_S * 0.999))
         return hist_bin_log10(s); /* underflow, overflow, NaN, and the ends of the range */
+    if (!slice_bin[0])
+        slices_fill();
     uint64_t bits;
     memcpy(&bits, &s, sizeof(bits));
-    double ex = (double)((int)(bits >> 52) - 1023); /* s > 0: no sign bit */
-    uint64_t mant = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1023) << 52);
-    double f;
-    memcpy(&f, &mant, sizeof(f));
-    f -= 1.0; /* s = 2^e (1 + f), 0 <= f < 1 */
-    double log2s = ex + f * (1.3465553 - 0.3465553 * f);
-    /* 100 log10(s / 1e-6) = 100 (log2(s) log10(2) + 6) */
-    double x = SERVE_HIST_PER_DECADE * (log2s * 0.30102999566398120 - log10(SERVE_HIST_MIN_S));
-    /* The guess is within 0.3 bins, so one step either way settles it: no loops, no
-       data-dependent branches. s is in bins 1 .. BINS-2 here; the clamps keep the guess
-       and both edges read inside the table. */
-    size_t k = (x > 0 ? (size_t)x : 0) + 1;
-    if (k > SERVE_HIST_BINS - 2)
-        k = SERVE_HIST_BINS - 2;
-    const double *e = &edges[0];
-    (void)hist_edge(1); /* the table is filled */
-    k = k + (size_t)(s >= e[k + 1]) - (size_t)(s < e[k]);
-    double lo = e[k], hi = e[k + 1];
+    /* s > 0 here, so no sign bit; SLICE_BASE <= bits >> SLICE_SHIFT < SLICE_BASE +
+       NR_SLICES because 2^-20 < s < 2^17. */
+    size_t k = slice_bin[(bits >> SLICE_SHIFT) - SLICE_BASE];
+    k += (size_t)(s >= edges[k + 1]);
+    double lo = edges[k], hi = edges[k + 1];
     if (s - lo < 1e-12 * lo || hi - s < 1e-12 * hi)
         return hist_bin_log10(s);
     return k;
@@ -430,18 +445,17 @@ static const struct sim_event_type depart_event = { "serve.depart", depart };
 static void arrive(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type arrive_event = { "serve.arrive", arrive };
 
-static void start_service(struct serve_server *sv, sim_time arrived_at)
+/* Waiting and busy time are summed in whole microseconds per interval and converted
+   once, in serve_take_interval: two divisions fewer per request, and exact sums. */
+static void start_service(struct serve_server *sv, sim_time arrived_at, sim_time now)
 {
     struct serve *s = sv->s;
-    sim_time now = sim_now(s->eng);
-    double wait = sim_time_to_seconds(now - arrived_at);
     s->interval.started += 1;
-    s->interval.sum_wait_s += wait;
+    s->wait_us += now - arrived_at;
     if (now > arrived_at)
         s->interval.waited += 1;
-    double service_s = gsl_ran_exponential(s->service, 1.0 / s->cfg->capacity_rps_per_vcpu);
-    sim_time service = sim_time_from_seconds(service_s);
-    s->interval.busy_vcpu_s += sim_time_to_seconds(service);
+    sim_time service = sim_time_from_seconds(variate_exponential(s->service, s->service_mean_s));
+    s->busy_us += service;
     size_t k = 0;
     while (sv->slots[k].done)
         k++;
@@ -479,7 +493,7 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
         if (++sv->head == sv->alloc) /* not %: a division per request showed in profiles */
             sv->head = 0;
         sv->nr--;
-        start_service(sv, at);
+        start_service(sv, at, sim_now(eng));
     }
     if (!sv->in_service && sv->busy == 0) {
         for (size_t i = 0; i < s->nr_drain; i++) {
@@ -541,7 +555,7 @@ static void dispatch(struct serve *s)
     struct serve_server *sv = pick(s);
     sim_time now = sim_now(s->eng);
     if (sv->busy < sv->vcpus)
-        start_service(sv, now);
+        start_service(sv, now, now);
     else if ((int64_t)sv->nr < s->cfg->queue_limit)
         enqueue(sv, now);
     else
@@ -558,13 +572,15 @@ static void schedule_next(struct serve *s, sim_time now)
         if (t >= s->chunk_end) {
             t = s->chunk_end;
             s->chunk_rate = workload_rate_rps(s->wl, s->start_epoch_s, t + s->chunk / 2);
+            s->chunk_mean_s = s->chunk_rate > 0 ? 1.0 / s->chunk_rate : 0.0;
             s->chunk_end = t + s->chunk;
         }
         if (s->chunk_rate > 0) {
-            double gap = gsl_ran_exponential(s->arrivals, 1.0 / s->chunk_rate);
-            double room = sim_time_to_seconds(s->chunk_end - t);
-            if (gap < room) {
-                sim_time at = t + sim_time_from_seconds(gap);
+            /* The gap is rounded to the clock's microsecond first: an arrival belongs to
+               this chunk when its rounded time falls inside it. */
+            sim_time at =
+                    t + sim_time_from_seconds(variate_exponential(s->arrivals, s->chunk_mean_s));
+            if (at < s->chunk_end) {
                 s->next = sim_schedule_at(s->eng, at, &arrive_event, s,
                                           (union sim_payload){ .u = 1 });
                 return;
@@ -600,8 +616,12 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
     s->chunk = s->tick < SIM_SEC(1) ? s->tick : SIM_SEC(1);
     s->eng = eng;
     s->arrivals = rng_set_stream(rngs, "arrivals");
-    if (cfg->fidelity == SERVE_REQUEST)
+    if (cfg->fidelity == SERVE_REQUEST) {
         s->service = rng_set_stream(rngs, "service");
+        s->service_mean_s = 1.0 / cfg->capacity_rps_per_vcpu;
+        /* variate_exponential() takes 32 bits per generator call (rng.h: mt19937). */
+        ASG_ASSERT(variate_rng_is_32bit(s->arrivals) && variate_rng_is_32bit(s->service));
+    }
 }
 
 void serve_start(struct serve *s)
@@ -675,6 +695,10 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     fluid_advance(s, sim_now(s->eng));
     struct serve_stats *iv = &s->interval, *t = &s->total;
     iv->backlog = serve_backlog(s);
+    iv->sum_wait_s += sim_time_to_seconds(s->wait_us);
+    iv->busy_vcpu_s += sim_time_to_seconds(s->busy_us);
+    s->wait_us = 0;
+    s->busy_us = 0;
     t->arrived += iv->arrived;
     t->served += iv->served;
     t->dropped += iv->dropped;

@@ -117,6 +117,13 @@ struct serve {
     sim_time chunk_end;   /* request mode: end of the current arrival chunk */
     double chunk_rate;    /* request mode: rate of the current chunk */
     sim_event_id next;    /* request mode: the pending arrival event */
+
+    /* Request mode, per-request constants and sums kept out of the hot path: */
+    double chunk_mean_s;   /* 1 / chunk_rate (0 when the rate is 0) */
+    double service_mean_s; /* mean service time, 1 / CapacityRpsPerVcpu */
+    sim_time wait_us;      /* waiting time of this interval, not yet in `interval` */
+    sim_time busy_us;      /* busy vCPU time of this interval, likewise */
+
     struct serve_stats interval;
     struct serve_stats total;
 };

@@ -35,14 +35,38 @@ typedef uint64_t sim_event_id;
 #define SIM_US_PER_SEC INT64_C(1000000)
 
 /**
+ * The out-of-line failure of sim_time_from_seconds(): reports `s` (non-finite, or out of
+ * the sim_time range once in microseconds) as a bug and aborts. Not for other callers.
+ */
+_Noreturn void sim_time_from_seconds_failed(double s);
+
+/**
  * Seconds to microseconds, rounded once to the nearest microsecond (halves away from zero).
  * A non-finite value or one outside the sim_time range is a bug (aborts); validate user
  * input before converting it.
+ *
+ * Inline because request mode converts several times per request; the result is exactly
+ * (sim_time)round(s * 1e6) without a call to libm's round().
  */
-sim_time sim_time_from_seconds(double s);
+static inline sim_time sim_time_from_seconds(double s)
+{
+    double us = s * 1e6;
+    /* Also false for NaN and infinities. Checking us rather than round(us) is the same
+       test: doubles this far out are integers already. */
+    if (!(us >= -0x1p63 && us < 0x1p63))
+        sim_time_from_seconds_failed(s);
+    /* Truncate, then step away from zero when the dropped fraction is at least one half.
+       us - (double)i is exact: it is the fractional part of us. */
+    int64_t i = (int64_t)us;
+    double frac = us - (double)i;
+    return i + (int64_t)(frac >= 0.5) - (int64_t)(frac <= -0.5);
+}
 
 /** Microseconds to seconds as a double (exact below 2^53 us, about 285 years). */
-double sim_time_to_seconds(sim_time t);
+static inline double sim_time_to_seconds(sim_time t)
+{
+    return (double)t / 1e6;
+}
 
 /** Small payload copied into the event record; the engine never interprets it. */
 union sim_payload {
