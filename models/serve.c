@@ -148,14 +148,9 @@ double serve_erlang_c(unsigned c, double a)
     return b / (1.0 - rho * (1.0 - b));
 }
 
-/* Latency law of one fluid step: T = shift + W + S, S ~ Exp(mu), W = 0 with probability
-   1 - pw, else Exp(theta) (theta = 0: W = 0 always, the overloaded case). */
-struct latency_law {
-    double shift_s;
-    double pw;
-    double theta;
-    double mu;
-};
+/* Latency law of one fluid step (struct serve_law in serve.h; theta = 0 is the overloaded
+   case). */
+#define latency_law serve_law
 
 /* The tail P(T > shift + x) given es = exp(-mu x) and et = exp(-theta x) (et unused unless
    the law has a waiting part with theta != mu). */
@@ -201,25 +196,26 @@ static const double *mu_table(double mu)
 }
 
 /* The slow path: a law shifted by a drain wait, evaluated with exp() at each edge. */
-static void hist_add_shifted(struct serve_hist *h, const struct latency_law *l, double weight)
+static size_t hist_add_shifted(double *count, const struct latency_law *l, double weight)
 {
     size_t i = hist_bin(l->shift_s);
     double prev = 1.0; /* tail at the lower edge of bin i: nothing is faster than the shift */
     if (i == 0) {
         prev = law_tail(l, SERVE_HIST_MIN_S);
-        h->count[0] += weight * (1.0 - prev);
+        count[0] += weight * (1.0 - prev);
         i = 1;
     }
     for (; i < SERVE_HIST_BINS - 1; i++) {
         double next = law_tail(l, hist_edge(i + 1));
-        h->count[i] += weight * (prev - next);
+        count[i] += weight * (prev - next);
         prev = next;
         if (prev < 1e-12) {
             i++;
             break;
         }
     }
-    h->count[i] += weight * prev;
+    count[i] += weight * prev;
+    return i + 1;
 }
 
 /* x^10 in four multiplications. */
@@ -239,7 +235,7 @@ static inline double pow10th(double x)
    relative where the value is not already negligible, and far below what the bins
    resolve. It is used when theta >= 2 mu, so |b| <= pw; nearer mu the two terms cancel
    and every value is computed with exp(). */
-static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, double weight)
+static size_t hist_add_steady(double *count, const struct latency_law *l, double weight)
 {
     const double *es = mu_table(l->mu);
     double et[SERVE_HIST_BINS];
@@ -257,7 +253,7 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
     } else {
         prev = law_mix(l, hist_edge(1), es[1], theta ? exp(-l->theta * hist_edge(1)) : 0.0);
     }
-    h->count[0] += weight * (1.0 - prev);
+    count[0] += weight * (1.0 - prev);
     if (powers) {
         /* A decade of edges at a time (edge k closes bin k - 1): exp(-theta x) by exp() in
            the first decade and by tenth powers after it, the tails, the first edge whose
@@ -321,7 +317,7 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
                 }
             }
             for (size_t j = k; j < k1; j++)
-                h->count[j - 1] += weight * (tail[j - 1] - tail[j]);
+                count[j - 1] += weight * (tail[j - 1] - tail[j]);
             k = k1;
         }
         i = end ? end : SERVE_HIST_BINS - 1; /* the bin that takes the rest of the tail */
@@ -330,7 +326,7 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
         for (; i < SERVE_HIST_BINS - 1; i++) {
             double x = hist_edge(i + 1);
             double next = law_mix(l, x, es[i + 1], theta ? exp(-l->theta * x) : 0.0);
-            h->count[i] += weight * (prev - next);
+            count[i] += weight * (prev - next);
             prev = next;
             if (prev < 1e-12) {
                 i++;
@@ -338,31 +334,41 @@ static void hist_add_steady(struct serve_hist *h, const struct latency_law *l, d
             }
         }
     }
-    h->count[i] += weight * prev;
+    count[i] += weight * prev;
+    return i + 1;
 }
 
-static void hist_add_law(struct serve_hist *h, const struct latency_law *l, double weight,
-                         double mean_s)
+/* Bin `weight` requests of law `l` into `count`; returns the end of the bins it reached. */
+static size_t bin_law(double *count, const struct latency_law *l, double weight)
 {
-    if (weight <= 0)
-        return;
-    h->total += weight;
-    h->sum_s += weight * mean_s;
-    if (l->shift_s == 0)
-        hist_add_steady(h, l, weight);
-    else
-        hist_add_shifted(h, l, weight);
+    return l->shift_s == 0 ? hist_add_steady(count, l, weight) : hist_add_shifted(count, l, weight);
+}
+
+/* Bin the interval's pending laws into its histogram, in the order they came. */
+static void flush_pending(struct serve *s)
+{
+    for (size_t i = 0; i < s->nr_pending; i++) {
+        size_t end = bin_law(s->interval.hist.count, &s->pending[i].law, s->pending[i].weight);
+        if (end > s->hist_end)
+            s->hist_end = end;
+    }
+    s->nr_pending = 0;
 }
 
 /* `n` requests served with latency law `l`, mean waiting time `wait_s`, a fraction `pw`
-   of them having waited. */
-static void account_law(struct serve_stats *st, const struct latency_law *l, double n,
-                        double wait_s, double pw, double objective_s)
+   of them having waited. The bins wait for serve_take_interval (see struct serve). */
+static void account_law(struct serve *s, const struct latency_law *l, double n, double wait_s,
+                        double pw, double objective_s)
 {
+    struct serve_stats *st = &s->interval;
     st->started += n;
     st->waited += n * pw;
     st->sum_wait_s += n * wait_s;
-    hist_add_law(&st->hist, l, n, wait_s + 1.0 / l->mu);
+    st->hist.total += n;
+    st->hist.sum_s += n * (wait_s + 1.0 / l->mu);
+    if (s->nr_pending == SERVE_PENDING_LAWS)
+        flush_pending(s);
+    s->pending[s->nr_pending++] = (struct serve_pending_law){ *l, n };
     if (objective_s > 0)
         st->over_objective += n * law_tail(l, objective_s);
 }
@@ -402,13 +408,13 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
     if (n_drain > 0) {
         double wait = drain_s < dt ? 0.5 * b0 / cap_rps : 0.5 * (b0 + b1) / cap_rps;
         struct latency_law law = { wait, 0, 0, mu };
-        account_law(st, &law, n_drain, wait, 1.0, objective_s);
+        account_law(s, &law, n_drain, wait, 1.0, objective_s);
     }
     double n_steady = served - n_drain;
     if (n_steady > 0) {
         struct latency_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
                                    cap_rps - lambda, mu };
-        account_law(st, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
+        account_law(s, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
     }
 }
 
@@ -599,6 +605,7 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
     ASG_ASSERT(s->tick > 0);
     s->chunk = s->tick < SIM_SEC(1) ? s->tick : SIM_SEC(1);
     s->eng = eng;
+    s->hist_end = cfg->fidelity == SERVE_FLUID ? 0 : SERVE_HIST_BINS;
     s->arrivals = rng_set_stream(rngs, "arrivals");
     if (cfg->fidelity == SERVE_REQUEST)
         s->service = rng_set_stream(rngs, "service");
@@ -684,31 +691,45 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     t->sum_wait_s += iv->sum_wait_s;
     t->busy_vcpu_s += iv->busy_vcpu_s;
     t->backlog = iv->backlog;
-    /* Merge, copy out and clear the histogram in one pass over its bins rather than three
-       (merge, struct copy, memset): this runs once per sample. The figures before it are
-       copied and cleared as one block. */
+    /* Copy out, bin the pending laws, merge into the total and clear, over the bins that
+       may be non-zero only (fluid laws reach about half of them; the rest of the copy is a
+       memset): this runs once per sample. Each bin gets the same additions in the same
+       order as when every law was binned into the interval's histogram at once. The
+       figures before the histogram are copied and cleared as one block. */
     static_assert(offsetof(struct serve_stats, hist) + sizeof(struct serve_hist) ==
                           sizeof(struct serve_stats),
                   "hist is the last member of struct serve_stats");
     static_assert(sizeof(struct serve_hist) == (SERVE_HIST_BINS + 2) * sizeof(double),
                   "struct serve_hist is count[], total and sum_s");
     struct serve_hist *h = &iv->hist, *th = &t->hist;
+    size_t end = s->hist_end;
     if (out) {
         memcpy(out, iv, offsetof(struct serve_stats, hist));
         double *oc = out->hist.count;
-        for (size_t i = 0; i < SERVE_HIST_BINS; i++) {
-            th->count[i] += h->count[i];
+        for (size_t i = 0; i < end; i++) {
             oc[i] = h->count[i];
             h->count[i] = 0;
         }
+        memset(oc + end, 0, (SERVE_HIST_BINS - end) * sizeof(*oc));
+        for (size_t k = 0; k < s->nr_pending; k++) {
+            size_t e = bin_law(oc, &s->pending[k].law, s->pending[k].weight);
+            if (e > end)
+                end = e;
+        }
+        for (size_t i = 0; i < end; i++)
+            th->count[i] += oc[i];
         out->hist.total = h->total;
         out->hist.sum_s = h->sum_s;
     } else {
-        for (size_t i = 0; i < SERVE_HIST_BINS; i++) {
+        flush_pending(s);
+        end = s->hist_end;
+        for (size_t i = 0; i < end; i++) {
             th->count[i] += h->count[i];
             h->count[i] = 0;
         }
     }
+    s->nr_pending = 0;
+    s->hist_end = s->cfg->fidelity == SERVE_FLUID ? 0 : SERVE_HIST_BINS;
     th->total += h->total;
     th->sum_s += h->sum_s;
     h->total = 0;

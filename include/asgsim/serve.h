@@ -96,6 +96,24 @@ struct serve_stats {
 
 struct serve_server; /* one instance as the load balancer sees it (serve.c) */
 
+/** Fluid mode: the latency law of one step (serve.c): T = shift_s + W + S, S ~ Exp(mu), W = 0
+    with probability 1 - pw, else Exp(theta) (theta = 0: W = 0 always). */
+struct serve_law {
+    double shift_s;
+    double pw;
+    double theta;
+    double mu;
+};
+
+/** A law waiting to be binned into the interval's histogram, with its served count. */
+struct serve_pending_law {
+    struct serve_law law;
+    double weight;
+};
+
+/* Laws an interval holds unbinned before they are binned into interval.hist. */
+#define SERVE_PENDING_LAWS 4
+
 /** The serving model of one run. Zero-initialise, then serve_init(). */
 struct serve {
     const struct serve_config *cfg;
@@ -119,6 +137,15 @@ struct serve {
     sim_event_id next;    /* request mode: the pending arrival event */
     struct serve_stats interval;
     struct serve_stats total;
+    /* Fluid mode: the interval's laws are binned at serve_take_interval straight into the
+       caller's copy (a whole-histogram pass per sample less), and only as far as the last
+       bin a law reaches. interval.hist.count holds the laws binned earlier (when more than
+       SERVE_PENDING_LAWS came in one interval); its bins from hist_end on are zero
+       (request mode: hist_end = SERVE_HIST_BINS). interval.hist.total and sum_s are
+       always up to date. */
+    struct serve_pending_law pending[SERVE_PENDING_LAWS];
+    size_t nr_pending;
+    size_t hist_end;
 };
 
 /**
