@@ -267,7 +267,6 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
                                             double weight)
 {
     const double *es = mu_table(l->mu);
-    double et[SERVE_HIST_BINS];
     double a = 1.0, b = 0.0;
     bool theta = law_needs_theta(l), powers = theta && l->theta >= 2.0 * l->mu;
     if (theta) {
@@ -275,10 +274,17 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
         b = -l->pw * l->mu / (l->theta - l->mu);
     }
     size_t i = 1;
+    /* exp(-theta x) of one decade of edges, edge j at (j - 1) mod PER_DECADE: each decade
+       is computed in place from the one below. And the tails of one block of edges, after
+       the tail of the edge before it. Two small buffers rather than two arrays over every
+       bin: the whole histogram pass stays in the L1 cache, which the rest of a run's
+       sample (trace, HDF5) has emptied. */
+    double eb[SERVE_HIST_PER_DECADE];
+    double tb[SERVE_HIST_PER_DECADE + 1];
     double prev;
     if (powers) {
-        et[1] = exp(-l->theta * hist_edge(1));
-        prev = a * es[1] + b * et[1];
+        eb[0] = exp(-l->theta * hist_edge(1));
+        prev = a * es[1] + b * eb[0];
     } else {
         prev = law_mix(l, hist_edge(1), es[1], theta ? exp(-l->theta * hist_edge(1)) : 0.0);
     }
@@ -289,11 +295,10 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
            tail is below 1e-12, then the masses. Each step is a simple loop over the block
            the compiler vectorizes; the arithmetic per bin is the same as one bin at a
            time, so the result is too. */
-        double tail[SERVE_HIST_BINS];
-        tail[1] = prev;
-        size_t k = 2, end = 0;
+        size_t k = 2;
+        bool end = false;
         while (k < SERVE_HIST_BINS && !end) {
-            size_t k1;
+            size_t k1, o = (k - 1) % SERVE_HIST_PER_DECADE; /* edge k is at eb[o] */
             if (k <= SERVE_HIST_PER_DECADE) {
                 k1 = SERVE_HIST_PER_DECADE + 1;
                 if (l->theta * hist_edge(SERVE_HIST_PER_DECADE) <= 0.1) {
@@ -301,9 +306,9 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
                        10 000 requests/s of spare capacity): Taylor to degree 10 is
                        exact to 3e-19, below an ulp, and the loop vectorizes where 100
                        exp() calls were a tenth of a fluid run. */
-                    const double *e = &edges[0];
-                    for (size_t j = k; j < k1; j++) {
-                        double y = -l->theta * e[j], p = 1.0 / 3628800.0;
+                    const double *e = &edges[k];
+                    for (size_t t = 0; t < k1 - k; t++) {
+                        double y = -l->theta * e[t], p = 1.0 / 3628800.0;
                         p = p * y + 1.0 / 362880.0;
                         p = p * y + 1.0 / 40320.0;
                         p = p * y + 1.0 / 5040.0;
@@ -313,11 +318,11 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
                         p = p * y + 1.0 / 6.0;
                         p = p * y + 0.5;
                         p = p * y + 1.0;
-                        et[j] = p * y + 1.0;
+                        eb[o + t] = p * y + 1.0;
                     }
                 } else {
                     for (size_t j = k; j < k1; j++)
-                        et[j] = exp(-l->theta * hist_edge(j));
+                        eb[o + j - k] = exp(-l->theta * hist_edge(j));
                 }
             } else {
                 k1 = k + SERVE_HIST_PER_DECADE < SERVE_HIST_BINS ? k + SERVE_HIST_PER_DECADE
@@ -325,32 +330,36 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
                 /* 0 where the value a decade below is under 1e-30 (so the power would be
                    under 1e-300): exp() gives subnormals and then 0 there, and subnormal
                    arithmetic is slow. The values fall with k, so that is a suffix. */
-                size_t z = k1;
-                if (!(et[k1 - 1 - SERVE_HIST_PER_DECADE] >= 1e-30))
-                    for (z = k; z < k1 && et[z - SERVE_HIST_PER_DECADE] >= 1e-30;)
+                size_t n = k1 - k, z = n;
+                if (!(eb[o + n - 1] >= 1e-30))
+                    for (z = 0; z < n && eb[o + z] >= 1e-30;)
                         z++;
-                for (size_t j = k; j < z; j++)
-                    et[j] = pow10th(et[j - SERVE_HIST_PER_DECADE]);
-                for (size_t j = z; j < k1; j++)
-                    et[j] = 0.0;
+                for (size_t t = 0; t < z; t++)
+                    eb[o + t] = pow10th(eb[o + t]);
+                for (size_t t = z; t < n; t++)
+                    eb[o + t] = 0.0;
             }
-            for (size_t j = k; j < k1; j++)
-                tail[j] = a * es[j] + b * et[j];
+            size_t n = k1 - k;
+            const double *esk = &es[k], *ebk = &eb[o];
+            tb[0] = prev;
+            for (size_t t = 0; t < n; t++)
+                tb[t + 1] = a * esk[t] + b * ebk[t];
             /* The tail falls with k: a block whose last tail is not below 1e-12 has no
                cut-off, and only the block with the cut-off is scanned. */
-            for (size_t j = tail[k1 - 1] < 1e-12 ? k : k1; j < k1; j++) {
-                if (tail[j] < 1e-12) {
-                    end = j;
-                    k1 = j + 1;
+            for (size_t t = tb[n] < 1e-12 ? 1 : n + 1; t <= n; t++) {
+                if (tb[t] < 1e-12) {
+                    end = true;
+                    n = t;
                     break;
                 }
             }
-            for (size_t j = k; j < k1; j++)
-                count[j - 1] += weight * (tail[j - 1] - tail[j]);
-            k = k1;
+            double *ck = &count[k - 1];
+            for (size_t t = 0; t < n; t++)
+                ck[t] += weight * (tb[t] - tb[t + 1]);
+            prev = tb[n];
+            k += n;
         }
-        i = end ? end : SERVE_HIST_BINS - 1; /* the bin that takes the rest of the tail */
-        prev = tail[end ? end : SERVE_HIST_BINS - 1];
+        i = k - 1; /* the bin that takes the rest of the tail */
     } else {
         for (; i < SERVE_HIST_BINS - 1; i++) {
             double x = hist_edge(i + 1);
