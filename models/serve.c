@@ -148,15 +148,26 @@ double serve_erlang_c(unsigned c, double a)
 {
     ASG_ASSERT(c > 0 && a >= 0 && a < (double)c);
     /* The Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)) in its inverse form
-       1/B(k) = 1 + (k / a) / B(k-1): the same numbers without a division on the dependency
-       chain (this runs once per fluid step over every vCPU of the group). All terms are
-       positive, so it is as stable; 1/B overflowing to infinity gives B = 0, as B's
-       underflow did. */
+       1/B(k) = 1 + r_k / B(k-1), r_k = k / a: all terms positive, so as stable; 1/B
+       overflowing to infinity gives B = 0, as B's underflow did. This runs once per fluid
+       step over every vCPU of the group, and one step after the other it is a chain of
+       c multiply-adds (0.25 s of a fluid year on 200 vCPUs). So four steps are composed
+       into one, 1/B(k+3) = P + Q / B(k-1) with P and Q formed off the chain: a quarter of
+       the chain. The rounding differs from the step-by-step recursion by a few ulps. */
     if (a <= 0)
-        return 0.0;   /* nobody arrives, nobody waits */
+        return 0.0; /* nobody arrives, nobody waits */
+    double ra = 1.0 / a;
     double inv = 1.0; /* 1 / Erlang B with 0 servers */
-    for (unsigned k = 1; k <= c; k++)
-        inv = 1.0 + ((double)k / a) * inv;
+    unsigned k = 1;
+    for (; k + 3 <= c; k += 4) {
+        double r0 = (double)k * ra, r1 = (double)(k + 1) * ra;
+        double r2 = (double)(k + 2) * ra, r3 = (double)(k + 3) * ra;
+        double r32 = r3 * r2; /* (1 + r3 y) after y = 1 + r2 x, and so on */
+        double p = (1.0 + r3) + r32 * (1.0 + r1), q = r32 * (r1 * r0);
+        inv = p + q * inv;
+    }
+    for (; k <= c; k++)
+        inv = 1.0 + ((double)k * ra) * inv;
     double b = 1.0 / inv;
     double rho = a / (double)c;
     return b / (1.0 - rho * (1.0 - b));
