@@ -95,16 +95,20 @@ void serve_hist_add(struct serve_hist *h, double s, double weight)
     h->sum_s += s * weight;
 }
 
-double serve_hist_quantile(const struct serve_hist *h, double q)
+/* The scan of serve_hist_quantile for `target`, from the block that starts at bin *from
+   with `*cum_from` counted before it (0 and 0 for a whole scan). On return *from and
+   *cum_from name the block the scan stopped in: a scan for a larger target from there
+   forms the same sums as one from bin 0, because each block's cumulative count is the
+   previous one plus the block's tree sum, whichever loop forms it. */
+static double quantile_scan(const struct serve_hist *h, double target, size_t *from,
+                            double *cum_from)
 {
-    if (h->total <= 0)
-        return (double)NAN;
-    double target = q * h->total, cum = 0;
+    double cum = *cum_from;
     /* Skip whole blocks of bins that stay below the target. A block's sum is a tree of
        independent adds, so one add per block, not per bin, is on the dependency chain of
        `cum`; the scan is about four times faster. cum then differs from the bin-by-bin sum
        by rounding only (a few ulps). */
-    size_t i = 0;
+    size_t i = *from;
     /* Four blocks a step with one branch: the four partial sums are the ones the block
        loop below forms, and all four are tested, so where the scan stops and the `cum` it
        stops with are the same (even if rounding made a bin slightly negative). */
@@ -126,6 +130,8 @@ double serve_hist_quantile(const struct serve_hist *h, double q)
             break;
         cum += block;
     }
+    *from = i;
+    *cum_from = cum;
     for (; i < SERVE_HIST_BINS; i++) {
         if (h->count[i] <= 0 || cum + h->count[i] < target) {
             cum += h->count[i];
@@ -140,6 +146,32 @@ double serve_hist_quantile(const struct serve_hist *h, double q)
         return hist_edge(i) * pow(10.0, f / SERVE_HIST_PER_DECADE);
     }
     return SERVE_HIST_MAX_S;
+}
+
+double serve_hist_quantile(const struct serve_hist *h, double q)
+{
+    if (h->total <= 0)
+        return (double)NAN;
+    size_t from = 0;
+    double cum = 0;
+    return quantile_scan(h, q * h->total, &from, &cum);
+}
+
+void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q, double *out)
+{
+    ASG_ASSERT(n <= SERVE_QUANTILES_MAX);
+    size_t order[SERVE_QUANTILES_MAX];
+    for (size_t k = 0; k < n; k++) { /* insertion sort by q: n is a handful */
+        size_t j = k;
+        for (; j > 0 && q[order[j - 1]] > q[k]; j--)
+            order[j] = order[j - 1];
+        order[j] = k;
+    }
+    size_t from = 0;
+    double cum = 0;
+    for (size_t k = 0; k < n; k++)
+        out[order[k]] =
+                h->total <= 0 ? (double)NAN : quantile_scan(h, q[order[k]] * h->total, &from, &cum);
 }
 
 /* ---- queueing theory ------------------------------------------------------------------- */

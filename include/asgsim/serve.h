@@ -78,6 +78,15 @@ void serve_hist_add(struct serve_hist *h, double s, double weight);
 /** The q-quantile (0 < q < 1) in seconds, interpolated within a bin; NaN when empty. */
 double serve_hist_quantile(const struct serve_hist *h, double q);
 
+#define SERVE_QUANTILES_MAX 16
+
+/**
+ * out[k] = serve_hist_quantile(h, q[k]) for k < n (n <= SERVE_QUANTILES_MAX), the same
+ * values bit for bit, in one scan of the bins instead of n (each scan starts where the
+ * one for the next smaller q stopped). q need not be sorted.
+ */
+void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q, double *out);
+
 /** What happened in an interval (since the previous serve_take_interval) or a whole run. */
 struct serve_stats {
     double arrived;        /* requests offered */

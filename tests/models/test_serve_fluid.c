@@ -4,7 +4,8 @@
  * copy is the same, bit for bit, whether an interval's laws are binned into the copy or
  * into the interval's histogram first (more laws than SERVE_PENDING_LAWS, or no copy
  * asked for); whatever the copy held before is overwritten. And Erlang C, whose
- * recursion composes four steps at a time, against the step-by-step recursion.
+ * recursion composes four steps at a time, against the step-by-step recursion; and
+ * serve_hist_quantiles against one serve_hist_quantile per q.
  */
 #include "helpers.h"
 
@@ -141,6 +142,62 @@ START_TEST(test_serve_fluid_erlang_c_within_c_ulps_of_the_stepwise_recursion)
 
 END_TEST
 
+/* serve_hist_quantiles against one serve_hist_quantile per q, bit for bit. */
+static int quantiles_differ(const struct serve_hist *h, size_t n, const double *q)
+{
+    double got[SERVE_QUANTILES_MAX];
+    serve_hist_quantiles(h, n, q, got);
+    int bad = 0;
+    for (size_t k = 0; k < n; k++) {
+        double want = serve_hist_quantile(h, q[k]);
+        bad += !(memcmp(&got[k], &want, sizeof(double)) == 0 || (isnan(got[k]) && isnan(want)));
+    }
+    return bad;
+}
+
+START_TEST(test_serve_fluid_quantiles_in_one_scan_equal_one_scan_each)
+{
+    static const double qs[][4] = { { 0.99, 0.5, 0.95, 0.5 },
+                                    { 0.5, 0.95, 0.99, 0.999 },
+                                    { 1e-9, 0.25, 0.75, 1.0 },
+                                    { 0.9, 0.1, 0.6, 0.3 } };
+    struct bench b;
+    bench_start(&b, 350, SIM_SEC(5));
+    int bad = 0;
+    for (int k = 1; k <= 20; k++) { /* fluid intervals, and the run's total */
+        sim_run_until(b.eng, SIM_SEC(60) * k);
+        serve_take_interval(&b.s, &st_a);
+        for (size_t j = 0; j < 4; j++)
+            bad += quantiles_differ(&st_a.hist, 4, qs[j]);
+    }
+    for (size_t j = 0; j < 4; j++)
+        bad += quantiles_differ(&b.s.total.hist, 4, qs[j]);
+    bench_release(&b);
+    /* Latencies spread over every decade, a few at a time (each q's bin and the bins
+       before it are partly filled), mass only in the last bins, and an empty histogram. */
+    static struct serve_hist h;
+    h = (struct serve_hist){ 0 };
+    for (int i = 0; i < 3000; i++) {
+        serve_hist_add(&h, pow(10.0, -7.0 + 13.0 * (i * 0.618034 - floor(i * 0.618034))),
+                       1.0 + i % 7);
+        if (i % 97 == 0)
+            for (size_t j = 0; j < 4; j++)
+                bad += quantiles_differ(&h, 4, qs[j]);
+    }
+    h = (struct serve_hist){ 0 };
+    serve_hist_add(&h, 9e4, 1.0);
+    serve_hist_add(&h, 1e6, 2.0);
+    bad += quantiles_differ(&h, 4, qs[1]);
+    h = (struct serve_hist){ 0 };
+    bad += quantiles_differ(&h, 4, qs[0]);
+    ck_assert_int_eq(bad, 0);
+    double one[1];
+    serve_hist_quantiles(&h, 1, qs[0], one);
+    ck_assert(isnan(one[0]));
+}
+
+END_TEST
+
 Suite *serve_fluid_suite(void);
 
 Suite *serve_fluid_suite(void)
@@ -150,6 +207,7 @@ Suite *serve_fluid_suite(void)
     tcase_add_test(tc, test_serve_fluid_one_law_per_interval_copy_and_total_agree);
     tcase_add_test(tc, test_serve_fluid_many_laws_per_interval_copy_and_total_agree);
     tcase_add_test(tc, test_serve_fluid_erlang_c_within_c_ulps_of_the_stepwise_recursion);
+    tcase_add_test(tc, test_serve_fluid_quantiles_in_one_scan_equal_one_scan_each);
     suite_add_tcase(s, tc);
     return s;
 }
