@@ -200,4 +200,11 @@ int serve_config_bind(struct bind *b, const struct ynode *settings, struct serve
  */
 double serve_erlang_c(unsigned c, double a);
 
+/**
+ * A Poisson count of mean mu >= 0 (fluid mode's arrivals per tick): GSL's sampler below
+ * mean 10, Hoermann's transformed rejection (PTRS) from 10 on. Exact in law; not the same
+ * draws as gsl_ran_poisson.
+ */
+double serve_poisson(gsl_rng *r, double mu);
+
 #endif /* ASGSIM_SERVE_H */

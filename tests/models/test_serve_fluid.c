@@ -5,15 +5,20 @@
  * into the interval's histogram first (more laws than SERVE_PENDING_LAWS, or no copy
  * asked for); whatever the copy held before is overwritten. And Erlang C, whose
  * recursion composes four steps at a time, against the step-by-step recursion; and
- * serve_hist_quantiles against one serve_hist_quantile per q.
+ * serve_hist_quantiles against one serve_hist_quantile per q; serve_poisson's draws
+ * against the Poisson law.
  */
 #include "helpers.h"
 
 #include "asgsim/serve.h"
+#include "asgsim/util.h"
 
 #include <check.h>
 #include <float.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct bench {
@@ -198,6 +203,64 @@ START_TEST(test_serve_fluid_quantiles_in_one_scan_equal_one_scan_each)
 
 END_TEST
 
+/* n draws of serve_poisson(mu): the mean and variance within 5 standard errors, and a
+   chi-square test against the Poisson probabilities (cells of expected count >= 20, the
+   tails pooled) not rejected at 1e-5. */
+static void check_poisson(gsl_rng *r, double mu, int n)
+{
+    double sum = 0, sum2 = 0;
+    double lo = floor(mu - 6 * sqrt(mu)), hi = ceil(mu + 6 * sqrt(mu));
+    if (lo < 0)
+        lo = 0;
+    size_t cells = (size_t)(hi - lo) + 1;
+    unsigned *seen = xcalloc(cells + 2, sizeof(*seen)); /* [0]: below lo, [cells+1]: above */
+    for (int i = 0; i < n; i++) {
+        double k = serve_poisson(r, mu);
+        ck_assert(k >= 0 && k == floor(k));
+        sum += k;
+        sum2 += k * k;
+        size_t c = k < lo ? 0 : k > hi ? cells + 1 : (size_t)(k - lo) + 1;
+        seen[c]++;
+    }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    ck_assert_double_le(fabs(mean - mu), 5 * sqrt(mu / n));
+    ck_assert_double_le(fabs(var - mu), 5 * sqrt((2 * mu * mu + mu) / n));
+    /* Pool cells left to right until each expects >= 20. */
+    double chi2 = 0, expect = n * (lo > 0 ? gsl_cdf_poisson_P((unsigned)lo - 1, mu) : 0.0);
+    double got = seen[0];
+    int dof = -1;
+    for (size_t c = 1; c <= cells + 1; c++) {
+        double p = c <= cells ? gsl_ran_poisson_pdf((unsigned)(lo + (double)(c - 1)), mu)
+                              : gsl_cdf_poisson_Q((unsigned)hi, mu);
+        expect += n * p;
+        got += seen[c];
+        if (expect >= 20 || c == cells + 1) {
+            if (expect > 0) {
+                chi2 += (got - expect) * (got - expect) / expect;
+                dof++;
+            }
+            expect = got = 0;
+        }
+    }
+    free(seen);
+    ck_assert_int_gt(dof, 3);
+    ck_assert_double_gt(gsl_cdf_chisq_Q(chi2, dof), 1e-5);
+}
+
+START_TEST(test_serve_fluid_poisson_draws_follow_the_poisson_law)
+{
+    struct rng_set rngs = { 0 };
+    rng_set_init(&rngs, 3, 0, 0);
+    gsl_rng *r = rng_set_stream(&rngs, "arrivals");
+    static const double mus[] = { 0.5, 9.5, 10, 12.5, 40, 1000, 4e5 };
+    for (size_t i = 0; i < sizeof(mus) / sizeof(mus[0]); i++)
+        check_poisson(r, mus[i], 200000);
+    ck_assert_double_eq(serve_poisson(r, 0), 0);
+    rng_set_release(&rngs);
+}
+
+END_TEST
+
 Suite *serve_fluid_suite(void);
 
 Suite *serve_fluid_suite(void)
@@ -208,6 +271,7 @@ Suite *serve_fluid_suite(void)
     tcase_add_test(tc, test_serve_fluid_many_laws_per_interval_copy_and_total_agree);
     tcase_add_test(tc, test_serve_fluid_erlang_c_within_c_ulps_of_the_stepwise_recursion);
     tcase_add_test(tc, test_serve_fluid_quantiles_in_one_scan_equal_one_scan_each);
+    tcase_add_test(tc, test_serve_fluid_poisson_draws_follow_the_poisson_law);
     suite_add_tcase(s, tc);
     return s;
 }
