@@ -205,13 +205,12 @@ double serve_erlang_c(unsigned c, double a)
     return b / (1.0 - rho * (1.0 - b));
 }
 
-/* Latency law of one fluid step (struct serve_law in serve.h; theta = 0 is the overloaded
-   case). */
-#define latency_law serve_law
+/* The latency law of one fluid step is struct serve_law (serve.h); theta = 0 is the
+   overloaded case. */
 
 /* The tail P(T > shift + x) given es = exp(-mu x) and et = exp(-theta x) (et unused unless
    the law has a waiting part with theta != mu). */
-static double law_mix(const struct latency_law *l, double x, double es, double et)
+static double law_mix(const struct serve_law *l, double x, double es, double et)
 {
     if (l->pw <= 0 || l->theta <= 0)
         return es;
@@ -223,12 +222,12 @@ static double law_mix(const struct latency_law *l, double x, double es, double e
     return (1.0 - l->pw) * es + l->pw * hypo;
 }
 
-static bool law_needs_theta(const struct latency_law *l)
+static bool law_needs_theta(const struct serve_law *l)
 {
     return l->pw > 0 && l->theta > 0 && !(fabs(l->theta - l->mu) < 1e-9 * l->mu);
 }
 
-static double law_tail(const struct latency_law *l, double t)
+static double law_tail(const struct serve_law *l, double t)
 {
     double x = t - l->shift_s;
     if (x <= 0)
@@ -253,7 +252,7 @@ static const double *mu_table(double mu)
 }
 
 /* The slow path: a law shifted by a drain wait, evaluated with exp() at each edge. */
-static size_t hist_add_shifted(double *count, const struct latency_law *l, double weight)
+static size_t hist_add_shifted(double *count, const struct serve_law *l, double weight)
 {
     size_t i = hist_bin(l->shift_s);
     double prev = 1.0; /* tail at the lower edge of bin i: nothing is faster than the shift */
@@ -306,8 +305,7 @@ static inline double pow10th(double x)
    relative where the value is not already negligible, and far below what the bins
    resolve. It is used when theta >= 2 mu, so |b| <= pw; nearer mu the two terms cancel
    and every value is computed with exp(). */
-VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_law *l,
-                                            double weight)
+VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_law *l, double weight)
 {
     const double *es = mu_table(l->mu);
     double a = 1.0, b = 0.0;
@@ -420,7 +418,7 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct latency_
 }
 
 /* Bin `weight` requests of law `l` into `count`; returns the end of the bins it reached. */
-static size_t bin_law(double *count, const struct latency_law *l, double weight)
+static size_t bin_law(double *count, const struct serve_law *l, double weight)
 {
     return l->shift_s == 0 ? hist_add_steady(count, l, weight) : hist_add_shifted(count, l, weight);
 }
@@ -445,7 +443,7 @@ static void flush_pending(struct serve *s)
 
 /* `n` requests served with latency law `l`, mean waiting time `wait_s`, a fraction `pw`
    of them having waited. The bins wait for serve_take_interval (see struct serve). */
-static void account_law(struct serve *s, const struct latency_law *l, double n, double wait_s,
+static void account_law(struct serve *s, const struct serve_law *l, double n, double wait_s,
                         double pw, double objective_s)
 {
     struct serve_stats *st = &s->interval;
@@ -522,13 +520,13 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
     double n_drain = fmin(served, cap_rps * fmin(drain_s, dt));
     if (n_drain > 0) {
         double wait = drain_s < dt ? 0.5 * b0 / cap_rps : 0.5 * (b0 + b1) / cap_rps;
-        struct latency_law law = { wait, 0, 0, mu };
+        struct serve_law law = { wait, 0, 0, mu };
         account_law(s, &law, n_drain, wait, 1.0, objective_s);
     }
     double n_steady = served - n_drain;
     if (n_steady > 0) {
-        struct latency_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
-                                   cap_rps - lambda, mu };
+        struct serve_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
+                                 cap_rps - lambda, mu };
         account_law(s, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
     }
 }
