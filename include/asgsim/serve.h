@@ -78,6 +78,15 @@ void serve_hist_add(struct serve_hist *h, double s, double weight);
 /** The q-quantile (0 < q < 1) in seconds, interpolated within a bin; NaN when empty. */
 double serve_hist_quantile(const struct serve_hist *h, double q);
 
+#define SERVE_QUANTILES_MAX 16
+
+/**
+ * out[k] = serve_hist_quantile(h, q[k]) for k < n (n <= SERVE_QUANTILES_MAX), the same
+ * values bit for bit, in one scan of the bins instead of n (each scan starts where the
+ * one for the next smaller q stopped). q need not be sorted.
+ */
+void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q, double *out);
+
 /** What happened in an interval (since the previous serve_take_interval) or a whole run. */
 struct serve_stats {
     double arrived;        /* requests offered */
@@ -95,6 +104,24 @@ struct serve_stats {
 };
 
 struct serve_server; /* one instance as the load balancer sees it (serve.c) */
+
+/** Fluid mode: the latency law of one step (serve.c): T = shift_s + W + S, S ~ Exp(mu), W = 0
+    with probability 1 - pw, else Exp(theta) (theta = 0: W = 0 always). */
+struct serve_law {
+    double shift_s;
+    double pw;
+    double theta;
+    double mu;
+};
+
+/** A law waiting to be binned into the interval's histogram, with its served count. */
+struct serve_pending_law {
+    struct serve_law law;
+    double weight;
+};
+
+/* Laws an interval holds unbinned before they are binned into interval.hist. */
+#define SERVE_PENDING_LAWS 4
 
 /** The serving model of one run. Zero-initialise, then serve_init(). */
 struct serve {
@@ -126,6 +153,15 @@ struct serve {
 
     struct serve_stats interval;
     struct serve_stats total;
+    /* Fluid mode: the interval's laws are binned at serve_take_interval straight into the
+       caller's copy (a whole-histogram pass per sample less), and only as far as the last
+       bin a law reaches. interval.hist.count holds the laws binned earlier (when more than
+       SERVE_PENDING_LAWS came in one interval); its bins from hist_end on are zero
+       (request mode: hist_end = SERVE_HIST_BINS). interval.hist.total and sum_s are
+       always up to date. */
+    struct serve_pending_law pending[SERVE_PENDING_LAWS];
+    size_t nr_pending;
+    size_t hist_end;
 };
 
 /**
@@ -170,5 +206,12 @@ int serve_config_bind(struct bind *b, const struct ynode *settings, struct serve
  * a = lambda / mu (requires a < c). Computed with the stable Erlang B recursion.
  */
 double serve_erlang_c(unsigned c, double a);
+
+/**
+ * A Poisson count of mean mu >= 0 (fluid mode's arrivals per tick): GSL's sampler below
+ * mean 10, Hoermann's transformed rejection (PTRS) from 10 on. Exact in law; not the same
+ * draws as gsl_ran_poisson.
+ */
+double serve_poisson(gsl_rng *r, double mu);
 
 #endif /* ASGSIM_SERVE_H */
