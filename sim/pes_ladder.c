@@ -50,8 +50,12 @@
 #define NONE     UINT32_MAX
 #define SIGN_BIT (UINT64_C(1) << 63)
 /* A bucket with more events than this is split into a new rung rather than sorted. */
-#define THRES     50u
+#define THRES     400u
 #define MAX_RUNGS 10u
+/* From this many pending events on, a new rung gets wide buckets (bucket_events()). */
+#define WIDE_FROM 4096u
+/* Buckets of up to this many events are sorted by plain insertion sort. */
+#define SMALL_SORT 16u
 /* Items per chunk: 6 items of 20 bytes + a link fill two cache lines. */
 #define CHUNK_ITEMS 6u
 /* pes_hint() names the event this many pops after the one just taken. */
@@ -157,6 +161,12 @@ static inline sim_time key_at(pes_key k)
 static inline wide cur_start(const struct pes_ladder_rung *r)
 {
     return (wide)r->start + ((wide)r->cur << r->shift);
+}
+
+/* Start time of bucket b of the rung (a live bucket: its start is a sim_time). */
+static inline sim_time bucket_start(const struct pes_ladder_rung *r, size_t b)
+{
+    return (sim_time)((wide)r->start + ((wide)b << r->shift));
 }
 
 /* Skip the rung's empty buckets. \return true when a non-empty bucket is left. */
@@ -378,16 +388,15 @@ static void rung_new(struct pes *q, sim_time start, unsigned shift, size_t nb)
 }
 
 /*
- * Bucket width 1 << *shift, the power of two nearest (on a log scale) to 2 range / n,
- * and the bucket count covering [lo, hi]: about n / 2.8 to n / 1.4 buckets. A power of
- * two makes filing an event a shift. About two events per bucket rather than one: fewer
- * buckets mean fewer distinct bucket headers and chunk tails for pushes to miss on,
- * which measured faster for PHOLD than the cheaper sorting of smaller buckets.
+ * Bucket width 1 << *shift, the power of two nearest (on a log scale) to per range / n,
+ * and the bucket count covering [lo, hi]: about n / (1.4 per) to n / (0.7 per) buckets.
+ * A power of two makes filing an event a shift. `per` is the number of events a bucket
+ * gets if they were spread evenly; see bucket_events().
  */
-static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb)
+static void plan(sim_time lo, sim_time hi, size_t n, unsigned per, unsigned *shift, size_t *nb)
 {
     pes_key range = (pes_key)((wide)hi - (wide)lo + 1);
-    pes_key w = (range + n - 1) / n * 2;
+    pes_key w = (range + n - 1) / n * per;
     unsigned sh = 0;
     while (sh < 63 && ((pes_key)1 << sh) < w)
         sh++;
@@ -397,12 +406,27 @@ static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb
     *nb = (size_t)((range + ((pes_key)1 << sh) - 1) >> sh);
 }
 
+/*
+ * Events per bucket (spread evenly) for a new rung. Pending times are rarely even: with
+ * exponential delays they crowd the near future, and a bucket reaching the bottom holds
+ * about per * ln(n) events (20 at per 2 and 80 000 pending). Narrow buckets mean less to
+ * sort, wide ones fewer bucket headers and partly filled chunks for pushes to write
+ * into. While the queue fits the caches (below WIDE_FROM events) sorting decides, and 2
+ * measured best (hold at 10^2). Past that, pushes miss the cache on every header and
+ * chunk tail they touch, and 8 measured best for PHOLD (80 000 pending): the hot
+ * buckets' tails then fit L2, and sort_bucket() keeps sorting 80 events cheap.
+ */
+static unsigned bucket_events(const struct pes *q)
+{
+    return q->nr < WIDE_FROM ? 2 : 8;
+}
+
 /* Move the whole top into a new first rung. */
 static void top_to_rung(struct pes *q)
 {
     unsigned shift;
     size_t nb;
-    plan(q->top_min, q->top_max, q->top_nr, &shift, &nb);
+    plan(q->top_min, q->top_max, q->top_nr, bucket_events(q), &shift, &nb);
     rung_new(q, q->top_min, shift, nb);
     for (size_t i = 0; i < q->top_nr; i++)
         rung_insert(q, 0, q->top[i].slot, q->top[i].key);
@@ -411,54 +435,17 @@ static void top_to_rung(struct pes *q)
     q->top_nr = 0;
 }
 
-static int item_cmp(const void *a, const void *b)
-{
-    pes_key x = ((const struct pes_ladder_item *)a)->key;
-    pes_key y = ((const struct pes_ladder_item *)b)->key;
-    return (x > y) - (x < y);
-}
-
 /*
- * Append the bucket whose newest chunk is `head` (c items, all later than anything in the
- * bottom) to the bottom, sorted. What is left of the bottom moves to the front first.
+ * Insertion sort by the full key. An item smaller than the first goes straight to the
+ * front, so the inner loop needs no bounds test: b[0] stops it. On input already sorted
+ * but for ties (what sort_bucket() hands it) it is one compare per item.
  */
-static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
+static void insertion_sort(struct pes_ladder_item *b, size_t c)
 {
-    size_t left = q->bottom_nr - q->bottom_head;
-    if (q->bottom_head) {
-        memmove(q->bottom, &q->bottom[q->bottom_head], left * sizeof(*q->bottom));
-        q->bottom_head = 0;
-    }
-    ALLOC_GROW(q->bottom, left + c, q->bottom_alloc);
-    struct pes_ladder_item *b = &q->bottom[left];
-    size_t i = 0;
-    uint32_t k = head_items(c);
-    for (uint32_t ch = head, next; ch != NONE; ch = next, k = CHUNK_ITEMS) {
-        const struct pes_ladder_chunk *cp = &q->chunk[ch];
-        next = cp->w[CHUNK_NEXT];
-        if (next != NONE) {
-            __builtin_prefetch(&q->chunk[next]);
-            __builtin_prefetch(&q->chunk[next].w[16]);
-        }
-        for (uint32_t j = 0; j < k; j++) {
-            const uint32_t *it = citem_c(cp, j);
-            uint32_t s = it[4];
-            b[i++] = (struct pes_ladder_item){ citem_key(it), s };
-        }
-        chunk_put(q, ch);
-    }
-    ASG_ASSERT(i == c);
-    q->bottom_nr = left + c;
-    if (c > 64) {
-        qsort(b, c, sizeof(*b), item_cmp);
-        return;
-    }
-    /*
-     * Insertion sort. An item smaller than the first goes straight to the front, so the
-     * inner loop needs no bounds test: b[0] stops it.
-     */
     for (size_t m = 1; m < c; m++) {
         struct pes_ladder_item x = b[m];
+        if (!(x.key < b[m - 1].key))
+            continue;
         if (x.key < b[0].key) {
             memmove(&b[1], &b[0], m * sizeof(*b));
             b[0] = x;
@@ -469,6 +456,143 @@ static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
             b[j] = b[j - 1];
         b[j] = x;
     }
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    pes_key x = ((const struct pes_ladder_item *)a)->key;
+    pes_key y = ((const struct pes_ladder_item *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Insertion sort of plain 64-bit words, with the same unguarded inner loop. */
+static void insertion_sort_u64(uint64_t *k, size_t c)
+{
+    for (size_t m = 1; m < c; m++) {
+        uint64_t x = k[m];
+        if (x >= k[m - 1])
+            continue;
+        if (x < k[0]) {
+            memmove(&k[1], &k[0], m * sizeof(*k));
+            k[0] = x;
+            continue;
+        }
+        size_t j = m;
+        for (; x < k[j - 1]; j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
+static __attribute__((noinline)) void grow_sort(struct pes *q, size_t c)
+{
+    size_t n = c < 64 ? 64 : c + c / 2;
+    free(q->sort_key);
+    free(q->sort_item);
+    q->sort_key = xmalloc(2 * n * sizeof(*q->sort_key));
+    q->sort_item = xmalloc(n * sizeof(*q->sort_item));
+    q->sort_alloc = n;
+}
+
+/*
+ * Sort the c items of one bucket (bucket start `lo`, width 1 << shift) from q->sort_item
+ * into out. Buckets can be wide (tens of events; see bucket_events()), and sorting
+ * 32-byte items by 128-bit keys would then dominate: instead each item gets a 64-bit
+ * word, its time offset in the bucket (the top 32 bits of it when the width passes 2^32)
+ * above its index, and the words are sorted: one counting pass on the offset's top bits,
+ * then an insertion sort that only moves words within their bin. The items are gathered
+ * in that order. Words with equal offsets (equal times, or equal truncated offsets) are
+ * then in index order, which is push order and so seq order unless a removal or a move
+ * between tiers reordered the bucket; each such run is sorted by the full key, so the
+ * result is exact whatever the words say, and on the usual input that last pass is one
+ * compare per item.
+ */
+static void sort_bucket(struct pes *q, struct pes_ladder_item *out, size_t c, sim_time lo,
+                        unsigned shift)
+{
+    const struct pes_ladder_item *it = q->sort_item;
+    uint64_t *k = q->sort_key, *k2 = q->sort_key + q->sort_alloc;
+    unsigned drop = shift > 32 ? shift - 32 : 0, bits = shift - drop; /* offset bits kept */
+    for (size_t i = 0; i < c; i++) {
+        uint64_t off = ((uint64_t)key_at(it[i].key) - (uint64_t)lo) >> drop;
+        k[i] = off << 32 | i;
+    }
+    if (bits > 0) {
+        /* About four words a bin, at most 64 bins, from the offset's top bits. */
+        unsigned lb = 2;
+        while (lb < 6 && (size_t)4 << (lb + 1) <= c)
+            lb++;
+        if (lb > bits)
+            lb = bits;
+        unsigned sh = 32 + bits - lb;
+        uint32_t cnt[65] = { 0 };
+        for (size_t i = 0; i < c; i++)
+            cnt[(k[i] >> sh) + 1]++;
+        for (unsigned bn = 1; bn <= (1u << lb); bn++)
+            cnt[bn] += cnt[bn - 1];
+        for (size_t i = 0; i < c; i++)
+            k2[cnt[k[i] >> sh]++] = k[i];
+        uint64_t *t = k;
+        k = k2;
+        k2 = t;
+    }
+    insertion_sort_u64(k, c);
+    for (size_t i = 0; i < c; i++)
+        out[i] = it[(uint32_t)k[i]];
+    for (size_t a = 0, e; a < c; a = e) {
+        for (e = a + 1; e < c && k[e] >> 32 == k[a] >> 32; e++)
+            ;
+        if (e - a > SMALL_SORT)
+            qsort(&out[a], e - a, sizeof(*out), item_cmp);
+        else if (e - a > 1)
+            insertion_sort(&out[a], e - a);
+    }
+}
+
+/*
+ * Append the bucket whose newest chunk is `head` (c items, all later than anything in the
+ * bottom; bucket start lo, width 1 << shift) to the bottom, sorted. What is left of the
+ * bottom moves to the front first.
+ */
+static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c, sim_time lo, unsigned shift)
+{
+    size_t left = q->bottom_nr - q->bottom_head;
+    if (q->bottom_head) {
+        memmove(q->bottom, &q->bottom[q->bottom_head], left * sizeof(*q->bottom));
+        q->bottom_head = 0;
+    }
+    ALLOC_GROW(q->bottom, left + c, q->bottom_alloc);
+    /* A small bucket is sorted in place; a larger one through sort words (sort_bucket). */
+    bool small = c <= SMALL_SORT;
+    if (!small && c > q->sort_alloc)
+        grow_sort(q, c);
+    struct pes_ladder_item *b = small ? &q->bottom[left] : q->sort_item;
+    /*
+     * Items go to their push-order places (the chain runs newest chunk first), so that
+     * equal times, which both sorts leave in that order, mostly need no moving.
+     */
+    size_t i = 0, base = (c - 1) / CHUNK_ITEMS * CHUNK_ITEMS;
+    uint32_t k = head_items(c);
+    for (uint32_t ch = head, next; ch != NONE; ch = next, k = CHUNK_ITEMS, base -= CHUNK_ITEMS) {
+        const struct pes_ladder_chunk *cp = &q->chunk[ch];
+        next = cp->w[CHUNK_NEXT];
+        if (next != NONE) {
+            __builtin_prefetch(&q->chunk[next]);
+            __builtin_prefetch(&q->chunk[next].w[16]);
+        }
+        for (uint32_t j = 0; j < k; j++, i++) {
+            const uint32_t *it = citem_c(cp, j);
+            uint32_t s = it[4];
+            b[base + j] = (struct pes_ladder_item){ citem_key(it), s };
+        }
+        chunk_put(q, ch);
+    }
+    ASG_ASSERT(i == c);
+    if (small)
+        insertion_sort(b, c);
+    else
+        sort_bucket(q, &q->bottom[left], c, lo, shift);
+    q->bottom_nr = left + c;
 }
 
 /* Spread the bucket whose newest chunk is `head` over the (new, deepest) rung ri. */
@@ -526,12 +650,12 @@ static void refill(struct pes *q)
             wide hi = (wide)lo + (wide)r->width - 1;
             unsigned shift;
             size_t nb;
-            plan(lo, hi > INT64_MAX ? INT64_MAX : (sim_time)hi, c, &shift, &nb);
+            plan(lo, hi > INT64_MAX ? INT64_MAX : (sim_time)hi, c, bucket_events(q), &shift, &nb);
             rung_new(q, lo, shift, nb);
             bucket_to_rung(q, q->nr_rungs - 1, head, c);
             continue;
         }
-        bucket_to_bottom(q, head, c);
+        bucket_to_bottom(q, head, c, bucket_start(r, b), r->shift);
         prefetch_next_bucket(q, r);
     }
 }
@@ -567,9 +691,9 @@ static void top_up(struct pes *q)
     uint32_t c = bk->count;
     if (c > THRES && r->width > 1 && q->nr_rungs < MAX_RUNGS)
         return;
-    rung_take(r);
+    size_t b = rung_take(r);
     bk->count = 0;
-    bucket_to_bottom(q, bk->head, c);
+    bucket_to_bottom(q, bk->head, c, bucket_start(r, b), r->shift);
     prefetch_next_bucket(q, r);
 }
 
@@ -788,6 +912,8 @@ void pes_release(struct pes *q)
     free(q->top);
     free(q->chunk);
     free(q->bottom);
+    free(q->sort_key);
+    free(q->sort_item);
     *q = (struct pes){ 0 };
 }
 
