@@ -612,20 +612,44 @@ static void bucket_to_rung(struct pes *q, size_t ri, uint32_t head, uint32_t c)
 }
 
 /*
- * Buckets of a fresh rung hold a few events each, so the bottom will soon read the next
- * non-empty bucket: start loading its newest chunk now (a cache miss at large sizes that
- * would otherwise stall a pop).
+ * The bottom will soon read the rung's next non-empty bucket: start loading its newest
+ * chunk now (a cache miss at large sizes that would otherwise stall a pop), and let the
+ * pops walk the rest of its chain (advance_prefetch()).
  */
-static inline void prefetch_next_bucket(const struct pes *q, const struct pes_ladder_rung *r)
+static inline void prefetch_next_bucket(struct pes *q, const struct pes_ladder_rung *r)
 {
+    q->pf_chunk = NONE;
     for (size_t k = r->cur, lim = r->cur + 4 < r->nb ? r->cur + 4 : r->nb; k < lim; k++) {
         if (r->b[k].count) {
             const struct pes_ladder_chunk *ch = &q->chunk[r->b[k].head];
             __builtin_prefetch(ch);
             __builtin_prefetch(&ch->w[16]);
+            q->pf_chunk = r->b[k].head;
             break;
         }
     }
+}
+
+/*
+ * A wide bucket is a chain of a dozen chunks, and sorting it into the bottom would wait
+ * on each link in turn. Instead, every other pop follows one link of the next bucket's
+ * chain (whose chunk the previous step prefetched) and prefetches the chunk it names, so
+ * the chain is in cache when its turn comes. The chunk may have been freed or reused
+ * meanwhile; then this only prefetches a useless line (indexes stay below nr_chunks).
+ */
+static inline void advance_prefetch(struct pes *q)
+{
+    uint32_t c = q->pf_chunk;
+    if (c >= q->nr_chunks || (q->bottom_head & 1))
+        return;
+    uint32_t n = q->chunk[c].w[CHUNK_NEXT];
+    if (n < q->nr_chunks) {
+        __builtin_prefetch(&q->chunk[n]);
+        __builtin_prefetch(&q->chunk[n].w[16]);
+    } else {
+        n = NONE;
+    }
+    q->pf_chunk = n;
 }
 
 /* Make the bottom non-empty (the queue must not be empty). */
@@ -705,6 +729,7 @@ static inline void take_min(struct pes *q, struct pes_entry *out)
     q->nr--;
     if (q->bottom_nr - q->bottom_head < HINT_AHEAD && q->nr_rungs)
         top_up(q);
+    advance_prefetch(q);
     /*
      * The node of the event HINT_AHEAD pops ahead is written when it is popped (and, in a
      * hold-like model, again when its slot is pushed straight back): load it now.

@@ -88,6 +88,7 @@ struct pes {
     struct pes_ladder_item *sort_item; /* scratch for sorting a bucket: its items, */
     uint64_t *sort_key;                /* and two arrays of sort words */
     size_t sort_alloc;                 /* items in sort_item; words in each array */
+    uint32_t pf_chunk; /* next chunk whose link the pops follow to prefetch a bucket */
 };
 #endif
 
