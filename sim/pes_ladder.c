@@ -38,6 +38,7 @@
 
 #include "asgsim/util.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,11 @@ __extension__ typedef __int128 wide;
  */
 enum where { W_ABSENT, W_TOP, W_RUNG, W_BOTTOM };
 
+/*
+ * One cache line (the array is 64-byte aligned): the queue's fields, then the caller's
+ * data (pes_user()), which the ladder never reads or writes. For the engine that is the
+ * event record, so popping an event and firing it touch one line, not two.
+ */
 struct pes_ladder_node {
     pes_key key;
     uint32_t bucket; /* W_RUNG: bucket in the rung */
@@ -79,7 +85,12 @@ struct pes_ladder_node {
     uint8_t idx;     /* W_RUNG: item in the chunk */
     uint8_t rung;
     uint8_t where;
+    unsigned char user[PES_LADDER_NODE_BYTES - PES_LADDER_USER_AT] __attribute__((aligned(32)));
 };
+
+_Static_assert(sizeof(struct pes_ladder_node) == PES_LADDER_NODE_BYTES, "a node is one line");
+_Static_assert(offsetof(struct pes_ladder_node, user) == PES_LADDER_USER_AT, "user data offset");
+_Static_assert(PES_LADDER_NODE_BYTES - PES_LADDER_USER_AT == PES_USER_BYTES, "user data size");
 
 /*
  * Items 0..count-1 of a bucket, counted from its oldest chunk: the chain runs newest
@@ -307,13 +318,30 @@ static void bottom_insert(struct pes *q, pes_key key, uint32_t slot)
     q->node[slot].where = W_BOTTOM;
 }
 
+void pes_reserve(struct pes *q, size_t nr_slots)
+{
+    if (nr_slots <= q->nr_slots)
+        return;
+    size_t old = q->nr_slots, n = old < 64 ? 64 : old + old / 2;
+    if (n < nr_slots)
+        n = nr_slots;
+    /* aligned_alloc, not realloc: a node must be exactly one cache line. */
+    struct pes_ladder_node *p = aligned_alloc(64, n * sizeof(*p));
+    if (!p)
+        ASG_BUG("pes: out of memory for %zu nodes", n);
+    if (old)
+        memcpy(p, q->node, old * sizeof(*p));
+    memset(&p[old], 0, (n - old) * sizeof(*p));
+    free(q->node);
+    q->node = p;
+    q->nr_slots = n;
+}
+
 /* Grow the node array to hold `slot` (rare, so kept out of pes_push's fast path). */
 static __attribute__((noinline)) void grow_nodes(struct pes *q, uint32_t slot)
 {
     ASG_ASSERT(slot != NONE);
-    size_t old = q->nr_slots;
-    ALLOC_GROW(q->node, (size_t)slot + 1, q->nr_slots);
-    memset(&q->node[old], 0, (q->nr_slots - old) * sizeof(*q->node));
+    pes_reserve(q, (size_t)slot + 1);
 }
 
 /* File a push that does not land in the first rung: the top, a deeper rung or the bottom. */

@@ -400,6 +400,42 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
 END_TEST
 #endif
 
+START_TEST(test_pes_user_data_is_kept_per_slot_through_queueing_and_growth)
+{
+    /*
+     * Caller data belongs to the slot, not to the queued entry: it survives pushes, pops,
+     * removals and the growth of the slots, and a new slot's data starts zeroed.
+     */
+    struct pes q = { 0 };
+    pes_reserve(&q, 10);
+    for (uint32_t s = 0; s < 10; s++) {
+        uint64_t *u = pes_user(&q, s);
+        ck_assert_uint_eq(u[0], 0);
+        ck_assert_uint_eq(u[PES_USER_BYTES / 8 - 1], 0);
+        u[0] = 1000 + s;
+        u[PES_USER_BYTES / 8 - 1] = 2000 + s;
+        pes_push(&q, (sim_time)(s % 3), s, s);
+    }
+    ck_assert(pes_remove(&q, 4));
+    struct pes_entry e;
+    ck_assert(pes_pop(&q, &e));
+    /* A push far past the reserved slots grows them; the old data moves along. */
+    pes_push(&q, 7, 100, 5000);
+    ck_assert_uint_eq(((uint64_t *)pes_user(&q, 5000))[0], 0);
+    for (uint32_t s = 0; s < 10; s++) {
+        const uint64_t *u = pes_user(&q, s);
+        ck_assert_uint_eq(u[0], 1000 + s);
+        ck_assert_uint_eq(u[PES_USER_BYTES / 8 - 1], 2000 + s);
+        ck_assert_uint_eq((uintptr_t)u % 8, 0);
+    }
+    while (pes_pop(&q, &e))
+        ;
+    ck_assert_uint_eq(((uint64_t *)pes_user(&q, 9))[0], 1009);
+    pes_release(&q);
+}
+
+END_TEST
+
 START_TEST(test_pes_release_leaves_queue_reusable)
 {
     struct pes q = { 0 };
@@ -691,6 +727,7 @@ Suite *pes_suite(void)
     tcase_add_test(tc, test_pes_equal_times_pop_in_seq_order);
     tcase_add_test(tc, test_pes_remove_any_slot_keeps_order);
     tcase_add_test(tc, test_pes_release_leaves_queue_reusable);
+    tcase_add_test(tc, test_pes_user_data_is_kept_per_slot_through_queueing_and_growth);
     tcase_add_test(tc, test_pes_many_equal_times_keep_seq_order_through_removals);
     tcase_add_test(tc, test_pes_remove_from_multi_chunk_buckets_in_every_position);
     tcase_add_test(tc, test_pes_remove_all_then_reuse);
