@@ -60,7 +60,7 @@
 /* Items per chunk: 6 items of 20 bytes + a link fill two cache lines. */
 #define CHUNK_ITEMS 6u
 /* pes_hint() names the event this many pops after the one just taken. */
-#define HINT_AHEAD 3u
+#define HINT_AHEAD 5u
 
 __extension__ typedef __int128 wide;
 
