@@ -74,6 +74,7 @@ struct pes {
 #elif defined(ASGSIM_PES_LADDER)
 struct pes_ladder_node;
 struct pes_ladder_rung;
+#define PES_LADDER_RING 8 /* pushes waiting for their bucket's lines (a power of two) */
 struct pes_ladder_item;
 struct pes_ladder_chunk;
 
@@ -99,7 +100,9 @@ struct pes {
     struct pes_ladder_item *sort_item; /* scratch for sorting a bucket: its items, */
     uint64_t *sort_key;                /* and two arrays of sort words */
     size_t sort_alloc;                 /* items in sort_item; words in each array */
-    uint32_t pf_chunk; /* next chunk whose link the pops follow to prefetch a bucket */
+    uint32_t pf_chunk;              /* next chunk whose link the pops follow to prefetch a bucket */
+    uint32_t ring[PES_LADDER_RING]; /* pushes waiting to be filed, oldest at ring_pos - ring_nr */
+    uint32_t ring_nr, ring_pos;
 };
 #endif
 

@@ -701,7 +701,7 @@ START_TEST(test_pes_large_hold_with_ties_and_removals_pops_in_order)
         pes_push(&q, now + delay, seq, e.slot);
         where[e.slot] = nr_live;
         live[nr_live++] = e.slot;
-        if (op % 50000 == 0)
+        if (op % 20000 == 0)
             check_heap_invariants(&q);
     }
     check_heap_invariants(&q);
