@@ -148,7 +148,7 @@ bool pes_pop(struct pes *q, struct pes_entry *out);
 bool pes_pop_due(struct pes *q, sim_time end, struct pes_entry *out);
 
 /**
- * A slot likely to be popped soon (the one after the next, when cheaply known), or
+ * A slot likely to be popped soon (a few pops ahead, when cheaply known), or
  * UINT32_MAX. Never changes the queue; the engine prefetches that slot's record with it.
  */
 uint32_t pes_hint(const struct pes *q);
