@@ -336,7 +336,8 @@ static inline void ring_flush(struct pes *q)
     q->ring_nr = 0;
 }
 
-static inline void ring_push(struct pes *q, uint32_t slot, sim_time at)
+/* Out of line: inlined, it made pes_push() save more registers on every path. */
+static __attribute__((noinline)) void ring_push(struct pes *q, uint32_t slot, sim_time at)
 {
     struct pes_ladder_rung *r = &q->rung[0];
     uint32_t b = (uint32_t)(((uint64_t)at - (uint64_t)r->start) >> r->shift);
@@ -752,7 +753,9 @@ static inline void prefetch_next_bucket(struct pes *q, const struct pes_ladder_r
             const struct pes_ladder_chunk *ch = &q->chunk[r->b[k].head];
             __builtin_prefetch(ch);
             __builtin_prefetch(&ch->w[16]);
-            q->pf_chunk = r->b[k].head;
+            /* Narrow buckets are a chunk or two: not worth following. */
+            if (q->nr >= WIDE_FROM)
+                q->pf_chunk = r->b[k].head;
             break;
         }
     }
