@@ -373,7 +373,7 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
     uint64_t rng = 7, seq = 0;
     for (uint32_t s = 0; s < N; s++)
         pes_push(&q, (sim_time)rng_below(&rng, 2000000), seq++, s);
-    size_t chunks = 0, nodes = 0, bottom = 0;
+    size_t chunks = 0, nodes = 0, bottom = 0, sort = 0;
     for (int round = 0; round < 6; round++) {
         for (uint32_t i = 0; i < 4 * N; i++) {
             struct pes_entry e;
@@ -385,10 +385,12 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
             chunks = q.alloc_chunks;
             nodes = q.nr_slots;
             bottom = q.bottom_alloc;
+            sort = q.sort_alloc;
         } else if (round > 2) {
             ck_assert_uint_eq(q.alloc_chunks, chunks);
             ck_assert_uint_eq(q.nr_slots, nodes);
             ck_assert_uint_eq(q.bottom_alloc, bottom);
+            ck_assert_uint_eq(q.sort_alloc, sort);
         }
     }
     /* At most one partly filled chunk per non-empty bucket: bounded by the events. */
