@@ -1,12 +1,15 @@
 /*
  * engine.c - the discrete-event engine: event slab, generation-checked ids, run loop.
  *
- * Event records live in a slab (one array) and are recycled through a LIFO free list, so
- * once the slab and the queue have grown to the peak number of pending events, scheduling
- * and firing allocate nothing. The pending-event set (pes.h; the structure is chosen at
- * build time, see docs/performance.md) holds only the (at, seq, slot) keys, which keeps
- * it compact; the run loop pops with pes_pop_due() (one call per event) and prefetches the
- * record of a coming event, the one cache miss the loop would otherwise wait for.
+ * Event records are indexed by slot and recycled through a LIFO free list, so once the
+ * slots and the queue have grown to the peak number of pending events, scheduling and
+ * firing allocate nothing. The records live in the pending-event set's per-slot caller
+ * data (pes_user(); pes.h, the structure is chosen at build time, see
+ * docs/performance.md): the ladder keeps that in the same cache line as the slot's queue
+ * node, so a fired event costs one line of memory traffic instead of two. The queue
+ * orders only (at, seq, slot) keys, which keeps its buckets compact; the run loop pops
+ * with pes_pop_due() (one call per event) and prefetches the record of a coming event,
+ * the one cache miss the loop would otherwise wait for.
  *
  * An id is (generation << 32) | slot. Each slot's generation is bumped whenever the slot
  * is freed (fired or cancelled), so an id kept after its event is gone no longer matches
@@ -38,14 +41,16 @@ struct ev_rec {
     uint32_t next_free; /* next slot on the free list, NO_SLOT at the end */
 };
 
+_Static_assert(sizeof(struct ev_rec) <= PES_USER_BYTES, "an event record fits a slot's user data");
+
 struct sim_engine {
     /*
      * A pointer so that the const query functions can still peek: some queue structures
-     * (the ladder) reorganise themselves on a peek.
+     * (the ladder) reorganise themselves on a peek. The queue also holds the records:
+     * each slot's record is its caller data (pes_user()).
      */
     struct pes *q;
-    struct ev_rec *recs;
-    size_t nr_recs, alloc_recs;
+    size_t nr_recs; /* slots ever used; every slot below is usable */
     uint32_t free_head;
     sim_time now;
     uint64_t next_seq;
@@ -77,8 +82,12 @@ void sim_engine_free(struct sim_engine *eng)
         return;
     pes_release(eng->q);
     free(eng->q);
-    free(eng->recs);
     free(eng);
+}
+
+static inline struct ev_rec *rec(const struct sim_engine *eng, uint32_t slot)
+{
+    return pes_user(eng->q, slot);
 }
 
 static inline uint32_t id_slot(sim_event_id id)
@@ -95,20 +104,20 @@ static inline uint32_t alloc_slot(struct sim_engine *eng)
 {
     uint32_t slot = eng->free_head;
     if (slot != NO_SLOT) {
-        eng->free_head = eng->recs[slot].next_free;
+        eng->free_head = rec(eng, slot)->next_free;
         return slot;
     }
     if (eng->nr_recs >= NO_SLOT)
         ASG_BUG("more than %" PRIu32 " pending events", NO_SLOT - 1);
-    ALLOC_GROW(eng->recs, eng->nr_recs + 1, eng->alloc_recs);
+    pes_reserve(eng->q, eng->nr_recs + 1);
     slot = (uint32_t)eng->nr_recs++;
-    eng->recs[slot].gen = 1;
+    rec(eng, slot)->gen = 1;
     return slot;
 }
 
 static inline void free_slot(struct sim_engine *eng, uint32_t slot)
 {
-    struct ev_rec *r = &eng->recs[slot];
+    struct ev_rec *r = rec(eng, slot);
     r->type = NULL;
     r->target = NULL;
     /*
@@ -126,7 +135,7 @@ static inline void free_slot(struct sim_engine *eng, uint32_t slot)
 static uint32_t lookup(const struct sim_engine *eng, sim_event_id id)
 {
     uint32_t slot = id_slot(id);
-    if (slot >= eng->nr_recs || eng->recs[slot].gen != id_gen(id))
+    if (slot >= eng->nr_recs || rec(eng, slot)->gen != id_gen(id))
         return NO_SLOT;
     /* A free slot already carries the generation its next occupant will get. */
     if (!pes_contains(eng->q, slot))
@@ -140,7 +149,7 @@ static inline sim_event_id schedule(struct sim_engine *eng, sim_time at,
                                     union sim_payload p)
 {
     uint32_t slot = alloc_slot(eng);
-    struct ev_rec *r = &eng->recs[slot];
+    struct ev_rec *r = rec(eng, slot);
     r->type = type;
     r->target = target;
     r->p = p;
@@ -235,15 +244,16 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
          * (possibly into this very slot) and cancel freely, and cancelling the running
          * event's own id finds nothing.
          */
-        struct ev_rec ev = eng->recs[e.slot];
+        struct ev_rec ev = *rec(eng, e.slot);
         /*
          * The records are visited in time order, which is random in slot order, so each
          * one is a cache miss at large queue sizes; start loading a coming one now, while
-         * this handler runs.
+         * this handler runs. (The ladder already loads that line: the record shares it
+         * with the slot's node, which the pop prefetches.)
          */
         uint32_t hint = pes_hint(q);
         if (hint < eng->nr_recs)
-            __builtin_prefetch(&eng->recs[hint]);
+            __builtin_prefetch(rec(eng, hint));
         free_slot(eng, e.slot);
         eng->nr_fired++;
         ev.type->fire(eng, ev.target, &ev.p);

@@ -25,6 +25,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "asgsim/banned.h"
 /* clang-format on */
@@ -131,8 +132,22 @@ static void grow(struct pes *q)
     q->alloc = alloc;
 }
 
+void pes_reserve(struct pes *q, size_t nr_slots)
+{
+    if (nr_slots <= q->nr_user)
+        return;
+    size_t old = q->nr_user, n = old < 64 ? 64 : old + old / 2;
+    if (n < nr_slots)
+        n = nr_slots;
+    q->user = xrealloc(q->user, n * PES_USER_BYTES);
+    memset(q->user + old * PES_USER_BYTES, 0, (n - old) * PES_USER_BYTES);
+    q->nr_user = n;
+}
+
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
 {
+    if (slot >= q->nr_user)
+        pes_reserve(q, (size_t)slot + 1);
     if (slot >= q->nr_slots) {
         ASG_ASSERT(slot != ABSENT);
         size_t old = q->nr_slots;
@@ -275,6 +290,7 @@ void pes_check(const struct pes *q)
 
 void pes_release(struct pes *q)
 {
+    free(q->user);
     free(q->keys);
     free(q->slot_at);
     free(q->pos_of_slot);

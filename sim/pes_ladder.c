@@ -32,15 +32,21 @@
  * shorter side, which stays cheap as long as most inserts land in the future (the usual
  * case in a simulation).
  */
-/* Own header first (it must compile alone), banned.h last. */
+/*
+ * Own header first (it must compile alone), banned.h last. madvise() is not POSIX: ask
+ * for the BSD/Linux extensions before anything includes a system header.
+ */
+#define _DEFAULT_SOURCE 1
 /* clang-format off */
 #include "asgsim/pes.h"
 
 #include "asgsim/util.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "asgsim/banned.h"
 /* clang-format on */
@@ -50,12 +56,23 @@
 #define NONE     UINT32_MAX
 #define SIGN_BIT (UINT64_C(1) << 63)
 /* A bucket with more events than this is split into a new rung rather than sorted. */
-#define THRES     50u
+#define THRES     400u
 #define MAX_RUNGS 10u
+/* From this many pending events on, a new rung gets wide buckets (bucket_events()). */
+#define WIDE_FROM 4096u
+/*
+ * From this many pending events on, pushes into the first rung go through the push
+ * ring (ring_push()). It costs about 50 instructions a push, which pays only once the
+ * buckets' lines are cache misses: it measured a loss for hold at 10^4 pending and a
+ * gain of a fifth for PHOLD (80 000 pending).
+ */
+#define RING_FROM 32768u
+/* Buckets of up to this many events are sorted by plain insertion sort. */
+#define SMALL_SORT 16u
 /* Items per chunk: 6 items of 20 bytes + a link fill two cache lines. */
 #define CHUNK_ITEMS 6u
 /* pes_hint() names the event this many pops after the one just taken. */
-#define HINT_AHEAD 3u
+#define HINT_AHEAD 5u
 
 __extension__ typedef __int128 wide;
 
@@ -68,6 +85,11 @@ __extension__ typedef __int128 wide;
  */
 enum where { W_ABSENT, W_TOP, W_RUNG, W_BOTTOM };
 
+/*
+ * One cache line (the array is 64-byte aligned): the queue's fields, then the caller's
+ * data (pes_user()), which the ladder never reads or writes. For the engine that is the
+ * event record, so popping an event and firing it touch one line, not two.
+ */
 struct pes_ladder_node {
     pes_key key;
     uint32_t bucket; /* W_RUNG: bucket in the rung */
@@ -75,7 +97,12 @@ struct pes_ladder_node {
     uint8_t idx;     /* W_RUNG: item in the chunk */
     uint8_t rung;
     uint8_t where;
+    unsigned char user[PES_LADDER_NODE_BYTES - PES_LADDER_USER_AT] __attribute__((aligned(32)));
 };
+
+_Static_assert(sizeof(struct pes_ladder_node) == PES_LADDER_NODE_BYTES, "a node is one line");
+_Static_assert(offsetof(struct pes_ladder_node, user) == PES_LADDER_USER_AT, "user data offset");
+_Static_assert(PES_LADDER_NODE_BYTES - PES_LADDER_USER_AT == PES_USER_BYTES, "user data size");
 
 /*
  * Items 0..count-1 of a bucket, counted from its oldest chunk: the chain runs newest
@@ -159,6 +186,12 @@ static inline wide cur_start(const struct pes_ladder_rung *r)
     return (wide)r->start + ((wide)r->cur << r->shift);
 }
 
+/* Start time of bucket b of the rung (a live bucket: its start is a sim_time). */
+static inline sim_time bucket_start(const struct pes_ladder_rung *r, size_t b)
+{
+    return (sim_time)((wide)r->start + ((wide)b << r->shift));
+}
+
 /* Skip the rung's empty buckets. \return true when a non-empty bucket is left. */
 static inline bool rung_seek(struct pes_ladder_rung *r)
 {
@@ -184,6 +217,28 @@ static inline uint32_t head_items(uint32_t count)
 
 static void grow_chunks(struct pes *q);
 
+#define HUGE_BYTES ((size_t)2 << 20)
+
+/*
+ * Storage for the node array and the chunk pool: 64-byte aligned (a node or a chunk
+ * must not straddle more lines than it fills), and from 2 MiB on, 2 MiB aligned and
+ * advised for transparent huge pages. At PHOLD's size the two arrays span about 2 500
+ * 4 KiB pages, more than the TLB holds, and every event touches a few of them at
+ * random. Only speed depends on the advice being taken.
+ */
+static void *lines_alloc(size_t bytes)
+{
+    if (bytes < HUGE_BYTES)
+        return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    size_t n = (bytes + HUGE_BYTES - 1) / HUGE_BYTES * HUGE_BYTES;
+    void *p = aligned_alloc(HUGE_BYTES, n);
+#if defined(MADV_HUGEPAGE)
+    if (p)
+        (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 static inline uint32_t chunk_get(struct pes *q)
 {
     if (q->nr_free_chunks) {
@@ -202,9 +257,8 @@ static __attribute__((noinline)) void grow_chunks(struct pes *q)
 {
     if (q->nr_chunks >= NONE)
         ASG_BUG("pes: more than %u bucket chunks", (unsigned)NONE - 1);
-    /* aligned_alloc, not realloc: a chunk must not straddle more lines than it fills. */
     size_t n = q->alloc_chunks < 64 ? 64 : q->alloc_chunks + q->alloc_chunks / 2;
-    struct pes_ladder_chunk *p = aligned_alloc(64, n * sizeof(*p));
+    struct pes_ladder_chunk *p = lines_alloc(n * sizeof(*p));
     if (!p)
         ASG_BUG("pes: out of memory for %zu bucket chunks", n);
     if (q->nr_chunks)
@@ -242,6 +296,71 @@ static inline void rung_insert(struct pes *q, size_t ri, uint32_t slot, pes_key 
     n->bucket = (uint32_t)b;
     n->pos = c;
     n->idx = (uint8_t)i;
+}
+
+/*
+ * The push ring (large queues only, see pes_push()). A push into the first rung is not
+ * filed at once: its bucket is only known once the caller has drawn the time, and
+ * filing then waits first on the bucket's header and then on its newest chunk, two
+ * cache misses in a row on every push. Instead the push prefetches the header and
+ * waits in a ring of PES_LADDER_RING slots; RING / 2 pushes later its header is in cache
+ * and the chunk line it will write is prefetched; PES_LADDER_RING pushes later it is
+ * filed with both in cache. Entries wait in push order, are filed in push order, and
+ * all lie at or after the first rung's current bucket, so no pop can be owed one of
+ * them: anything that takes a bucket from a rung or drops a rung (refill(), top_up())
+ * or looks for a slot (pes_remove()) files the whole ring first. A waiting node already
+ * says W_RUNG, rung 0 and its bucket, so pes_contains() and pes_time_of() need nothing.
+ */
+/* File a waiting slot into the first-rung bucket its node names (as rung_insert()). */
+static inline void ring_file(struct pes *q, uint32_t slot)
+{
+    struct pes_ladder_node *n = &q->node[slot];
+    struct pes_ladder_bucket *bk = &q->rung[0].b[n->bucket];
+    uint32_t i = bk->count % CHUNK_ITEMS;
+    uint32_t c = bk->head;
+    if (i == 0) {
+        uint32_t nc = chunk_get(q);
+        q->chunk[nc].w[CHUNK_NEXT] = bk->count ? c : NONE;
+        bk->head = c = nc;
+    }
+    citem_set(citem(&q->chunk[c], i), n->key, slot);
+    bk->count++;
+    n->pos = c;
+    n->idx = (uint8_t)i;
+}
+
+static inline void ring_flush(struct pes *q)
+{
+    for (uint32_t i = q->ring_nr; i > 0; i--)
+        ring_file(q, q->ring[(q->ring_pos - i) % PES_LADDER_RING]);
+    q->ring_nr = 0;
+}
+
+/* Out of line: inlined, it made pes_push() save more registers on every path. */
+static __attribute__((noinline)) void ring_push(struct pes *q, uint32_t slot, sim_time at)
+{
+    struct pes_ladder_rung *r = &q->rung[0];
+    uint32_t b = (uint32_t)(((uint64_t)at - (uint64_t)r->start) >> r->shift);
+    __builtin_prefetch(&r->b[b], 1);
+    struct pes_ladder_node *n = &q->node[slot];
+    n->where = W_RUNG;
+    n->rung = 0;
+    n->bucket = b;
+    uint32_t p = q->ring_pos++ % PES_LADDER_RING;
+    if (q->ring_nr == PES_LADDER_RING) {
+        ring_file(q, q->ring[p]);
+    } else {
+        q->ring_nr++;
+    }
+    q->ring[p] = slot;
+    if (q->ring_nr > PES_LADDER_RING / 2) {
+        /* Halfway: the header is in; prefetch the line the item will go to. */
+        uint32_t mid = q->ring[(q->ring_pos - 1 - PES_LADDER_RING / 2) % PES_LADDER_RING];
+        const struct pes_ladder_bucket *bk = &r->b[q->node[mid].bucket];
+        uint32_t i = bk->count % CHUNK_ITEMS;
+        if (i)
+            __builtin_prefetch(citem(&q->chunk[bk->head], i), 1);
+    }
 }
 
 /* Take `slot`, filed at (chunk, idx) of bucket bk, out of it. */
@@ -297,13 +416,29 @@ static void bottom_insert(struct pes *q, pes_key key, uint32_t slot)
     q->node[slot].where = W_BOTTOM;
 }
 
+void pes_reserve(struct pes *q, size_t nr_slots)
+{
+    if (nr_slots <= q->nr_slots)
+        return;
+    size_t old = q->nr_slots, n = old < 64 ? 64 : old + old / 2;
+    if (n < nr_slots)
+        n = nr_slots;
+    struct pes_ladder_node *p = lines_alloc(n * sizeof(*p));
+    if (!p)
+        ASG_BUG("pes: out of memory for %zu nodes", n);
+    if (old)
+        memcpy(p, q->node, old * sizeof(*p));
+    memset(&p[old], 0, (n - old) * sizeof(*p));
+    free(q->node);
+    q->node = p;
+    q->nr_slots = n;
+}
+
 /* Grow the node array to hold `slot` (rare, so kept out of pes_push's fast path). */
 static __attribute__((noinline)) void grow_nodes(struct pes *q, uint32_t slot)
 {
     ASG_ASSERT(slot != NONE);
-    size_t old = q->nr_slots;
-    ALLOC_GROW(q->node, (size_t)slot + 1, q->nr_slots);
-    memset(&q->node[old], 0, (q->nr_slots - old) * sizeof(*q->node));
+    pes_reserve(q, (size_t)slot + 1);
 }
 
 /* File a push that does not land in the first rung: the top, a deeper rung or the bottom. */
@@ -346,7 +481,11 @@ void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
     q->nr++;
     /* The common case: between the first rung's current bucket and the top. */
     if (q->nr_rungs && at < q->top_start && (wide)at >= q->rung[0].lo) {
-        rung_insert(q, 0, slot, key);
+        /* Smaller queues mostly stay in cache: filing at once is cheaper there. */
+        if (q->nr < RING_FROM && q->ring_nr == 0)
+            rung_insert(q, 0, slot, key);
+        else
+            ring_push(q, slot, at);
         return;
     }
     push_slow(q, at, slot, key);
@@ -378,16 +517,15 @@ static void rung_new(struct pes *q, sim_time start, unsigned shift, size_t nb)
 }
 
 /*
- * Bucket width 1 << *shift, the power of two nearest (on a log scale) to 2 range / n,
- * and the bucket count covering [lo, hi]: about n / 2.8 to n / 1.4 buckets. A power of
- * two makes filing an event a shift. About two events per bucket rather than one: fewer
- * buckets mean fewer distinct bucket headers and chunk tails for pushes to miss on,
- * which measured faster for PHOLD than the cheaper sorting of smaller buckets.
+ * Bucket width 1 << *shift, the power of two nearest (on a log scale) to per range / n,
+ * and the bucket count covering [lo, hi]: about n / (1.4 per) to n / (0.7 per) buckets.
+ * A power of two makes filing an event a shift. `per` is the number of events a bucket
+ * gets if they were spread evenly; see bucket_events().
  */
-static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb)
+static void plan(sim_time lo, sim_time hi, size_t n, unsigned per, unsigned *shift, size_t *nb)
 {
     pes_key range = (pes_key)((wide)hi - (wide)lo + 1);
-    pes_key w = (range + n - 1) / n * 2;
+    pes_key w = (range + n - 1) / n * per;
     unsigned sh = 0;
     while (sh < 63 && ((pes_key)1 << sh) < w)
         sh++;
@@ -397,12 +535,27 @@ static void plan(sim_time lo, sim_time hi, size_t n, unsigned *shift, size_t *nb
     *nb = (size_t)((range + ((pes_key)1 << sh) - 1) >> sh);
 }
 
+/*
+ * Events per bucket (spread evenly) for a new rung. Pending times are rarely even: with
+ * exponential delays they crowd the near future, and a bucket reaching the bottom holds
+ * about per * ln(n) events (20 at per 2 and 80 000 pending). Narrow buckets mean less to
+ * sort, wide ones fewer bucket headers and partly filled chunks for pushes to write
+ * into. While the queue fits the caches (below WIDE_FROM events) sorting decides, and 2
+ * measured best (hold at 10^2). Past that, pushes miss the cache on every header and
+ * chunk tail they touch, and 8 measured best for PHOLD (80 000 pending): the hot
+ * buckets' tails then fit L2, and sort_bucket() keeps sorting 80 events cheap.
+ */
+static unsigned bucket_events(const struct pes *q)
+{
+    return q->nr < WIDE_FROM ? 2 : 8;
+}
+
 /* Move the whole top into a new first rung. */
 static void top_to_rung(struct pes *q)
 {
     unsigned shift;
     size_t nb;
-    plan(q->top_min, q->top_max, q->top_nr, &shift, &nb);
+    plan(q->top_min, q->top_max, q->top_nr, bucket_events(q), &shift, &nb);
     rung_new(q, q->top_min, shift, nb);
     for (size_t i = 0; i < q->top_nr; i++)
         rung_insert(q, 0, q->top[i].slot, q->top[i].key);
@@ -411,54 +564,17 @@ static void top_to_rung(struct pes *q)
     q->top_nr = 0;
 }
 
-static int item_cmp(const void *a, const void *b)
-{
-    pes_key x = ((const struct pes_ladder_item *)a)->key;
-    pes_key y = ((const struct pes_ladder_item *)b)->key;
-    return (x > y) - (x < y);
-}
-
 /*
- * Append the bucket whose newest chunk is `head` (c items, all later than anything in the
- * bottom) to the bottom, sorted. What is left of the bottom moves to the front first.
+ * Insertion sort by the full key. An item smaller than the first goes straight to the
+ * front, so the inner loop needs no bounds test: b[0] stops it. On input already sorted
+ * but for ties (what sort_bucket() hands it) it is one compare per item.
  */
-static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
+static void insertion_sort(struct pes_ladder_item *b, size_t c)
 {
-    size_t left = q->bottom_nr - q->bottom_head;
-    if (q->bottom_head) {
-        memmove(q->bottom, &q->bottom[q->bottom_head], left * sizeof(*q->bottom));
-        q->bottom_head = 0;
-    }
-    ALLOC_GROW(q->bottom, left + c, q->bottom_alloc);
-    struct pes_ladder_item *b = &q->bottom[left];
-    size_t i = 0;
-    uint32_t k = head_items(c);
-    for (uint32_t ch = head, next; ch != NONE; ch = next, k = CHUNK_ITEMS) {
-        const struct pes_ladder_chunk *cp = &q->chunk[ch];
-        next = cp->w[CHUNK_NEXT];
-        if (next != NONE) {
-            __builtin_prefetch(&q->chunk[next]);
-            __builtin_prefetch(&q->chunk[next].w[16]);
-        }
-        for (uint32_t j = 0; j < k; j++) {
-            const uint32_t *it = citem_c(cp, j);
-            uint32_t s = it[4];
-            b[i++] = (struct pes_ladder_item){ citem_key(it), s };
-        }
-        chunk_put(q, ch);
-    }
-    ASG_ASSERT(i == c);
-    q->bottom_nr = left + c;
-    if (c > 64) {
-        qsort(b, c, sizeof(*b), item_cmp);
-        return;
-    }
-    /*
-     * Insertion sort. An item smaller than the first goes straight to the front, so the
-     * inner loop needs no bounds test: b[0] stops it.
-     */
     for (size_t m = 1; m < c; m++) {
         struct pes_ladder_item x = b[m];
+        if (!(x.key < b[m - 1].key))
+            continue;
         if (x.key < b[0].key) {
             memmove(&b[1], &b[0], m * sizeof(*b));
             b[0] = x;
@@ -469,6 +585,143 @@ static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c)
             b[j] = b[j - 1];
         b[j] = x;
     }
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    pes_key x = ((const struct pes_ladder_item *)a)->key;
+    pes_key y = ((const struct pes_ladder_item *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Insertion sort of plain 64-bit words, with the same unguarded inner loop. */
+static void insertion_sort_u64(uint64_t *k, size_t c)
+{
+    for (size_t m = 1; m < c; m++) {
+        uint64_t x = k[m];
+        if (x >= k[m - 1])
+            continue;
+        if (x < k[0]) {
+            memmove(&k[1], &k[0], m * sizeof(*k));
+            k[0] = x;
+            continue;
+        }
+        size_t j = m;
+        for (; x < k[j - 1]; j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
+static __attribute__((noinline)) void grow_sort(struct pes *q, size_t c)
+{
+    size_t n = c < 64 ? 64 : c + c / 2;
+    free(q->sort_key);
+    free(q->sort_item);
+    q->sort_key = xmalloc(2 * n * sizeof(*q->sort_key));
+    q->sort_item = xmalloc(n * sizeof(*q->sort_item));
+    q->sort_alloc = n;
+}
+
+/*
+ * Sort the c items of one bucket (bucket start `lo`, width 1 << shift) from q->sort_item
+ * into out. Buckets can be wide (tens of events; see bucket_events()), and sorting
+ * 32-byte items by 128-bit keys would then dominate: instead each item gets a 64-bit
+ * word, its time offset in the bucket (the top 32 bits of it when the width passes 2^32)
+ * above its index, and the words are sorted: one counting pass on the offset's top bits,
+ * then an insertion sort that only moves words within their bin. The items are gathered
+ * in that order. Words with equal offsets (equal times, or equal truncated offsets) are
+ * then in index order, which is push order and so seq order unless a removal or a move
+ * between tiers reordered the bucket; each such run is sorted by the full key, so the
+ * result is exact whatever the words say, and on the usual input that last pass is one
+ * compare per item.
+ */
+static void sort_bucket(struct pes *q, struct pes_ladder_item *out, size_t c, sim_time lo,
+                        unsigned shift)
+{
+    const struct pes_ladder_item *it = q->sort_item;
+    uint64_t *k = q->sort_key, *k2 = q->sort_key + q->sort_alloc;
+    unsigned drop = shift > 32 ? shift - 32 : 0, bits = shift - drop; /* offset bits kept */
+    for (size_t i = 0; i < c; i++) {
+        uint64_t off = ((uint64_t)key_at(it[i].key) - (uint64_t)lo) >> drop;
+        k[i] = off << 32 | i;
+    }
+    if (bits > 0) {
+        /* About four words a bin, at most 64 bins, from the offset's top bits. */
+        unsigned lb = 2;
+        while (lb < 6 && (size_t)4 << (lb + 1) <= c)
+            lb++;
+        if (lb > bits)
+            lb = bits;
+        unsigned sh = 32 + bits - lb;
+        uint32_t cnt[65] = { 0 };
+        for (size_t i = 0; i < c; i++)
+            cnt[(k[i] >> sh) + 1]++;
+        for (unsigned bn = 1; bn <= (1u << lb); bn++)
+            cnt[bn] += cnt[bn - 1];
+        for (size_t i = 0; i < c; i++)
+            k2[cnt[k[i] >> sh]++] = k[i];
+        uint64_t *t = k;
+        k = k2;
+        k2 = t;
+    }
+    insertion_sort_u64(k, c);
+    for (size_t i = 0; i < c; i++)
+        out[i] = it[(uint32_t)k[i]];
+    for (size_t a = 0, e; a < c; a = e) {
+        for (e = a + 1; e < c && k[e] >> 32 == k[a] >> 32; e++)
+            ;
+        if (e - a > SMALL_SORT)
+            qsort(&out[a], e - a, sizeof(*out), item_cmp);
+        else if (e - a > 1)
+            insertion_sort(&out[a], e - a);
+    }
+}
+
+/*
+ * Append the bucket whose newest chunk is `head` (c items, all later than anything in the
+ * bottom; bucket start lo, width 1 << shift) to the bottom, sorted. What is left of the
+ * bottom moves to the front first.
+ */
+static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c, sim_time lo, unsigned shift)
+{
+    size_t left = q->bottom_nr - q->bottom_head;
+    if (q->bottom_head) {
+        memmove(q->bottom, &q->bottom[q->bottom_head], left * sizeof(*q->bottom));
+        q->bottom_head = 0;
+    }
+    ALLOC_GROW(q->bottom, left + c, q->bottom_alloc);
+    /* A small bucket is sorted in place; a larger one through sort words (sort_bucket). */
+    bool small = c <= SMALL_SORT;
+    if (!small && c > q->sort_alloc)
+        grow_sort(q, c);
+    struct pes_ladder_item *b = small ? &q->bottom[left] : q->sort_item;
+    /*
+     * Items go to their push-order places (the chain runs newest chunk first), so that
+     * equal times, which both sorts leave in that order, mostly need no moving.
+     */
+    size_t i = 0, base = (c - 1) / CHUNK_ITEMS * CHUNK_ITEMS;
+    uint32_t k = head_items(c);
+    for (uint32_t ch = head, next; ch != NONE; ch = next, k = CHUNK_ITEMS, base -= CHUNK_ITEMS) {
+        const struct pes_ladder_chunk *cp = &q->chunk[ch];
+        next = cp->w[CHUNK_NEXT];
+        if (next != NONE) {
+            __builtin_prefetch(&q->chunk[next]);
+            __builtin_prefetch(&q->chunk[next].w[16]);
+        }
+        for (uint32_t j = 0; j < k; j++, i++) {
+            const uint32_t *it = citem_c(cp, j);
+            uint32_t s = it[4];
+            b[base + j] = (struct pes_ladder_item){ citem_key(it), s };
+        }
+        chunk_put(q, ch);
+    }
+    ASG_ASSERT(i == c);
+    if (small)
+        insertion_sort(b, c);
+    else
+        sort_bucket(q, &q->bottom[left], c, lo, shift);
+    q->bottom_nr = left + c;
 }
 
 /* Spread the bucket whose newest chunk is `head` over the (new, deepest) rung ri. */
@@ -488,25 +741,53 @@ static void bucket_to_rung(struct pes *q, size_t ri, uint32_t head, uint32_t c)
 }
 
 /*
- * Buckets of a fresh rung hold a few events each, so the bottom will soon read the next
- * non-empty bucket: start loading its newest chunk now (a cache miss at large sizes that
- * would otherwise stall a pop).
+ * The bottom will soon read the rung's next non-empty bucket: start loading its newest
+ * chunk now (a cache miss at large sizes that would otherwise stall a pop), and let the
+ * pops walk the rest of its chain (advance_prefetch()).
  */
-static inline void prefetch_next_bucket(const struct pes *q, const struct pes_ladder_rung *r)
+static inline void prefetch_next_bucket(struct pes *q, const struct pes_ladder_rung *r)
 {
+    q->pf_chunk = NONE;
     for (size_t k = r->cur, lim = r->cur + 4 < r->nb ? r->cur + 4 : r->nb; k < lim; k++) {
         if (r->b[k].count) {
             const struct pes_ladder_chunk *ch = &q->chunk[r->b[k].head];
             __builtin_prefetch(ch);
             __builtin_prefetch(&ch->w[16]);
+            /* Narrow buckets are a chunk or two: not worth following. */
+            if (q->nr >= WIDE_FROM)
+                q->pf_chunk = r->b[k].head;
             break;
         }
     }
 }
 
+/*
+ * A wide bucket is a chain of a dozen chunks, and sorting it into the bottom would wait
+ * on each link in turn. Instead, every other pop follows one link of the next bucket's
+ * chain (whose chunk the previous step prefetched) and prefetches the chunk it names, so
+ * the chain is in cache when its turn comes. The chunk may have been freed or reused
+ * meanwhile; then this only prefetches a useless line (indexes stay below nr_chunks).
+ */
+static inline void advance_prefetch(struct pes *q)
+{
+    uint32_t c = q->pf_chunk;
+    if (c >= q->nr_chunks || (q->bottom_head & 1))
+        return;
+    uint32_t n = q->chunk[c].w[CHUNK_NEXT];
+    if (n < q->nr_chunks) {
+        __builtin_prefetch(&q->chunk[n]);
+        __builtin_prefetch(&q->chunk[n].w[16]);
+    } else {
+        n = NONE;
+    }
+    q->pf_chunk = n;
+}
+
 /* Make the bottom non-empty (the queue must not be empty). */
 static void refill(struct pes *q)
 {
+    if (q->bottom_head == q->bottom_nr)
+        ring_flush(q);
     while (q->bottom_head == q->bottom_nr) {
         if (q->nr_rungs == 0) {
             ASG_ASSERT(q->top_nr > 0);
@@ -526,12 +807,12 @@ static void refill(struct pes *q)
             wide hi = (wide)lo + (wide)r->width - 1;
             unsigned shift;
             size_t nb;
-            plan(lo, hi > INT64_MAX ? INT64_MAX : (sim_time)hi, c, &shift, &nb);
+            plan(lo, hi > INT64_MAX ? INT64_MAX : (sim_time)hi, c, bucket_events(q), &shift, &nb);
             rung_new(q, lo, shift, nb);
             bucket_to_rung(q, q->nr_rungs - 1, head, c);
             continue;
         }
-        bucket_to_bottom(q, head, c);
+        bucket_to_bottom(q, head, c, bucket_start(r, b), r->shift);
         prefetch_next_bucket(q, r);
     }
 }
@@ -560,6 +841,7 @@ bool pes_peek(struct pes *q, struct pes_entry *out)
  */
 static void top_up(struct pes *q)
 {
+    ring_flush(q);
     struct pes_ladder_rung *r = &q->rung[q->nr_rungs - 1];
     if (!rung_seek(r))
         return;
@@ -567,9 +849,9 @@ static void top_up(struct pes *q)
     uint32_t c = bk->count;
     if (c > THRES && r->width > 1 && q->nr_rungs < MAX_RUNGS)
         return;
-    rung_take(r);
+    size_t b = rung_take(r);
     bk->count = 0;
-    bucket_to_bottom(q, bk->head, c);
+    bucket_to_bottom(q, bk->head, c, bucket_start(r, b), r->shift);
     prefetch_next_bucket(q, r);
 }
 
@@ -581,6 +863,7 @@ static inline void take_min(struct pes *q, struct pes_entry *out)
     q->nr--;
     if (q->bottom_nr - q->bottom_head < HINT_AHEAD && q->nr_rungs)
         top_up(q);
+    advance_prefetch(q);
     /*
      * The node of the event HINT_AHEAD pops ahead is written when it is popped (and, in a
      * hold-like model, again when its slot is pushed straight back): load it now.
@@ -623,6 +906,7 @@ bool pes_remove(struct pes *q, uint32_t slot)
 {
     if (!pes_contains(q, slot))
         return false;
+    ring_flush(q);
     struct pes_ladder_node *n = &q->node[slot];
     switch (n->where) {
     case W_TOP: {
@@ -761,6 +1045,21 @@ void pes_check(const struct pes *q)
             ASG_BUG("pes_check: top slot %u misfiled", (unsigned)s);
     }
     seen += q->top_nr;
+    /* The push ring: slots waiting to be filed into the first rung, in range of it. */
+    if (q->ring_nr > PES_LADDER_RING || (q->ring_nr && q->nr_rungs == 0))
+        ASG_BUG("pes_check: %u slots in the push ring", (unsigned)q->ring_nr);
+    for (uint32_t i = q->ring_nr; i > 0; i--) {
+        uint32_t s = q->ring[(q->ring_pos - i) % PES_LADDER_RING];
+        if (s >= q->nr_slots)
+            ASG_BUG("pes_check: ring slot %u out of range", (unsigned)s);
+        const struct pes_ladder_node *n = &q->node[s];
+        const struct pes_ladder_rung *r = &q->rung[0];
+        wide at = key_at(n->key);
+        if (n->where != W_RUNG || n->rung != 0 || at < r->lo || at >= q->top_start ||
+            n->bucket != (uint32_t)(((uint64_t)at - (uint64_t)r->start) >> r->shift))
+            ASG_BUG("pes_check: ring slot %u misfiled", (unsigned)s);
+    }
+    seen += q->ring_nr;
     /* Every chunk is either in exactly one bucket or free. */
     size_t free_seen = 0;
     for (uint32_t ch = q->free_chunk; free_seen < q->nr_free_chunks;
@@ -788,6 +1087,8 @@ void pes_release(struct pes *q)
     free(q->top);
     free(q->chunk);
     free(q->bottom);
+    free(q->sort_key);
+    free(q->sort_item);
     *q = (struct pes){ 0 };
 }
 

@@ -84,8 +84,22 @@ static uint32_t merge_pairs(struct pes *q, uint32_t first)
     return root;
 }
 
+void pes_reserve(struct pes *q, size_t nr_slots)
+{
+    if (nr_slots <= q->nr_user)
+        return;
+    size_t old = q->nr_user, n = old < 64 ? 64 : old + old / 2;
+    if (n < nr_slots)
+        n = nr_slots;
+    q->user = xrealloc(q->user, n * PES_USER_BYTES);
+    memset(q->user + old * PES_USER_BYTES, 0, (n - old) * PES_USER_BYTES);
+    q->nr_user = n;
+}
+
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
 {
+    if (slot >= q->nr_user)
+        pes_reserve(q, (size_t)slot + 1);
     if (slot >= q->nr_slots) {
         ASG_ASSERT(slot != NONE);
         size_t old = q->nr_slots;
@@ -220,6 +234,7 @@ void pes_check(const struct pes *q)
 
 void pes_release(struct pes *q)
 {
+    free(q->user);
     free(q->node);
     free(q->scratch);
     *q = (struct pes){ 0 };

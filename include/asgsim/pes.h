@@ -33,6 +33,13 @@ struct pes_entry {
     uint32_t slot;
 };
 
+/**
+ * Bytes of caller data each slot carries (pes_user()). The engine keeps its event record
+ * there, so that the ladder, which stores it in the same cache line as the slot's own
+ * node, brings one line into cache per fired event instead of two.
+ */
+#define PES_USER_BYTES 32
+
 /*
  * The (at, seq) key packed into one unsigned 128-bit integer, at (sign flipped) in the
  * high half, so a single unsigned compare orders keys: two 64-bit compares, no branches.
@@ -47,6 +54,8 @@ struct pes {
     size_t nr, alloc;      /* alloc counts keys and slot_at entries */
     uint32_t *pos_of_slot; /* heap index of each slot present, UINT32_MAX when absent */
     size_t nr_slots;
+    unsigned char *user; /* PES_USER_BYTES per slot, for the first nr_user slots */
+    size_t nr_user;
 };
 #elif defined(ASGSIM_PES_PAIRING)
 struct pes_pairing_node;
@@ -59,10 +68,13 @@ struct pes {
     uint32_t root;     /* meaningful only when nr > 0 */
     uint32_t *scratch; /* the children being merged while popping */
     size_t alloc_scratch;
+    unsigned char *user; /* PES_USER_BYTES per slot, for the first nr_user slots */
+    size_t nr_user;
 };
 #elif defined(ASGSIM_PES_LADDER)
 struct pes_ladder_node;
 struct pes_ladder_rung;
+#define PES_LADDER_RING 8 /* pushes waiting for their bucket's lines (a power of two) */
 struct pes_ladder_item;
 struct pes_ladder_chunk;
 
@@ -71,7 +83,7 @@ struct pes_ladder_chunk;
  * chains of fixed-size arrays of keys from one shared pool. Zero-initialise.
  */
 struct pes {
-    struct pes_ladder_node *node; /* indexed by slot */
+    struct pes_ladder_node *node; /* indexed by slot, PES_LADDER_NODE_BYTES each */
     size_t nr_slots;
     size_t nr;
     struct pes_ladder_item *top; /* unsorted array of events at or after top_start */
@@ -85,8 +97,40 @@ struct pes {
     size_t nr_free_chunks;
     struct pes_ladder_item *bottom; /* sorted ascending in [bottom_head, bottom_nr) */
     size_t bottom_head, bottom_nr, bottom_alloc;
+    struct pes_ladder_item *sort_item; /* scratch for sorting a bucket: its items, */
+    uint64_t *sort_key;                /* and two arrays of sort words */
+    size_t sort_alloc;                 /* items in sort_item; words in each array */
+    uint32_t pf_chunk;              /* next chunk whose link the pops follow to prefetch a bucket */
+    uint32_t ring[PES_LADDER_RING]; /* pushes waiting to be filed, oldest at ring_pos - ring_nr */
+    uint32_t ring_nr, ring_pos;
 };
 #endif
+
+#if defined(ASGSIM_PES_LADDER)
+/* A ladder node is one cache line: the queue's 32 bytes, then the caller's. */
+#define PES_LADDER_NODE_BYTES 64
+#define PES_LADDER_USER_AT    32
+#endif
+
+/**
+ * Make slots [0, nr_slots) usable with pes_user() (pes_push() also does it for the slot
+ * it is given). Never shrinks; new slots' caller data is zeroed.
+ */
+void pes_reserve(struct pes *q, size_t nr_slots);
+
+/**
+ * The PES_USER_BYTES bytes of caller data of a usable slot (queued or not; 8-byte
+ * aligned). They keep their value until pes_release(); the pointer is valid until the
+ * next pes_reserve() or pes_push() that grows the slots.
+ */
+static inline void *pes_user(struct pes *q, uint32_t slot)
+{
+#if defined(ASGSIM_PES_LADDER)
+    return (unsigned char *)q->node + (size_t)slot * PES_LADDER_NODE_BYTES + PES_LADDER_USER_AT;
+#else
+    return q->user + (size_t)slot * PES_USER_BYTES;
+#endif
+}
 
 /** Insert `slot` with key (at, seq). The slot must not be present (a bug: aborts). */
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot);
@@ -104,7 +148,7 @@ bool pes_pop(struct pes *q, struct pes_entry *out);
 bool pes_pop_due(struct pes *q, sim_time end, struct pes_entry *out);
 
 /**
- * A slot likely to be popped soon (the one after the next, when cheaply known), or
+ * A slot likely to be popped soon (a few pops ahead, when cheaply known), or
  * UINT32_MAX. Never changes the queue; the engine prefetches that slot's record with it.
  */
 uint32_t pes_hint(const struct pes *q);
@@ -124,7 +168,7 @@ size_t pes_count(const struct pes *q);
 /** Walk the whole structure and abort (ASG_BUG) on any broken invariant. For tests. */
 void pes_check(const struct pes *q);
 
-/** Free the storage; the queue is empty and reusable. */
+/** Free the storage, caller data included; the queue is empty and reusable. */
 void pes_release(struct pes *q);
 
 /** Implementation name ("heap4", "pairing", "ladder"), for benchmark output. */

@@ -307,6 +307,59 @@ START_TEST(test_pes_remove_all_then_reuse)
 
 END_TEST
 
+static int entry_cmp(const void *a, const void *b)
+{
+    const struct pes_entry *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * One bucket holding many events (more than the plain insertion sort takes), with times
+ * crowded into a span from 1 us (all tied) to 2^36 us, while two far events stretch the
+ * buckets past 2^32 us, where the ladder's sort words keep only an offset's top bits.
+ * Seqs are scrambled and some slots are removed first. Pops must match a sorted copy.
+ */
+START_TEST(test_pes_crowded_wide_bucket_pops_in_key_order)
+{
+    static const unsigned span_bits[] = { 0, 3, 12, 20, 31, 33, 36 };
+
+    enum { N = 300 };
+
+    uint64_t rng = 5;
+    for (size_t t = 0; t < sizeof(span_bits) / sizeof(span_bits[0]); t++) {
+        struct pes q = { 0 };
+        struct pes_entry ref[N + 2];
+        size_t nr_ref = 0;
+        for (uint32_t s = 0; s < N + 2; s++) {
+            /* Uniform in [0, 2^span_bits[t]); the top bits of a draw (no shift by 64). */
+            sim_time at = (sim_time)(rng_next(&rng) >> 1 >> (63 - span_bits[t]));
+            if (s >= N)
+                at = INT64_C(1) << (52 + s - N);
+            uint64_t seq = rng_next(&rng);
+            pes_push(&q, at, seq, s);
+            if (s % 9 == 4)
+                ck_assert(pes_remove(&q, s));
+            else
+                ref[nr_ref++] = (struct pes_entry){ at, seq, s };
+        }
+        check_heap_invariants(&q);
+        qsort(ref, nr_ref, sizeof(ref[0]), entry_cmp);
+        for (size_t i = 0; i < nr_ref; i++) {
+            struct pes_entry e;
+            ck_assert(pes_pop(&q, &e));
+            ck_assert_int_eq(e.at, ref[i].at);
+            ck_assert_uint_eq(e.seq, ref[i].seq);
+            ck_assert_uint_eq(e.slot, ref[i].slot);
+        }
+        ck_assert_uint_eq(pes_count(&q), 0);
+        pes_release(&q);
+    }
+}
+
+END_TEST
+
 #if defined(ASGSIM_PES_LADDER)
 START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
 {
@@ -320,7 +373,7 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
     uint64_t rng = 7, seq = 0;
     for (uint32_t s = 0; s < N; s++)
         pes_push(&q, (sim_time)rng_below(&rng, 2000000), seq++, s);
-    size_t chunks = 0, nodes = 0, bottom = 0;
+    size_t chunks = 0, nodes = 0, bottom = 0, sort = 0;
     for (int round = 0; round < 6; round++) {
         for (uint32_t i = 0; i < 4 * N; i++) {
             struct pes_entry e;
@@ -332,10 +385,12 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
             chunks = q.alloc_chunks;
             nodes = q.nr_slots;
             bottom = q.bottom_alloc;
+            sort = q.sort_alloc;
         } else if (round > 2) {
             ck_assert_uint_eq(q.alloc_chunks, chunks);
             ck_assert_uint_eq(q.nr_slots, nodes);
             ck_assert_uint_eq(q.bottom_alloc, bottom);
+            ck_assert_uint_eq(q.sort_alloc, sort);
         }
     }
     /* At most one partly filled chunk per non-empty bucket: bounded by the events. */
@@ -346,6 +401,42 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
 
 END_TEST
 #endif
+
+START_TEST(test_pes_user_data_is_kept_per_slot_through_queueing_and_growth)
+{
+    /*
+     * Caller data belongs to the slot, not to the queued entry: it survives pushes, pops,
+     * removals and the growth of the slots, and a new slot's data starts zeroed.
+     */
+    struct pes q = { 0 };
+    pes_reserve(&q, 10);
+    for (uint32_t s = 0; s < 10; s++) {
+        uint64_t *u = pes_user(&q, s);
+        ck_assert_uint_eq(u[0], 0);
+        ck_assert_uint_eq(u[PES_USER_BYTES / 8 - 1], 0);
+        u[0] = 1000 + s;
+        u[PES_USER_BYTES / 8 - 1] = 2000 + s;
+        pes_push(&q, (sim_time)(s % 3), s, s);
+    }
+    ck_assert(pes_remove(&q, 4));
+    struct pes_entry e;
+    ck_assert(pes_pop(&q, &e));
+    /* A push far past the reserved slots grows them; the old data moves along. */
+    pes_push(&q, 7, 100, 5000);
+    ck_assert_uint_eq(((uint64_t *)pes_user(&q, 5000))[0], 0);
+    for (uint32_t s = 0; s < 10; s++) {
+        const uint64_t *u = pes_user(&q, s);
+        ck_assert_uint_eq(u[0], 1000 + s);
+        ck_assert_uint_eq(u[PES_USER_BYTES / 8 - 1], 2000 + s);
+        ck_assert_uint_eq((uintptr_t)u % 8, 0);
+    }
+    while (pes_pop(&q, &e))
+        ;
+    ck_assert_uint_eq(((uint64_t *)pes_user(&q, 9))[0], 1009);
+    pes_release(&q);
+}
+
+END_TEST
 
 START_TEST(test_pes_release_leaves_queue_reusable)
 {
@@ -546,6 +637,86 @@ START_TEST(test_pes_random_ops_match_reference)
 
 END_TEST
 
+/*
+ * A hold model big enough for the ladder's wide buckets (more than 4096 pending), with
+ * delays that crowd the near future the way exponential ones do, ties at the current
+ * time, seq numbers that are not in push order, and removals of random queued slots.
+ * Pops must come out in non-decreasing (at, seq) order, every pushed entry exactly once
+ * (popped or removed): with every push at or after the last pop, that is exactly the
+ * queue's contract. A second phase spreads times over 2^50 us so buckets are wider than
+ * 2^32 us (the sort words keep only the top bits of the offset).
+ */
+START_TEST(test_pes_large_hold_with_ties_and_removals_pops_in_order)
+{
+    enum { N = 6000, OPS = 400000 };
+    struct pes q = { 0 };
+    uint64_t rng = 99, counter = 0;
+    uint32_t *live = xcalloc(N, sizeof(*live));   /* queued slots, in any order */
+    uint32_t *where = xcalloc(N, sizeof(*where)); /* index of each slot in live */
+    uint32_t nr_live = 0, nr_removed = 0, nr_ties = 0;
+    sim_time now = 0;
+    for (uint32_t s = 0; s < N; s++) {
+        pes_push(&q, (sim_time)rng_below(&rng, 4000000), counter++ * UINT64_C(0x9E3779B97F4A7C15),
+                 s);
+        where[s] = nr_live;
+        live[nr_live++] = s;
+    }
+    struct pes_entry last = { INT64_MIN, 0, 0 };
+    for (uint32_t op = 0; op < OPS; op++) {
+        bool far = op >= OPS / 2;
+        if (op % 7 == 3) {
+            /* Remove a random queued slot and push it back later. */
+            uint32_t s = live[rng_below(&rng, nr_live)];
+            FAST_EQ(pes_remove(&q, s), true, op);
+            live[where[s]] = live[--nr_live];
+            where[live[where[s]]] = where[s];
+            nr_removed++;
+            sim_time d = (sim_time)rng_below(&rng, 1000);
+            uint64_t seq = counter++;
+            pes_push(&q, now + (d == 0 && seq <= last.seq ? 1 : d), seq, s);
+            where[s] = nr_live;
+            live[nr_live++] = s;
+            continue;
+        }
+        struct pes_entry e;
+        FAST_EQ(pes_pop(&q, &e), true, op);
+        if (e.at < last.at || (e.at == last.at && e.seq <= last.seq))
+            ck_abort_msg("op %u: (%lld, %llu) popped after (%lld, %llu)", op, (long long)e.at,
+                         (unsigned long long)e.seq, (long long)last.at,
+                         (unsigned long long)last.seq);
+        nr_ties += e.at == last.at;
+        last = e;
+        now = e.at;
+        live[where[e.slot]] = live[--nr_live];
+        where[live[where[e.slot]]] = where[e.slot];
+        uint64_t kind = rng_below(&rng, 8);
+        uint64_t u = rng_next(&rng);
+        /* Mostly near: the delay's bit length is uniform, as crowded as exponential. */
+        sim_time delay = kind == 0   ? 0
+                         : kind == 1 ? (sim_time)(u % 8)
+                         : far       ? (sim_time)(u >> (14 + u % 50))
+                                     : (sim_time)((u >> 11) % 4000000 >> (u % 8));
+        uint64_t seq = kind == 2 ? counter++ * UINT64_C(0x9E3779B97F4A7C15) : counter++;
+        /* A push must sort after the last pop: on a tie with a larger seq, one us later. */
+        if (delay == 0 && seq <= e.seq)
+            delay = 1;
+        pes_push(&q, now + delay, seq, e.slot);
+        where[e.slot] = nr_live;
+        live[nr_live++] = e.slot;
+        if (op % 20000 == 0)
+            check_heap_invariants(&q);
+    }
+    check_heap_invariants(&q);
+    FAST_EQ(pes_count(&q), N, 0u);
+    ck_assert_uint_gt(nr_removed, OPS / 8);
+    ck_assert_uint_gt(nr_ties, OPS / 20);
+    pes_release(&q);
+    free(live);
+    free(where);
+}
+
+END_TEST
+
 Suite *pes_suite(void);
 
 Suite *pes_suite(void)
@@ -558,9 +729,11 @@ Suite *pes_suite(void)
     tcase_add_test(tc, test_pes_equal_times_pop_in_seq_order);
     tcase_add_test(tc, test_pes_remove_any_slot_keeps_order);
     tcase_add_test(tc, test_pes_release_leaves_queue_reusable);
+    tcase_add_test(tc, test_pes_user_data_is_kept_per_slot_through_queueing_and_growth);
     tcase_add_test(tc, test_pes_many_equal_times_keep_seq_order_through_removals);
     tcase_add_test(tc, test_pes_remove_from_multi_chunk_buckets_in_every_position);
     tcase_add_test(tc, test_pes_remove_all_then_reuse);
+    tcase_add_test(tc, test_pes_crowded_wide_bucket_pops_in_key_order);
 #if defined(ASGSIM_PES_LADDER)
     tcase_add_test(tc, test_pes_ladder_allocates_nothing_after_warm_up);
 #endif
@@ -577,6 +750,7 @@ Suite *pes_suite(void)
     tc = tcase_create("random");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_pes_random_ops_match_reference);
+    tcase_add_test(tc, test_pes_large_hold_with_ties_and_removals_pops_in_order);
     suite_add_tcase(s, tc);
     return s;
 }
