@@ -27,10 +27,11 @@
  * bottom), so removal by slot is O(1) in top and rungs and a binary search plus a short
  * move in the bottom.
  *
- * Simplification of the paper: the bottom never spawns a rung when it grows; an insert
- * that lands before every rung goes into the bottom by binary search and a move of the
- * shorter side, which stays cheap as long as most inserts land in the future (the usual
- * case in a simulation).
+ * An insert that lands before every rung goes into the bottom by binary search and a move
+ * of the shorter side. As in the paper, a bottom that grows too long spawns a rung
+ * (bottom_spawn()): a rung planned from few events far apart (a queue of near-future
+ * requests plus a sample minutes away) would otherwise leave the bottom holding every
+ * near-future event, each insert a search and a move over all of them.
  */
 /*
  * Own header first (it must compile alone), banned.h last. madvise() is not POSIX: ask
@@ -55,9 +56,17 @@
 
 #define NONE     UINT32_MAX
 #define SIGN_BIT (UINT64_C(1) << 63)
-/* A bucket with more events than this is split into a new rung rather than sorted. */
-#define THRES     400u
-#define MAX_RUNGS 10u
+/*
+ * A bucket with more events than this is split into a new rung rather than sorted: 400
+ * for wide buckets (bucket_events()), the paper's 50 below WIDE_FROM, where buckets aim
+ * at two events and a crowded one means its rung was planned from too few events.
+ */
+#define THRES       400u
+#define THRES_SMALL 50u
+/* A bottom grown by inserts to this many events (and twice its size when last filled)
+   spawns a rung: see bottom_spawn(). */
+#define BOTTOM_SPAWN 64u
+#define MAX_RUNGS    10u
 /* From this many pending events on, a new rung gets wide buckets (bucket_events()). */
 #define WIDE_FROM 4096u
 /*
@@ -441,6 +450,8 @@ static __attribute__((noinline)) void grow_nodes(struct pes *q, uint32_t slot)
     pes_reserve(q, (size_t)slot + 1);
 }
 
+static bool bottom_spawn(struct pes *q);
+
 /* File a push that does not land in the first rung: the top, a deeper rung or the bottom. */
 static __attribute__((noinline)) void push_slow(struct pes *q, sim_time at, uint32_t slot,
                                                 pes_key key)
@@ -465,6 +476,12 @@ static __attribute__((noinline)) void push_slow(struct pes *q, sim_time at, uint
             rung_insert(q, ri, slot, key);
             return;
         }
+    }
+    size_t limit = q->bottom_limit > BOTTOM_SPAWN ? q->bottom_limit : BOTTOM_SPAWN;
+    if (q->bottom_nr - q->bottom_head >= limit && bottom_spawn(q) &&
+        (wide)at >= q->rung[q->nr_rungs - 1].lo) {
+        rung_insert(q, q->nr_rungs - 1, slot, key);
+        return;
     }
     bottom_insert(q, key, slot);
 }
@@ -548,6 +565,48 @@ static void plan(sim_time lo, sim_time hi, size_t n, unsigned per, unsigned *shi
 static unsigned bucket_events(const struct pes *q)
 {
     return q->nr < WIDE_FROM ? 2 : 8;
+}
+
+/* A bucket with more events than this is split into a new rung when it is taken. */
+static unsigned split_above(const struct pes *q)
+{
+    return q->nr < WIDE_FROM ? THRES_SMALL : THRES;
+}
+
+/*
+ * Move the whole bottom into a new deepest rung that reaches up to the rung above (or the
+ * top), as the paper's bottom does past THRES. The next refill sorts back only its first
+ * bucket, splitting that further if it is still crowded. `bottom_limit` makes this pay
+ * for itself: the bottom must have doubled since it was last filled, so moving its n
+ * events out follows at least n / 2 inserts. Rungs are created here with the bottom
+ * empty afterwards, which in_bottom() relies on. \return false when no rung is left.
+ */
+static bool bottom_spawn(struct pes *q)
+{
+    if (q->nr_rungs >= MAX_RUNGS)
+        return false;
+    ring_flush(q);
+    wide end = q->nr_rungs ? q->rung[q->nr_rungs - 1].lo : (wide)q->top_start;
+    sim_time lo = key_at(q->bottom[q->bottom_head].key);
+    sim_time hi = end - 1 > INT64_MAX ? INT64_MAX : (sim_time)(end - 1);
+    ASG_ASSERT(key_at(q->bottom[q->bottom_nr - 1].key) <= hi);
+    size_t n = q->bottom_nr - q->bottom_head;
+    unsigned shift;
+    size_t nb;
+    plan(lo, hi, n, bucket_events(q), &shift, &nb);
+    /*
+     * End the rung where the one above starts (start it up to a bucket early), so that
+     * its current bucket never starts past that; only within a bucket of the earliest
+     * time does it start at `lo` and reach past (harmless: pushes try upper rungs first).
+     */
+    wide start = end - ((wide)nb << shift);
+    rung_new(q, start < (wide)INT64_MIN ? lo : (sim_time)start, shift, nb);
+    for (size_t i = q->bottom_head; i < q->bottom_nr; i++)
+        rung_insert(q, q->nr_rungs - 1, q->bottom[i].slot, q->bottom[i].key);
+    q->bottom_head = q->bottom_nr = 0;
+    q->bottom_limit = 0;
+    q->pf_chunk = NONE;
+    return true;
 }
 
 /* Move the whole top into a new first rung. */
@@ -722,6 +781,7 @@ static void bucket_to_bottom(struct pes *q, uint32_t head, uint32_t c, sim_time 
     else
         sort_bucket(q, &q->bottom[left], c, lo, shift);
     q->bottom_nr = left + c;
+    q->bottom_limit = 2 * q->bottom_nr;
 }
 
 /* Spread the bucket whose newest chunk is `head` over the (new, deepest) rung ri. */
@@ -802,7 +862,7 @@ static void refill(struct pes *q)
         uint32_t head = r->b[b].head;
         uint32_t c = r->b[b].count;
         r->b[b].count = 0;
-        if (c > THRES && r->width > 1 && q->nr_rungs < MAX_RUNGS) {
+        if (c > split_above(q) && r->width > 1 && q->nr_rungs < MAX_RUNGS) {
             sim_time lo = (sim_time)((wide)r->start + (wide)b * (wide)r->width);
             wide hi = (wide)lo + (wide)r->width - 1;
             unsigned shift;
@@ -847,7 +907,7 @@ static void top_up(struct pes *q)
         return;
     struct pes_ladder_bucket *bk = &r->b[r->cur];
     uint32_t c = bk->count;
-    if (c > THRES && r->width > 1 && q->nr_rungs < MAX_RUNGS)
+    if (c > split_above(q) && r->width > 1 && q->nr_rungs < MAX_RUNGS)
         return;
     size_t b = rung_take(r);
     bk->count = 0;
@@ -1032,7 +1092,11 @@ void pes_check(const struct pes *q)
         if (ri < q->nr_rungs) {
             if (r->lo != cur_start(r))
                 ASG_BUG("pes_check: rung %zu has a stale start of its current bucket", ri);
+            /* A rung ends where the one above starts, or (bottom_spawn()) within a bucket
+               after: events of the rung above are at or after its own start. */
             floor = cur_start(r);
+            if (ri > 0 && q->rung[ri - 1].lo < floor)
+                floor = q->rung[ri - 1].lo;
         }
     }
     for (size_t i = 0; i < q->top_nr; i++) {

@@ -97,6 +97,7 @@ struct pes {
     size_t nr_free_chunks;
     struct pes_ladder_item *bottom; /* sorted ascending in [bottom_head, bottom_nr) */
     size_t bottom_head, bottom_nr, bottom_alloc;
+    size_t bottom_limit;               /* inserts that grow the bottom to this size spawn a rung */
     struct pes_ladder_item *sort_item; /* scratch for sorting a bucket: its items, */
     uint64_t *sort_key;                /* and two arrays of sort words */
     size_t sort_alloc;                 /* items in sort_item; words in each array */

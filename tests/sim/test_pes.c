@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "asgsim/banned.h"
@@ -400,6 +401,52 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
 }
 
 END_TEST
+
+START_TEST(test_pes_ladder_near_future_events_do_not_pile_up_in_bottom)
+{
+    /*
+     * Request mode's queue: a sample event a minute away and the run's end 15 minutes away,
+     * plus 1 000 near-future events (departures after Exp(20 ms), in us) that keep
+     * rescheduling. The first rung is planned from the three events pending at the start,
+     * so its first bucket spans minutes; without the bottom spawning a rung every later
+     * push would land in the bottom (a search and a move over ~1 000 events each).
+     */
+    enum { N = 1000, OPS = 200000 };
+    struct pes q = { 0 };
+    uint64_t rng = 11, seq = 0;
+    pes_push(&q, 0, seq++, N);
+    pes_push(&q, 60000000, seq++, N + 1);
+    pes_push(&q, 900000000, seq++, N + 2);
+    struct pes_entry e;
+    ck_assert(pes_pop(&q, &e));
+    ck_assert_uint_eq(e.slot, N);
+    for (uint32_t s = 0; s < N; s++)
+        pes_push(&q, 1 + (sim_time)rng_below(&rng, 40000), seq++, s);
+    size_t peak_bottom = 0;
+    sim_time last = 0;
+    uint64_t last_seq = 0;
+    for (uint32_t i = 0; i < OPS; i++) {
+        ck_assert(pes_pop(&q, &e));
+        ck_assert(e.at > last || (e.at == last && e.seq > last_seq));
+        last = e.at;
+        last_seq = e.seq;
+        ck_assert_uint_lt(e.slot, N); /* the far events stay queued */
+        /* exponential with mean 20 000 us, from a uniform in (0, 1] */
+        double u = ((double)(rng_next(&rng) >> 11) + 1.0) / 9007199254740992.0;
+        pes_push(&q, e.at + 1 + (sim_time)(-20000.0 * log(u)), seq++, e.slot);
+        size_t bottom = q.bottom_nr - q.bottom_head;
+        if (bottom > peak_bottom)
+            peak_bottom = bottom;
+        if (i % 4096 == 0)
+            check_heap_invariants(&q);
+    }
+    /* Bounded by the spawn threshold's doubling, not by the 1 000 pending. */
+    ck_assert_uint_le(peak_bottom, 200);
+    ck_assert_uint_eq(pes_count(&q), N + 2);
+    pes_release(&q);
+}
+
+END_TEST
 #endif
 
 START_TEST(test_pes_user_data_is_kept_per_slot_through_queueing_and_growth)
@@ -736,6 +783,7 @@ Suite *pes_suite(void)
     tcase_add_test(tc, test_pes_crowded_wide_bucket_pops_in_key_order);
 #if defined(ASGSIM_PES_LADDER)
     tcase_add_test(tc, test_pes_ladder_allocates_nothing_after_warm_up);
+    tcase_add_test(tc, test_pes_ladder_near_future_events_do_not_pile_up_in_bottom);
 #endif
     suite_add_tcase(s, tc);
 
