@@ -658,8 +658,17 @@ static int h5_append(struct trace_sink *s, struct trace_table *tt, const union t
     struct h5table *t = (struct h5table *)tt;
     size_t r = t->nr_buffered;
     if (t->base.layout == TRACE_COLUMNS) {
-        for (size_t i = 0; i < t->base.nr_fields; i++)
-            put_value(t->bufs[i] + r * t->sizes[i], &t->base.fields[i], &row[i]);
+        /* Every member of union trace_value starts at its first byte: a number is its first
+           4 or 8 bytes, whatever its type (the switch of put_value was half of this). */
+        for (size_t i = 0; i < t->base.nr_fields; i++) {
+            unsigned char *dst = t->bufs[i] + r * t->sizes[i];
+            if (t->base.fields[i].type == TRACE_STR)
+                put_value(dst, &t->base.fields[i], &row[i]);
+            else if (t->sizes[i] == 8)
+                memcpy(dst, &row[i], 8);
+            else
+                memcpy(dst, &row[i], 4);
+        }
     } else {
         unsigned char *dst = t->bufs[0] + r * t->row_size;
         /* Zero the padding too, so no uninitialised bytes reach the type conversion. */
