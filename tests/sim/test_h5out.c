@@ -204,7 +204,7 @@ START_TEST(test_h5out_zero_column_chunks_read_back_as_zeros)
         { .name = "zero", .type = TRACE_I32, .units = "1" },
     };
 
-    const size_t ROWS = 3 * 8000 + 100, NEG_ZERO_ROW = 16005;
+    const size_t CHUNK = 16000, ROWS = 3 * CHUNK + 100, NEG_ZERO_ROW = 2 * CHUNK + 5;
 
     char *path = test_tmp_path("zeros.h5");
     struct diag_list d = { 0 };
@@ -213,8 +213,8 @@ START_TEST(test_h5out_zero_column_chunks_read_back_as_zeros)
     struct trace_table *t = NULL;
     ck_assert_int_eq(trace_table_open(s, "/ts", TRACE_COLUMNS, fields, 3, &t), 0);
     for (size_t i = 0; i < ROWS; i++) {
-        union trace_value row[3] = { { .f64 = i < 8000 ? (double)i + 1 : 0.0 },
-                                     { .i32 = i < 8000 ? 7 : 0 },
+        union trace_value row[3] = { { .f64 = i < CHUNK ? (double)i + 1 : 0.0 },
+                                     { .i32 = i < CHUNK ? 7 : 0 },
                                      { .i32 = 0 } };
         if (i == NEG_ZERO_ROW)
             row[0].f64 = -0.0;
@@ -243,9 +243,9 @@ START_TEST(test_h5out_zero_column_chunks_read_back_as_zeros)
     ck_assert_int_ge(H5Dread(dn, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, n), 0);
     ck_assert_int_ge(H5Dread(dz, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, z), 0);
     for (size_t i = 0; i < ROWS; i++) {
-        ck_assert_double_eq(x[i], i < 8000 ? (double)i + 1 : 0.0);
+        ck_assert_double_eq(x[i], i < CHUNK ? (double)i + 1 : 0.0);
         ck_assert_int_eq(signbit(x[i]) != 0, i == NEG_ZERO_ROW);
-        ck_assert_int_eq(n[i], i < 8000 ? 7 : 0);
+        ck_assert_int_eq(n[i], i < CHUNK ? 7 : 0);
         ck_assert_int_eq(z[i], 0);
     }
     H5Dclose(dx);
@@ -331,7 +331,7 @@ START_TEST(test_h5out_columns_hold_every_row_with_units)
         hid_t dset = H5Dopen2(f, dpath, H5P_DEFAULT);
         ck_assert_int_ge(dset, 0);
         ck_assert_uint_eq(dataset_length(dset), NR_COLUMN_ROWS);
-        check_filters(dset, 8000); /* 64 000 bytes of f64 */
+        check_filters(dset, 16000); /* 128 000 bytes of f64 */
         check_attr_str(dset, "units", column_fields[i].units);
         hid_t ft = H5Dget_type(dset);
         ck_assert_int_eq(H5Tget_class(ft), classes[i]);
@@ -365,7 +365,7 @@ START_TEST(test_h5out_compound_is_packed_with_enum_and_strings)
     hid_t dset = H5Dopen2(f, "/run/events", H5P_DEFAULT);
     ck_assert_int_ge(dset, 0);
     ck_assert_uint_eq(dataset_length(dset), NR_COMPOUND_ROWS);
-    check_filters(dset, 1600); /* 64 000 bytes of 40-byte buffered rows (C layout) */
+    check_filters(dset, 3200); /* 128 000 bytes of 40-byte buffered rows (C layout) */
 
     /* Packed: 8 + 4 + 8 + 8 + 4 bytes, where the C struct has padding after id and state. */
     hid_t ft = H5Dget_type(dset);
@@ -610,7 +610,8 @@ START_TEST(test_h5out_open_in_missing_dir_fails_with_one_diagnostic)
 
 END_TEST
 
-/* 3 columns: one chunk flush (8000 rows) is 3 dataset writes, so the 2nd write fails inside append.
+/* 3 columns: one chunk flush (16000 rows) is 3 dataset writes, so the 2nd write fails inside
+ * append.
  */
 START_TEST(test_h5out_fail_after_fails_append_and_sticks)
 {
@@ -628,7 +629,7 @@ START_TEST(test_h5out_fail_after_fails_append_and_sticks)
     for (i = 0; i < 100000 && ret == 0; i++)
         ret = trace_append(s, t, row);
     ck_assert_int_eq(ret, ASG_EIO);
-    ck_assert_uint_eq(i, 8000);
+    ck_assert_uint_eq(i, 16000);
     ck_assert_int_eq(s->status, ASG_EIO);
     ck_assert_ptr_nonnull(strstr(s->error, "injected"));
     ck_assert_ptr_nonnull(strstr(s->error, "/ts"));
