@@ -433,6 +433,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
                            : inst->type->on_demand_usd_per_hour;
     if (g->market.ec2) {
         /* EC2 bills usage from running and EBS from launch (ec2-instance-lifecycle) */
+        billing_attach_total(&inst->meter, &g->billing);
         const struct ec2_launch_opts eo = {
             .market = inst->market,
             .usd_per_hour = price,
@@ -451,6 +452,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
         ec2_instance_launch(&inst->ec2);
     } else {
         billing_set_policy(&inst->meter, g->market.granularity, inst->market);
+        billing_attach_total(&inst->meter, &g->billing);
         if (g->market.ledger)
             billing_attach_ledger(&inst->meter, g->market.ledger, inst->type->name);
         billing_start(&inst->meter, now, price);
@@ -1563,16 +1565,8 @@ double asg_group_cost_usd(const struct asg_group *g, sim_time now)
 void asg_group_cost_split(const struct asg_group *g, sim_time now, double *on_demand_usd,
                           double *spot_usd, double *storage_usd)
 {
-    double by[2] = { g->retired_by_market_usd[0], g->retired_by_market_usd[1] };
-    double storage = g->retired_storage_usd;
-    for (size_t i = 0; i < g->nr_live; i++) {
-        const struct instance *inst = g->live[i];
-        by[inst->market] += billing_cost_usd(&inst->meter, now);
-        storage += billing_storage_usd(&inst->meter, now);
-    }
-    *on_demand_usd = by[BILLING_ON_DEMAND];
-    *spot_usd = by[BILLING_SPOT];
-    *storage_usd = storage;
+    /* O(rates), not O(instances): this is called every sample (models/billing.c). */
+    billing_total_cost(&g->billing, now, on_demand_usd, spot_usd, storage_usd);
 }
 
 int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
@@ -1612,6 +1606,7 @@ void asg_group_finish(struct asg_group *g)
 
 void asg_group_release(struct asg_group *g)
 {
+    billing_total_release(&g->billing);
     if (g->eng)
         cancel_group_timers(g);
     if (g->cfg && g->cfg->has_placement)

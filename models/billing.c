@@ -6,6 +6,7 @@
 
 #include "asgsim/util.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,12 +60,132 @@ void billing_attach_ledger(struct billing_meter *m, struct billing_ledger *ledge
     m->type = type;
 }
 
+/* ---- running totals ---------------------------------------------------------------------- */
+
+void billing_attach_total(struct billing_meter *m, struct billing_total *total)
+{
+    ASG_ASSERT(!m->running && !m->storing);
+    m->total = total;
+}
+
+static struct billing_class *total_class(struct billing_total *t, bool storage,
+                                         enum billing_market market, enum billing_granularity g,
+                                         double usd_per_hour)
+{
+    if (storage) {
+        market = BILLING_ON_DEMAND;
+        g = BILLING_PER_SECOND;
+    }
+    for (size_t i = 0; i < t->nr_classes; i++) {
+        struct billing_class *c = &t->classes[i];
+        if (c->storage == storage && c->market == market && c->granularity == g &&
+            c->usd_per_hour == usd_per_hour)
+            return c;
+    }
+    ALLOC_GROW(t->classes, t->nr_classes + 1, t->alloc_classes);
+    struct billing_class *c = &t->classes[t->nr_classes++];
+    *c = (struct billing_class){
+        .storage = storage, .market = market, .granularity = g, .usd_per_hour = usd_per_hour
+    };
+    return c;
+}
+
+static void class_open(struct billing_class *c, sim_time start)
+{
+    ASG_ASSERT(start >= 0);
+    ALLOC_GROW(c->starts, c->nr + 1, c->alloc);
+    c->starts[c->nr++] = start;
+    c->sum_start_s += start / SIM_US_PER_SEC;
+    if (c->nr == 1 || start > c->latest_start)
+        c->latest_start = start;
+}
+
+static void class_close(struct billing_class *c, sim_time start)
+{
+    for (size_t i = 0; i < c->nr; i++) {
+        if (c->starts[i] != start)
+            continue;
+        c->starts[i] = c->starts[--c->nr];
+        c->sum_start_s -= start / SIM_US_PER_SEC;
+        if (start == c->latest_start) {
+            c->latest_start = 0;
+            for (size_t k = 0; k < c->nr; k++)
+                if (c->starts[k] > c->latest_start)
+                    c->latest_start = c->starts[k];
+        }
+        return;
+    }
+    ASG_BUG("no open billing period started at %" PRId64 " us", start);
+}
+
+static int64_t ceil_seconds(sim_time d)
+{
+    return (d + SIM_US_PER_SEC - 1) / SIM_US_PER_SEC;
+}
+
+/*
+ * Billed seconds of the open periods of `c` at `now`, each as the meter counts it. At a
+ * whole second, ceil((now - start) / 1 s) = now / 1 s - floor(start / 1 s), so a class
+ * whose periods all passed their minimum sums in O(1); otherwise period by period.
+ */
+static int64_t class_seconds(const struct billing_class *c, sim_time now)
+{
+    if (c->nr == 0)
+        return 0;
+    ASG_ASSERT(now >= c->latest_start);
+    if (now % SIM_US_PER_SEC == 0 &&
+        (c->storage ||
+         (c->granularity == BILLING_PER_SECOND && now - c->latest_start >= BILLING_MIN_PERIOD_US)))
+        return (int64_t)c->nr * (now / SIM_US_PER_SEC) - c->sum_start_s;
+    int64_t s = 0;
+    for (size_t i = 0; i < c->nr; i++)
+        s += c->storage ? ceil_seconds(now - c->starts[i])
+                        : billing_period_seconds_ex(now - c->starts[i], c->granularity, c->market,
+                                                    BILLING_END_USER);
+    return s;
+}
+
+void billing_total_cost(const struct billing_total *t, sim_time now, double *on_demand_usd,
+                        double *spot_usd, double *storage_usd)
+{
+    double usd[2] = { t->closed_usd[0], t->closed_usd[1] };
+    double storage = t->closed_storage_usd;
+    for (size_t i = 0; i < t->nr_classes; i++) {
+        const struct billing_class *c = &t->classes[i];
+        if (c->nr == 0)
+            continue;
+        double cost = usage_cost(class_seconds(c, now), c->usd_per_hour);
+        if (c->storage)
+            storage += cost;
+        else
+            usd[c->market] += cost;
+    }
+    if (on_demand_usd)
+        *on_demand_usd = usd[BILLING_ON_DEMAND];
+    if (spot_usd)
+        *spot_usd = usd[BILLING_SPOT];
+    if (storage_usd)
+        *storage_usd = storage;
+}
+
+void billing_total_release(struct billing_total *t)
+{
+    for (size_t i = 0; i < t->nr_classes; i++)
+        free(t->classes[i].starts);
+    free(t->classes);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---- meter ------------------------------------------------------------------------------- */
+
 void billing_start(struct billing_meter *m, sim_time now, double usd_per_hour)
 {
     ASG_ASSERT(!m->running);
     m->running = true;
     m->period_start = now;
     m->usd_per_hour = usd_per_hour;
+    if (m->total)
+        class_open(total_class(m->total, false, m->market, m->granularity, usd_per_hour), now);
 }
 
 static int64_t open_seconds(const struct billing_meter *m, sim_time now, enum billing_end end)
@@ -80,6 +201,11 @@ void billing_stop_by(struct billing_meter *m, sim_time now, enum billing_end end
     m->closed_s += s;
     m->closed_usd += usage_cost(s, m->usd_per_hour);
     m->running = false;
+    if (m->total) {
+        class_close(total_class(m->total, false, m->market, m->granularity, m->usd_per_hour),
+                    m->period_start);
+        m->total->closed_usd[m->market] += usage_cost(s, m->usd_per_hour);
+    }
     /* Spot usage is not covered by RIs or Savings Plans: only On-Demand goes to the ledger. */
     if (m->ledger && m->market == BILLING_ON_DEMAND)
         billing_ledger_add(m->ledger, m->type, m->usd_per_hour, m->period_start, s);
@@ -115,9 +241,19 @@ void billing_storage_start(struct billing_meter *m, sim_time now, double gib,
 {
     ASG_ASSERT(!m->storing);
     ASG_ASSERT(gib >= 0 && usd_per_gib_month >= 0 && month_hours > 0);
+    m->ebs_usd_per_hour = gib * usd_per_gib_month / month_hours;
+    billing_storage_resume(m, now);
+}
+
+void billing_storage_resume(struct billing_meter *m, sim_time now)
+{
+    ASG_ASSERT(!m->storing);
     m->storing = true;
     m->storage_start = now;
-    m->ebs_usd_per_hour = gib * usd_per_gib_month / month_hours;
+    if (m->total)
+        class_open(total_class(m->total, true, BILLING_ON_DEMAND, BILLING_PER_SECOND,
+                               m->ebs_usd_per_hour),
+                   now);
 }
 
 static double storage_period_usd(const struct billing_meter *m, sim_time now)
@@ -131,8 +267,15 @@ void billing_storage_stop(struct billing_meter *m, sim_time now)
 {
     if (!m->storing)
         return;
-    m->closed_storage_usd += storage_period_usd(m, now);
+    double usd = storage_period_usd(m, now);
+    m->closed_storage_usd += usd;
     m->storing = false;
+    if (m->total) {
+        class_close(total_class(m->total, true, BILLING_ON_DEMAND, BILLING_PER_SECOND,
+                                m->ebs_usd_per_hour),
+                    m->storage_start);
+        m->total->closed_storage_usd += usd;
+    }
 }
 
 double billing_storage_usd(const struct billing_meter *m, sim_time now)

@@ -35,6 +35,21 @@ const char *const cw_missing_names[CW_MISSING_NR] = { "missing", "notBreaching",
 
 const char *const cw_state_names[CW_STATE_NR] = { "INSUFFICIENT_DATA", "OK", "ALARM" };
 
+/*
+ * fmin and fmax for numbers that are not NaN, inline: gcc calls libm for fmin/fmax (it may
+ * not assume no NaN), three calls per recorded value. On a tie (+0 and -0) the second
+ * argument, as glibc's fmin/fmax do on x86-64, so results are the same bits as before.
+ */
+static double lesser(double x, double y)
+{
+    return x < y ? x : y;
+}
+
+static double greater(double x, double y)
+{
+    return x > y ? x : y;
+}
+
 static bool is_ec2_metric(enum cw_metric m)
 {
     return m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT;
@@ -88,8 +103,8 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
     }
     dp->sum += value * count;
     dp->weight += count;
-    dp->min = fmin(dp->min, value);
-    dp->max = fmax(dp->max, value);
+    dp->min = lesser(dp->min, value);
+    dp->max = greater(dp->max, value);
     /* several calls at one time are several instances reporting at once */
     if (dp->count_at_last > 0 && dp->last_at == now) {
         dp->count_at_last += count;
@@ -97,7 +112,7 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
         dp->last_at = now;
         dp->count_at_last = count;
     }
-    dp->samples = fmax(dp->samples, dp->count_at_last);
+    dp->samples = greater(dp->samples, dp->count_at_last);
 }
 
 bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
@@ -116,8 +131,8 @@ bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_stat
         any = true;
         sum += dp->sum;
         weight += dp->weight;
-        lo = fmin(lo, dp->min);
-        hi = fmax(hi, dp->max);
+        lo = lesser(lo, dp->min);
+        hi = greater(hi, dp->max);
         samples += dp->samples;
         total += dp->sum / dp->weight * dp->samples;
     }
@@ -266,8 +281,8 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
     for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {
         if (isnan(vals[i]))
             continue;
-        lo = fmin(lo, vals[i]);
-        hi = fmax(hi, vals[i]);
+        lo = lesser(lo, vals[i]);
+        hi = greater(hi, vals[i]);
         sum += vals[i];
         nr_real++;
     }

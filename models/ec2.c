@@ -174,8 +174,7 @@ void ec2_instance_launch(struct ec2_instance *inst)
     sim_time now = sim_now(inst->eng);
     /* EBS is billed in every state from the moment the volumes exist (ec2-instance-lifecycle);
        the rate was set by ec2_instance_init(). */
-    inst->bill->storing = true;
-    inst->bill->storage_start = now;
+    billing_storage_resume(inst->bill, now);
     set_state(inst, EC2_PENDING);
     after(inst, EC2_T_LAUNCH, &running_event);
 }

@@ -105,7 +105,7 @@ int trace_append(struct trace_sink *s, struct trace_table *t, const union trace_
     if (ret)
         return ret;
     ASG_ASSERT(t != NULL && row != NULL);
-    for (size_t i = 0; i < t->nr_fields; i++)
+    for (size_t i = 0; t->has_enum && i < t->nr_fields; i++)
         if (t->fields[i].type == TRACE_ENUM &&
             (row[i].i32 < 0 || (size_t)row[i].i32 >= t->fields[i].nr_enum))
             ASG_BUG("enum code %d out of range for field '%s' of '%s'", (int)row[i].i32,
@@ -193,6 +193,7 @@ void trace__table_init(struct trace_table *t, const char *path, enum trace_layou
     t->path = xstrdup(path);
     t->layout = layout;
     t->nr_fields = nr_fields;
+    t->has_enum = false;
     t->fields = xcalloc(nr_fields, sizeof(*t->fields));
     for (size_t i = 0; i < nr_fields; i++) {
         struct trace_field *f = &t->fields[i];
@@ -202,6 +203,7 @@ void trace__table_init(struct trace_table *t, const char *path, enum trace_layou
         if (f->type != TRACE_STR)
             f->str_size = 0;
         if (f->type == TRACE_ENUM) {
+            t->has_enum = true;
             char **names = xcalloc(f->nr_enum, sizeof(*names));
             for (size_t k = 0; k < f->nr_enum; k++)
                 names[k] = xstrdup(fields[i].enum_names[k]);

@@ -7,6 +7,7 @@
 
 #include "asgsim/trace.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -18,6 +19,7 @@ struct trace_table {
     enum trace_layout layout;
     struct trace_field *fields; /* deep copies: name, units and enum names are owned */
     size_t nr_fields;
+    bool has_enum; /* a TRACE_ENUM field: trace_append checks codes only then */
 };
 
 /** Fill `t` with copies of path and fields. */

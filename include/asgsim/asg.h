@@ -241,6 +241,7 @@ struct asg_group {
     int64_t units_by_market[2];    /* the same, by enum billing_market */
     double retired_by_market_usd[2];
     double retired_storage_usd;
+    struct billing_total billing; /* every meter of the group, for the per-sample cost */
     uint64_t nr_launched_by_market[2];
     uint64_t nr_rebalance_recommendations;
     uint64_t nr_interruption_notices;

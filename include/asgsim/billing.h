@@ -53,6 +53,7 @@ enum billing_end {
 };
 
 struct billing_ledger;
+struct billing_total;
 
 struct billing_meter {
     double usd_per_hour; /* rate of the current / last period */
@@ -70,7 +71,47 @@ struct billing_meter {
     double closed_storage_usd;
     struct billing_ledger *ledger; /* borrowed; receives On-Demand usage; NULL: none */
     const char *type;              /* borrowed instance type name, the ledger's key */
+    struct billing_total *total;   /* borrowed; sums this meter with others; NULL: none */
 };
+
+/*
+ * The usage and storage cost of many meters (a group's), kept up to date as they start
+ * and stop so that the sum at any time costs O(rates) instead of O(meters): one sample
+ * of a 100-instance group's cost was 100 meter evaluations. Open periods are kept per
+ * class (market, granularity and rate) as integer sums of their start seconds; the billed
+ * seconds of a class are then exact integers (the same per-meter rules), and a class costs
+ * seconds x rate / 3600 once. The result differs from adding the meters one by one only
+ * by rounding: a few ulps per meter, e.g. at most 1.2e-14 relative for 100 meters.
+ */
+struct billing_total {
+    double closed_usd[2];      /* closed usage periods, by enum billing_market */
+    double closed_storage_usd; /* closed storage periods */
+
+    struct billing_class {
+        bool storage; /* EBS storage periods (no minimum) rather than usage periods */
+        enum billing_market market;
+        enum billing_granularity granularity;
+        double usd_per_hour;
+        sim_time *starts; /* start of every open period of the class */
+        size_t nr, alloc;
+        int64_t sum_start_s;   /* sum of floor(start / 1 s) over the open periods */
+        sim_time latest_start; /* the latest start of an open period */
+    } * classes;
+
+    size_t nr_classes, alloc_classes;
+};
+
+/** Make `m` (not running, not storing) add its periods to `total` (borrowed). */
+void billing_attach_total(struct billing_meter *m, struct billing_total *total);
+
+/**
+ * Usage cost so far of every meter attached to `t`, by market, and their storage cost,
+ * open periods counted as if the user closed them at `now`. Any pointer may be NULL.
+ */
+void billing_total_cost(const struct billing_total *t, sim_time now, double *on_demand_usd,
+                        double *spot_usd, double *storage_usd);
+
+void billing_total_release(struct billing_total *t);
 
 /** Set how later periods are billed. Call before billing_start(); a running meter asserts. */
 void billing_set_policy(struct billing_meter *m, enum billing_granularity g,
@@ -124,6 +165,12 @@ sim_time billing_until_next_hour(const struct billing_meter *m, sim_time now);
  */
 void billing_storage_start(struct billing_meter *m, sim_time now, double gib,
                            double usd_per_gib_month, double month_hours);
+
+/**
+ * Start billing storage again at `now` at the rate set before (ebs_usd_per_hour): EC2
+ * creates an instance's volumes at launch with the rate it set up beforehand.
+ */
+void billing_storage_resume(struct billing_meter *m, sim_time now);
 
 /** Stop billing storage at `now` (volumes deleted). No-op when not storing. */
 void billing_storage_stop(struct billing_meter *m, sim_time now);

@@ -6,8 +6,86 @@
 #include "asgsim/billing.h"
 
 #include <check.h>
+#include <stdint.h>
 
 #define M5_LARGE 0.096 /* USD/h, us-east-1 Linux On-Demand (models/instance_types.tsv) */
+
+/* A small deterministic generator for the randomised total test (no libc rand: banned). */
+static uint64_t lcg_next(uint64_t *x)
+{
+    *x = *x * 6364136223846793005u + 1442695040888963407u;
+    return *x >> 33;
+}
+
+/*
+ * The running total of 40 meters under random starts, stops (by the user and by
+ * interruption), restarts and storage, hourly and per-second, On-Demand and Spot, at whole
+ * and fractional seconds and within the first minute of periods: at every step it equals
+ * the meters added one by one, up to the rounding of that sum ((2n + 4) ulps of it, n
+ * meters). One billed second more or less would be 2.6e-5 USD, far outside.
+ */
+START_TEST(test_billing_total_equals_the_sum_of_its_meters)
+{
+    enum { N = 40 };
+
+    static const double rates[] = { M5_LARGE, 0.085, 0.0312 };
+    struct billing_total total = { 0 };
+    struct billing_meter m[N] = { 0 };
+    uint64_t x = 42;
+    for (size_t i = 0; i < N; i++) {
+        billing_set_policy(&m[i], lcg_next(&x) % 4 == 0 ? BILLING_HOURLY : BILLING_PER_SECOND,
+                           lcg_next(&x) % 3 == 0 ? BILLING_SPOT : BILLING_ON_DEMAND);
+        billing_attach_total(&m[i], &total);
+    }
+    sim_time now = 0;
+    size_t nr_young = 0, nr_fractional = 0;
+    for (int step = 0; step < 4000; step++) {
+        now += (sim_time)(lcg_next(&x) % 90000000u);
+        if (lcg_next(&x) % 2)
+            now -= now % SIM_US_PER_SEC; /* samples fall on whole seconds */
+        struct billing_meter *mm = &m[lcg_next(&x) % N];
+        switch (lcg_next(&x) % 4) {
+        case 0:
+            if (!mm->running)
+                billing_start(mm, now, rates[lcg_next(&x) % 3]);
+            break;
+        case 1:
+            billing_stop_by(mm, now,
+                            lcg_next(&x) % 2 ? BILLING_END_USER : BILLING_END_INTERRUPTION);
+            break;
+        case 2:
+            if (!mm->storing)
+                billing_storage_start(mm, now, 8.0, 0.08, 744.0);
+            break;
+        default:
+            billing_storage_stop(mm, now);
+            break;
+        }
+        for (int k = 0; k < 3; k++) {
+            sim_time t = now + (k == 0 ? 0 : k == 1 ? SIM_SEC(20) : SIM_SEC(20) + 1);
+            double by[2] = { 0, 0 }, storage = 0;
+            for (size_t i = 0; i < N; i++) {
+                by[m[i].market] += billing_cost_usd(&m[i], t);
+                storage += billing_storage_usd(&m[i], t);
+                if (m[i].running && t - m[i].period_start < BILLING_MIN_PERIOD_US)
+                    nr_young++;
+            }
+            nr_fractional += t % SIM_US_PER_SEC != 0;
+            double od, spot, sto;
+            billing_total_cost(&total, t, &od, &spot, &sto);
+            double ulps = (2 * N + 4) * 0x1p-53, tiny = 1e-300; /* the check is '<' */
+            ck_assert_double_eq_tol(od, by[BILLING_ON_DEMAND], ulps * by[BILLING_ON_DEMAND] + tiny);
+            ck_assert_double_eq_tol(spot, by[BILLING_SPOT], ulps * by[BILLING_SPOT] + tiny);
+            ck_assert_double_eq_tol(sto, storage, ulps * storage + tiny);
+        }
+    }
+    /* the slow paths were taken too */
+    ck_assert_uint_gt(nr_young, 100);
+    ck_assert_uint_gt(nr_fractional, 100);
+    billing_total_release(&total);
+}
+
+END_TEST
 
 START_TEST(test_billing_90_seconds_is_90_seconds)
 {
@@ -558,6 +636,9 @@ Suite *billing_suite(void)
     tcase_add_test(h, test_billing_run_an_hour_then_stop_pays_usage_and_ebs);
     tcase_add_test(h, test_billing_until_next_hour);
     suite_add_tcase(s, h);
+    TCase *t = tcase_create("total");
+    tcase_add_test(t, test_billing_total_equals_the_sum_of_its_meters);
+    suite_add_tcase(s, t);
     TCase *d = tcase_create("ledger");
     tcase_add_test(d, test_billing_no_discount_invoice_equals_meters);
     tcase_add_test(d, test_billing_savings_plan_covers_part_of_an_hour);
