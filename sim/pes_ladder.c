@@ -82,6 +82,13 @@
 #define CHUNK_ITEMS 6u
 /* pes_hint() names the event this many pops after the one just taken. */
 #define HINT_AHEAD 5u
+/*
+ * From this many pending events on, the bottom is topped up to HINT_AHEAD events so the
+ * hint reaches across buckets (top_up()). Below, nodes and records are in cache anyway,
+ * and topping up only moves buckets into the bottom early, where pushes landing in them
+ * take the bottom's search and move instead of a bucket append.
+ */
+#define TOPUP_FROM 4096u
 
 __extension__ typedef __int128 wide;
 
@@ -921,7 +928,7 @@ static inline void take_min(struct pes *q, struct pes_entry *out)
     fill(it, out);
     q->node[it->slot].where = W_ABSENT;
     q->nr--;
-    if (q->bottom_nr - q->bottom_head < HINT_AHEAD && q->nr_rungs)
+    if (q->bottom_nr - q->bottom_head < HINT_AHEAD && q->nr_rungs && q->nr >= TOPUP_FROM)
         top_up(q);
     advance_prefetch(q);
     /*
