@@ -891,7 +891,8 @@ static void refill(struct pes *q)
             continue;
         }
         bucket_to_bottom(q, head, c, bucket_start(r, b), r->shift);
-        prefetch_next_bucket(q, r);
+        if (q->nr >= TOPUP_FROM)
+            prefetch_next_bucket(q, r);
     }
 }
 
@@ -930,7 +931,8 @@ static void top_up(struct pes *q)
     size_t b = rung_take(r);
     bk->count = 0;
     bucket_to_bottom(q, bk->head, c, bucket_start(r, b), r->shift);
-    prefetch_next_bucket(q, r);
+    if (q->nr >= TOPUP_FROM)
+        prefetch_next_bucket(q, r);
 }
 
 static inline void take_min(struct pes *q, struct pes_entry *out)
