@@ -163,13 +163,19 @@ int main(int argc, char **argv)
         double v[RUNS];
         for (int i = 0; i < RUNS; i++)
             v[i] = hold(sizes[s], ops[s]);
-        printf("hold          pending=%-8zu %8.2f M events/s\n", sizes[s], median(v, RUNS) / 1e6);
+        double m = median(v, RUNS) / 1e6;
+        printf("hold          pending=%-8zu %8.2f M events/s", sizes[s], m);
+        /* Issue 8 sets a target for 10^4 pending only. */
+        if (sizes[s] == 10000)
+            printf("   [>= 20 M: %s]", m >= 20.0 ? "target met" : "TARGET NOT MET");
+        printf("\n");
     }
     double v[RUNS];
     uint64_t events = 0;
     for (int i = 0; i < RUNS; i++)
         v[i] = phold(10000, 8, SIM_SEC(100), &events);
-    printf("phold         lps=10000 msgs/lp=8 %6.2f M events/s (%llu events a run)\n",
-           median(v, RUNS) / 1e6, (unsigned long long)events);
+    double m = median(v, RUNS) / 1e6;
+    printf("phold         lps=10000 msgs/lp=8 %6.2f M events/s (%llu events a run)   [>= 10 M: %s]\n",
+           m, (unsigned long long)events, m >= 10.0 ? "target met" : "TARGET NOT MET");
     return 0;
 }
