@@ -103,6 +103,92 @@ static size_t hist_bin(double s)
     return k;
 }
 
+/* The bin of an integer latency of t microseconds, without converting it: the same bin as
+   hist_bin(sim_time_to_seconds(t)) for every t. us_edge[k] is the least t that the double
+   definition puts in bin k or above (found by bisection over the definition itself, so it
+   is exact however the edges round); below US_DIRECT a table gives the bin of every t; above
+   it the position of t's top bit and the 6 bits after it name one of 64 slices of an
+   octave, a slice spans a ratio of at most 65/64 (0.67 bins), so it holds at most one edge
+   (checked when the tables are filled) and one compare settles the bin. */
+#define US_DIRECT_BITS 12
+#define US_DIRECT      (1u << US_DIRECT_BITS)
+#define US_TOP_BITS    37 /* 2^37 us > SERVE_HIST_MAX_S: past it every t is in the last bin */
+#define US_SLICE_BITS  6
+#define US_NR_SLICES   ((US_TOP_BITS - US_DIRECT_BITS) << US_SLICE_BITS)
+
+static int64_t us_edge[SERVE_HIST_BINS + 2]; /* [BINS] and [BINS + 1]: sentinels past every t */
+static uint16_t us_direct[US_DIRECT];
+static uint16_t us_slice[US_NR_SLICES];
+static bool us_filled;
+
+static size_t bin_of_us(int64_t t)
+{
+    return hist_bin((double)t / 1e6);
+}
+
+__attribute__((noinline, cold)) static void us_fill(void)
+{
+    us_edge[0] = INT64_MIN;
+    for (size_t k = 1; k < SERVE_HIST_BINS; k++) {
+        int64_t lo = 0, hi = (int64_t)1 << US_TOP_BITS; /* bin(hi) is the last bin */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (bin_of_us(mid) >= k)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        us_edge[k] = lo;
+    }
+    us_edge[SERVE_HIST_BINS] = us_edge[SERVE_HIST_BINS + 1] = INT64_MAX;
+    for (uint32_t t = 0; t < US_DIRECT; t++)
+        us_direct[t] = (uint16_t)bin_of_us(t);
+    size_t k = 0;
+    for (unsigned i = 0; i < US_NR_SLICES; i++) {
+        unsigned top = US_DIRECT_BITS + (i >> US_SLICE_BITS);
+        int64_t lo = ((int64_t)1 << top) + (int64_t)(i & ((1u << US_SLICE_BITS) - 1)) *
+                                                   ((int64_t)1 << (top - US_SLICE_BITS));
+        int64_t last = lo + ((int64_t)1 << (top - US_SLICE_BITS)) - 1;
+        while (us_edge[k + 1] <= lo)
+            k++;
+        ASG_ASSERT(us_edge[k + 2] > last); /* at most one edge inside the slice */
+        us_slice[i] = (uint16_t)k;
+    }
+    us_filled = true;
+}
+
+static inline size_t hist_bin_us(sim_time t)
+{
+    if (t < (sim_time)US_DIRECT) {
+        if (t < 0)
+            return 0;
+        return us_direct[t];
+    }
+    if (t >= (sim_time)1 << US_TOP_BITS)
+        return SERVE_HIST_BINS - 1;
+    unsigned top = 63u - (unsigned)__builtin_clzll((unsigned long long)t);
+    unsigned i = ((top - US_DIRECT_BITS) << US_SLICE_BITS) |
+                 ((unsigned)((uint64_t)t >> (top - US_SLICE_BITS)) & ((1u << US_SLICE_BITS) - 1));
+    size_t k = us_slice[i];
+    return k + (size_t)(t >= us_edge[k + 1]);
+}
+
+/* serve_hist_add_us once the tables are filled (serve_init fills them for request mode):
+   depart's path, without the test and the fill's registers. */
+static inline void hist_add_us(struct serve_hist *h, sim_time t)
+{
+    h->count[hist_bin_us(t)] += 1.0;
+    h->total += 1.0;
+    h->sum_s += sim_time_to_seconds(t);
+}
+
+void serve_hist_add_us(struct serve_hist *h, sim_time t)
+{
+    if (!us_filled)
+        us_fill();
+    hist_add_us(h, t);
+}
+
 void serve_hist_add(struct serve_hist *h, double s, double weight)
 {
     h->count[hist_bin(s)] += weight;
@@ -603,7 +689,7 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
     sim_time took = sim_now(eng) - slot->arrived_at;
     slot->done = 0;
     s->interval.served += 1;
-    serve_hist_add(&s->interval.hist, sim_time_to_seconds(took), 1.0);
+    hist_add_us(&s->interval.hist, took);
     if (s->cfg->latency_objective > 0 && took > s->cfg->latency_objective)
         s->interval.over_objective += 1;
     sv->busy--;
@@ -741,6 +827,8 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
         s->service_mean_s = 1.0 / cfg->capacity_rps_per_vcpu;
         /* variate_exponential() takes 32 bits per generator call (rng.h: mt19937). */
         ASG_ASSERT(variate_rng_is_32bit(s->arrivals) && variate_rng_is_32bit(s->service));
+        if (!us_filled)
+            us_fill();
     }
 }
 
