@@ -659,7 +659,8 @@ static void start_service(struct serve_server *sv, sim_time arrived_at, sim_time
     s->wait_us += now - arrived_at;
     if (now > arrived_at)
         s->interval.waited += 1;
-    sim_time service = sim_time_from_seconds(variate_exponential(s->service, s->service_mean_s));
+    sim_time service =
+            sim_time_from_seconds(variate_stream_exponential(s->service_vs, s->service_mean_s));
     s->busy_us += service;
     size_t k = 0;
     while (sv->slots[k].done)
@@ -783,8 +784,8 @@ static void schedule_next(struct serve *s, sim_time now)
         if (s->chunk_rate > 0) {
             /* The gap is rounded to the clock's microsecond first: an arrival belongs to
                this chunk when its rounded time falls inside it. */
-            sim_time at =
-                    t + sim_time_from_seconds(variate_exponential(s->arrivals, s->chunk_mean_s));
+            sim_time at = t + sim_time_from_seconds(
+                                      variate_stream_exponential(s->arrivals_vs, s->chunk_mean_s));
             if (at < s->chunk_end) {
                 s->next = sim_schedule_at(s->eng, at, &arrive_event, s,
                                           (union sim_payload){ .u = 1 });
@@ -829,6 +830,10 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
         ASG_ASSERT(variate_rng_is_32bit(s->arrivals) && variate_rng_is_32bit(s->service));
         if (!us_filled)
             us_fill();
+        s->arrivals_vs = xmalloc(sizeof(*s->arrivals_vs));
+        s->service_vs = xmalloc(sizeof(*s->service_vs));
+        variate_stream_init(s->arrivals_vs, s->arrivals);
+        variate_stream_init(s->service_vs, s->service);
     }
 }
 
@@ -971,5 +976,7 @@ void serve_release(struct serve *s)
         server_free(s->drain[i]);
     free(s->live);
     free(s->drain);
+    free(s->arrivals_vs);
+    free(s->service_vs);
     memset(s, 0, sizeof(*s));
 }

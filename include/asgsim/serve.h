@@ -127,6 +127,8 @@ struct serve_pending_law {
 /* Laws an interval holds unbinned before they are binned into interval.hist. */
 #define SERVE_PENDING_LAWS 4
 
+struct variate_stream;
+
 /** The serving model of one run. Zero-initialise, then serve_init(). */
 struct serve {
     const struct serve_config *cfg;
@@ -137,6 +139,9 @@ struct serve {
     struct sim_engine *eng;
     gsl_rng *arrivals;
     gsl_rng *service;
+    /* Request mode draws from these, which take over `arrivals` and `service` (variate.h):
+       the same words, fetched a block at a time. */
+    struct variate_stream *arrivals_vs, *service_vs;
     struct serve_server **live; /* InService, in the order they entered service */
     size_t nr_live, alloc_live;
     struct serve_server **drain; /* out of service, still finishing their requests */
