@@ -24,9 +24,11 @@ struct serve_server {
     unsigned vcpus;
     unsigned busy;
     bool in_service;
-    struct slot *slots; /* one per vCPU: the request it serves */
-    sim_time *queue;    /* arrival times of waiting requests, a ring */
+    sim_time *queue; /* arrival times of waiting requests, a ring */
     size_t head, nr, alloc;
+    /* One per vCPU: the request it serves. In the same block as the server (one pointer
+       load fewer per start and departure). */
+    struct slot slots[];
 };
 
 /* ---- histogram ----------------------------------------------------------------------- */
@@ -677,7 +679,6 @@ static void server_free(struct serve_server *sv)
     for (unsigned k = 0; k < sv->vcpus; k++)
         if (sv->slots[k].done)
             sim_cancel(sv->s->eng, sv->slots[k].done);
-    free(sv->slots);
     free(sv->queue);
     free(sv);
 }
@@ -687,7 +688,7 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
     struct serve_server *sv = target;
     struct serve *s = sv->s;
     struct slot *slot = &sv->slots[p->u];
-    sim_time took = sim_now(eng) - slot->arrived_at;
+    sim_time now = sim_now(eng), took = now - slot->arrived_at;
     slot->done = 0;
     s->interval.served += 1;
     hist_add_us(&s->interval.hist, took);
@@ -699,7 +700,7 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
         if (++sv->head == sv->alloc) /* not %: a division per request showed in profiles */
             sv->head = 0;
         sv->nr--;
-        start_service(sv, at, sim_now(eng));
+        start_service(sv, at, now);
     }
     if (!sv->in_service && sv->busy == 0) {
         for (size_t i = 0; i < s->nr_drain; i++) {
@@ -751,7 +752,7 @@ static struct serve_server *pick(struct serve *s)
     return s->live[chosen];
 }
 
-static void dispatch(struct serve *s)
+static void dispatch(struct serve *s, sim_time now)
 {
     s->interval.arrived += 1;
     if (s->nr_live == 0) {
@@ -759,7 +760,6 @@ static void dispatch(struct serve *s)
         return;
     }
     struct serve_server *sv = pick(s);
-    sim_time now = sim_now(s->eng);
     if (sv->busy < sv->vcpus)
         start_service(sv, now, now);
     else if ((int64_t)sv->nr < s->cfg->queue_limit)
@@ -801,9 +801,10 @@ static void schedule_next(struct serve *s, sim_time now)
 static void arrive(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     struct serve *s = target;
+    sim_time now = sim_now(eng); /* once: an out-of-line call */
     if (p->u)
-        dispatch(s);
-    schedule_next(s, sim_now(eng));
+        dispatch(s, now);
+    schedule_next(s, now);
 }
 
 /* ---- interface ---------------------------------------------------------------------------- */
@@ -850,11 +851,10 @@ void serve_start(struct serve *s)
 void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
 {
     fluid_advance(s, sim_now(s->eng));
-    struct serve_server *sv = xcalloc(1, sizeof(*sv));
+    struct serve_server *sv = xcalloc(1, sizeof(*sv) + (vcpus ? vcpus : 1) * sizeof(struct slot));
     sv->s = s;
     sv->id = id;
     sv->vcpus = vcpus;
-    sv->slots = xcalloc(vcpus ? vcpus : 1, sizeof(*sv->slots));
     sv->in_service = true;
     ALLOC_GROW(s->live, s->nr_live + 1, s->alloc_live);
     s->live[s->nr_live++] = sv;
