@@ -175,12 +175,12 @@ static inline size_t hist_bin_us(sim_time t)
     return k + (size_t)(t >= us_edge[k + 1]);
 }
 
-/* serve_hist_add_us once the tables are filled (serve_init fills them for request mode):
-   depart's path, without the test and the fill's registers. */
-static inline void hist_add_us(struct serve_hist *h, sim_time t)
+/* serve_hist_add_us once the tables are filled (serve_init fills them for request mode),
+   but for h->total, which depart counts in s->n_served: depart's path, without the test
+   and the fill's registers. */
+static inline void hist_add_us_untotalled(struct serve_hist *h, sim_time t)
 {
     h->count[hist_bin_us(t)] += 1.0;
-    h->total += 1.0;
     h->sum_s += sim_time_to_seconds(t);
 }
 
@@ -188,7 +188,8 @@ void serve_hist_add_us(struct serve_hist *h, sim_time t)
 {
     if (!us_filled)
         us_fill();
-    hist_add_us(h, t);
+    hist_add_us_untotalled(h, t);
+    h->total += 1.0;
 }
 
 void serve_hist_add(struct serve_hist *h, double s, double weight)
@@ -657,10 +658,10 @@ static const struct sim_event_type arrive_event = { "serve.arrive", arrive };
 static void start_service(struct serve_server *sv, sim_time arrived_at, sim_time now)
 {
     struct serve *s = sv->s;
-    s->interval.started += 1;
+    s->n_started++;
     s->wait_us += now - arrived_at;
     if (now > arrived_at)
-        s->interval.waited += 1;
+        s->n_waited++;
     sim_time service =
             sim_time_from_seconds(variate_stream_exponential(s->service_vs, s->service_mean_s));
     s->busy_us += service;
@@ -690,10 +691,10 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
     struct slot *slot = &sv->slots[p->u];
     sim_time now = sim_now(eng), took = now - slot->arrived_at;
     slot->done = 0;
-    s->interval.served += 1;
-    hist_add_us(&s->interval.hist, took);
+    s->n_served++;
+    hist_add_us_untotalled(&s->interval.hist, took);
     if (s->cfg->latency_objective > 0 && took > s->cfg->latency_objective)
-        s->interval.over_objective += 1;
+        s->n_over++;
     sv->busy--;
     if (sv->nr > 0) {
         sim_time at = sv->queue[sv->head];
@@ -754,9 +755,9 @@ static struct serve_server *pick(struct serve *s)
 
 static void dispatch(struct serve *s, sim_time now)
 {
-    s->interval.arrived += 1;
+    s->n_arrived++;
     if (s->nr_live == 0) {
-        s->interval.dropped += 1;
+        s->n_dropped++;
         return;
     }
     struct serve_server *sv = pick(s);
@@ -765,7 +766,7 @@ static void dispatch(struct serve *s, sim_time now)
     else if ((int64_t)sv->nr < s->cfg->queue_limit)
         enqueue(sv, now);
     else
-        s->interval.dropped += 1;
+        s->n_dropped++;
 }
 
 /* Schedule the next arrival of the non-homogeneous Poisson process after `now`: the rate
@@ -912,6 +913,15 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     iv->busy_vcpu_s += sim_time_to_seconds(s->busy_us);
     s->wait_us = 0;
     s->busy_us = 0;
+    /* Each was 0 + 1.0 + 1.0 ... before: the same value, exactly. */
+    iv->arrived += (double)s->n_arrived;
+    iv->dropped += (double)s->n_dropped;
+    iv->started += (double)s->n_started;
+    iv->waited += (double)s->n_waited;
+    iv->served += (double)s->n_served;
+    iv->over_objective += (double)s->n_over;
+    iv->hist.total += (double)s->n_served;
+    s->n_arrived = s->n_dropped = s->n_started = s->n_waited = s->n_served = s->n_over = 0;
     t->arrived += iv->arrived;
     t->served += iv->served;
     t->dropped += iv->dropped;

@@ -159,6 +159,10 @@ struct serve {
     double service_mean_s; /* mean service time, 1 / CapacityRpsPerVcpu */
     sim_time wait_us;      /* waiting time of this interval, not yet in `interval` */
     sim_time busy_us;      /* busy vCPU time of this interval, likewise */
+    /* The interval's request counts, likewise (integer increments, not double
+       read-modify-writes; a count below 2^53 converts exactly, so the sums are the same):
+       arrived, dropped, started, waited, served (also interval.hist.total), over objective. */
+    uint64_t n_arrived, n_dropped, n_started, n_waited, n_served, n_over;
 
     struct serve_stats interval;
     struct serve_stats total;
