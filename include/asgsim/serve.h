@@ -75,6 +75,10 @@ struct serve_hist {
 
 /** Add `weight` observations of latency `s` seconds. */
 void serve_hist_add(struct serve_hist *h, double s, double weight);
+/** Add one observation of `t` microseconds: the same as
+    serve_hist_add(h, sim_time_to_seconds(t), 1.0), bit for bit, without a double compare
+    chain (request mode's per-request path). */
+void serve_hist_add_us(struct serve_hist *h, sim_time t);
 /** The q-quantile (0 < q < 1) in seconds, interpolated within a bin; NaN when empty. */
 double serve_hist_quantile(const struct serve_hist *h, double q);
 
@@ -123,6 +127,8 @@ struct serve_pending_law {
 /* Laws an interval holds unbinned before they are binned into interval.hist. */
 #define SERVE_PENDING_LAWS 4
 
+struct variate_stream;
+
 /** The serving model of one run. Zero-initialise, then serve_init(). */
 struct serve {
     const struct serve_config *cfg;
@@ -133,6 +139,9 @@ struct serve {
     struct sim_engine *eng;
     gsl_rng *arrivals;
     gsl_rng *service;
+    /* Request mode draws from these, which take over `arrivals` and `service` (variate.h):
+       the same words, fetched a block at a time. */
+    struct variate_stream *arrivals_vs, *service_vs;
     struct serve_server **live; /* InService, in the order they entered service */
     size_t nr_live, alloc_live;
     struct serve_server **drain; /* out of service, still finishing their requests */
@@ -150,6 +159,10 @@ struct serve {
     double service_mean_s; /* mean service time, 1 / CapacityRpsPerVcpu */
     sim_time wait_us;      /* waiting time of this interval, not yet in `interval` */
     sim_time busy_us;      /* busy vCPU time of this interval, likewise */
+    /* The interval's request counts, likewise (integer increments, not double
+       read-modify-writes; a count below 2^53 converts exactly, so the sums are the same):
+       arrived, dropped, started, waited, served (also interval.hist.total), over objective. */
+    uint64_t n_arrived, n_dropped, n_started, n_waited, n_served, n_over;
 
     struct serve_stats interval;
     struct serve_stats total;

@@ -56,4 +56,56 @@ static inline double variate_exponential(gsl_rng *r, double mean)
     return mean * variate_exp1(r);
 }
 
+/* ---- a buffered mt19937 stream ------------------------------------------------------------
+ * variate_exp1() fetches each word through gsl_rng's function pointer; mt19937's get then
+ * tests its index, tempers one word and, every 624 words, regenerates its state. struct
+ * variate_stream takes over a gsl_rng mt19937 stream: it regenerates all 624 words and
+ * tempers them in one loop, and a draw reads the next word from that block. It produces
+ * exactly the words the gsl_rng would have (and its uniforms are GSL's mt19937 ones,
+ * word / 2^32), so the draws are the same bits; the gsl_rng itself must not be used
+ * afterwards. It reads GSL's mt19937 state once, at init, and checks that reading against
+ * 1 300 words of a clone; if the check fails (a GSL with another state layout), it fills
+ * its blocks by calling the gsl_rng instead: slower, still the same words. */
+#define VARIATE_MT_N 624
+
+/** A buffered mt19937 stream (see above); fields are private. */
+struct variate_stream {
+    uint32_t next; /* index into out[] of the next word */
+    bool own;      /* mt[] is the state (else blocks come from r) */
+    gsl_rng *r;
+    uint32_t out[VARIATE_MT_N]; /* tempered words of the current block */
+    uint32_t mt[VARIATE_MT_N];  /* the raw state, when own */
+};
+
+/** Take over `r` (a gsl_rng_mt19937 stream) at its current position. */
+void variate_stream_init(struct variate_stream *vs, gsl_rng *r);
+/** The next block of words; not for other callers. */
+void variate__stream_refill(struct variate_stream *vs);
+/** The slow path of variate_stream_exp1(); not for other callers. */
+double variate__stream_exp1_slow(struct variate_stream *vs, uint32_t i, uint32_t u);
+
+/** The next 32-bit word: the one gsl_rng_get() would have returned. */
+static inline uint32_t variate_stream_word(struct variate_stream *vs)
+{
+    if (vs->next == VARIATE_MT_N)
+        variate__stream_refill(vs);
+    return vs->out[vs->next++];
+}
+
+/** variate_exp1() from a stream: the same value the gsl_rng would have given. */
+static inline double variate_stream_exp1(struct variate_stream *vs)
+{
+    uint32_t word = variate_stream_word(vs);
+    uint32_t i = word & 255, u = word >> 8;
+    if (u < variate__exp_k[i])
+        return (double)u * variate__exp_w[i];
+    return variate__stream_exp1_slow(vs, i, u);
+}
+
+/** variate_exponential() from a stream. */
+static inline double variate_stream_exponential(struct variate_stream *vs, double mean)
+{
+    return mean * variate_stream_exp1(vs);
+}
+
 #endif /* ASGSIM_VARIATE_H */

@@ -105,6 +105,52 @@ START_TEST(test_serve_hist_add_bins_by_the_log10_definition)
 
 END_TEST
 
+/* 1 when serve_hist_add_us(h, t) does not add to the bin of t / 1e6 s by the definition,
+   or adds another latency than serve_hist_add would; h is left as it was. */
+static int us_bin_disagrees(struct serve_hist *h, sim_time t)
+{
+    size_t k = bin_by_definition(sim_time_to_seconds(t));
+    h->sum_s = 0;
+    serve_hist_add_us(h, t);
+    int bad = h->count[k] == 1.0 && h->sum_s == sim_time_to_seconds(t) ? 0 : 1;
+    h->count[k] -= 1.0;
+    h->total -= 1.0;
+    return bad;
+}
+
+START_TEST(test_serve_hist_add_us_bins_as_the_seconds_version)
+{
+    static struct serve_hist h;
+    h = (struct serve_hist){ 0 };
+    int bad = 0;
+    /* Every microsecond to 2 s, then every bin edge (the least microsecond count
+       past it by the definition, and three either side), then log-uniform counts. */
+    for (sim_time t = 0; t <= 2000000; t++)
+        bad += us_bin_disagrees(&h, t);
+    for (int k = 0; k <= SERVE_HIST_BINS; k++) {
+        double edge_us =
+                1e6 * SERVE_HIST_MIN_S * pow(10.0, (double)(k - 1) / SERVE_HIST_PER_DECADE);
+        sim_time t0 = (sim_time)ceil(edge_us);
+        for (sim_time d = -3; d <= 3; d++)
+            bad += us_bin_disagrees(&h, t0 + d);
+    }
+    for (int i = 0; i < 300000; i++)
+        bad += us_bin_disagrees(&h, (sim_time)pow(10.0, 15.0 * (i + 0.5) / 300000.0));
+    bad += us_bin_disagrees(&h, INT64_MAX);
+    bad += us_bin_disagrees(&h, -1);
+    ck_assert_int_eq(bad, 0);
+    for (int k = 0; k < SERVE_HIST_BINS; k++) /* nothing was added to another bin */
+        bad += h.count[k] != 0.0;
+    ck_assert_int_eq(bad, 0);
+    ck_assert(h.total == 0.0);
+    /* And it really bins: 150 us lands in the bin of 150e-6 s by the definition. */
+    serve_hist_add_us(&h, 150);
+    ck_assert(h.count[bin_by_definition(150e-6)] == 1.0);
+    ck_assert(h.count[bin_by_definition(150e-6) + 1] == 0.0);
+}
+
+END_TEST
+
 /* P(T > t) of the M/M/c sojourn time (c servers of rate mu, wait rate theta = c mu -
    lambda, wait probability pw), computed directly with exp(). */
 static double mmc_tail(double t, double mu, double theta, double pw)
@@ -343,6 +389,7 @@ Suite *serve_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_serve_hist_quantiles_of_exponential_within_bin_width);
     tcase_add_test(tc, test_serve_hist_add_bins_by_the_log10_definition);
+    tcase_add_test(tc, test_serve_hist_add_us_bins_as_the_seconds_version);
     tcase_add_test(tc, test_serve_fluid_histogram_bins_match_the_mmc_law);
     tcase_add_test(tc, test_serve_fluid_overload_conserves_requests_and_caps_backlog);
     tcase_add_test(tc, test_serve_fluid_underload_mean_latency_is_mmc);

@@ -148,6 +148,56 @@ START_TEST(test_variate_same_seed_gives_same_draws)
 
 END_TEST
 
+/* Draws from a struct variate_stream over `type` against variate_exp1() and gsl_rng_get()
+   on a twin generator with the same seed, after `skip` words: the number of mismatches. */
+static long stream_mismatches(const gsl_rng_type *type, unsigned long seed, int skip, int n)
+{
+    gsl_rng *a = gsl_rng_alloc(type), *b = gsl_rng_alloc(type);
+    gsl_rng_set(a, seed);
+    gsl_rng_set(b, seed);
+    for (int k = 0; k < skip; k++) {
+        gsl_rng_get(a);
+        gsl_rng_get(b);
+    }
+    static struct variate_stream vs;
+    variate_stream_init(&vs, a);
+    long bad = 0;
+    for (int k = 0; k < n; k++) {
+        double x = variate_stream_exp1(&vs), y = variate_exp1(b);
+        bad += x != y;
+        if (k % 7 == 0)
+            bad += variate_stream_word(&vs) != (uint32_t)gsl_rng_get(b);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    return bad;
+}
+
+START_TEST(test_variate_stream_gives_the_generators_draws)
+{
+    /* mt19937 (the stream owns the state) from a fresh seed, from inside a block and at a
+       block's end; 400 000 draws take about 6 000 slow paths (wedges, the tail) too. */
+    ck_assert_int_eq(stream_mismatches(gsl_rng_mt19937, 20240101, 0, 400000), 0);
+    ck_assert_int_eq(stream_mismatches(gsl_rng_mt19937, 7, 1000, 50000), 0);
+    ck_assert_int_eq(stream_mismatches(gsl_rng_mt19937, 8, 624, 50000), 0);
+    /* another 32-bit generator: blocks filled through gsl_rng_get */
+    ck_assert_int_eq(stream_mismatches(gsl_rng_taus2, 9, 3, 50000), 0);
+    /* and the check can fail: other seeds give other draws */
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(a, 1);
+    gsl_rng_set(b, 2);
+    static struct variate_stream vs;
+    variate_stream_init(&vs, a);
+    int same = 0;
+    for (int k = 0; k < 1000; k++)
+        same += variate_stream_exp1(&vs) == variate_exp1(b);
+    ck_assert_int_lt(same, 10);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+END_TEST
+
 START_TEST(test_variate_rng_is_32bit_rejects_narrow_generators)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_ranlux); /* 24 bits per call */
@@ -192,6 +242,7 @@ Suite *variate_suite(void)
     tcase_add_test(tc, test_variate_ks_check_rejects_a_wrong_mean);
     tcase_add_test(tc, test_variate_exponential_scales_by_the_mean);
     tcase_add_test(tc, test_variate_same_seed_gives_same_draws);
+    tcase_add_test(tc, test_variate_stream_gives_the_generators_draws);
     tcase_add_test(tc, test_variate_rng_is_32bit_rejects_narrow_generators);
     tcase_add_test(tc, test_variate_time_from_seconds_is_round_of_microseconds);
     suite_add_tcase(s, tc);
