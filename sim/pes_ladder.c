@@ -291,11 +291,10 @@ static inline void chunk_put(struct pes *q, uint32_t c)
     q->nr_free_chunks++;
 }
 
-static inline void rung_insert(struct pes *q, size_t ri, uint32_t slot, pes_key key)
+/* Append (key, slot) to a bucket and note in the slot's node the chunk and item it took. */
+static inline void bucket_append(struct pes *q, struct pes_ladder_bucket *bk, pes_key key,
+                                 uint32_t slot, struct pes_ladder_node *n)
 {
-    struct pes_ladder_rung *r = &q->rung[ri];
-    size_t b = (size_t)(((uint64_t)key_at(key) - (uint64_t)r->start) >> r->shift);
-    struct pes_ladder_bucket *bk = &r->b[b];
     uint32_t i = bk->count % CHUNK_ITEMS;
     uint32_t c = bk->head;
     if (i == 0) {
@@ -306,12 +305,19 @@ static inline void rung_insert(struct pes *q, size_t ri, uint32_t slot, pes_key 
     }
     citem_set(citem(&q->chunk[c], i), key, slot);
     bk->count++;
+    n->pos = c;
+    n->idx = (uint8_t)i;
+}
+
+static inline void rung_insert(struct pes *q, size_t ri, uint32_t slot, pes_key key)
+{
+    struct pes_ladder_rung *r = &q->rung[ri];
+    size_t b = (size_t)(((uint64_t)key_at(key) - (uint64_t)r->start) >> r->shift);
     struct pes_ladder_node *n = &q->node[slot];
+    bucket_append(q, &r->b[b], key, slot, n);
     n->where = W_RUNG;
     n->rung = (uint8_t)ri;
     n->bucket = (uint32_t)b;
-    n->pos = c;
-    n->idx = (uint8_t)i;
 }
 
 /*
@@ -331,18 +337,7 @@ static inline void rung_insert(struct pes *q, size_t ri, uint32_t slot, pes_key 
 static inline void ring_file(struct pes *q, uint32_t slot)
 {
     struct pes_ladder_node *n = &q->node[slot];
-    struct pes_ladder_bucket *bk = &q->rung[0].b[n->bucket];
-    uint32_t i = bk->count % CHUNK_ITEMS;
-    uint32_t c = bk->head;
-    if (i == 0) {
-        uint32_t nc = chunk_get(q);
-        q->chunk[nc].w[CHUNK_NEXT] = bk->count ? c : NONE;
-        bk->head = c = nc;
-    }
-    citem_set(citem(&q->chunk[c], i), n->key, slot);
-    bk->count++;
-    n->pos = c;
-    n->idx = (uint8_t)i;
+    bucket_append(q, &q->rung[0].b[n->bucket], n->key, slot, n);
 }
 
 static inline void ring_flush(struct pes *q)

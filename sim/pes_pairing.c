@@ -12,6 +12,7 @@
 #include "asgsim/pes.h"
 
 #include "asgsim/util.h"
+#include "pes_user.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,14 +87,7 @@ static uint32_t merge_pairs(struct pes *q, uint32_t first)
 
 void pes_reserve(struct pes *q, size_t nr_slots)
 {
-    if (nr_slots <= q->nr_user)
-        return;
-    size_t old = q->nr_user, n = old < 64 ? 64 : old + old / 2;
-    if (n < nr_slots)
-        n = nr_slots;
-    q->user = xrealloc(q->user, n * PES_USER_BYTES);
-    memset(q->user + old * PES_USER_BYTES, 0, (n - old) * PES_USER_BYTES);
-    q->nr_user = n;
+    pes_user_reserve(&q->user, &q->nr_user, nr_slots);
 }
 
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
