@@ -499,17 +499,6 @@ static __attribute__((noinline)) void push_slow(struct pes *q, sim_time at, uint
     bottom_insert(q, key, slot);
 }
 
-/* Out of line so that pes_push() keeps no registers to save on its other paths. */
-static __attribute__((noinline)) void push_rung0(struct pes *q, sim_time at, uint32_t slot,
-                                                 pes_key key)
-{
-    /* Smaller queues mostly stay in cache: filing at once is cheaper there. */
-    if (q->nr < RING_FROM && q->ring_nr == 0)
-        rung_insert(q, 0, slot, key);
-    else
-        ring_push(q, slot, at);
-}
-
 void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
 {
     if (slot >= q->nr_slots)
@@ -521,10 +510,15 @@ void pes_push(struct pes *q, sim_time at, uint64_t seq, uint32_t slot)
     n->key = key;
     q->nr++;
     /* The common case: between the first rung's current bucket and the top. */
-    if (q->nr_rungs && at < q->top_start && (wide)at >= q->rung[0].lo)
-        push_rung0(q, at, slot, key);
-    else
-        push_slow(q, at, slot, key);
+    if (q->nr_rungs && at < q->top_start && (wide)at >= q->rung[0].lo) {
+        /* Smaller queues mostly stay in cache: filing at once is cheaper there. */
+        if (q->nr < RING_FROM && q->ring_nr == 0)
+            rung_insert(q, 0, slot, key);
+        else
+            ring_push(q, slot, at);
+        return;
+    }
+    push_slow(q, at, slot, key);
 }
 
 /* A new deepest rung of nb empty buckets. */
