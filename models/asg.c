@@ -724,8 +724,6 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
     billing_storage_stop(&inst->meter, sim_now(eng));
     g->retired_cost_usd += billing_cost_usd(&inst->meter, sim_now(eng));
-    g->retired_by_market_usd[inst->market] += billing_cost_usd(&inst->meter, sim_now(eng));
-    g->retired_storage_usd += billing_storage_usd(&inst->meter, sim_now(eng));
     g->retired_billed_s += billing_seconds(&inst->meter, sim_now(eng));
     if (g->obs.retired)
         g->obs.retired(g->obs.ctx, inst, sim_now(eng));

@@ -239,9 +239,7 @@ struct asg_group {
     gsl_rng *ec2_rng;              /* "ec2-transitions" when market.ec2 is set */
     int64_t units;                 /* Pending + InService capacity units */
     int64_t units_by_market[2];    /* the same, by enum billing_market */
-    double retired_by_market_usd[2];
-    double retired_storage_usd;
-    struct billing_total billing; /* every meter of the group, for the per-sample cost */
+    struct billing_total billing;  /* every meter of the group, for the per-sample cost */
     uint64_t nr_launched_by_market[2];
     uint64_t nr_rebalance_recommendations;
     uint64_t nr_interruption_notices;
