@@ -17,8 +17,11 @@ bool variate_rng_is_32bit(const gsl_rng *r)
    curve. Layer 0 is the base strip: below r it is under the curve, beyond it stands for
    the tail, drawn as r + Exp(1) (the exponential is memoryless). Layers 1 .. 255: the
    point is accepted when a uniform height within the layer falls under exp(-x);
-   otherwise the whole draw starts again with a fresh word. */
-double variate__exp1_slow(gsl_rng *r, uint32_t i, uint32_t u)
+   otherwise the whole draw starts again with a fresh word. `word` gives the next 32-bit
+   word of the stream; a uniform is word / 2^32, which is GSL's mt19937 gsl_rng_uniform()
+   (and uniform_pos() skips 0), so both callers below draw the same values from the same
+   words. */
+static double exp1_slow(uint32_t (*word)(void *), void *src, uint32_t i, uint32_t u)
 {
     const double x1 = variate__exp_w[1] * 0x1p24; /* r, exactly */
     for (;;) {
@@ -26,17 +29,32 @@ double variate__exp1_slow(gsl_rng *r, uint32_t i, uint32_t u)
         if (i == 0) {
             if (x < x1)
                 return x;
-            return x1 - log(gsl_rng_uniform_pos(r));
+            double v;
+            do
+                v = (double)word(src) / 4294967296.0;
+            while (v == 0);
+            return x1 - log(v);
         }
         double lo = variate__exp_f[i], hi = variate__exp_f[i + 1];
-        if (lo + gsl_rng_uniform(r) * (hi - lo) < exp(-x))
+        if (lo + (double)word(src) / 4294967296.0 * (hi - lo) < exp(-x))
             return x;
-        uint32_t word = (uint32_t)r->type->get(r->state);
-        i = word & 255;
-        u = word >> 8;
+        uint32_t w = word(src);
+        i = w & 255;
+        u = w >> 8;
         if (u < variate__exp_k[i])
             return (double)u * variate__exp_w[i];
     }
+}
+
+static uint32_t gsl_word(void *src)
+{
+    gsl_rng *r = src;
+    return (uint32_t)r->type->get(r->state);
+}
+
+double variate__exp1_slow(gsl_rng *r, uint32_t i, uint32_t u)
+{
+    return exp1_slow(gsl_word, r, i, u);
 }
 
 /* ---- struct variate_stream ----------------------------------------------------------------- */
@@ -127,39 +145,12 @@ void variate_stream_init(struct variate_stream *vs, gsl_rng *r)
     }
 }
 
-/* GSL's mt19937 uniforms: word / 2^32, and uniform_pos skips 0. */
-static double stream_uniform(struct variate_stream *vs)
+static uint32_t stream_word(void *src)
 {
-    return (double)variate_stream_word(vs) / 4294967296.0;
+    return variate_stream_word(src);
 }
 
-static double stream_uniform_pos(struct variate_stream *vs)
-{
-    double x;
-    do
-        x = stream_uniform(vs);
-    while (x == 0);
-    return x;
-}
-
-/* variate__exp1_slow() with the stream's words. */
 double variate__stream_exp1_slow(struct variate_stream *vs, uint32_t i, uint32_t u)
 {
-    const double x1 = variate__exp_w[1] * 0x1p24;
-    for (;;) {
-        double x = (double)u * variate__exp_w[i];
-        if (i == 0) {
-            if (x < x1)
-                return x;
-            return x1 - log(stream_uniform_pos(vs));
-        }
-        double lo = variate__exp_f[i], hi = variate__exp_f[i + 1];
-        if (lo + stream_uniform(vs) * (hi - lo) < exp(-x))
-            return x;
-        uint32_t word = variate_stream_word(vs);
-        i = word & 255;
-        u = word >> 8;
-        if (u < variate__exp_k[i])
-            return (double)u * variate__exp_w[i];
-    }
+    return exp1_slow(stream_word, vs, i, u);
 }
