@@ -21,6 +21,7 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_GROUP_PENDING] = "GroupPendingInstances",
     [CW_GROUP_TERMINATING] = "GroupTerminatingInstances",
     [CW_GROUP_TOTAL] = "GroupTotalInstances",
+    [CW_REPORTING_CAPACITY] = "asgsim:ReportingCapacityUnits",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",
@@ -52,7 +53,9 @@ static double greater(double x, double y)
 
 static bool is_ec2_metric(enum cw_metric m)
 {
-    return m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT;
+    /* the reporting capacity shares the EC2 metrics' periods, so that their datapoints
+       cover the same time */
+    return m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT || m == CW_REPORTING_CAPACITY;
 }
 
 void cloudwatch_init(struct cloudwatch *cw, const struct cw_config *cfg, sim_time retention)

@@ -16,6 +16,21 @@ const char *const policy_type_names[POLICY_TYPE_NR] = { "SimpleScaling", "StepSc
                                                         "TargetTrackingScaling" };
 const char *const adjustment_type_names[ADJ_NR] = { "ChangeInCapacity", "ExactCapacity",
                                                     "PercentChangeInCapacity" };
+const char *const decision_reason_names[DECISION_NR] = {
+    [DECISION_CHANGED] = "changed",
+    [DECISION_NO_CHANGE] = "no-change",
+    [DECISION_COOLDOWN] = "cooldown",
+    [DECISION_IN_PROGRESS] = "activity-in-progress",
+    [DECISION_WARMUP] = "warm-up",
+    [DECISION_AT_MIN] = "at-min-size",
+    [DECISION_AT_MAX] = "at-max-size",
+    [DECISION_SCALE_IN_DISABLED] = "scale-in-disabled",
+    [DECISION_OTHER_POLICY_WANTS_MORE] = "another-policy-wants-more",
+    [DECISION_SCALE_IN_OVERSHOOT] = "scale-in-would-overshoot-target",
+    [DECISION_NO_STEP] = "no-matching-step",
+    [DECISION_NO_DATA] = "no-data",
+    [DECISION_SUSPENDED] = "suspended",
+};
 const char *const tt_metric_names[TT_NR] = { "ASGAverageCPUUtilization", "ASGAverageNetworkIn",
                                              "ASGAverageNetworkOut", "ALBRequestCountPerTarget" };
 
@@ -436,9 +451,12 @@ static void scheduled(struct sim_engine *eng, void *target, const union sim_payl
 
 void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, struct asg_group *g,
                       struct sim_engine *eng, int64_t start_epoch_s, double capacity_rps_per_vcpu,
-                      double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end)
+                      double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end,
+                      const struct autoscaler_observer *obs)
 {
     memset(a, 0, sizeof(*a));
+    if (obs)
+        a->obs = *obs;
     a->cfg = cfg;
     a->g = g;
     a->eng = eng;

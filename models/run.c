@@ -480,7 +480,7 @@ static void start_scaling(struct world *w)
     if (!w->scaling)
         return;
     autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
-                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration);
+                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, NULL);
 }
 
 static void write_scaling_summary(struct world *w)

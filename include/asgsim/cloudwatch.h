@@ -42,6 +42,10 @@ enum cw_metric {
     CW_GROUP_PENDING,
     CW_GROUP_TERMINATING,
     CW_GROUP_TOTAL,
+    /* Not a CloudWatch metric: the capacity units of the instances that report the EC2
+       metrics, sampled with them. Its datapoint over a period is the capacity that produced
+       that period's EC2 datapoints (target tracking's proportional computation uses both). */
+    CW_REPORTING_CAPACITY,
     CW_NR
 };
 

@@ -107,6 +107,58 @@ struct scaling_config {
 /** Free everything; safe on a zeroed struct. */
 void scaling_config_release(struct scaling_config *c);
 
+/*
+ * The decision log (/decisions): one record per policy invocation, whether it changes
+ * capacity or not. Capacities are in capacity units (WeightedCapacity; instances without
+ * weights).
+ */
+enum decision_reason {
+    DECISION_CHANGED,          /* desired capacity changed */
+    DECISION_NO_CHANGE,        /* the policy's result is the current desired capacity */
+    DECISION_COOLDOWN,         /* simple policy: the cooldown has not expired */
+    DECISION_IN_PROGRESS,      /* simple policy: the last activity has not finished */
+    DECISION_WARMUP,           /* scale-in blocked: a scale-out is still warming up */
+    DECISION_AT_MIN,           /* would go below MinSize: clamped, nothing left to remove */
+    DECISION_AT_MAX,           /* would go above MaxSize: clamped, nothing left to add */
+    DECISION_SCALE_IN_DISABLED, /* target tracking with DisableScaleIn */
+    DECISION_OTHER_POLICY_WANTS_MORE, /* another policy proposed a larger capacity */
+    DECISION_SCALE_IN_OVERSHOOT, /* removing a unit would bring the metric above target */
+    DECISION_NO_STEP,          /* no step adjustment matches the metric */
+    DECISION_NO_DATA,          /* the alarm has no datapoint to compute from */
+    DECISION_SUSPENDED,        /* a suspended process (not produced: asgsim models none) */
+    DECISION_NR
+};
+
+/** "changed", "no-change", "cooldown", ... (the names of /decisions/reason). */
+extern const char *const decision_reason_names[DECISION_NR];
+
+struct policy_decision {
+    sim_time time;
+    const char *policy;        /* policy logical id, or the scheduled action's */
+    const char *kind;          /* "SimpleScaling", "StepScaling", "TargetTrackingScaling",
+                                  "ScheduledAction" */
+    const char *alarm;         /* alarm name; "" for a scheduled action */
+    int alarm_state;           /* enum cw_alarm_state; -1 for a scheduled action */
+    double metric_value;       /* the value the policy computed with; NaN when none */
+    sim_time metric_from;      /* start of the oldest datapoint used; -1 when none */
+    sim_time metric_to;        /* end of the newest datapoint used; -1 when none */
+    const char *metric_values; /* every datapoint used, "start_s=value" newest first; "" */
+    double measured_capacity;  /* units reporting during metric_from..metric_to; NaN */
+    int64_t current_capacity;  /* units Pending or InService (desired's counterpart) */
+    int64_t ready_capacity;    /* units InService and past their warm-up */
+    const char *formula;       /* the computation in words, e.g. "ceil(30 * 16.67 / 50) = 10" */
+    int64_t result;            /* the capacity the formula gives, before clamping */
+    int64_t desired_before;
+    int64_t desired_after;     /* after this invocation (the winner of the minute applied) */
+    enum decision_reason reason;
+};
+
+/** Where the autoscaler reports its decisions; `decided` may be NULL. */
+struct autoscaler_observer {
+    void *ctx;
+    void (*decided)(void *ctx, const struct policy_decision *d); /* d borrowed for the call */
+};
+
 struct autoscaler {
     const struct scaling_config *cfg;
     struct asg_group *g;
@@ -127,17 +179,20 @@ struct autoscaler {
     size_t *nr_sched_times;
     size_t *next_sched;
     sim_event_id tick;
+    struct autoscaler_observer obs;
+    uint64_t nr_decisions;
     uint64_t nr_policy_changes;
     uint64_t nr_scheduled_changes;
 };
 
 /**
  * Set up and start: the first sample now, alarms each minute, scheduled actions at their
- * times up to `end`. `cfg`, `g` and `eng` are borrowed.
+ * times up to `end`. `cfg`, `g` and `eng` are borrowed; `obs` (may be NULL) is copied.
  */
 void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, struct asg_group *g,
                       struct sim_engine *eng, int64_t start_epoch_s, double capacity_rps_per_vcpu,
-                      double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end);
+                      double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end,
+                      const struct autoscaler_observer *obs);
 
 /** Cancel pending events and free; safe on a zeroed struct. */
 void autoscaler_release(struct autoscaler *a);
