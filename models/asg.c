@@ -387,6 +387,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     struct instance *inst = xcalloc(1, sizeof(*inst));
     inst->partition = -1;
     inst->replace_due_at = -1;
+    inst->initial = g->creating;
     size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     const char *error = NULL;
     if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
@@ -1510,7 +1511,9 @@ void asg_group_create(struct asg_group *g)
     char *head = xasprintf("At %s a user request created an AutoScalingGroup changing the desired "
                            "capacity from 0 to %" PRId64 ".",
                            stamp, g->desired);
+    g->creating = true;
     reconcile(g, head, 0);
+    g->creating = false;
     free(head);
 }
 

@@ -22,6 +22,7 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_GROUP_TERMINATING] = "GroupTerminatingInstances",
     [CW_GROUP_TOTAL] = "GroupTotalInstances",
     [CW_REPORTING_CAPACITY] = "asgsim:ReportingCapacityUnits",
+    [CW_IN_SERVICE_CAPACITY] = "asgsim:InServiceCapacityUnits",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",
@@ -180,6 +181,8 @@ void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
     *a = (struct cw_alarm){ .cfg = cfg,
                             .state = CW_INSUFFICIENT_DATA,
                             .last_value = (double)NAN,
+                            .last_from = -1,
+                            .last_to = -1,
                             .window_min = (double)NAN,
                             .window_max = (double)NAN,
                             .window_mean = (double)NAN };
@@ -267,6 +270,7 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
     /* the newest complete alarm period ends at the last period boundary */
     sim_time end = now - now % c->period;
     a->last_value = (double)NAN;
+    a->last_from = a->last_to = -1;
     for (size_t i = 0; i < range; i++) {
         sim_time to = end - (sim_time)i * c->period;
         double v;
@@ -274,8 +278,11 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
         if (to - c->period >= 0 &&
             cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v)) {
             vals[i] = v;
-            if (isnan(a->last_value))
+            if (isnan(a->last_value)) {
                 a->last_value = v;
+                a->last_from = to - c->period;
+                a->last_to = to;
+            }
         }
     }
     double lo = (double)INFINITY, hi = -(double)INFINITY, sum = 0;

@@ -135,15 +135,25 @@ static char *tt_alarm_name(const char *asg, const char *policy, const char *kind
                      hex + 12, hex + 16, hex + 20);
 }
 
+static double scale_in_ratio(const struct autoscaler *a)
+{
+    return a->cfg->tt_scale_in_ratio > 0 ? a->cfg->tt_scale_in_ratio : TT_SCALE_IN_RATIO_DEFAULT;
+}
+
 /*
  * The two alarms target tracking creates (as-scaling-target-tracking). Their datapoint
- * counts are not documented; observed: AlarmHigh 3 of 3 one-minute datapoints, AlarmLow 15
- * of 15 (aws-behaviour.md 4.3). AlarmLow sits "usually more than 10% lower" than the
- * target (Application Auto Scaling, target-tracking-scaling-policy-overview): 90 %.
+ * counts are not documented; observed: AlarmHigh 3 of 3 datapoints above the target,
+ * AlarmLow 15 of 15 below a lower threshold (aws-behaviour.md 4.3), which observed EC2
+ * alarms put at 70 % of the target (40 -> 28, 50 -> 35; AWS says only "usually more than
+ * 10% lower"): ScaleInThresholdRatio. Their period is the metric's (asgsim's rule: one
+ * minute with detailed monitoring, five with basic, so that every period has a datapoint).
+ * AlarmLow's actions stay enabled with DisableScaleIn so that the decision log shows
+ * each invocation the policy declined.
  */
 static void make_tt_alarms(struct autoscaler *a)
 {
     const struct scaling_config *c = a->cfg;
+    struct cloudwatch periods = { .cfg = c->cw };
     size_t nr_tt = 0;
     for (size_t i = 0; i < c->nr_policies; i++)
         nr_tt += c->policies[i].type == POLICY_TARGET_TRACKING;
@@ -154,11 +164,12 @@ static void make_tt_alarms(struct autoscaler *a)
             continue;
         struct cw_alarm_config *hi = &a->tt_alarms[a->nr_tt_alarms++];
         struct cw_alarm_config *lo = &a->tt_alarms[a->nr_tt_alarms++];
+        enum cw_metric m = tt_cw_metric(p->metric);
         *hi = (struct cw_alarm_config){ .name = tt_alarm_name(a->g->cfg->name, p->name,
                                                               "AlarmHigh"),
-                                        .metric = tt_cw_metric(p->metric),
+                                        .metric = m,
                                         .statistic = CW_AVERAGE,
-                                        .period = SIM_MIN(1),
+                                        .period = cloudwatch_period(&periods, m),
                                         .evaluation_periods = 3,
                                         .datapoints_to_alarm = 3,
                                         .threshold = p->target_value,
@@ -168,9 +179,8 @@ static void make_tt_alarms(struct autoscaler *a)
         *lo = *hi;
         lo->name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmLow");
         lo->evaluation_periods = lo->datapoints_to_alarm = 15;
-        lo->threshold = 0.9 * p->target_value;
+        lo->threshold = scale_in_ratio(a) * p->target_value;
         lo->comparison = CW_LT;
-        lo->actions_enabled = !p->disable_scale_in;
     }
 }
 
@@ -184,27 +194,44 @@ static sim_time policy_warmup(const struct autoscaler *a, const struct policy_co
     return a->g->cfg->cooldown;
 }
 
+/*
+ * Warm-up covers instances launched after the group was created; the initial instances
+ * count as ready (asgsim's rule: AWS does not say, and a group created at its desired
+ * capacity has no scale-out to wait for).
+ */
 static bool warming(const struct instance *inst, sim_time warmup, sim_time now)
 {
-    return inst->state == LIFECYCLE_IN_SERVICE && now < inst->in_service_at + warmup;
+    return !inst->initial && inst->state == LIFECYCLE_IN_SERVICE &&
+           now < inst->in_service_at + warmup;
 }
 
-/* Instances past their warm-up, and whether a scale-out is still in progress. */
-static int64_t ready_capacity(const struct autoscaler *a, sim_time warmup, sim_time now,
-                              bool *scaling_out)
+/* The group's capacity as a policy sees it, in capacity units (WeightedCapacity). */
+struct capacity_view {
+    int64_t current;     /* Pending and InService: desired capacity's counterpart */
+    int64_t ready;       /* InService past warm-up, and the initial instances */
+    int64_t terminating; /* on the way out */
+    bool scaling_out;    /* a launch or a warm-up is still in progress */
+};
+
+static void view_capacity(const struct autoscaler *a, sim_time warmup, sim_time now,
+                          struct capacity_view *v)
 {
-    int64_t ready = 0;
-    bool out = false;
+    *v = (struct capacity_view){ 0 };
     for (size_t i = 0; i < a->g->nr_live; i++) {
         const struct instance *inst = a->g->live[i];
-        /* Pending:Wait and Pending:Proceed are still launching (lifecycle hooks). */
-        if (inst->state <= LIFECYCLE_PENDING_PROCEED || warming(inst, warmup, now))
-            out = true;
-        else if (inst->state == LIFECYCLE_IN_SERVICE)
-            ready++;
+        int64_t w = inst->weight;
+        if (inst->state <= LIFECYCLE_IN_SERVICE) {
+            v->current += w;
+            /* Pending:Wait and Pending:Proceed are still launching (lifecycle hooks). */
+            if (inst->initial ||
+                (inst->state == LIFECYCLE_IN_SERVICE && !warming(inst, warmup, now)))
+                v->ready += w;
+            else
+                v->scaling_out = true;
+        } else if (inst->state <= LIFECYCLE_TERMINATING_PROCEED) {
+            v->terminating += w;
+        }
     }
-    *scaling_out = out;
-    return ready;
 }
 
 static void sample(struct autoscaler *a, sim_time now)
@@ -212,17 +239,20 @@ static void sample(struct autoscaler *a, sim_time now)
     const struct asg_group *g = a->g;
     sim_time metric_warmup =
             g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0;
-    double vcpus = 0, in_service = 0, reporting = 0;
+    double vcpus = 0, in_service = 0, reporting = 0, in_service_units = 0, reporting_units = 0;
     for (size_t i = 0; i < g->nr_live; i++) {
         const struct instance *inst = g->live[i];
         if (inst->state != LIFECYCLE_IN_SERVICE)
             continue;
         vcpus += inst->type->vcpus;
         in_service++;
+        in_service_units += (double)inst->weight;
         /* AWS: an instance in its default instance warmup does not contribute to the
            group's aggregated metrics (ec2-auto-scaling-default-instance-warmup) */
-        if (!warming(inst, metric_warmup, now))
+        if (!warming(inst, metric_warmup, now)) {
             reporting++;
+            reporting_units += (double)inst->weight;
+        }
     }
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
     if (in_service > 0) {
@@ -236,6 +266,10 @@ static void sample(struct autoscaler *a, sim_time now)
         cloudwatch_record(&a->cw, CW_NETWORK_OUT, now,
                           per_instance_rps * a->cfg->cw.bytes_out_per_request * net_s, reporting);
         cloudwatch_record(&a->cw, CW_REQUEST_COUNT_PER_TGT, now, per_instance_rps * 60.0, 1);
+        /* the capacity behind those datapoints, for target tracking's computation */
+        if (reporting > 0)
+            cloudwatch_record(&a->cw, CW_REPORTING_CAPACITY, now, reporting_units, 1);
+        cloudwatch_record(&a->cw, CW_IN_SERVICE_CAPACITY, now, in_service_units, 1);
     }
     /* GroupPendingInstances / GroupTerminatingInstances include the hooks' Wait and
        Proceed states (ec2-auto-scaling-metrics). */
@@ -251,145 +285,330 @@ static void sample(struct autoscaler *a, sim_time now)
     cloudwatch_record(&a->cw, CW_GROUP_TOTAL, now, (double)(pend + ins + term), 1);
 }
 
-/* The proposal that wins this minute: the largest capacity (as-scale-based-on-demand). */
-struct proposal {
-    bool any;
-    int64_t capacity;
+/*
+ * One policy invocation of this minute: what it computed and what it asks for. Every
+ * invocation becomes a /decisions row once the minute's winner is known.
+ */
+struct invocation {
+    struct policy_decision d;
+    bool proposes;    /* asks for `capacity` */
+    int64_t capacity; /* clamped to [MinSize, MaxSize] */
     const struct cw_alarm *alarm;
     const struct policy_config *policy;
+    bool tt_scale_in; /* a target-tracking scale-in (needs every such policy to agree) */
+    char formula[192];
+    char values[160];
 };
-
-static void propose(struct proposal *best, int64_t capacity, const struct cw_alarm *alarm,
-                    const struct policy_config *p)
-{
-    if (!best->any || capacity > best->capacity)
-        *best = (struct proposal){ true, capacity, alarm, p };
-}
 
 static int64_t clamp(const struct asg_group *g, int64_t v)
 {
     return v < g->min_size ? g->min_size : v > g->max_size ? g->max_size : v;
 }
 
+static struct invocation *invoke(struct autoscaler *a, const struct cw_alarm *al,
+                                 const struct policy_config *p, sim_time now)
+{
+    ALLOC_GROW(a->inv, a->nr_inv + 1, a->alloc_inv);
+    struct invocation *v = &a->inv[a->nr_inv++];
+    memset(v, 0, sizeof(*v));
+    v->alarm = al;
+    v->policy = p;
+    v->d = (struct policy_decision){ .time = now,
+                                     .policy = p->name,
+                                     .kind = policy_type_names[p->type],
+                                     .alarm = al->cfg->name,
+                                     .alarm_state = (int)al->state,
+                                     .metric_value = (double)NAN,
+                                     .metric_from = -1,
+                                     .metric_to = -1,
+                                     .metric_values = v->values,
+                                     .measured_capacity = (double)NAN,
+                                     .current_capacity = a->g->units,
+                                     .ready_capacity = a->g->units,
+                                     .formula = v->formula,
+                                     .result = a->g->desired,
+                                     .desired_before = a->g->desired,
+                                     .reason = DECISION_NO_CHANGE };
+    return v;
+}
+
+/* The datapoint an invocation computes with: the alarm's newest, with its times. */
+static void use_newest(struct invocation *v, const struct cw_alarm *al)
+{
+    v->d.metric_value = al->last_value;
+    v->d.metric_from = al->last_from;
+    v->d.metric_to = al->last_to;
+    if (!isnan(al->last_value))
+        snprintf(v->values, sizeof(v->values), "%.0f=%.6g", sim_time_to_seconds(al->last_from),
+                 al->last_value);
+}
+
+/* Ask for `want` (before clamping): AT_MIN / AT_MAX when clamping leaves nothing to do. */
+static void ask(const struct asg_group *g, struct invocation *v, int64_t want)
+{
+    v->d.result = want;
+    v->capacity = clamp(g, want);
+    v->proposes = true;
+    if (v->capacity == g->desired)
+        v->d.reason = want < g->desired   ? DECISION_AT_MIN
+                      : want > g->desired ? DECISION_AT_MAX
+                                          : DECISION_NO_CHANGE;
+}
+
+static void decline(struct invocation *v, enum decision_reason why)
+{
+    v->proposes = false;
+    v->d.reason = why;
+}
+
 static void simple_or_step(struct autoscaler *a, const struct cw_alarm *al,
-                           const struct policy_config *p, sim_time now, struct proposal *best)
+                           const struct policy_config *p, sim_time now)
 {
     const struct asg_group *g = a->g;
+    if (p->type != POLICY_SIMPLE && p->type != POLICY_STEP)
+        return;
+    struct invocation *v = invoke(a, al, p, now);
+    struct capacity_view cv;
+    view_capacity(a, policy_warmup(a, p), now, &cv);
+    v->d.current_capacity = cv.current;
+    v->d.ready_capacity = cv.ready;
     if (p->type == POLICY_SIMPLE) {
+        use_newest(v, al);
         /* AWS: a simple policy waits for the activity to finish and the cooldown to expire
            (as-scaling-simple-step, ec2-auto-scaling-scaling-cooldowns) */
-        if (a->simple_in_progress || now < a->cooldown_until)
+        if (a->simple_in_progress) {
+            snprintf(v->formula, sizeof(v->formula), "waits for the last activity to finish");
+            decline(v, DECISION_IN_PROGRESS);
             return;
+        }
+        if (now < a->cooldown_until) {
+            snprintf(v->formula, sizeof(v->formula), "waits for the cooldown until %.0f s",
+                     sim_time_to_seconds(a->cooldown_until));
+            decline(v, DECISION_COOLDOWN);
+            return;
+        }
         int64_t adj = policy_adjustment(p->adjustment_type, p->scaling_adjustment,
                                         p->min_adjustment_magnitude, g->desired);
-        propose(best, clamp(g, g->desired + adj), al, p);
+        snprintf(v->formula, sizeof(v->formula), "desired %" PRId64 " + %s %" PRId64 " = %" PRId64,
+                 g->desired, adjustment_type_names[p->adjustment_type], p->scaling_adjustment,
+                 g->desired + adj);
+        ask(g, v, g->desired + adj);
         return;
     }
-    if (p->type != POLICY_STEP)
-        return;
     /* AWS (API_PutScalingPolicy): MetricAggregationType (Average when null) is applied to
        the most recent datapoints; asgsim takes the N newest the alarm evaluated. */
     double value = p->aggregation == CW_MINIMUM   ? al->window_min
                    : p->aggregation == CW_MAXIMUM ? al->window_max
                                                   : al->window_mean;
-    if (isnan(value))
+    use_newest(v, al);
+    v->d.metric_value = value;
+    if (isnan(value)) {
+        snprintf(v->formula, sizeof(v->formula), "no datapoint");
+        decline(v, DECISION_NO_DATA);
         return;
+    }
     const struct step_adjustment *s = policy_find_step(p, value - al->cfg->threshold);
-    if (!s)
+    if (!s) {
+        snprintf(v->formula, sizeof(v->formula), "%s %.6g - threshold %.6g matches no step",
+                 cw_statistic_names[p->aggregation], value, al->cfg->threshold);
+        decline(v, DECISION_NO_STEP);
         return;
-    bool scaling_out;
-    int64_t ready = ready_capacity(a, policy_warmup(a, p), now, &scaling_out);
+    }
     int64_t want;
     if (p->adjustment_type == ADJ_EXACT_CAPACITY) {
         want = s->adjustment;
+        snprintf(v->formula, sizeof(v->formula), "ExactCapacity %" PRId64, want);
     } else if (s->adjustment >= 0) {
         /* AWS: computed from current capacity (warming instances excluded); desired, which
            counts them, is kept when already at or above it (as-scaling-simple-step) */
         int64_t adj = policy_adjustment(p->adjustment_type, s->adjustment,
-                                        p->min_adjustment_magnitude, ready);
-        want = ready + adj > g->desired ? ready + adj : g->desired;
+                                        p->min_adjustment_magnitude, cv.ready);
+        want = cv.ready + adj > g->desired ? cv.ready + adj : g->desired;
+        snprintf(v->formula, sizeof(v->formula),
+                 "max(desired %" PRId64 ", ready %" PRId64 " + %s %" PRId64 " = %" PRId64
+                 ") = %" PRId64,
+                 g->desired, cv.ready, adjustment_type_names[p->adjustment_type], s->adjustment,
+                 cv.ready + adj, want);
     } else {
         /* AWS: no scale-in while a scale-out is in progress; terminating instances still
            count toward current capacity */
-        if (scaling_out)
+        if (cv.scaling_out) {
+            snprintf(v->formula, sizeof(v->formula), "scale-in waits: a scale-out is warming up");
+            decline(v, DECISION_WARMUP);
             return;
-        int64_t current = ready + (int64_t)asg_group_count_terminating(g);
+        }
+        int64_t current = cv.ready + cv.terminating;
         int64_t adj = policy_adjustment(p->adjustment_type, s->adjustment,
                                         p->min_adjustment_magnitude, current);
         want = current + adj < g->desired ? current + adj : g->desired;
+        snprintf(v->formula, sizeof(v->formula),
+                 "min(desired %" PRId64 ", ready %" PRId64 " + terminating %" PRId64
+                 " + %s %" PRId64 " = %" PRId64 ") = %" PRId64,
+                 g->desired, cv.ready, cv.terminating, adjustment_type_names[p->adjustment_type],
+                 s->adjustment, current + adj, want);
     }
-    propose(best, clamp(g, want), al, p);
+    ask(g, v, want);
+}
+
+/*
+ * Target tracking's capacity for a datapoint: the capacity that produced it times the
+ * metric over the target, rounded up (as-scaling-target-tracking: round up when adding;
+ * ceil also keeps a scale-in from "removing a minimum unit of capacity" that would bring
+ * the metric back above the target, target-tracking-scaling-policy-overview). The
+ * capacity is the mean over the datapoint's period of the units that reported the
+ * metric (RequestCountPerTarget: the units InService), so a repeated invocation on the
+ * same datapoint gives the same answer whatever has changed since.
+ */
+static bool tt_compute(struct autoscaler *a, struct invocation *v, const struct cw_alarm *al,
+                       const struct policy_config *p, sim_time now, int64_t *want)
+{
+    use_newest(v, al);
+    enum cw_metric cap_metric = al->cfg->metric == CW_REQUEST_COUNT_PER_TGT ? CW_IN_SERVICE_CAPACITY
+                                                                            : CW_REPORTING_CAPACITY;
+    double measured;
+    if (isnan(al->last_value) || al->last_from < 0 ||
+        !cloudwatch_stat(&a->cw, cap_metric, CW_AVERAGE, al->last_from, al->last_to, now,
+                         &measured) ||
+        !(measured > 0)) {
+        snprintf(v->formula, sizeof(v->formula), "no datapoint with its capacity");
+        decline(v, DECISION_NO_DATA);
+        return false;
+    }
+    v->d.measured_capacity = measured;
+    double exact = measured * al->last_value / p->target_value;
+    /* a millionth of a unit of tolerance: averaging over the period must not add a unit */
+    *want = (int64_t)ceil(exact - 1e-6 * fmax(1.0, exact));
+    snprintf(v->formula, sizeof(v->formula), "ceil(%.6g * %.6g / %.6g) = %" PRId64, measured,
+             al->last_value, p->target_value, *want);
+    return true;
 }
 
 /* Target tracking: scale out if any policy says so, in only if all that may scale in do. */
-static void target_tracking(struct autoscaler *a, sim_time now, struct proposal *best)
+static void target_tracking(struct autoscaler *a, sim_time now)
 {
     const struct scaling_config *c = a->cfg;
     const struct asg_group *g = a->g;
-    struct proposal in = { 0 };
-    bool all_in = true, any_in_enabled = false;
     size_t k = c->nr_alarms;
     for (size_t i = 0; i < c->nr_policies; i++) {
         const struct policy_config *p = &c->policies[i];
         if (p->type != POLICY_TARGET_TRACKING)
             continue;
         const struct cw_alarm *hi = &a->alarms[k++], *lo = &a->alarms[k++];
-        bool scaling_out;
-        int64_t ready = ready_capacity(a, policy_warmup(a, p), now, &scaling_out);
-        if (hi->state == CW_ALARM && !isnan(hi->last_value)) {
-            /* proportional: ceil(current x metric / target), never below desired */
-            int64_t want = policy_target_capacity(ready, hi->last_value, p->target_value);
-            if (want > g->desired)
-                propose(best, clamp(g, want), hi, p);
-        }
-        if (p->disable_scale_in)
+        if (hi->state != CW_ALARM && lo->state != CW_ALARM)
             continue;
-        any_in_enabled = true;
-        int64_t want = lo->state == CW_ALARM && !isnan(lo->last_value) && !scaling_out
-                               ? policy_target_capacity(g->desired, lo->last_value, p->target_value)
-                               : g->desired;
-        if (want >= g->desired)
-            all_in = false;
+        const struct cw_alarm *al = hi->state == CW_ALARM ? hi : lo;
+        struct invocation *v = invoke(a, al, p, now);
+        struct capacity_view cv;
+        view_capacity(a, policy_warmup(a, p), now, &cv);
+        v->d.current_capacity = cv.current;
+        v->d.ready_capacity = cv.ready;
+        int64_t want;
+        if (!tt_compute(a, v, al, p, now, &want))
+            continue;
+        if (al == hi) {
+            /* AWS: warming instances count in desired for the next scale-out
+               (as-scaling-simple-step); the metric leaves them out, so desired is kept
+               when it already covers the computed capacity */
+            ask(g, v, want > g->desired ? want : g->desired);
+            v->d.result = want;
+            continue;
+        }
+        v->tt_scale_in = true;
+        if (p->disable_scale_in)
+            decline(v, DECISION_SCALE_IN_DISABLED);
+        else if (cv.scaling_out) /* AWS: no scale-in until a scale-out has warmed up */
+            decline(v, DECISION_WARMUP);
+        else if (want >= g->desired)
+            decline(v, DECISION_SCALE_IN_OVERSHOOT);
         else
-            propose(&in, clamp(g, want), lo, p);
+            ask(g, v, want);
     }
-    if (any_in_enabled && all_in && in.any)
-        propose(best, in.capacity, in.alarm, in.policy);
 }
 
+static void emit(struct autoscaler *a, struct invocation *v)
+{
+    a->nr_decisions++;
+    if (a->obs.decided)
+        a->obs.decided(a->obs.ctx, &v->d);
+}
+
+/*
+ * The minute's invocations: every alarm in ALARM (or OK, for OK actions) invokes its
+ * policies again each minute (AlarmThatSendsEmail); the largest capacity wins
+ * (as-scale-based-on-demand); target tracking scales in only when every policy that may
+ * scale in asks to.
+ */
 static void act(struct autoscaler *a, sim_time now)
 {
     const struct scaling_config *c = a->cfg;
-    for (size_t i = 0; i < a->nr_alarms; i++)
-        cw_alarm_evaluate(&a->alarms[i], &a->cw, now);
-    struct proposal best = { 0 };
-    /* Auto Scaling actions repeat once per minute while the alarm stays in its state. */
+    struct asg_group *g = a->g;
+    a->nr_inv = 0;
     for (size_t i = 0; i < c->nr_alarms; i++) {
         const struct cw_alarm *al = &a->alarms[i];
         if (!al->cfg->actions_enabled)
             continue;
         if (al->state == CW_ALARM)
             for (size_t j = 0; j < al->cfg->nr_alarm_actions; j++)
-                simple_or_step(a, al, &c->policies[al->cfg->alarm_actions[j]], now, &best);
+                simple_or_step(a, al, &c->policies[al->cfg->alarm_actions[j]], now);
         if (al->state == CW_OK)
             for (size_t j = 0; j < al->cfg->nr_ok_actions; j++)
-                simple_or_step(a, al, &c->policies[al->cfg->ok_actions[j]], now, &best);
+                simple_or_step(a, al, &c->policies[al->cfg->ok_actions[j]], now);
     }
-    target_tracking(a, now, &best);
-    if (!best.any || best.capacity == a->g->desired)
+    target_tracking(a, now);
+    if (!a->nr_inv)
         return;
-    char *cause = xasprintf("a monitor alarm %s in state %s triggered policy %s changing the "
-                            "desired capacity from %" PRId64 " to %" PRId64 ".",
-                            best.alarm->cfg->name, cw_state_names[best.alarm->state],
-                            best.policy->name, a->g->desired, best.capacity);
-    if (best.policy->type == POLICY_SIMPLE) {
-        a->simple_in_progress = true;
-        a->simple_cooldown =
-                best.policy->has_cooldown ? best.policy->cooldown : a->g->cfg->cooldown;
+    bool all_in = true;
+    size_t k = c->nr_alarms;
+    for (size_t i = 0; i < c->nr_policies; i++) {
+        const struct policy_config *p = &c->policies[i];
+        if (p->type != POLICY_TARGET_TRACKING)
+            continue;
+        const struct cw_alarm *lo = &a->alarms[k + 1];
+        k += 2;
+        if (p->disable_scale_in)
+            continue;
+        bool asks = false;
+        for (size_t j = 0; j < a->nr_inv; j++)
+            asks |= a->inv[j].alarm == lo && a->inv[j].proposes;
+        all_in &= asks;
     }
-    a->nr_policy_changes++;
-    asg_group_set_desired(a->g, best.capacity, cause);
-    free(cause);
+    struct invocation *best = NULL;
+    for (size_t j = 0; j < a->nr_inv; j++) {
+        struct invocation *v = &a->inv[j];
+        if (v->proposes && v->tt_scale_in && !all_in) {
+            snprintf(v->formula + strlen(v->formula), sizeof(v->formula) - strlen(v->formula),
+                     "; another target-tracking policy does not scale in");
+            decline(v, DECISION_OTHER_POLICY_WANTS_MORE);
+        }
+        if (v->proposes && (!best || v->capacity > best->capacity))
+            best = v;
+    }
+    int64_t before = g->desired;
+    if (best && best->capacity != before) {
+        char *cause = xasprintf("a monitor alarm %s in state %s triggered policy %s changing the "
+                                "desired capacity from %" PRId64 " to %" PRId64 ".",
+                                best->alarm->cfg->name, cw_state_names[best->alarm->state],
+                                best->policy->name, before, best->capacity);
+        if (best->policy->type == POLICY_SIMPLE) {
+            a->simple_in_progress = true;
+            a->simple_cooldown =
+                    best->policy->has_cooldown ? best->policy->cooldown : g->cfg->cooldown;
+        }
+        a->nr_policy_changes++;
+        asg_group_set_desired(g, best->capacity, cause);
+        free(cause);
+    }
+    for (size_t j = 0; j < a->nr_inv; j++) {
+        struct invocation *v = &a->inv[j];
+        v->d.desired_after = g->desired;
+        if (v->proposes) {
+            if (best && v->capacity < best->capacity)
+                v->d.reason = DECISION_OTHER_POLICY_WANTS_MORE;
+            else if (g->desired != before)
+                v->d.reason = DECISION_CHANGED;
+        }
+        emit(a, v);
+    }
 }
 
 static void tick(struct sim_engine *eng, void *target, const union sim_payload *p)
@@ -406,8 +625,13 @@ static void tick(struct sim_engine *eng, void *target, const union sim_payload *
         a->simple_in_progress = false;
         a->cooldown_until = now + a->simple_cooldown;
     }
-    /* AWS: alarms with periods of a minute or more are evaluated every minute */
-    if (now % SIM_MIN(1) == 0)
+    /* AWS: alarms with periods of a minute or more are evaluated every minute, 10 s and
+       30 s alarms every 10 s (AlarmThatSendsEmail); asgsim invokes actions each minute */
+    bool minute = now % SIM_MIN(1) == 0;
+    for (size_t i = 0; i < a->nr_alarms; i++)
+        if (minute || a->alarms[i].cfg->period < SIM_MIN(1))
+            cw_alarm_evaluate(&a->alarms[i], &a->cw, now);
+    if (minute)
         act(a, now);
     a->tick = sim_schedule(eng, CW_SAMPLE_STEP, &tick_event, a, (union sim_payload){ 0 });
 }
@@ -438,6 +662,31 @@ static void scheduled(struct sim_engine *eng, void *target, const union sim_payl
     int64_t desired = s->has_desired ? s->desired_capacity : g->desired;
     desired = desired < min ? min : desired > max ? max : desired;
     asg_group_set_limits(g, min, max);
+    char formula[160];
+    snprintf(formula, sizeof(formula),
+             "MinSize %" PRId64 ", MaxSize %" PRId64 ", desired %" PRId64 " within them = %" PRId64,
+             min, max, s->has_desired ? s->desired_capacity : g->desired, desired);
+    struct policy_decision d = { .time = sim_now(a->eng),
+                                 .policy = s->name,
+                                 .kind = "ScheduledAction",
+                                 .alarm = "",
+                                 .alarm_state = -1,
+                                 .metric_value = (double)NAN,
+                                 .metric_from = -1,
+                                 .metric_to = -1,
+                                 .metric_values = "",
+                                 .measured_capacity = (double)NAN,
+                                 .current_capacity = g->units,
+                                 .ready_capacity = g->units,
+                                 .formula = formula,
+                                 .result = desired,
+                                 .desired_before = g->desired,
+                                 .desired_after = desired,
+                                 .reason = desired == g->desired ? DECISION_NO_CHANGE
+                                                                 : DECISION_CHANGED };
+    a->nr_decisions++;
+    if (a->obs.decided)
+        a->obs.decided(a->obs.ctx, &d);
     if (desired == g->desired)
         return;
     char *cause = xasprintf("a scheduled action update of AutoScalingGroup constraints to min: "
@@ -499,6 +748,7 @@ void autoscaler_release(struct autoscaler *a)
         cw_alarm_config_release(&a->tt_alarms[i]);
     free(a->tt_alarms);
     free(a->alarms);
+    free(a->inv);
     for (size_t i = 0; a->sched_times && i < a->cfg->nr_schedules; i++)
         free(a->sched_times[i]);
     free(a->sched_times);

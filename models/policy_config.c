@@ -60,6 +60,26 @@ int cw_settings_bind(struct bind *b, const struct ynode *settings, struct cw_con
     return ret;
 }
 
+int tt_settings_bind(struct bind *b, const struct ynode *settings, double *scale_in_ratio)
+{
+    /* Observed AlarmLow thresholds are 70 % of the target (40 -> 28, 50 -> 35;
+       aws-behaviour.md 4.3); AWS documents only "usually more than 10% lower". */
+    *scale_in_ratio = TT_SCALE_IN_RATIO_DEFAULT;
+    const struct ynode *m;
+    int rc = bind_map(b, settings, "TargetTracking", &m);
+    if (rc <= 0)
+        return rc;
+    struct bind tb = { b->cfn, b->d, "TargetTracking settings" };
+    static const char *const used[] = { "ScaleInThresholdRatio" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&tb, m, &keys);
+    if (ret)
+        return ret;
+    /* below 1 so that AlarmLow sits below the target; above 0 so that it can fire */
+    rc = bind_double(&tb, m, "ScaleInThresholdRatio", 0.01, 0.99, scale_in_ratio);
+    return rc < 0 ? rc : 0;
+}
+
 int cw_monitoring_bind(struct bind *b, const struct ynode *data, bool *detailed)
 {
     const struct ynode *m;

@@ -184,7 +184,7 @@ static int load_settings(struct loader *l, const struct ynode *s)
     static const char *const used[] = { "Duration", "Seed", "StartTime", "SampleInterval",
                                         "Workload", "Instances", "Subnets", "Fidelity",
                                         "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective",
-                                        "Billing", "Spot", "CloudWatch",
+                                        "Billing", "Spot", "CloudWatch", "TargetTracking",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions",
                                         "LaunchRetryInterval" };
@@ -223,6 +223,8 @@ static int load_settings(struct loader *l, const struct ynode *s)
     if ((rc = load_ec2_settings(l, &b, s)) < 0)
         ret = rc;
     if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
+        ret = rc;
+    if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
         ret = rc;
     return ret;
 }

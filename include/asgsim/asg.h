@@ -156,6 +156,7 @@ struct instance {
     sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
     sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
     int replace_due;          /* enum asg_replace_kind it waits for */
+    bool initial;             /* launched at the group's creation: never in warm-up */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -282,6 +283,7 @@ struct asg_group {
     uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
     gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
     sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
+    bool creating;           /* asg_group_create() is launching the initial instances */
 };
 
 /**

@@ -46,6 +46,9 @@ enum cw_metric {
        metrics, sampled with them. Its datapoint over a period is the capacity that produced
        that period's EC2 datapoints (target tracking's proportional computation uses both). */
     CW_REPORTING_CAPACITY,
+    /* Not a CloudWatch metric either: the capacity units InService (the load balancer's
+       targets), the capacity behind a RequestCountPerTarget datapoint. */
+    CW_IN_SERVICE_CAPACITY,
     CW_NR
 };
 
@@ -157,6 +160,7 @@ struct cw_alarm {
     const struct cw_alarm_config *cfg; /* borrowed */
     enum cw_alarm_state state;         /* a new alarm is INSUFFICIENT_DATA */
     double last_value;                 /* newest real datapoint of the last evaluation; NaN */
+    sim_time last_from, last_to;       /* that datapoint's alarm period [from, to); -1: none */
     /* the last evaluation's N newest real datapoints, for MetricAggregationType */
     double window_min, window_max, window_mean; /* NaN when none */
     sim_time changed_at;                        /* time of the last state change */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 struct asg_group;
+struct invocation;
 
 enum policy_type { POLICY_SIMPLE, POLICY_STEP, POLICY_TARGET_TRACKING, POLICY_TYPE_NR };
 
@@ -102,6 +103,8 @@ struct scaling_config {
     size_t nr_policies;
     struct schedule_config *schedules;
     size_t nr_schedules;
+    /* AlarmLow's threshold as a share of the target (ScaleInThresholdRatio, default 0.7) */
+    double tt_scale_in_ratio;
 };
 
 /** Free everything; safe on a zeroed struct. */
@@ -113,19 +116,19 @@ void scaling_config_release(struct scaling_config *c);
  * weights).
  */
 enum decision_reason {
-    DECISION_CHANGED,          /* desired capacity changed */
-    DECISION_NO_CHANGE,        /* the policy's result is the current desired capacity */
-    DECISION_COOLDOWN,         /* simple policy: the cooldown has not expired */
-    DECISION_IN_PROGRESS,      /* simple policy: the last activity has not finished */
-    DECISION_WARMUP,           /* scale-in blocked: a scale-out is still warming up */
-    DECISION_AT_MIN,           /* would go below MinSize: clamped, nothing left to remove */
-    DECISION_AT_MAX,           /* would go above MaxSize: clamped, nothing left to add */
-    DECISION_SCALE_IN_DISABLED, /* target tracking with DisableScaleIn */
+    DECISION_CHANGED,                 /* desired capacity changed */
+    DECISION_NO_CHANGE,               /* the policy's result is the current desired capacity */
+    DECISION_COOLDOWN,                /* simple policy: the cooldown has not expired */
+    DECISION_IN_PROGRESS,             /* simple policy: the last activity has not finished */
+    DECISION_WARMUP,                  /* scale-in blocked: a scale-out is still warming up */
+    DECISION_AT_MIN,                  /* would go below MinSize: clamped, nothing left to remove */
+    DECISION_AT_MAX,                  /* would go above MaxSize: clamped, nothing left to add */
+    DECISION_SCALE_IN_DISABLED,       /* target tracking with DisableScaleIn */
     DECISION_OTHER_POLICY_WANTS_MORE, /* another policy proposed a larger capacity */
-    DECISION_SCALE_IN_OVERSHOOT, /* removing a unit would bring the metric above target */
-    DECISION_NO_STEP,          /* no step adjustment matches the metric */
-    DECISION_NO_DATA,          /* the alarm has no datapoint to compute from */
-    DECISION_SUSPENDED,        /* a suspended process (not produced: asgsim models none) */
+    DECISION_SCALE_IN_OVERSHOOT,      /* removing a unit would bring the metric above target */
+    DECISION_NO_STEP,                 /* no step adjustment matches the metric */
+    DECISION_NO_DATA,                 /* the alarm has no datapoint to compute from */
+    DECISION_SUSPENDED,               /* a suspended process (not produced: asgsim models none) */
     DECISION_NR
 };
 
@@ -149,7 +152,7 @@ struct policy_decision {
     const char *formula;       /* the computation in words, e.g. "ceil(30 * 16.67 / 50) = 10" */
     int64_t result;            /* the capacity the formula gives, before clamping */
     int64_t desired_before;
-    int64_t desired_after;     /* after this invocation (the winner of the minute applied) */
+    int64_t desired_after; /* after this invocation (the winner of the minute applied) */
     enum decision_reason reason;
 };
 
@@ -180,6 +183,8 @@ struct autoscaler {
     size_t *next_sched;
     sim_event_id tick;
     struct autoscaler_observer obs;
+    struct invocation *inv; /* this minute's policy invocations (policy.c) */
+    size_t nr_inv, alloc_inv;
     uint64_t nr_decisions;
     uint64_t nr_policy_changes;
     uint64_t nr_scheduled_changes;
@@ -224,6 +229,16 @@ int cw_settings_bind(struct bind *b, const struct ynode *settings, struct cw_con
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
                         struct scaling_config *out);
+
+/** AlarmLow's threshold over the target when a scenario does not set it (observed). */
+#define TT_SCALE_IN_RATIO_DEFAULT 0.7
+
+/**
+ * Bind `TargetTracking: {ScaleInThresholdRatio}` of the scenario settings (0.01-0.99,
+ * default TT_SCALE_IN_RATIO_DEFAULT) into *scale_in_ratio.
+ * \return 0 or ASG_EINVAL with errors in b->d.
+ */
+int tt_settings_bind(struct bind *b, const struct ynode *settings, double *scale_in_ratio);
 
 /**
  * Bind a launch template's `Monitoring: {Enabled: bool}` (LaunchTemplateData `data`) into

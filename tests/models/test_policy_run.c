@@ -181,14 +181,13 @@ static const char *const step_policy =
  * 400 requests/s on 2 instances: CPU 100 %, 40 above the threshold of 60: the [20, inf)
  * step, +3. Step scaling computes from current capacity, which leaves out instances in
  * their warm-up (300 s after InService), and keeps desired when it already covers the
- * result (as-scaling-simple-step); the alarm repeats its action every minute:
- *   120 s: ready 0 (both warming until 360 s): max(2, 0 + 3) = 3        -> 2 to 3
- *   180-300 s: still ready 0: 3, no change
- *   360 s: ready 2: 2 + 3 = 5                                           -> 3 to 5
- *   480 s: ready 3, CPU 80 % is exactly 20 above (lower bound inclusive): 3 + 3 = 6
- *   540-780 s: CPU 66.7 %, [0, 20) step, +1: ready + 1 <= 6, no change
- *   840 s: ready 6: 6 + 1 = 7                                           -> 6 to 7
- * and at 7 instances CPU 57 % is below the threshold.
+ * result (as-scaling-simple-step); the group's 2 initial instances count as ready (asgsim's
+ * rule, README); the alarm repeats its action every minute:
+ *   120 s: ready 2: 2 + 3 = 5                                             -> 2 to 5
+ *   180-420 s: CPU 80 % (exactly 20 above: lower bound inclusive), still ready 2 (the 3
+ *   new ones warm up until about 480 s): 2 + 3 = 5, no change
+ *   480 s: ready 5: 5 + 3 = 8                                             -> 5 to 8
+ * and at 8 instances CPU 50 % is below the threshold.
  */
 START_TEST(test_policy_step_scaling_uses_warmup_not_cooldown)
 {
@@ -196,17 +195,13 @@ START_TEST(test_policy_step_scaling_uses_warmup_not_cooldown)
     double at[16];
     const char *cause[16];
     size_t n = launches(at, cause, 16);
-    ck_assert_uint_eq(n, 4);
+    ck_assert_uint_eq(n, 2);
     ck_assert_double_eq(at[0], 120);
     ck_assert_ptr_nonnull(strstr(cause[0], "triggered policy StepOut changing the desired "
-                                           "capacity from 2 to 3."));
-    ck_assert_double_eq(at[1], 360);
-    ck_assert_ptr_nonnull(strstr(cause[1], "from 3 to 5."));
-    ck_assert_double_eq(at[2], 480);
-    ck_assert_ptr_nonnull(strstr(cause[2], "from 5 to 6."));
-    ck_assert_double_eq(at[3], 840);
-    ck_assert_ptr_nonnull(strstr(cause[3], "from 6 to 7."));
-    ck_assert_int_eq(desired_at(1800), 7);
+                                           "capacity from 2 to 5."));
+    ck_assert_double_eq(at[1], 480);
+    ck_assert_ptr_nonnull(strstr(cause[1], "from 5 to 8."));
+    ck_assert_int_eq(desired_at(1800), 8);
 }
 
 END_TEST
@@ -342,19 +337,25 @@ END_TEST
 /*
  * Instances in their default instance warmup are left out of the group's aggregated EC2
  * metrics (ec2-auto-scaling-default-instance-warmup): with DefaultInstanceWarmup 300 s the
- * 4 instances InService at 60 s report from 360 s, so the first CPU datapoint is
- * [360 s, 420 s). The ALB's RequestCountPerTarget counts every target from the start:
- * 300 requests/s / 4 x 60 s = 4500 per minute.
+ * 4 instances a scheduled action launches at 0 s (the group is created empty, so none is
+ * an initial instance, which would count as ready) are InService at 60 s and report from
+ * 360 s, so the first CPU datapoint is [360 s, 420 s). The ALB's RequestCountPerTarget
+ * counts every target from the start: 300 requests/s / 4 x 60 s = 4500 per minute.
  */
 START_TEST(test_policy_warming_instances_left_out_of_metrics)
 {
     char res[2048];
     snprintf(res, sizeof(res), TT_CPU, "true");
-    char *text = xasprintf("%s", res);
     /* the group gets DefaultInstanceWarmup through its Properties: append to HEAD's group */
-    char *withwarm = xasprintf("      DefaultInstanceWarmup: 300\n%s", text);
-    run("warm.yaml", "30m", "2024-01-01T00:00:00Z", 300, 1, 4, withwarm);
-    free(text);
+    char *withwarm = xasprintf("      DefaultInstanceWarmup: 300\n%s"
+                               "  Four:\n"
+                               "    Type: AWS::AutoScaling::ScheduledAction\n"
+                               "    Properties:\n"
+                               "      AutoScalingGroupName: !Ref Web\n"
+                               "      StartTime: '2024-01-01T00:00:00Z'\n"
+                               "      DesiredCapacity: 4\n",
+                               res);
+    run("warm.yaml", "30m", "2024-01-01T00:00:00Z", 300, 0, 0, withwarm);
     free(withwarm);
     /* row k is time 60 k */
     for (size_t k = 0; k <= 6; k++)
@@ -368,9 +369,13 @@ START_TEST(test_policy_warming_instances_left_out_of_metrics)
 END_TEST
 
 /*
- * The README's flash-crowd example (publication delay 60 s): the 1-of-1 alarm sees the
- * crowd's first full minute [14:00, 14:01) at 14:02 and the 100 % step doubles 8 to 12...
- * as the README says; pinned so that the documented figures stay true.
+ * The README's flash-crowd example (publication delay 60 s). At the cold start the first
+ * instances InService carry the whole load: CPU 100 % at 12:03, and the 100 % step acts on
+ * the 8 initial instances, which count as ready (README): 8 to 16, scaled back in to 9 by
+ * 12:14. The 1-of-1 alarm sees the crowd's first full minute [14:00, 14:01) at 14:02, with
+ * 9 ready instances: the [0, 15) step's 20 % is 1, MinAdjustmentMagnitude makes it 2: 9
+ * to 11; then 11 + 100 % = 18 a minute later (the 2 new ones are warming), and 20 and 24
+ * as warm-ups end. Pinned so that the documented figures stay true.
  */
 START_TEST(test_policy_flash_crowd_example_scales_as_documented)
 {
@@ -383,10 +388,14 @@ START_TEST(test_policy_flash_crowd_example_scales_as_documented)
     const char *cause[16];
     size_t n = launches(at, cause, 16);
     ck_assert_uint_eq(n, 5);
-    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-01-03T14:02:00Z a monitor alarm CpuHigh in "
+    ck_assert_ptr_nonnull(strstr(cause[0], "At 2024-01-03T12:03:00Z a monitor alarm CpuHigh in "
                                            "state ALARM triggered policy StepOut changing the "
-                                           "desired capacity from 8 to 12."));
-    ck_assert_ptr_nonnull(strstr(cause[4], "from 19 to 24."));
+                                           "desired capacity from 8 to 16."));
+    ck_assert_ptr_nonnull(strstr(cause[1], "At 2024-01-03T14:02:00Z a monitor alarm CpuHigh in "
+                                           "state ALARM triggered policy StepOut changing the "
+                                           "desired capacity from 9 to 11."));
+    ck_assert_ptr_nonnull(strstr(cause[2], "from 11 to 18."));
+    ck_assert_ptr_nonnull(strstr(cause[4], "from 20 to 24."));
     /* The scale-in back to 11 terminates instances, each with its own activity in AWS's
        words: "... shrinking the capacity from A to B.  At T instance i-... was selected for
        termination." */
