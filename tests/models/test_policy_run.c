@@ -65,6 +65,36 @@ static void run(const char *name, const char *duration, const char *start, int r
     free(path);
 }
 
+/* Run a scenario whose resources (launch template, group, policies) are all in `resources`. */
+static void run_template(const char *name, const char *duration, int rps, const char *resources)
+{
+    char *path = test_tmp_path(name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f,
+            "AWSTemplateFormatVersion: '2010-09-09'\n"
+            "Metadata:\n"
+            "  ASGSim::Scenario:\n"
+            "    Duration: %s\n"
+            "    StartTime: '2024-01-01T00:00:00Z'\n"
+            "    SampleInterval: 60s\n"
+            "    Workload: {Kind: constant, Rps: %d}\n"
+            "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+            "Resources:\n",
+            duration, rps);
+    fputs(resources, f);
+    fclose(f);
+    int rc = scenario_load(&sc, path, NULL, &d);
+    if (rc)
+        for (size_t i = 0; i < d.nr; i++)
+            fprintf(stderr, "%s\n", d.items[i].msg);
+    ck_assert_int_eq(rc, 0);
+    sink = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
+    remove(path);
+    free(path);
+}
+
 static void teardown(void)
 {
     if (sink)
@@ -416,6 +446,133 @@ START_TEST(test_policy_flash_crowd_example_scales_as_documented)
 
 END_TEST
 
+/*
+ * Capacity in units (issue 15): a group of c6i.xlarge (4 vCPUs, 200 requests/s) with
+ * WeightedCapacity 4, desired 8 units = 2 instances, at 300 requests/s: CPU 75 %. Target
+ * tracking computes in units: ceil(8 x 75 / 50) = 12 units = 3 instances, CPU 50 %
+ * (counting instances it asked for ceil(2 x 75 / 50) = 3 units, below desired, and never
+ * scaled out).
+ */
+#define WEIGHTED_GROUP                                                                             \
+    "  WLT:\n"                                                                                     \
+    "    Type: AWS::EC2::LaunchTemplate\n"                                                         \
+    "    Properties:\n"                                                                            \
+    "      LaunchTemplateData: {InstanceType: c6i.xlarge, Monitoring: {Enabled: true}}\n"          \
+    "  WebW:\n"                                                                                    \
+    "    Type: AWS::AutoScaling::AutoScalingGroup\n"                                               \
+    "    Properties:\n"                                                                            \
+    "      MinSize: '8'\n"                                                                         \
+    "      MaxSize: '40'\n"                                                                        \
+    "      DesiredCapacity: '%d'\n"                                                                \
+    "      AvailabilityZones: [us-east-1a]\n"                                                      \
+    "      MixedInstancesPolicy:\n"                                                                \
+    "        InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100}\n"                  \
+    "        LaunchTemplate:\n"                                                                    \
+    "          LaunchTemplateSpecification: {LaunchTemplateId: !Ref WLT, Version: '1'}\n"          \
+    "          Overrides: [{InstanceType: c6i.xlarge, WeightedCapacity: '4'}]\n"
+
+static const char *const weighted_tt =
+        "  Cpu50:\n"
+        "    Type: AWS::AutoScaling::ScalingPolicy\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref WebW\n"
+        "      PolicyType: TargetTrackingScaling\n"
+        "      EstimatedInstanceWarmup: 60\n"
+        "      TargetTrackingConfiguration:\n"
+        "        TargetValue: 50\n"
+        "        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}\n";
+
+START_TEST(test_policy_target_tracking_counts_units)
+{
+    char *text = xasprintf(WEIGHTED_GROUP "%s", 8, weighted_tt);
+    run_template("weighted.yaml", "1h", 300, text);
+    free(text);
+    ck_assert_int_eq(desired_at(3600), 12);
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", rows - 1, "in_service")->i32, 3);
+    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", rows - 1, "cpu_utilization")->f64,
+                            50, 1e-9);
+}
+
+END_TEST
+
+/*
+ * The same group at 32 units (8 instances, 1,600 requests/s) under 300 requests/s: CPU
+ * 18.75 %. A PercentChangeInCapacity step of -50 % on a CPU <= 30 % alarm acts on the 32
+ * ready units: -16, to 16 units (4 instances, CPU 37.5 %, above 30: no more). Counting
+ * instances it took -50 % of 8 = -4 from 8 and asked for 4 units: the group collapsed to
+ * MinSize 8 units, 2 instances at 75 %.
+ */
+static const char *const weighted_step_in =
+        "  In50:\n"
+        "    Type: AWS::AutoScaling::ScalingPolicy\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref WebW\n"
+        "      PolicyType: StepScaling\n"
+        "      AdjustmentType: PercentChangeInCapacity\n"
+        "      StepAdjustments: [{MetricIntervalUpperBound: 0, ScalingAdjustment: -50}]\n"
+        "  Low:\n"
+        "    Type: AWS::CloudWatch::Alarm\n"
+        "    Properties:\n"
+        "      Namespace: AWS/EC2\n"
+        "      MetricName: CPUUtilization\n"
+        "      Statistic: Average\n"
+        "      Period: 60\n"
+        "      EvaluationPeriods: 3\n"
+        "      Threshold: 30\n"
+        "      ComparisonOperator: LessThanOrEqualToThreshold\n"
+        "      AlarmActions: [!Ref In50]\n";
+
+START_TEST(test_policy_percent_step_counts_units)
+{
+    char *text = xasprintf(WEIGHTED_GROUP "%s", 32, weighted_step_in);
+    run_template("weighted-in.yaml", "1h", 300, text);
+    free(text);
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    for (size_t i = 0; i < rows; i++)
+        ck_assert_int_ge(trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32, 16);
+    ck_assert_int_eq(desired_at(3600), 16);
+    ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", rows - 1, "in_service")->i32, 4);
+}
+
+END_TEST
+
+/*
+ * AlarmLow's threshold is ScaleInThresholdRatio x the target (default 0.7, observed: target
+ * 50 -> AlarmLow < 35, aws-behaviour.md 4.3). 10 instances at 300 requests/s run at 30 %
+ * CPU: below 35, so the default scales in to ceil(10 x 30 / 50) = 6 (CPU 50 %); with the
+ * ratio at 0.5 (AlarmLow < 25) it stays at 10.
+ */
+static void run_ratio(const char *ratio_line)
+{
+    char head[4096];
+    snprintf(head, sizeof(head), HEAD, "1h", "2024-01-01T00:00:00Z", 300, 1, 10);
+    /* the setting goes under ASGSim::Scenario, before its Instances line */
+    const char *at = strstr(head, "    Instances:");
+    char *path = test_tmp_path("ratio.yaml");
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%.*s%s%s", (int)(at - head), head, ratio_line, at);
+    fprintf(f, TT_CPU, "false");
+    fclose(f);
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    sink = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
+    remove(path);
+    free(path);
+}
+
+START_TEST(test_policy_target_tracking_scale_in_threshold_ratio)
+{
+    run_ratio("");
+    ck_assert_int_eq(desired_at(3600), 6);
+    teardown();
+    run_ratio("    TargetTracking: {ScaleInThresholdRatio: 0.5}\n");
+    ck_assert_int_eq(desired_at(3600), 10);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -431,6 +588,9 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_scheduled_actions_in_time_zone);
     tcase_add_test(t, test_policy_warming_instances_left_out_of_metrics);
     tcase_add_test(t, test_policy_flash_crowd_example_scales_as_documented);
+    tcase_add_test(t, test_policy_target_tracking_counts_units);
+    tcase_add_test(t, test_policy_percent_step_counts_units);
+    tcase_add_test(t, test_policy_target_tracking_scale_in_threshold_ratio);
     suite_add_tcase(s, t);
     return s;
 }
