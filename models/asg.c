@@ -412,6 +412,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
         choose_market(g, inst->az, inst);
     }
     inst->template_version = g->template_version;
+    inst->initial = g->creating && !into_pool;
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
     inst->protected_from_scale_in = g->cfg->new_instances_protected;
@@ -1543,7 +1544,9 @@ void asg_group_create(struct asg_group *g)
     char *head = xasprintf("At %s a user request created an AutoScalingGroup changing the desired "
                            "capacity from 0 to %" PRId64 ".",
                            stamp, g->desired);
+    g->creating = true;
     reconcile(g, head, 0);
+    g->creating = false;
     free(head);
 }
 

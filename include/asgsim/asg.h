@@ -169,6 +169,12 @@ struct instance {
     sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
     sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
     int replace_due;          /* enum asg_replace_kind it waits for */
+    /* Launched into the group by its creation (asg_group_create()); false for every later
+       launch or warm pool draw (scaling, replacements, rebalancing, retries) and for warm
+       pool instances. Warm-up covers instances launched by a scaling activity; the group's
+       initial instances count as ready (asgsim's rule where AWS is silent): the autoscaler
+       never treats an initial instance as warming up. */
+    bool initial;
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -296,6 +302,7 @@ struct asg_group {
     uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
     gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
     sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
+    bool creating;           /* within asg_group_create(): launches are `initial` */
 };
 
 /**
@@ -329,7 +336,10 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
 void asg_group_cost_split(const struct asg_group *g, sim_time now, double *on_demand_usd,
                           double *spot_usd, double *storage_usd);
 
-/** Create the group at the current time: desired goes from 0 to the configured value. */
+/**
+ * Create the group at the current time: desired goes from 0 to the configured value. The
+ * instances launched now are marked `initial` (struct instance).
+ */
 void asg_group_create(struct asg_group *g);
 
 /**

@@ -5,7 +5,8 @@
  * replace each instance individually, Amazon EC2 Auto Scaling must replace more than one
  * instance at a time. Several instances might be replaced at once, by up to 10 percent of
  * the current capacity of your Auto Scaling group." The test for "too short" is asgsim's
- * (asg.h): more than two instances waiting or settling.
+ * (asg.h): more than two instances waiting or settling. Also the `initial` flag of the
+ * instances launched by the group's creation (asgsim's rule: they count as ready).
  */
 #include "asgsim/asg.h"
 #include "asgsim/util.h"
@@ -27,6 +28,7 @@ static char *azs2[] = { az_a, az_b };
 struct recorder {
     sim_time launched_at[MAX_IDS];
     sim_time terminated_at[MAX_IDS]; /* -1 until termination starts */
+    bool initial[MAX_IDS];           /* as launched */
     size_t max_in_batch;             /* most lifetime replacements settling at once */
     const struct asg_group *g;
 };
@@ -37,6 +39,7 @@ static void rec_launched(void *ctx, const struct instance *inst)
     ck_assert_uint_lt(inst->id, MAX_IDS);
     r->launched_at[inst->id] = inst->launched_at;
     r->terminated_at[inst->id] = -1;
+    r->initial[inst->id] = inst->initial;
 }
 
 static void rec_transition(void *ctx, const struct instance *inst, enum lifecycle_state from,
@@ -228,6 +231,32 @@ START_TEST(test_lifetime_protected_instances_wait)
 
 END_TEST
 
+/*
+ * The instances of the group's creation are `initial`; a later scale-out's and the lifetime
+ * replacements' are not, and the flag stays as launched.
+ */
+START_TEST(test_initial_instances_only_from_creation)
+{
+    struct fixture f;
+    setup(&f, 3, SIM_SEC(86400));
+    asg_group_create(&f.g);
+    ck_assert_uint_eq(f.g.nr_launched, 3);
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        ck_assert(f.g.live[i]->initial);
+    sim_run_until(f.eng, SIM_SEC(600));
+    asg_group_set_desired(&f.g, 5, "a user request set the desired capacity");
+    ck_assert_uint_eq(f.g.nr_launched, 5);
+    sim_run_until(f.eng, SIM_SEC(86400 + 600));
+    ck_assert_uint_ge(f.g.nr_lifetime_replacements, 1);
+    for (uint32_t id = 1; id <= f.g.nr_launched; id++)
+        ck_assert_msg(f.rec.initial[id] == (id <= 3), "instance %u", id);
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        ck_assert(f.g.live[i]->initial == (f.g.live[i]->id <= 3));
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_lifetime_suite(void);
 
 Suite *group_lifetime_suite(void)
@@ -238,6 +267,7 @@ Suite *group_lifetime_suite(void)
     tcase_add_test(tc, test_lifetime_spread_out_stays_one_at_a_time);
     tcase_add_test(tc, test_lifetime_two_due_together_one_at_a_time);
     tcase_add_test(tc, test_lifetime_protected_instances_wait);
+    tcase_add_test(tc, test_initial_instances_only_from_creation);
     suite_add_tcase(s, tc);
     return s;
 }
