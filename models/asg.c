@@ -387,7 +387,6 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     struct instance *inst = xcalloc(1, sizeof(*inst));
     inst->partition = -1;
     inst->replace_due_at = -1;
-    inst->initial = g->creating;
     size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     const char *error = NULL;
     if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
@@ -413,6 +412,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
         choose_market(g, inst->az, inst);
     }
     inst->template_version = g->template_version;
+    inst->initial = g->creating && !into_pool;
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
     inst->protected_from_scale_in = g->cfg->new_instances_protected;
@@ -796,6 +796,24 @@ static void cancel_timers(struct asg_group *g, struct instance *inst)
     cancel_timer(g, &inst->batch_timer);
 }
 
+/* `inst` waits for a paced replacement of `kind` from now (start_replacements()). */
+static void set_replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind)
+{
+    if (inst->replace_due_at >= 0)
+        g->nr_replace_waiting[inst->replace_due]--; /* an ELB failure overtakes a lifetime wait */
+    inst->replace_due_at = sim_now(g->eng);
+    inst->replace_due = kind;
+    g->nr_replace_waiting[kind]++;
+}
+
+static void clear_replace_due(struct asg_group *g, struct instance *inst)
+{
+    if (inst->replace_due_at < 0)
+        return;
+    g->nr_replace_waiting[inst->replace_due]--;
+    inst->replace_due_at = -1;
+}
+
 static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
                          enum billing_end end)
 {
@@ -807,7 +825,7 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
         inst->batch = ASG_REPLACE_NONE;
         kick_replacements(g);
     }
-    inst->replace_due_at = -1;
+    clear_replace_due(g, inst);
     bool was_in_pool = in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
@@ -949,8 +967,7 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
     }
     case HEALTH_ELB_REPLACE:
         /* an ELB failure overtakes a lifetime replacement it was waiting for */
-        inst->replace_due_at = sim_now(eng);
-        inst->replace_due = ASG_REPLACE_ELB;
+        set_replace_due(g, inst, ASG_REPLACE_ELB);
         start_replacements(g);
         return;
     case HEALTH_POOL_FAILURE:
@@ -967,12 +984,12 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
 
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
+    (void)eng;
     (void)p;
     struct instance *inst = target;
     struct asg_group *g = inst->group;
     inst->lifetime_timer = 0;
-    inst->replace_due_at = sim_now(eng);
-    inst->replace_due = ASG_REPLACE_LIFETIME;
+    set_replace_due(g, inst, ASG_REPLACE_LIFETIME);
     start_replacements(g);
 }
 
@@ -1325,19 +1342,35 @@ static void outage_end_event(struct sim_engine *eng, void *target, const union s
 }
 
 /*
+ * MaxInstanceLifetime's faster pace: 10 % of current capacity (Pending and InService
+ * instances, from the state counts), rounded up, at least one.
+ */
+static size_t lifetime_batch_limit(const struct asg_group *g)
+{
+    size_t n = g->nr_state[LIFECYCLE_PENDING] + g->nr_state[LIFECYCLE_PENDING_WAIT] +
+               g->nr_state[LIFECYCLE_PENDING_PROCEED] + g->nr_state[LIFECYCLE_IN_SERVICE];
+    return n > 10 ? (n + 9) / 10 : 1;
+}
+
+/*
  * Paced replacements; each batch waits for its replacements' initial health check (the
  * grace period) and the default instance warmup, oldest first within a kind.
  *  - ELB-unhealthy instances (ec2-auto-scaling-health-checks.html, aws-behaviour.md §2):
  *    at most 10 % of desired capacity at a time, or one when 10 % is less than one.
  *    Instances that are not running (EC2 failures) are replaced at once, not here.
  *  - MaxInstanceLifetime (asg-max-instance-lifetime.html, §5.7): instances are "usually replaced
- * one at a time with pauses"; the pause is asgsim's: health check plus warmup. AWS's faster pace
- * for lifetimes too short for that (10 % of capacity) is not modelled.
+ *    one at a time with pauses"; the pause is asgsim's: health check plus warmup. When that is
+ *    too slow (asgsim's test, asg.h: more than two waiting or settling), up to 10 % of current
+ *    capacity, rounded up, at once ("by up to 10 percent of the current capacity").
  */
 static void start_replacements(struct asg_group *g)
 {
     for (int k = ASG_REPLACE_ELB; k < ASG_REPLACE_NR; k++) {
         size_t limit = k == ASG_REPLACE_ELB && g->desired / 10 > 1 ? (size_t)(g->desired / 10) : 1;
+        /* MaxInstanceLifetime too short for one at a time (asg.h): one at a time, the last
+           waiting instance would wait more than one replacement for its turn. */
+        if (k == ASG_REPLACE_LIFETIME && g->nr_replace_waiting[k] + g->nr_in_batch[k] > 2)
+            limit = lifetime_batch_limit(g);
         while (g->nr_in_batch[k] < limit) {
             struct instance *due = NULL;
             for (size_t i = 0; i < g->nr_live; i++) {
@@ -1349,7 +1382,7 @@ static void start_replacements(struct asg_group *g)
             }
             if (!due)
                 break;
-            due->replace_due_at = -1;
+            clear_replace_due(g, due);
             char stamp[21];
             asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
             size_t before = g->nr_in_batch[k];

@@ -22,10 +22,23 @@
  *
  * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
  * and replaced when it has lived that long since launch; one protected from scale-in is
- * not (protection "can delay replacement", and asgsim never lifts protection). They are
- * replaced one at a time, each after the previous replacement has passed its health
- * check and warmup; AWS's faster pace for short lifetimes (10 % of capacity) is not
- * modelled.
+ * not (protection "can delay replacement", and asgsim never lifts protection). AWS: "In
+ * general, Amazon EC2 Auto Scaling replaces instances one at a time, with a pause between
+ * replacements. However, if the maximum instance lifetime that you specify doesn't provide
+ * enough time to replace each instance individually, [it] must replace more than one
+ * instance at a time. Several instances might be replaced at once, by up to 10 percent of
+ * the current capacity". One replacement takes D: the replacement's boot (and launch
+ * hooks) until InService, plus the health check grace period, plus the default instance
+ * warmup; the next starts when it is over. AWS gives no test for "too short" and may start
+ * replacements early; asgsim starts each at the end of the lifetime and uses its own rule:
+ * with W instances whose lifetime has ended waiting and B replacements still within their
+ * D, one at a time the last waiting instance would start about (W + B - 1) x D from now.
+ * When that is more than one D (W + B > 2: lifetimes end faster than one per D, e.g. a
+ * group launched at once), the lifetime is too short and up to ceil(10 % of current
+ * capacity) instances (Pending and InService; at least one) are replaced at once, oldest
+ * lifetime end first; back to one at a time once W + B <= 2. So n instances whose lifetimes
+ * end together are all replaced within (ceil(n / b) - 1) x D of that end, b the batch size,
+ * instead of (n - 1) x D.
  *
  * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
  * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
@@ -156,7 +169,12 @@ struct instance {
     sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
     sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
     int replace_due;          /* enum asg_replace_kind it waits for */
-    bool initial;             /* launched at the group's creation: never in warm-up */
+    /* Launched into the group by its creation (asg_group_create()); false for every later
+       launch or warm pool draw (scaling, replacements, rebalancing, retries) and for warm
+       pool instances. Warm-up covers instances launched by a scaling activity; the group's
+       initial instances count as ready (asgsim's rule where AWS is silent): the autoscaler
+       never treats an initial instance as warming up. */
+    bool initial;
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -277,13 +295,14 @@ struct asg_group {
     int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
     char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
     uint64_t nr_rebalance_launches;
-    size_t nr_in_batch[ASG_REPLACE_NR]; /* replacements launched and not yet settled */
+    size_t nr_in_batch[ASG_REPLACE_NR];        /* replacements launched and not yet settled */
+    size_t nr_replace_waiting[ASG_REPLACE_NR]; /* instances with replace_due_at >= 0, by kind */
     int tag_batch; /* launches now replace for this enum asg_replace_kind (see replace()) */
     sim_event_id batch_kick;              /* start the next replacement batch, 0 when none */
     uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
     gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
     sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
-    bool creating;           /* asg_group_create() is launching the initial instances */
+    bool creating;           /* within asg_group_create(): launches are `initial` */
 };
 
 /**
@@ -317,7 +336,10 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
 void asg_group_cost_split(const struct asg_group *g, sim_time now, double *on_demand_usd,
                           double *spot_usd, double *storage_usd);
 
-/** Create the group at the current time: desired goes from 0 to the configured value. */
+/**
+ * Create the group at the current time: desired goes from 0 to the configured value. The
+ * instances launched now are marked `initial` (struct instance).
+ */
 void asg_group_create(struct asg_group *g);
 
 /**

@@ -71,8 +71,11 @@ static void check_group(struct checker *c)
     size_t count[LIFECYCLE_NR] = { 0 };
     size_t per_az[3] = { 0 };
     int64_t cap = 0;
+    size_t waiting[ASG_REPLACE_NR] = { 0 };
     for (size_t i = 0; i < g->nr_live; i++) {
         const struct instance *inst = g->live[i];
+        if (inst->replace_due_at >= 0)
+            waiting[inst->replace_due]++;
         ck_assert_int_eq(c->state[inst->id], (int)inst->state);
         ck_assert_int_ne(inst->state, LIFECYCLE_TERMINATED);
         ck_assert_int_ne(inst->state, LIFECYCLE_WARMED_TERMINATED);
@@ -96,6 +99,8 @@ static void check_group(struct checker *c)
     for (size_t a = 0; a < g->cfg->nr_azs; a++)
         ck_assert_uint_eq(per_az[a], g->per_az[a]);
     ck_assert_int_eq(cap, g->units);
+    for (int k = 0; k < ASG_REPLACE_NR; k++)
+        ck_assert_uint_eq(waiting[k], g->nr_replace_waiting[k]);
     /* below desired only after a launch no AZ could take (placement or capacity) */
     if (g->nr_launch_failures == 0)
         ck_assert_int_ge(cap, g->desired);

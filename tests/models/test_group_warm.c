@@ -347,6 +347,32 @@ START_TEST(test_warm_pool_trim_goes_through_warmed_terminating)
 
 END_TEST
 
+/*
+ * Only the group's creation launches `initial` instances (asg.h): not the pool's own
+ * launches, and not instances drawn from the pool by a later scale-out.
+ */
+START_TEST(test_warm_draws_are_not_initial)
+{
+    struct fixture f;
+    setup(&f, 2, 6, WARM_POOL_STOPPED);
+    start(&f);
+    ck_assert_uint_eq(f.g.nr_launched, 6); /* 2 in the group, the pool 6 - 2 = 4 */
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        ck_assert(f.g.live[i]->initial == (f.g.live[i]->state == LIFECYCLE_PENDING));
+    sim_run_until(f.eng, SIM_HOUR(1));
+    asg_group_set_desired(&f.g, 4, "a test increasing the desired capacity.");
+    ck_assert_uint_eq(f.g.nr_warm_starts, 2);
+    size_t initial = 0;
+    for (size_t i = 0; i < f.g.nr_live; i++)
+        initial += f.g.live[i]->initial;
+    ck_assert_uint_eq(initial, 2);
+    sim_run_until(f.eng, SIM_HOUR(2));
+    ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 4);
+    teardown(&f);
+}
+
+END_TEST
+
 Suite *group_warm_suite(void);
 
 Suite *group_warm_suite(void)
@@ -354,6 +380,7 @@ Suite *group_warm_suite(void)
     Suite *s = suite_create("group_warm");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_warm_pool_fills_to_max_minus_desired_then_stops);
+    tcase_add_test(tc, test_warm_draws_are_not_initial);
     tcase_add_test(tc, test_warm_pool_unhealthy_instances_replaced);
     tcase_add_test(tc, test_warm_pool_size_uses_prepared_capacity_and_min_size);
     tcase_add_test(tc, test_warm_pool_stopped_pays_ebs_only_running_pays_full);
