@@ -202,22 +202,39 @@ bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
 }
 
 /*
- * AWS (AlarmThatSendsEmail.html, "How CloudWatch alarms treat missing data"): CloudWatch
- * retrieves an evaluation range longer than N. When it holds at least N real datapoints
- * the N newest are used and TreatMissingData does not matter; otherwise missing points
- * are filled "as few times as possible" by the treatment. `missing` with no real
- * datapoint at all gives INSUFFICIENT_DATA; `ignore` keeps the current state.
+ * The decision, as AWS documents it (AlarmThatSendsEmail.html#alarms-evaluating-missing-data,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html,
+ * text and tables of awsdocs/amazon-cloudwatch-user-guide doc_source/AlarmThatSendsEmail.md
+ * at b355497, 2023-05-18):
+ * - CloudWatch retrieves an evaluation range longer than N. With at least N real
+ *   datapoints in it, the N newest real ones decide and TreatMissingData is not used.
+ * - Otherwise every real datapoint in the range is used and the N - real others are
+ *   filled "as few times as possible" by the treatment: breaching, notBreaching. ALARM
+ *   when at least M of the N are breaching, else OK.
+ * - `missing` and `ignore` fill with nothing: M real breaching -> ALARM; a real
+ *   non-breaching datapoint -> OK (tables: "0 - - - -" 3 of 3 and "0 - X - -" 2 of 3 are
+ *   OK under both). When every real datapoint is breaching but they are fewer than M:
+ *   `missing` goes to ALARM by the premature-alarm rule ("Avoiding premature transitions
+ *   to alarm state": the oldest breaching datapoint in the evaluation range is at least M
+ *   periods old and every newer one is breaching or missing; "- - X - -" 3 of 3, "- - - X
+ *   -" 2 of 3) and else to INSUFFICIENT_DATA (no real datapoint: "- - - - -"; too young:
+ *   "- - - - X", the 2018 table, and the text "does not go immediately into ALARM state
+ *   when the data is either - - - - X or - - - X -"). `ignore` retains the current state
+ *   in both cases (the tables' "Retain current state" for "- - - - -", "- - X - -",
+ *   "- - - X -"): the premature rule is not applied to it.
+ * Where the tables are silent the same rules apply to any M and N.
  */
 enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
                                     size_t nr, enum cw_alarm_state current)
 {
     size_t n = (size_t)cfg->evaluation_periods, m = (size_t)cfg->datapoints_to_alarm;
-    size_t real = 0, breaching = 0;
+    size_t real = 0, breaching = 0, oldest = 0;
     for (size_t i = 0; i < nr && real < n; i++) {
         if (isnan(vals[i]))
             continue;
         real++;
         breaching += cw_alarm_breaches(cfg, vals[i]);
+        oldest = i;
     }
     if (real >= n)
         return breaching >= m ? CW_ALARM : CW_OK;
@@ -229,27 +246,16 @@ enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const dou
         return breaching >= m ? CW_ALARM : CW_OK;
     case CW_MISSING:
     case CW_IGNORE:
-        if (real == 0)
-            return cfg->missing == CW_MISSING ? CW_INSUFFICIENT_DATA : current;
-        /* AWS's "premature alarm" rule: ALARM when the oldest breaching datapoint of the
-           last N periods is at least M periods old and every newer one is breaching or
-           missing, even with fewer than M real datapoints (AlarmThatSendsEmail). */
-        if (cfg->missing == CW_MISSING) {
-            for (size_t i = 0; i < n && i < nr; i++) {
-                if (isnan(vals[i]))
-                    continue;
-                if (!cw_alarm_breaches(cfg, vals[i]))
-                    break;
-                if (i + 1 >= m)
-                    return CW_ALARM;
-            }
-        }
-        /* Otherwise missing points are not considered: decide when the real ones settle it. */
         if (breaching >= m)
             return CW_ALARM;
-        if (real - breaching > n - m)
+        if (breaching < real)
             return CW_OK;
-        return current;
+        /* every real datapoint (perhaps none) breaches, fewer than M of them */
+        if (cfg->missing == CW_IGNORE)
+            return current;
+        if (real > 0 && oldest + 1 >= m)
+            return CW_ALARM; /* premature-alarm rule: old enough */
+        return CW_INSUFFICIENT_DATA;
     default:
         ASG_BUG("missing-data treatment %d", (int)cfg->missing);
     }

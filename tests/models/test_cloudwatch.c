@@ -4,8 +4,10 @@
  * TreatMissingData option, the premature-alarm rule). Numbers from AWS's documentation.
  */
 #include "asgsim/cloudwatch.h"
+#include "asgsim/util.h"
 
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 
 #define B 80.0        /* breaching a "> 50" alarm */
@@ -130,46 +132,142 @@ START_TEST(test_alarm_enough_real_datapoints_ignore_missing_setting)
 
 END_TEST
 
-START_TEST(test_alarm_treat_missing_data_options)
+/*
+ * AWS's tables:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ * ("How alarm state is evaluated when data is missing"; text of awsdocs/
+ * amazon-cloudwatch-user-guide doc_source/AlarmThatSendsEmail.md at b355497, 2023-05-18).
+ * A pattern is the doc's: the evaluation range of 5, oldest on the left, newest on the
+ * right; 0 not breaching, X breaching, - missing.
+ */
+#define RETAIN CW_STATE_NR /* the table's "Retain current state" */
+
+struct table_row {
+    const char *points;
+    enum cw_alarm_state want[CW_MISSING_NR]; /* MISSING, NOT BREACHING, BREACHING, IGNORE */
+};
+
+/* the doc's pattern as the newest-first range cw_alarm_decide takes */
+static size_t parse_points(const char *points, double *vals, size_t max)
 {
-    const double all_missing[] = { M, M, M, M, M };
-    const double one_good[] = { G, M, M, M, M };
-    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
-    /* missing: nothing at all -> INSUFFICIENT_DATA */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_INSUFFICIENT_DATA);
-    /* one good point can never become 3 of 3 breaching -> OK */
-    ck_assert_int_eq(cw_alarm_decide(&c, one_good, 5, CW_ALARM), CW_OK);
-    c.missing = CW_IGNORE; /* the current state is kept */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_ALARM), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_OK);
-    c.missing = CW_BREACHING; /* missing points count as bad */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, one_good, 5, CW_OK), CW_OK);
-    c.missing = CW_NOT_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_ALARM), CW_OK);
-    /* breaching fills "as few times as possible": 1 real B + 2 filled = 3 of 3 */
-    const double one_bad[] = { B, M, M, M, M };
-    c.missing = CW_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, one_bad, 5, CW_OK), CW_ALARM);
-    c.missing = CW_NOT_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, one_bad, 5, CW_ALARM), CW_OK);
+    double oldest_first[16];
+    size_t nr = 0;
+    for (const char *c = points; *c; c++) {
+        if (*c == ' ')
+            continue;
+        ck_assert_uint_lt(nr, 16);
+        oldest_first[nr++] = *c == 'X' ? B : *c == '0' ? G : M;
+    }
+    ck_assert_uint_le(nr, max);
+    for (size_t i = 0; i < nr; i++)
+        vals[i] = oldest_first[nr - 1 - i];
+    return nr;
+}
+
+static void check_rows(int64_t n, int64_t m, const struct table_row *rows, size_t nr_rows)
+{
+    static const enum cw_alarm_state states[] = { CW_INSUFFICIENT_DATA, CW_OK, CW_ALARM };
+
+    for (size_t r = 0; r < nr_rows; r++) {
+        double vals[16];
+        size_t nr = parse_points(rows[r].points, vals, 16);
+        for (int t = 0; t < CW_MISSING_NR; t++) {
+            struct cw_alarm_config c = alarm(n, m, (enum cw_missing)t);
+            /* every current state, so that "retain" and a fixed outcome are told apart */
+            for (size_t k = 0; k < 3; k++) {
+                enum cw_alarm_state want = rows[r].want[t] == RETAIN ? states[k] : rows[r].want[t];
+                enum cw_alarm_state got = cw_alarm_decide(&c, vals, nr, states[k]);
+                ck_assert_msg(got == want,
+                              "%" PRId64 " of %" PRId64 " \"%s\" %s from %s: %s, want %s", m, n,
+                              rows[r].points, cw_missing_names[t], cw_state_names[states[k]],
+                              cw_state_names[got], cw_state_names[want]);
+            }
+        }
+    }
+}
+
+#define I CW_INSUFFICIENT_DATA
+#define O CW_OK
+#define A CW_ALARM
+
+/* AWS's first table: Datapoints to Alarm and Evaluation Periods both 3, range 5 (URL above). */
+START_TEST(test_alarm_aws_table_3_of_3)
+{
+    /* columns in enum cw_missing order: missing, notBreaching, breaching, ignore */
+    static const struct table_row rows[] = {
+        { "0 - X - X", { O, O, O, O } },      { "0 - - - -", { O, O, O, O } },
+        { "- - - - -", { I, O, A, RETAIN } }, { "0 X X - X", { A, A, A, A } },
+        { "- - X - -", { A, O, A, RETAIN } }, /* the premature-alarm row */
+    };
+    check_rows(3, 3, rows, ARRAY_SIZE(rows));
 }
 
 END_TEST
 
-/* AWS premature-alarm rule: the oldest breaching point is M periods old and every newer
-   one is breaching or missing -> ALARM even with fewer than M real points. */
-START_TEST(test_alarm_premature_alarm_rule)
+/* AWS's second table: 2 out of 3, range 5 (URL above). */
+START_TEST(test_alarm_aws_table_2_of_3)
 {
-    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
-    const double old_enough[] = { M, M, B, M, M };
-    const double too_young[] = { M, B, M, M, M };
-    ck_assert_int_eq(cw_alarm_decide(&c, old_enough, 5, CW_OK), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_OK), CW_OK);
-    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_INSUFFICIENT_DATA), CW_INSUFFICIENT_DATA);
+    static const struct table_row rows[] = {
+        { "0 - X - X", { A, A, A, A } },      { "0 0 X 0 X", { A, A, A, A } },
+        { "0 - X - -", { O, O, A, O } },      { "- - - - 0", { O, O, A, O } },
+        { "- - - X -", { A, O, A, RETAIN } }, /* the premature-alarm row */
+    };
+    check_rows(3, 2, rows, ARRAY_SIZE(rows));
 }
 
 END_TEST
+
+/*
+ * Rows of earlier editions of the same tables, consistent with today's text ("the alarm
+ * does not go immediately into ALARM state when the data is either - - - - X or - - - X -
+ * and Datapoints to Alarm is 3"; "If the oldest breaching data point during the
+ * evaluation range is at least as old as the value of Datapoints to Alarm, and all of the
+ * more recent data points are either breaching or missing, the alarm goes into ALARM
+ * state"). "- - - - X": AlarmThatSendsEmail.md at cd4004c (2018-06-12), both tables;
+ * "X - - - -": at 72266c7 (2019-01-16), "the oldest evaluated data point is breaching and
+ * there aren't any non-breaching data points".
+ */
+START_TEST(test_alarm_aws_earlier_table_rows)
+{
+    static const struct table_row three[] = {
+        { "- - - - X", { I, O, A, RETAIN } },
+        { "- - - X -", { I, O, A, RETAIN } }, /* the text: not ALARM yet */
+        { "X - - - -", { A, O, A, RETAIN } },
+    };
+    static const struct table_row two[] = {
+        { "- - - - X", { I, O, A, RETAIN } },
+    };
+    check_rows(3, 3, three, ARRAY_SIZE(three));
+    check_rows(3, 2, two, ARRAY_SIZE(two));
+}
+
+END_TEST
+
+/* The premature-alarm rule for other M and N ("This alarm logic applies to M out of N
+   alarms as well", URL above): the oldest breaching datapoint must be at least M periods
+   old, and one real non-breaching datapoint in the range blocks it. */
+START_TEST(test_alarm_premature_rule_other_m_of_n)
+{
+    struct cw_alarm_config c = alarm(5, 4, CW_MISSING);
+    /* newest first, range N + 2 = 7 */
+    const double four_old[] = { M, B, M, B, M, M, M };  /* oldest B 4 periods old */
+    const double three_old[] = { M, M, B, M, M, M, M }; /* 3 periods old: too young */
+    const double blocked[] = { M, M, M, B, G, M, M };   /* an older real G */
+    const double late_g[] = { M, M, M, M, M, B, G };
+    ck_assert_int_eq(cw_alarm_decide(&c, four_old, 7, CW_OK), CW_ALARM);
+    ck_assert_int_eq(cw_alarm_decide(&c, three_old, 7, CW_OK), CW_INSUFFICIENT_DATA);
+    ck_assert_int_eq(cw_alarm_decide(&c, blocked, 7, CW_ALARM), CW_OK);
+    ck_assert_int_eq(cw_alarm_decide(&c, late_g, 7, CW_ALARM), CW_OK);
+    c.missing = CW_IGNORE;
+    ck_assert_int_eq(cw_alarm_decide(&c, four_old, 7, CW_OK), CW_OK);
+    ck_assert_int_eq(cw_alarm_decide(&c, blocked, 7, CW_ALARM), CW_OK);
+}
+
+END_TEST
+
+#undef I
+#undef O
+#undef A
 
 /* Target tracking's AlarmHigh (3 of 3 one-minute datapoints, observed): with detailed
    monitoring and no delay, a load step at 0 s trips it at 180 s, not before. */
@@ -234,8 +332,10 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(a, test_alarm_m_of_n_need_not_be_consecutive);
     tcase_add_test(a, test_alarm_comparison_operators_at_threshold);
     tcase_add_test(a, test_alarm_enough_real_datapoints_ignore_missing_setting);
-    tcase_add_test(a, test_alarm_treat_missing_data_options);
-    tcase_add_test(a, test_alarm_premature_alarm_rule);
+    tcase_add_test(a, test_alarm_aws_table_3_of_3);
+    tcase_add_test(a, test_alarm_aws_table_2_of_3);
+    tcase_add_test(a, test_alarm_aws_earlier_table_rows);
+    tcase_add_test(a, test_alarm_premature_rule_other_m_of_n);
     tcase_add_test(a, test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm);
     tcase_add_test(a, test_alarm_keeps_window_for_metric_aggregation);
     suite_add_tcase(s, a);
