@@ -182,7 +182,15 @@ void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
                             .last_value = (double)NAN,
                             .window_min = (double)NAN,
                             .window_max = (double)NAN,
-                            .window_mean = (double)NAN };
+                            .window_mean = (double)NAN,
+                            .evaluated_at = -1,
+                            .window_end = -1,
+                            .last_from = -1,
+                            .last_to = -1 };
+    for (size_t i = 0; i < CW_ALARM_USED_MAX; i++) {
+        a->used_value[i] = (double)NAN;
+        a->used_start[i] = -1;
+    }
 }
 
 bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
@@ -264,40 +272,68 @@ enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const dou
 /* The documented example: N = 3 retrieves 5 datapoints; asgsim uses N + 2 throughout. */
 #define CW_RANGE_EXTRA 2
 
+sim_time cw_alarm_window_end(const struct cw_alarm_config *cfg, const struct cloudwatch *cw,
+                             sim_time now)
+{
+    /* AWS (AlarmThatSendsEmail.html#high-resolution-alarms and "Evaluating an alarm"):
+       alarms of 10 s and 30 s periods are evaluated every 10 s, the others every minute */
+    sim_time step = cfg->period < SIM_MIN(1) ? SIM_SEC(10) : SIM_MIN(1);
+    sim_time t = now - cw->cfg.publication_delay, r = t % step;
+    return t - (r < 0 ? r + step : r);
+}
+
 bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time now)
 {
     const struct cw_alarm_config *c = a->cfg;
-    size_t range = (size_t)c->evaluation_periods + CW_RANGE_EXTRA;
-    double stack_vals[32];
+    size_t n = (size_t)c->evaluation_periods, range = n + CW_RANGE_EXTRA;
+    double stack_vals[64];
     double *vals = range <= ARRAY_SIZE(stack_vals) ? stack_vals : xcalloc(range, sizeof(*vals));
-    /* the newest complete alarm period ends at the last period boundary */
-    sim_time end = now - now % c->period;
+    sim_time end = cw_alarm_window_end(c, cw, now);
+    size_t nr_real = 0;
     a->last_value = (double)NAN;
+    a->last_from = a->last_to = -1;
     for (size_t i = 0; i < range; i++) {
         sim_time to = end - (sim_time)i * c->period;
         double v;
         vals[i] = (double)NAN;
-        if (to - c->period >= 0 &&
-            cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v)) {
-            vals[i] = v;
-            if (isnan(a->last_value))
-                a->last_value = v;
+        /* nothing is recorded before time 0 */
+        if (to <= 0 || !cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v))
+            continue;
+        vals[i] = v;
+        if (nr_real++ == 0) {
+            a->last_value = v;
+            a->last_from = to - c->period;
+            a->last_to = to;
         }
     }
+    /* the datapoints the decision uses (cw_alarm_decide): the N newest real ones, or all
+       real ones and the newest missing periods filled */
+    size_t want_real = nr_real < n ? nr_real : n, fill = n - want_real, got_real = 0, used = 0;
     double lo = (double)INFINITY, hi = -(double)INFINITY, sum = 0;
-    size_t nr_real = 0;
-    /* the datapoints the decision uses: the N newest real ones in the range */
-    for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {
-        if (isnan(vals[i]))
+    for (size_t i = 0; i < range && used < n; i++) {
+        bool real = !isnan(vals[i]);
+        if (real ? got_real == want_real : fill == 0)
             continue;
-        lo = lesser(lo, vals[i]);
-        hi = greater(hi, vals[i]);
-        sum += vals[i];
-        nr_real++;
+        if (real) {
+            got_real++;
+            lo = lesser(lo, vals[i]);
+            hi = greater(hi, vals[i]);
+            sum += vals[i];
+        } else {
+            fill--;
+        }
+        if (used < CW_ALARM_USED_MAX) {
+            a->used_value[used] = vals[i];
+            a->used_start[used] = real ? end - (sim_time)(i + 1) * c->period : -1;
+        }
+        used++;
     }
-    a->window_min = nr_real ? lo : (double)NAN;
-    a->window_max = nr_real ? hi : (double)NAN;
-    a->window_mean = nr_real ? sum / (double)nr_real : (double)NAN;
+    a->used_nr = n;
+    a->window_min = got_real ? lo : (double)NAN;
+    a->window_max = got_real ? hi : (double)NAN;
+    a->window_mean = got_real ? sum / (double)got_real : (double)NAN;
+    a->evaluated_at = now;
+    a->window_end = end;
     enum cw_alarm_state next = cw_alarm_decide(c, vals, range, a->state);
     if (vals != stack_vals)
         free(vals);

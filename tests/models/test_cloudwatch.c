@@ -90,7 +90,9 @@ START_TEST(test_cloudwatch_publication_delay_hides_newest_datapoint)
 
 END_TEST
 
-/* AWS (AlarmThatSendsEmail): the M breaching datapoints need not be consecutive. */
+/* AWS (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html,
+   "Evaluating an alarm"): the M breaching datapoints need not be consecutive, "they just
+   must all be within the last number of data points equal to Evaluation Period". */
 START_TEST(test_alarm_m_of_n_need_not_be_consecutive)
 {
     struct cw_alarm_config c = alarm(5, 3, CW_MISSING);
@@ -318,6 +320,230 @@ START_TEST(test_alarm_keeps_window_for_metric_aggregation)
 
 END_TEST
 
+/* Record `value` for one instance every CW_SAMPLE_STEP in [from, to). */
+static void record_span(struct cloudwatch *cw, sim_time from, sim_time to, double value)
+{
+    for (sim_time t = from; t < to; t += CW_SAMPLE_STEP)
+        cloudwatch_record(cw, CW_CPU, t, value, 1);
+}
+
+/* AWS (AlarmThatSendsEmail.html, "Evaluating an alarm"; high-resolution alarms): periods of
+   60 s and more are evaluated every minute, 10 s and 30 s every 10 s, over the most recent
+   periods; the newest ends at the last whole minute (10 s) whose data is published. */
+START_TEST(test_alarm_window_end_whatever_now)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    c.period = SIM_MIN(5);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(7)), SIM_MIN(7));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(7) + SIM_SEC(50)), SIM_MIN(7));
+    c.period = SIM_SEC(30);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(125)), SIM_SEC(120));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(130)), SIM_SEC(130));
+    cloudwatch_release(&cw);
+    cc.publication_delay = SIM_SEC(90);
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    c.period = SIM_MIN(1);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(5)), SIM_MIN(3));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(30)), -SIM_MIN(1));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* The window slides by the minute (AlarmThatSendsEmail.html, "Evaluating an alarm": the
+   most recent periods, evaluated every minute): a 5-minute 1-of-1 alarm over 1-minute
+   datapoints goes to ALARM at 13 min, when [8, 13) averages over 50, not at 15 min. */
+START_TEST(test_alarm_five_minute_period_slides_by_the_minute)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(1, 1, CW_MISSING);
+    c.period = SIM_MIN(5);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(10), 20);
+    record_span(&cw, SIM_MIN(10), SIM_MIN(20), 80);
+    for (int64_t t = 1; t <= 12; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        ck_assert_int_eq(a.state, CW_OK);
+    }
+    ck_assert(cw_alarm_evaluate(&a, &cw, SIM_MIN(13)));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.changed_at, SIM_MIN(13));
+    ck_assert_int_eq(a.window_end, SIM_MIN(13));
+    ck_assert_int_eq(a.last_from, SIM_MIN(8));
+    ck_assert_int_eq(a.last_to, SIM_MIN(13));
+    ck_assert_double_eq_tol(a.last_value, (2 * 20 + 3 * 80) / 5.0, 1e-9);
+    ck_assert_uint_eq(a.used_nr, 1);
+    ck_assert_int_eq(a.used_start[0], SIM_MIN(8));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* A 1-minute alarm over 5-minute basic-monitoring datapoints: an alarm period holds the
+   datapoint whose timestamp (its start) lies in it, once published, so only one minute in
+   five finds one, and only at the oldest place of the range (using-cloudwatch-new.html:
+   basic monitoring is 5-minute; AlarmThatSendsEmail.html: the evaluation range, the
+   premature-alarm rule, INSUFFICIENT_DATA when every datapoint is missing). */
+START_TEST(test_alarm_one_minute_period_over_basic_monitoring)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = false };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(30), 80);
+    for (int64_t t = 5; t <= 25; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        if (t % 5 == 0) {
+            /* "X - - - -": the 5-minute datapoint of [t-5, t) starts t-5 min, 5 old */
+            ck_assert_int_eq(a.state, CW_ALARM);
+            ck_assert_int_eq(a.last_from, SIM_MIN(t - 5));
+            ck_assert_int_eq(a.last_to, SIM_MIN(t - 4));
+            ck_assert_double_eq(a.last_value, 80);
+        } else {
+            ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA); /* "- - - - -" */
+            ck_assert_int_eq(a.last_from, -1);
+            ck_assert(isnan(a.last_value));
+        }
+    }
+    /* treated as breaching the alarm stays in ALARM */
+    c.missing = CW_BREACHING;
+    cw_alarm_init(&a, &c);
+    for (int64_t t = 5; t <= 25; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        ck_assert_int_eq(a.state, CW_ALARM);
+    }
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* The publication delay: a minute is evaluated once its datapoint is published, so the
+   newest period is never a half-seen one. (AWS publishes no figure for the delay; the
+   alarm window: AlarmThatSendsEmail.html, "Evaluating an alarm".) */
+START_TEST(test_alarm_waits_for_publication)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true, .publication_delay = SIM_SEC(90) };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(1, 1, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(3), 80);
+    record_span(&cw, SIM_MIN(3), SIM_MIN(10), 20);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(2)); /* [0, 1) is published at 150 s */
+    ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(3));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.last_from, 0);
+    ck_assert_int_eq(a.last_to, SIM_MIN(1));
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5)); /* newest published: [2, 3) */
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.last_from, SIM_MIN(2));
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(6)); /* [3, 4), published at 5.5 min */
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.changed_at, SIM_MIN(6));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* A new alarm is INSUFFICIENT_DATA and stays so while there is no datapoint
+   (AlarmThatSendsEmail.html: alarm states; "- - - - -" under missing). */
+START_TEST(test_alarm_insufficient_data_at_start)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true, .publication_delay = SIM_SEC(60) };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+    ck_assert_uint_eq(a.used_nr, 0);
+    ck_assert_int_eq(a.last_from, -1);
+    for (int64_t t = 0; t <= 1; t++) {
+        record_span(&cw, SIM_MIN(t), SIM_MIN(t + 1), 30);
+        ck_assert(!cw_alarm_evaluate(&a, &cw, SIM_MIN(t)));
+        ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+        ck_assert_uint_eq(a.used_nr, 3);
+        for (size_t i = 0; i < 3; i++) {
+            ck_assert(isnan(a.used_value[i]));
+            ck_assert_int_eq(a.used_start[i], -1);
+        }
+    }
+    /* [0, 1) published at 2 min: one real non-breaching datapoint -> OK ("0 - - - -") */
+    ck_assert(cw_alarm_evaluate(&a, &cw, SIM_MIN(2)));
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.last_from, 0);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* What an evaluation used, on AWS's row "0 - X - -" of the 2-of-3 table
+   (AlarmThatSendsEmail.html): every real datapoint in the range, one filled, OK. */
+START_TEST(test_alarm_exposes_datapoints_used)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 2, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(1), 20);
+    record_span(&cw, SIM_MIN(2), SIM_MIN(3), 80);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5));
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.window_end, SIM_MIN(5));
+    ck_assert_int_eq(a.last_from, SIM_MIN(2));
+    ck_assert_int_eq(a.last_to, SIM_MIN(3));
+    ck_assert_uint_eq(a.used_nr, 3);
+    ck_assert(isnan(a.used_value[0]));
+    ck_assert_int_eq(a.used_start[0], -1);
+    ck_assert_double_eq(a.used_value[1], 80);
+    ck_assert_int_eq(a.used_start[1], SIM_MIN(2));
+    ck_assert_double_eq(a.used_value[2], 20);
+    ck_assert_int_eq(a.used_start[2], 0);
+    ck_assert_double_eq(a.window_min, 20);
+    ck_assert_double_eq(a.window_max, 80);
+    ck_assert_double_eq_tol(a.window_mean, 50, 1e-12);
+    /* breaching fills the one missing datapoint as breaching: 2 of 3 */
+    c.missing = CW_BREACHING;
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* More than CW_ALARM_USED_MAX datapoints: the newest are kept, used_nr says N; a range
+   longer than the stack buffer works. */
+START_TEST(test_alarm_long_window_bounded)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(3));
+    struct cw_alarm_config c = alarm(100, 90, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(120), 80);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(120));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_uint_eq(a.used_nr, 100);
+    ck_assert_int_eq(a.used_start[0], SIM_MIN(119));
+    ck_assert_int_eq(a.used_start[CW_ALARM_USED_MAX - 1], SIM_MIN(120 - CW_ALARM_USED_MAX));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
 Suite *cloudwatch_suite(void);
 
 Suite *cloudwatch_suite(void)
@@ -338,6 +564,13 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(a, test_alarm_premature_rule_other_m_of_n);
     tcase_add_test(a, test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm);
     tcase_add_test(a, test_alarm_keeps_window_for_metric_aggregation);
+    tcase_add_test(a, test_alarm_window_end_whatever_now);
+    tcase_add_test(a, test_alarm_five_minute_period_slides_by_the_minute);
+    tcase_add_test(a, test_alarm_one_minute_period_over_basic_monitoring);
+    tcase_add_test(a, test_alarm_waits_for_publication);
+    tcase_add_test(a, test_alarm_insufficient_data_at_start);
+    tcase_add_test(a, test_alarm_exposes_datapoints_used);
+    tcase_add_test(a, test_alarm_long_window_bounded);
     suite_add_tcase(s, a);
     return s;
 }
