@@ -228,6 +228,16 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
 /**
  * The decision core, without metrics: `vals` holds the evaluation range newest first
  * (NaN = missing), `nr` of them. \return the new state given the current one.
+ *
+ * AWS's rules and tables (AlarmThatSendsEmail.html#alarms-evaluating-missing-data): N
+ * real datapoints in the range -> the N newest decide, whatever TreatMissingData;
+ * otherwise all real ones are used and the rest filled: breaching/notBreaching count the
+ * filled ones as such; missing/ignore: M real breaching -> ALARM, a real non-breaching
+ * one -> OK, else (all real ones breaching, fewer than M) missing gives ALARM when the
+ * oldest is at least M periods old (the premature-alarm rule) and INSUFFICIENT_DATA
+ * otherwise, and ignore keeps `current`. Where AWS's tables are silent (other M and N,
+ * ignore with M real breaching), asgsim applies the same rules; that ignore never takes
+ * the premature-alarm rule is the tables' ("- - X - -": IGNORE retains the state).
  */
 enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
                                     size_t nr, enum cw_alarm_state current);
