@@ -181,11 +181,17 @@ void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg)
     *a = (struct cw_alarm){ .cfg = cfg,
                             .state = CW_INSUFFICIENT_DATA,
                             .last_value = (double)NAN,
-                            .last_from = -1,
-                            .last_to = -1,
                             .window_min = (double)NAN,
                             .window_max = (double)NAN,
-                            .window_mean = (double)NAN };
+                            .window_mean = (double)NAN,
+                            .evaluated_at = -1,
+                            .window_end = -1,
+                            .last_from = -1,
+                            .last_to = -1 };
+    for (size_t i = 0; i < CW_ALARM_USED_MAX; i++) {
+        a->used_value[i] = (double)NAN;
+        a->used_start[i] = -1;
+    }
 }
 
 bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
@@ -205,22 +211,39 @@ bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value)
 }
 
 /*
- * AWS (AlarmThatSendsEmail.html, "How CloudWatch alarms treat missing data"): CloudWatch
- * retrieves an evaluation range longer than N. When it holds at least N real datapoints
- * the N newest are used and TreatMissingData does not matter; otherwise missing points
- * are filled "as few times as possible" by the treatment. `missing` with no real
- * datapoint at all gives INSUFFICIENT_DATA; `ignore` keeps the current state.
+ * The decision, as AWS documents it (AlarmThatSendsEmail.html#alarms-evaluating-missing-data,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html,
+ * text and tables of awsdocs/amazon-cloudwatch-user-guide doc_source/AlarmThatSendsEmail.md
+ * at b355497, 2023-05-18):
+ * - CloudWatch retrieves an evaluation range longer than N. With at least N real
+ *   datapoints in it, the N newest real ones decide and TreatMissingData is not used.
+ * - Otherwise every real datapoint in the range is used and the N - real others are
+ *   filled "as few times as possible" by the treatment: breaching, notBreaching. ALARM
+ *   when at least M of the N are breaching, else OK.
+ * - `missing` and `ignore` fill with nothing: M real breaching -> ALARM; a real
+ *   non-breaching datapoint -> OK (tables: "0 - - - -" 3 of 3 and "0 - X - -" 2 of 3 are
+ *   OK under both). When every real datapoint is breaching but they are fewer than M:
+ *   `missing` goes to ALARM by the premature-alarm rule ("Avoiding premature transitions
+ *   to alarm state": the oldest breaching datapoint in the evaluation range is at least M
+ *   periods old and every newer one is breaching or missing; "- - X - -" 3 of 3, "- - - X
+ *   -" 2 of 3) and else to INSUFFICIENT_DATA (no real datapoint: "- - - - -"; too young:
+ *   "- - - - X", the 2018 table, and the text "does not go immediately into ALARM state
+ *   when the data is either - - - - X or - - - X -"). `ignore` retains the current state
+ *   in both cases (the tables' "Retain current state" for "- - - - -", "- - X - -",
+ *   "- - - X -"): the premature rule is not applied to it.
+ * Where the tables are silent the same rules apply to any M and N.
  */
 enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
                                     size_t nr, enum cw_alarm_state current)
 {
     size_t n = (size_t)cfg->evaluation_periods, m = (size_t)cfg->datapoints_to_alarm;
-    size_t real = 0, breaching = 0;
+    size_t real = 0, breaching = 0, oldest = 0;
     for (size_t i = 0; i < nr && real < n; i++) {
         if (isnan(vals[i]))
             continue;
         real++;
         breaching += cw_alarm_breaches(cfg, vals[i]);
+        oldest = i;
     }
     if (real >= n)
         return breaching >= m ? CW_ALARM : CW_OK;
@@ -232,27 +255,16 @@ enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const dou
         return breaching >= m ? CW_ALARM : CW_OK;
     case CW_MISSING:
     case CW_IGNORE:
-        if (real == 0)
-            return cfg->missing == CW_MISSING ? CW_INSUFFICIENT_DATA : current;
-        /* AWS's "premature alarm" rule: ALARM when the oldest breaching datapoint of the
-           last N periods is at least M periods old and every newer one is breaching or
-           missing, even with fewer than M real datapoints (AlarmThatSendsEmail). */
-        if (cfg->missing == CW_MISSING) {
-            for (size_t i = 0; i < n && i < nr; i++) {
-                if (isnan(vals[i]))
-                    continue;
-                if (!cw_alarm_breaches(cfg, vals[i]))
-                    break;
-                if (i + 1 >= m)
-                    return CW_ALARM;
-            }
-        }
-        /* Otherwise missing points are not considered: decide when the real ones settle it. */
         if (breaching >= m)
             return CW_ALARM;
-        if (real - breaching > n - m)
+        if (breaching < real)
             return CW_OK;
-        return current;
+        /* every real datapoint (perhaps none) breaches, fewer than M of them */
+        if (cfg->missing == CW_IGNORE)
+            return current;
+        if (real > 0 && oldest + 1 >= m)
+            return CW_ALARM; /* premature-alarm rule: old enough */
+        return CW_INSUFFICIENT_DATA;
     default:
         ASG_BUG("missing-data treatment %d", (int)cfg->missing);
     }
@@ -261,44 +273,68 @@ enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const dou
 /* The documented example: N = 3 retrieves 5 datapoints; asgsim uses N + 2 throughout. */
 #define CW_RANGE_EXTRA 2
 
+sim_time cw_alarm_window_end(const struct cw_alarm_config *cfg, const struct cloudwatch *cw,
+                             sim_time now)
+{
+    /* AWS (AlarmThatSendsEmail.html#high-resolution-alarms and "Evaluating an alarm"):
+       alarms of 10 s and 30 s periods are evaluated every 10 s, the others every minute */
+    sim_time step = cfg->period < SIM_MIN(1) ? SIM_SEC(10) : SIM_MIN(1);
+    sim_time t = now - cw->cfg.publication_delay, r = t % step;
+    return t - (r < 0 ? r + step : r);
+}
+
 bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time now)
 {
     const struct cw_alarm_config *c = a->cfg;
-    size_t range = (size_t)c->evaluation_periods + CW_RANGE_EXTRA;
-    double stack_vals[32];
+    size_t n = (size_t)c->evaluation_periods, range = n + CW_RANGE_EXTRA;
+    double stack_vals[64];
     double *vals = range <= ARRAY_SIZE(stack_vals) ? stack_vals : xcalloc(range, sizeof(*vals));
-    /* the newest complete alarm period ends at the last period boundary */
-    sim_time end = now - now % c->period;
+    sim_time end = cw_alarm_window_end(c, cw, now);
+    size_t nr_real = 0;
     a->last_value = (double)NAN;
     a->last_from = a->last_to = -1;
     for (size_t i = 0; i < range; i++) {
         sim_time to = end - (sim_time)i * c->period;
         double v;
         vals[i] = (double)NAN;
-        if (to - c->period >= 0 &&
-            cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v)) {
-            vals[i] = v;
-            if (isnan(a->last_value)) {
-                a->last_value = v;
-                a->last_from = to - c->period;
-                a->last_to = to;
-            }
+        /* nothing is recorded before time 0 */
+        if (to <= 0 || !cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v))
+            continue;
+        vals[i] = v;
+        if (nr_real++ == 0) {
+            a->last_value = v;
+            a->last_from = to - c->period;
+            a->last_to = to;
         }
     }
+    /* the datapoints the decision uses (cw_alarm_decide): the N newest real ones, or all
+       real ones and the newest missing periods filled */
+    size_t want_real = nr_real < n ? nr_real : n, fill = n - want_real, got_real = 0, used = 0;
     double lo = (double)INFINITY, hi = -(double)INFINITY, sum = 0;
-    size_t nr_real = 0;
-    /* the datapoints the decision uses: the N newest real ones in the range */
-    for (size_t i = 0; i < range && nr_real < (size_t)c->evaluation_periods; i++) {
-        if (isnan(vals[i]))
+    for (size_t i = 0; i < range && used < n; i++) {
+        bool real = !isnan(vals[i]);
+        if (real ? got_real == want_real : fill == 0)
             continue;
-        lo = lesser(lo, vals[i]);
-        hi = greater(hi, vals[i]);
-        sum += vals[i];
-        nr_real++;
+        if (real) {
+            got_real++;
+            lo = lesser(lo, vals[i]);
+            hi = greater(hi, vals[i]);
+            sum += vals[i];
+        } else {
+            fill--;
+        }
+        if (used < CW_ALARM_USED_MAX) {
+            a->used_value[used] = vals[i];
+            a->used_start[used] = real ? end - (sim_time)(i + 1) * c->period : -1;
+        }
+        used++;
     }
-    a->window_min = nr_real ? lo : (double)NAN;
-    a->window_max = nr_real ? hi : (double)NAN;
-    a->window_mean = nr_real ? sum / (double)nr_real : (double)NAN;
+    a->used_nr = n;
+    a->window_min = got_real ? lo : (double)NAN;
+    a->window_max = got_real ? hi : (double)NAN;
+    a->window_mean = got_real ? sum / (double)got_real : (double)NAN;
+    a->evaluated_at = now;
+    a->window_end = end;
     enum cw_alarm_state next = cw_alarm_decide(c, vals, range, a->state);
     if (vals != stack_vals)
         free(vals);

@@ -13,7 +13,8 @@
  * the caller (ec2-auto-scaling-default-instance-warmup.html).
  *
  * Alarms (AlarmThatSendsEmail.html, API_PutMetricAlarm.html) are evaluated every minute
- * over an "M out of N" window of Period-long datapoints with TreatMissingData.
+ * over an "M out of N" window of Period-long datapoints with TreatMissingData; see
+ * cw_alarm_evaluate for the window and cw_alarm_decide for the decision.
  *
  * Ownership: struct cloudwatch owns its datapoints; alarm configs are borrowed.
  */
@@ -155,25 +156,74 @@ struct cw_alarm_config {
     struct src_loc loc;
 };
 
-/** An alarm at run time. */
+/** How many of the datapoints an evaluation used struct cw_alarm keeps (the newest). */
+#define CW_ALARM_USED_MAX 16
+
+/**
+ * An alarm at run time. Plain data, no allocation: nothing to release.
+ *
+ * What the last evaluation used, for the decision log: `last_from`/`last_to` bound the
+ * newest alarm period holding a real datapoint; `used_*` are the N datapoints the
+ * decision counted (cw_alarm_decide), newest first: the N newest real ones when the
+ * evaluation range holds N, else every real one in the range plus N - real filled ones
+ * (value NaN, start -1), placed where the newest missing periods are. Only the first
+ * CW_ALARM_USED_MAX are kept; `used_nr` is N all the same.
+ */
 struct cw_alarm {
     const struct cw_alarm_config *cfg; /* borrowed */
     enum cw_alarm_state state;         /* a new alarm is INSUFFICIENT_DATA */
     double last_value;                 /* newest real datapoint of the last evaluation; NaN */
-    sim_time last_from, last_to;       /* that datapoint's alarm period [from, to); -1: none */
     /* the last evaluation's N newest real datapoints, for MetricAggregationType */
     double window_min, window_max, window_mean; /* NaN when none */
     sim_time changed_at;                        /* time of the last state change */
+    sim_time evaluated_at;                      /* `now` of the last evaluation; -1 */
+    sim_time window_end;                        /* end of the newest alarm period evaluated; -1 */
+    sim_time last_from; /* [from, to) of the period of last_value; -1 when none */
+    sim_time last_to;
+    size_t used_nr;                         /* N after an evaluation, 0 before */
+    double used_value[CW_ALARM_USED_MAX];   /* NaN for a filled (missing) datapoint */
+    sim_time used_start[CW_ALARM_USED_MAX]; /* alarm period start; -1 for a filled one */
 };
 
 /** Start an alarm in INSUFFICIENT_DATA. */
 void cw_alarm_init(struct cw_alarm *a, const struct cw_alarm_config *cfg);
 
+/**
+ * The end of the newest alarm period an evaluation at `now` looks at: the last whole
+ * minute (10 s for alarms with Period < 60 s) at or before `now - publication_delay`,
+ * that is the newest minute that is over and whose datapoints CloudWatch has published.
+ */
+sim_time cw_alarm_window_end(const struct cw_alarm_config *cfg, const struct cloudwatch *cw,
+                             sim_time now);
+
 /** Does `value` breach the alarm's threshold? */
 bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value);
 
 /**
- * Evaluate the alarm at `now` over its last complete periods and set its state.
+ * Evaluate the alarm at `now` and set its state.
+ *
+ * The window slides: AWS evaluates alarms with Period >= 60 s every minute and those
+ * with Period 10 s or 30 s every 10 s (AlarmThatSendsEmail.html), each over the most
+ * recent periods, not periods aligned to Period boundaries. The newest alarm period is
+ * [end - Period, end) with end = cw_alarm_window_end(); older ones step back by Period.
+ * So a 5-minute alarm evaluated at 12:07 (no publication delay) looks at [12:02, 12:07),
+ * [11:57, 12:02), ... The caller should call this every minute for Period >= 60 s and
+ * every 10 s for Period < 60 s; any `now` gives the right window for that time.
+ *
+ * An alarm period's statistic is over the metric datapoints whose timestamp (period
+ * start) lies in it and that are published by `now` (CloudWatch aggregates stored
+ * datapoints by timestamp): a 5-minute alarm period over 1-minute datapoints aggregates
+ * five; a 1-minute alarm period over 5-minute (basic monitoring) datapoints holds one only
+ * when the datapoint's start falls in it and it is published, so most such periods are
+ * missing, as in CloudWatch.
+ *
+ * Where AWS is silent, asgsim: takes an evaluation range of N + 2 periods (AWS documents
+ * only "when N = 3, 5": "the exact number ... depends on the length of the alarm period
+ * and whether it is based on a metric with standard resolution or high resolution");
+ * treats the publication delay as one fixed delay after a metric period ends (AWS
+ * publishes no figure); counts periods that begin before time 0 as holding whatever
+ * datapoints they have; and aggregates a period's datapoints as cloudwatch_stat does.
+ *
  * \return true when the state changed.
  */
 bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time now);
@@ -181,6 +231,16 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
 /**
  * The decision core, without metrics: `vals` holds the evaluation range newest first
  * (NaN = missing), `nr` of them. \return the new state given the current one.
+ *
+ * AWS's rules and tables (AlarmThatSendsEmail.html#alarms-evaluating-missing-data): N
+ * real datapoints in the range -> the N newest decide, whatever TreatMissingData;
+ * otherwise all real ones are used and the rest filled: breaching/notBreaching count the
+ * filled ones as such; missing/ignore: M real breaching -> ALARM, a real non-breaching
+ * one -> OK, else (all real ones breaching, fewer than M) missing gives ALARM when the
+ * oldest is at least M periods old (the premature-alarm rule) and INSUFFICIENT_DATA
+ * otherwise, and ignore keeps `current`. Where AWS's tables are silent (other M and N,
+ * ignore with M real breaching), asgsim applies the same rules; that ignore never takes
+ * the premature-alarm rule is the tables' ("- - X - -": IGNORE retains the state).
  */
 enum cw_alarm_state cw_alarm_decide(const struct cw_alarm_config *cfg, const double *vals,
                                     size_t nr, enum cw_alarm_state current);

@@ -4,8 +4,10 @@
  * TreatMissingData option, the premature-alarm rule). Numbers from AWS's documentation.
  */
 #include "asgsim/cloudwatch.h"
+#include "asgsim/util.h"
 
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 
 #define B 80.0        /* breaching a "> 50" alarm */
@@ -88,7 +90,9 @@ START_TEST(test_cloudwatch_publication_delay_hides_newest_datapoint)
 
 END_TEST
 
-/* AWS (AlarmThatSendsEmail): the M breaching datapoints need not be consecutive. */
+/* AWS (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html,
+   "Evaluating an alarm"): the M breaching datapoints need not be consecutive, "they just
+   must all be within the last number of data points equal to Evaluation Period". */
 START_TEST(test_alarm_m_of_n_need_not_be_consecutive)
 {
     struct cw_alarm_config c = alarm(5, 3, CW_MISSING);
@@ -130,46 +134,142 @@ START_TEST(test_alarm_enough_real_datapoints_ignore_missing_setting)
 
 END_TEST
 
-START_TEST(test_alarm_treat_missing_data_options)
+/*
+ * AWS's tables:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ * ("How alarm state is evaluated when data is missing"; text of awsdocs/
+ * amazon-cloudwatch-user-guide doc_source/AlarmThatSendsEmail.md at b355497, 2023-05-18).
+ * A pattern is the doc's: the evaluation range of 5, oldest on the left, newest on the
+ * right; 0 not breaching, X breaching, - missing.
+ */
+#define RETAIN CW_STATE_NR /* the table's "Retain current state" */
+
+struct table_row {
+    const char *points;
+    enum cw_alarm_state want[CW_MISSING_NR]; /* MISSING, NOT BREACHING, BREACHING, IGNORE */
+};
+
+/* the doc's pattern as the newest-first range cw_alarm_decide takes */
+static size_t parse_points(const char *points, double *vals, size_t max)
 {
-    const double all_missing[] = { M, M, M, M, M };
-    const double one_good[] = { G, M, M, M, M };
-    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
-    /* missing: nothing at all -> INSUFFICIENT_DATA */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_INSUFFICIENT_DATA);
-    /* one good point can never become 3 of 3 breaching -> OK */
-    ck_assert_int_eq(cw_alarm_decide(&c, one_good, 5, CW_ALARM), CW_OK);
-    c.missing = CW_IGNORE; /* the current state is kept */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_ALARM), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_OK);
-    c.missing = CW_BREACHING; /* missing points count as bad */
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_OK), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, one_good, 5, CW_OK), CW_OK);
-    c.missing = CW_NOT_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, all_missing, 5, CW_ALARM), CW_OK);
-    /* breaching fills "as few times as possible": 1 real B + 2 filled = 3 of 3 */
-    const double one_bad[] = { B, M, M, M, M };
-    c.missing = CW_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, one_bad, 5, CW_OK), CW_ALARM);
-    c.missing = CW_NOT_BREACHING;
-    ck_assert_int_eq(cw_alarm_decide(&c, one_bad, 5, CW_ALARM), CW_OK);
+    double oldest_first[16];
+    size_t nr = 0;
+    for (const char *c = points; *c; c++) {
+        if (*c == ' ')
+            continue;
+        ck_assert_uint_lt(nr, 16);
+        oldest_first[nr++] = *c == 'X' ? B : *c == '0' ? G : M;
+    }
+    ck_assert_uint_le(nr, max);
+    for (size_t i = 0; i < nr; i++)
+        vals[i] = oldest_first[nr - 1 - i];
+    return nr;
+}
+
+static void check_rows(int64_t n, int64_t m, const struct table_row *rows, size_t nr_rows)
+{
+    static const enum cw_alarm_state states[] = { CW_INSUFFICIENT_DATA, CW_OK, CW_ALARM };
+
+    for (size_t r = 0; r < nr_rows; r++) {
+        double vals[16];
+        size_t nr = parse_points(rows[r].points, vals, 16);
+        for (int t = 0; t < CW_MISSING_NR; t++) {
+            struct cw_alarm_config c = alarm(n, m, (enum cw_missing)t);
+            /* every current state, so that "retain" and a fixed outcome are told apart */
+            for (size_t k = 0; k < 3; k++) {
+                enum cw_alarm_state want = rows[r].want[t] == RETAIN ? states[k] : rows[r].want[t];
+                enum cw_alarm_state got = cw_alarm_decide(&c, vals, nr, states[k]);
+                ck_assert_msg(got == want,
+                              "%" PRId64 " of %" PRId64 " \"%s\" %s from %s: %s, want %s", m, n,
+                              rows[r].points, cw_missing_names[t], cw_state_names[states[k]],
+                              cw_state_names[got], cw_state_names[want]);
+            }
+        }
+    }
+}
+
+#define I CW_INSUFFICIENT_DATA
+#define O CW_OK
+#define A CW_ALARM
+
+/* AWS's first table: Datapoints to Alarm and Evaluation Periods both 3, range 5 (URL above). */
+START_TEST(test_alarm_aws_table_3_of_3)
+{
+    /* columns in enum cw_missing order: missing, notBreaching, breaching, ignore */
+    static const struct table_row rows[] = {
+        { "0 - X - X", { O, O, O, O } },      { "0 - - - -", { O, O, O, O } },
+        { "- - - - -", { I, O, A, RETAIN } }, { "0 X X - X", { A, A, A, A } },
+        { "- - X - -", { A, O, A, RETAIN } }, /* the premature-alarm row */
+    };
+    check_rows(3, 3, rows, ARRAY_SIZE(rows));
 }
 
 END_TEST
 
-/* AWS premature-alarm rule: the oldest breaching point is M periods old and every newer
-   one is breaching or missing -> ALARM even with fewer than M real points. */
-START_TEST(test_alarm_premature_alarm_rule)
+/* AWS's second table: 2 out of 3, range 5 (URL above). */
+START_TEST(test_alarm_aws_table_2_of_3)
 {
-    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
-    const double old_enough[] = { M, M, B, M, M };
-    const double too_young[] = { M, B, M, M, M };
-    ck_assert_int_eq(cw_alarm_decide(&c, old_enough, 5, CW_OK), CW_ALARM);
-    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_OK), CW_OK);
-    ck_assert_int_eq(cw_alarm_decide(&c, too_young, 5, CW_INSUFFICIENT_DATA), CW_INSUFFICIENT_DATA);
+    static const struct table_row rows[] = {
+        { "0 - X - X", { A, A, A, A } },      { "0 0 X 0 X", { A, A, A, A } },
+        { "0 - X - -", { O, O, A, O } },      { "- - - - 0", { O, O, A, O } },
+        { "- - - X -", { A, O, A, RETAIN } }, /* the premature-alarm row */
+    };
+    check_rows(3, 2, rows, ARRAY_SIZE(rows));
 }
 
 END_TEST
+
+/*
+ * Rows of earlier editions of the same tables, consistent with today's text ("the alarm
+ * does not go immediately into ALARM state when the data is either - - - - X or - - - X -
+ * and Datapoints to Alarm is 3"; "If the oldest breaching data point during the
+ * evaluation range is at least as old as the value of Datapoints to Alarm, and all of the
+ * more recent data points are either breaching or missing, the alarm goes into ALARM
+ * state"). "- - - - X": AlarmThatSendsEmail.md at cd4004c (2018-06-12), both tables;
+ * "X - - - -": at 72266c7 (2019-01-16), "the oldest evaluated data point is breaching and
+ * there aren't any non-breaching data points".
+ */
+START_TEST(test_alarm_aws_earlier_table_rows)
+{
+    static const struct table_row three[] = {
+        { "- - - - X", { I, O, A, RETAIN } },
+        { "- - - X -", { I, O, A, RETAIN } }, /* the text: not ALARM yet */
+        { "X - - - -", { A, O, A, RETAIN } },
+    };
+    static const struct table_row two[] = {
+        { "- - - - X", { I, O, A, RETAIN } },
+    };
+    check_rows(3, 3, three, ARRAY_SIZE(three));
+    check_rows(3, 2, two, ARRAY_SIZE(two));
+}
+
+END_TEST
+
+/* The premature-alarm rule for other M and N ("This alarm logic applies to M out of N
+   alarms as well", URL above): the oldest breaching datapoint must be at least M periods
+   old, and one real non-breaching datapoint in the range blocks it. */
+START_TEST(test_alarm_premature_rule_other_m_of_n)
+{
+    struct cw_alarm_config c = alarm(5, 4, CW_MISSING);
+    /* newest first, range N + 2 = 7 */
+    const double four_old[] = { M, B, M, B, M, M, M };  /* oldest B 4 periods old */
+    const double three_old[] = { M, M, B, M, M, M, M }; /* 3 periods old: too young */
+    const double blocked[] = { M, M, M, B, G, M, M };   /* an older real G */
+    const double late_g[] = { M, M, M, M, M, B, G };
+    ck_assert_int_eq(cw_alarm_decide(&c, four_old, 7, CW_OK), CW_ALARM);
+    ck_assert_int_eq(cw_alarm_decide(&c, three_old, 7, CW_OK), CW_INSUFFICIENT_DATA);
+    ck_assert_int_eq(cw_alarm_decide(&c, blocked, 7, CW_ALARM), CW_OK);
+    ck_assert_int_eq(cw_alarm_decide(&c, late_g, 7, CW_ALARM), CW_OK);
+    c.missing = CW_IGNORE;
+    ck_assert_int_eq(cw_alarm_decide(&c, four_old, 7, CW_OK), CW_OK);
+    ck_assert_int_eq(cw_alarm_decide(&c, blocked, 7, CW_ALARM), CW_OK);
+}
+
+END_TEST
+
+#undef I
+#undef O
+#undef A
 
 /* Target tracking's AlarmHigh (3 of 3 one-minute datapoints, observed): with detailed
    monitoring and no delay, a load step at 0 s trips it at 180 s, not before. */
@@ -220,6 +320,230 @@ START_TEST(test_alarm_keeps_window_for_metric_aggregation)
 
 END_TEST
 
+/* Record `value` for one instance every CW_SAMPLE_STEP in [from, to). */
+static void record_span(struct cloudwatch *cw, sim_time from, sim_time to, double value)
+{
+    for (sim_time t = from; t < to; t += CW_SAMPLE_STEP)
+        cloudwatch_record(cw, CW_CPU, t, value, 1);
+}
+
+/* AWS (AlarmThatSendsEmail.html, "Evaluating an alarm"; high-resolution alarms): periods of
+   60 s and more are evaluated every minute, 10 s and 30 s every 10 s, over the most recent
+   periods; the newest ends at the last whole minute (10 s) whose data is published. */
+START_TEST(test_alarm_window_end_whatever_now)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    c.period = SIM_MIN(5);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(7)), SIM_MIN(7));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(7) + SIM_SEC(50)), SIM_MIN(7));
+    c.period = SIM_SEC(30);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(125)), SIM_SEC(120));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(130)), SIM_SEC(130));
+    cloudwatch_release(&cw);
+    cc.publication_delay = SIM_SEC(90);
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    c.period = SIM_MIN(1);
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_MIN(5)), SIM_MIN(3));
+    ck_assert_int_eq(cw_alarm_window_end(&c, &cw, SIM_SEC(30)), -SIM_MIN(1));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* The window slides by the minute (AlarmThatSendsEmail.html, "Evaluating an alarm": the
+   most recent periods, evaluated every minute): a 5-minute 1-of-1 alarm over 1-minute
+   datapoints goes to ALARM at 13 min, when [8, 13) averages over 50, not at 15 min. */
+START_TEST(test_alarm_five_minute_period_slides_by_the_minute)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(1, 1, CW_MISSING);
+    c.period = SIM_MIN(5);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(10), 20);
+    record_span(&cw, SIM_MIN(10), SIM_MIN(20), 80);
+    for (int64_t t = 1; t <= 12; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        ck_assert_int_eq(a.state, CW_OK);
+    }
+    ck_assert(cw_alarm_evaluate(&a, &cw, SIM_MIN(13)));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.changed_at, SIM_MIN(13));
+    ck_assert_int_eq(a.window_end, SIM_MIN(13));
+    ck_assert_int_eq(a.last_from, SIM_MIN(8));
+    ck_assert_int_eq(a.last_to, SIM_MIN(13));
+    ck_assert_double_eq_tol(a.last_value, (2 * 20 + 3 * 80) / 5.0, 1e-9);
+    ck_assert_uint_eq(a.used_nr, 1);
+    ck_assert_int_eq(a.used_start[0], SIM_MIN(8));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* A 1-minute alarm over 5-minute basic-monitoring datapoints: an alarm period holds the
+   datapoint whose timestamp (its start) lies in it, once published, so only one minute in
+   five finds one, and only at the oldest place of the range (using-cloudwatch-new.html:
+   basic monitoring is 5-minute; AlarmThatSendsEmail.html: the evaluation range, the
+   premature-alarm rule, INSUFFICIENT_DATA when every datapoint is missing). */
+START_TEST(test_alarm_one_minute_period_over_basic_monitoring)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = false };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(30), 80);
+    for (int64_t t = 5; t <= 25; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        if (t % 5 == 0) {
+            /* "X - - - -": the 5-minute datapoint of [t-5, t) starts t-5 min, 5 old */
+            ck_assert_int_eq(a.state, CW_ALARM);
+            ck_assert_int_eq(a.last_from, SIM_MIN(t - 5));
+            ck_assert_int_eq(a.last_to, SIM_MIN(t - 4));
+            ck_assert_double_eq(a.last_value, 80);
+        } else {
+            ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA); /* "- - - - -" */
+            ck_assert_int_eq(a.last_from, -1);
+            ck_assert(isnan(a.last_value));
+        }
+    }
+    /* treated as breaching the alarm stays in ALARM */
+    c.missing = CW_BREACHING;
+    cw_alarm_init(&a, &c);
+    for (int64_t t = 5; t <= 25; t++) {
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(t));
+        ck_assert_int_eq(a.state, CW_ALARM);
+    }
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* The publication delay: a minute is evaluated once its datapoint is published, so the
+   newest period is never a half-seen one. (AWS publishes no figure for the delay; the
+   alarm window: AlarmThatSendsEmail.html, "Evaluating an alarm".) */
+START_TEST(test_alarm_waits_for_publication)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true, .publication_delay = SIM_SEC(90) };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(1, 1, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(3), 80);
+    record_span(&cw, SIM_MIN(3), SIM_MIN(10), 20);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(2)); /* [0, 1) is published at 150 s */
+    ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(3));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.last_from, 0);
+    ck_assert_int_eq(a.last_to, SIM_MIN(1));
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5)); /* newest published: [2, 3) */
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_int_eq(a.last_from, SIM_MIN(2));
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(6)); /* [3, 4), published at 5.5 min */
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.changed_at, SIM_MIN(6));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* A new alarm is INSUFFICIENT_DATA and stays so while there is no datapoint
+   (AlarmThatSendsEmail.html: alarm states; "- - - - -" under missing). */
+START_TEST(test_alarm_insufficient_data_at_start)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true, .publication_delay = SIM_SEC(60) };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 3, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+    ck_assert_uint_eq(a.used_nr, 0);
+    ck_assert_int_eq(a.last_from, -1);
+    for (int64_t t = 0; t <= 1; t++) {
+        record_span(&cw, SIM_MIN(t), SIM_MIN(t + 1), 30);
+        ck_assert(!cw_alarm_evaluate(&a, &cw, SIM_MIN(t)));
+        ck_assert_int_eq(a.state, CW_INSUFFICIENT_DATA);
+        ck_assert_uint_eq(a.used_nr, 3);
+        for (size_t i = 0; i < 3; i++) {
+            ck_assert(isnan(a.used_value[i]));
+            ck_assert_int_eq(a.used_start[i], -1);
+        }
+    }
+    /* [0, 1) published at 2 min: one real non-breaching datapoint -> OK ("0 - - - -") */
+    ck_assert(cw_alarm_evaluate(&a, &cw, SIM_MIN(2)));
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.last_from, 0);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* What an evaluation used, on AWS's row "0 - X - -" of the 2-of-3 table
+   (AlarmThatSendsEmail.html): every real datapoint in the range, one filled, OK. */
+START_TEST(test_alarm_exposes_datapoints_used)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+    struct cw_alarm_config c = alarm(3, 2, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(1), 20);
+    record_span(&cw, SIM_MIN(2), SIM_MIN(3), 80);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5));
+    ck_assert_int_eq(a.state, CW_OK);
+    ck_assert_int_eq(a.window_end, SIM_MIN(5));
+    ck_assert_int_eq(a.last_from, SIM_MIN(2));
+    ck_assert_int_eq(a.last_to, SIM_MIN(3));
+    ck_assert_uint_eq(a.used_nr, 3);
+    ck_assert(isnan(a.used_value[0]));
+    ck_assert_int_eq(a.used_start[0], -1);
+    ck_assert_double_eq(a.used_value[1], 80);
+    ck_assert_int_eq(a.used_start[1], SIM_MIN(2));
+    ck_assert_double_eq(a.used_value[2], 20);
+    ck_assert_int_eq(a.used_start[2], 0);
+    ck_assert_double_eq(a.window_min, 20);
+    ck_assert_double_eq(a.window_max, 80);
+    ck_assert_double_eq_tol(a.window_mean, 50, 1e-12);
+    /* breaching fills the one missing datapoint as breaching: 2 of 3 */
+    c.missing = CW_BREACHING;
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(5));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* More than CW_ALARM_USED_MAX datapoints: the newest are kept, used_nr says N; a range
+   longer than the stack buffer works. */
+START_TEST(test_alarm_long_window_bounded)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    cloudwatch_init(&cw, &cc, SIM_HOUR(3));
+    struct cw_alarm_config c = alarm(100, 90, CW_MISSING);
+    struct cw_alarm a;
+    cw_alarm_init(&a, &c);
+    record_span(&cw, 0, SIM_MIN(120), 80);
+    cw_alarm_evaluate(&a, &cw, SIM_MIN(120));
+    ck_assert_int_eq(a.state, CW_ALARM);
+    ck_assert_uint_eq(a.used_nr, 100);
+    ck_assert_int_eq(a.used_start[0], SIM_MIN(119));
+    ck_assert_int_eq(a.used_start[CW_ALARM_USED_MAX - 1], SIM_MIN(120 - CW_ALARM_USED_MAX));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
 Suite *cloudwatch_suite(void);
 
 Suite *cloudwatch_suite(void)
@@ -234,10 +558,19 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(a, test_alarm_m_of_n_need_not_be_consecutive);
     tcase_add_test(a, test_alarm_comparison_operators_at_threshold);
     tcase_add_test(a, test_alarm_enough_real_datapoints_ignore_missing_setting);
-    tcase_add_test(a, test_alarm_treat_missing_data_options);
-    tcase_add_test(a, test_alarm_premature_alarm_rule);
+    tcase_add_test(a, test_alarm_aws_table_3_of_3);
+    tcase_add_test(a, test_alarm_aws_table_2_of_3);
+    tcase_add_test(a, test_alarm_aws_earlier_table_rows);
+    tcase_add_test(a, test_alarm_premature_rule_other_m_of_n);
     tcase_add_test(a, test_alarm_three_minutes_of_breach_trip_a_3_of_3_alarm);
     tcase_add_test(a, test_alarm_keeps_window_for_metric_aggregation);
+    tcase_add_test(a, test_alarm_window_end_whatever_now);
+    tcase_add_test(a, test_alarm_five_minute_period_slides_by_the_minute);
+    tcase_add_test(a, test_alarm_one_minute_period_over_basic_monitoring);
+    tcase_add_test(a, test_alarm_waits_for_publication);
+    tcase_add_test(a, test_alarm_insufficient_data_at_start);
+    tcase_add_test(a, test_alarm_exposes_datapoints_used);
+    tcase_add_test(a, test_alarm_long_window_bounded);
     suite_add_tcase(s, a);
     return s;
 }
