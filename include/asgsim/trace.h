@@ -24,15 +24,17 @@ enum trace_type {
     TRACE_I64,
     TRACE_U32,
     TRACE_F64,
-    TRACE_STR, /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
-    TRACE_ENUM /* int32 code with names (an HDF5 enum type) */
+    TRACE_STR,  /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
+    TRACE_ENUM, /* int32 code with names (an HDF5 enum type) */
+    TRACE_VSTR  /* variable-length UTF-8 text, never cut (NULL is stored as ""); for small
+                   tables: each value is copied at append and stored on the HDF5 heap */
 };
 
 struct trace_field {
     const char *name;
     enum trace_type type;
     const char *units;             /* e.g. "s", "instances", "USD", "1" for dimensionless */
-    size_t str_size;               /* TRACE_STR only */
+    size_t str_size;               /* TRACE_STR only (TRACE_VSTR has no size) */
     const char *const *enum_names; /* TRACE_ENUM only: name of code i is enum_names[i] */
     size_t nr_enum;
 };
@@ -42,7 +44,7 @@ union trace_value {
     int64_t i64;
     uint32_t u32;
     double f64;
-    const char *str; /* borrowed for the duration of the append call */
+    const char *str; /* TRACE_STR, TRACE_VSTR: borrowed for the duration of the append call */
 };
 
 enum trace_layout {
