@@ -296,6 +296,12 @@ const union trace_value *trace_mem_cell(struct trace_sink *s, const char *path, 
     return &t->cells[row * t->base.nr_fields + i];
 }
 
+const struct trace_field *trace_mem_field(struct trace_sink *s, const char *path, size_t i)
+{
+    struct mem_table *t = find_table(to_mem(s), path);
+    return t && i < t->base.nr_fields ? &t->base.fields[i] : NULL;
+}
+
 double trace_mem_scalar(struct trace_sink *s, const char *path)
 {
     struct mem_scalar *x = find_scalar(to_mem(s), path);

@@ -133,6 +133,12 @@ size_t trace_mem_rows(struct trace_sink *s, const char *path);
 const union trace_value *trace_mem_cell(struct trace_sink *s, const char *path, size_t row,
                                         const char *field);
 
+/**
+ * Field `i` (name, type, units) of the memory-sink table at `path` (owned by the sink), or
+ * NULL when there is no such table or i is out of range: lets a test walk every column.
+ */
+const struct trace_field *trace_mem_field(struct trace_sink *s, const char *path, size_t i);
+
 /** Value of a scalar (put_f64/put_i64 stored as f64) in the memory sink; NAN when absent. */
 double trace_mem_scalar(struct trace_sink *s, const char *path);
 

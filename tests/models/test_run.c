@@ -4,6 +4,7 @@
  */
 #include "helpers.h"
 
+#include "asgsim/policy.h"
 #include "asgsim/run.h"
 #include "asgsim/util.h"
 
@@ -157,6 +158,119 @@ START_TEST(test_run_interruption_stops_with_eintr)
 
 END_TEST
 
+/* One hand-made decision through the /decisions row writer, field for field. */
+START_TEST(test_run_decision_row_has_every_field)
+{
+    struct trace_sink *s = trace_mem_new();
+    struct trace_table *t = NULL;
+    ck_assert_int_eq(run_decisions_open(s, &t), 0);
+    char formula[700]; /* longer than any fixed-size text field of the trace */
+    memset(formula, '9', sizeof(formula) - 1);
+    formula[sizeof(formula) - 1] = '\0';
+    memcpy(formula, "ceil(", 5);
+    const struct policy_decision tt = {
+        .time = SIM_SEC(180),
+        .policy = "TargetTracking",
+        .kind = "TargetTrackingScaling",
+        .alarm = "TargetTracking-AlarmHigh",
+        .alarm_state = CW_ALARM,
+        .metric_value = 66.5,
+        .metric_from = SIM_SEC(60),
+        .metric_to = SIM_SEC(120),
+        .metric_values = "60=66.5",
+        .measured_capacity = 3,
+        .current_capacity = 3,
+        .ready_capacity = 2,
+        .formula = formula,
+        .result = 4,
+        .desired_before = 3,
+        .desired_after = 4,
+        .reason = DECISION_CHANGED,
+    };
+    const struct policy_decision sched = {
+        .time = SIM_HOUR(1),
+        .policy = "Nightly",
+        .kind = "ScheduledAction",
+        .alarm = "",
+        .alarm_state = -1,
+        .metric_value = NAN,
+        .metric_from = -1,
+        .metric_to = -1,
+        .metric_values = "",
+        .measured_capacity = NAN,
+        .current_capacity = 4,
+        .ready_capacity = 4,
+        .formula = "MinSize 6",
+        .result = 6,
+        .desired_before = 4,
+        .desired_after = 6,
+        .reason = DECISION_AT_MIN,
+    };
+    ck_assert_int_eq(run_decision_append(s, t, &tt), 0);
+    ck_assert_int_eq(run_decision_append(s, t, &sched), 0);
+    formula[5] = 'x'; /* the row keeps its own copy */
+    ck_assert_uint_eq(trace_mem_rows(s, "/decisions"), 2);
+    const char *p = "/decisions";
+    ck_assert_double_eq(cell(s, p, 0, "time"), 180.0);
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "policy")->str, "TargetTracking");
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "kind")->str, "TargetTrackingScaling");
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "alarm")->str, "TargetTracking-AlarmHigh");
+    ck_assert_int_eq(icell(s, p, 0, "alarm_state"), CW_ALARM);
+    ck_assert_double_eq(cell(s, p, 0, "metric_value"), 66.5);
+    ck_assert_double_eq(cell(s, p, 0, "metric_from"), 60.0);
+    ck_assert_double_eq(cell(s, p, 0, "metric_to"), 120.0);
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "metric_values")->str, "60=66.5");
+    ck_assert_double_eq(cell(s, p, 0, "measured_capacity"), 3.0);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "current_capacity")->i64, 3);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "ready_capacity")->i64, 2);
+    const char *f0 = trace_mem_cell(s, p, 0, "formula")->str;
+    ck_assert_uint_eq(strlen(f0), sizeof(formula) - 1); /* never cut */
+    ck_assert_int_eq(f0[5], '9');
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "result")->i64, 4);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "desired_before")->i64, 3);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "desired_after")->i64, 4);
+    ck_assert_int_eq(icell(s, p, 0, "reason"), DECISION_CHANGED);
+    /* A scheduled action: no alarm ("None", the code after cw_state_names), no window. */
+    ck_assert_int_eq(icell(s, p, 1, "alarm_state"), CW_STATE_NR);
+    ck_assert_str_eq(trace_mem_cell(s, p, 1, "alarm")->str, "");
+    ck_assert(isnan(cell(s, p, 1, "metric_value")));
+    ck_assert(isnan(cell(s, p, 1, "metric_from")));
+    ck_assert(isnan(cell(s, p, 1, "metric_to")));
+    ck_assert(isnan(cell(s, p, 1, "measured_capacity")));
+    ck_assert_int_eq(icell(s, p, 1, "reason"), DECISION_AT_MIN);
+    trace_sink_free(s);
+}
+
+END_TEST
+
+/* /decisions and /summary/policy_invocations exist exactly when the scenario scales. */
+START_TEST(test_run_decisions_only_when_scaling)
+{
+    load(SIM_MIN(30)); /* web-basic: no policy */
+    struct trace_sink *s = trace_mem_new();
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    ck_assert(isnan(trace_mem_scalar(s, "/summary/policy_invocations")));
+    struct trace_table *t;
+    ck_assert_int_eq(run_decisions_open(s, &t), 0); /* the path was free */
+    trace_sink_free(s);
+    scenario_release(&sc);
+
+    char *path = test_src_path("scenarios/every-policy.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = SIM_HOUR(2) };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    free(path);
+    s = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    ck_assert_int_eq(run_decisions_open(s, &t), ASG_EIO); /* taken by the run's table */
+    /* The rows themselves are asserted in the policy tests, which drive policy.c. */
+    ck_assert_double_eq(trace_mem_scalar(s, "/summary/policy_invocations"),
+                        (double)trace_mem_rows(s, "/decisions"));
+    trace_sink_free(s);
+}
+
+END_TEST
+
 Suite *run_suite(void);
 
 Suite *run_suite(void)
@@ -168,6 +282,8 @@ Suite *run_suite(void)
     tcase_add_test(tc, test_run_is_deterministic);
     tcase_add_test(tc, test_run_zero_length);
     tcase_add_test(tc, test_run_interruption_stops_with_eintr);
+    tcase_add_test(tc, test_run_decision_row_has_every_field);
+    tcase_add_test(tc, test_run_decisions_only_when_scaling);
     suite_add_tcase(s, tc);
     return s;
 }
