@@ -207,6 +207,7 @@ struct world {
     size_t nr_ts_fields;
     char **alarm_columns;
     union trace_value *ts_row;
+    uint64_t nr_sample_yields; /* samples put behind events at their own time */
     /* vCPUs of the InService instances, kept by on_transition (a mixed group runs several
        types): a walk over the group every sample was a fifth of a no-workload run. */
     int64_t in_service_vcpus;
@@ -607,6 +608,17 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     (void)p;
     struct world *w = target;
     sim_time now = sim_now(eng);
+    /*
+     * A row at t shows the state after every event at t (decisions, launches, scheduled
+     * actions, serving), whatever the SampleInterval. Ties fire in FIFO order and a delay of
+     * 0 goes behind every event already due, so step back until this is the last one at t.
+     * The steps are not counted as events (/summary/events).
+     */
+    if (sim_next_time(eng) == now) {
+        w->nr_sample_yields++;
+        sim_schedule(eng, 0, &sample_event, w, (union sim_payload){ 0 });
+        return;
+    }
     const struct asg_group *g = &w->group;
     size_t in_service = asg_group_count(g, LIFECYCLE_IN_SERVICE);
     double load = load_rps(w, now);
@@ -822,7 +834,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     r.activities = w.nr_activities;
     r.mean_in_service = w.nr_samples ? w.sum_in_service / (double)w.nr_samples : 0;
     r.mean_cpu_utilization_pct = w.nr_cpu_samples ? w.sum_cpu / (double)w.nr_cpu_samples : 0;
-    r.events = sim_fired_count(w.eng);
+    r.events = sim_fired_count(w.eng) - w.nr_sample_yields;
     r.latency_p50_s = r.latency_p95_s = r.latency_p99_s = r.latency_mean_s = (double)NAN;
     if (w.serving) {
         serve_take_interval(&w.serve, NULL); /* the tail after the last sample */

@@ -271,6 +271,60 @@ START_TEST(test_run_decisions_only_when_scaling)
 
 END_TEST
 
+/*
+ * A /timeseries row at t shows the state after every event at t (README), whatever the
+ * SampleInterval: a run sampled every 10 s and one sampled every 60 s agree at every
+ * minute on every state column, through target-tracking scale-outs and scale-ins.
+ */
+START_TEST(test_run_rows_are_post_decision_at_any_interval)
+{
+    char *path = test_src_path("scenarios/diurnal-target-tracking.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = SIM_HOUR(66) };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    free(path);
+    struct trace_sink *fine = trace_mem_new(), *coarse = trace_mem_new();
+    struct run_summary r;
+    sc.sample_interval = SIM_SEC(10);
+    ck_assert_int_eq(run_scenario(&sc, NULL, fine, &r, &d), 0);
+    sc.sample_interval = SIM_SEC(60);
+    ck_assert_int_eq(run_scenario(&sc, NULL, coarse, &r, &d), 0);
+    size_t n = trace_mem_rows(coarse, "/timeseries");
+    ck_assert_uint_eq(n, 66 * 60 + 1);
+    ck_assert_uint_eq(trace_mem_rows(fine, "/timeseries"), 6 * (n - 1) + 1);
+    /* Every column but the serving figures of the interval that ends at t. */
+    static const char *const per_interval[] = { "served", "dropped", "latency_p50", "latency_p95",
+                                                "latency_p99" };
+    size_t nr_alarms = 0, changes = 0;
+    const struct trace_field *f;
+    for (size_t k = 0; (f = trace_mem_field(coarse, "/timeseries", k)) != NULL; k++) {
+        bool skip = false;
+        for (size_t j = 0; j < ARRAY_SIZE(per_interval); j++)
+            skip |= strcmp(f->name, per_interval[j]) == 0;
+        if (skip)
+            continue;
+        nr_alarms += strncmp(f->name, "alarm_", 6) == 0;
+        ck_assert_str_eq(trace_mem_field(fine, "/timeseries", k)->name, f->name);
+        for (size_t i = 0; i < n; i++) {
+            const union trace_value *a = trace_mem_cell(coarse, "/timeseries", i, f->name);
+            const union trace_value *b = trace_mem_cell(fine, "/timeseries", 6 * i, f->name);
+            if (f->type == TRACE_F64 ? !(a->f64 == b->f64 || (isnan(a->f64) && isnan(b->f64)))
+                                     : a->i32 != b->i32)
+                ck_abort_msg("%s differs at %zu s: %.17g every 60 s, %.17g every 10 s", f->name,
+                             60 * i, f->type == TRACE_F64 ? a->f64 : a->i32,
+                             f->type == TRACE_F64 ? b->f64 : b->i32);
+            if (i > 0 && strcmp(f->name, "desired_capacity") == 0 &&
+                a->i32 != trace_mem_cell(coarse, "/timeseries", i - 1, f->name)->i32)
+                changes++;
+        }
+    }
+    ck_assert_uint_eq(nr_alarms, 2); /* the target-tracking policy's AlarmHigh and AlarmLow */
+    ck_assert_uint_gt(changes, 4);   /* the run did scale, both ways */
+    trace_sink_free(fine);
+    trace_sink_free(coarse);
+}
+
+END_TEST
+
 Suite *run_suite(void);
 
 Suite *run_suite(void)
@@ -284,6 +338,7 @@ Suite *run_suite(void)
     tcase_add_test(tc, test_run_interruption_stops_with_eintr);
     tcase_add_test(tc, test_run_decision_row_has_every_field);
     tcase_add_test(tc, test_run_decisions_only_when_scaling);
+    tcase_add_test(tc, test_run_rows_are_post_decision_at_any_interval);
     suite_add_tcase(s, tc);
     return s;
 }
