@@ -112,11 +112,41 @@ static const struct trace_field event_fields[] = {
     { "az", TRACE_STR, "1", 32, NULL, 0 },
 };
 
+/* Description and cause are AWS's sentences, of any length: never cut. */
 static const struct trace_field activity_fields[] = {
     { "start_time", TRACE_F64, "s", 0, NULL, 0 },   { "end_time", TRACE_F64, "s", 0, NULL, 0 },
     { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },      { "status", TRACE_STR, "1", 16, NULL, 0 },
-    { "description", TRACE_STR, "1", 96, NULL, 0 }, { "cause", TRACE_STR, "1", 512, NULL, 0 },
+    { "description", TRACE_VSTR, "1", 0, NULL, 0 }, { "cause", TRACE_VSTR, "1", 0, NULL, 0 },
 };
+
+/*
+ * The decision log: one row per policy invocation (struct policy_decision, field for
+ * field). Names of policies and alarms, the datapoints and the formula have no bound:
+ * variable-length text. The metric value is in the alarm metric's own unit.
+ */
+enum dec_col {
+    DEC_TIME,
+    DEC_POLICY,
+    DEC_KIND,
+    DEC_ALARM,
+    DEC_ALARM_STATE,
+    DEC_METRIC_VALUE,
+    DEC_METRIC_FROM,
+    DEC_METRIC_TO,
+    DEC_METRIC_VALUES,
+    DEC_MEASURED_CAPACITY,
+    DEC_CURRENT_CAPACITY,
+    DEC_READY_CAPACITY,
+    DEC_FORMULA,
+    DEC_RESULT,
+    DEC_DESIRED_BEFORE,
+    DEC_DESIRED_AFTER,
+    DEC_REASON,
+    DEC_NR
+};
+
+/* alarm_state: cw_state_names, then "None" (-1: a scheduled action has no alarm). */
+#define DECISION_ALARM_STATE_NONE CW_STATE_NR
 
 static const struct trace_field instance_fields[] = {
     { "instance", TRACE_U32, "1", 0, NULL, 0 },
@@ -153,6 +183,8 @@ struct world {
     struct asg_group group;
     struct trace_sink *sink;
     struct trace_table *ts, *events, *activities, *instances;
+    struct trace_table *decisions; /* only when the scenario scales */
+    uint64_t nr_decisions;         /* rows of /decisions */
     const struct instance_type *type;
     bool serving; /* a workload is offered */
     struct serve_config serve_cfg;
@@ -175,6 +207,7 @@ struct world {
     size_t nr_ts_fields;
     char **alarm_columns;
     union trace_value *ts_row;
+    uint64_t nr_sample_yields; /* samples put behind events at their own time */
     /* vCPUs of the InService instances, kept by on_transition (a mixed group runs several
        types): a walk over the group every sample was a fifth of a no-workload run. */
     int64_t in_service_vcpus;
@@ -474,13 +507,76 @@ static void sample_scaling(struct world *w, sim_time now, union trace_value *row
         row[SC_NR + i].i32 = (int32_t)w->scaler.alarms[i].state;
 }
 
+int run_decisions_open(struct trace_sink *sink, struct trace_table **out)
+{
+    const char *states[CW_STATE_NR + 1];
+    for (size_t i = 0; i < CW_STATE_NR; i++)
+        states[i] = cw_state_names[i];
+    states[DECISION_ALARM_STATE_NONE] = "None";
+    const struct trace_field fields[DEC_NR] = {
+        [DEC_TIME] = { "time", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_POLICY] = { "policy", TRACE_VSTR, "1", 0, NULL, 0 },
+        [DEC_KIND] = { "kind", TRACE_VSTR, "1", 0, NULL, 0 },
+        [DEC_ALARM] = { "alarm", TRACE_VSTR, "1", 0, NULL, 0 },
+        [DEC_ALARM_STATE] = { "alarm_state", TRACE_ENUM, "1", 0, states, ARRAY_SIZE(states) },
+        [DEC_METRIC_VALUE] = { "metric_value", TRACE_F64, "metric", 0, NULL, 0 },
+        [DEC_METRIC_FROM] = { "metric_from", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_METRIC_TO] = { "metric_to", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_METRIC_VALUES] = { "metric_values", TRACE_VSTR, "1", 0, NULL, 0 },
+        [DEC_MEASURED_CAPACITY] = { "measured_capacity", TRACE_F64, "units", 0, NULL, 0 },
+        [DEC_CURRENT_CAPACITY] = { "current_capacity", TRACE_I64, "units", 0, NULL, 0 },
+        [DEC_READY_CAPACITY] = { "ready_capacity", TRACE_I64, "units", 0, NULL, 0 },
+        [DEC_FORMULA] = { "formula", TRACE_VSTR, "1", 0, NULL, 0 },
+        [DEC_RESULT] = { "result", TRACE_I64, "units", 0, NULL, 0 },
+        [DEC_DESIRED_BEFORE] = { "desired_before", TRACE_I64, "units", 0, NULL, 0 },
+        [DEC_DESIRED_AFTER] = { "desired_after", TRACE_I64, "units", 0, NULL, 0 },
+        [DEC_REASON] = { "reason", TRACE_ENUM, "1", 0, decision_reason_names, DECISION_NR },
+    };
+    return trace_table_open(sink, "/decisions", TRACE_COMPOUND, fields, DEC_NR, out);
+}
+
+int run_decision_append(struct trace_sink *sink, struct trace_table *t,
+                        const struct policy_decision *d)
+{
+    union trace_value row[DEC_NR] = {
+        [DEC_TIME] = { .f64 = sim_time_to_seconds(d->time) },
+        [DEC_POLICY] = { .str = d->policy },
+        [DEC_KIND] = { .str = d->kind },
+        [DEC_ALARM] = { .str = d->alarm },
+        [DEC_ALARM_STATE] = { .i32 = d->alarm_state < 0 ? DECISION_ALARM_STATE_NONE
+                                                        : (int32_t)d->alarm_state },
+        [DEC_METRIC_VALUE] = { .f64 = d->metric_value },
+        [DEC_METRIC_FROM] = { .f64 = seconds_or_nan(d->metric_from) },
+        [DEC_METRIC_TO] = { .f64 = seconds_or_nan(d->metric_to) },
+        [DEC_METRIC_VALUES] = { .str = d->metric_values },
+        [DEC_MEASURED_CAPACITY] = { .f64 = d->measured_capacity },
+        [DEC_CURRENT_CAPACITY] = { .i64 = d->current_capacity },
+        [DEC_READY_CAPACITY] = { .i64 = d->ready_capacity },
+        [DEC_FORMULA] = { .str = d->formula },
+        [DEC_RESULT] = { .i64 = d->result },
+        [DEC_DESIRED_BEFORE] = { .i64 = d->desired_before },
+        [DEC_DESIRED_AFTER] = { .i64 = d->desired_after },
+        [DEC_REASON] = { .i32 = (int32_t)d->reason },
+    };
+    return trace_append(sink, t, row);
+}
+
+static void on_decided(void *ctx, const struct policy_decision *d)
+{
+    struct world *w = ctx;
+    w->nr_decisions++;
+    run_decision_append(w->sink, w->decisions, d);
+}
+
 static void start_scaling(struct world *w)
 {
     const struct scenario *sc = w->sc;
     if (!w->scaling)
         return;
+    run_decisions_open(w->sink, &w->decisions);
+    const struct autoscaler_observer obs = { w, on_decided };
     autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
-                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, NULL);
+                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, &obs);
 }
 
 static void write_scaling_summary(struct world *w)
@@ -491,6 +587,7 @@ static void write_scaling_summary(struct world *w)
                   "activities");
     trace_put_i64(w->sink, "/summary/scheduled_capacity_changes",
                   (int64_t)w->scaler.nr_scheduled_changes, "activities");
+    trace_put_i64(w->sink, "/summary/policy_invocations", (int64_t)w->nr_decisions, "invocations");
 }
 
 static void release_scaling(struct world *w)
@@ -511,6 +608,17 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     (void)p;
     struct world *w = target;
     sim_time now = sim_now(eng);
+    /*
+     * A row at t shows the state after every event at t (decisions, launches, scheduled
+     * actions, serving), whatever the SampleInterval. Ties fire in FIFO order and a delay of
+     * 0 goes behind every event already due, so step back until this is the last one at t.
+     * The steps are not counted as events (/summary/events).
+     */
+    if (sim_next_time(eng) == now) {
+        w->nr_sample_yields++;
+        sim_schedule(eng, 0, &sample_event, w, (union sim_payload){ 0 });
+        return;
+    }
     const struct asg_group *g = &w->group;
     size_t in_service = asg_group_count(g, LIFECYCLE_IN_SERVICE);
     double load = load_rps(w, now);
@@ -726,7 +834,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     r.activities = w.nr_activities;
     r.mean_in_service = w.nr_samples ? w.sum_in_service / (double)w.nr_samples : 0;
     r.mean_cpu_utilization_pct = w.nr_cpu_samples ? w.sum_cpu / (double)w.nr_cpu_samples : 0;
-    r.events = sim_fired_count(w.eng);
+    r.events = sim_fired_count(w.eng) - w.nr_sample_yields;
     r.latency_p50_s = r.latency_p95_s = r.latency_p99_s = r.latency_mean_s = (double)NAN;
     if (w.serving) {
         serve_take_interval(&w.serve, NULL); /* the tail after the last sample */

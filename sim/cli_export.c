@@ -19,8 +19,9 @@
 
 static const char export_usage[] =
         "Usage: asgsim export RUN.h5|SWEEP.h5 [options]\n"
-        "Write the time series, events, instances, activities and summary of a trace (and\n"
-        "the point, result and statistics tables of a sweep) as text tables.\n"
+        "Write the time series, events, instances, activities, decisions (with scaling) and\n"
+        "summary of a trace (and the point, result and statistics tables of a sweep) as text\n"
+        "tables.\n"
         "\n"
         "  -o, --output DIR         directory for the tables (default: RUN-data)\n"
         "      --format FMT         tsv (default) or csv\n"
@@ -567,8 +568,9 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
     }
     static const char *const tables[][2] = { { "/events", "events" },
                                              { "/instances", "instances" },
-                                             { "/activities", "activities" } };
-    for (size_t i = 0; i < 3 && !rc; i++)
+                                             { "/activities", "activities" },
+                                             { "/decisions", "decisions" } };
+    for (size_t i = 0; i < ARRAY_SIZE(tables) && !rc; i++)
         if (h5in_exists(f, tables[i][0]))
             rc = export_table(f, tables[i][0], dir, tables[i][1], csv, input);
     if (!rc && h5in_is_group(f, "/summary"))

@@ -62,6 +62,8 @@ struct h5table {
     size_t chunk_rows;
     size_t nr_buffered;
     hsize_t nr_written;
+    bool has_text; /* a TRACE_STR or TRACE_VSTR field: rows take the slow path */
+    bool has_vstr; /* a TRACE_VSTR field: buffered rows hold copies to free after the write */
 };
 
 struct h5sink {
@@ -353,6 +355,13 @@ static hid_t field_type(struct h5sink *hs, const char *path, const struct trace_
             H5Tset_cset(t, H5T_CSET_UTF8) < 0)
             goto fail;
         break;
+    case TRACE_VSTR:
+        t = H5Tcopy(H5T_C_S1);
+        if (t < 0)
+            break;
+        if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)
+            goto fail;
+        break;
     case TRACE_ENUM:
         t = H5Tenum_create(H5T_NATIVE_INT32);
         if (t < 0)
@@ -387,6 +396,8 @@ static size_t field_size(const struct trace_field *f)
         return 8;
     case TRACE_STR:
         return f->str_size;
+    case TRACE_VSTR:
+        return sizeof(char *); /* HDF5's in-memory form of a vlen string: a pointer */
     }
     ASG_BUG("unknown trace field type %d", (int)f->type);
 }
@@ -396,8 +407,34 @@ static size_t field_align(const struct trace_field *f)
     return f->type == TRACE_STR ? 1 : field_size(f);
 }
 
+/* The address of buffered value `r` of field `i` (in its column, or in row r). */
+static unsigned char *buffered_value(const struct h5table *t, size_t i, size_t r)
+{
+    if (t->base.layout == TRACE_COLUMNS)
+        return t->bufs[i] + r * t->sizes[i];
+    return t->bufs[0] + r * t->row_size + t->offsets[i];
+}
+
+/* Free the copies of the TRACE_VSTR values buffered so far (written or abandoned). */
+static void free_buffered_vstr(struct h5table *t)
+{
+    for (size_t i = 0; t->has_vstr && i < t->base.nr_fields; i++) {
+        if (t->base.fields[i].type != TRACE_VSTR ||
+            !t->bufs[t->base.layout == TRACE_COLUMNS ? i : 0])
+            continue;
+        for (size_t r = 0; r < t->nr_buffered; r++) {
+            char *p;
+            unsigned char *at = buffered_value(t, i, r);
+            memcpy(&p, at, sizeof(p));
+            free(p);
+            memset(at, 0, sizeof(p));
+        }
+    }
+}
+
 static void table_release(struct h5table *t)
 {
+    free_buffered_vstr(t);
     for (size_t i = t->nr_dsets; i-- > 0;) {
         if (t->dsets[i] >= 0)
             H5Dclose(t->dsets[i]);
@@ -541,8 +578,11 @@ static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layo
         t->dsets[i] = t->memtypes[i] = H5I_INVALID_HID;
     t->offsets = xcalloc(nr_fields, sizeof(*t->offsets));
     t->sizes = xcalloc(nr_fields, sizeof(*t->sizes));
-    for (size_t i = 0; i < nr_fields; i++)
+    for (size_t i = 0; i < nr_fields; i++) {
         t->sizes[i] = field_size(&t->base.fields[i]);
+        t->has_text |= t->base.fields[i].type == TRACE_STR || t->base.fields[i].type == TRACE_VSTR;
+        t->has_vstr |= t->base.fields[i].type == TRACE_VSTR;
+    }
     if (layout == TRACE_COLUMNS) {
         t->chunk_rows = H5OUT_COLUMN_CHUNK_ROWS;
     } else {
@@ -600,6 +640,12 @@ static void put_value(unsigned char *dst, const struct trace_field *f, const uni
         if (v->str)
             memcpy(dst, v->str, trace__str_len(v->str, f->str_size));
         return;
+    case TRACE_VSTR: {
+        /* The caller's text is borrowed for this call only, and the row waits for its chunk. */
+        char *copy = xstrdup(v->str ? v->str : "");
+        memcpy(dst, &copy, sizeof(copy));
+        return;
+    }
     }
     ASG_BUG("unknown trace field type %d", (int)f->type);
 }
@@ -644,6 +690,7 @@ static int flush_table(struct h5sink *hs, struct h5table *t)
         H5Sclose(filespace);
         filespace = H5I_INVALID_HID;
     }
+    free_buffered_vstr(t); /* HDF5 has copied the text to the file's heap */
     t->nr_written = size;
     t->nr_buffered = 0;
 out:
@@ -663,7 +710,8 @@ static int h5_append(struct trace_sink *s, struct trace_table *tt, const union t
            4 or 8 bytes, whatever its type (the switch of put_value was half of this). */
         for (size_t i = 0; i < t->base.nr_fields; i++) {
             unsigned char *dst = t->bufs[i] + r * t->sizes[i];
-            if (t->base.fields[i].type == TRACE_STR)
+            if (t->has_text &&
+                (t->base.fields[i].type == TRACE_STR || t->base.fields[i].type == TRACE_VSTR))
                 put_value(dst, &t->base.fields[i], &row[i]);
             else if (t->sizes[i] == 8)
                 memcpy(dst, &row[i], 8);

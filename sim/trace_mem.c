@@ -19,7 +19,7 @@
 
 struct mem_table {
     struct trace_table base;
-    union trace_value *cells; /* row-major, nr_fields per row; strings owned */
+    union trace_value *cells; /* row-major, nr_fields per row; strings (both kinds) owned */
     size_t nr_rows;
     size_t nr_cells, alloc_cells;
 };
@@ -133,6 +133,8 @@ static int mem_append(struct trace_sink *s, struct trace_table *tt, const union 
         if (f->type == TRACE_STR)
             dst[i].str =
                     xstrndup(row[i].str ? row[i].str : "", trace__str_len(row[i].str, f->str_size));
+        else if (f->type == TRACE_VSTR)
+            dst[i].str = xstrdup(row[i].str ? row[i].str : "");
         else
             dst[i] = row[i];
     }
@@ -230,7 +232,8 @@ static void mem_free(struct trace_sink *s)
         struct mem_table *t = ms->tables[i];
         size_t nf = t->base.nr_fields;
         for (size_t c = 0; c < t->nr_cells; c++)
-            if (t->base.fields[c % nf].type == TRACE_STR)
+            if (t->base.fields[c % nf].type == TRACE_STR ||
+                t->base.fields[c % nf].type == TRACE_VSTR)
                 free((void *)(uintptr_t)t->cells[c].str);
         free(t->cells);
         trace__table_release(&t->base);
@@ -291,6 +294,12 @@ const union trace_value *trace_mem_cell(struct trace_sink *s, const char *path, 
     if (i == (size_t)-1)
         return NULL;
     return &t->cells[row * t->base.nr_fields + i];
+}
+
+const struct trace_field *trace_mem_field(struct trace_sink *s, const char *path, size_t i)
+{
+    struct mem_table *t = find_table(to_mem(s), path);
+    return t && i < t->base.nr_fields ? &t->base.fields[i] : NULL;
 }
 
 double trace_mem_scalar(struct trace_sink *s, const char *path)

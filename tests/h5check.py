@@ -12,7 +12,11 @@ Run it with Debian's /usr/bin/python3, which has python3-h5py. Checks that:
   carry no units);
 - every string attribute reads as str, not bytes (variable-length UTF-8 in the file);
 - /provenance/scenario is text whose SHA-256 equals the /provenance attribute
-  scenario_sha256.
+  scenario_sha256;
+- text fields that are never cut (/activities description and cause; /decisions policy,
+  kind, alarm, metric_values and formula, when the run scales) are variable-length UTF-8,
+  and every variable-length text value of a compound table decodes as UTF-8;
+- /decisions, when present, is a 1-D compound dataset.
 Prints "h5check: OK PATH" and exits 0, or prints one line per problem and exits 1.
 """
 
@@ -114,6 +118,52 @@ def check_layout(f, problems):
                 problems.append(f"'/timeseries' datasets differ in length: {shown}")
 
 
+VLEN_TEXT = {
+    "/activities": ("description", "cause"),
+    "/decisions": ("policy", "kind", "alarm", "metric_values", "formula"),
+}
+
+
+def check_vlen_text(f, problems):
+    """Never-cut text is vlen UTF-8; every vlen text value of a table decodes."""
+    for path, fields in VLEN_TEXT.items():
+        ds = f.get(path)
+        if ds is None:
+            continue
+        if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None or ds.ndim != 1:
+            problems.append(f"'{path}' is not a 1-D compound dataset")
+            continue
+        for name in fields:
+            if name not in ds.dtype.names:
+                problems.append(f"'{path}' has no field '{name}'")
+                continue
+            info = h5py.check_string_dtype(ds.dtype.fields[name][0])
+            if info is None or info.length is not None or info.encoding != "utf-8":
+                problems.append(f"'{path}' field '{name}' is not variable-length UTF-8 text")
+
+    def visit(name, obj):
+        if not isinstance(obj, h5py.Dataset) or obj.dtype.names is None:
+            return
+        vlen = [
+            n
+            for n in obj.dtype.names
+            if (i := h5py.check_string_dtype(obj.dtype.fields[n][0])) is not None
+            and i.length is None
+        ]
+        if not vlen or obj.shape[0] == 0:
+            return
+        rows = obj[:]
+        for n in vlen:
+            for v in rows[n]:
+                try:
+                    (v if isinstance(v, bytes) else str(v).encode()).decode("utf-8")
+                except UnicodeDecodeError:
+                    problems.append(f"'/{name}' field '{n}' holds text that is not UTF-8")
+                    break
+
+    f.visititems(visit)
+
+
 def check_scenario(f, problems):
     ds = f.get("/provenance/scenario")
     if ds is None:
@@ -147,6 +197,7 @@ def main(argv):
             check_layout(f, problems)
             walk(f, problems)
             check_scenario(f, problems)
+            check_vlen_text(f, problems)
     except OSError as e:
         problems.append(f"cannot read: {e}")
     if problems:

@@ -58,4 +58,17 @@ struct run_summary {
 int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct trace_sink *sink,
                  struct run_summary *out, struct diag_list *d);
 
+struct policy_decision;
+
+/**
+ * Open the decision log `/decisions` in `sink`: a compound table with one field per member
+ * of struct policy_decision (run_scenario opens it when the scenario scales).
+ * \return 0 and *out, or the sink's error.
+ */
+int run_decisions_open(struct trace_sink *sink, struct trace_table **out);
+
+/** Append `d` as one row of a table from run_decisions_open. \return 0 or the sink's error. */
+int run_decision_append(struct trace_sink *sink, struct trace_table *t,
+                        const struct policy_decision *d);
+
 #endif /* ASGSIM_RUN_H */

@@ -24,15 +24,17 @@ enum trace_type {
     TRACE_I64,
     TRACE_U32,
     TRACE_F64,
-    TRACE_STR, /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
-    TRACE_ENUM /* int32 code with names (an HDF5 enum type) */
+    TRACE_STR,  /* fixed-size UTF-8 text, `str_size` bytes including the NUL; longer is cut */
+    TRACE_ENUM, /* int32 code with names (an HDF5 enum type) */
+    TRACE_VSTR  /* variable-length UTF-8 text, never cut (NULL is stored as ""); for small
+                   tables: each value is copied at append and stored on the HDF5 heap */
 };
 
 struct trace_field {
     const char *name;
     enum trace_type type;
     const char *units;             /* e.g. "s", "instances", "USD", "1" for dimensionless */
-    size_t str_size;               /* TRACE_STR only */
+    size_t str_size;               /* TRACE_STR only (TRACE_VSTR has no size) */
     const char *const *enum_names; /* TRACE_ENUM only: name of code i is enum_names[i] */
     size_t nr_enum;
 };
@@ -42,7 +44,7 @@ union trace_value {
     int64_t i64;
     uint32_t u32;
     double f64;
-    const char *str; /* borrowed for the duration of the append call */
+    const char *str; /* TRACE_STR, TRACE_VSTR: borrowed for the duration of the append call */
 };
 
 enum trace_layout {
@@ -130,6 +132,12 @@ size_t trace_mem_rows(struct trace_sink *s, const char *path);
 /** Value of field `field` in row `row` of a memory-sink table; NULL when out of range. */
 const union trace_value *trace_mem_cell(struct trace_sink *s, const char *path, size_t row,
                                         const char *field);
+
+/**
+ * Field `i` (name, type, units) of the memory-sink table at `path` (owned by the sink), or
+ * NULL when there is no such table or i is out of range: lets a test walk every column.
+ */
+const struct trace_field *trace_mem_field(struct trace_sink *s, const char *path, size_t i);
 
 /** Value of a scalar (put_f64/put_i64 stored as f64) in the memory sink; NAN when absent. */
 double trace_mem_scalar(struct trace_sink *s, const char *path);

@@ -34,6 +34,16 @@ check "csv parses with as many fields in every row" /usr/bin/python3 -c '
 import csv, sys
 rows = [r for r in csv.reader(open(sys.argv[1])) if r and not r[0].startswith("#")]
 sys.exit(0 if len({len(r) for r in rows}) == 1 and len(rows) > 1 else 1)' "$WORK/csv/activities.csv"
+# A scaling scenario adds decisions.tsv, one row per policy invocation. Only the header is
+# checked here: the rows are asserted in the policy tests, which drive models/policy.c.
+DEC_HEADER="time_s	policy	kind	alarm	alarm_state	metric_value	metric_from_s	metric_to_s	metric_values	measured_capacity	current_capacity	ready_capacity	formula	result	desired_before	desired_after	reason"
+check "run a scaling scenario" expect_exit 0 "$ASGSIM" run "$SRCDIR/scenarios/every-policy.yaml" --until 1h -o "$WORK/scaling.h5" -q
+check "export a scaling run" expect_exit 0 "$ASGSIM" export "$WORK/scaling.h5" -o "$WORK/scaling" -q
+check "decisions.tsv header" sh -c "sed -n 2p '$WORK/scaling/decisions.tsv' | grep -qxF '$DEC_HEADER'"
+check "policy_invocations in the summary" grep -q "policy_invocations" "$WORK/scaling/summary.tsv"
+check "export a scaling run as csv" expect_exit 0 "$ASGSIM" export "$WORK/scaling.h5" --format csv -o "$WORK/scaling-csv" -q
+check "decisions.csv header" sh -c "sed -n 2p '$WORK/scaling-csv/decisions.csv' | grep -qxF '$(echo "$DEC_HEADER" | tr '\t' ',')'"
+check "no decisions table without scaling" test ! -e "$WORK/tsv/decisions.tsv"
 check "default directory" sh -c "cd '$WORK' && '$ASGSIM' export small.h5 -q && test -s small-data/summary.tsv"
 
 check "bad --format" expect_exit 2 "$ASGSIM" export "$WORK/small.h5" --format xls

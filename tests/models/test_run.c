@@ -4,6 +4,7 @@
  */
 #include "helpers.h"
 
+#include "asgsim/policy.h"
 #include "asgsim/run.h"
 #include "asgsim/util.h"
 
@@ -157,6 +158,173 @@ START_TEST(test_run_interruption_stops_with_eintr)
 
 END_TEST
 
+/* One hand-made decision through the /decisions row writer, field for field. */
+START_TEST(test_run_decision_row_has_every_field)
+{
+    struct trace_sink *s = trace_mem_new();
+    struct trace_table *t = NULL;
+    ck_assert_int_eq(run_decisions_open(s, &t), 0);
+    char formula[700]; /* longer than any fixed-size text field of the trace */
+    memset(formula, '9', sizeof(formula) - 1);
+    formula[sizeof(formula) - 1] = '\0';
+    memcpy(formula, "ceil(", 5);
+    const struct policy_decision tt = {
+        .time = SIM_SEC(180),
+        .policy = "TargetTracking",
+        .kind = "TargetTrackingScaling",
+        .alarm = "TargetTracking-AlarmHigh",
+        .alarm_state = CW_ALARM,
+        .metric_value = 66.5,
+        .metric_from = SIM_SEC(60),
+        .metric_to = SIM_SEC(120),
+        .metric_values = "60=66.5",
+        .measured_capacity = 3,
+        .current_capacity = 3,
+        .ready_capacity = 2,
+        .formula = formula,
+        .result = 4,
+        .desired_before = 3,
+        .desired_after = 4,
+        .reason = DECISION_CHANGED,
+    };
+    const struct policy_decision sched = {
+        .time = SIM_HOUR(1),
+        .policy = "Nightly",
+        .kind = "ScheduledAction",
+        .alarm = "",
+        .alarm_state = -1,
+        .metric_value = NAN,
+        .metric_from = -1,
+        .metric_to = -1,
+        .metric_values = "",
+        .measured_capacity = NAN,
+        .current_capacity = 4,
+        .ready_capacity = 4,
+        .formula = "MinSize 6",
+        .result = 6,
+        .desired_before = 4,
+        .desired_after = 6,
+        .reason = DECISION_AT_MIN,
+    };
+    ck_assert_int_eq(run_decision_append(s, t, &tt), 0);
+    ck_assert_int_eq(run_decision_append(s, t, &sched), 0);
+    formula[5] = 'x'; /* the row keeps its own copy */
+    ck_assert_uint_eq(trace_mem_rows(s, "/decisions"), 2);
+    const char *p = "/decisions";
+    ck_assert_double_eq(cell(s, p, 0, "time"), 180.0);
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "policy")->str, "TargetTracking");
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "kind")->str, "TargetTrackingScaling");
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "alarm")->str, "TargetTracking-AlarmHigh");
+    ck_assert_int_eq(icell(s, p, 0, "alarm_state"), CW_ALARM);
+    ck_assert_double_eq(cell(s, p, 0, "metric_value"), 66.5);
+    ck_assert_double_eq(cell(s, p, 0, "metric_from"), 60.0);
+    ck_assert_double_eq(cell(s, p, 0, "metric_to"), 120.0);
+    ck_assert_str_eq(trace_mem_cell(s, p, 0, "metric_values")->str, "60=66.5");
+    ck_assert_double_eq(cell(s, p, 0, "measured_capacity"), 3.0);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "current_capacity")->i64, 3);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "ready_capacity")->i64, 2);
+    const char *f0 = trace_mem_cell(s, p, 0, "formula")->str;
+    ck_assert_uint_eq(strlen(f0), sizeof(formula) - 1); /* never cut */
+    ck_assert_int_eq(f0[5], '9');
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "result")->i64, 4);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "desired_before")->i64, 3);
+    ck_assert_int_eq(trace_mem_cell(s, p, 0, "desired_after")->i64, 4);
+    ck_assert_int_eq(icell(s, p, 0, "reason"), DECISION_CHANGED);
+    /* A scheduled action: no alarm ("None", the code after cw_state_names), no window. */
+    ck_assert_int_eq(icell(s, p, 1, "alarm_state"), CW_STATE_NR);
+    ck_assert_str_eq(trace_mem_cell(s, p, 1, "alarm")->str, "");
+    ck_assert(isnan(cell(s, p, 1, "metric_value")));
+    ck_assert(isnan(cell(s, p, 1, "metric_from")));
+    ck_assert(isnan(cell(s, p, 1, "metric_to")));
+    ck_assert(isnan(cell(s, p, 1, "measured_capacity")));
+    ck_assert_int_eq(icell(s, p, 1, "reason"), DECISION_AT_MIN);
+    trace_sink_free(s);
+}
+
+END_TEST
+
+/* /decisions and /summary/policy_invocations exist exactly when the scenario scales. */
+START_TEST(test_run_decisions_only_when_scaling)
+{
+    load(SIM_MIN(30)); /* web-basic: no policy */
+    struct trace_sink *s = trace_mem_new();
+    struct run_summary r;
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    ck_assert(isnan(trace_mem_scalar(s, "/summary/policy_invocations")));
+    struct trace_table *t;
+    ck_assert_int_eq(run_decisions_open(s, &t), 0); /* the path was free */
+    trace_sink_free(s);
+    scenario_release(&sc);
+
+    char *path = test_src_path("scenarios/every-policy.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = SIM_HOUR(2) };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    free(path);
+    s = trace_mem_new();
+    ck_assert_int_eq(run_scenario(&sc, NULL, s, &r, &d), 0);
+    ck_assert_int_eq(run_decisions_open(s, &t), ASG_EIO); /* taken by the run's table */
+    /* The rows themselves are asserted in the policy tests, which drive policy.c. */
+    ck_assert_double_eq(trace_mem_scalar(s, "/summary/policy_invocations"),
+                        (double)trace_mem_rows(s, "/decisions"));
+    trace_sink_free(s);
+}
+
+END_TEST
+
+/*
+ * A /timeseries row at t shows the state after every event at t (README), whatever the
+ * SampleInterval: a run sampled every 10 s and one sampled every 60 s agree at every
+ * minute on every state column, through target-tracking scale-outs and scale-ins.
+ */
+START_TEST(test_run_rows_are_post_decision_at_any_interval)
+{
+    char *path = test_src_path("scenarios/diurnal-target-tracking.yaml");
+    struct scenario_load_opts o = { .has_duration = true, .duration = SIM_HOUR(66) };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    free(path);
+    struct trace_sink *fine = trace_mem_new(), *coarse = trace_mem_new();
+    struct run_summary r;
+    sc.sample_interval = SIM_SEC(10);
+    ck_assert_int_eq(run_scenario(&sc, NULL, fine, &r, &d), 0);
+    sc.sample_interval = SIM_SEC(60);
+    ck_assert_int_eq(run_scenario(&sc, NULL, coarse, &r, &d), 0);
+    size_t n = trace_mem_rows(coarse, "/timeseries");
+    ck_assert_uint_eq(n, 66 * 60 + 1);
+    ck_assert_uint_eq(trace_mem_rows(fine, "/timeseries"), 6 * (n - 1) + 1);
+    /* Every column but the serving figures of the interval that ends at t. */
+    static const char *const per_interval[] = { "served", "dropped", "latency_p50", "latency_p95",
+                                                "latency_p99" };
+    size_t nr_alarms = 0, changes = 0;
+    const struct trace_field *f;
+    for (size_t k = 0; (f = trace_mem_field(coarse, "/timeseries", k)) != NULL; k++) {
+        bool skip = false;
+        for (size_t j = 0; j < ARRAY_SIZE(per_interval); j++)
+            skip |= strcmp(f->name, per_interval[j]) == 0;
+        if (skip)
+            continue;
+        nr_alarms += strncmp(f->name, "alarm_", 6) == 0;
+        ck_assert_str_eq(trace_mem_field(fine, "/timeseries", k)->name, f->name);
+        for (size_t i = 0; i < n; i++) {
+            const union trace_value *a = trace_mem_cell(coarse, "/timeseries", i, f->name);
+            const union trace_value *b = trace_mem_cell(fine, "/timeseries", 6 * i, f->name);
+            if (f->type == TRACE_F64 ? !(a->f64 == b->f64 || (isnan(a->f64) && isnan(b->f64)))
+                                     : a->i32 != b->i32)
+                ck_abort_msg("%s differs at %zu s: %.17g every 60 s, %.17g every 10 s", f->name,
+                             60 * i, f->type == TRACE_F64 ? a->f64 : a->i32,
+                             f->type == TRACE_F64 ? b->f64 : b->i32);
+            if (i > 0 && strcmp(f->name, "desired_capacity") == 0 &&
+                a->i32 != trace_mem_cell(coarse, "/timeseries", i - 1, f->name)->i32)
+                changes++;
+        }
+    }
+    ck_assert_uint_eq(nr_alarms, 2); /* the target-tracking policy's AlarmHigh and AlarmLow */
+    ck_assert_uint_gt(changes, 4);   /* the run did scale, both ways */
+    trace_sink_free(fine);
+    trace_sink_free(coarse);
+}
+
+END_TEST
+
 Suite *run_suite(void);
 
 Suite *run_suite(void)
@@ -168,6 +336,9 @@ Suite *run_suite(void)
     tcase_add_test(tc, test_run_is_deterministic);
     tcase_add_test(tc, test_run_zero_length);
     tcase_add_test(tc, test_run_interruption_stops_with_eintr);
+    tcase_add_test(tc, test_run_decision_row_has_every_field);
+    tcase_add_test(tc, test_run_decisions_only_when_scaling);
+    tcase_add_test(tc, test_run_rows_are_post_decision_at_any_interval);
     suite_add_tcase(s, tc);
     return s;
 }

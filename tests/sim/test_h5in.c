@@ -158,6 +158,83 @@ START_TEST(test_h5in_read_table_gives_strings_enum_names_and_units)
 
 END_TEST
 
+/*
+ * TRACE_VSTR in both layouts: text of any length comes back whole, NULL as "", and a
+ * column of more rows than one chunk (the copies are freed at each chunk's write).
+ */
+START_TEST(test_h5in_vstr_round_trip_in_both_layouts)
+{
+    static const struct trace_field cf[] = {
+        { .name = "n", .type = TRACE_I32, .units = "1" },
+        { .name = "text", .type = TRACE_VSTR, .units = "1" },
+        { .name = "x", .type = TRACE_F64, .units = "s" },
+    };
+
+    enum { NR_COL = 20000 }; /* more than one 16 000-row column chunk */
+
+    char *path = test_tmp_path("h5in_vstr.h5");
+    struct diag_list d = { 0 };
+    struct trace_sink *s = NULL;
+    ck_assert_int_eq(h5out_open(&s, path, &d), 0);
+    struct trace_table *tab, *col, *dropped;
+    ck_assert_int_eq(trace_table_open(s, "/tab", TRACE_COMPOUND, cf, 3, &tab), 0);
+    ck_assert_int_eq(trace_table_open(s, "/col", TRACE_COLUMNS, cf, 3, &col), 0);
+    char *long_text = xcalloc(5001, 1);
+    memset(long_text, 'a', 5000);
+    memcpy(long_text + 4990, "\xc3\xa9 end", 6); /* UTF-8 past any fixed size */
+    const char *texts[] = { long_text, NULL, "", "tab\tand, comma" };
+    for (int i = 0; i < 4; i++) {
+        union trace_value row[3] = { { .i32 = i }, { .str = texts[i] }, { .f64 = i * 0.5 } };
+        ck_assert_int_eq(trace_append(s, tab, row), 0);
+    }
+    for (int i = 0; i < NR_COL; i++) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "row %d", i);
+        union trace_value row[3] = { { .i32 = i }, { .str = buf }, { .f64 = i } };
+        ck_assert_int_eq(trace_append(s, col, row), 0);
+    }
+    ck_assert_int_eq(trace_close(s, true), 0);
+    trace_sink_free(s);
+
+    /* A sink discarded with rows still buffered frees their copies (valgrind checks). */
+    char *path2 = test_tmp_path("h5in_vstr_dropped.h5");
+    ck_assert_int_eq(h5out_open(&s, path2, &d), 0);
+    ck_assert_int_eq(trace_table_open(s, "/tab", TRACE_COMPOUND, cf, 3, &dropped), 0);
+    union trace_value row[3] = { { .i32 = 0 }, { .str = "dropped" }, { .f64 = 0 } };
+    ck_assert_int_eq(trace_append(s, dropped, row), 0);
+    trace_sink_free(s);
+
+    struct h5in_file *f;
+    ck_assert_int_eq(h5in_open(path, &f, &d), 0);
+    struct h5in_table t;
+    ck_assert_int_eq(h5in_read_table(f, "/tab", &t, &d), 0);
+    ck_assert_uint_eq(t.nr_rows, 4);
+    const struct h5in_column *text = h5in_table_find(&t, "text");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq(text->kind, H5IN_STRING);
+    ck_assert(!text->is_enum);
+    ck_assert_str_eq(text->str[0], long_text);
+    ck_assert_str_eq(text->str[1], "");
+    ck_assert_str_eq(text->str[2], "");
+    ck_assert_str_eq(text->str[3], "tab\tand, comma");
+    ck_assert_double_eq(h5in_table_find(&t, "x")->num[3], 1.5);
+    h5in_table_release(&t);
+    struct h5in_column c;
+    ck_assert_int_eq(h5in_read_column(f, "/col/text", &c, &d), 0);
+    ck_assert_uint_eq(c.nr, NR_COL);
+    ck_assert_str_eq(c.str[0], "row 0");
+    ck_assert_str_eq(c.str[NR_COL - 1], "row 19999");
+    ck_assert_str_eq(c.units, "1");
+    h5in_column_release(&c);
+    h5in_close(f);
+    diag_list_release(&d);
+    free(long_text);
+    free(path);
+    free(path2);
+}
+
+END_TEST
+
 START_TEST(test_h5in_attr_string_reads_root_attribute)
 {
     char *path = write_trace("h5in_attr.h5");
@@ -209,6 +286,7 @@ Suite *h5in_suite(void)
     tcase_add_test(tc, test_h5in_list_datasets_sorted_by_name);
     tcase_add_test(tc, test_h5in_read_column_converts_to_double_and_keeps_units);
     tcase_add_test(tc, test_h5in_read_table_gives_strings_enum_names_and_units);
+    tcase_add_test(tc, test_h5in_vstr_round_trip_in_both_layouts);
     tcase_add_test(tc, test_h5in_attr_string_reads_root_attribute);
     tcase_add_test(tc, test_h5in_open_reports_missing_and_foreign_files);
     suite_add_tcase(s, tc);

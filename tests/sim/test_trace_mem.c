@@ -107,6 +107,29 @@ START_TEST(test_trace_mem_utf8_string_is_cut_at_character_boundary)
 
 END_TEST
 
+START_TEST(test_trace_mem_vstr_keeps_whole_text)
+{
+    static const struct trace_field f[] = {
+        { .name = "n", .type = TRACE_I32, .units = "1" },
+        { .name = "s", .type = TRACE_VSTR, .units = "1" },
+    };
+    struct trace_table *t = NULL;
+    ck_assert_int_eq(trace_table_open(sink, "/v", TRACE_COMPOUND, f, 2, &t), 0);
+    char *long_text = xcalloc(2001, 1);
+    memset(long_text, 'x', 2000);
+    union trace_value row[2] = { { .i32 = 1 }, { .str = long_text } };
+    ck_assert_int_eq(trace_append(sink, t, row), 0);
+    long_text[0] = 'y'; /* copied: the caller's buffer is borrowed for the call only */
+    row[1].str = NULL;
+    ck_assert_int_eq(trace_append(sink, t, row), 0);
+    ck_assert_uint_eq(strlen(trace_mem_cell(sink, "/v", 0, "s")->str), 2000);
+    ck_assert_int_eq(trace_mem_cell(sink, "/v", 0, "s")->str[0], 'x');
+    ck_assert_str_eq(trace_mem_cell(sink, "/v", 1, "s")->str, "");
+    free(long_text);
+}
+
+END_TEST
+
 START_TEST(test_trace_mem_scalars_and_absent_nan)
 {
     ck_assert_int_eq(trace_put_f64(sink, "/summary/cost", 1.5, "USD"), 0);
@@ -210,6 +233,10 @@ START_TEST(test_trace_null_accepts_everything)
                                  { .f64 = 4 }, { .str = "x" }, { .i32 = 1 } };
     for (int i = 0; i < 100; i++)
         ck_assert_int_eq(trace_append(s, t, row), 0);
+    static const struct trace_field vf[] = { { .name = "v", .type = TRACE_VSTR, .units = "1" } };
+    ck_assert_int_eq(trace_table_open(s, "/v", TRACE_COLUMNS, vf, 1, &t), 0);
+    union trace_value v = { .str = "any length" };
+    ck_assert_int_eq(trace_append(s, t, &v), 0);
     ck_assert_int_eq(trace_put_text(s, "/a", "t", 1), 0);
     ck_assert_int_eq(trace_put_text(s, "/a", "t", 1), 0); /* same path: nothing is stored */
     ck_assert_int_eq(trace_put_f64(s, "/b", 1, "1"), 0);
@@ -235,6 +262,7 @@ Suite *trace_mem_suite(void)
     tcase_add_test(tc, test_trace_mem_cells_hold_appended_values);
     tcase_add_test(tc, test_trace_mem_cell_out_of_range_is_null);
     tcase_add_test(tc, test_trace_mem_utf8_string_is_cut_at_character_boundary);
+    tcase_add_test(tc, test_trace_mem_vstr_keeps_whole_text);
     tcase_add_test(tc, test_trace_mem_scalars_and_absent_nan);
     tcase_add_test(tc, test_trace_mem_text_keeps_exact_bytes);
     tcase_add_test(tc, test_trace_mem_attributes_replace_earlier_values);
