@@ -297,7 +297,7 @@ struct invocation {
     const struct policy_config *policy;
     bool tt_scale_in; /* a target-tracking scale-in (needs every such policy to agree) */
     char formula[192];
-    char values[160];
+    char values[CW_ALARM_USED_MAX * 32];
 };
 
 static int64_t clamp(const struct asg_group *g, int64_t v)
@@ -341,6 +341,28 @@ static void use_newest(struct invocation *v, const struct cw_alarm *al)
     if (!isnan(al->last_value))
         snprintf(v->values, sizeof(v->values), "%.0f=%.6g", sim_time_to_seconds(al->last_from),
                  al->last_value);
+}
+
+/*
+ * The datapoints a step policy aggregates: the N the alarm's decision counted (newest
+ * first, "start_s=value"; a filled missing one is "-=NaN"), and their span.
+ */
+static void use_window(struct invocation *v, const struct cw_alarm *al, double aggregate)
+{
+    v->d.metric_value = aggregate;
+    size_t n = al->used_nr < CW_ALARM_USED_MAX ? al->used_nr : CW_ALARM_USED_MAX, at = 0;
+    for (size_t i = 0; i < n && at < sizeof(v->values); i++) {
+        if (al->used_start[i] < 0) {
+            at += (size_t)snprintf(v->values + at, sizeof(v->values) - at, "%s-=NaN",
+                                   i ? ", " : "");
+            continue;
+        }
+        if (v->d.metric_to < 0)
+            v->d.metric_to = al->used_start[i] + al->cfg->period;
+        v->d.metric_from = al->used_start[i];
+        at += (size_t)snprintf(v->values + at, sizeof(v->values) - at, "%s%.0f=%.6g", i ? ", " : "",
+                               sim_time_to_seconds(al->used_start[i]), al->used_value[i]);
+    }
 }
 
 /* Ask for `want` (before clamping): AT_MIN / AT_MAX when clamping leaves nothing to do. */
@@ -400,8 +422,7 @@ static void simple_or_step(struct autoscaler *a, const struct cw_alarm *al,
     double value = p->aggregation == CW_MINIMUM   ? al->window_min
                    : p->aggregation == CW_MAXIMUM ? al->window_max
                                                   : al->window_mean;
-    use_newest(v, al);
-    v->d.metric_value = value;
+    use_window(v, al, value);
     if (isnan(value)) {
         snprintf(v->formula, sizeof(v->formula), "no datapoint");
         decline(v, DECISION_NO_DATA);

@@ -7,6 +7,7 @@
  */
 #include "helpers.h"
 
+#include "asgsim/policy.h"
 #include "asgsim/run.h"
 #include "asgsim/util.h"
 
@@ -135,6 +136,16 @@ static size_t launches(double *at, const char **cause, size_t max)
     return k;
 }
 
+/* /decisions rows whose reason is `name` (decision_reason_names). */
+static size_t decisions_with(const char *name)
+{
+    size_t n = trace_mem_rows(sink, "/decisions"), k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += !strcmp(decision_reason_names[trace_mem_cell(sink, "/decisions", i, "reason")->i32],
+                     name);
+    return k;
+}
+
 static const char *const simple_policy =
         "  ScaleOut:\n"
         "    Type: AWS::AutoScaling::ScalingPolicy\n"
@@ -179,6 +190,12 @@ START_TEST(test_policy_simple_scaling_waits_for_activity_and_cooldown)
                                            "desired capacity from 2 to 3."));
     ck_assert_int_eq(desired_at(2400), 6);
     ck_assert_double_eq(trace_mem_scalar(sink, "/summary/policy_capacity_changes"), 4);
+    /* the decision log shows every repeat the policy declined, and why */
+    ck_assert_uint_eq(decisions_with("changed"), 4);
+    /* (the 60 s boots end at the next minute: no repeat finds the activity in progress) */
+    ck_assert_uint_ge(decisions_with("cooldown"), 4 * 4); /* 300 s cooldowns, 1 repeat a minute */
+    ck_assert_double_eq(trace_mem_scalar(sink, "/summary/policy_invocations"),
+                        (double)trace_mem_rows(sink, "/decisions"));
 }
 
 END_TEST
@@ -290,6 +307,9 @@ START_TEST(test_policy_target_tracking_scale_in_and_disable_scale_in)
     snprintf(res, sizeof(res), TT_CPU, "true");
     run("tt-noin.yaml", "30m", "2024-01-01T00:00:00Z", 100, 1, 4, res);
     ck_assert_int_eq(desired_at(1800), 4);
+    /* AlarmLow invokes the policy each minute from 960 s; each invocation is declined */
+    ck_assert_uint_ge(decisions_with("scale-in-disabled"), 14);
+    ck_assert_uint_eq(decisions_with("changed"), 0);
 }
 
 END_TEST

@@ -14,7 +14,7 @@
  *                                             AlarmHigh (metric > T) stays quiet;
  *   upper  = floor(L / (C x 0.7 T/100))       the most instances that keep CPU >= 0.7 T, the
  *                                             AlarmLow threshold (70 % of the target, the
- *                                             default of the coming Metadata key
+ *                                             default of the Metadata key
  *                                             `TargetTracking: {ScaleInThresholdRatio: 0.7}`;
  *                                             lab notes show target 50 -> AlarmLow "< 35",
  *                                             aws-behaviour.md 4.3), so AlarmLow stays quiet.
@@ -24,6 +24,7 @@
  */
 #include "helpers.h"
 
+#include "asgsim/policy.h"
 #include "asgsim/run.h"
 #include "asgsim/util.h"
 
@@ -183,6 +184,27 @@ START_TEST(test_settle_step_down_holds_at_needed_capacity)
     ck_assert(seen_after);
     ck_assert_int_eq(ts_i32(n - 1, "desired_capacity"), 10);
     ck_assert_int_eq(ts_i32(n - 1, "in_service"), 10);
+    /* The decision log: the first AlarmLow invocation computes ceil(30 x 16.67 / 50) = 10
+       from the datapoint and the 30 instances that produced it; every repeat, on the same
+       datapoint or a newer one measured at 10, gives 10 again and changes nothing. */
+    size_t nd = trace_mem_rows(sink, "/decisions"), lows = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (!strstr(trace_mem_cell(sink, "/decisions", i, "alarm")->str, "AlarmLow"))
+            continue;
+        const char *reason =
+                decision_reason_names[trace_mem_cell(sink, "/decisions", i, "reason")->i32];
+        ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "result")->i64, 10);
+        if (lows++ == 0) {
+            ck_assert_str_eq(reason, "changed");
+            ck_assert_double_eq_tol(
+                    trace_mem_cell(sink, "/decisions", i, "measured_capacity")->f64, 30, 1e-9);
+            ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "desired_before")->i64, 30);
+            ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "desired_after")->i64, 10);
+        } else {
+            ck_assert_str_eq(reason, "scale-in-would-overshoot-target");
+        }
+    }
+    ck_assert_uint_ge(lows, 2);
 }
 
 END_TEST
