@@ -449,6 +449,73 @@ START_TEST(test_aws_max_instance_lifetime_examples)
 
 END_TEST
 
+/*
+ * Source: https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html
+ * (instance weighting, 2020-2023 text): with weights the current capacity can exceed the
+ * desired capacity, and a decrement smaller than current - desired takes no scaling
+ * action; AWS's example: desired 30, current 32, the policy decrements by 1: no action.
+ * As a run: c6i.xlarge with WeightedCapacity 4, desired 30 units: 8 instances, 32 units.
+ * At 100 requests/s CPU is 6 %, and a ChangeInCapacity -1 step on a CPU <= 30 % alarm
+ * repeats every minute: min(desired 30, 32 - 1 = 31) = 30, so nothing changes, ever.
+ */
+START_TEST(test_aws_weighted_decrement_below_overage_does_nothing)
+{
+    static const char yaml[] = GROUP_HEAD
+            "    Workload: {Kind: constant, Rps: 100}\n"
+            "Resources:\n"
+            "  LT:\n"
+            "    Type: AWS::EC2::LaunchTemplate\n"
+            "    Properties:\n"
+            "      LaunchTemplateData: {InstanceType: c6i.xlarge, Monitoring: {Enabled: true}}\n"
+            "  Web:\n"
+            "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+            "    Properties:\n"
+            "      MinSize: '1'\n"
+            "      MaxSize: '60'\n"
+            "      DesiredCapacity: '30'\n"
+            "      AvailabilityZones: [us-east-1a]\n"
+            "      MixedInstancesPolicy:\n"
+            "        InstancesDistribution: {OnDemandPercentageAboveBaseCapacity: 100}\n"
+            "        LaunchTemplate:\n"
+            "          LaunchTemplateSpecification: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+            "          Overrides: [{InstanceType: c6i.xlarge, WeightedCapacity: '4'}]\n"
+            "  StepIn:\n"
+            "    Type: AWS::AutoScaling::ScalingPolicy\n"
+            "    Properties:\n"
+            "      AutoScalingGroupName: !Ref Web\n"
+            "      PolicyType: StepScaling\n"
+            "      AdjustmentType: ChangeInCapacity\n"
+            "      StepAdjustments: [{MetricIntervalUpperBound: 0, ScalingAdjustment: -1}]\n"
+            "  Low:\n"
+            "    Type: AWS::CloudWatch::Alarm\n"
+            "    Properties:\n"
+            "      Namespace: AWS/EC2\n"
+            "      MetricName: CPUUtilization\n"
+            "      Statistic: Average\n"
+            "      Period: 60\n"
+            "      EvaluationPeriods: 1\n"
+            "      Threshold: 30\n"
+            "      ComparisonOperator: LessThanOrEqualToThreshold\n"
+            "      AlarmActions: [!Ref StepIn]\n";
+    ck_assert_int_eq(load_run("weighted-overage.yaml", yaml, NULL, 0), 0);
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    for (size_t i = 1; i < rows; i++) {
+        ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32, 30);
+        ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", i, "pending")->i32 +
+                                 trace_mem_cell(sink, "/timeseries", i, "in_service")->i32,
+                         8);
+    }
+    /* the alarm invoked the policy, and each invocation computed 30 and changed nothing */
+    size_t nd = trace_mem_rows(sink, "/decisions");
+    ck_assert_uint_ge(nd, 20);
+    for (size_t i = 0; i < nd; i++) {
+        ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "result")->i64, 30);
+        ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "desired_after")->i64, 30);
+    }
+}
+
+END_TEST
+
 Suite *aws_examples_suite(void);
 
 Suite *aws_examples_suite(void)
@@ -469,6 +536,7 @@ Suite *aws_examples_suite(void)
     tcase_add_test(r, test_aws_step_warmup_aggregates_concurrent_breaches);
     tcase_add_test(r, test_aws_cooldown_example_two_instances_enough);
     tcase_add_test(r, test_aws_max_instance_lifetime_examples);
+    tcase_add_test(r, test_aws_weighted_decrement_below_overage_does_nothing);
     suite_add_tcase(s, r);
     return s;
 }
