@@ -158,7 +158,7 @@ int sweep_journal_append(struct sweep_journal *j, const struct sweep_result *r);
 void sweep_journal_close(struct sweep_journal *j, bool remove);
 
 /*
- * Reading a sweep output back (sim/h5sweep.c, through h5in.h), for `asgsim merge`: the
+ * Reading a sweep output back (commands/h5sweep.c, through h5in.h), for `asgsim merge`: the
  * results table and the provenance needed to rebuild the points.
  */
 struct sweep_file {

@@ -14,7 +14,7 @@ Replications: 4
 YAML
 cd "$WORK" || exit 1
 RUNS=16
-HEADER=64 RECORD=112  # journal layout: sim/sweep_journal.c, struct sweep_result
+HEADER=64 RECORD=112  # journal layout: commands/sweep_journal.c, struct sweep_result
 
 # records_in FILE: finished runs the journal holds
 records_in() {
