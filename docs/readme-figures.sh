@@ -20,7 +20,8 @@ for s in diurnal-web diurnal-target-tracking flash-crowd-step business-hours eve
     "$asgsim" run "$src/scenarios/$s.yaml" -o "$out/$s.h5" -q
     "$asgsim" export "$out/$s.h5" -o "$out/$s" -q
 done
-cpu=$( { /usr/bin/time -f '%U %S' "$asgsim" run "$src/bench/year-100.yaml" -o "$out/year.h5" -q; } 2>&1 \
+TIMEFORMAT='%U %S'
+cpu=$( { time "$asgsim" run "$src/bench/year-100.yaml" -o "$out/year.h5" -q; } 2>&1 \
        | awk '{ printf "%.2f", $1 + $2 }')
 
 /usr/bin/python3 - "$out" "$cpu" <<'PY'
@@ -100,6 +101,8 @@ for r in table("business-hours", "decisions"):
         print("  %s OfficeOpens desired %s -> %s" % (
             (d0 + timedelta(seconds=float(r["time_s"]))).strftime("%a %Y-%m-%d %H:%M"),
             r["desired_before"], r["desired_after"]))
+cause = next(r["cause"] for r in table("business-hours", "activities") if "scheduled action" in r["cause"])
+print("  first cause (Activities and output): " + cause[:cause.index(".") + 1])
 s = summary("business-hours")
 print("  scheduled changes %s, policy changes %s; dropped %s, %s of them in the first hour" % (
     s["scheduled_capacity_changes"], s["policy_capacity_changes"], num(s["requests_dropped"]),
