@@ -6,7 +6,7 @@
  * awsdocs/amazon-ec2-auto-scaling-user-guide (the page's doc_source/<name>.md).
  * Alarm examples about missing data are pinned in test_cloudwatch.c, not here.
  */
-#include "helpers.h"
+#include "run_helpers.h"
 
 #include "asgsim/cloudwatch.h"
 #include "asgsim/policy.h"
@@ -276,12 +276,7 @@ static int load_run(const char *name, const char *yaml, const char *trace, int l
 
 static int32_t desired_at(double t_s)
 {
-    size_t n = trace_mem_rows(sink, "/timeseries");
-    int32_t v = -1;
-    for (size_t i = 0; i < n; i++)
-        if (trace_mem_cell(sink, "/timeseries", i, "time")->f64 <= t_s)
-            v = trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32;
-    return v;
+    return test_ts_i32_at(sink, "desired_capacity", t_s);
 }
 
 /* The causes of the desired-capacity changes, in order ("... from A to B."). */

@@ -5,7 +5,7 @@
  * times and capacities AWS's rules give. Every scenario: c6i.large (2 vCPUs) serving
  * 50 requests/s per vCPU, boot 60 s, detailed monitoring, no publication delay.
  */
-#include "helpers.h"
+#include "run_helpers.h"
 
 #include "asgsim/policy.h"
 #include "asgsim/run.h"
@@ -49,51 +49,26 @@ static struct trace_sink *sink;
 static void run(const char *name, const char *duration, const char *start, int rps, int min,
                 int desired, const char *resources)
 {
-    char *path = test_tmp_path(name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f, HEAD, duration, start, rps, min, desired);
-    fputs(resources, f);
-    fclose(f);
-    int rc = scenario_load(&sc, path, NULL, &d);
-    if (rc)
-        for (size_t i = 0; i < d.nr; i++)
-            fprintf(stderr, "%s\n", d.items[i].msg);
-    ck_assert_int_eq(rc, 0);
-    sink = trace_mem_new();
-    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
-    remove(path);
-    free(path);
+    char *text = xasprintf(HEAD "%s", duration, start, rps, min, desired, resources);
+    test_run_text(name, text, &sc, &d, &sink);
+    free(text);
 }
 
 /* Run a scenario whose resources (launch template, group, policies) are all in `resources`. */
 static void run_template(const char *name, const char *duration, int rps, const char *resources)
 {
-    char *path = test_tmp_path(name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f,
-            "AWSTemplateFormatVersion: '2010-09-09'\n"
-            "Metadata:\n"
-            "  ASGSim::Scenario:\n"
-            "    Duration: %s\n"
-            "    StartTime: '2024-01-01T00:00:00Z'\n"
-            "    SampleInterval: 60s\n"
-            "    Workload: {Kind: constant, Rps: %d}\n"
-            "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
-            "Resources:\n",
-            duration, rps);
-    fputs(resources, f);
-    fclose(f);
-    int rc = scenario_load(&sc, path, NULL, &d);
-    if (rc)
-        for (size_t i = 0; i < d.nr; i++)
-            fprintf(stderr, "%s\n", d.items[i].msg);
-    ck_assert_int_eq(rc, 0);
-    sink = trace_mem_new();
-    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
-    remove(path);
-    free(path);
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: %s\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    SampleInterval: 60s\n"
+                           "    Workload: {Kind: constant, Rps: %d}\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "Resources:\n%s",
+                           duration, rps, resources);
+    test_run_text(name, text, &sc, &d, &sink);
+    free(text);
 }
 
 static void teardown(void)
@@ -107,12 +82,7 @@ static void teardown(void)
 
 static int32_t desired_at(double t_s)
 {
-    size_t n = trace_mem_rows(sink, "/timeseries");
-    int32_t v = -1;
-    for (size_t i = 0; i < n; i++)
-        if (trace_mem_cell(sink, "/timeseries", i, "time")->f64 <= t_s)
-            v = trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32;
-    return v;
+    return test_ts_i32_at(sink, "desired_capacity", t_s);
 }
 
 /* Start times of the launch activities after creation, and their causes. */
@@ -565,21 +535,14 @@ END_TEST
  */
 static void run_ratio(const char *ratio_line)
 {
-    char head[4096];
+    char head[4096], res[2048];
     snprintf(head, sizeof(head), HEAD, "1h", "2024-01-01T00:00:00Z", 300, 1, 10);
+    snprintf(res, sizeof(res), TT_CPU, "false");
     /* the setting goes under ASGSim::Scenario, before its Instances line */
     const char *at = strstr(head, "    Instances:");
-    char *path = test_tmp_path("ratio.yaml");
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f, "%.*s%s%s", (int)(at - head), head, ratio_line, at);
-    fprintf(f, TT_CPU, "false");
-    fclose(f);
-    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
-    sink = trace_mem_new();
-    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
-    remove(path);
-    free(path);
+    char *text = xasprintf("%.*s%s%s%s", (int)(at - head), head, ratio_line, at, res);
+    test_run_text("ratio.yaml", text, &sc, &d, &sink);
+    free(text);
 }
 
 START_TEST(test_policy_target_tracking_scale_in_threshold_ratio)

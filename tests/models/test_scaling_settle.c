@@ -22,7 +22,7 @@
  *
  * These tests FAIL on the code before the fix (they pin it); see each test's comment.
  */
-#include "helpers.h"
+#include "run_helpers.h"
 
 #include "asgsim/policy.h"
 #include "asgsim/run.h"
@@ -56,20 +56,7 @@ static void teardown(void)
 /* Load the scenario text `yaml` (written as tmp file `name`) and run it into the memory sink. */
 static void run_text(const char *name, const char *yaml)
 {
-    char *path = test_tmp_path(name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(yaml, f);
-    fclose(f);
-    int rc = scenario_load(&sc, path, NULL, &d);
-    if (rc)
-        for (size_t i = 0; i < d.nr; i++)
-            fprintf(stderr, "%s\n", d.items[i].msg);
-    ck_assert_int_eq(rc, 0);
-    sink = trace_mem_new();
-    ck_assert_int_eq(run_scenario(&sc, NULL, sink, NULL, &d), 0);
-    remove(path);
-    free(path);
+    test_run_text(name, yaml, &sc, &d, &sink);
 }
 
 static size_t rows(void)
@@ -196,8 +183,8 @@ START_TEST(test_settle_step_down_holds_at_needed_capacity)
         ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "result")->i64, 10);
         if (lows++ == 0) {
             ck_assert_str_eq(reason, "changed");
-            ck_assert_double_eq_tol(
-                    trace_mem_cell(sink, "/decisions", i, "measured_capacity")->f64, 30, 1e-9);
+            ck_assert_double_eq_tol(trace_mem_cell(sink, "/decisions", i, "measured_capacity")->f64,
+                                    30, 1e-9);
             ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "desired_before")->i64, 30);
             ck_assert_int_eq(trace_mem_cell(sink, "/decisions", i, "desired_after")->i64, 10);
         } else {
