@@ -119,9 +119,6 @@ char *cli_default_dir(const char *input, const char *suffix);
 /** mkdir -p; prints the error; \return 0 or -1. */
 int cli_mkdirs(const char *dir);
 
-/** Column header with a unit suffix: ("time", "s") -> "time_s"; counts get none. */
-char *cli_column_header(const char *name, const char *units);
-
 /** A number as export writes it: integers plain, others %.6f, NaN as "NaN". */
 void cli_put_number(FILE *fp, double v, bool integer);
 

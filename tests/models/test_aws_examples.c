@@ -279,7 +279,7 @@ static int32_t desired_at(double t_s)
     size_t n = trace_mem_rows(sink, "/timeseries");
     int32_t v = -1;
     for (size_t i = 0; i < n; i++)
-        if (trace_mem_cell(sink, "/timeseries", i, "time")->f64 <= t_s)
+        if (trace_mem_cell(sink, "/timeseries", i, "time_s")->f64 <= t_s)
             v = trace_mem_cell(sink, "/timeseries", i, "desired_capacity")->i32;
     return v;
 }
@@ -294,7 +294,7 @@ static size_t changes(const char **cause, double *at, size_t max)
             continue;
         if (k && !strcmp(cause[k - 1], c))
             continue; /* one activity per instance, one cause per decision */
-        at[k] = trace_mem_cell(sink, "/activities", i, "start_time")->f64;
+        at[k] = trace_mem_cell(sink, "/activities", i, "start_time_s")->f64;
         cause[k++] = c;
     }
     return k;
