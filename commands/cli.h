@@ -96,6 +96,9 @@ int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 
+/** asgsim metrics: the summary metric table (include/asgsim/summary.h) as Markdown. */
+int cli_metrics(int argc, char **argv);
+
 struct h5in_file;
 
 /** What cli_export_dir found and wrote (drives which figures `plot` draws). */

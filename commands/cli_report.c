@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "asgsim/h5in.h"
+#include "asgsim/summary.h"
 #include "asgsim/util.h"
 
 #include <ctype.h>
@@ -176,4 +177,20 @@ out:
     h5in_names_free(names, nr);
     diag_list_release(&d);
     return rc;
+}
+
+/* The README's table of names, from the one table: `asgsim metrics`. */
+int cli_metrics(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1)
+        return cli_usage_error("metrics", "takes no arguments");
+    printf("| name | kind | HDF5 units | meaning |\n|---|---|---|---|\n");
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        const struct summary_metric *sm = &summary_metrics[m];
+        printf("| `%s` | %s | %s | %s%s |\n", sm->name,
+               sm->kind == SUMMARY_COUNT ? "count" : "real", sm->units, sm->description,
+               sm->flags & SUMMARY_SCALING ? " (only when the scenario scales)" : "");
+    }
+    return EXIT_OK;
 }
