@@ -96,6 +96,9 @@ int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 
+/** asgsim metrics: the summary metric table (include/asgsim/summary.h) as Markdown. */
+int cli_metrics(int argc, char **argv);
+
 struct h5in_file;
 
 /** What cli_export_dir found and wrote (drives which figures `plot` draws). */
@@ -118,9 +121,6 @@ char *cli_default_dir(const char *input, const char *suffix);
 
 /** mkdir -p; prints the error; \return 0 or -1. */
 int cli_mkdirs(const char *dir);
-
-/** Column header with a unit suffix: ("time", "s") -> "time_s"; counts get none. */
-char *cli_column_header(const char *name, const char *units);
 
 /** A number as export writes it: integers plain, others %.6f, NaN as "NaN". */
 void cli_put_number(FILE *fp, double v, bool integer);

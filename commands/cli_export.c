@@ -1,11 +1,12 @@
 /*
  * asgsim export: a trace or sweep file as text tables that gnuplot, spreadsheets and shell
- * tools read (gnuplot cannot read HDF5). Headers carry units (`time_s`, `cost_USD`) so a
- * column can be read without the HDF5 file at hand.
+ * tools read (gnuplot cannot read HDF5). Headers are the names as they are in the
+ * trace: snake_case with the unit as a suffix (`time_s`, `cost_usd`), include/asgsim/summary.h.
  */
 #include "cli.h"
 
 #include "asgsim/h5in.h"
+#include "asgsim/summary.h"
 #include "asgsim/util.h"
 
 #include <errno.h>
@@ -28,7 +29,8 @@ static const char export_usage[] =
         "  -q, --quiet              print errors only\n"
         "  -h, --help               show this help\n"
         "\n"
-        "Headers carry units (time_s, cost_USD); missing values are written as NaN.\n"
+        "Headers are the trace's names, unit as suffix (time_s, cost_usd); missing values are\n"
+        "written as NaN.\n"
         "Exit status: 0 ok, 2 usage, 65 not an asgsim file, 66 missing input, 74 output error.\n";
 
 int cli_open_trace(const char *input, struct h5in_file **f)
@@ -93,36 +95,19 @@ int cli_mkdirs(const char *dir)
     return rc;
 }
 
-/* The header suffix for a unit: physical units only; counts and "1" get none. */
-static const char *unit_suffix(const char *units)
-{
-    static const char *const map[][2] = {
-        { "s", "s" },
-        { "ms", "ms" },
-        { "h", "h" },
-        { "USD", "USD" },
-        { "percent", "pct" },
-        { "%", "pct" },
-        { "requests/s", "rps" },
-        { "USD/h", "USD_per_h" },
-        { "GiB", "GiB" },
-    };
-    if (!units)
-        return NULL;
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (!strcmp(units, map[i][0]))
-            return map[i][1];
-    return NULL;
-}
+/* The input's /provenance schema_version (0: none, a trace from before issue 16). h5in reads
+   string attributes only: an attribute that is there and no string is the integer asgsim
+   writes, whose value is this build's ASGSIM_SCHEMA_VERSION. */
+static int input_schema;
 
-char *cli_column_header(const char *name, const char *units)
+static int read_schema(struct h5in_file *f)
 {
-    const char *suf = unit_suffix(units);
-    size_t n = strlen(name);
-    /* "instance_hours" already says its unit. */
-    if (suf && !strcmp(suf, "h") && n > 6 && !strcmp(name + n - 6, "_hours"))
-        suf = NULL;
-    return suf ? xasprintf("%s_%s", name, suf) : xstrdup(name);
+    struct diag_list d = { 0 };
+    char *text = NULL;
+    int rc = h5in_attr_string(f, "/provenance", "schema_version", &text, &d);
+    free(text);
+    diag_list_release(&d);
+    return rc == ASG_ENOENT ? 0 : ASGSIM_SCHEMA_VERSION;
 }
 
 /* One output table: a file plus its separator. */
@@ -144,7 +129,10 @@ static int table_open(struct out_table *o, const char *dir, const char *name, bo
         return EXIT_IOERR;
     }
     const char *base = strrchr(input, '/');
-    fprintf(o->fp, "# asgsim export of %s\n", base ? base + 1 : input);
+    fprintf(o->fp, "# asgsim export of %s", base ? base + 1 : input);
+    if (input_schema)
+        fprintf(o->fp, ", schema_version %d", input_schema);
+    fputc('\n', o->fp);
     return EXIT_OK;
 }
 
@@ -207,7 +195,7 @@ static int write_columns(const char *dir, const char *name, bool csv, const char
     if (rc)
         return rc;
     for (size_t j = 0; j < nr_cols; j++) {
-        char *h = cli_column_header(cols[j].name, cols[j].units);
+        char *h = xstrdup(cols[j].name);
         if (j)
             fputc(o.sep, o.fp);
         put_string(&o, h);
@@ -274,7 +262,7 @@ static int export_group(struct h5in_file *f, const char *group, const char *firs
         if (header_out) {
             char *h = xstrdup("");
             for (size_t j = 0; j < nr_cols; j++) {
-                char *col = cli_column_header(cols[j].name, cols[j].units);
+                char *col = xstrdup(cols[j].name);
                 char *n = xasprintf("%s%s%s", h, j ? " " : "", col);
                 free(col);
                 free(h);
@@ -358,8 +346,8 @@ static char **axis_values(const struct h5in_column *c, size_t *nr, size_t **inde
 /* The SLA figure a sweep's results carry, best first; NULL when none. */
 static const struct h5in_column *sla_column(const struct h5in_table *res)
 {
-    static const char *const names[] = { "requests_over_objective", "latency_p99", "latency_p95",
-                                         "latency_p90" };
+    static const char *const names[] = { "requests_over_objective", "latency_p99_s",
+                                         "latency_p95_s" };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const struct h5in_column *c = h5in_table_find(res, names[i]);
         if (c && c->kind != H5IN_STRING)
@@ -375,14 +363,13 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
 {
     const struct h5in_column *ppoint = h5in_table_find(pts, "point");
     const struct h5in_column *rpoint = h5in_table_find(res, "point");
-    const struct h5in_column *cost = h5in_table_find(res, "cost");
+    const struct h5in_column *cost = h5in_table_find(res, "cost_usd");
     if (!ppoint || !rpoint || !cost || ppoint->kind == H5IN_STRING || cost->kind == H5IN_STRING) {
         fprintf(stderr, "asgsim: note: %s: sweep tables lack point/cost; no sweep figures\n",
                 input);
         return EXIT_OK;
     }
-    const char *cost_units = cost->units ? cost->units : "USD";
-    char *cost_h = cli_column_header("cost", cost_units);
+    char *cost_h = xstrdup("cost_usd");
     double *cost_mean = point_means(rpoint, cost, ppoint);
     const struct h5in_column *axes[2];
     size_t nr_axes = 0;
@@ -397,8 +384,8 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
         struct out_table o;
         rc = table_open(&o, dir, "sweep_heatmap", csv, input);
         if (!rc) {
-            char *xh = cli_column_header(axes[0]->name, axes[0]->units);
-            char *yh = cli_column_header(axes[1]->name, axes[1]->units);
+            char *xh = xstrdup(axes[0]->name);
+            char *yh = xstrdup(axes[1]->name);
             fprintf(o.fp, "x_index%cy_index%c%s%c%s%c%s_mean\n", o.sep, o.sep, xh, o.sep, yh, o.sep,
                     cost_h);
             for (size_t y = 0; y < ny; y++) {
@@ -453,7 +440,7 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
                     (cost_mean[k] < cost_mean[i] || sla_mean[k] < sla_mean[i]))
                     front[i] = false;
         }
-        char *sla_h = cli_column_header(sla->name, sla->units);
+        char *sla_h = xstrdup(sla->name);
         for (int file = 0; file < 2 && !rc; file++) {
             struct out_table o;
             rc = table_open(&o, dir, file ? "sweep_front" : "sweep_pareto", csv, input);
@@ -506,7 +493,7 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
     } else if (!sla) {
         fprintf(stderr,
                 "asgsim: note: %s: the sweep results have no SLA figure "
-                "(requests_over_objective, latency_p99); no cost-versus-SLA figure\n",
+                "(requests_over_objective, latency_p99_s); no cost-versus-SLA figure\n",
                 input);
     }
     free(cost_mean);
@@ -550,6 +537,8 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
     struct h5in_file *f;
     memset(info, 0, sizeof(*info));
     int rc = cli_open_trace(input, &f);
+    if (!rc)
+        input_schema = read_schema(f);
     if (rc)
         return rc;
     if (cli_mkdirs(dir)) {
@@ -559,7 +548,7 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
     info->is_sweep = h5in_exists(f, "/sweep/results");
     if (h5in_is_group(f, "/timeseries")) {
         char *header = NULL;
-        rc = export_group(f, "/timeseries", "time", dir, "timeseries", csv, input, &header);
+        rc = export_group(f, "/timeseries", "time_s", dir, "timeseries", csv, input, &header);
         if (!rc) {
             info->has_run = true;
             info->has_latency = strstr(header, "latency_") != NULL;

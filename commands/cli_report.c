@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "asgsim/h5in.h"
+#include "asgsim/summary.h"
 #include "asgsim/util.h"
 
 #include <ctype.h>
@@ -27,14 +28,14 @@ static const char report_usage[] =
 
 /* Human labels for the summary figures we know, in the order they are printed. */
 static const char *const known[][2] = {
-    { "cost", "cost" },
+    { "cost_usd", "cost" },
     { "instance_hours", "instance-hours" },
     { "mean_in_service", "in service (mean)" },
-    { "mean_cpu_utilization", "CPU utilisation (mean)" },
+    { "mean_cpu_utilization_pct", "CPU utilisation (mean)" },
     { "activities", "scaling activities" },
     { "instances_launched", "instances launched" },
     { "instances_terminated", "instances terminated" },
-    { "duration", "simulated time" },
+    { "duration_s", "simulated time" },
     { "events", "events" },
 };
 
@@ -135,11 +136,8 @@ int cli_report(int argc, char **argv)
         printf("{\"trace\": ");
         cli_json_string(stdout, input);
         for (size_t i = 0; i < nr_cols; i++) {
-            char *key = cli_column_header(cols[i].name, cols[i].units);
-            for (char *k = key; *k; k++)
-                *k = (char)tolower((unsigned char)*k);
             printf(", ");
-            cli_json_string(stdout, key);
+            cli_json_string(stdout, cols[i].name); /* the names as they are */
             printf(": ");
             if (cols[i].nr == 1 && cols[i].kind == H5IN_STRING)
                 cli_json_string(stdout, cols[i].str[0]);
@@ -147,7 +145,6 @@ int cli_report(int argc, char **argv)
                 print_value(stdout, &cols[i]);
             else
                 fputs("null", stdout); /* JSON has no NaN */
-            free(key);
         }
         printf("}\n");
         goto out;
@@ -180,4 +177,20 @@ out:
     h5in_names_free(names, nr);
     diag_list_release(&d);
     return rc;
+}
+
+/* The README's table of names, from the one table: `asgsim metrics`. */
+int cli_metrics(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1)
+        return cli_usage_error("metrics", "takes no arguments");
+    printf("| name | kind | HDF5 units | meaning |\n|---|---|---|---|\n");
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        const struct summary_metric *sm = &summary_metrics[m];
+        printf("| `%s` | %s | %s | %s%s |\n", sm->name,
+               sm->kind == SUMMARY_COUNT ? "count" : "real", sm->units, sm->description,
+               sm->flags & SUMMARY_SCALING ? " (only when the scenario scales)" : "");
+    }
+    return EXIT_OK;
 }

@@ -163,29 +163,22 @@ static void json_num(const char *key, double v)
         printf(", \"%s\": null", key);
 }
 
+/* The whole summary, one key per metric of the table (include/asgsim/summary.h). */
 static void print_json(const struct scenario *sc, const char *output, const struct run_summary *r)
 {
     printf("{\"scenario\": ");
     cli_json_string(stdout, sc->path);
     printf(", \"output\": ");
     cli_json_string(stdout, output);
-    printf(", \"seed\": %" PRIu64 ", \"duration_s\": %.6f, \"cost_usd\": %.6f, "
-           "\"instance_hours\": %.6f, \"instances_launched\": %" PRIu64
-           ", \"instances_terminated\": %" PRIu64 ", \"activities\": %" PRIu64
-           ", \"mean_in_service\": %.6f, \"mean_cpu_utilization_pct\": %.6f, \"events\": %" PRIu64,
-           sc->seed, r->duration_s, r->cost_usd, r->instance_hours, r->instances_launched,
-           r->instances_terminated, r->activities, r->mean_in_service, r->mean_cpu_utilization_pct,
-           r->events);
-    json_num("requests_arrived", r->requests_arrived);
-    json_num("requests_served", r->requests_served);
-    json_num("requests_dropped", r->requests_dropped);
-    json_num("requests_over_objective", r->requests_over_objective);
-    json_num("latency_mean_s", r->latency_mean_s);
-    json_num("latency_p50_s", r->latency_p50_s);
-    json_num("latency_p95_s", r->latency_p95_s);
-    json_num("latency_p99_s", r->latency_p99_s);
-    json_num("latency_objective_s", r->latency_objective_s);
-    json_num("time_over_objective_s", r->time_over_objective_s);
+    printf(", \"seed\": %" PRIu64, sc->seed);
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        if (!summary_applies(r, m))
+            continue;
+        if (summary_metrics[m].kind == SUMMARY_COUNT)
+            printf(", \"%s\": %.0f", summary_metrics[m].name, summary_get(r, m));
+        else
+            json_num(summary_metrics[m].name, summary_get(r, m));
+    }
     printf(", \"exit_status\": 0}\n");
 }
 

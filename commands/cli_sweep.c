@@ -149,18 +149,7 @@ void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *
                               sink->error ? sink->error : asg_strerror(st));
     }
     if (st == 0) {
-        out->cost_usd = sum.cost_usd;
-        out->instance_hours = sum.instance_hours;
-        out->mean_in_service = sum.mean_in_service;
-        out->mean_cpu_utilization_pct = sum.mean_cpu_utilization_pct;
-        out->instances_launched = sum.instances_launched;
-        out->activities = sum.activities;
-        out->events = sum.events;
-        out->requests_served = sum.requests_served;
-        out->requests_dropped = sum.requests_dropped;
-        out->requests_over_objective = sum.requests_over_objective;
-        out->latency_p95_s = sum.latency_p95_s;
-        out->latency_p99_s = sum.latency_p99_s;
+        out->summary = sum;
     }
 out:
     if (st != ASG_EINTR)
@@ -375,6 +364,7 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
     trace_set_attr_str(s, "/", "created_utc", created);
     trace_put_text(s, "/provenance/sweep", (const char *)sp->bytes, sp->len);
     trace_set_attr_str(s, "/provenance", "sweep_path", sp->path);
+    trace_set_attr_i64(s, "/provenance", "schema_version", ASGSIM_SCHEMA_VERSION);
     trace_set_attr_str(s, "/provenance", "sweep_sha256", sp->sha256);
     trace_put_text(s, "/provenance/scenario", (const char *)o->scenario_bytes, o->scenario_len);
     trace_set_attr_str(s, "/provenance", "scenario_path", o->scenario_path);
@@ -398,7 +388,8 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
     size_t nf = 1 + sp->nr_axes;
     struct trace_field *pf = xcalloc(nf, sizeof(*pf));
     union trace_value *row =
-            xcalloc(nf > 1 + 4 * SWEEP_NR_METRICS ? nf : 1 + 4 * SWEEP_NR_METRICS, sizeof(*row));
+            xcalloc(nf > 1 + SWEEP_NR_STATS * SUMMARY_NR ? nf : 1 + SWEEP_NR_STATS * SUMMARY_NR,
+                    sizeof(*row));
     pf[0] = (struct trace_field){ "point", TRACE_U32, "1", 0, NULL, 0 };
     for (size_t a = 0; a < sp->nr_axes; a++) {
         const struct sweep_axis *ax = &sp->axes[a];
@@ -426,19 +417,16 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
     }
     free(pf);
 
-    /* /sweep/results: one row per run, in run order. */
-    struct trace_field rf[2 + SWEEP_NR_METRICS];
+    /* /sweep/results: one row per run, in run order, one column per summary metric. */
+    struct trace_field rf[2 + SUMMARY_NR];
     rf[0] = (struct trace_field){ "point", TRACE_U32, "1", 0, NULL, 0 };
     rf[1] = (struct trace_field){ "replication", TRACE_U32, "1", 0, NULL, 0 };
-    static const bool is_count[SWEEP_NR_METRICS] = { false, false, true,  false, false, true,
-                                                     true,  false, false, false, false, false };
-    for (size_t m = 0; m < SWEEP_NR_METRICS; m++)
-        rf[2 + m] = (struct trace_field){ sweep_metric_name(m),
-                                          is_count[m] ? TRACE_I64 : TRACE_F64,
-                                          sweep_metric_units(m),
-                                          0,
-                                          NULL,
-                                          0 };
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        const struct summary_metric *sm = &summary_metrics[m];
+        rf[2 + m] = (struct trace_field){
+            sm->name, sm->kind == SUMMARY_COUNT ? TRACE_I64 : TRACE_F64, sm->units, 0, NULL, 0
+        };
+    }
     if (trace_table_open(s, "/sweep/results", TRACE_COMPOUND, rf, ARRAY_SIZE(rf), &t) == 0) {
         for (uint64_t p = 0; p < sp->nr_points; p++) {
             if (!sweep_point_in_shard(p, o->shard_index, o->shard_count))
@@ -448,27 +436,30 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
                 ASG_ASSERT(res->point == p && res->replication == r && res->status == 0);
                 row[0].u32 = (uint32_t)p;
                 row[1].u32 = r;
-                for (size_t m = 0; m < SWEEP_NR_METRICS; m++) {
-                    if (is_count[m])
-                        row[2 + m].i64 = (int64_t)sweep_metric(res, m);
+                for (size_t m = 0; m < SUMMARY_NR; m++) {
+                    if (summary_metrics[m].kind == SUMMARY_COUNT)
+                        row[2 + m].i64 = (int64_t)summary_get(&res->summary, m);
                     else
-                        row[2 + m].f64 = sweep_metric(res, m);
+                        row[2 + m].f64 = summary_get(&res->summary, m);
                 }
                 trace_append(s, t, row);
             }
         }
     }
 
-    /* /sweep/stats: per point and metric, mean, sd and the 95 % t interval. */
-    static const char *const suffix[4] = { "mean", "sd", "ci95_lo", "ci95_hi" };
-    struct trace_field sf[1 + 4 * SWEEP_NR_METRICS];
-    char *names[4 * SWEEP_NR_METRICS];
+    /* /sweep/stats: per point and metric, the mean, sd, 95 % t interval and count. */
+    static const char *const suffix[SWEEP_NR_STATS] = { "mean", "sd", "ci_low", "ci_high", "n" };
+    struct trace_field sf[1 + SWEEP_NR_STATS * SUMMARY_NR];
+    char *names[SWEEP_NR_STATS * SUMMARY_NR];
     sf[0] = (struct trace_field){ "point", TRACE_U32, "1", 0, NULL, 0 };
-    for (size_t m = 0; m < SWEEP_NR_METRICS; m++)
-        for (size_t k = 0; k < 4; k++) {
-            names[4 * m + k] = xasprintf("%s_%s", sweep_metric_name(m), suffix[k]);
-            sf[1 + 4 * m + k] = (struct trace_field){
-                names[4 * m + k], TRACE_F64, sweep_metric_units(m), 0, NULL, 0
+    for (size_t m = 0; m < SUMMARY_NR; m++)
+        for (size_t k = 0; k < SWEEP_NR_STATS; k++) {
+            size_t i = SWEEP_NR_STATS * m + k;
+            bool n = k == SWEEP_NR_STATS - 1;
+            names[i] = xasprintf("%s_%s", summary_metrics[m].name, suffix[k]);
+            sf[1 + i] = (struct trace_field){
+                names[i], n ? TRACE_I64 : TRACE_F64, n ? "runs" : summary_metrics[m].units, 0, NULL,
+                0
             };
         }
     double *x = xcalloc(sp->replications, sizeof(*x));
@@ -477,15 +468,17 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
             if (!sweep_point_in_shard(p, o->shard_index, o->shard_count))
                 continue;
             row[0].u32 = (uint32_t)p;
-            for (size_t m = 0; m < SWEEP_NR_METRICS; m++) {
-                struct sweep_stats st4;
+            for (size_t m = 0; m < SUMMARY_NR; m++) {
+                struct sweep_stats st5;
                 for (uint32_t r = 0; r < sp->replications; r++)
-                    x[r] = sweep_metric(&o->results[p * sp->replications + r], m);
-                sweep_stats_compute(x, sp->replications, &st4);
-                row[1 + 4 * m].f64 = st4.mean;
-                row[2 + 4 * m].f64 = st4.sd;
-                row[3 + 4 * m].f64 = st4.ci95_lo;
-                row[4 + 4 * m].f64 = st4.ci95_hi;
+                    x[r] = summary_get(&o->results[p * sp->replications + r].summary, m);
+                sweep_stats_compute(x, sp->replications, &st5);
+                union trace_value *v = &row[1 + SWEEP_NR_STATS * m];
+                v[0].f64 = st5.mean;
+                v[1].f64 = st5.sd;
+                v[2].f64 = st5.ci_low;
+                v[3].f64 = st5.ci_high;
+                v[4].i64 = (int64_t)sp->replications;
             }
             trace_append(s, t, row);
         }

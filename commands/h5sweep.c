@@ -43,29 +43,17 @@ static bool whole(double v)
     return isfinite(v) && v >= 0 && v == floor(v) && v < 18446744073709551616.0;
 }
 
+/* /sweep/results: point, replication and one column per summary metric. */
 static int read_results(struct h5in_file *f, struct sweep_file *out, struct diag_list *d)
 {
-    static const char *const names[] = { "point",
-                                         "replication",
-                                         "cost",
-                                         "instance_hours",
-                                         "instances_launched",
-                                         "mean_in_service",
-                                         "mean_cpu_utilization",
-                                         "activities",
-                                         "events",
-                                         "requests_served",
-                                         "requests_dropped",
-                                         "requests_over_objective",
-                                         "latency_p95",
-                                         "latency_p99" };
-    const struct h5in_column *c[ARRAY_SIZE(names)];
+    const struct h5in_column *c[2 + SUMMARY_NR];
     struct h5in_table t = { 0 };
     int st = h5in_read_table(f, "/sweep/results", &t, d);
     if (st < 0)
         return st;
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        c[i] = h5in_table_find(&t, names[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+        const char *name = i == 0 ? "point" : i == 1 ? "replication" : summary_metrics[i - 2].name;
+        c[i] = h5in_table_find(&t, name);
         if (!c[i] || c[i]->kind == H5IN_STRING) {
             h5in_table_release(&t);
             return not_sweep(d, h5in_path(f), "/sweep/results lacks a column asgsim writes");
@@ -74,26 +62,19 @@ static int read_results(struct h5in_file *f, struct sweep_file *out, struct diag
     out->results = xcalloc(t.nr_rows ? t.nr_rows : 1, sizeof(*out->results));
     for (size_t r = 0; r < t.nr_rows; r++) {
         struct sweep_result *res = &out->results[r];
-        if (!whole(c[0]->num[r]) || !whole(c[1]->num[r]) || c[0]->num[r] > UINT32_MAX ||
-            c[1]->num[r] > UINT32_MAX || !whole(c[4]->num[r]) || !whole(c[7]->num[r]) ||
-            !whole(c[8]->num[r])) {
+        bool ok = whole(c[0]->num[r]) && whole(c[1]->num[r]) && c[0]->num[r] <= UINT32_MAX &&
+                  c[1]->num[r] <= UINT32_MAX;
+        for (size_t m = 0; m < SUMMARY_NR; m++)
+            if (summary_metrics[m].kind == SUMMARY_COUNT && !whole(c[2 + m]->num[r]))
+                ok = false;
+        if (!ok) {
             h5in_table_release(&t);
             return not_sweep(d, h5in_path(f), "/sweep/results has a bad point or count");
         }
         res->point = (uint32_t)c[0]->num[r];
         res->replication = (uint32_t)c[1]->num[r];
-        res->cost_usd = c[2]->num[r];
-        res->instance_hours = c[3]->num[r];
-        res->instances_launched = (uint64_t)c[4]->num[r];
-        res->mean_in_service = c[5]->num[r];
-        res->mean_cpu_utilization_pct = c[6]->num[r];
-        res->activities = (uint64_t)c[7]->num[r];
-        res->events = (uint64_t)c[8]->num[r];
-        res->requests_served = c[9]->num[r];
-        res->requests_dropped = c[10]->num[r];
-        res->requests_over_objective = c[11]->num[r];
-        res->latency_p95_s = c[12]->num[r];
-        res->latency_p99_s = c[13]->num[r];
+        for (size_t m = 0; m < SUMMARY_NR; m++)
+            summary_set(&res->summary, m, c[2 + m]->num[r]);
     }
     out->nr_results = t.nr_rows;
     h5in_table_release(&t);

@@ -22,6 +22,7 @@ static const char usage[] =
         "  export RUN.h5       write a trace's or sweep's tables as TSV/CSV for other tools\n"
         "  plot RUN.h5         draw the standard figures with gnuplot (PNG or SVG)\n"
         "  report RUN.h5       print a short summary of a trace (--json for one object)\n"
+        "  metrics             print the table of summary metrics (the README's table)\n"
         "\n"
         "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
         "  -V, --version       show the version\n"
@@ -31,8 +32,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    static const char *const commands[] = { "run",    "validate", "sweep",  "merge",
-                                            "export", "plot",     "report", "help" };
+    static const char *const commands[] = { "run",  "validate", "sweep",   "merge", "export",
+                                            "plot", "report",   "metrics", "help" };
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
@@ -59,6 +60,8 @@ int main(int argc, char **argv)
         return cli_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return cli_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "metrics"))
+        return cli_metrics(argc - 1, argv + 1);
     const char *hint = diag_closest(cmd, commands, sizeof(commands) / sizeof(commands[0]));
     if (hint)
         return cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", cmd, hint);

@@ -297,78 +297,16 @@ bool sweep_point_in_shard(uint64_t point, uint32_t index, uint32_t count)
     return point % count == index;
 }
 
-static const char *const metric_names[SWEEP_NR_METRICS] = { "cost",
-                                                            "instance_hours",
-                                                            "instances_launched",
-                                                            "mean_in_service",
-                                                            "mean_cpu_utilization",
-                                                            "activities",
-                                                            "events",
-                                                            "requests_served",
-                                                            "requests_dropped",
-                                                            "requests_over_objective",
-                                                            "latency_p95",
-                                                            "latency_p99" };
-
-static const char *const metric_units[SWEEP_NR_METRICS] = { "USD",       "h",        "instances",
-                                                            "instances", "percent",  "activities",
-                                                            "events",    "requests", "requests",
-                                                            "requests",  "s",        "s" };
-
-const char *sweep_metric_name(size_t m)
-{
-    ASG_ASSERT(m < SWEEP_NR_METRICS);
-    return metric_names[m];
-}
-
-const char *sweep_metric_units(size_t m)
-{
-    ASG_ASSERT(m < SWEEP_NR_METRICS);
-    return metric_units[m];
-}
-
-double sweep_metric(const struct sweep_result *r, size_t m)
-{
-    switch (m) {
-    case 0:
-        return r->cost_usd;
-    case 1:
-        return r->instance_hours;
-    case 2:
-        return (double)r->instances_launched;
-    case 3:
-        return r->mean_in_service;
-    case 4:
-        return r->mean_cpu_utilization_pct;
-    case 5:
-        return (double)r->activities;
-    case 6:
-        return (double)r->events;
-    case 7:
-        return r->requests_served;
-    case 8:
-        return r->requests_dropped;
-    case 9:
-        return r->requests_over_objective;
-    case 10:
-        return r->latency_p95_s;
-    case 11:
-        return r->latency_p99_s;
-    default:
-        ASG_BUG("no metric %zu", m);
-    }
-}
-
 void sweep_stats_compute(const double *x, size_t n, struct sweep_stats *out)
 {
     ASG_ASSERT(n >= 1);
     out->mean = gsl_stats_mean(x, 1, n);
     if (n < 2) {
-        out->sd = out->ci95_lo = out->ci95_hi = (double)NAN;
+        out->sd = out->ci_low = out->ci_high = (double)NAN;
         return;
     }
     out->sd = gsl_stats_sd_m(x, 1, n, out->mean);
     double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * out->sd / sqrt((double)n);
-    out->ci95_lo = out->mean - half;
-    out->ci95_hi = out->mean + half;
+    out->ci_low = out->mean - half;
+    out->ci_high = out->mean + half;
 }

@@ -64,7 +64,7 @@ print("  dropped in the first hour (boot): %s, in the crowd (14:00-16:00): %s" %
 
 print("== Examples: diurnal-target-tracking.yaml against diurnal-web.yaml")
 tt, web = summary("diurnal-target-tracking"), summary("diurnal-web")
-for key, fmt in (("cost_USD", "%.2f USD"), ("requests_dropped", None),
+for key, fmt in (("cost_usd", "%.2f USD"), ("requests_dropped", None),
                  ("requests_over_objective", None), ("time_over_objective_s", "%.0f s")):
     f = (lambda v: fmt % float(v)) if fmt else num
     print("  %-24s %s -> %s" % (key, f(web[key]), f(tt[key])))
@@ -117,7 +117,7 @@ s = summary("spot-mix")
 n = Counter((r["market"], r["instance_type"]) for r in table("spot-mix", "instances")
             if float(r["launch_time_s"]) == 0)
 print("  at launch: %s" % ", ".join("%d %s %s" % (v, m, t) for (m, t), v in sorted(n.items())))
-for k in ("cost_on_demand_USD", "cost_savings_plan_USD", "cost_on_demand_after_discounts_USD"):
+for k in ("cost_on_demand_usd", "cost_savings_plan_usd", "cost_on_demand_after_discounts_usd"):
     print("  %-36s %.3f" % (k, float(s[k])))
 
 print("== Warm pool against cold start: warm-pool-vs-cold.yaml, cold-start.yaml")
@@ -127,9 +127,9 @@ print("  dropped: warm %s, cold %s; in the first six minutes: warm %s, cold %s" 
     num(dropped("warm-pool-vs-cold", 0, 360)), num(dropped("cold-start", 0, 360))))
 print("  mean latency: warm %.3f s, cold %.3f s" % (float(w["latency_mean_s"]), float(c["latency_mean_s"])))
 print("  cost_total: warm %.3f, cold %.3f USD: +%.2f, of it EBS +%.2f" % (
-    float(w["cost_total_USD"]), float(c["cost_total_USD"]),
-    float(w["cost_total_USD"]) - float(c["cost_total_USD"]),
-    float(w["cost_storage_USD"]) - float(c["cost_storage_USD"])))
+    float(w["cost_total_usd"]), float(c["cost_total_usd"]),
+    float(w["cost_total_usd"]) - float(c["cost_total_usd"]),
+    float(w["cost_storage_usd"]) - float(c["cost_storage_usd"])))
 print("  pool instances failed and replaced: %s" % w["warm_pool_health_replacements"])
 
 print("== A partition failure: partition-failure.yaml")

@@ -16,27 +16,8 @@
 
 #include "asgsim/banned.h"
 
-/* Events table: enum lifecycle_state's names, and "None" for the state before a launch. */
-static const char *const event_states[] = { "Pending",
-                                            "Pending:Wait",
-                                            "Pending:Proceed",
-                                            "InService",
-                                            "Terminating",
-                                            "Terminating:Wait",
-                                            "Terminating:Proceed",
-                                            "Terminated",
-                                            "Warmed:Pending",
-                                            "Warmed:Pending:Wait",
-                                            "Warmed:Pending:Proceed",
-                                            "Warmed:Stopped",
-                                            "Warmed:Running",
-                                            "Warmed:Hibernated",
-                                            "Warmed:Terminating",
-                                            "Warmed:Terminating:Wait",
-                                            "Warmed:Terminating:Proceed",
-                                            "Warmed:Terminated",
-                                            "None" };
-_Static_assert(ARRAY_SIZE(event_states) == LIFECYCLE_NR + 1, "a name for every state");
+/* Events table: from and to are lifecycle_state_names (include/asgsim/asg.h), then "None"
+   for the state before a launch. */
 #define EVENT_STATE_NONE LIFECYCLE_NR
 static const char *const markets[] = { "on-demand", "spot" };
 
@@ -71,26 +52,26 @@ enum ts_col {
 };
 
 static const struct trace_field ts_fields[TS_NR] = {
-    [TS_TIME] = { "time", TRACE_F64, "s", 0, NULL, 0 },
-    [TS_LOAD] = { "load", TRACE_F64, "requests/s", 0, NULL, 0 },
+    [TS_TIME] = { "time_s", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_LOAD] = { "load_rps", TRACE_F64, "requests/s", 0, NULL, 0 },
     [TS_DESIRED] = { "desired_capacity", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_MIN] = { "min_size", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_MAX] = { "max_size", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_PENDING] = { "pending", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_IN_SERVICE] = { "in_service", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_TERMINATING] = { "terminating", TRACE_I32, "instances", 0, NULL, 0 },
-    [TS_CPU] = { "cpu_utilization", TRACE_F64, "percent", 0, NULL, 0 },
-    [TS_COST] = { "cost", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_CPU] = { "cpu_utilization_pct", TRACE_F64, "percent", 0, NULL, 0 },
+    [TS_COST] = { "cost_usd", TRACE_F64, "USD", 0, NULL, 0 },
     /* Serving, over the interval that ends at `time`. */
     [TS_SERVED] = { "served", TRACE_F64, "requests", 0, NULL, 0 },
     [TS_DROPPED] = { "dropped", TRACE_F64, "requests", 0, NULL, 0 },
     [TS_BACKLOG] = { "backlog", TRACE_F64, "requests", 0, NULL, 0 },
-    [TS_P50] = { "latency_p50", TRACE_F64, "s", 0, NULL, 0 },
-    [TS_P95] = { "latency_p95", TRACE_F64, "s", 0, NULL, 0 },
-    [TS_P99] = { "latency_p99", TRACE_F64, "s", 0, NULL, 0 },
-    [TS_COST_ON_DEMAND] = { "cost_on_demand", TRACE_F64, "USD", 0, NULL, 0 },
-    [TS_COST_SPOT] = { "cost_spot", TRACE_F64, "USD", 0, NULL, 0 },
-    [TS_COST_STORAGE] = { "cost_storage", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_P50] = { "latency_p50_s", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_P95] = { "latency_p95_s", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_P99] = { "latency_p99_s", TRACE_F64, "s", 0, NULL, 0 },
+    [TS_COST_ON_DEMAND] = { "cost_on_demand_usd", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_COST_SPOT] = { "cost_spot_usd", TRACE_F64, "USD", 0, NULL, 0 },
+    [TS_COST_STORAGE] = { "cost_storage_usd", TRACE_F64, "USD", 0, NULL, 0 },
     /* Lifecycle hooks: instances in Pending:Wait and Terminating:Wait. */
     [TS_PENDING_WAIT] = { "pending_wait", TRACE_I32, "instances", 0, NULL, 0 },
     [TS_TERMINATING_WAIT] = { "terminating_wait", TRACE_I32, "instances", 0, NULL, 0 },
@@ -102,19 +83,9 @@ static const struct trace_field ts_fields[TS_NR] = {
     [TS_WARMED_HIBERNATED] = { "warmed_hibernated", TRACE_I32, "instances", 0, NULL, 0 },
 };
 
-static const struct trace_field event_fields[] = {
-    { "time", TRACE_F64, "s", 0, NULL, 0 },
-    { "instance", TRACE_U32, "1", 0, NULL, 0 },
-    { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },
-    { "from", TRACE_ENUM, "1", 0, event_states, ARRAY_SIZE(event_states) },
-    { "to", TRACE_ENUM, "1", 0, event_states, ARRAY_SIZE(event_states) },
-    { "cause", TRACE_STR, "1", 32, NULL, 0 },
-    { "az", TRACE_STR, "1", 32, NULL, 0 },
-};
-
 /* Description and cause are AWS's sentences, of any length: never cut. */
 static const struct trace_field activity_fields[] = {
-    { "start_time", TRACE_F64, "s", 0, NULL, 0 },   { "end_time", TRACE_F64, "s", 0, NULL, 0 },
+    { "start_time_s", TRACE_F64, "s", 0, NULL, 0 }, { "end_time_s", TRACE_F64, "s", 0, NULL, 0 },
     { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },      { "status", TRACE_STR, "1", 16, NULL, 0 },
     { "description", TRACE_VSTR, "1", 0, NULL, 0 }, { "cause", TRACE_VSTR, "1", 0, NULL, 0 },
 };
@@ -154,12 +125,12 @@ static const struct trace_field instance_fields[] = {
     { "instance_type", TRACE_STR, "1", 24, NULL, 0 },
     { "market", TRACE_ENUM, "1", 0, markets, ARRAY_SIZE(markets) },
     { "az", TRACE_STR, "1", 32, NULL, 0 },
-    { "launch_time", TRACE_F64, "s", 0, NULL, 0 },
-    { "in_service_time", TRACE_F64, "s", 0, NULL, 0 },
-    { "terminate_time", TRACE_F64, "s", 0, NULL, 0 },
-    { "billed", TRACE_I64, "s", 0, NULL, 0 },
-    { "cost", TRACE_F64, "USD", 0, NULL, 0 },
-    { "storage_cost", TRACE_F64, "USD", 0, NULL, 0 },
+    { "launch_time_s", TRACE_F64, "s", 0, NULL, 0 },
+    { "in_service_time_s", TRACE_F64, "s", 0, NULL, 0 },
+    { "terminate_time_s", TRACE_F64, "s", 0, NULL, 0 },
+    { "billed_s", TRACE_I64, "s", 0, NULL, 0 },
+    { "cost_usd", TRACE_F64, "USD", 0, NULL, 0 },
+    { "storage_cost_usd", TRACE_F64, "USD", 0, NULL, 0 },
     { "weight", TRACE_I32, "units", 0, NULL, 0 },
     { "interrupted", TRACE_I32, "1", 0, NULL, 0 },
     { "partition", TRACE_I32, "1", 0, NULL, 0 }, /* placement partition, 1-based; 0: none */
@@ -212,6 +183,25 @@ struct world {
        types): a walk over the group every sample was a fifth of a no-workload run. */
     int64_t in_service_vcpus;
 };
+
+static int open_events(struct world *w)
+{
+    const char *states[LIFECYCLE_NR + 1];
+    for (size_t i = 0; i < LIFECYCLE_NR; i++)
+        states[i] = lifecycle_state_names[i];
+    states[EVENT_STATE_NONE] = "None";
+    const struct trace_field fields[] = {
+        { "time_s", TRACE_F64, "s", 0, NULL, 0 },
+        { "instance", TRACE_U32, "1", 0, NULL, 0 },
+        { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },
+        { "from", TRACE_ENUM, "1", 0, states, ARRAY_SIZE(states) },
+        { "to", TRACE_ENUM, "1", 0, states, ARRAY_SIZE(states) },
+        { "cause", TRACE_STR, "1", 32, NULL, 0 },
+        { "az", TRACE_STR, "1", 32, NULL, 0 },
+    };
+    return trace_table_open(w->sink, "/events", TRACE_COMPOUND, fields, ARRAY_SIZE(fields),
+                            &w->events);
+}
 
 static double seconds_or_nan(sim_time t)
 {
@@ -368,13 +358,12 @@ static void sample_costs(const struct world *w, sim_time now, union trace_value 
 
 /*
  * The invoice: On-Demand usage after Reserved Instances and Savings Plans (with their
- * fees), Spot usage, and EBS; plus the Spot signals. /summary/cost stays the usage at
- * list prices, so that it equals the sum of /instances cost.
+ * fees), Spot usage, and EBS; plus the Spot signals. /summary/cost_usd stays the usage
+ * at list prices, so that it equals the sum of /instances cost_usd.
  */
-static void write_cost_summary(struct world *w)
+static void fill_cost_summary(struct world *w, struct run_summary *r)
 {
     const struct scenario *sc = w->sc;
-    struct trace_sink *s = w->sink;
     const struct asg_group *g = &w->group;
     double od, spot, storage;
     asg_group_cost_split(g, sc->duration, &od, &spot, &storage);
@@ -384,50 +373,38 @@ static void write_cost_summary(struct world *w)
             billing_ledger_add_open(&w->ledger, &g->live[i]->meter, sc->duration);
         billing_ledger_invoice(&w->ledger, &w->discounts, sc->duration, &inv);
     }
-    trace_put_f64(s, "/summary/cost_on_demand", od, "USD");
-    trace_put_f64(s, "/summary/cost_spot", spot, "USD");
-    trace_put_f64(s, "/summary/cost_storage", storage, "USD");
-    trace_put_f64(s, "/summary/cost_on_demand_after_discounts", inv.on_demand_usd, "USD");
-    trace_put_f64(s, "/summary/cost_reserved_instances", inv.ri_usd, "USD");
-    trace_put_f64(s, "/summary/cost_savings_plan", inv.sp_usd, "USD");
-    trace_put_f64(s, "/summary/cost_total", inv.total_usd + spot + storage, "USD");
-    trace_put_i64(s, "/summary/instances_on_demand",
-                  (int64_t)g->nr_launched_by_market[BILLING_ON_DEMAND], "instances");
-    trace_put_i64(s, "/summary/instances_spot", (int64_t)g->nr_launched_by_market[BILLING_SPOT],
-                  "instances");
-    trace_put_i64(s, "/summary/spot_rebalance_recommendations",
-                  (int64_t)g->nr_rebalance_recommendations, "signals");
-    trace_put_i64(s, "/summary/spot_interruption_notices", (int64_t)g->nr_interruption_notices,
-                  "signals");
-    trace_put_i64(s, "/summary/spot_interruptions", (int64_t)g->nr_interruptions, "instances");
+    r->cost_on_demand_usd = od;
+    r->cost_spot_usd = spot;
+    r->cost_storage_usd = storage;
+    r->cost_on_demand_after_discounts_usd = inv.on_demand_usd;
+    r->cost_reserved_instances_usd = inv.ri_usd;
+    r->cost_savings_plan_usd = inv.sp_usd;
+    r->cost_total_usd = inv.total_usd + spot + storage;
+    r->instances_on_demand = g->nr_launched_by_market[BILLING_ON_DEMAND];
+    r->instances_spot = g->nr_launched_by_market[BILLING_SPOT];
+    r->spot_rebalance_recommendations = g->nr_rebalance_recommendations;
+    r->spot_interruption_notices = g->nr_interruption_notices;
+    r->spot_interruptions = g->nr_interruptions;
 }
 
 /* Lifecycle hooks and health replacements (models/asg.c). */
-static void write_group_summary(struct world *w)
+static void fill_group_summary(const struct world *w, struct run_summary *r)
 {
-    struct trace_sink *s = w->sink;
     const struct asg_group *g = &w->group;
-    trace_put_i64(s, "/summary/lifecycle_actions", (int64_t)g->nr_hook_actions, "actions");
-    trace_put_i64(s, "/summary/lifecycle_action_timeouts", (int64_t)g->nr_hook_timeouts, "actions");
-    trace_put_i64(s, "/summary/launches_abandoned", (int64_t)g->nr_launches_abandoned, "instances");
-    trace_put_i64(s, "/summary/instance_failures_ec2", (int64_t)g->nr_instance_failures[0],
-                  "instances");
-    trace_put_i64(s, "/summary/instance_failures_elb", (int64_t)g->nr_instance_failures[1],
-                  "instances");
-    trace_put_i64(s, "/summary/health_replacements", (int64_t)g->nr_health_replacements,
-                  "instances");
-    trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
-                  "instances");
-    trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
-    trace_put_i64(s, "/summary/launch_failures", (int64_t)g->nr_launch_failures, "launches");
-    trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->nr_partition_failed,
-                  "instances");
-    trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->nr_returned_to_pool,
-                  "instances");
-    trace_put_i64(s, "/summary/launch_retries", (int64_t)g->nr_launch_retries, "retries");
-    trace_put_i64(s, "/summary/rebalance_launches", (int64_t)g->nr_rebalance_launches, "instances");
-    trace_put_i64(s, "/summary/warm_pool_health_replacements",
-                  (int64_t)g->nr_pool_health_replacements, "instances");
+    r->lifecycle_actions = g->nr_hook_actions;
+    r->lifecycle_action_timeouts = g->nr_hook_timeouts;
+    r->launches_abandoned = g->nr_launches_abandoned;
+    r->instance_failures_ec2 = g->nr_instance_failures[0];
+    r->instance_failures_elb = g->nr_instance_failures[1];
+    r->health_replacements = g->nr_health_replacements;
+    r->lifetime_replacements = g->nr_lifetime_replacements;
+    r->warm_starts = g->nr_warm_starts;
+    r->launch_failures = g->nr_launch_failures;
+    r->partition_failed_instances = g->nr_partition_failed;
+    r->returned_to_warm_pool = g->nr_returned_to_pool;
+    r->launch_retries = g->nr_launch_retries;
+    r->rebalance_launches = g->nr_rebalance_launches;
+    r->warm_pool_health_replacements = g->nr_pool_health_replacements;
 }
 
 static double load_rps(const struct world *w, sim_time now)
@@ -471,7 +448,7 @@ static bool scenario_scales(const struct scenario *sc)
 static void setup_ts_fields(struct world *w)
 {
     static const struct trace_field cw_fields[SC_NR] = {
-        [SC_ASG_AVG_CPU] = { "asg_avg_cpu", TRACE_F64, "percent", 0, NULL, 0 },
+        [SC_ASG_AVG_CPU] = { "asg_avg_cpu_pct", TRACE_F64, "percent", 0, NULL, 0 },
         [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests", 0, NULL,
                                      0 },
     };
@@ -514,14 +491,14 @@ int run_decisions_open(struct trace_sink *sink, struct trace_table **out)
         states[i] = cw_state_names[i];
     states[DECISION_ALARM_STATE_NONE] = "None";
     const struct trace_field fields[DEC_NR] = {
-        [DEC_TIME] = { "time", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_TIME] = { "time_s", TRACE_F64, "s", 0, NULL, 0 },
         [DEC_POLICY] = { "policy", TRACE_VSTR, "1", 0, NULL, 0 },
         [DEC_KIND] = { "kind", TRACE_VSTR, "1", 0, NULL, 0 },
         [DEC_ALARM] = { "alarm", TRACE_VSTR, "1", 0, NULL, 0 },
         [DEC_ALARM_STATE] = { "alarm_state", TRACE_ENUM, "1", 0, states, ARRAY_SIZE(states) },
         [DEC_METRIC_VALUE] = { "metric_value", TRACE_F64, "metric", 0, NULL, 0 },
-        [DEC_METRIC_FROM] = { "metric_from", TRACE_F64, "s", 0, NULL, 0 },
-        [DEC_METRIC_TO] = { "metric_to", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_METRIC_FROM] = { "metric_from_s", TRACE_F64, "s", 0, NULL, 0 },
+        [DEC_METRIC_TO] = { "metric_to_s", TRACE_F64, "s", 0, NULL, 0 },
         [DEC_METRIC_VALUES] = { "metric_values", TRACE_VSTR, "1", 0, NULL, 0 },
         [DEC_MEASURED_CAPACITY] = { "measured_capacity", TRACE_F64, "units", 0, NULL, 0 },
         [DEC_CURRENT_CAPACITY] = { "current_capacity", TRACE_I64, "units", 0, NULL, 0 },
@@ -579,15 +556,14 @@ static void start_scaling(struct world *w)
                      sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, &obs);
 }
 
-static void write_scaling_summary(struct world *w)
+static void fill_scaling_summary(const struct world *w, struct run_summary *r)
 {
+    r->scaling = w->scaling;
     if (!w->scaling)
         return;
-    trace_put_i64(w->sink, "/summary/policy_capacity_changes", (int64_t)w->scaler.nr_policy_changes,
-                  "activities");
-    trace_put_i64(w->sink, "/summary/scheduled_capacity_changes",
-                  (int64_t)w->scaler.nr_scheduled_changes, "activities");
-    trace_put_i64(w->sink, "/summary/policy_invocations", (int64_t)w->nr_decisions, "invocations");
+    r->policy_capacity_changes = w->scaler.nr_policy_changes;
+    r->scheduled_capacity_changes = w->scaler.nr_scheduled_changes;
+    r->policy_invocations = w->nr_decisions;
 }
 
 static void release_scaling(struct world *w)
@@ -699,6 +675,7 @@ static void write_provenance(struct world *w, const struct run_opts *o)
     trace_set_attr_i64(s, "/provenance", "point", (int64_t)o->point);
     trace_set_attr_i64(s, "/provenance", "replication", (int64_t)o->replication);
     trace_set_attr_str(s, "/provenance", "tool_version", ASGSIM_VERSION);
+    trace_set_attr_i64(s, "/provenance", "schema_version", ASGSIM_SCHEMA_VERSION);
     trace_set_attr_str(s, "/provenance", "gsl_version", GSL_VERSION);
     trace_set_attr_str(s, "/provenance", "yaml_version", yaml_get_version_string());
     if (o->created_utc)
@@ -729,29 +706,20 @@ static void write_streams(struct world *w)
     }
 }
 
+/* /summary: one dataset per metric of the table (include/asgsim/summary.h) that applies. */
 static void write_summary(struct world *w, const struct run_summary *r)
 {
-    struct trace_sink *s = w->sink;
-    trace_put_f64(s, "/summary/duration", r->duration_s, "s");
-    trace_put_f64(s, "/summary/cost", r->cost_usd, "USD");
-    trace_put_f64(s, "/summary/instance_hours", r->instance_hours, "h");
-    trace_put_i64(s, "/summary/instances_launched", (int64_t)r->instances_launched, "instances");
-    trace_put_i64(s, "/summary/instances_terminated", (int64_t)r->instances_terminated,
-                  "instances");
-    trace_put_i64(s, "/summary/activities", (int64_t)r->activities, "activities");
-    trace_put_f64(s, "/summary/mean_in_service", r->mean_in_service, "instances");
-    trace_put_f64(s, "/summary/mean_cpu_utilization", r->mean_cpu_utilization_pct, "percent");
-    trace_put_i64(s, "/summary/events", (int64_t)r->events, "events");
-    trace_put_f64(s, "/summary/requests_arrived", r->requests_arrived, "requests");
-    trace_put_f64(s, "/summary/requests_served", r->requests_served, "requests");
-    trace_put_f64(s, "/summary/requests_dropped", r->requests_dropped, "requests");
-    trace_put_f64(s, "/summary/requests_over_objective", r->requests_over_objective, "requests");
-    trace_put_f64(s, "/summary/latency_mean", r->latency_mean_s, "s");
-    trace_put_f64(s, "/summary/latency_p50", r->latency_p50_s, "s");
-    trace_put_f64(s, "/summary/latency_p95", r->latency_p95_s, "s");
-    trace_put_f64(s, "/summary/latency_p99", r->latency_p99_s, "s");
-    trace_put_f64(s, "/summary/latency_objective", r->latency_objective_s, "s");
-    trace_put_f64(s, "/summary/time_over_objective", r->time_over_objective_s, "s");
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        const struct summary_metric *sm = &summary_metrics[m];
+        if (!summary_applies(r, m))
+            continue;
+        char *path = xasprintf("/summary/%s", sm->name);
+        if (sm->kind == SUMMARY_COUNT)
+            trace_put_i64(w->sink, path, (int64_t)summary_get(r, m), sm->units);
+        else
+            trace_put_f64(w->sink, path, summary_get(r, m), sm->units);
+        free(path);
+    }
 }
 
 static int sink_error(struct world *w, struct diag_list *d)
@@ -777,8 +745,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     /* the autoscaler's alarms name the timeseries columns: set it up first (no events yet
        are due before the group exists; it starts sampling at time 0 after the group) */
     w.scaling = scenario_scales(sc);
-    trace_table_open(sink, "/events", TRACE_COMPOUND, event_fields, ARRAY_SIZE(event_fields),
-                     &w.events);
+    open_events(&w);
     trace_table_open(sink, "/activities", TRACE_COMPOUND, activity_fields,
                      ARRAY_SIZE(activity_fields), &w.activities);
     trace_table_open(sink, "/instances", TRACE_COMPOUND, instance_fields,
@@ -850,10 +817,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
         r.latency_objective_s = sim_time_to_seconds(w.serve_cfg.latency_objective);
         r.time_over_objective_s = w.time_over_objective_s;
     }
+    fill_cost_summary(&w, &r);
+    fill_group_summary(&w, &r);
+    fill_scaling_summary(&w, &r);
     write_summary(&w, &r);
-    write_cost_summary(&w);
-    write_group_summary(&w);
-    write_scaling_summary(&w);
     write_streams(&w);
     if (sink->status) {
         ret = sink_error(&w, d);

@@ -24,7 +24,7 @@ tmax = STATS_max
 tunit = tmax > 3 * 3600 ? 3600.0 : 60.0
 t(c) = column("time_s") / tunit
 
-parts  = "cost_on_demand_USD cost_spot_USD cost_storage_USD"
+parts  = "cost_on_demand_usd cost_spot_usd cost_storage_usd"
 names  = "On-Demand Spot storage"
 colors = "#1f77b4 #ff7f0e #8c8c8c"
 present = ""; pnames = ""; pcolors = ""
@@ -38,7 +38,7 @@ do for [i=1:words(parts)] {
 n = words(present)
 top(k) = sum [j=1:k] column(word(present, j))
 
-stats ts using (column("cost_USD")) nooutput
+stats ts using (column("cost_usd")) nooutput
 total = STATS_max
 set yrange [0:total * 1.15 + 0.01]
 set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
@@ -54,8 +54,8 @@ set style fill solid 0.6 noborder
 set label 1 sprintf("%.2f USD", total) at graph 1, first total offset -1,1 right
 if (n > 0) {
     plot for [k=n:1:-1] ts using (t(0)):(top(k)) with filledcurves x1 lc rgb word(pcolors, k) title word(pnames, k), \
-         ts using (t(0)):(column("cost_USD")) with lines lw 2 lc rgb '#000000' title "total"
+         ts using (t(0)):(column("cost_usd")) with lines lw 2 lc rgb '#000000' title "total"
 } else {
-    plot ts using (t(0)):(column("cost_USD")) with filledcurves x1 lc rgb '#1f77b4' title "cost (all markets)", \
-         ts using (t(0)):(column("cost_USD")) with lines lw 2 lc rgb '#08306b' notitle
+    plot ts using (t(0)):(column("cost_usd")) with filledcurves x1 lc rgb '#1f77b4' title "cost (all markets)", \
+         ts using (t(0)):(column("cost_usd")) with lines lw 2 lc rgb '#08306b' notitle
 }

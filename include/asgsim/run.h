@@ -8,6 +8,7 @@
 #include "asgsim/diag.h"
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
+#include "asgsim/summary.h"
 #include "asgsim/trace.h"
 
 #include <stdbool.h>
@@ -25,30 +26,7 @@ struct run_opts {
     void *ctx;
 };
 
-/** The figures a planner reads first; also written to /summary. */
-struct run_summary {
-    double duration_s;
-    double cost_usd;
-    double instance_hours; /* billed instance-seconds / 3600 */
-    uint64_t instances_launched;
-    uint64_t instances_terminated;
-    uint64_t activities;
-    double mean_in_service;          /* time-average of InService instances over the samples */
-    double mean_cpu_utilization_pct; /* over samples with at least one InService instance */
-    uint64_t events;                 /* engine events fired */
-    /* Serving (zero, latencies NaN, without a Workload). Fluid mode counts are expected
-       values and may be fractional; latencies are seconds from arrival to completion. */
-    double requests_arrived;
-    double requests_served;
-    double requests_dropped;        /* queue full or no InService instance */
-    double requests_over_objective; /* served slower than LatencyObjective */
-    double latency_mean_s;
-    double latency_p50_s;
-    double latency_p95_s;
-    double latency_p99_s;
-    double latency_objective_s;   /* 0 = none given */
-    double time_over_objective_s; /* sample intervals whose p99 exceeded the objective */
-};
+/* struct run_summary: one field per metric of include/asgsim/summary.h. */
 
 /**
  * Run `sc` and write everything to `sink` (which the caller then closes).

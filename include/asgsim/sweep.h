@@ -11,12 +11,14 @@
  * input of the seed derivation, so replication r of every point sees the same random
  * streams (common random numbers). The point is recorded separately.
  *
- * This module knows nothing of AWS or of how a run is done; the CLI does that.
+ * This module knows nothing of AWS or of how a run is done; the CLI does that. The figures
+ * of a run are the summary metrics (include/asgsim/summary.h).
  */
 #ifndef ASGSIM_SWEEP_H
 #define ASGSIM_SWEEP_H
 
 #include "asgsim/diag.h"
+#include "asgsim/summary.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,42 +91,27 @@ bool sweep_parse_shard(const char *text, uint32_t *index, uint32_t *count);
 /** true when `point` belongs to shard index/count (every count-th point from index). */
 bool sweep_point_in_shard(uint64_t point, uint32_t index, uint32_t count);
 
-/** The figures of one run, as sent from a worker to the parent (fixed-size binary record). */
+/**
+ * The figures of one run, as sent from a worker to the parent (fixed-size binary record):
+ * the whole summary. /sweep/results has one column per metric of the table in
+ * include/asgsim/summary.h, /sweep/stats five (<name>_mean, _sd, _ci_low, _ci_high, _n).
+ */
 struct sweep_result {
     uint32_t point;
     uint32_t replication;
     int32_t status; /* 0, or the negative asg_status the run failed with */
     uint32_t reserved;
-    double cost_usd;
-    double instance_hours;
-    double mean_in_service;
-    double mean_cpu_utilization_pct;
-    uint64_t instances_launched;
-    uint64_t activities;
-    uint64_t events;
-    double requests_served; /* serving figures: see run_summary (NaN latencies without load) */
-    double requests_dropped;
-    double requests_over_objective;
-    double latency_p95_s;
-    double latency_p99_s;
+    struct run_summary summary;
 };
 
-enum { SWEEP_NR_METRICS = 12 };
-
-/** Name of metric m (0 <= m < SWEEP_NR_METRICS), as used in /sweep/results and /sweep/stats. */
-const char *sweep_metric_name(size_t m);
-
-/** Units of metric m. */
-const char *sweep_metric_units(size_t m);
-
-/** Value of metric m of a result, as a double. */
-double sweep_metric(const struct sweep_result *r, size_t m);
+/* Columns of /sweep/stats per metric: _mean, _sd, _ci_low, _ci_high, _n. */
+enum { SWEEP_NR_STATS = 5 };
 
 struct sweep_stats {
     double mean;
-    double sd;      /* sample standard deviation; NAN for n < 2 */
-    double ci95_lo; /* mean -/+ t(0.975, n-1) * sd / sqrt(n); NAN for n < 2 */
-    double ci95_hi;
+    double sd;     /* sample standard deviation; NAN for n < 2 */
+    double ci_low; /* 95 %: mean -/+ t(0.975, n-1) * sd / sqrt(n); NAN for n < 2 */
+    double ci_high;
 };
 
 /** Mean, standard deviation and 95 % confidence interval (Student t) of n >= 1 values. */

@@ -49,7 +49,7 @@ assert float(s["requests_dropped"]) < float(w["requests_dropped"]) / 3, (
 assert float(s["requests_over_objective"]) < float(w["requests_over_objective"]) / 10
 assert float(s["time_over_objective_s"]) < float(w["time_over_objective_s"]) / 10
 # for a comparable bill: within 10 % of the fixed group's
-assert abs(float(s["cost_USD"]) / float(w["cost_USD"]) - 1) < 0.1, (s["cost_USD"], w["cost_USD"])
+assert abs(float(s["cost_usd"]) / float(w["cost_usd"]) - 1) < 0.1, (s["cost_usd"], w["cost_usd"])
 # the scaling was done by target tracking's own alarms
 causes = [r["cause"] for r in table(sys.argv[1], "activities")]
 assert any("-AlarmHigh-" in c and "triggered policy CpuTarget50" in c for c in causes)

@@ -17,8 +17,8 @@ for t in $TABLES; do
     fi
     check "$t.tsv matches the golden file" diff -u "$G/export-small.$t.tsv" "$WORK/tsv/$t.tsv"
 done
-check "first line names the input" grep -qx "# asgsim export of small.h5" "$WORK/tsv/timeseries.tsv"
-check "unit-bearing header" grep -qP "^time_s\t.*\tcost_USD\t.*\tlatency_p99_s\t" "$WORK/tsv/timeseries.tsv"
+check "first line names the input" grep -qx "# asgsim export of small.h5, schema_version 2" "$WORK/tsv/timeseries.tsv"
+check "unit-suffixed names as they are" grep -qP "^time_s\t.*\tcost_usd\t.*\tlatency_p99_s\t" "$WORK/tsv/timeseries.tsv"
 check "enum columns as names" grep -q "	None	Pending	launch	" "$WORK/tsv/events.tsv"
 check "NaN for an instance still running" grep -q "	NaN	" "$WORK/tsv/instances.tsv"
 check "every timeseries row has as many cells as the header" \
@@ -28,7 +28,7 @@ check "activities keep one row per line (no tabs in text)" \
 
 check "csv" expect_exit 0 "$ASGSIM" export "$WORK/small.h5" --format csv -o "$WORK/csv" -q
 check "csv files" test -s "$WORK/csv/timeseries.csv" -a -s "$WORK/csv/summary.csv"
-check "csv header" grep -qP "^time_s,.*,cost_USD," "$WORK/csv/timeseries.csv"
+check "csv header" grep -qP "^time_s,.*,cost_usd," "$WORK/csv/timeseries.csv"
 check "csv quotes text with commas" grep -q ',"At 20' "$WORK/csv/activities.csv"
 check "csv parses with as many fields in every row" /usr/bin/python3 -c '
 import csv, sys

@@ -24,11 +24,11 @@ with h5py.File(run.replace("run.h5", "nolat.h5"), "a") as f:
     for name in [n for n in f["/timeseries"] if n.startswith("latency_")]:
         del f["/timeseries/" + name]
 with h5py.File(lat, "a") as f:
-    t = f["/timeseries/time"][:]
-    for name, base in (("latency_p50", 40.0), ("latency_p99", 120.0), ("latency_objective", 150.0)):
+    t = f["/timeseries/time_s"][:]
+    for name, base in (("latency_p50_ms", 40.0), ("latency_p99_ms", 120.0), ("latency_objective_ms", 150.0)):
         if name in f["/timeseries"]:
             del f["/timeseries/" + name]
-        d = f.create_dataset("/timeseries/" + name, data=base + 0 * t + (20 * np.sin(t / 900.0) ** 2 if name != "latency_objective" else 0))
+        d = f.create_dataset("/timeseries/" + name, data=base + 0 * t + (20 * np.sin(t / 900.0) ** 2 if name != "latency_objective_ms" else 0))
         d.attrs["units"] = "ms"
 cooldowns = [60.0, 120.0, 300.0, 600.0]
 types = [b"c6i.large", b"c6i.xlarge", b"m6i.large"]
@@ -39,15 +39,15 @@ for p in range(12):
     pts[p] = (p, c, types[j])
     for r in range(3):
         res.append((p, r, 10 + 2 * j + c / 200 + 0.1 * r, 24.0 * (6 + j), 5.5, 60.0, 100.0 + c, 3000.0 / (j + 1) + 2 * c))
-res = np.array(res, dtype=[("point", "<u4"), ("replication", "<u4"), ("cost", "<f8"), ("instance_hours", "<f8"),
-                           ("mean_in_service", "<f8"), ("mean_cpu_utilization", "<f8"), ("latency_p99", "<f8"),
+res = np.array(res, dtype=[("point", "<u4"), ("replication", "<u4"), ("cost_usd", "<f8"), ("instance_hours", "<f8"),
+                           ("mean_in_service", "<f8"), ("mean_cpu_utilization_pct", "<f8"), ("latency_p99_ms", "<f8"),
                            ("requests_over_objective", "<f8")])
 with h5py.File(sweep, "w") as f:
     f.create_dataset("/sweep/points", data=pts)
     f.create_dataset("/sweep/results", data=res).attrs["units"] = ["1", "1", "USD", "h", "instances", "percent", "ms", "requests"]
-    st = np.zeros(12, dtype=[("point", "<u4"), ("cost_mean", "<f8"), ("cost_sd", "<f8")])
+    st = np.zeros(12, dtype=[("point", "<u4"), ("cost_usd_mean", "<f8"), ("cost_usd_sd", "<f8")])
     for p in range(12):
-        v = res["cost"][res["point"] == p]
+        v = res["cost_usd"][res["point"] == p]
         st[p] = (p, v.mean(), v.std(ddof=1))
     f.create_dataset("/sweep/stats", data=st)
 PY

@@ -7,7 +7,7 @@ check "cost line" grep -qE '^cost +0\.042500 USD$' "$WORK/out"
 check "instance-hours line" grep -qE '^instance-hours +0\.500000 h$' "$WORK/out"
 check "activities line" grep -qE '^scaling activities +3 activities$' "$WORK/out"
 check "instances line" grep -qE '^instances launched +3 instances$' "$WORK/out"
-check "SLA lines" grep -qE '^latency_p99 +10\.[0-9]+ s$' "$WORK/out"
+check "SLA lines" grep -qE '^latency_p99_s +10\.[0-9]+ s$' "$WORK/out"
 check "requests dropped" grep -qE '^requests_dropped +[0-9]+' "$WORK/out"
 check "report --json" expect_exit 0 "$ASGSIM" report --json "$WORK/run.h5"
 check "one JSON object with the figures" /usr/bin/python3 -c '

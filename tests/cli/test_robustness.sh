@@ -53,7 +53,7 @@ check "MaxSize 0" expect_exit 0 "$ASGSIM" run "$WORK/zero.yaml" -p DesiredCapaci
 check "MaxSize 0 costs nothing" /usr/bin/python3 -c "
 import json; o=json.load(open('$WORK/out')); assert o['cost_usd']==0 and o['instances_launched']==0, o"
 check "zero-length run" expect_exit 0 "$ASGSIM" run "$S" --until 0 --json -o "$WORK/0.h5"
-check "zero-length run has one sample" bash -c "h5dump -d /timeseries/time '$WORK/0.h5' | grep -q '( 1 )'"
+check "zero-length run has one sample" bash -c "h5dump -d /timeseries/time_s '$WORK/0.h5' | grep -q '( 1 )'"
 sed "s/MaxSize: '12'/MaxSize: '10000'/" "$S" >"$WORK/big.yaml"
 check "10,000 instances" expect_exit 0 "$ASGSIM" run "$WORK/big.yaml" -p DesiredCapacity=10000 --until 1h --json -o "$WORK/big.h5"
 check "10,000 launched" /usr/bin/python3 -c "

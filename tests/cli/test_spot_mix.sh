@@ -13,10 +13,10 @@ def scalar(name):
     out = subprocess.run(["h5dump", "-m", "%.15g", "-d", "/summary/" + name, f], capture_output=True,
                          text=True, check=True).stdout
     return float(re.search(r"\(0\): ([-0-9.e+]+)", out).group(1))
-od, spot, sto = scalar("cost_on_demand"), scalar("cost_spot"), scalar("cost_storage")
-od_after, ri, sp = (scalar("cost_on_demand_after_discounts"), scalar("cost_reserved_instances"),
-                    scalar("cost_savings_plan"))
-total, cost = scalar("cost_total"), scalar("cost")
+od, spot, sto = scalar("cost_on_demand_usd"), scalar("cost_spot_usd"), scalar("cost_storage_usd")
+od_after, ri, sp = (scalar("cost_on_demand_after_discounts_usd"), scalar("cost_reserved_instances_usd"),
+                    scalar("cost_savings_plan_usd"))
+total, cost = scalar("cost_total_usd"), scalar("cost_usd")
 assert od > 0 and spot > 0 and sto > 0, (od, spot, sto)
 # 4 On-Demand m5.large for 24 h at 0.096 USD/h, less EC2's pending time (30-90 s each):
 # Instances: Timing makes the group bill from running

@@ -14,14 +14,16 @@ Replications: 4
 YAML
 cd "$WORK" || exit 1
 RUNS=16
-HEADER=64 RECORD=112  # journal layout: commands/sweep_journal.c, struct sweep_result
+HEADER=64  # journal layout: commands/sweep_journal.c; the header holds the record size
 
 # records_in FILE: finished runs the journal holds
 records_in() {
     local size
     size=$(stat -c %s "$1" 2>/dev/null || echo 0)
     [ "$size" -ge $HEADER ] || { echo 0; return; }
-    echo $(((size - HEADER) / RECORD))
+    local record
+    record=$(od -An -t u4 -j 24 -N 4 "$1" | tr -d ' ')
+    echo $(((size - HEADER) / record))
 }
 
 # wait_for_records FILE N: until the journal holds N runs (or 60 s pass)

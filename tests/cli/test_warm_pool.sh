@@ -21,7 +21,7 @@ assert scalar(warm, "warm_starts") > scalar(warm, "health_replacements")  # scal
 assert scalar(cold, "warm_starts") == 0
 assert scalar(warm, "requests_dropped") < scalar(cold, "requests_dropped")
 # the stopped pool pays EBS for its instances: more storage cost than the cold twin
-assert scalar(warm, "cost_storage") > scalar(cold, "cost_storage")
+assert scalar(warm, "cost_storage_usd") > scalar(cold, "cost_storage_usd")
 PY
 check "warm states in the trace" bash -c "h5dump -H '$WORK/warm.h5' | grep -q warmed_stopped && h5dump -d /events '$WORK/warm.h5' | grep -q 'Warmed:Stopped'"
 finish

@@ -140,30 +140,45 @@ START_TEST(test_sweep_stats_matches_t_interval)
     ck_assert_double_eq_tol(st.mean, 2.5, 1e-12);
     ck_assert_double_eq_tol(st.sd, 1.2909944487358056, 1e-12);
     /* t(0.975, 3) = 3.182446305284263; half-width = t * sd / 2 */
-    ck_assert_double_eq_tol(st.ci95_lo, 2.5 - 2.0542602567609, 1e-9);
-    ck_assert_double_eq_tol(st.ci95_hi, 2.5 + 2.0542602567609, 1e-9);
+    ck_assert_double_eq_tol(st.ci_low, 2.5 - 2.0542602567609, 1e-9);
+    ck_assert_double_eq_tol(st.ci_high, 2.5 + 2.0542602567609, 1e-9);
     sweep_stats_compute(x, 1, &st);
     ck_assert_double_eq(st.mean, 1.0);
-    ck_assert(isnan(st.sd) && isnan(st.ci95_lo) && isnan(st.ci95_hi));
+    ck_assert(isnan(st.sd) && isnan(st.ci_low) && isnan(st.ci_high));
 }
 
 END_TEST
 
 START_TEST(test_sweep_metrics_name_the_result_fields)
 {
-    struct sweep_result r = {
-        .cost_usd = 1.5, .instances_launched = 3, .events = 7, .latency_p99_s = 0.25
-    };
-    ck_assert_str_eq(sweep_metric_name(0), "cost");
-    ck_assert_str_eq(sweep_metric_units(0), "USD");
-    ck_assert_double_eq(sweep_metric(&r, 0), 1.5);
-    ck_assert_str_eq(sweep_metric_name(2), "instances_launched");
-    ck_assert_double_eq(sweep_metric(&r, 2), 3.0);
-    ck_assert_str_eq(sweep_metric_name(6), "events");
-    ck_assert_double_eq(sweep_metric(&r, 6), 7.0);
-    ck_assert_str_eq(sweep_metric_name(SWEEP_NR_METRICS - 1), "latency_p99");
-    ck_assert_str_eq(sweep_metric_units(SWEEP_NR_METRICS - 1), "s");
-    ck_assert_double_eq(sweep_metric(&r, SWEEP_NR_METRICS - 1), 0.25);
+    /* The one table: every name follows the rule, and names a field of run_summary. */
+    struct run_summary r = { .cost_usd = 1.5, .instances_launched = 3, .latency_p99_s = 0.25 };
+    size_t cost = summary_find("cost_usd"), launched = summary_find("instances_launched");
+    size_t p99 = summary_find("latency_p99_s");
+    ck_assert_uint_lt(cost, SUMMARY_NR);
+    ck_assert_str_eq(summary_metrics[cost].units, "USD");
+    ck_assert_double_eq(summary_get(&r, cost), 1.5);
+    ck_assert_int_eq(summary_metrics[launched].kind, SUMMARY_COUNT);
+    ck_assert_double_eq(summary_get(&r, launched), 3.0);
+    ck_assert_double_eq(summary_get(&r, p99), 0.25);
+    summary_set(&r, launched, 5.0);
+    ck_assert_uint_eq(r.instances_launched, 5);
+    ck_assert_uint_eq(summary_find("latency_p99"), SUMMARY_NR);
+    for (size_t m = 0; m < SUMMARY_NR; m++) {
+        const char *n = summary_metrics[m].name, *u = summary_metrics[m].units;
+        for (const char *c = n; *c; c++)
+            ck_assert_msg((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_',
+                          "%s is not snake_case", n);
+        size_t len = strlen(n);
+        if (!strcmp(u, "s"))
+            ck_assert_msg(len > 2 && !strcmp(n + len - 2, "_s"), "%s lacks _s", n);
+        if (!strcmp(u, "USD"))
+            ck_assert_msg(len > 4 && !strcmp(n + len - 4, "_usd"), "%s lacks _usd", n);
+        if (!strcmp(u, "percent"))
+            ck_assert_msg(len > 4 && !strcmp(n + len - 4, "_pct"), "%s lacks _pct", n);
+        for (size_t k = 0; k < m; k++)
+            ck_assert_str_ne(summary_metrics[k].name, n);
+    }
 }
 
 END_TEST
@@ -198,7 +213,7 @@ START_TEST(test_sweep_journal_resumes_and_drops_torn_record)
     ck_assert_int_eq(sweep_journal_open(&j, path, "key A", true, &done, &nr, &d), 0);
     ck_assert_uint_eq(nr, 0);
     for (uint32_t k = 0; k < 3; k++) {
-        struct sweep_result r = { .point = k, .replication = 1, .cost_usd = 1.5 * k };
+        struct sweep_result r = { .point = k, .replication = 1, .summary.cost_usd = 1.5 * k };
         ck_assert_int_eq(sweep_journal_append(&j, &r), 0);
     }
     sweep_journal_close(&j, false);
@@ -211,7 +226,7 @@ START_TEST(test_sweep_journal_resumes_and_drops_torn_record)
     ck_assert_int_eq(sweep_journal_open(&j, path, "key A", true, &done, &nr, &d), 0);
     ck_assert_uint_eq(nr, 3);
     ck_assert_uint_eq(done[2].point, 2);
-    ck_assert_double_eq(done[2].cost_usd, 3.0);
+    ck_assert_double_eq(done[2].summary.cost_usd, 3.0);
     struct sweep_result r = { .point = 9 };
     ck_assert_int_eq(sweep_journal_append(&j, &r), 0);
     sweep_journal_close(&j, false);

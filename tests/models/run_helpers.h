@@ -43,7 +43,7 @@ static inline int32_t test_ts_i32_at(struct trace_sink *sink, const char *col, d
     size_t n = trace_mem_rows(sink, "/timeseries");
     int32_t v = -1;
     for (size_t i = 0; i < n; i++)
-        if (trace_mem_cell(sink, "/timeseries", i, "time")->f64 <= t_s)
+        if (trace_mem_cell(sink, "/timeseries", i, "time_s")->f64 <= t_s)
             v = trace_mem_cell(sink, "/timeseries", i, col)->i32;
     return v;
 }

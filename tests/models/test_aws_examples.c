@@ -289,7 +289,7 @@ static size_t changes(const char **cause, double *at, size_t max)
             continue;
         if (k && !strcmp(cause[k - 1], c))
             continue; /* one activity per instance, one cause per decision */
-        at[k] = trace_mem_cell(sink, "/activities", i, "start_time")->f64;
+        at[k] = trace_mem_cell(sink, "/activities", i, "start_time_s")->f64;
         cause[k++] = c;
     }
     return k;

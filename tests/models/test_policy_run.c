@@ -94,7 +94,7 @@ static size_t launches(double *at, const char **cause, size_t max)
         const char *what = trace_mem_cell(sink, "/activities", i, "description")->str;
         if (strstr(c, "created an AutoScalingGroup") || strncmp(what, "Launching", 9))
             continue;
-        double t = trace_mem_cell(sink, "/activities", i, "start_time")->f64;
+        double t = trace_mem_cell(sink, "/activities", i, "start_time_s")->f64;
         bool seen = false; /* one activity per instance; one per scaling decision here */
         for (size_t j = 0; j < k && !seen; j++)
             seen = !strcmp(cause[j], c);
@@ -379,8 +379,9 @@ START_TEST(test_policy_warming_instances_left_out_of_metrics)
     free(withwarm);
     /* row k is time 60 k */
     for (size_t k = 0; k <= 6; k++)
-        ck_assert(isnan(trace_mem_cell(sink, "/timeseries", k, "asg_avg_cpu")->f64));
-    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", 7, "asg_avg_cpu")->f64, 75, 1e-9);
+        ck_assert(isnan(trace_mem_cell(sink, "/timeseries", k, "asg_avg_cpu_pct")->f64));
+    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", 7, "asg_avg_cpu_pct")->f64, 75,
+                            1e-9);
     ck_assert_double_eq_tol(
             trace_mem_cell(sink, "/timeseries", 2, "alb_request_count_per_target")->f64, 4500,
             1e-9);
@@ -480,8 +481,8 @@ START_TEST(test_policy_target_tracking_counts_units)
     ck_assert_int_eq(desired_at(3600), 12);
     size_t rows = trace_mem_rows(sink, "/timeseries");
     ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", rows - 1, "in_service")->i32, 3);
-    ck_assert_double_eq_tol(trace_mem_cell(sink, "/timeseries", rows - 1, "cpu_utilization")->f64,
-                            50, 1e-9);
+    ck_assert_double_eq_tol(
+            trace_mem_cell(sink, "/timeseries", rows - 1, "cpu_utilization_pct")->f64, 50, 1e-9);
 }
 
 END_TEST

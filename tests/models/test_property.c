@@ -743,7 +743,8 @@ static const struct {
     { "warmed_hibernated", LIFECYCLE_WARMED_HIBERNATED },
 };
 
-static const char *const cost_columns[] = { "cost", "cost_on_demand", "cost_spot", "cost_storage" };
+static const char *const cost_columns[] = { "cost_usd", "cost_on_demand_usd", "cost_spot_usd",
+                                            "cost_storage_usd" };
 
 /* What all cases showed, so the test proves it exercised each feature. */
 static struct {
@@ -826,7 +827,7 @@ static void apply(const struct pcase *c, struct replay *rp, size_t row, double d
 {
     uint32_t id = cell(c, "/events", row, "instance")->u32;
     int from = cell(c, "/events", row, "from")->i32, to = cell(c, "/events", row, "to")->i32;
-    double t = cell(c, "/events", row, "time")->f64;
+    double t = cell(c, "/events", row, "time_s")->f64;
     CHECK(c, id > 0 && id < rp->nr_ids, "/events row %zu: instance %u unknown", row, id);
     CHECK(c, t >= 0 && t <= duration_s, "/events row %zu: time %g outside the run", row, t);
     CHECK(c, to >= 0 && to < LIFECYCLE_NR, "/events row %zu: bad state %d", row, to);
@@ -870,7 +871,7 @@ static const char *capacity_problem(const struct pcase *c, const struct replay *
                                     bool launch_failed, bool rebalancing,
                                     const double *protected_from, char *buf, size_t n)
 {
-    double t = cell(c, "/timeseries", row, "time")->f64;
+    double t = cell(c, "/timeseries", row, "time_s")->f64;
     int32_t desired = cell(c, "/timeseries", row, "desired_capacity")->i32;
     int32_t min = cell(c, "/timeseries", row, "min_size")->i32;
     int32_t max = cell(c, "/timeseries", row, "max_size")->i32;
@@ -906,7 +907,7 @@ static bool has_text(const struct pcase *c, const char *table, const char *field
 static bool spot_interrupted_between(const struct pcase *c, double from, double to)
 {
     for (size_t i = 0; i < trace_mem_rows(c->sink, "/instances"); i++) {
-        double t = cell(c, "/instances", i, "terminate_time")->f64;
+        double t = cell(c, "/instances", i, "terminate_time_s")->f64;
         if (cell(c, "/instances", i, "interrupted")->i32 && t > from && t <= to)
             return true;
     }
@@ -936,9 +937,9 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
         int32_t w = cell(c, "/instances", i, "weight")->i32;
         CHECK(c, w >= 1 && w <= c->ft->max_weight, "instance %u: weight %d", id, w);
         rp.weight[id] = w;
-        double cost = cell(c, "/instances", i, "cost")->f64;
-        double storage = cell(c, "/instances", i, "storage_cost")->f64;
-        CHECK(c, cost >= 0 && storage >= 0 && cell(c, "/instances", i, "billed")->i64 >= 0,
+        double cost = cell(c, "/instances", i, "cost_usd")->f64;
+        double storage = cell(c, "/instances", i, "storage_cost_usd")->f64;
+        CHECK(c, cost >= 0 && storage >= 0 && cell(c, "/instances", i, "billed_s")->i64 >= 0,
               "instance %u: cost %g, storage %g", id, cost, storage);
         sum_cost += cost;
     }
@@ -952,17 +953,17 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
     double protected_at = HUGE_VAL;
     for (size_t i = 0; i < trace_mem_rows(c->sink, "/activities"); i++)
         if (strstr(cell(c, "/activities", i, "cause")->str, "protected from scale-in") &&
-            cell(c, "/activities", i, "start_time")->f64 < protected_at)
-            protected_at = cell(c, "/activities", i, "start_time")->f64;
+            cell(c, "/activities", i, "start_time_s")->f64 < protected_at)
+            protected_at = cell(c, "/activities", i, "start_time_s")->f64;
     char buf[160];
     double last_t = 0;
     double last_cost[ARRAY_SIZE(cost_columns)] = { 0 };
     size_t e = 0;
     for (size_t s = 0; s < nr_ts; s++) {
-        double t = cell(c, "/timeseries", s, "time")->f64;
+        double t = cell(c, "/timeseries", s, "time_s")->f64;
         /* apply the events before the sample's instant */
-        for (; e < nr_ev && cell(c, "/events", e, "time")->f64 < t; e++) {
-            double te = cell(c, "/events", e, "time")->f64;
+        for (; e < nr_ev && cell(c, "/events", e, "time_s")->f64 < t; e++) {
+            double te = cell(c, "/events", e, "time_s")->f64;
             CHECK(c, te >= last_t, "/events row %zu: time %g before %g", e, te, last_t);
             last_t = te;
             apply(c, &rp, e, duration_s);
@@ -976,7 +977,7 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
                 if (!problem)
                     break;
             }
-            if (e == nr_ev || cell(c, "/events", e, "time")->f64 != t)
+            if (e == nr_ev || cell(c, "/events", e, "time_s")->f64 != t)
                 break;
             last_t = t;
             apply(c, &rp, e++, duration_s);
@@ -984,11 +985,11 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
         CHECK(c, !problem, "sample %zu (t = %g s): %s", s, t, problem);
         /* AWS does not charge a Spot Instance it interrupts in its first hour
            (billing-for-interrupted-spot-instances): that refund is the one decrease. */
-        bool refund =
-                s > 0 && spot_interrupted_between(c, cell(c, "/timeseries", s - 1, "time")->f64, t);
+        bool refund = s > 0 &&
+                      spot_interrupted_between(c, cell(c, "/timeseries", s - 1, "time_s")->f64, t);
         for (size_t k = 0; k < ARRAY_SIZE(cost_columns); k++) {
             double v = cell(c, "/timeseries", s, cost_columns[k])->f64;
-            bool may_drop = refund && (k == 0 || !strcmp(cost_columns[k], "cost_spot"));
+            bool may_drop = refund && (k == 0 || !strcmp(cost_columns[k], "cost_spot_usd"));
             /* the sum of live meters plus the retired total is re-added in another order
                once an instance retires: allow rounding in the last bits, nothing more */
             double ulps = 1e-12 * (1 + last_cost[k]);
@@ -998,7 +999,7 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
         }
     }
     for (; e < nr_ev; e++) {
-        double te = cell(c, "/events", e, "time")->f64;
+        double te = cell(c, "/events", e, "time_s")->f64;
         CHECK(c, te >= last_t, "/events row %zu: time %g before %g", e, te, last_t);
         last_t = te;
         apply(c, &rp, e, duration_s);
@@ -1009,7 +1010,7 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
     for (size_t i = 0; i < nr_inst; i++) {
         uint32_t id = cell(c, "/instances", i, "instance")->u32;
         CHECK(c, rp.state[id] >= 0, "instance %u has a row but no launch event", id);
-        double tt = cell(c, "/instances", i, "terminate_time")->f64;
+        double tt = cell(c, "/instances", i, "terminate_time_s")->f64;
         if (is_final(rp.state[id])) {
             terminated++;
             CHECK(c, tt >= 0 && tt <= duration_s, "instance %u: terminated at %g", id, tt);
@@ -1024,23 +1025,25 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
     /* the bill: never negative, per-instance rows add up, the last sample below the end */
     CHECK(c, r->cost_usd >= 0 && fabs(sum_cost - r->cost_usd) <= 1e-9 * (1 + r->cost_usd),
           "summary cost %.12g, /instances sum %.12g", r->cost_usd, sum_cost);
-    double last_sample_t = cell(c, "/timeseries", nr_ts - 1, "time")->f64;
+    double last_sample_t = cell(c, "/timeseries", nr_ts - 1, "time_s")->f64;
     CHECK(c,
           last_cost[0] <= r->cost_usd + 1e-9 ||
                   spot_interrupted_between(c, last_sample_t, duration_s),
           "last sample cost %g above the total %g", last_cost[0], r->cost_usd);
-    static const char *const costs[] = { "cost_on_demand",    "cost_spot",
-                                         "cost_storage",      "cost_reserved_instances",
-                                         "cost_savings_plan", "cost_on_demand_after_discounts",
-                                         "cost_total" };
+    static const char *const costs[] = {
+        "cost_on_demand_usd",    "cost_spot_usd",
+        "cost_storage_usd",      "cost_reserved_instances_usd",
+        "cost_savings_plan_usd", "cost_on_demand_after_discounts_usd",
+        "cost_total_usd"
+    };
     for (size_t k = 0; k < ARRAY_SIZE(costs); k++)
         CHECK(c, summary(c, costs[k]) >= 0, "/summary/%s is %g", costs[k], summary(c, costs[k]));
     CHECK(c, r->instance_hours >= 0, "instance hours %g", r->instance_hours);
 
     /* activities lie within the run */
     for (size_t i = 0; i < trace_mem_rows(c->sink, "/activities"); i++) {
-        double a = cell(c, "/activities", i, "start_time")->f64;
-        double b = cell(c, "/activities", i, "end_time")->f64;
+        double a = cell(c, "/activities", i, "start_time_s")->f64;
+        double b = cell(c, "/activities", i, "end_time_s")->f64;
         CHECK(c, a >= 0 && a <= duration_s && (isnan(b) || (b >= a && b <= duration_s)),
               "/activities row %zu: %g to %g", i, a, b);
     }

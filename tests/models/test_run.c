@@ -54,7 +54,7 @@ START_TEST(test_run_invariants_hold_at_every_sample)
     ck_assert_uint_eq(n, 121); /* 0, 60 s, ..., 7200 s */
     double last_cost = 0;
     for (size_t i = 0; i < n; i++) {
-        ck_assert_double_eq(cell(s, "/timeseries", i, "time"), 60.0 * (double)i);
+        ck_assert_double_eq(cell(s, "/timeseries", i, "time_s"), 60.0 * (double)i);
         int32_t desired = icell(s, "/timeseries", i, "desired_capacity");
         int32_t pending = icell(s, "/timeseries", i, "pending");
         int32_t in_service = icell(s, "/timeseries", i, "in_service");
@@ -62,10 +62,10 @@ START_TEST(test_run_invariants_hold_at_every_sample)
         ck_assert_int_le(desired, icell(s, "/timeseries", i, "max_size"));
         /* No scale-in in this scenario: every launched instance counts toward desired. */
         ck_assert_int_eq(pending + in_service, desired);
-        double cost = cell(s, "/timeseries", i, "cost");
+        double cost = cell(s, "/timeseries", i, "cost_usd");
         ck_assert(cost >= last_cost); /* billing never decreases */
         last_cost = cost;
-        double cpu = cell(s, "/timeseries", i, "cpu_utilization");
+        double cpu = cell(s, "/timeseries", i, "cpu_utilization_pct");
         if (in_service == 0)
             ck_assert(isnan(cpu));
         else
@@ -74,17 +74,17 @@ START_TEST(test_run_invariants_hold_at_every_sample)
     /* Boot times are lognormal around 150 s: all 6 are InService by 2 h. 400 rps over
      * 6 x 2 vCPU x 50 rps = 600 rps of capacity is 66.67 % CPU. */
     ck_assert_int_eq(icell(s, "/timeseries", n - 1, "in_service"), 6);
-    ck_assert_double_eq_tol(cell(s, "/timeseries", n - 1, "cpu_utilization"), 400.0 / 6, 1e-9);
+    ck_assert_double_eq_tol(cell(s, "/timeseries", n - 1, "cpu_utilization_pct"), 400.0 / 6, 1e-9);
 
     /* The bill adds up: per-instance rows, the last sample and the summary agree. */
     size_t ni = trace_mem_rows(s, "/instances");
     ck_assert_uint_eq(ni, 6);
     double sum = 0;
     for (size_t i = 0; i < ni; i++)
-        sum += cell(s, "/instances", i, "cost");
+        sum += cell(s, "/instances", i, "cost_usd");
     ck_assert_double_eq_tol(sum, r.cost_usd, 1e-9);
     ck_assert_double_eq_tol(last_cost, r.cost_usd, 1e-9);
-    ck_assert_double_eq_tol(trace_mem_scalar(s, "/summary/cost"), r.cost_usd, 1e-12);
+    ck_assert_double_eq_tol(trace_mem_scalar(s, "/summary/cost_usd"), r.cost_usd, 1e-12);
     /* 6 c6i.large x 2 h x 0.085 USD/h = 1.02 USD; billing starts at launch. */
     ck_assert_double_eq_tol(r.cost_usd, 1.02, 1e-9);
     ck_assert_double_eq_tol(r.instance_hours, 12.0, 1e-9);
@@ -96,7 +96,7 @@ START_TEST(test_run_invariants_hold_at_every_sample)
     ck_assert_uint_eq(r.activities, 6);
     double last_t = -1;
     for (size_t i = 0; i < trace_mem_rows(s, "/events"); i++) {
-        double t = cell(s, "/events", i, "time");
+        double t = cell(s, "/events", i, "time_s");
         ck_assert(t >= last_t); /* event times never go backwards */
         last_t = t;
     }
@@ -116,7 +116,7 @@ START_TEST(test_run_is_deterministic)
     ck_assert_int_eq(run_scenario(&sc, NULL, b, &rb, &d), 0);
     ck_assert_uint_eq(trace_mem_rows(a, "/events"), trace_mem_rows(b, "/events"));
     for (size_t i = 0; i < trace_mem_rows(a, "/events"); i++)
-        ck_assert_double_eq(cell(a, "/events", i, "time"), cell(b, "/events", i, "time"));
+        ck_assert_double_eq(cell(a, "/events", i, "time_s"), cell(b, "/events", i, "time_s"));
     ck_assert_double_eq(ra.cost_usd, rb.cost_usd);
     ck_assert_double_eq(ra.mean_in_service, rb.mean_in_service);
     trace_sink_free(a);
@@ -211,14 +211,14 @@ START_TEST(test_run_decision_row_has_every_field)
     formula[5] = 'x'; /* the row keeps its own copy */
     ck_assert_uint_eq(trace_mem_rows(s, "/decisions"), 2);
     const char *p = "/decisions";
-    ck_assert_double_eq(cell(s, p, 0, "time"), 180.0);
+    ck_assert_double_eq(cell(s, p, 0, "time_s"), 180.0);
     ck_assert_str_eq(trace_mem_cell(s, p, 0, "policy")->str, "TargetTracking");
     ck_assert_str_eq(trace_mem_cell(s, p, 0, "kind")->str, "TargetTrackingScaling");
     ck_assert_str_eq(trace_mem_cell(s, p, 0, "alarm")->str, "TargetTracking-AlarmHigh");
     ck_assert_int_eq(icell(s, p, 0, "alarm_state"), CW_ALARM);
     ck_assert_double_eq(cell(s, p, 0, "metric_value"), 66.5);
-    ck_assert_double_eq(cell(s, p, 0, "metric_from"), 60.0);
-    ck_assert_double_eq(cell(s, p, 0, "metric_to"), 120.0);
+    ck_assert_double_eq(cell(s, p, 0, "metric_from_s"), 60.0);
+    ck_assert_double_eq(cell(s, p, 0, "metric_to_s"), 120.0);
     ck_assert_str_eq(trace_mem_cell(s, p, 0, "metric_values")->str, "60=66.5");
     ck_assert_double_eq(cell(s, p, 0, "measured_capacity"), 3.0);
     ck_assert_int_eq(trace_mem_cell(s, p, 0, "current_capacity")->i64, 3);
@@ -234,8 +234,8 @@ START_TEST(test_run_decision_row_has_every_field)
     ck_assert_int_eq(icell(s, p, 1, "alarm_state"), CW_STATE_NR);
     ck_assert_str_eq(trace_mem_cell(s, p, 1, "alarm")->str, "");
     ck_assert(isnan(cell(s, p, 1, "metric_value")));
-    ck_assert(isnan(cell(s, p, 1, "metric_from")));
-    ck_assert(isnan(cell(s, p, 1, "metric_to")));
+    ck_assert(isnan(cell(s, p, 1, "metric_from_s")));
+    ck_assert(isnan(cell(s, p, 1, "metric_to_s")));
     ck_assert(isnan(cell(s, p, 1, "measured_capacity")));
     ck_assert_int_eq(icell(s, p, 1, "reason"), DECISION_AT_MIN);
     trace_sink_free(s);
@@ -292,8 +292,8 @@ START_TEST(test_run_rows_are_post_decision_at_any_interval)
     ck_assert_uint_eq(n, 66 * 60 + 1);
     ck_assert_uint_eq(trace_mem_rows(fine, "/timeseries"), 6 * (n - 1) + 1);
     /* Every column but the serving figures of the interval that ends at t. */
-    static const char *const per_interval[] = { "served", "dropped", "latency_p50", "latency_p95",
-                                                "latency_p99" };
+    static const char *const per_interval[] = { "served", "dropped", "latency_p50_s",
+                                                "latency_p95_s", "latency_p99_s" };
     size_t nr_alarms = 0, changes = 0;
     const struct trace_field *f;
     for (size_t k = 0; (f = trace_mem_field(coarse, "/timeseries", k)) != NULL; k++) {

@@ -157,7 +157,7 @@ START_TEST(test_settle_step_down_holds_at_needed_capacity)
     const double step_at = 3 * 3600.0;
     bool seen_after = false;
     for (size_t i = 0; i < n; i++) {
-        double t = ts_f64(i, "time");
+        double t = ts_f64(i, "time_s");
         if (t <= step_at)
             continue;
         seen_after = true;
@@ -398,12 +398,12 @@ static void check_case(enum shape shape, uint64_t seed)
     ck_assert_uint_gt(n, 0);
     int64_t need = needed_for(c.final, c.target), up = upper_for(c.final, c.target) + 1;
     for (size_t i = 1; i < n; i++) {
-        double t = ts_f64(i, "time");
+        double t = ts_f64(i, "time_s");
         int32_t desired = ts_i32(i, "desired_capacity"), prev = ts_i32(i - 1, "desired_capacity");
         if (desired < prev) {
-            double low = ts_f64(i, "load");
+            double low = ts_f64(i, "load_rps");
             for (size_t k = i >= 3 ? i - 3 : 0; k < i; k++)
-                low = fmin(low, ts_f64(k, "load"));
+                low = fmin(low, ts_f64(k, "load_rps"));
             if (desired < needed_for(low, c.target))
                 CASE_FAIL(&c, t, "scale-in %d -> %d, below needed %" PRId64 " for %.1f rps", prev,
                           desired, needed_for(low, c.target), low);

@@ -364,7 +364,7 @@ START_TEST(test_serve_run_writes_sla_figures)
     ck_assert_double_gt(r.latency_p50_s, log(2.0) / 50); /* the service median alone */
     ck_assert_double_eq(r.latency_objective_s, 0.2);
     ck_assert_double_gt(r.time_over_objective_s, 0);
-    ck_assert_double_eq(trace_mem_scalar(s, "/summary/latency_p99"), r.latency_p99_s);
+    ck_assert_double_eq(trace_mem_scalar(s, "/summary/latency_p99_s"), r.latency_p99_s);
     ck_assert_double_eq(trace_mem_scalar(s, "/summary/requests_dropped"), r.requests_dropped);
     size_t n = trace_mem_rows(s, "/timeseries");
     double served = 0;
