@@ -39,7 +39,7 @@
  */
 #define _DEFAULT_SOURCE 1
 /* clang-format off */
-#include "asgsim/pes.h"
+#include "pes.h"
 
 #include "asgsim/util.h"
 
