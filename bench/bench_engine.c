@@ -9,7 +9,8 @@
  * With no arguments it prints every figure. For instruction counts under callgrind, run one
  * measurement once: `bench_engine hold PENDING OPS` or `bench_engine phold HORIZON_S`.
  */
-#include "asgsim/pes.h"
+#include "pes.h"
+
 #include "asgsim/sim.h"
 #include "asgsim/util.h"
 

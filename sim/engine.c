@@ -21,7 +21,7 @@
 #include "asgsim/sim.h"
 
 #include "asgsim/diag.h"
-#include "asgsim/pes.h"
+#include "pes.h"
 #include "asgsim/util.h"
 
 #include <inttypes.h>

@@ -9,7 +9,7 @@
  */
 /* Own header first (it must compile alone), banned.h last. */
 /* clang-format off */
-#include "asgsim/pes.h"
+#include "pes.h"
 
 #include "asgsim/util.h"
 #include "pes_user.h"

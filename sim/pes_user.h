@@ -6,7 +6,8 @@
 #ifndef ASGSIM_PES_USER_H
 #define ASGSIM_PES_USER_H
 
-#include "asgsim/pes.h"
+#include "pes.h"
+
 #include "asgsim/util.h"
 
 #include <stddef.h>

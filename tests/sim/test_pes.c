@@ -1,10 +1,11 @@
 /*
- * Tests for the pending-event set (whichever sim/pes_<name>.c ASGSIM_PES selected): fixed scripts
- * first, then a long random sequence of push/pop/remove checked against a sorted-array reference.
+ * Tests for the pending-event set (the sim/pes_<name>.c this runner was built with; CTest
+ * runs them once per structure): fixed scripts first, then a long random sequence of
+ * push/pop/remove checked against a sorted-array reference.
  */
 /* Own header first (it must compile alone), banned.h last. */
 /* clang-format off */
-#include "asgsim/pes.h"
+#include "pes.h"
 
 #include "asgsim/util.h"
 

@@ -7,11 +7,15 @@
  * event by id. Keys are unique because seq is unique, so the order is total: (at, seq)
  * ascending, which gives the engine its FIFO-on-ties contract.
  *
- * Several implementations sit behind this one interface (sim/pes_<name>.c); the CMake
- * cache option ASGSIM_PES picks one at build time and defines ASGSIM_PES_<NAME> for every
- * target, so the layout of struct pes below matches the compiled code. The comparison of
- * the structures is in docs/performance.md. Exposed so tests and benchmarks can drive the
- * queue directly; models never use it.
+ * Private to the engine (sim/engine.c): models see only sim.h's event API. Tests in
+ * tests/sim and bench/bench_engine.c include it to drive the queue directly.
+ *
+ * Several implementations sit behind this one interface (sim/pes_<name>.c). Each build of
+ * the engine is compiled with one ASGSIM_PES_<NAME> definition (sim/CMakeLists.txt: the
+ * cache option ASGSIM_PES picks the program's, and the engine tests build every one), and
+ * whatever includes this header is compiled with the same, so the layout of struct pes
+ * below matches the compiled code. The comparison of the structures is in
+ * docs/performance.md.
  */
 #ifndef ASGSIM_PES_H
 #define ASGSIM_PES_H
@@ -22,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if !defined(ASGSIM_PES_HEAP) && !defined(ASGSIM_PES_PAIRING) && !defined(ASGSIM_PES_LADDER)
-#define ASGSIM_PES_LADDER 1 /* the default when built outside CMake */
+#if defined(ASGSIM_PES_HEAP) + defined(ASGSIM_PES_PAIRING) + defined(ASGSIM_PES_LADDER) != 1
+#error "define exactly one ASGSIM_PES_<NAME> (HEAP, PAIRING, LADDER): see sim/CMakeLists.txt"
 #endif
 
 /** One queued element, as handed out by pes_peek() and pes_pop(). */
