@@ -27,7 +27,7 @@ done
 for b in min_greater_than_max yaml_alias unresolved_ref unknown_instance_type; do
     run 65 "bad input $b" "${vg[@]}" "$build/asgsim" validate "$src/tests/data/bad/$b.yaml"
 done
-for runner in check_sim check_models; do
+for runner in check_sim check_models check_engine_ladder; do
     for suite in $(sed -n 's/^SUITE(\(.*\))$/\1/p' "$build/tests/${runner}_suites.h"); do
         run 0 "$runner $suite" env CK_FORK=no CK_RUN_SUITE="$suite" "${vg[@]}" "$build/tests/$runner"
     done
