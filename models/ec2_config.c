@@ -1,6 +1,6 @@
 /* Binding of the scenario's EC2 timing, billing and launch-template storage settings. */
-#include "asgsim/ec2_config.h"
-
+#include "asgsim/ec2.h"
+#include "asgsim/ec2_bind.h"
 #include "asgsim/util.h"
 
 #include <stdlib.h>

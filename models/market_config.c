@@ -1,6 +1,5 @@
 /* Binding of MixedInstancesPolicy (InstancesDistribution, Overrides) and the Spot pools. */
-#include "asgsim/market_config.h"
-
+#include "asgsim/market_bind.h"
 #include "asgsim/util.h"
 
 #include <stdlib.h>

@@ -6,12 +6,15 @@
 #include "asgsim/scenario.h"
 
 #include "asgsim/bind.h"
-#include "asgsim/ec2_config.h"
-#include "asgsim/group_config.h"
-#include "asgsim/market_config.h"
+#include "asgsim/ec2_bind.h"
+#include "asgsim/group_bind.h"
+#include "asgsim/market_bind.h"
+#include "asgsim/policy_bind.h"
+#include "asgsim/serve_bind.h"
 #include "asgsim/sha256.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
+#include "asgsim/workload_bind.h"
 #include "asgsim/yamltree.h"
 
 #include <inttypes.h>
