@@ -109,8 +109,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                 dwhat);
         }
         if (rc == 1 && !catalog_find(&l->sc->catalog, type)) {
-            const char **names = catalog_names(&l->sc->catalog);
-            const char *hint = diag_closest(type, names, l->sc->catalog.nr);
+            const char *hint = catalog_closest(&l->sc->catalog, type);
             const struct ynode *tn = NULL;
             bind_get(&db, data, "InstanceType", &tn);
             if (hint)
@@ -123,7 +122,6 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                 "unknown instance type '%s'; add it under Instances: Types: in "
                                 "the scenario metadata",
                                 type);
-            free(names);
         }
         if (rc < 0)
             ret = rc;
