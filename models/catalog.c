@@ -126,12 +126,14 @@ void catalog_put(struct catalog *c, const struct instance_type *t)
     c->nr++;
 }
 
-const char **catalog_names(const struct catalog *c)
+const char *catalog_closest(const struct catalog *c, const char *name)
 {
     const char **names = xcalloc(c->nr ? c->nr : 1, sizeof(*names));
     for (size_t i = 0; i < c->nr; i++)
         names[i] = c->items[i].name;
-    return names;
+    const char *hint = diag_closest(name, names, c->nr);
+    free(names);
+    return hint;
 }
 
 void catalog_release(struct catalog *c)

@@ -1,6 +1,6 @@
 /* Binding of the scenario's EC2 timing, billing and launch-template storage settings. */
-#include "asgsim/ec2_config.h"
-
+#include "asgsim/ec2.h"
+#include "asgsim/ec2_bind.h"
 #include "asgsim/util.h"
 
 #include <stdlib.h>
@@ -20,14 +20,12 @@ static int bind_type_name(struct bind *b, const struct ynode *map, const char *k
         return 1;
     const struct ynode *n = NULL;
     bind_get(b, map, key, &n);
-    const char **names = catalog_names(cat);
-    const char *hint = diag_closest(*out, names, cat->nr);
+    const char *hint = catalog_closest(cat, *out);
     if (hint)
         rc = diag_error(b->d, &n->loc, "unknown instance type '%s' in %s (did you mean '%s'?)",
                         *out, b->what, hint);
     else
         rc = diag_error(b->d, &n->loc, "unknown instance type '%s' in %s", *out, b->what);
-    free(names);
     return rc;
 }
 
@@ -175,8 +173,7 @@ int ec2_config_bind_timing(struct bind *b, const struct ynode *instances, const 
         if (!strcmp(name, "Default"))
             continue;
         if (!catalog_find(cat, name)) {
-            const char **names = catalog_names(cat);
-            const char *hint = diag_closest(name, names, cat->nr);
+            const char *hint = catalog_closest(cat, name);
             ret = hint ? diag_error(b->d, &m->pairs[i].key->loc,
                                     "unknown instance type '%s' in Timing (did you mean '%s'?)",
                                     name, hint)
@@ -184,7 +181,6 @@ int ec2_config_bind_timing(struct bind *b, const struct ynode *instances, const 
                                     "unknown instance type '%s' in Timing; use 'Default' or a "
                                     "type from the catalog",
                                     name);
-            free(names);
             continue;
         }
         const struct ynode *tm;

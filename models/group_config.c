@@ -2,8 +2,8 @@
  * Binding the group's health checks, lifecycle hooks and instance lifetime, and the
  * scenario's hook actions and faults. AWS's rules are cited where they are applied.
  */
-#include "asgsim/group_config.h"
-
+#include "asgsim/group_bind.h"
+#include "asgsim/scenario.h"
 #include "asgsim/util.h"
 
 #include <inttypes.h>

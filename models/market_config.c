@@ -1,6 +1,5 @@
 /* Binding of MixedInstancesPolicy (InstancesDistribution, Overrides) and the Spot pools. */
-#include "asgsim/market_config.h"
-
+#include "asgsim/market_bind.h"
 #include "asgsim/util.h"
 
 #include <stdlib.h>
@@ -18,14 +17,12 @@ static int check_type(struct bind *b, const struct ynode *map, const char *key,
         return 1;
     const struct ynode *n = NULL;
     bind_get(b, map, key, &n);
-    const char **names = catalog_names(cat);
-    const char *hint = diag_closest(*out, names, cat->nr);
+    const char *hint = catalog_closest(cat, *out);
     rc = hint ? diag_error(b->d, &n->loc, "unknown instance type '%s' in %s (did you mean '%s'?)",
                            *out, b->what, hint)
               : diag_error(b->d, &n->loc,
                            "unknown instance type '%s' in %s; add it under Instances: Types:", *out,
                            b->what);
-    free(names);
     return rc;
 }
 

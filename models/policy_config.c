@@ -6,6 +6,7 @@
 #include "asgsim/bind.h"
 #include "asgsim/cfn.h"
 #include "asgsim/policy.h"
+#include "asgsim/policy_bind.h"
 #include "asgsim/scenario.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"

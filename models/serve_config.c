@@ -1,6 +1,6 @@
 /* Binding the serving keys of `Metadata ASGSim::Scenario` (serve.h). */
 #include "asgsim/bind.h"
-#include "asgsim/serve.h"
+#include "asgsim/serve_bind.h"
 
 #include <string.h>
 

@@ -4,6 +4,7 @@
  */
 #include "asgsim/util.h"
 #include "asgsim/workload.h"
+#include "asgsim/workload_bind.h"
 
 #include <errno.h>
 #include <stdlib.h>

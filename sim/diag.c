@@ -47,14 +47,7 @@ __attribute__((format(printf, 4, 0))) static void add(struct diag_list *d, enum 
     if (level == DIAG_ERROR && d->nr_errors > DIAG_MAX_ERRORS)
         return;
 
-    va_list aq;
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0)
-        ASG_BUG("bad diagnostic format '%s'", fmt);
-    char *msg = xmalloc((size_t)n + 1);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
 
     ALLOC_GROW(d->items, d->nr + 1, d->alloc);
     struct diag *dg = &d->items[d->nr++];

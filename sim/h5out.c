@@ -144,14 +144,7 @@ static int h5fail(struct h5sink *hs, const char *fmt, ...)
     char *stack = h5_error_text();
     va_list ap;
     va_start(ap, fmt);
-    va_list aq;
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0)
-        ASG_BUG("bad h5out error format '%s'", fmt);
-    char *what = xmalloc((size_t)n + 1);
-    vsnprintf(what, (size_t)n + 1, fmt, ap);
+    char *what = xvasprintf(fmt, ap);
     va_end(ap);
     int ret = trace_fail(&hs->base, ASG_EIO, "%s in '%s': %s", what, hs->tmp_path, stack);
     free(what);

@@ -26,14 +26,7 @@ int trace_fail(struct trace_sink *s, int status, const char *fmt, ...)
         return status;
     va_list ap;
     va_start(ap, fmt);
-    va_list aq;
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n < 0)
-        ASG_BUG("bad trace error format '%s'", fmt);
-    s->error = xmalloc((size_t)n + 1);
-    vsnprintf(s->error, (size_t)n + 1, fmt, ap);
+    s->error = xvasprintf(fmt, ap);
     va_end(ap);
     s->status = status;
     return status;

@@ -129,13 +129,7 @@ static void berror(struct builder *b, const struct src_loc *loc, const char *fmt
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = NULL;
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    ASG_ASSERT(n >= 0);
-    msg = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     diag_error(b->d, loc, "%s", msg);
     free(msg);

@@ -84,13 +84,15 @@
 #include "asgsim/catalog.h"
 #include "asgsim/dist.h"
 #include "asgsim/ec2.h"
+#include "asgsim/group_config.h"
 #include "asgsim/health.h"
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
 #include "asgsim/rng.h"
-#include "asgsim/scenario.h"
 #include "asgsim/sim.h"
+#include "asgsim/termination.h"
+#include "asgsim/warm_pool.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>

@@ -38,8 +38,11 @@ const struct instance_type *catalog_find(const struct catalog *c, const char *na
 /** Add `t` (copied) or replace the type of the same name. */
 void catalog_put(struct catalog *c, const struct instance_type *t);
 
-/** Names of every type, for did-you-mean (array owned by the caller, strings borrowed). */
-const char **catalog_names(const struct catalog *c);
+/**
+ * The type name closest to `name` (diag_closest: edit distance), for "did you mean" after
+ * catalog_find() failed; NULL when none is close. The string is borrowed from `c`.
+ */
+const char *catalog_closest(const struct catalog *c, const char *name);
 
 void catalog_release(struct catalog *c);
 

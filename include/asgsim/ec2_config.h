@@ -1,51 +1,71 @@
 /*
- * ec2_config.h - binding of the scenario's EC2 and billing settings (models/ec2_config.c),
- * called from models/scenario.c. Errors go to b->d with the location the user wrote.
- * Every function returns 0 (or 1 where noted), or ASG_EINVAL after recording errors.
+ * ec2_config.h - the scenario's EC2 settings as plain data: how long each instance transition
+ * takes (Instances: Timing:, per type) and how instances are billed (Billing:). Bound by
+ * ec2_bind.h (models/ec2_config.c); used by ec2.h and the group.
  */
 #ifndef ASGSIM_EC2_CONFIG_H
 #define ASGSIM_EC2_CONFIG_H
 
-#include "asgsim/bind.h"
+#include "asgsim/billing.h"
 #include "asgsim/catalog.h"
-#include "asgsim/ec2.h"
-#include "asgsim/yamltree.h"
+#include "asgsim/dist.h"
+#include "asgsim/sim.h"
 
-#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-/**
- * Read `Billing:` from the settings mapping into `c` (defaults when absent): Granularity,
- * EbsGiBMonthUsd, RootVolumeGiB, MonthHours (default: hours of the UTC month containing
- * `start_epoch_s`), SavingsPlan {CommitmentUsdPerHour, Discount}, ReservedInstances
- * [{InstanceType, Count, UsdPerHour}] (types checked against `cat`).
- */
-int ec2_config_bind_billing(struct bind *b, const struct ynode *settings, const struct catalog *cat,
-                            int64_t start_epoch_s, struct ec2_config *c);
-
-/**
- * Read `Timing:` from the Instances mapping: {Default | <instance type>: {Launch, Start,
- * Resume, Stop, Hibernate, Terminate}}, each a duration or distribution (bind_dist).
- * Missing transitions keep the Default's (or asgsim's) value. Call once, even when
- * `instances` is NULL, to set the defaults.
- */
-int ec2_config_bind_timing(struct bind *b, const struct ynode *instances, const struct catalog *cat,
-                           struct ec2_config *c);
-
-/** Root volume and hibernation settings of one launch template. */
-struct ec2_lt_storage {
-    double root_volume_gib; /* 0: the scenario's Billing: RootVolumeGiB */
-    bool root_encrypted;
-    bool hibernation; /* HibernationOptions: Configured */
+/** The timed transitions, each with its own distribution. */
+enum ec2_transition {
+    EC2_T_LAUNCH,    /* pending -> running after RunInstances */
+    EC2_T_START,     /* pending -> running after starting a stopped instance */
+    EC2_T_RESUME,    /* pending -> running after starting a hibernated instance */
+    EC2_T_STOP,      /* stopping -> stopped */
+    EC2_T_HIBERNATE, /* stopping -> stopped, writing RAM to the root volume */
+    EC2_T_TERMINATE, /* shutting-down -> terminated */
+    EC2_T_NR
 };
 
-/**
- * Read BlockDeviceMappings (root volume: DeviceName /dev/xvda or /dev/sda1, else the first
- * mapping with Ebs) and HibernationOptions from LaunchTemplateData `data`. When hibernation
- * is configured, `type` (may be NULL when unknown) must allow it (ec2_hibernation_check())
- * with the volume size (or `default_root_gib`); otherwise an error at HibernationOptions.
- */
-int ec2_config_bind_launch_template(struct bind *b, const struct ynode *data,
-                                    const struct instance_type *type, double default_root_gib,
-                                    struct ec2_lt_storage *out);
+/** Scenario key of each transition: "Launch", "Start", "Resume", "Stop", ... */
+extern const char *const ec2_transition_keys[EC2_T_NR];
+
+/** Seconds each transition takes. */
+struct ec2_timing {
+    struct dist t[EC2_T_NR];
+};
+
+/** asgsim's assumed defaults (see the file comment and README "EC2 instances"). */
+void ec2_timing_defaults(struct ec2_timing *t);
+
+struct ec2_type_timing {
+    char *type; /* instance type name, owned */
+    struct ec2_timing timing;
+};
+
+/** Scenario-wide EC2 and billing settings (Metadata Billing: and Instances: Timing:). */
+struct ec2_config {
+    struct ec2_timing timing;         /* Default (or asgsim's defaults) */
+    bool timing_given;                /* the scenario has Instances: Timing */
+    struct ec2_type_timing *per_type; /* overrides by instance type */
+    size_t nr_per_type;
+
+    enum billing_granularity granularity; /* Billing: Granularity */
+    double ebs_usd_per_gib_month;         /* Billing: EbsGiBMonthUsd, default 0 (not billed) */
+    double root_volume_gib;               /* Billing: RootVolumeGiB, default 8 */
+    double month_hours;                   /* Billing: MonthHours; 0 = from StartTime's month */
+    double sp_commit_usd_per_hour;        /* Billing: SavingsPlan: CommitmentUsdPerHour */
+    double sp_discount;                   /* Billing: SavingsPlan: Discount, fraction */
+    struct billing_ri *ris;               /* Billing: ReservedInstances; .type is ri_types[i] */
+    char **ri_types;                      /* owned names the RIs point at */
+    size_t nr_ris;
+};
+
+/** The timing for `type`: its override when there is one, else the default. */
+const struct ec2_timing *ec2_config_timing(const struct ec2_config *c, const char *type);
+
+/** Fill the billing discounts view of `c` (borrows `c`). */
+void ec2_config_discounts(const struct ec2_config *c, struct billing_discounts *out);
+
+/** Free what `c` owns; safe on a zeroed config. */
+void ec2_config_release(struct ec2_config *c);
 
 #endif /* ASGSIM_EC2_CONFIG_H */

@@ -1,56 +1,90 @@
 /*
- * group_config.h - binding the group's health, lifecycle hook and lifetime settings
- * (AWS::AutoScaling::AutoScalingGroup properties, AWS::AutoScaling::LifecycleHook resources
- * and the Metadata ASGSim::Scenario keys `Hooks` and `Faults`) into struct asg_config and
- * struct scenario. Rules and defaults are AWS's (API_PutLifecycleHook,
- * API_CreateAutoScalingGroup, aws-properties-as-group); every error names FILE:LINE:COL.
+ * group_config.h - an Auto Scaling group and its launch template as plain data
+ * (AWS::AutoScaling::AutoScalingGroup, AWS::EC2::LaunchTemplate and the Metadata keys that
+ * refine them). Bound by group_bind.h (models/group_config.c, models/scenario*.c); asg.h runs
+ * the group.
  */
 #ifndef ASGSIM_GROUP_CONFIG_H
 #define ASGSIM_GROUP_CONFIG_H
 
-#include "asgsim/bind.h"
-#include "asgsim/scenario.h"
+#include "asgsim/diag.h"
+#include "asgsim/lifecycle_config.h"
+#include "asgsim/market_config.h"
+#include "asgsim/placement_config.h"
+#include "asgsim/sim.h"
+#include "asgsim/termination_config.h"
+#include "asgsim/warm_pool_config.h"
 
-/**
- * HealthCheckType, MaxInstanceLifetime and LifecycleHookSpecificationList of the group
- * whose Properties are `props`, into `g`. \return 0 or ASG_EINVAL (errors in b->d).
- */
-int group_config_bind(struct bind *b, const struct ynode *props, struct asg_config *g);
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/**
- * One AWS::AutoScaling::LifecycleHook resource. Its AutoScalingGroupName must name `g`
- * (a Ref to the group's logical id or its name). \return 0 or ASG_EINVAL.
- */
-int group_config_bind_hook_resource(struct bind *b, const struct cfn_resource *r,
-                                    struct asg_config *g);
+struct launch_template_config {
+    char *logical_id;
+    char *name;          /* LaunchTemplateName, or the logical id */
+    char *instance_type; /* LaunchTemplateData.InstanceType */
+    struct src_loc loc;
+    double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
+    bool root_encrypted;    /* root Ebs Encrypted */
+    bool hibernation;       /* HibernationOptions: Configured (checked against EC2's limits) */
+    char *placement_group;  /* Placement.GroupName, or NULL */
 
-/**
- * One AWS::AutoScaling::WarmPool resource for `g` (at most one per group). Hibernated
- * needs `hibernation` (the launch template's HibernationOptions: Configured); without it
- * instances "fall back to Stopped" (ec2-auto-scaling-warm-pools), with a warning.
- * \return 0 or ASG_EINVAL.
- */
-int group_config_bind_warm_pool(struct bind *b, const struct cfn_resource *r, struct asg_config *g,
-                                bool hibernation);
+    /* Monitoring: Enabled, i.e. 1-minute EC2 metrics (launch templates default to basic) */
+    bool detailed_monitoring;
+};
 
-/**
- * The group's placement group: its PlacementGroup property (`props`), else the launch
- * template's Placement.GroupName (`lt_group`, may be NULL), naming an
- * AWS::EC2::PlacementGroup of `t`. A cluster group must have one AZ (placement-groups.html).
- * \return 0 or ASG_EINVAL.
- */
-int group_config_bind_placement(struct bind *b, const struct cfn_template *t,
-                                const struct ynode *props, const char *lt_group,
-                                struct asg_config *g);
+/* asgsim's assumption: AWS says a failed launch is retried, not how soon (README, group). */
+#define ASG_LAUNCH_RETRY_DEFAULT SIM_SEC(60)
 
-/**
- * The settings keys `Hooks` (what each hook's custom action does, by hook name) and
- * `Faults` (instance failure rates), `LaunchTemplateVersions` and `LaunchRetryInterval`
- * (default ASG_LAUNCH_RETRY_DEFAULT). `g` may be NULL when the template has no valid group;
- * then Hooks is only checked for shape. \return 0 or ASG_EINVAL.
- */
-int group_config_bind_settings(struct bind *b, const struct ynode *settings, struct asg_config *g,
-                               struct health_faults *faults);
+struct asg_config {
+    char *logical_id;
+    char *name;               /* AutoScalingGroupName, or the logical id */
+    int64_t min_size;         /* instances */
+    int64_t max_size;         /* instances */
+    int64_t desired_capacity; /* instances; MinSize when not given (CreateAutoScalingGroup) */
+    char **azs;               /* Availability Zones the group launches into, in order */
+    size_t nr_azs;
+    size_t launch_template;      /* index into scenario.launch_templates */
+    sim_time cooldown;           /* Cooldown, default 300 s (only simple scaling uses it) */
+    sim_time health_check_grace; /* HealthCheckGracePeriod, default 0 s through the API */
+    bool has_mixed;              /* launched through a MixedInstancesPolicy */
+    /* TerminationPolicies in list order ([Default] when not given) */
+    enum termination_policy termination_policies[TERMINATION_NR];
+    size_t nr_termination_policies;
+    bool new_instances_protected; /* NewInstancesProtectedFromScaleIn, default false */
+    struct mixed_policy mixed;    /* its distribution and overrides (launch_template: its LT) */
+    /* Lifecycle hooks (LifecycleHookSpecificationList and AWS::AutoScaling::LifecycleHook
+       resources), in file order; actions as the Metadata `Hooks` key says (group_config.h) */
+    struct lifecycle_hook_config *hooks;
+    size_t nr_hooks;
+    bool health_check_elb;          /* HealthCheckType includes ELB (EC2 is always on) */
+    sim_time max_instance_lifetime; /* MaxInstanceLifetime; 0: none */
+    bool has_warm_pool;             /* an AWS::AutoScaling::WarmPool names the group */
+    struct warm_pool_config warm_pool;
+    bool has_placement;                /* PlacementGroup (or the template's Placement) */
+    struct placement_config placement; /* its AWS::EC2::PlacementGroup */
+
+    /* Metadata LaunchTemplateVersions: the group's template version from `at` on (the
+       version is 1 before the first); owned, in time order */
+    struct template_version_change {
+        sim_time at;
+        int64_t version;
+    } * template_versions;
+
+    size_t nr_template_versions;
+
+    /* DefaultInstanceWarmup, 0-3600 s; has_... false when not given or -1 (turned off) */
+    bool has_default_instance_warmup;
+    sim_time default_instance_warmup;
+
+    /* Metadata LaunchRetryInterval: a launch no AZ could place is retried this long after;
+       0 means ASG_LAUNCH_RETRY_DEFAULT (AWS retries, but documents no interval) */
+    sim_time launch_retry_interval;
+
+    struct {
+        struct src_loc self, min_size, max_size, desired_capacity;
+    } loc;
+};
 
 /** Free what group_config_bind*() put into `g` (the hooks). */
 void group_config_release(struct asg_config *g);

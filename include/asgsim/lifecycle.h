@@ -14,35 +14,10 @@
 #ifndef ASGSIM_LIFECYCLE_H
 #define ASGSIM_LIFECYCLE_H
 
-#include "asgsim/dist.h"
+#include "asgsim/lifecycle_config.h"
 #include "asgsim/sim.h"
 
 #include <stdbool.h>
-
-#define LIFECYCLE_HEARTBEAT_MIN     SIM_SEC(30)
-#define LIFECYCLE_HEARTBEAT_MAX     SIM_SEC(7200)
-#define LIFECYCLE_HEARTBEAT_DEFAULT SIM_SEC(3600)
-#define LIFECYCLE_GLOBAL_MAX        SIM_HOUR(48)
-
-enum hook_transition { HOOK_LAUNCHING, HOOK_TERMINATING };
-
-enum hook_result { HOOK_CONTINUE, HOOK_ABANDON };
-
-/** "autoscaling:EC2_INSTANCE_LAUNCHING", "autoscaling:EC2_INSTANCE_TERMINATING" */
-extern const char *const lifecycle_transition_names[2];
-/** "CONTINUE", "ABANDON" */
-extern const char *const lifecycle_result_names[2];
-
-struct lifecycle_hook_config {
-    char *name;
-    enum hook_transition transition;
-    enum hook_result default_result; /* default ABANDON */
-    sim_time heartbeat_timeout;      /* default 3600 s, 30..7200 s */
-    /* What the custom action does (from the scenario): */
-    struct dist action_duration; /* seconds until it calls CompleteLifecycleAction */
-    double failure_probability;  /* it fails instead (DefaultResult applies at that time) */
-    sim_time heartbeat_every;    /* it records a heartbeat this often; 0 = never */
-};
 
 /** min(48 h, 100 x HeartbeatTimeout). */
 sim_time lifecycle_global_timeout(sim_time heartbeat_timeout);

@@ -16,6 +16,7 @@
 
 #include "asgsim/cloudwatch.h"
 #include "asgsim/diag.h"
+#include "asgsim/policy_config.h"
 #include "asgsim/schedule.h"
 #include "asgsim/sim.h"
 
@@ -25,51 +26,6 @@
 
 struct asg_group;
 struct invocation;
-
-enum policy_type { POLICY_SIMPLE, POLICY_STEP, POLICY_TARGET_TRACKING, POLICY_TYPE_NR };
-
-/** "SimpleScaling", "StepScaling", "TargetTrackingScaling" */
-extern const char *const policy_type_names[POLICY_TYPE_NR];
-
-enum adjustment_type { ADJ_CHANGE_IN_CAPACITY, ADJ_EXACT_CAPACITY, ADJ_PERCENT, ADJ_NR };
-
-/** "ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity" */
-extern const char *const adjustment_type_names[ADJ_NR];
-
-/** One step: bounds are offsets from the alarm threshold; absent = infinite. */
-struct step_adjustment {
-    bool has_lower, has_upper;
-    double lower, upper;
-    int64_t adjustment;
-};
-
-/** Predefined target-tracking metrics (API_PredefinedMetricSpecification). */
-enum tt_metric { TT_CPU, TT_NETWORK_IN, TT_NETWORK_OUT, TT_ALB_REQUESTS, TT_NR };
-
-extern const char *const tt_metric_names[TT_NR];
-
-struct policy_config {
-    char *logical_id;
-    char *name; /* the logical id (the policy's ARN names it in AWS) */
-    enum policy_type type;
-    enum adjustment_type adjustment_type;
-    int64_t scaling_adjustment;       /* simple */
-    int64_t min_adjustment_magnitude; /* percent adjustments; 0 = none */
-    bool has_cooldown;                /* simple: Cooldown given (else the group's) */
-    sim_time cooldown;
-    bool has_warmup; /* step / target tracking: EstimatedInstanceWarmup given */
-    sim_time warmup;
-    enum cw_statistic aggregation; /* step: MetricAggregationType (Average by default) */
-    struct step_adjustment *steps; /* step (owned) */
-    size_t nr_steps;
-    enum tt_metric metric; /* target tracking */
-    double target_value;
-    bool disable_scale_in;
-    struct src_loc loc;
-};
-
-/** Free the steps and strings; safe on a zeroed struct. */
-void policy_config_release(struct policy_config *p);
 
 /**
  * The adjustment in instances of `type` with `amount` at `current` capacity. Percent:
@@ -93,22 +49,6 @@ const struct step_adjustment *policy_find_step(const struct policy_config *p, do
  * instances (as-scaling-target-tracking).
  */
 int64_t policy_target_capacity(int64_t current, double metric, double target);
-
-/** Scaling settings of a scenario, plain data. */
-struct scaling_config {
-    struct cw_config cw;
-    struct cw_alarm_config *alarms; /* AWS::CloudWatch::Alarm resources */
-    size_t nr_alarms;
-    struct policy_config *policies;
-    size_t nr_policies;
-    struct schedule_config *schedules;
-    size_t nr_schedules;
-    /* AlarmLow's threshold as a share of the target (ScaleInThresholdRatio, default 0.7) */
-    double tt_scale_in_ratio;
-};
-
-/** Free everything; safe on a zeroed struct. */
-void scaling_config_release(struct scaling_config *c);
 
 /*
  * The decision log (/decisions): one record per policy invocation, whether it changes
@@ -207,50 +147,5 @@ void autoscaler_release(struct autoscaler *a);
  * ASGAverageCPUUtilization as CloudWatch shows it at `now`), NaN when none is published.
  */
 double autoscaler_metric(const struct autoscaler *a, enum cw_metric m, sim_time now);
-
-struct bind;
-struct ynode;
-struct cfn_template;
-
-/**
- * Bind `CloudWatch: {PublicationDelay, NetworkInBytesPerRequest, NetworkOutBytesPerRequest}`
- * of the scenario settings into *out (defaults first: no delay, 0 bytes).
- * \return 0 or ASG_EINVAL with errors in b->d.
- */
-int cw_settings_bind(struct bind *b, const struct ynode *settings, struct cw_config *out);
-
-/**
- * Load the template's AWS::AutoScaling::ScalingPolicy, AWS::AutoScaling::ScheduledAction
- * and AWS::CloudWatch::Alarm resources for the group `group_logical_id` (named
- * `group_name`) into *out, checking AWS's rules. `run_start_epoch_s` is the scenario's
- * StartTime (a scheduled action may not start before it). Every error goes to `d`.
- * \return 0 or ASG_EINVAL; *out holds what loaded either way (scaling_config_release()).
- */
-int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
-                        const char *group_name, int64_t run_start_epoch_s,
-                        struct scaling_config *out);
-
-/** AlarmLow's threshold over the target when a scenario does not set it (observed). */
-#define TT_SCALE_IN_RATIO_DEFAULT 0.7
-
-/**
- * Bind `TargetTracking: {ScaleInThresholdRatio}` of the scenario settings (0.01-0.99,
- * default TT_SCALE_IN_RATIO_DEFAULT) into *scale_in_ratio.
- * \return 0 or ASG_EINVAL with errors in b->d.
- */
-int tt_settings_bind(struct bind *b, const struct ynode *settings, double *scale_in_ratio);
-
-/**
- * Bind a launch template's `Monitoring: {Enabled: bool}` (LaunchTemplateData `data`) into
- * *detailed; launch templates default to basic monitoring (enable-as-instance-metrics).
- * \return 0 or ASG_EINVAL.
- */
-int cw_monitoring_bind(struct bind *b, const struct ynode *data, bool *detailed);
-
-/** true for the resource types scaling_config_load() reads. */
-bool scaling_config_handles(const char *type);
-
-/** Point every stored location at `path` (the YAML document is about to be freed). */
-void scaling_config_set_file(struct scaling_config *c, const char *path);
 
 #endif /* ASGSIM_POLICY_H */

@@ -11,22 +11,11 @@
 #ifndef ASGSIM_SCHEDULE_H
 #define ASGSIM_SCHEDULE_H
 
-#include "asgsim/diag.h"
+#include "asgsim/schedule_config.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/** A parsed cron expression: one bit per allowed value of each field. */
-struct cron {
-    uint64_t minute; /* bits 0-59 */
-    uint32_t hour;   /* bits 0-23 */
-    uint32_t dom;    /* bits 1-31 */
-    uint32_t month;  /* bits 1-12 */
-    uint32_t dow;    /* bits 0-6, Sunday = 0 (7 is folded into 0) */
-    bool dom_any;    /* day-of-month field was '*' */
-    bool dow_any;    /* day-of-week field was '*' */
-};
 
 /**
  * Parse "min hour dom month dow" (numbers, '*', lists a,b, ranges a-b, steps * /n and
@@ -40,21 +29,6 @@ bool cron_parse(const char *text, struct cron *out, char *err, size_t errlen);
  */
 bool cron_matches(const struct cron *c, int month, int mday, int wday, int hour, int minute);
 
-struct schedule_config {
-    char *logical_id;
-    char *name; /* ScheduledActionName isn't a CFN property: the logical id */
-    bool has_min, has_max, has_desired;
-    int64_t min_size, max_size, desired_capacity;
-    bool has_recurrence;
-    struct cron cron;
-    char *time_zone; /* IANA name, NULL for UTC */
-    bool has_start;  /* StartTime given */
-    int64_t start_epoch_s;
-    bool has_end; /* EndTime given */
-    int64_t end_epoch_s;
-    struct src_loc loc;
-};
-
 /**
  * Every firing of `s` in [from_epoch_s, to_epoch_s] (UTC seconds), ascending, in a new
  * array *out (caller frees) of *nr items. AWS: with a Recurrence and a StartTime, the
@@ -63,8 +37,5 @@ struct schedule_config {
  */
 void schedule_times(const struct schedule_config *s, int64_t from_epoch_s, int64_t to_epoch_s,
                     int64_t **out, size_t *nr);
-
-/** Free the strings; safe on a zeroed struct. */
-void schedule_config_release(struct schedule_config *s);
 
 #endif /* ASGSIM_SCHEDULE_H */

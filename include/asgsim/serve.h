@@ -37,28 +37,13 @@
 #define ASGSIM_SERVE_H
 
 #include "asgsim/rng.h"
+#include "asgsim/serve_config.h"
 #include "asgsim/sim.h"
 #include "asgsim/workload.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum serve_fidelity { SERVE_FLUID, SERVE_REQUEST };
-
-enum serve_lb { SERVE_LB_ROUND_ROBIN, SERVE_LB_LEAST_OUTSTANDING };
-
-/** How requests are served; plain data, bound by serve_config_bind(). */
-struct serve_config {
-    enum serve_fidelity fidelity;
-    enum serve_lb lb;
-    sim_time tick;                /* fluid: aggregation step; 0 = the caller's default */
-    int64_t queue_limit;          /* waiting requests one instance holds (default 1000) */
-    sim_time latency_objective;   /* requests slower than this count as over; 0 = none */
-    double capacity_rps_per_vcpu; /* mean service rate of one vCPU, requests/s */
-};
-
-#define SERVE_DEFAULT_QUEUE_LIMIT 1000
 
 /* Latency histogram: log-spaced bins from SERVE_HIST_MIN_S to SERVE_HIST_MAX_S. */
 #define SERVE_HIST_MIN_S      1e-6
@@ -205,14 +190,6 @@ void serve_take_interval(struct serve *s, struct serve_stats *out);
 double serve_backlog(const struct serve *s);
 /** Cancel the pending event and free every server. Safe on a zeroed struct. */
 void serve_release(struct serve *s);
-
-/**
- * Bind the serving keys of the `Metadata ASGSim::Scenario` mapping `settings` (Fidelity,
- * LoadBalancer, Tick, QueueLimit, LatencyObjective) into *out, defaults first.
- * capacity_rps_per_vcpu is left 0 (it is an instance property).
- * \return 0 or ASG_EINVAL with errors in b->d.
- */
-int serve_config_bind(struct bind *b, const struct ynode *settings, struct serve_config *out);
 
 /**
  * Erlang C: probability that an arrival waits in an M/M/c queue with offered load

@@ -21,25 +21,12 @@
 #define ASGSIM_TERMINATION_H
 
 #include "asgsim/sim.h"
+#include "asgsim/termination_config.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum termination_policy {
-    TERMINATION_DEFAULT,
-    TERMINATION_ALLOCATION_STRATEGY,
-    TERMINATION_OLDEST_LAUNCH_TEMPLATE,
-    TERMINATION_OLDEST_LAUNCH_CONFIGURATION,
-    TERMINATION_CLOSEST_TO_NEXT_INSTANCE_HOUR,
-    TERMINATION_NEWEST_INSTANCE,
-    TERMINATION_OLDEST_INSTANCE,
-    TERMINATION_NR
-};
-
-/** CloudFormation spellings: "Default", "AllocationStrategy", ... */
-extern const char *const termination_policy_names[TERMINATION_NR];
 
 /** What the policies look at, for one InService or Pending instance of the group. */
 struct termination_candidate {

@@ -7,6 +7,7 @@
 #ifndef ASGSIM_UTIL_H
 #define ASGSIM_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /** malloc() that aborts on failure. \return never NULL (a 0-byte request gets 1 byte). */
@@ -26,6 +27,13 @@ char *xstrndup(const char *s, size_t n);
 
 /** printf into a freshly allocated string owned by the caller. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * vprintf into a freshly allocated string owned by the caller (sim/util.c): the one place
+ * that sizes with vsnprintf(NULL, 0, ...) and prints. `ap` is left for the caller to
+ * va_end (it is copied, not consumed). A format vsnprintf rejects is a bug: it aborts.
+ */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /** Report an internal bug (file:line: BUG: ...) and abort. For broken invariants only. */
 _Noreturn void asg_bug(const char *file, int line, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* Scenario loading: the example template into plain structs, overrides, and collected errors. */
 #include "helpers.h"
 
+#include "asgsim/cfn.h"
 #include "asgsim/scenario.h"
 #include "asgsim/util.h"
 

@@ -1,0 +1,28 @@
+/*
+ * serve_config.h - how requests are served (fidelity, load balancer, queue), plain data.
+ * Bound by serve_bind.h; serve.h says how it acts.
+ */
+#ifndef ASGSIM_SERVE_CONFIG_H
+#define ASGSIM_SERVE_CONFIG_H
+
+#include "asgsim/sim.h"
+
+#include <stdint.h>
+
+enum serve_fidelity { SERVE_FLUID, SERVE_REQUEST };
+
+enum serve_lb { SERVE_LB_ROUND_ROBIN, SERVE_LB_LEAST_OUTSTANDING };
+
+/** How requests are served; plain data, bound by serve_config_bind(). */
+struct serve_config {
+    enum serve_fidelity fidelity;
+    enum serve_lb lb;
+    sim_time tick;                /* fluid: aggregation step; 0 = the caller's default */
+    int64_t queue_limit;          /* waiting requests one instance holds (default 1000) */
+    sim_time latency_objective;   /* requests slower than this count as over; 0 = none */
+    double capacity_rps_per_vcpu; /* mean service rate of one vCPU, requests/s */
+};
+
+#define SERVE_DEFAULT_QUEUE_LIMIT 1000
+
+#endif /* ASGSIM_SERVE_CONFIG_H */

@@ -1,0 +1,655 @@
+/*
+ * Loading a scenario's resources: AWS::EC2::LaunchTemplate and AWS::AutoScaling::AutoScalingGroup
+ * with what names them, validated against AWS's rules into plain configs. Every error names
+ * FILE:LINE:COL.
+ */
+#include "scenario_loader.h"
+
+#include "asgsim/bind.h"
+#include "asgsim/ec2_bind.h"
+#include "asgsim/group_bind.h"
+#include "asgsim/market_bind.h"
+#include "asgsim/policy_bind.h"
+#include "asgsim/scenario.h"
+#include "asgsim/serve_bind.h"
+#include "asgsim/sha256.h"
+#include "asgsim/utc.h"
+#include "asgsim/util.h"
+#include "asgsim/workload_bind.h"
+#include "asgsim/yamltree.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+/* Root volume and hibernation of a launch template: models/ec2_config.c. */
+static int load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
+                           const char *type, struct launch_template_config *lt)
+{
+    struct ec2_lt_storage st;
+    const struct instance_type *t = type ? catalog_find(&l->sc->catalog, type) : NULL;
+    int rc = ec2_config_bind_launch_template(b, data, t, l->sc->ec2.root_volume_gib, &st);
+    lt->root_volume_gib = st.root_volume_gib;
+    lt->root_encrypted = st.root_encrypted;
+    lt->hibernation = st.hibernation;
+    return rc;
+}
+
+static int load_launch_template(struct loader *l, const struct cfn_resource *r)
+{
+    char *what = xasprintf("AWS::EC2::LaunchTemplate '%s'", r->logical_id);
+    struct bind b = { l->cfn, l->d, what };
+    static const char *const used[] = { "LaunchTemplateName", "LaunchTemplateData" };
+    static const char *const inert[] = { "VersionDescription", "TagSpecifications" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), NULL, 0 };
+    struct launch_template_config lt = { 0 };
+    const char *name = r->logical_id;
+    const struct ynode *data;
+    int ret = 0, rc;
+    if (!r->properties) {
+        ret = bind_missing(&b, &r->loc, "Properties");
+        goto out;
+    }
+    if ((ret = bind_check_keys(&b, r->properties, &keys)) < 0)
+        goto out;
+    if ((rc = bind_string(&b, r->properties, "LaunchTemplateName", &name)) < 0)
+        ret = rc;
+    rc = bind_map(&b, r->properties, "LaunchTemplateData", &data);
+    if (rc == 0)
+        rc = bind_missing(&b, &r->loc, "LaunchTemplateData");
+    if (rc < 0) {
+        ret = rc;
+        goto out;
+    }
+    {
+        char *dwhat = xasprintf("LaunchTemplateData of %s", what);
+        struct bind db = { l->cfn, l->d, dwhat };
+        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
+                                             "HibernationOptions", "Monitoring", "Placement" };
+        static const char *const dinert[] = { "DisableApiStop",
+                                              "DisableApiTermination",
+                                              "EbsOptimized",
+                                              "EnclaveOptions",
+                                              "IamInstanceProfile",
+                                              "ImageId",
+                                              "KernelId",
+                                              "KeyName",
+                                              "LicenseSpecifications",
+                                              "MaintenanceOptions",
+                                              "MetadataOptions",
+                                              "NetworkInterfaces",
+                                              "PrivateDnsNameOptions",
+                                              "RamDiskId",
+                                              "SecurityGroupIds",
+                                              "SecurityGroups",
+                                              "TagSpecifications",
+                                              "UserData",
+                                              "ElasticGpuSpecifications",
+                                              "ElasticInferenceAccelerators",
+                                              "NetworkPerformanceOptions",
+                                              "Operator" };
+        static const char *const dunmodelled[] = { "CapacityReservationSpecification",
+                                                   "CpuOptions",
+                                                   "CreditSpecification",
+                                                   "InstanceInitiatedShutdownBehavior",
+                                                   "InstanceMarketOptions",
+                                                   "InstanceRequirements" };
+        const struct bind_keys dkeys = { BIND_LIST(dused), BIND_LIST(dinert),
+                                         BIND_LIST(dunmodelled) };
+        const char *type = NULL;
+        rc = bind_check_keys(&db, data, &dkeys);
+        if (rc == 0) {
+            rc = bind_string(&db, data, "InstanceType", &type);
+            if (rc == 0)
+                rc = diag_error(l->d, &data->loc,
+                                "%s has no InstanceType (InstanceRequirements is not modelled "
+                                "yet)",
+                                dwhat);
+        }
+        if (rc == 1 && !catalog_find(&l->sc->catalog, type)) {
+            const char *hint = catalog_closest(&l->sc->catalog, type);
+            const struct ynode *tn = NULL;
+            bind_get(&db, data, "InstanceType", &tn);
+            if (hint)
+                rc = diag_error(l->d, &tn->loc,
+                                "unknown instance type '%s' (did you mean '%s'?); add it under "
+                                "Instances: Types: in the scenario metadata",
+                                type, hint);
+            else
+                rc = diag_error(l->d, &tn->loc,
+                                "unknown instance type '%s'; add it under Instances: Types: in "
+                                "the scenario metadata",
+                                type);
+        }
+        if (rc < 0)
+            ret = rc;
+        else
+            lt.instance_type = xstrdup(type);
+        if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
+            ret = rc;
+        /* Placement.GroupName: the group's placement group (models/group_config.c). */
+        const struct ynode *pl;
+        const char *gname = NULL;
+        if ((rc = bind_map(&db, data, "Placement", &pl)) < 0)
+            ret = rc;
+        else if (rc == 1 && (rc = bind_string(&db, pl, "GroupName", &gname)) < 0)
+            ret = rc;
+        else if (gname)
+            lt.placement_group = xstrdup(gname);
+        if ((rc = cw_monitoring_bind(&db, data, &lt.detailed_monitoring)) < 0)
+            ret = rc;
+        free(dwhat);
+    }
+    if (ret == 0) {
+        lt.logical_id = xstrdup(r->logical_id);
+        lt.name = xstrdup(name);
+        lt.loc = r->loc;
+        struct scenario *sc = l->sc;
+        sc->launch_templates =
+                xrealloc(sc->launch_templates, (sc->nr_launch_templates + 1) * sizeof(lt));
+        sc->launch_templates[sc->nr_launch_templates++] = lt;
+    } else {
+        free(lt.instance_type);
+        free(lt.placement_group);
+    }
+out:
+    free(what);
+    return ret;
+}
+
+static const char *subnet_az(struct loader *l, const struct ynode *settings, const char *subnet)
+{
+    const struct ynode *map = settings ? ynode_get(settings, "Subnets") : NULL;
+    const char *az = NULL;
+    struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY " Subnets" };
+    if (map && map->kind == YNODE_MAP && bind_string(&b, map, subnet, &az) == 1)
+        return az;
+    /* Without a mapping each subnet stands for an Availability Zone of its own. */
+    return subnet;
+}
+
+static int load_group_azs(struct loader *l, struct bind *b, const struct ynode *props,
+                          const struct ynode *settings, struct asg_config *g)
+{
+    const struct ynode **azs = NULL, **subnets = NULL;
+    size_t nr_azs = 0, nr_subnets = 0;
+    int ret = 0;
+    int r1 = bind_scalar_list(b, props, "AvailabilityZones", &azs, &nr_azs);
+    int r2 = bind_scalar_list(b, props, "VPCZoneIdentifier", &subnets, &nr_subnets);
+    if (r1 < 0 || r2 < 0) {
+        ret = ASG_EINVAL;
+        goto out;
+    }
+    if (r1 == 0 && r2 == 0) {
+        ret = diag_error(l->d, &g->loc.self,
+                         "%s needs AvailabilityZones or VPCZoneIdentifier (the subnets it "
+                         "launches into)",
+                         b->what);
+        goto out;
+    }
+    const struct ynode **src = r2 == 1 ? subnets : azs;
+    size_t nr = r2 == 1 ? nr_subnets : nr_azs;
+    if (nr == 0) {
+        ret = diag_error(l->d, &g->loc.self, "%s: the list of %s is empty", b->what,
+                         r2 == 1 ? "subnets" : "Availability Zones");
+        goto out;
+    }
+    g->azs = xcalloc(nr, sizeof(*g->azs));
+    for (size_t i = 0; i < nr; i++) {
+        const char *az = r2 == 1 ? subnet_az(l, settings, src[i]->scalar) : src[i]->scalar;
+        bool seen = false;
+        /* Several subnets in one zone still make one zone for balancing. */
+        for (size_t j = 0; j < g->nr_azs && !seen; j++)
+            seen = !strcmp(g->azs[j], az);
+        if (!seen)
+            g->azs[g->nr_azs++] = xstrdup(az);
+    }
+out:
+    free(azs);
+    free(subnets);
+    return ret;
+}
+
+/* A launch template resource known by this name, whether or not it loaded without errors. */
+static const struct cfn_resource *find_lt_by_name(const struct cfn_template *t, const char *name)
+{
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::EC2::LaunchTemplate"))
+            continue;
+        const struct ynode *n =
+                r->properties ? ynode_get(r->properties, "LaunchTemplateName") : NULL;
+        if (n ? (n->kind == YNODE_SCALAR && !strcmp(n->scalar, name))
+              : !strcmp(r->logical_id, name))
+            return r;
+    }
+    return NULL;
+}
+
+static int resolve_lt_spec(struct loader *l, struct bind *b, const struct ynode *spec,
+                           struct asg_config *g, const char *where);
+
+/* MixedInstancesPolicy: its launch template here, the rest in models/market_config.c. */
+static int load_group_mixed(struct loader *l, struct bind *b, const struct ynode *props,
+                            struct asg_config *g)
+{
+    const struct ynode *mip, *lt = NULL, *spec = NULL;
+    int rc = bind_map(b, props, "MixedInstancesPolicy", &mip);
+    if (rc <= 0)
+        return rc;
+    if (bind_map(b, mip, "LaunchTemplate", &lt) == 1 &&
+        bind_map(b, lt, "LaunchTemplateSpecification", &spec) == 0)
+        return bind_missing(b, &lt->loc, "LaunchTemplateSpecification");
+    int ret = 0;
+    if (spec && (rc = resolve_lt_spec(l, b, spec, g, "LaunchTemplateSpecification")) < 0)
+        ret = rc;
+    const char *lt_type = NULL;
+    if (spec && ret == 0)
+        lt_type = l->sc->launch_templates[g->launch_template].instance_type;
+    char *what = xasprintf("MixedInstancesPolicy of %s", b->what);
+    struct bind mb = { l->cfn, l->d, what };
+    if ((rc = market_config_bind_mixed(&mb, mip, &l->sc->catalog, lt_type, &g->mixed)) < 0)
+        ret = rc;
+    free(what);
+    g->has_mixed = ret == 0;
+    return ret;
+}
+
+static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *props,
+                         struct asg_config *g)
+{
+    const struct ynode *spec;
+    int rc = bind_map(b, props, "LaunchTemplate", &spec);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 && ynode_get(props, "MixedInstancesPolicy"))
+        return load_group_mixed(l, b, props, g);
+    if (rc == 0) {
+        const char *other = ynode_get(props, "LaunchConfigurationName") ? "LaunchConfigurationName"
+                            : ynode_get(props, "InstanceId")            ? "InstanceId"
+                                                                        : NULL;
+        if (other)
+            return diag_error(l->d, &ynode_get_pair(props, other)->key->loc,
+                              "%s: launching from %s is not modelled yet; use LaunchTemplate",
+                              b->what, other);
+        return diag_error(l->d, &g->loc.self, "%s needs a LaunchTemplate", b->what);
+    }
+    if (ynode_get(props, "MixedInstancesPolicy"))
+        return diag_error(l->d, &ynode_get_pair(props, "MixedInstancesPolicy")->key->loc,
+                          "%s: give LaunchTemplate or MixedInstancesPolicy, not both", b->what);
+    return resolve_lt_spec(l, b, spec, g, "LaunchTemplate");
+}
+
+/* The launch template a LaunchTemplateSpecification `spec` names, into g->launch_template. */
+static int resolve_lt_spec(struct loader *l, struct bind *b, const struct ynode *spec,
+                           struct asg_config *g, const char *where)
+{
+    char *what = xasprintf("%s of %s", where, b->what);
+    struct bind sb = { l->cfn, l->d, what };
+    static const char *const used[] = { "LaunchTemplateId", "LaunchTemplateName", "Version" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&sb, spec, &keys);
+    const struct ynode *id = NULL, *name = NULL, *version = NULL;
+    int ri = bind_get(&sb, spec, "LaunchTemplateId", &id);
+    int rn = bind_get(&sb, spec, "LaunchTemplateName", &name);
+    int rv = bind_get(&sb, spec, "Version", &version);
+    if (ret < 0 || ri < 0 || rn < 0 || rv < 0) {
+        ret = ASG_EINVAL;
+        goto out;
+    }
+    if (ri + rn != 1) {
+        ret = diag_error(l->d, &spec->loc,
+                         "%s needs exactly one of LaunchTemplateId and LaunchTemplateName", what);
+        goto out;
+    }
+    const struct ynode *ref = ri ? id : name;
+    if (ref->kind != YNODE_SCALAR) {
+        ret = diag_error(l->d, &ref->loc, "%s: the launch template must be a single value", what);
+        goto out;
+    }
+    size_t found = SIZE_MAX;
+    for (size_t i = 0; i < l->sc->nr_launch_templates; i++) {
+        const struct launch_template_config *lt = &l->sc->launch_templates[i];
+        if (ref->resource_ref ? !strcmp(lt->logical_id, ref->scalar)
+                              : (rn && !strcmp(lt->name, ref->scalar)))
+            found = i;
+    }
+    if (found == SIZE_MAX) {
+        const struct cfn_resource *res = ref->resource_ref ? cfn_find_resource(l->cfn, ref->scalar)
+                                                           : find_lt_by_name(l->cfn, ref->scalar);
+        if (res && strcmp(res->type, "AWS::EC2::LaunchTemplate"))
+            ret = diag_error(l->d, &ref->loc, "%s: '%s' is a %s, not an AWS::EC2::LaunchTemplate",
+                             what, ref->scalar, res->type);
+        else if (res)
+            ret = ASG_EINVAL; /* the launch template itself had errors, already reported */
+        else
+            ret = diag_error(l->d, &ref->loc,
+                             "%s: launch template '%s' is not defined in this template (use !Ref "
+                             "to an AWS::EC2::LaunchTemplate resource)",
+                             what, ref->scalar);
+        goto out;
+    }
+    g->launch_template = found;
+    if (rv == 0) {
+        ret = bind_missing(&sb, &spec->loc, "Version");
+        goto out;
+    }
+    int64_t v;
+    if (version->kind != YNODE_SCALAR || !bind_parse_int(version->scalar, &v)) {
+        /* CloudFormation does not accept $Latest / $Default here (ecosystem.md §1.2). */
+        ret = diag_error(l->d, &version->loc,
+                         "%s: Version must be a version number such as "
+                         "!GetAtt %s.LatestVersionNumber, got '%s'",
+                         what, l->sc->launch_templates[found].logical_id,
+                         version->kind == YNODE_SCALAR ? version->scalar : "(not a value)");
+        goto out;
+    }
+    if (v != 1)
+        ret = diag_error(l->d, &version->loc,
+                         "%s: launch template '%s' has only version 1, got %" PRId64, what,
+                         l->sc->launch_templates[found].logical_id, v);
+out:
+    free(what);
+    return ret;
+}
+
+/*
+ * TerminationPolicies: names applied in list order; `Default` must come last and a custom
+ * (Lambda ARN) policy first (ec2-auto-scaling-termination-policies.html). Not given: Default.
+ */
+static int load_termination_policies(struct loader *l, struct bind *b, const struct ynode *props,
+                                     struct asg_config *g)
+{
+    const struct ynode **items = NULL;
+    size_t nr = 0;
+    g->termination_policies[0] = TERMINATION_DEFAULT;
+    g->nr_termination_policies = 1;
+    int rc = bind_scalar_list(b, props, "TerminationPolicies", &items, &nr);
+    if (rc <= 0)
+        return rc;
+    int ret = 0;
+    g->nr_termination_policies = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const char *name = items[i]->scalar;
+        int k = -1;
+        for (int j = 0; j < TERMINATION_NR; j++)
+            if (!strcmp(name, termination_policy_names[j]))
+                k = j;
+        if (k < 0 && !strncmp(name, "arn:", 4)) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: custom termination policies (Lambda functions) are not "
+                             "modelled by asgsim",
+                             b->what);
+            continue;
+        }
+        if (k < 0) {
+            const char *hint = diag_closest(name, termination_policy_names, TERMINATION_NR);
+            ret = diag_error(l->d, &items[i]->loc, "%s: unknown termination policy '%s'%s%s%s",
+                             b->what, name, hint ? " (did you mean '" : "", hint ? hint : "",
+                             hint ? "'?)" : "");
+            continue;
+        }
+        if (k == TERMINATION_DEFAULT && i + 1 != nr) {
+            ret = diag_error(l->d, &items[i]->loc,
+                             "%s: the Default termination policy must be the last in the list",
+                             b->what);
+            continue;
+        }
+        bool dup = false;
+        for (size_t j = 0; j < g->nr_termination_policies; j++)
+            dup = dup || g->termination_policies[j] == (enum termination_policy)k;
+        if (dup) {
+            ret = diag_error(l->d, &items[i]->loc, "%s: termination policy '%s' is listed twice",
+                             b->what, name);
+            continue;
+        }
+        g->termination_policies[g->nr_termination_policies++] = (enum termination_policy)k;
+    }
+    if (nr == 0)
+        ret = diag_error(l->d, &ynode_get(props, "TerminationPolicies")->loc,
+                         "%s: TerminationPolicies is empty", b->what);
+    free(items);
+    return ret;
+}
+
+static int load_group(struct loader *l, const struct cfn_resource *r, const struct ynode *settings)
+{
+    char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", r->logical_id);
+    struct bind b = { l->cfn, l->d, what };
+    static const char *const used[] = { "AutoScalingGroupName",
+                                        "MinSize",
+                                        "MaxSize",
+                                        "DesiredCapacity",
+                                        "AvailabilityZones",
+                                        "VPCZoneIdentifier",
+                                        "LaunchTemplate",
+                                        "Cooldown",
+                                        "HealthCheckGracePeriod",
+                                        "DefaultCooldown",
+                                        "MixedInstancesPolicy",
+                                        "TerminationPolicies",
+                                        "NewInstancesProtectedFromScaleIn",
+                                        "DefaultInstanceWarmup",
+                                        "HealthCheckType",
+                                        "LifecycleHookSpecificationList",
+                                        "MaxInstanceLifetime",
+                                        "PlacementGroup" };
+    static const char *const inert[] = {
+        "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
+        "Context", "LoadBalancerNames",          "TargetGroupARNs"
+    };
+    static const char *const unmodelled[] = { "CapacityRebalance",
+                                              "DesiredCapacityType",
+                                              "LaunchConfigurationName",
+                                              "InstanceId",
+                                              "AvailabilityZoneDistribution",
+                                              "AvailabilityZoneImpairmentPolicy",
+                                              "CapacityReservationSpecification",
+                                              "InstanceMaintenancePolicy",
+                                              "SkipZonalShiftValidation",
+                                              "TrafficSources",
+                                              "InstanceLifecyclePolicy" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), BIND_LIST(unmodelled) };
+    struct asg_config g = { 0 };
+    g.loc.self = r->loc;
+    const struct ynode *p = r->properties;
+    int ret = 0, rc;
+    if (!p) {
+        ret = bind_missing(&b, &r->loc, "Properties");
+        goto out;
+    }
+    if ((ret = bind_check_keys(&b, p, &keys)) < 0)
+        goto out;
+    const char *name = r->logical_id;
+    if ((rc = bind_string(&b, p, "AutoScalingGroupName", &name)) < 0)
+        ret = rc;
+    g.name = xstrdup(name);
+    g.logical_id = xstrdup(r->logical_id);
+
+    /* MinSize and MaxSize are required (aws-properties-as-group); both are Strings in CFN. */
+    const int64_t cap = SCENARIO_MAX_INSTANCES;
+    int rmin = bind_int(&b, p, "MinSize", 0, cap, &g.min_size);
+    int rmax = bind_int(&b, p, "MaxSize", 0, cap, &g.max_size);
+    if (rmin == 0)
+        rmin = bind_missing(&b, &r->loc, "MinSize");
+    if (rmax == 0)
+        rmax = bind_missing(&b, &r->loc, "MaxSize");
+    if (rmin == 1)
+        g.loc.min_size = ynode_get(p, "MinSize")->loc;
+    if (rmax == 1)
+        g.loc.max_size = ynode_get(p, "MaxSize")->loc;
+    int rdes = bind_int(&b, p, "DesiredCapacity", 0, cap, &g.desired_capacity);
+    if (rdes == 1)
+        g.loc.desired_capacity = ynode_get(p, "DesiredCapacity")->loc;
+    if (rmin < 0 || rmax < 0 || rdes < 0) {
+        ret = ASG_EINVAL;
+    } else {
+        /* AWS: "Default: MinSize" and Min <= Desired <= Max (API_CreateAutoScalingGroup). */
+        if (rdes == 0)
+            g.desired_capacity = g.min_size;
+        if (g.min_size > g.max_size)
+            ret = diag_error(l->d, &g.loc.min_size,
+                             "%s: MinSize (%" PRId64 ") must not be greater than MaxSize (%" PRId64
+                             ")",
+                             what, g.min_size, g.max_size);
+        else if (rdes == 1 && (g.desired_capacity < g.min_size || g.desired_capacity > g.max_size))
+            ret = diag_error(l->d, &g.loc.desired_capacity,
+                             "%s: DesiredCapacity (%" PRId64 ") must be between MinSize (%" PRId64
+                             ") and MaxSize (%" PRId64 ")",
+                             what, g.desired_capacity, g.min_size, g.max_size);
+    }
+
+    /* Cooldown is a String of seconds, default 300 (aws-properties-as-group). */
+    g.cooldown = SIM_SEC(300);
+    int64_t secs;
+    if (ynode_get(p, "DefaultCooldown")) {
+        diag_warning(l->d, &ynode_get_pair(p, "DefaultCooldown")->key->loc,
+                     "'DefaultCooldown' is the API name; CloudFormation calls it 'Cooldown'");
+        if (ynode_get(p, "Cooldown"))
+            ret = diag_error(l->d, &ynode_get_pair(p, "DefaultCooldown")->key->loc,
+                             "%s: give Cooldown or DefaultCooldown, not both", what);
+        else if ((rc = bind_int(&b, p, "DefaultCooldown", 0, 86400 * 365, &secs)) < 0)
+            ret = rc;
+        else if (rc == 1)
+            g.cooldown = SIM_SEC(secs);
+    }
+    if ((rc = bind_int(&b, p, "Cooldown", 0, 86400 * 365, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        g.cooldown = SIM_SEC(secs);
+    /* HealthCheckGracePeriod: "Default: 0 seconds" through the API and CloudFormation. */
+    if ((rc = bind_int(&b, p, "HealthCheckGracePeriod", 0, 86400 * 365, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        g.health_check_grace = SIM_SEC(secs);
+    if ((rc = bind_bool(&b, p, "NewInstancesProtectedFromScaleIn", &g.new_instances_protected)) < 0)
+        ret = rc;
+    /* DefaultInstanceWarmup: 0-3600 s, -1 turns it off (API_CreateAutoScalingGroup) */
+    if ((rc = bind_int(&b, p, "DefaultInstanceWarmup", -1, 3600, &secs)) < 0)
+        ret = rc;
+    else if (rc == 1 && secs >= 0) {
+        g.has_default_instance_warmup = true;
+        g.default_instance_warmup = SIM_SEC(secs);
+    }
+    if ((rc = load_termination_policies(l, &b, p, &g)) < 0)
+        ret = rc;
+    /* Health checks, lifecycle hooks, MaxInstanceLifetime: models/group_config.c. */
+    if ((rc = group_config_bind(&b, p, &g)) < 0)
+        ret = rc;
+
+    if ((rc = load_group_azs(l, &b, p, settings, &g)) < 0)
+        ret = rc;
+    if ((rc = load_group_lt(l, &b, p, &g)) < 0)
+        ret = rc;
+out:
+    if (ret == 0) {
+        struct scenario *sc = l->sc;
+        sc->groups = xrealloc(sc->groups, (sc->nr_groups + 1) * sizeof(g));
+        sc->groups[sc->nr_groups++] = g;
+    } else {
+        free(g.name);
+        free(g.logical_id);
+        for (size_t i = 0; i < g.nr_azs; i++)
+            free(g.azs[i]);
+        free(g.azs);
+        mixed_policy_release(&g.mixed);
+        group_config_release(&g);
+    }
+    free(what);
+    return ret;
+}
+
+/* Resource types later work will model; until then they are skipped with a warning. */
+static const char *const known_unmodelled_types[] = {
+    "AWS::AutoScaling::LaunchConfiguration",
+};
+
+int scenario_load_resources(struct loader *l, const struct ynode *settings)
+{
+    int ret = 0, rc;
+    const struct cfn_template *t = l->cfn;
+    /* Launch templates first: groups refer to them wherever they appear in the file. */
+    for (size_t i = 0; i < t->nr_resources; i++)
+        if (!strcmp(t->resources[i].type, "AWS::EC2::LaunchTemplate") &&
+            (rc = load_launch_template(l, &t->resources[i])) < 0)
+            ret = rc;
+    const struct cfn_resource *first_group = NULL;
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") || scaling_config_handles(r->type) ||
+            !strcmp(r->type, "AWS::AutoScaling::LifecycleHook") ||
+            !strcmp(r->type, "AWS::AutoScaling::WarmPool") ||
+            !strcmp(r->type, "AWS::EC2::PlacementGroup"))
+            continue;
+        if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
+            if (first_group) {
+                ret = diag_error(l->d, &r->loc,
+                                 "asgsim simulates one Auto Scaling group per scenario for now; "
+                                 "'%s' is a second one (the first is '%s')",
+                                 r->logical_id, first_group->logical_id);
+                continue;
+            }
+            first_group = r;
+            if ((rc = load_group(l, r, settings)) < 0)
+                ret = rc;
+            continue;
+        }
+        bool later = false;
+        for (size_t k = 0; k < ARRAY_SIZE(known_unmodelled_types) && !later; k++)
+            later = !strcmp(r->type, known_unmodelled_types[k]);
+        diag_warning(l->d, &r->loc, "resource '%s' of type %s is %s; skipped", r->logical_id,
+                     r->type, later ? "not modelled by asgsim yet" : "not simulated by asgsim");
+    }
+    /* Hooks after the group, wherever they appear: they name it (models/group_config.c). */
+    struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::AutoScaling::LifecycleHook"))
+            continue;
+        char *what = xasprintf("AWS::AutoScaling::LifecycleHook '%s'", r->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        if ((rc = group_config_bind_hook_resource(&b, r, g)) < 0)
+            ret = rc;
+        free(what);
+    }
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::AutoScaling::WarmPool"))
+            continue;
+        char *what = xasprintf("AWS::AutoScaling::WarmPool '%s'", r->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        bool hib = g && l->sc->launch_templates[g->launch_template].hibernation;
+        if ((rc = group_config_bind_warm_pool(&b, r, g, hib)) < 0)
+            ret = rc;
+        free(what);
+    }
+    if (g) {
+        char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", g->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        if ((rc = group_config_bind_placement(
+                     &b, t, first_group->properties,
+                     l->sc->launch_templates[g->launch_template].placement_group, g)) < 0)
+            ret = rc;
+        free(what);
+    }
+    struct bind sb = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
+    if ((rc = group_config_bind_settings(&sb, settings, g, &l->sc->faults)) < 0)
+        ret = rc;
+    /* Policies, alarms and scheduled actions: models/policy_config.c. */
+    if (first_group) {
+        const char *gname = l->sc->nr_groups ? l->sc->groups[0].name : first_group->logical_id;
+        if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
+                                      l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+            ret = rc;
+    }
+    if (!first_group) {
+        struct src_loc top = { ydoc_file(t->doc), 1, 1 };
+        const struct ynode *root = ydoc_root(t->doc);
+        const struct ynode_pair *res = root ? ynode_get_pair(root, "Resources") : NULL;
+        ret = diag_error(l->d, res ? &res->key->loc : &top,
+                         "the template has no AWS::AutoScaling::AutoScalingGroup to simulate");
+    }
+    return ret;
+}

@@ -1,0 +1,218 @@
+/*
+ * Loading a scenario's settings: the `Metadata: ASGSim::Scenario` block (or the --with file)
+ * bound into plain configs; each model's keys are bound beside its model (models/<model>_config.c).
+ */
+#include "scenario_loader.h"
+
+#include "asgsim/bind.h"
+#include "asgsim/ec2_bind.h"
+#include "asgsim/group_bind.h"
+#include "asgsim/market_bind.h"
+#include "asgsim/policy_bind.h"
+#include "asgsim/scenario.h"
+#include "asgsim/serve_bind.h"
+#include "asgsim/sha256.h"
+#include "asgsim/utc.h"
+#include "asgsim/util.h"
+#include "asgsim/workload_bind.h"
+#include "asgsim/yamltree.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asgsim/banned.h"
+
+/* ---- Metadata: ASGSim::Scenario ---------------------------------------------------------- */
+
+static int load_workload(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    const struct ynode *w;
+    int rc = bind_map(b, settings, "Workload", &w);
+    if (rc <= 0)
+        return rc;
+    l->has_workload = true;
+    l->sc->has_workload = true;
+    l->workload_loc = w->loc;
+    struct bind wb = { l->cfn, l->d, "Workload" };
+    return workload_config_bind(&wb, w, &l->sc->workload);
+}
+
+static int load_types(struct loader *l, const struct ynode *types)
+{
+    int ret = 0;
+    for (size_t i = 0; i < types->nr; i++) {
+        const char *name = types->pairs[i].key->scalar;
+        const struct ynode *spec = types->pairs[i].value;
+        char *what = xasprintf("instance type '%s'", name);
+        struct bind tb = { l->cfn, l->d, what };
+        static const char *const used[] = { "Vcpus", "MemoryGiB", "OnDemandUsdPerHour",
+                                            "SpotUsdPerHour" };
+        const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+        const struct instance_type *base = catalog_find(&l->sc->catalog, name);
+        struct instance_type t = { 0 };
+        if (base)
+            t = *base;
+        char *tname = xstrdup(name); /* catalog_put copies it */
+        t.name = tname;
+        int64_t vcpus = t.vcpus;
+        int rc = bind_check_keys(&tb, spec, &keys);
+        if (rc == 0) {
+            int r[4];
+            r[0] = bind_int(&tb, spec, "Vcpus", 1, 1024, &vcpus);
+            r[1] = bind_double(&tb, spec, "MemoryGiB", 0.001, 1e6, &t.memory_gib);
+            r[2] = bind_double(&tb, spec, "OnDemandUsdPerHour", 0, 1e4, &t.on_demand_usd_per_hour);
+            r[3] = bind_double(&tb, spec, "SpotUsdPerHour", 0, 1e4, &t.spot_usd_per_hour);
+            for (int k = 0; k < 4; k++)
+                if (r[k] < 0)
+                    rc = r[k];
+            /* A new type must be complete; an override may change any subset. */
+            if (rc == 0 && !base) {
+                static const char *const need[] = { "Vcpus", "MemoryGiB", "OnDemandUsdPerHour" };
+                for (size_t k = 0; k < ARRAY_SIZE(need); k++)
+                    if (!ynode_get(spec, need[k]))
+                        rc = diag_error(l->d, &spec->loc,
+                                        "instance type '%s' is not in the catalog, so '%s' is "
+                                        "required",
+                                        name, need[k]);
+            }
+        }
+        if (rc == 0) {
+            t.vcpus = (int)vcpus;
+            catalog_put(&l->sc->catalog, &t);
+        } else {
+            ret = rc;
+        }
+        free(tname);
+        free(what);
+    }
+    return ret;
+}
+
+static int load_instances(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    struct instance_model_config *im = &l->sc->instances;
+    /*
+     * AWS publishes no boot time; its example of an instance with a configuration script
+     * takes "around two or three minutes from the time the instance launches until it's
+     * fully in service" (autoscaling/ec2/userguide/Cooldown.html, 2021 text).
+     */
+    im->boot_time = (struct dist){ DIST_UNIFORM, 120, 180 };
+    const struct ynode *m;
+    int rc = bind_map(b, settings, "Instances", &m);
+    if (rc <= 0)
+        return rc;
+    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types", "Timing" };
+    struct bind ib = { l->cfn, l->d, "Instances" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    int ret = bind_check_keys(&ib, m, &keys);
+    if ((rc = bind_dist(&ib, m, "BootTime", &im->boot_time)) < 0)
+        ret = rc;
+    if ((rc = bind_double(&ib, m, "CapacityRpsPerVcpu", 1e-6, 1e9, &im->capacity_rps_per_vcpu)) < 0)
+        ret = rc;
+    const struct ynode *types;
+    rc = bind_map(&ib, m, "Types", &types);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 1 && (rc = load_types(l, types)) < 0)
+        ret = rc;
+    return ret;
+}
+
+/* EC2 timing (Instances: Timing) and billing (Billing): models/ec2_config.c. */
+static int load_ec2_settings(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    struct scenario *sc = l->sc;
+    /* load_instances() reports an Instances that is not a mapping; do not repeat it. */
+    const struct ynode *instances = ynode_get(settings, "Instances");
+    if (instances && instances->kind != YNODE_MAP)
+        instances = NULL;
+    int ret = 0, rc;
+    struct bind ib = { l->cfn, l->d, "Instances" };
+    if ((rc = ec2_config_bind_timing(&ib, instances, &sc->catalog, &sc->ec2)) < 0)
+        ret = rc;
+    if ((rc = ec2_config_bind_billing(b, settings, &sc->catalog, sc->start_epoch_s, &sc->ec2)) < 0)
+        ret = rc;
+    if ((rc = market_config_bind_spot(b, settings, &sc->catalog, &sc->spot)) < 0)
+        ret = rc;
+    return ret;
+}
+
+const struct ynode *scenario_find_settings(struct loader *l, const struct ydoc *with)
+{
+    if (with) {
+        const struct ynode *root = ydoc_root(with);
+        struct src_loc top = { ydoc_file(with), 1, 1 };
+        if (!root || root->kind != YNODE_MAP) {
+            diag_error(l->d, root ? &root->loc : &top,
+                       "settings file must be a mapping (the '" SETTINGS_KEY "' block)");
+            return NULL;
+        }
+        const struct ynode *inner = ynode_get(root, SETTINGS_KEY);
+        if (l->cfn->metadata && ynode_get(l->cfn->metadata, SETTINGS_KEY))
+            diag_warning(l->d, &ynode_get_pair(l->cfn->metadata, SETTINGS_KEY)->key->loc,
+                         "'" SETTINGS_KEY "' in the template is replaced by --with %s",
+                         ydoc_file(with));
+        return inner ? inner : root;
+    }
+    const struct ynode *s = l->cfn->metadata ? ynode_get(l->cfn->metadata, SETTINGS_KEY) : NULL;
+    if (!s) {
+        struct src_loc top = { ydoc_file(l->cfn->doc), 1, 1 };
+        diag_error(l->d, &top,
+                   "no 'Metadata: " SETTINGS_KEY "' block: add one to the template or give the "
+                   "settings with --with FILE");
+    }
+    return s;
+}
+
+int scenario_load_settings(struct loader *l, const struct ynode *s)
+{
+    struct scenario *sc = l->sc;
+    struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
+    static const char *const used[] = { "Duration", "Seed", "StartTime", "SampleInterval",
+                                        "Workload", "Instances", "Subnets", "Fidelity",
+                                        "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective",
+                                        "Billing", "Spot", "CloudWatch", "TargetTracking",
+                                        /* models/group_config.c */
+                                        "Hooks", "Faults", "LaunchTemplateVersions",
+                                        "LaunchRetryInterval" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    l->settings_loc = s->loc;
+    int ret = bind_check_keys(&b, s, &keys);
+    if (ret)
+        return ret;
+    int rc;
+    sc->duration = SIM_DAY(1);
+    if ((rc = bind_duration(&b, s, "Duration", 0, SCENARIO_MAX_DURATION, &sc->duration)) < 0)
+        ret = rc;
+    int64_t seed = 1;
+    if ((rc = bind_int(&b, s, "Seed", 0, INT64_MAX, &seed)) < 0)
+        ret = rc;
+    sc->seed = (uint64_t)seed;
+    sc->sample_interval = SIM_SEC(60);
+    if ((rc = bind_duration(&b, s, "SampleInterval", SIM_SEC(1), SIM_DAY(1),
+                            &sc->sample_interval)) < 0)
+        ret = rc;
+    const char *start = NULL;
+    sc->start_epoch_s = utc_days_from_civil(2024, 1, 1) * 86400;
+    rc = bind_string(&b, s, "StartTime", &start);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 1 && !utc_parse(start, &sc->start_epoch_s))
+        ret = diag_error(l->d, &ynode_get(s, "StartTime")->loc,
+                         "'StartTime' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
+                         start);
+    if ((rc = load_workload(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = serve_config_bind(&b, s, &sc->serve)) < 0)
+        ret = rc;
+    if ((rc = load_instances(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = load_ec2_settings(l, &b, s)) < 0)
+        ret = rc;
+    if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
+        ret = rc;
+    if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
+        ret = rc;
+    return ret;
+}
