@@ -68,6 +68,6 @@ check "models/ includes no commands header" test -z "$models_bad"
 check "the check recognises a model header" is_model_header asgsim/asg.h
 check "the check recognises a config header" is_model_header asgsim/market_config.h
 check "the check does not flag an engine header" bash -c '! [[ asgsim/sim.h =~ $0 ]]' "$MODEL_RE"
-check "the walk follows headers (scenario.h reaches cfn.h)" \
-    bash -c 'grep -q "^include/asgsim/scenario.h	asgsim/cfn.h	" <<<"$0"' "$(walk models/scenario.c)"
+check "the walk follows headers (group_bind.h reaches cfn.h)" \
+    bash -c 'grep -q "^include/asgsim/group_bind.h	asgsim/cfn.h	" <<<"$0"' "$(walk models/scenario_resources.c)"
 finish
