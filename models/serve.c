@@ -1,6 +1,8 @@
 /* Serving the offered load at fluid or request fidelity (serve.h). */
 #include "asgsim/serve.h"
 
+#include "serve_tables.h"
+
 #include "asgsim/util.h"
 #include "asgsim/variate.h"
 
@@ -33,16 +35,11 @@ struct serve_server {
 
 /* ---- histogram ----------------------------------------------------------------------- */
 
-/* Lower edges of bins 1 .. BINS-1, computed once: pow() per bin per step dominated long
-   fluid runs. The table is a pure function of the constants, so results do not change. */
-static double edges[SERVE_HIST_BINS];
-
-static double hist_edge(size_t i) /* lower edge of bin i (1 .. BINS-1) */
+/* Lower edges of bins 1 .. BINS-1, from serve_tables.c: pow() per bin per step dominated
+   long fluid runs, and a table filled at first use was shared mutable state. */
+static inline double hist_edge(size_t i) /* lower edge of bin i (1 .. BINS-1) */
 {
-    if (edges[1] == 0)
-        for (size_t k = 1; k < SERVE_HIST_BINS; k++)
-            edges[k] = SERVE_HIST_MIN_S * pow(10.0, (double)(k - 1) / SERVE_HIST_PER_DECADE);
-    return edges[i];
+    return serve__hist_edges[i];
 }
 
 /* The bin of latency s by its definition: bin k (1 .. BINS-2) holds
@@ -63,121 +60,49 @@ static size_t hist_bin_log10(double s)
    s is in the slice's first bin (from a table) or the next: one compare settles it. The
    table edges agree with the log10 definition to about 1e-14 relative, so where s lies
    within 1e-12 of an edge the definition decides: the result is always the
-   definition's. */
-#define SLICE_BITS  6
-#define SLICE_SHIFT (52 - SLICE_BITS)
-#define SLICE_EXP0  (-20) /* 2^-20 <= 1e-6: the octave of SERVE_HIST_MIN_S */
-#define SLICE_EXP1  17    /* 1e5 < 2^17: past the octave of SERVE_HIST_MAX_S */
-#define SLICE_BASE  ((uint64_t)(1023 + SLICE_EXP0) << SLICE_BITS)
-#define NR_SLICES   ((SLICE_EXP1 - SLICE_EXP0) << SLICE_BITS)
-
-static uint16_t slice_bin[NR_SLICES]; /* the bin of each slice's lower end; 0 = not set */
-
-static void slices_fill(void)
-{
-    (void)hist_edge(1); /* the edge table first */
-    size_t k = 1;
-    for (uint64_t i = 0; i < NR_SLICES; i++) {
-        uint64_t bits = (SLICE_BASE + i) << SLICE_SHIFT;
-        double lo;
-        memcpy(&lo, &bits, sizeof(lo));
-        while (k < SERVE_HIST_BINS - 2 && edges[k + 1] <= lo)
-            k++;
-        slice_bin[i] = (uint16_t)k;
-    }
-}
-
+   definition's. The tables are serve_tables.c's. */
 static size_t hist_bin(double s)
 {
     if (!(s > SERVE_HIST_MIN_S * 1.001 && s < SERVE_HIST_MAX_S * 0.999))
         return hist_bin_log10(s); /* underflow, overflow, NaN, and the ends of the range */
-    if (!slice_bin[0])
-        slices_fill();
     uint64_t bits;
     memcpy(&bits, &s, sizeof(bits));
     /* s > 0 here, so no sign bit; SLICE_BASE <= bits >> SLICE_SHIFT < SLICE_BASE +
-       NR_SLICES because 2^-20 < s < 2^17. */
-    size_t k = slice_bin[(bits >> SLICE_SHIFT) - SLICE_BASE];
-    k += (size_t)(s >= edges[k + 1]);
-    double lo = edges[k], hi = edges[k + 1];
+       NR_SLICES (serve_tables.h, SERVE_ prefixed) because 2^-20 < s < 2^17. */
+    size_t k = serve__slice_bin[(bits >> SERVE_SLICE_SHIFT) - SERVE_SLICE_BASE];
+    k += (size_t)(s >= serve__hist_edges[k + 1]);
+    double lo = serve__hist_edges[k], hi = serve__hist_edges[k + 1];
     if (s - lo < 1e-12 * lo || hi - s < 1e-12 * hi)
         return hist_bin_log10(s);
     return k;
 }
 
 /* The bin of an integer latency of t microseconds, without converting it: the same bin as
-   hist_bin(sim_time_to_seconds(t)) for every t. us_edge[k] is the least t that the double
-   definition puts in bin k or above (found by bisection over the definition itself, so it
-   is exact however the edges round); below US_DIRECT a table gives the bin of every t; above
-   it the position of t's top bit and the 6 bits after it name one of 64 slices of an
-   octave, a slice spans a ratio of at most 65/64 (0.67 bins), so it holds at most one edge
-   (checked when the tables are filled) and one compare settles the bin. */
-#define US_DIRECT_BITS 12
-#define US_DIRECT      (1u << US_DIRECT_BITS)
-#define US_TOP_BITS    37 /* 2^37 us > SERVE_HIST_MAX_S: past it every t is in the last bin */
-#define US_SLICE_BITS  6
-#define US_NR_SLICES   ((US_TOP_BITS - US_DIRECT_BITS) << US_SLICE_BITS)
-
-static int64_t us_edge[SERVE_HIST_BINS + 2]; /* [BINS] and [BINS + 1]: sentinels past every t */
-static uint16_t us_direct[US_DIRECT];
-static uint16_t us_slice[US_NR_SLICES];
-static bool us_filled;
-
-static size_t bin_of_us(int64_t t)
-{
-    return hist_bin((double)t / 1e6);
-}
-
-__attribute__((noinline, cold)) static void us_fill(void)
-{
-    us_edge[0] = INT64_MIN;
-    for (size_t k = 1; k < SERVE_HIST_BINS; k++) {
-        int64_t lo = 0, hi = (int64_t)1 << US_TOP_BITS; /* bin(hi) is the last bin */
-        while (lo < hi) {
-            int64_t mid = lo + (hi - lo) / 2;
-            if (bin_of_us(mid) >= k)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
-        us_edge[k] = lo;
-    }
-    us_edge[SERVE_HIST_BINS] = us_edge[SERVE_HIST_BINS + 1] = INT64_MAX;
-    for (uint32_t t = 0; t < US_DIRECT; t++)
-        us_direct[t] = (uint16_t)bin_of_us(t);
-    size_t k = 0;
-    for (unsigned i = 0; i < US_NR_SLICES; i++) {
-        unsigned top = US_DIRECT_BITS + (i >> US_SLICE_BITS);
-        int64_t lo = ((int64_t)1 << top) + (int64_t)(i & ((1u << US_SLICE_BITS) - 1)) *
-                                                   ((int64_t)1 << (top - US_SLICE_BITS));
-        int64_t last = lo + ((int64_t)1 << (top - US_SLICE_BITS)) - 1;
-        while (us_edge[k + 1] <= lo)
-            k++;
-        ASG_ASSERT(us_edge[k + 2] > last); /* at most one edge inside the slice */
-        us_slice[i] = (uint16_t)k;
-    }
-    us_filled = true;
-}
-
+   hist_bin(sim_time_to_seconds(t)) for every t. serve__us_edge[k] is the least t that the
+   double definition puts in bin k or above (serve_tables.py finds it by bisection over the
+   definition itself, so it is exact however the edges round); below US_DIRECT a table gives
+   the bin of every t; above it the position of t's top bit and the 6 bits after it name one
+   of 64 slices of an octave, a slice spans a ratio of at most 65/64 (0.67 bins), so it holds
+   at most one edge (checked when the tables are generated) and one compare settles the
+   bin. */
 static inline size_t hist_bin_us(sim_time t)
 {
-    if (t < (sim_time)US_DIRECT) {
+    if (t < (sim_time)SERVE_US_DIRECT) {
         if (t < 0)
             return 0;
-        return us_direct[t];
+        return serve__us_direct[t];
     }
-    if (t >= (sim_time)1 << US_TOP_BITS)
+    if (t >= (sim_time)1 << SERVE_US_TOP_BITS)
         return SERVE_HIST_BINS - 1;
     unsigned top = 63u - (unsigned)__builtin_clzll((unsigned long long)t);
-    unsigned i = ((top - US_DIRECT_BITS) << US_SLICE_BITS) |
-                 ((unsigned)((uint64_t)t >> (top - US_SLICE_BITS)) & ((1u << US_SLICE_BITS) - 1));
-    size_t k = us_slice[i];
-    return k + (size_t)(t >= us_edge[k + 1]);
+    unsigned i = ((top - SERVE_US_DIRECT_BITS) << SERVE_US_SLICE_BITS) |
+                 ((unsigned)((uint64_t)t >> (top - SERVE_US_SLICE_BITS)) &
+                  ((1u << SERVE_US_SLICE_BITS) - 1));
+    size_t k = serve__us_slice[i];
+    return k + (size_t)(t >= serve__us_edge[k + 1]);
 }
 
-/* serve_hist_add_us once the tables are filled (serve_init fills them for request mode),
-   but for h->total, which depart counts in s->n_served: depart's path, without the test
-   and the fill's registers. */
+/* serve_hist_add_us but for h->total, which depart counts in s->n_served: depart's path. */
 static inline void hist_add_us_untotalled(struct serve_hist *h, sim_time t)
 {
     h->count[hist_bin_us(t)] += 1.0;
@@ -186,8 +111,6 @@ static inline void hist_add_us_untotalled(struct serve_hist *h, sim_time t)
 
 void serve_hist_add_us(struct serve_hist *h, sim_time t)
 {
-    if (!us_filled)
-        us_fill();
     hist_add_us_untotalled(h, t);
     h->total += 1.0;
 }
@@ -341,18 +264,16 @@ static double law_tail(const struct serve_law *l, double t)
 
 /* exp(-mu * edge) at every bin edge, for the one service rate a run has: the service part
    of every unshifted law reads it instead of calling exp() per bin per step (the values are
-   the same exp() results, so the histogram does not change). Recomputed if mu changes. */
-static double mu_tab_mu;
-static double mu_tab[SERVE_HIST_BINS];
-
-static const double *mu_table(double mu)
+   the same exp() results, so the histogram does not change). Kept in struct serve, not in
+   a static, so that runs in several threads do not share it; recomputed if mu changes. */
+static const double *mu_table(struct serve *s, double mu)
 {
-    if (mu != mu_tab_mu) {
+    if (mu != s->mu_tab_mu) {
         for (size_t k = 1; k < SERVE_HIST_BINS; k++)
-            mu_tab[k] = exp(-mu * hist_edge(k));
-        mu_tab_mu = mu;
+            s->mu_tab[k] = exp(-mu * hist_edge(k));
+        s->mu_tab_mu = mu;
     }
-    return mu_tab;
+    return s->mu_tab;
 }
 
 /* The slow path: a law shifted by a drain wait, evaluated with exp() at each edge. */
@@ -409,9 +330,9 @@ static inline double pow10th(double x)
    relative where the value is not already negligible, and far below what the bins
    resolve. It is used when theta >= 2 mu, so |b| <= pw; nearer mu the two terms cancel
    and every value is computed with exp(). */
-VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_law *l, double weight)
+VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_law *l, double weight,
+                                            const double *es)
 {
-    const double *es = mu_table(l->mu);
     double a = 1.0, b = 0.0;
     bool theta = law_needs_theta(l), powers = theta && l->theta >= 2.0 * l->mu;
     if (theta) {
@@ -451,7 +372,7 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_la
                        10 000 requests/s of spare capacity): Taylor to degree 10 is
                        exact to 3e-19, below an ulp, and the loop vectorizes where 100
                        exp() calls were a tenth of a fluid run. */
-                    const double *e = &edges[k];
+                    const double *e = &serve__hist_edges[k];
                     for (size_t t = 0; t < k1 - k; t++) {
                         double y = -l->theta * e[t], p = 1.0 / 3628800.0;
                         p = p * y + 1.0 / 362880.0;
@@ -522,9 +443,10 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_la
 }
 
 /* Bin `weight` requests of law `l` into `count`; returns the end of the bins it reached. */
-static size_t bin_law(double *count, const struct serve_law *l, double weight)
+static size_t bin_law(struct serve *s, double *count, const struct serve_law *l, double weight)
 {
-    return l->shift_s == 0 ? hist_add_steady(count, l, weight) : hist_add_shifted(count, l, weight);
+    return l->shift_s == 0 ? hist_add_steady(count, l, weight, mu_table(s, l->mu))
+                           : hist_add_shifted(count, l, weight);
 }
 
 /* dst[i] += src[i] for i < n: merging a histogram's bins into the run's total. */
@@ -538,7 +460,7 @@ VECTOR_CLONES static void bins_add(double *restrict dst, const double *restrict 
 static void flush_pending(struct serve *s)
 {
     for (size_t i = 0; i < s->nr_pending; i++) {
-        size_t end = bin_law(s->interval.hist.count, &s->pending[i].law, s->pending[i].weight);
+        size_t end = bin_law(s, s->interval.hist.count, &s->pending[i].law, s->pending[i].weight);
         if (end > s->hist_end)
             s->hist_end = end;
     }
@@ -830,8 +752,6 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
         s->service_mean_s = 1.0 / cfg->capacity_rps_per_vcpu;
         /* variate_exponential() takes 32 bits per generator call (rng.h: mt19937). */
         ASG_ASSERT(variate_rng_is_32bit(s->arrivals) && variate_rng_is_32bit(s->service));
-        if (!us_filled)
-            us_fill();
         s->arrivals_vs = xmalloc(sizeof(*s->arrivals_vs));
         s->service_vs = xmalloc(sizeof(*s->service_vs));
         variate_stream_init(s->arrivals_vs, s->arrivals);
@@ -952,7 +872,7 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
         }
         memset(oc + end, 0, (SERVE_HIST_BINS - end) * sizeof(*oc));
         for (size_t k = 0; k < s->nr_pending; k++) {
-            size_t e = bin_law(oc, &s->pending[k].law, s->pending[k].weight);
+            size_t e = bin_law(s, oc, &s->pending[k].law, s->pending[k].weight);
             if (e > end)
                 end = e;
         }

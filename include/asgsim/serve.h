@@ -160,6 +160,10 @@ struct serve {
     struct serve_pending_law pending[SERVE_PENDING_LAWS];
     size_t nr_pending;
     size_t hist_end;
+    /* Fluid mode: exp(-mu_tab_mu * edge) at the lower edge of every bin (serve.c: mu_table),
+       per run so that runs in several threads share no mutable state. */
+    double mu_tab_mu;
+    double mu_tab[SERVE_HIST_BINS];
 };
 
 /**
