@@ -4,6 +4,7 @@
 #include "asgsim/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,9 @@ static void recurrence_times(const struct cron *c, int64_t from, int64_t to, int
     }
 }
 
+/* The only lock in the models: it guards the process's TZ, not model state (issue 16). */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void schedule_times(const struct schedule_config *s, int64_t from_epoch_s, int64_t to_epoch_s,
                     int64_t **out, size_t *nr)
 {
@@ -190,7 +194,9 @@ void schedule_times(const struct schedule_config *s, int64_t from_epoch_s, int64
             lo = s->start_epoch_s + 1;
     }
     if (s->has_recurrence && lo <= hi) {
-        /* TZ is process-global: switch once for this action, then restore it. */
+        /* TZ is process-global: switch once for this action, then restore it, holding a
+           lock so that runs in other threads never see another action's zone. */
+        pthread_mutex_lock(&tz_lock);
         const char *old = getenv("TZ");
         char *saved = old ? xstrdup(old) : NULL;
         setenv("TZ", s->time_zone ? s->time_zone : "UTC", 1);
@@ -202,6 +208,7 @@ void schedule_times(const struct schedule_config *s, int64_t from_epoch_s, int64
             unsetenv("TZ");
         tzset();
         free(saved);
+        pthread_mutex_unlock(&tz_lock);
     }
     if (n > 1)
         qsort(items, n, sizeof(*items), cmp_i64);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NR_RUNS 3
+#define NR_RUNS 4
 
 struct job {
     const char *path;    /* in the source tree */
@@ -39,6 +39,8 @@ static struct job jobs[NR_RUNS] = {
       .duration = SIM_SEC(6 * 3600),
       .capacity_rps = 40 },
     { .path = "bench/requests.yaml", .duration = SIM_SEC(5 * 60) },
+    /* scheduled actions with a Recurrence in a time zone: schedule.c switches the TZ */
+    { .path = "scenarios/business-hours.yaml", .duration = SIM_SEC(2 * 86400) },
 };
 
 static void load(struct job *j)
