@@ -34,11 +34,8 @@ const char *const lifecycle_state_names[LIFECYCLE_NR] = {
 };
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p);
-static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p);
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
-static const struct sim_event_type terminate_done_event = { "instance.terminate_done",
-                                                            terminate_done };
 
 static void spot_signal(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type spot_signal_event = { "instance.spot_signal", spot_signal };
@@ -432,36 +429,25 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     double price = inst->market == BILLING_SPOT
                            ? spot_price(g->market.spot, inst->type, g->cfg->azs[inst->az])
                            : inst->type->on_demand_usd_per_hour;
-    if (g->market.ec2) {
-        /* EC2 bills usage from running and EBS from launch (ec2-instance-lifecycle) */
-        billing_attach_total(&inst->meter, &g->billing);
-        const struct ec2_launch_opts eo = {
-            .market = inst->market,
-            .usd_per_hour = price,
-            .granularity = g->market.granularity,
-            .root_volume_gib = g->market.root_volume_gib,
-            .ebs_usd_per_gib_month = g->market.ebs_usd_per_gib_month,
-            .month_hours = g->market.month_hours,
-            .ledger = g->market.ledger,
-            .meter = &inst->meter,
-            .hibernation_enabled = g->market.hibernation,
-        };
-        inst->uses_ec2 = true;
-        ec2_instance_init(&inst->ec2, inst->type,
-                          ec2_config_timing(g->market.ec2, inst->type->name), &eo, g->eng,
-                          g->ec2_rng, on_ec2_state, inst);
-        ec2_instance_launch(&inst->ec2);
-    } else {
-        billing_set_policy(&inst->meter, g->market.granularity, inst->market);
-        billing_attach_total(&inst->meter, &g->billing);
-        if (g->market.ledger)
-            billing_attach_ledger(&inst->meter, g->market.ledger, inst->type->name);
-        billing_start(&inst->meter, now, price);
-        /* EBS is billed from launch in every state (ec2-instance-lifecycle) */
-        if (g->market.ebs_usd_per_gib_month > 0)
-            billing_storage_start(&inst->meter, now, g->market.root_volume_gib,
-                                  g->market.ebs_usd_per_gib_month, g->market.month_hours);
-    }
+    /* EC2 bills usage from running and EBS from launch (ec2-instance-lifecycle). Without
+       Instances: Timing (and a warm pool) the instance is untimed (ec2.h): running, and
+       billed, from launch. */
+    billing_attach_total(&inst->meter, &g->billing);
+    const struct ec2_launch_opts eo = {
+        .market = inst->market,
+        .usd_per_hour = price,
+        .granularity = g->market.granularity,
+        .root_volume_gib = g->market.root_volume_gib,
+        .ebs_usd_per_gib_month = g->market.ebs_usd_per_gib_month,
+        .month_hours = g->market.month_hours,
+        .ledger = g->market.ledger,
+        .meter = &inst->meter,
+        .hibernation_enabled = g->market.hibernation,
+    };
+    ec2_instance_init(&inst->ec2, inst->type,
+                      g->market.ec2 ? ec2_config_timing(g->market.ec2, inst->type->name) : NULL,
+                      &eo, g->eng, g->ec2_rng, on_ec2_state, inst);
+    ec2_instance_launch(&inst->ec2);
     plan_interruption(g, inst);
 
     /* Launches into the warm pool are not scaling activities of the group in asgsim. */
@@ -597,7 +583,7 @@ static void plan_pool_failure(struct asg_group *g, struct instance *inst)
 /* A pool instance is initialised: stop, hibernate or keep it running, as PoolState says. */
 static void warm_ready(struct asg_group *g, struct instance *inst)
 {
-    ASG_ASSERT(inst->uses_ec2 && inst->ec2.state == EC2_RUNNING);
+    ASG_ASSERT(inst->ec2.state == EC2_RUNNING);
     switch (g->cfg->warm_pool.pool_state) {
     case WARM_POOL_RUNNING:
         set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
@@ -695,7 +681,7 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
     struct instance *inst = target;
     inst->timer = 0;
     /* ASG Pending covers EC2 pending and the boot: wait for running if EC2 is slower. */
-    if (inst->uses_ec2 && inst->ec2.state != EC2_RUNNING) {
+    if (inst->ec2.state != EC2_RUNNING) {
         inst->boot_elapsed = true;
         return;
     }
@@ -736,14 +722,6 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     free(inst);
 }
 
-static void terminate_done(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)p;
-    struct instance *inst = target;
-    inst->timer = 0;
-    retire_terminated(eng, inst);
-}
-
 static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from, enum ec2_state to)
 {
     (void)from;
@@ -765,17 +743,13 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
 /* After the terminate hooks (or at once without them): EC2 shuts the instance down. */
 static void finish_terminate(struct asg_group *g, struct instance *inst)
 {
-    if (inst->uses_ec2) {
-        /* Terminating lasts while EC2 is shutting-down; EC2 stops the usage meter. */
-        inst->timer = 0;
-        int rc = ec2_instance_terminate(&inst->ec2, inst->terminate_end);
-        ASG_ASSERT(rc == 0);
-        return;
-    }
-    /* EC2 stops charging when the instance enters shutting-down (ec2-instance-lifecycle);
-       an interrupted Spot period follows billing-for-interrupted-spot-instances. */
-    billing_stop_by(&inst->meter, sim_now(g->eng), inst->terminate_end);
-    inst->timer = sim_schedule(g->eng, 0, &terminate_done_event, inst, (union sim_payload){ 0 });
+    (void)g;
+    /* Terminating lasts while EC2 is shutting-down; EC2 stops the usage meter when it
+       enters shutting-down (ec2-instance-lifecycle); an interrupted Spot period follows
+       billing-for-interrupted-spot-instances. */
+    inst->timer = 0;
+    int rc = ec2_instance_terminate(&inst->ec2, inst->terminate_end);
+    ASG_ASSERT(rc == 0);
 }
 
 static void cancel_timer(struct asg_group *g, sim_event_id *id)
@@ -1629,8 +1603,7 @@ void asg_group_finish(struct asg_group *g)
     for (size_t i = 0; i < g->nr_live; i++) {
         struct instance *inst = g->live[i];
         cancel_timers(g, inst);
-        if (inst->uses_ec2)
-            ec2_instance_release(&inst->ec2);
+        ec2_instance_release(&inst->ec2);
         report_launch_activity(g, inst, "InProgress");
         report_terminate_activity(g, inst, "InProgress");
         if (g->obs.retired)
@@ -1647,8 +1620,7 @@ void asg_group_release(struct asg_group *g)
         placement_release(&g->placement);
     for (size_t i = 0; i < g->nr_live; i++) {
         cancel_timers(g, g->live[i]);
-        if (g->live[i]->uses_ec2)
-            ec2_instance_release(&g->live[i]->ec2);
+        ec2_instance_release(&g->live[i]->ec2);
         free(g->live[i]->activity_cause);
         free(g->live[i]->terminate_cause);
         free(g->live[i]);

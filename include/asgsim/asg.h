@@ -150,9 +150,8 @@ struct instance {
     bool interrupted;               /* terminated by a Spot interruption */
     bool protected_from_scale_in;   /* inherited from NewInstancesProtectedFromScaleIn;
                                        takes effect once InService */
-    bool uses_ec2;                  /* driven by EC2's state machine (asg_market_opts.ec2) */
     bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
-    struct ec2_instance ec2;        /* EC2's view, when uses_ec2; bills `meter` */
+    struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
     enum billing_end terminate_end; /* how its usage ends, once termination has started */
     bool launch_abandoned;          /* a launch hook's result was ABANDON */
     bool elb_unhealthy;             /* failed the load balancer's health check */
@@ -222,10 +221,12 @@ struct asg_market_opts {
     void (*spot_signal)(void *ctx, const struct instance *inst, const char *signal);
     void *spot_ctx;
     /*
-     * Non-NULL: each instance runs EC2's state machine with these transition times. Pending
-     * then covers EC2 pending plus boot (InService when BootTime has passed since launch
-     * and EC2 is running), usage is billed from running, and Terminating lasts until EC2
-     * reports terminated. NULL: the first slice's model (billing from launch).
+     * Every instance runs EC2's state machine (ec2.h). Pending covers EC2 pending plus boot
+     * (InService when BootTime has passed since launch and EC2 is running), usage is billed
+     * from running, and Terminating lasts until EC2 reports terminated. Non-NULL: the
+     * transitions take these times (stream "ec2-transitions"). NULL (no Instances: Timing
+     * and no warm pool): untimed instances, running and billed from launch, terminated
+     * with no delay, no draws.
      */
     const struct ec2_config *ec2;
     bool hibernation; /* the launch template has HibernationOptions: Configured */
