@@ -314,7 +314,7 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
         { .f64 = billing_cost_usd(&inst->meter, now) },
         { .f64 = billing_storage_usd(&inst->meter, now) },
         { .i32 = (int32_t)inst->weight },
-        { .i32 = inst->interrupted },
+        { .i32 = inst->spot.interrupted },
         { .i32 = inst->partition + 1 },
     };
     trace_append(w->sink, w->instances, row);
@@ -396,10 +396,10 @@ static void write_cost_summary(struct world *w)
     trace_put_i64(s, "/summary/instances_spot", (int64_t)g->nr_launched_by_market[BILLING_SPOT],
                   "instances");
     trace_put_i64(s, "/summary/spot_rebalance_recommendations",
-                  (int64_t)g->nr_rebalance_recommendations, "signals");
-    trace_put_i64(s, "/summary/spot_interruption_notices", (int64_t)g->nr_interruption_notices,
+                  (int64_t)g->spot.nr_rebalance_recommendations, "signals");
+    trace_put_i64(s, "/summary/spot_interruption_notices", (int64_t)g->spot.nr_interruption_notices,
                   "signals");
-    trace_put_i64(s, "/summary/spot_interruptions", (int64_t)g->nr_interruptions, "instances");
+    trace_put_i64(s, "/summary/spot_interruptions", (int64_t)g->spot.nr_interruptions, "instances");
 }
 
 /* Lifecycle hooks and health replacements (models/asg.c). */

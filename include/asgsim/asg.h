@@ -91,6 +91,7 @@
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
+#include "asgsim/spot.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
@@ -144,10 +145,7 @@ struct instance {
     struct asg_group *group;
     enum billing_market market;     /* On-Demand, or Spot through a MixedInstancesPolicy */
     int64_t weight;                 /* capacity units (WeightedCapacity); 1 without a policy */
-    sim_event_id spot_timer;        /* next Spot signal or the interruption, 0 when none */
-    sim_time spot_notice_at;        /* interruption notice time, -1 when none is coming */
-    sim_time spot_interruption_at;  /* EC2 interrupts it at this time, -1 when never */
-    bool interrupted;               /* terminated by a Spot interruption */
+    struct instance_spot spot;      /* Spot interruption plan (spot.c) */
     bool protected_from_scale_in;   /* inherited from NewInstancesProtectedFromScaleIn;
                                        takes effect once InService */
     bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
@@ -255,15 +253,12 @@ struct asg_group {
     int64_t retired_billed_s;
 
     struct asg_market_opts market; /* set by asg_group_set_market() */
-    gsl_rng *spot_rng;             /* "spot-interruptions"; NULL until set */
     gsl_rng *ec2_rng;              /* "ec2-transitions" when market.ec2 is set */
     int64_t units;                 /* Pending + InService capacity units */
     int64_t units_by_market[2];    /* the same, by enum billing_market */
     struct billing_total billing;  /* every meter of the group, for the per-sample cost */
     uint64_t nr_launched_by_market[2];
-    uint64_t nr_rebalance_recommendations;
-    uint64_t nr_interruption_notices;
-    uint64_t nr_interruptions;
+    struct spot_state spot;      /* Spot interruptions (spot.c) */
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 
     gsl_rng *hook_rng;           /* "lifecycle-hooks", when the group has hooks */

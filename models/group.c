@@ -1,6 +1,7 @@
 /* An Auto Scaling group at run time: launches, boots, terminations, AZ balance. */
-#include "asgsim/asg.h"
+#include "group_int.h"
 
+#include "asgsim/asg.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
 
@@ -36,9 +37,6 @@ const char *const lifecycle_state_names[LIFECYCLE_NR] = {
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p);
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
-
-static void spot_signal(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type spot_signal_event = { "instance.spot_signal", spot_signal };
 
 static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type hook_done_event = { "instance.hook_done", hook_done };
@@ -77,8 +75,6 @@ static const struct sim_event_type batch_settled_type = { "instance.replacement_
 static void batch_kick_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type batch_kick_type = { "group.replacement_batch",
                                                        batch_kick_event };
-
-enum spot_stage { SPOT_REBALANCE, SPOT_NOTICE, SPOT_INTERRUPT };
 
 void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21])
 {
@@ -141,7 +137,7 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
         g->pool_fault_rng = rng_set_stream(rngs, "warm-pool-failures");
 }
 
-static void set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
+void group__set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
                       const char *cause)
 {
     enum lifecycle_state from = inst->state;
@@ -163,7 +159,7 @@ static size_t pick_launch_az(const struct asg_group *g)
 }
 
 /* Capacity in units (WeightedCapacity); equals the instance count without weights. */
-static int64_t capacity(const struct asg_group *g)
+int64_t group__capacity(const struct asg_group *g)
 {
     return g->units;
 }
@@ -173,73 +169,12 @@ void asg_group_set_market(struct asg_group *g, const struct asg_market_opts *o,
 {
     ASG_ASSERT(g->nr_launched == 0);
     g->market = *o;
-    g->spot_rng = rng_set_stream(rngs, "spot-interruptions");
+    g->spot.rng = rng_set_stream(rngs, "spot-interruptions");
     if (o->ec2)
         g->ec2_rng = rng_set_stream(rngs, "ec2-transitions");
 }
 
 static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from, enum ec2_state to);
-
-/* Market, type and weight of the next launch into `az` (ec2-auto-scaling-mixed-instances-
-   groups: On-Demand base first, then the percentage above it, rounded up for On-Demand). */
-static void choose_market(struct asg_group *g, size_t az, struct instance *inst)
-{
-    inst->market = BILLING_ON_DEMAND;
-    inst->type = g->type;
-    inst->weight = 1;
-    if (!g->cfg->has_mixed)
-        return;
-    const struct mixed_policy *mp = &g->cfg->mixed;
-    ASG_ASSERT(g->market.catalog);
-    size_t ov;
-    if (g->units_by_market[BILLING_ON_DEMAND] < market_on_demand_target(mp, g->desired)) {
-        ov = market_pick_on_demand(mp, g->market.catalog);
-    } else {
-        inst->market = BILLING_SPOT;
-        int64_t *units = xcalloc(mp->nr_overrides, sizeof(*units));
-        for (size_t i = 0; i < g->nr_live; i++) {
-            const struct instance *o = g->live[i];
-            if (o->market != BILLING_SPOT || o->az != az || o->state > LIFECYCLE_IN_SERVICE)
-                continue;
-            for (size_t k = 0; k < mp->nr_overrides; k++)
-                if (!strcmp(mp->overrides[k].type, o->type->name))
-                    units[k] += o->weight;
-        }
-        ov = market_pick_spot(mp, g->market.spot, g->market.catalog, g->cfg->azs[az], units);
-        free(units);
-    }
-    inst->type = catalog_find(g->market.catalog, mp->overrides[ov].type);
-    ASG_ASSERT(inst->type);
-    inst->weight = mp->overrides[ov].weight;
-}
-
-static void schedule_spot_stage(struct asg_group *g, struct instance *inst, enum spot_stage st,
-                                sim_time at)
-{
-    sim_time now = sim_now(g->eng);
-    inst->spot_timer = sim_schedule(g->eng, at > now ? at - now : 0, &spot_signal_event, inst,
-                                    (union sim_payload){ .i = st });
-}
-
-/* Draw when EC2 interrupts a new Spot instance; the signals come before it. */
-static void plan_interruption(struct asg_group *g, struct instance *inst)
-{
-    inst->spot_notice_at = -1;
-    inst->spot_interruption_at = -1;
-    double rate = spot_interruption_rate(g->market.spot, inst->type->name, g->cfg->azs[inst->az]);
-    if (inst->market != BILLING_SPOT || rate <= 0)
-        return;
-    sim_time now = sim_now(g->eng);
-    double secs = gsl_ran_exponential(g->spot_rng, 3600.0 / rate);
-    if (secs > 86400.0 * 36500)
-        return; /* effectively never */
-    sim_time t = sim_time_from_seconds(secs);
-    inst->spot_interruption_at = now + t;
-    sim_time notice = inst->spot_interruption_at - SPOT_NOTICE_US;
-    inst->spot_notice_at = notice > now ? notice : now;
-    sim_time lead = dist_sample_time(&g->market.spot->rebalance_lead, g->spot_rng);
-    schedule_spot_stage(g, inst, SPOT_REBALANCE, inst->spot_notice_at - lead);
-}
 
 /* A member of the warm pool (not on its way out). */
 static bool in_pool(enum lifecycle_state s)
@@ -308,7 +243,7 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
         }
         tried[az] = true;
         inst->az = az;
-        choose_market(g, az, inst);
+        spot_choose_market(g, az, inst);
         ok = !out_of_capacity(g, az, inst->type->name, error);
         if (ok && g->cfg->has_placement) {
             ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
@@ -406,7 +341,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     inst->left_pool_at = -1;
     if (!g->cfg->has_placement && g->faults.nr_capacity_outages == 0) {
         inst->az = az;
-        choose_market(g, inst->az, inst);
+        spot_choose_market(g, inst->az, inst);
     }
     inst->template_version = g->template_version;
     inst->initial = g->creating && !into_pool;
@@ -448,7 +383,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
                       g->market.ec2 ? ec2_config_timing(g->market.ec2, inst->type->name) : NULL,
                       &eo, g->eng, g->ec2_rng, on_ec2_state, inst);
     ec2_instance_launch(&inst->ec2);
-    plan_interruption(g, inst);
+    spot_plan_interruption(g, inst);
 
     /* Launches into the warm pool are not scaling activities of the group in asgsim. */
     inst->activity_cause = into_pool ? NULL : cause;
@@ -586,7 +521,7 @@ static void warm_ready(struct asg_group *g, struct instance *inst)
     ASG_ASSERT(inst->ec2.state == EC2_RUNNING);
     switch (g->cfg->warm_pool.pool_state) {
     case WARM_POOL_RUNNING:
-        set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
+        group__set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
         plan_pool_failure(g, inst);
         return;
     case WARM_POOL_STOPPED:
@@ -608,7 +543,7 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
     if (inst->state == LIFECYCLE_WARMED_PENDING) {
         /* Entering the pool: the launch hooks' first pause (warm-pool-instance-lifecycle) */
         if (has_hooks(g, HOOK_LAUNCHING)) {
-            set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
+            group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
             start_hooks(g, inst, HOOK_LAUNCHING);
             return;
         }
@@ -616,7 +551,7 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
         return;
     }
     if (has_hooks(g, HOOK_LAUNCHING)) {
-        set_state(g, inst, LIFECYCLE_PENDING_WAIT, "lifecycle hook");
+        group__set_state(g, inst, LIFECYCLE_PENDING_WAIT, "lifecycle hook");
         start_hooks(g, inst, HOOK_LAUNCHING);
         return;
     }
@@ -637,7 +572,6 @@ static void plan_failure(struct asg_group *g, struct instance *inst)
                          (union sim_payload){ .i = ec2 ? HEALTH_EC2_FAILURE : HEALTH_ELB_FAILURE });
 }
 
-static void reconcile(struct asg_group *g, const char *cause_head, int64_t from);
 static void end_rebalancing(struct asg_group *g, struct instance *inst);
 static void rebalance(struct asg_group *g);
 static void kick_replacements(struct asg_group *g);
@@ -648,7 +582,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
 {
     struct asg_group *g = inst->group;
     inst->in_service_at = sim_now(eng);
-    set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
+    group__set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
     plan_failure(g, inst);
     if (g->cfg->max_instance_lifetime > 0 && !inst->protected_from_scale_in) {
@@ -665,10 +599,10 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     }
     if (inst->rebalancing) {
         /* Launch before terminate: now one instance of the fullest AZ may go. Nothing may
-           use inst after reconcile(), which may terminate it. */
+           use inst after group__reconcile(), which may terminate it. */
         char *head = xstrdup(g->rebalance_cause);
         end_rebalancing(g, inst);
-        reconcile(g, head, capacity(g));
+        group__reconcile(g, head, group__capacity(g));
         free(head);
         if (g->rebalance_units == 0)
             rebalance(g); /* the next round, until the AZs are even */
@@ -704,8 +638,9 @@ static void remove_live(struct asg_group *g, struct instance *inst)
 static void retire_terminated(struct sim_engine *eng, struct instance *inst)
 {
     struct asg_group *g = inst->group;
-    set_state(g, inst, warmed(inst->state) ? LIFECYCLE_WARMED_TERMINATED : LIFECYCLE_TERMINATED,
-              "terminated");
+    group__set_state(g, inst,
+                     warmed(inst->state) ? LIFECYCLE_WARMED_TERMINATED : LIFECYCLE_TERMINATED,
+                     "terminated");
     g->nr_terminated++;
     report_terminate_activity(g, inst, "Successful");
     /* The root volume is deleted on termination by default (ec2-instance-lifecycle). */
@@ -732,9 +667,9 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
         boot_complete(e->eng, inst);
     else if (to == EC2_STOPPED && (inst->state == LIFECYCLE_WARMED_PENDING ||
                                    inst->state == LIFECYCLE_WARMED_PENDING_PROCEED)) {
-        set_state(inst->group, inst,
-                  e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
-                  e->hibernating ? "hibernated" : "stopped");
+        group__set_state(inst->group, inst,
+                         e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
+                         e->hibernating ? "hibernated" : "stopped");
         plan_pool_failure(inst->group, inst);
     } else if (to == EC2_TERMINATED)
         retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
@@ -752,7 +687,7 @@ static void finish_terminate(struct asg_group *g, struct instance *inst)
     ASG_ASSERT(rc == 0);
 }
 
-static void cancel_timer(struct asg_group *g, sim_event_id *id)
+void group__cancel(struct asg_group *g, sim_event_id *id)
 {
     if (*id) {
         sim_cancel(g->eng, *id);
@@ -763,11 +698,11 @@ static void cancel_timer(struct asg_group *g, sim_event_id *id)
 /* Every pending event of an instance, before it is terminated or freed. */
 static void cancel_timers(struct asg_group *g, struct instance *inst)
 {
-    cancel_timer(g, &inst->timer);
-    cancel_timer(g, &inst->spot_timer);
-    cancel_timer(g, &inst->health_timer);
-    cancel_timer(g, &inst->lifetime_timer);
-    cancel_timer(g, &inst->batch_timer);
+    group__cancel(g, &inst->timer);
+    spot_cancel(g, inst);
+    group__cancel(g, &inst->health_timer);
+    group__cancel(g, &inst->lifetime_timer);
+    group__cancel(g, &inst->batch_timer);
 }
 
 /* `inst` waits for a paced replacement of `kind` from now (start_replacements()). */
@@ -788,7 +723,7 @@ static void clear_replace_due(struct asg_group *g, struct instance *inst)
     inst->replace_due_at = -1;
 }
 
-static void terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
+void group__terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
                          enum billing_end end)
 {
     sim_time now = sim_now(g->eng);
@@ -810,38 +745,40 @@ static void terminate_by(struct asg_group *g, struct instance *inst, const char 
     }
     inst->terminated_at = now;
     inst->terminate_end = end;
-    set_state(g, inst, was_in_pool ? LIFECYCLE_WARMED_TERMINATING : LIFECYCLE_TERMINATING, cause);
+    group__set_state(g, inst, was_in_pool ? LIFECYCLE_WARMED_TERMINATING : LIFECYCLE_TERMINATING,
+                     cause);
     /* A Spot interruption does not wait for hooks (lifecycle-hooks.html: "there is only a
        2-minute notice"). An abandoned launch is not a scale-in: asgsim runs no terminate
        hooks for it (AWS does not say either way). */
     if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned &&
         has_hooks(g, HOOK_TERMINATING)) {
         /* The instance runs, and is billed, until the hooks let it go. */
-        set_state(g, inst,
-                  was_in_pool ? LIFECYCLE_WARMED_TERMINATING_WAIT : LIFECYCLE_TERMINATING_WAIT,
-                  "lifecycle hook");
+        group__set_state(g, inst,
+                         was_in_pool ? LIFECYCLE_WARMED_TERMINATING_WAIT
+                                     : LIFECYCLE_TERMINATING_WAIT,
+                         "lifecycle hook");
         start_hooks(g, inst, HOOK_TERMINATING);
         return;
     }
     finish_terminate(g, inst);
 }
 
-static void terminate(struct asg_group *g, struct instance *inst, const char *cause)
+void group__terminate(struct asg_group *g, struct instance *inst, const char *cause)
 {
-    terminate_by(g, inst, cause, BILLING_END_USER);
+    group__terminate_by(g, inst, cause, BILLING_END_USER);
 }
 
 /* Terminate `inst` for a reason of the group's own and launch its replacement at once. */
-static void replace(struct asg_group *g, struct instance *inst, const char *event_cause,
+void group__replace(struct asg_group *g, struct instance *inst, const char *event_cause,
                     char *activity_cause)
 {
-    int64_t from = capacity(g), weight = inst->weight;
+    int64_t from = group__capacity(g), weight = inst->weight;
     /* The termination may complete (and free inst) before the replacement is launched. */
     char *head = xstrdup(activity_cause);
     free(inst->terminate_cause);
     inst->terminate_cause = activity_cause;
-    terminate(g, inst, event_cause);
-    reconcile(g, head, from - weight);
+    group__terminate(g, inst, event_cause);
+    group__reconcile(g, head, from - weight);
     free(head);
 }
 
@@ -861,10 +798,11 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     if (inst->state == LIFECYCLE_TERMINATING_WAIT ||
         inst->state == LIFECYCLE_WARMED_TERMINATING_WAIT) {
         /* Both results let the termination proceed (adding-lifecycle-hooks.html). */
-        set_state(g, inst,
-                  inst->state == LIFECYCLE_TERMINATING_WAIT ? LIFECYCLE_TERMINATING_PROCEED
-                                                            : LIFECYCLE_WARMED_TERMINATING_PROCEED,
-                  cause);
+        group__set_state(g, inst,
+                         inst->state == LIFECYCLE_TERMINATING_WAIT
+                                 ? LIFECYCLE_TERMINATING_PROCEED
+                                 : LIFECYCLE_WARMED_TERMINATING_PROCEED,
+                         cause);
         finish_terminate(g, inst);
         return;
     }
@@ -874,17 +812,17 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
         if (r == HOOK_ABANDON && inst->hook_transition == HOOK_LAUNCHING) {
             g->nr_launches_abandoned++;
             inst->launch_abandoned = true;
-            terminate(g, inst, cause);
+            group__terminate(g, inst, cause);
             refill_pool(g);
             return;
         }
-        set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
+        group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
         warm_ready(g, inst);
         return;
     }
     ASG_ASSERT(inst->state == LIFECYCLE_PENDING_WAIT);
     if (r == HOOK_CONTINUE) {
-        set_state(g, inst, LIFECYCLE_PENDING_PROCEED, cause);
+        group__set_state(g, inst, LIFECYCLE_PENDING_PROCEED, cause);
         go_in_service(eng, inst, "lifecycle action completed");
         return;
     }
@@ -896,11 +834,11 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     report_launch_activity(g, inst, "Cancelled");
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
-    int64_t from = capacity(g), weight = inst->weight;
+    int64_t from = group__capacity(g), weight = inst->weight;
     char *head = xasprintf("At %s the launch lifecycle action of instance %s was abandoned.", stamp,
                            inst->ec2_id);
-    terminate(g, inst, cause);
-    reconcile(g, head, from - weight);
+    group__terminate(g, inst, cause);
+    group__reconcile(g, head, from - weight);
     free(head);
 }
 
@@ -918,10 +856,10 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
         g->nr_health_replacements++;
         if (g->health)
             g->health(g->health_ctx, inst, "ec2-unhealthy");
-        replace(g, inst, "EC2 health check",
-                xasprintf("At %s an instance was taken out of service in response to a EC2 "
-                          "health check indicating it has been terminated or stopped.",
-                          stamp));
+        group__replace(g, inst, "EC2 health check",
+                       xasprintf("At %s an instance was taken out of service in response to a EC2 "
+                                 "health check indicating it has been terminated or stopped.",
+                                 stamp));
         return;
     case HEALTH_ELB_FAILURE: {
         g->nr_instance_failures[1]++;
@@ -950,7 +888,7 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
         g->nr_pool_health_replacements++;
         if (g->health)
             g->health(g->health_ctx, inst, "ec2-unhealthy");
-        terminate(g, inst, "warm pool health check");
+        group__terminate(g, inst, "warm pool health check");
         refill_pool(g);
         return;
     }
@@ -1057,11 +995,11 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
     g->units += inst->weight;
     g->units_by_market[inst->market] += inst->weight;
     g->nr_warm_starts++;
-    cancel_timer(g, &inst->health_timer); /* the pool's check; InService plans its own */
+    group__cancel(g, &inst->health_timer); /* the pool's check; InService plans its own */
     free(inst->activity_cause);
     inst->activity_cause = launch_cause(g, cause_head, from, to, false);
     tag_replacement(g, inst);
-    set_state(g, inst, LIFECYCLE_PENDING, "warm start");
+    group__set_state(g, inst, LIFECYCLE_PENDING, "warm start");
     if (was == LIFECYCLE_WARMED_RUNNING) {
         boot_complete(g->eng, inst);
         return true;
@@ -1069,7 +1007,7 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
     inst->boot_elapsed = true; /* InService (or Pending:Wait) once EC2 runs it again */
     if (ec2_instance_start(&inst->ec2) != 0) {
         /* EC2 refuses to resume an instance hibernated for more than 60 days. */
-        terminate(g, inst, "warm start refused");
+        group__terminate(g, inst, "warm start refused");
         return false;
     }
     return true;
@@ -1078,15 +1016,15 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
 /* ReuseOnScaleIn: an InService victim goes back to the pool instead of terminating. */
 static void return_to_pool(struct asg_group *g, struct instance *inst)
 {
-    cancel_timer(g, &inst->health_timer);
-    cancel_timer(g, &inst->lifetime_timer);
+    group__cancel(g, &inst->health_timer);
+    group__cancel(g, &inst->lifetime_timer);
     g->per_az[inst->az]--;
     g->units -= inst->weight;
     g->units_by_market[inst->market] -= inst->weight;
     g->nr_returned_to_pool++;
-    set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
+    group__set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
     if (has_hooks(g, HOOK_TERMINATING)) {
-        set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
+        group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
         start_hooks(g, inst, HOOK_TERMINATING);
         return;
     }
@@ -1115,7 +1053,7 @@ static void refill_pool(struct asg_group *g)
     }
     for (size_t i = g->nr_live; n > target && i-- > 0;) {
         if (in_pool(g->live[i]->state)) {
-            terminate(g, g->live[i], "warm pool too large");
+            group__terminate(g, g->live[i], "warm pool too large");
             n--;
         }
     }
@@ -1141,7 +1079,7 @@ static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
                       "termination.",
                       cause_head ? cause_head : "", cause_head && *cause_head ? "  " : "", stamp,
                       from, g->desired, stamp, inst->ec2_id);
-    terminate(g, inst, "scale in");
+    group__terminate(g, inst, "scale in");
 }
 
 /*
@@ -1161,11 +1099,11 @@ static void schedule_retry(struct asg_group *g)
                                       (union sim_payload){ 0 });
 }
 
-static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
+void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     /* Rebalancing launches count: one may stand in for an instance that failed meanwhile,
        and then no victim is needed when it is InService (less churn; AWS does not say). */
-    while (capacity(g) < g->desired) {
+    while (group__capacity(g) < g->desired) {
         if (g->cfg->has_warm_pool && draw_from_pool(g, cause_head, from, g->desired))
             continue;
         if (!launch_new(g, launch_cause(g, cause_head, from, g->desired, false), false)) {
@@ -1176,7 +1114,7 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
     /* With weights the group may stay above desired by less than one instance's weight
        (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight).
        Rebalancing launches stay above it until they are InService (rebalance()). */
-    while (capacity(g) > g->desired + g->rebalance_units) {
+    while (group__capacity(g) > g->desired + g->rebalance_units) {
         struct instance *victim = pick_victim(g);
         if (!victim) {
             /* Desired capacity is still decremented, but nothing can be terminated until
@@ -1184,7 +1122,7 @@ static void reconcile(struct asg_group *g, const char *cause_head, int64_t from)
             report_all_protected(g);
             break;
         }
-        if (capacity(g) - victim->weight < g->desired && g->cfg->has_mixed)
+        if (group__capacity(g) - victim->weight < g->desired && g->cfg->has_mixed)
             break;
         if (g->cfg->has_warm_pool && g->cfg->warm_pool.reuse_on_scale_in &&
             victim->state == LIFECYCLE_IN_SERVICE)
@@ -1209,7 +1147,7 @@ static bool outage_now(const struct asg_group *g, size_t az)
 /*
  * AZ rebalancing (auto-scaling-benefits.html, aws-behaviour.md §5.6): when the AZs are
  * uneven by more than one instance, launch into the AZs with the fewest first; each launch
- * lets one instance of the fullest AZ go once it is InService (reconcile() then picks the
+ * lets one instance of the fullest AZ go once it is InService (group__reconcile() then picks the
  * victim, zonal balance first). Meanwhile the group may exceed MaxSize by 10 % or one
  * instance, whichever is greater. One round at a time; AZs without EC2 capacity now take
  * no launches. The cause is AWS's sentence as seen in activity histories
@@ -1221,7 +1159,7 @@ static void rebalance(struct asg_group *g)
     if (n < 2 || g->rebalance_units > 0)
         return;
     int64_t excess = g->max_size / 10 > 1 ? g->max_size / 10 : 1;
-    int64_t room = g->max_size + excess - capacity(g);
+    int64_t room = g->max_size + excess - group__capacity(g);
     int64_t *plan = xcalloc(n, sizeof(*plan));
     bool *gets = xcalloc(n, sizeof(*gets));
     for (size_t i = 0; i < n; i++)
@@ -1296,7 +1234,7 @@ static void retry_event(struct sim_engine *eng, void *target, const union sim_pa
     g->nr_launch_retries++;
     sim_time cap = SIM_SEC(3600);
     g->retry_after = g->retry_after > cap / 2 ? cap : 2 * g->retry_after;
-    reconcile(g, NULL, capacity(g));
+    group__reconcile(g, NULL, group__capacity(g));
     if (!g->retry_timer)
         g->retry_after = 0; /* it worked: the next failure waits the base interval again */
     start_replacements(g);
@@ -1308,9 +1246,9 @@ static void outage_end_event(struct sim_engine *eng, void *target, const union s
     (void)eng;
     struct asg_group *g = target;
     g->outage_timer[p->u] = 0;
-    cancel_timer(g, &g->retry_timer);
+    group__cancel(g, &g->retry_timer);
     g->retry_after = 0;
-    reconcile(g, NULL, capacity(g));
+    group__reconcile(g, NULL, group__capacity(g));
     rebalance(g);
     start_replacements(g);
 }
@@ -1365,17 +1303,18 @@ static void start_replacements(struct asg_group *g)
                 g->nr_health_replacements++;
                 /* AWS's wording, verified in real Auto Scaling notifications (2015-2018)
                    quoted in public repositories; the user guide does not quote it. */
-                replace(g, due, "ELB health check",
+                group__replace(
+                        g, due, "ELB health check",
                         xasprintf("At %s an instance was taken out of service in response to a "
                                   "ELB system health check failure.",
                                   stamp));
             } else {
                 g->nr_lifetime_replacements++;
                 /* asgsim's wording: AWS's cause for this replacement is not in the reference */
-                replace(g, due, "max instance lifetime",
-                        xasprintf("At %s an instance was taken out of service because it "
-                                  "reached the group's maximum instance lifetime.",
-                                  stamp));
+                group__replace(g, due, "max instance lifetime",
+                               xasprintf("At %s an instance was taken out of service because it "
+                                         "reached the group's maximum instance lifetime.",
+                                         stamp));
             }
             g->tag_batch = ASG_REPLACE_NONE;
             if (g->nr_in_batch[k] == before)
@@ -1441,54 +1380,17 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
         if (g->health)
             g->health(g->health_ctx, inst, "ec2-unhealthy");
         if (in_pool(inst->state)) {
-            terminate(g, inst, "partition failure");
+            group__terminate(g, inst, "partition failure");
             continue;
         }
         g->nr_health_replacements++;
-        replace(g, inst, "partition failure",
-                xasprintf("At %s an instance was taken out of service in response to a EC2 "
-                          "health check indicating it has been terminated or stopped.",
-                          stamp));
+        group__replace(g, inst, "partition failure",
+                       xasprintf("At %s an instance was taken out of service in response to a EC2 "
+                                 "health check indicating it has been terminated or stopped.",
+                                 stamp));
     }
     free(hit);
     refill_pool(g);
-}
-
-static void spot_signal(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    struct instance *inst = target;
-    struct asg_group *g = inst->group;
-    inst->spot_timer = 0;
-    switch ((enum spot_stage)p->i) {
-    case SPOT_REBALANCE:
-        /* EC2 sends a rebalance recommendation before the notice (ec2-auto-scaling-capacity-
-           rebalancing); CapacityRebalance is not modelled, so the group only records it. */
-        g->nr_rebalance_recommendations++;
-        if (g->market.spot_signal)
-            g->market.spot_signal(g->market.spot_ctx, inst, "rebalance-recommendation");
-        schedule_spot_stage(g, inst, SPOT_NOTICE, inst->spot_notice_at);
-        return;
-    case SPOT_NOTICE:
-        g->nr_interruption_notices++;
-        if (g->market.spot_signal)
-            g->market.spot_signal(g->market.spot_ctx, inst, "interruption-notice");
-        schedule_spot_stage(g, inst, SPOT_INTERRUPT, inst->spot_interruption_at);
-        return;
-    case SPOT_INTERRUPT:
-        break;
-    }
-    g->nr_interruptions++;
-    inst->interrupted = true;
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
-    int64_t from = capacity(g);
-    terminate_by(g, inst, "spot interruption", BILLING_END_INTERRUPTION);
-    /* The group replaces the interrupted capacity (ec2-auto-scaling-capacity-rebalancing);
-       asgsim does so at once, without waiting for a health check. Wording is asgsim's. */
-    char *head = xasprintf("At %s an EC2 Spot interruption terminated instance %s.", stamp,
-                           inst->ec2_id);
-    reconcile(g, head, from - inst->weight);
-    free(head);
 }
 
 static void schedule_template_change(struct asg_group *g)
@@ -1519,7 +1421,7 @@ void asg_group_create(struct asg_group *g)
                            "capacity from 0 to %" PRId64 ".",
                            stamp, g->desired);
     g->creating = true;
-    reconcile(g, head, 0);
+    group__reconcile(g, head, 0);
     g->creating = false;
     free(head);
 }
@@ -1537,11 +1439,11 @@ void asg_group_set_desired(struct asg_group *g, int64_t desired, const char *cau
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     char *head = xasprintf("At %s %s", stamp, cause);
-    int64_t from = capacity(g);
+    int64_t from = group__capacity(g);
     if (desired != g->desired)
         g->all_protected_reported = false;
     g->desired = desired;
-    reconcile(g, head, from);
+    group__reconcile(g, head, from);
     free(head);
 }
 
@@ -1587,13 +1489,13 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
 
 static void cancel_group_timers(struct asg_group *g)
 {
-    cancel_timer(g, &g->template_timer);
-    cancel_timer(g, &g->retry_timer);
-    cancel_timer(g, &g->batch_kick);
+    group__cancel(g, &g->template_timer);
+    group__cancel(g, &g->retry_timer);
+    group__cancel(g, &g->batch_kick);
     for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++)
-        cancel_timer(g, &g->partition_timer[i]);
+        group__cancel(g, &g->partition_timer[i]);
     for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
-        cancel_timer(g, &g->outage_timer[i]);
+        group__cancel(g, &g->outage_timer[i]);
 }
 
 void asg_group_finish(struct asg_group *g)

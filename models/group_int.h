@@ -1,0 +1,49 @@
+/*
+ * group_int.h - the group core's internals (models/group.c) that the group's sub-models
+ * call: state changes, launches, terminations and reconciliation. A sub-model changes the
+ * group only through these; it reads the instance record's core fields (id, ec2_id, state,
+ * az, type, market, weight, launch and InService times) and never another sub-model's
+ * state. Private to models/.
+ */
+#ifndef ASGSIM_GROUP_INT_H
+#define ASGSIM_GROUP_INT_H
+
+#include "asgsim/asg.h"
+
+#include <stdbool.h>
+
+/** Pending + InService capacity in units (WeightedCapacity). */
+int64_t group__capacity(const struct asg_group *g);
+
+/** Cancel *id if set and zero it. */
+void group__cancel(struct asg_group *g, sim_event_id *id);
+
+/** Move `inst` to `to`, count it and tell the observer. */
+void group__set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
+                      const char *cause);
+
+/**
+ * Start terminating `inst` (terminate hooks, then EC2); `end` says how its usage ends. The
+ * instance may be freed before this returns only if EC2 terminates it at once (never
+ * today: terminated comes from an event).
+ */
+void group__terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
+                         enum billing_end end);
+
+/** group__terminate_by() for the group's own reasons (BILLING_END_USER). */
+void group__terminate(struct asg_group *g, struct instance *inst, const char *cause);
+
+/**
+ * Terminate `inst` for a reason of the group's own and launch its replacement at once;
+ * `activity_cause` (owned) becomes the termination's activity cause.
+ */
+void group__replace(struct asg_group *g, struct instance *inst, const char *event_cause,
+                    char *activity_cause);
+
+/**
+ * Launch or terminate until capacity is desired. `cause_head` (may be NULL) starts each
+ * activity's cause; `from` is the capacity the activities name as before.
+ */
+void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from);
+
+#endif /* ASGSIM_GROUP_INT_H */
