@@ -38,9 +38,6 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
 
-static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type hook_done_event = { "instance.hook_done", hook_done };
-
 static void health_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type health_event_type = { "instance.health", health_event };
 
@@ -106,9 +103,7 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
     if (cfg->has_placement)
         placement_init(&g->placement, &cfg->placement, cfg->nr_azs);
     g->template_version = 1;
-    /* Only groups with hooks get the stream, so that other runs keep their stream list. */
-    if (cfg->nr_hooks > 0)
-        g->hook_rng = rng_set_stream(rngs, "lifecycle-hooks");
+    lifecycle_hooks_init(&g->hooks, cfg->nr_hooks, rngs);
 }
 
 void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, struct rng_set *rngs,
@@ -447,54 +442,6 @@ static void report_terminate_activity(struct asg_group *g, struct instance *inst
                     strcmp(status, "InProgress") ? sim_now(g->eng) : -1, status);
 }
 
-static bool has_hooks(const struct asg_group *g, enum hook_transition t)
-{
-    for (size_t i = 0; i < g->cfg->nr_hooks; i++)
-        if (g->cfg->hooks[i].transition == t)
-            return true;
-    return false;
-}
-
-/*
- * Run every hook of transition `t` on `inst` (already in the Wait state). All actions start
- * together; the wait ends when the last completes, or at the earliest ABANDON, which stops
- * the remaining actions (lifecycle-hooks.html). Each action's end under its hook's heartbeat
- * and global timeouts comes from lifecycle_action_outcome().
- */
-static void start_hooks(struct asg_group *g, struct instance *inst, enum hook_transition t)
-{
-    sim_time end = 0, abandon_at = -1;
-    bool timed_out = false, abandon_timed_out = false;
-    for (size_t i = 0; i < g->cfg->nr_hooks; i++) {
-        const struct lifecycle_hook_config *h = &g->cfg->hooks[i];
-        if (h->transition != t)
-            continue;
-        sim_time d = dist_sample_time(&h->action_duration, g->hook_rng);
-        bool fails =
-                h->failure_probability > 0 && gsl_rng_uniform(g->hook_rng) < h->failure_probability;
-        struct lifecycle_outcome o = lifecycle_action_outcome(h, d, fails);
-        if (o.result == HOOK_ABANDON) {
-            if (abandon_at < 0 || o.elapsed < abandon_at) {
-                abandon_at = o.elapsed;
-                abandon_timed_out = o.timed_out;
-            }
-        } else if (o.elapsed >= end) {
-            end = o.elapsed;
-            timed_out = o.timed_out;
-        }
-    }
-    inst->hook_transition = t;
-    union sim_payload p = { .i = HOOK_CONTINUE };
-    if (abandon_at >= 0) {
-        end = abandon_at;
-        timed_out = abandon_timed_out;
-        p.i = HOOK_ABANDON;
-    }
-    if (timed_out)
-        p.i |= 2;
-    inst->timer = sim_schedule(g->eng, end, &hook_done_event, inst, p);
-}
-
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
 /*
@@ -542,17 +489,17 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
     struct asg_group *g = inst->group;
     if (inst->state == LIFECYCLE_WARMED_PENDING) {
         /* Entering the pool: the launch hooks' first pause (warm-pool-instance-lifecycle) */
-        if (has_hooks(g, HOOK_LAUNCHING)) {
+        if (lifecycle_hooks_has(g->cfg, HOOK_LAUNCHING)) {
             group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
-            start_hooks(g, inst, HOOK_LAUNCHING);
+            lifecycle_hooks_start(g, inst, HOOK_LAUNCHING);
             return;
         }
         warm_ready(g, inst);
         return;
     }
-    if (has_hooks(g, HOOK_LAUNCHING)) {
+    if (lifecycle_hooks_has(g->cfg, HOOK_LAUNCHING)) {
         group__set_state(g, inst, LIFECYCLE_PENDING_WAIT, "lifecycle hook");
-        start_hooks(g, inst, HOOK_LAUNCHING);
+        lifecycle_hooks_start(g, inst, HOOK_LAUNCHING);
         return;
     }
     go_in_service(eng, inst, "boot complete");
@@ -699,6 +646,7 @@ void group__cancel(struct asg_group *g, sim_event_id *id)
 static void cancel_timers(struct asg_group *g, struct instance *inst)
 {
     group__cancel(g, &inst->timer);
+    lifecycle_hooks_cancel(g, inst);
     spot_cancel(g, inst);
     group__cancel(g, &inst->health_timer);
     group__cancel(g, &inst->lifetime_timer);
@@ -750,14 +698,14 @@ void group__terminate_by(struct asg_group *g, struct instance *inst, const char 
     /* A Spot interruption does not wait for hooks (lifecycle-hooks.html: "there is only a
        2-minute notice"). An abandoned launch is not a scale-in: asgsim runs no terminate
        hooks for it (AWS does not say either way). */
-    if (end != BILLING_END_INTERRUPTION && !inst->launch_abandoned &&
-        has_hooks(g, HOOK_TERMINATING)) {
+    if (end != BILLING_END_INTERRUPTION && !inst->hooks.launch_abandoned &&
+        lifecycle_hooks_has(g->cfg, HOOK_TERMINATING)) {
         /* The instance runs, and is billed, until the hooks let it go. */
         group__set_state(g, inst,
                          was_in_pool ? LIFECYCLE_WARMED_TERMINATING_WAIT
                                      : LIFECYCLE_TERMINATING_WAIT,
                          "lifecycle hook");
-        start_hooks(g, inst, HOOK_TERMINATING);
+        lifecycle_hooks_start(g, inst, HOOK_TERMINATING);
         return;
     }
     finish_terminate(g, inst);
@@ -784,17 +732,10 @@ void group__replace(struct asg_group *g, struct instance *inst, const char *even
 
 static void refill_pool(struct asg_group *g);
 
-static void hook_done(struct sim_engine *eng, void *target, const union sim_payload *p)
+void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
+                      const char *cause)
 {
-    struct instance *inst = target;
-    struct asg_group *g = inst->group;
-    inst->timer = 0;
-    enum hook_result r = (enum hook_result)(p->i & 1);
-    bool timed_out = (p->i & 2) != 0;
-    g->nr_hook_actions++;
-    g->nr_hook_timeouts += timed_out;
-    const char *cause = r == HOOK_ABANDON ? (timed_out ? "hook timeout: ABANDON" : "ABANDON")
-                                          : (timed_out ? "hook timeout: CONTINUE" : "CONTINUE");
+    struct sim_engine *eng = g->eng;
     if (inst->state == LIFECYCLE_TERMINATING_WAIT ||
         inst->state == LIFECYCLE_WARMED_TERMINATING_WAIT) {
         /* Both results let the termination proceed (adding-lifecycle-hooks.html). */
@@ -809,9 +750,7 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     if (inst->state == LIFECYCLE_WARMED_PENDING_WAIT) {
         /* Into the pool. A terminate hook (ReuseOnScaleIn) proceeds either way; a launch
            ABANDON fails the instance, which the pool replaces. */
-        if (r == HOOK_ABANDON && inst->hook_transition == HOOK_LAUNCHING) {
-            g->nr_launches_abandoned++;
-            inst->launch_abandoned = true;
+        if (r == HOOK_ABANDON && inst->hooks.transition == HOOK_LAUNCHING) {
             group__terminate(g, inst, cause);
             refill_pool(g);
             return;
@@ -829,8 +768,6 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     /* Launching + ABANDON: "ASG terminates the instance and launches a replacement". The
        launch activity fails; the replacement's cause names the abandoned action (asgsim's
        wording: AWS's status message for this case is not modelled). */
-    g->nr_launches_abandoned++;
-    inst->launch_abandoned = true;
     report_launch_activity(g, inst, "Cancelled");
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
@@ -1023,9 +960,9 @@ static void return_to_pool(struct asg_group *g, struct instance *inst)
     g->units_by_market[inst->market] -= inst->weight;
     g->nr_returned_to_pool++;
     group__set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
-    if (has_hooks(g, HOOK_TERMINATING)) {
+    if (lifecycle_hooks_has(g->cfg, HOOK_TERMINATING)) {
         group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
-        start_hooks(g, inst, HOOK_TERMINATING);
+        lifecycle_hooks_start(g, inst, HOOK_TERMINATING);
         return;
     }
     warm_ready(g, inst);

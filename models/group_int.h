@@ -46,4 +46,12 @@ void group__replace(struct asg_group *g, struct instance *inst, const char *even
  */
 void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from);
 
+/**
+ * The lifecycle hooks of `inst`'s Wait state ended with `r` (lifecycle.c counted it);
+ * `cause` names the result. Moves the instance on: Proceed, InService, into the warm pool,
+ * or terminated and replaced after a launch ABANDON.
+ */
+void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
+                      const char *cause);
+
 #endif /* ASGSIM_GROUP_INT_H */

@@ -407,9 +407,11 @@ static void write_group_summary(struct world *w)
 {
     struct trace_sink *s = w->sink;
     const struct asg_group *g = &w->group;
-    trace_put_i64(s, "/summary/lifecycle_actions", (int64_t)g->nr_hook_actions, "actions");
-    trace_put_i64(s, "/summary/lifecycle_action_timeouts", (int64_t)g->nr_hook_timeouts, "actions");
-    trace_put_i64(s, "/summary/launches_abandoned", (int64_t)g->nr_launches_abandoned, "instances");
+    trace_put_i64(s, "/summary/lifecycle_actions", (int64_t)g->hooks.nr_actions, "actions");
+    trace_put_i64(s, "/summary/lifecycle_action_timeouts", (int64_t)g->hooks.nr_timeouts,
+                  "actions");
+    trace_put_i64(s, "/summary/launches_abandoned", (int64_t)g->hooks.nr_launches_abandoned,
+                  "instances");
     trace_put_i64(s, "/summary/instance_failures_ec2", (int64_t)g->nr_instance_failures[0],
                   "instances");
     trace_put_i64(s, "/summary/instance_failures_elb", (int64_t)g->nr_instance_failures[1],

@@ -7,13 +7,11 @@
  * starts at launch ("including time when it is not yet in service") and stops when
  * termination starts (EC2 stops charging at shutting-down).
  *
- * Lifecycle hooks (lifecycle.h, ec2-auto-scaling-lifecycle.html): with launch hooks, an
- * instance whose boot time has passed goes Pending:Wait -> Pending:Proceed -> InService, or
- * is terminated and replaced when the hooks' result is ABANDON. With terminate hooks,
- * Terminating -> Terminating:Wait -> Terminating:Proceed -> Terminated, and the instance
- * keeps running (and billing) while it waits. Every hook of a transition runs at once; the
- * wait ends when the last action completes, or at the first ABANDON ("ABANDON stops any
- * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
+ * Sub-models, each in its own file with its own state (a struct in struct asg_group, one in
+ * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
+ * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c). The group
+ * core (models/group.c) calls them through their headers; they call back through
+ * models/group_int.h.
  *
  * Health (health.h): instance failures drawn from the scenario's Faults make instances
  * unhealthy; the group terminates and replaces them, EC2 failures at once, ELB failures in
@@ -151,7 +149,6 @@ struct instance {
     bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
     struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
     enum billing_end terminate_end; /* how its usage ends, once termination has started */
-    bool launch_abandoned;          /* a launch hook's result was ABANDON */
     bool elb_unhealthy;             /* failed the load balancer's health check */
     sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
     sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
@@ -159,7 +156,7 @@ struct instance {
     int partition;                  /* 0-based partition in the placement group; -1: none */
     bool placed;                    /* counted by the placement group (running there) */
     int64_t template_version;       /* launch template version it was launched from */
-    enum hook_transition hook_transition; /* of its current Wait state */
+    struct instance_hooks hooks;    /* its lifecycle action (lifecycle.c) */
     char *terminate_cause;    /* cause of its termination activity until it completes, or NULL */
     bool rebalancing;         /* launched by AZ rebalancing; a victim goes once it is InService */
     int batch;                /* enum asg_replace_kind of the batch it replaces for, 0: none */
@@ -261,14 +258,11 @@ struct asg_group {
     struct spot_state spot;      /* Spot interruptions (spot.c) */
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 
-    gsl_rng *hook_rng;           /* "lifecycle-hooks", when the group has hooks */
+    struct hook_state hooks;     /* lifecycle hooks (lifecycle.c) */
     struct health_faults faults; /* set by asg_group_set_faults() */
     gsl_rng *fault_rng;          /* "instance-failures", when a fault rate is set */
     asg_health_fn *health;       /* may be NULL */
     void *health_ctx;
-    uint64_t nr_hook_actions;          /* lifecycle actions finished (all hooks of one wait) */
-    uint64_t nr_launches_abandoned;    /* launch actions that ended with ABANDON */
-    uint64_t nr_hook_timeouts;         /* waits decided by a timeout */
     uint64_t nr_instance_failures[2];  /* failures drawn: [0] EC2, [1] ELB */
     uint64_t nr_health_replacements;   /* unhealthy instances terminated and replaced */
     uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */

@@ -163,8 +163,8 @@ START_TEST(test_group_launch_hook_waits_then_goes_in_service)
     ck_assert_int_eq(f.rec.path[1], LIFECYCLE_PENDING_PROCEED);
     ck_assert_int_eq(f.rec.path[2], LIFECYCLE_IN_SERVICE);
     ck_assert_int_eq(f.rec.at[2], SIM_SEC(360));
-    ck_assert_uint_eq(f.g.nr_hook_actions, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_actions, 2);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 0);
     ck_assert_str_eq(f.rec.launch_status[0], "Successful");
     teardown(&f);
 }
@@ -182,9 +182,9 @@ START_TEST(test_group_launch_hook_timeout_abandon_terminates_and_replaces)
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(90));
     /* boot 60 s + 30 s timeout: ABANDON terminates instance 1 and launches instance 2 */
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 1);
     ck_assert_uint_eq(f.g.nr_launched, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     ck_assert_int_eq(f.rec.path[0], LIFECYCLE_PENDING_WAIT);
     ck_assert_int_eq(f.rec.path[1], LIFECYCLE_TERMINATING);
     ck_assert_int_eq(f.rec.at[1], SIM_SEC(90));
@@ -210,8 +210,8 @@ START_TEST(test_group_launch_hook_timeout_continue_after_default_3600s)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_SEC(60 + 3600));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 0);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     teardown(&f);
 }
 
@@ -232,7 +232,7 @@ START_TEST(test_group_heartbeats_end_at_global_timeout_100x)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_SEC(60 + 6000));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     teardown(&f);
 }
 
@@ -265,9 +265,9 @@ START_TEST(test_group_first_abandon_stops_other_hooks)
     f.hooks[1] = hook(hook_b, HOOK_LAUNCHING, 300);
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(60 + 50));
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 1);
     ck_assert_uint_eq(f.g.nr_launched, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 0);
     teardown(&f);
 }
 

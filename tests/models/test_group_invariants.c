@@ -260,10 +260,10 @@ static void run_one(unsigned seed)
     ck_assert_uint_gt(c->nr_events, 0);
 
     uint64_t launched = g.nr_launched;
-    seen.abandoned += g.nr_launches_abandoned;
+    seen.abandoned += g.hooks.nr_launches_abandoned;
     seen.health += g.nr_health_replacements;
     seen.lifetime += g.nr_lifetime_replacements;
-    seen.hook_actions += g.nr_hook_actions;
+    seen.hook_actions += g.hooks.nr_actions;
     seen.launched += launched;
     seen.warm_starts += g.nr_warm_starts;
     seen.returned += g.nr_returned_to_pool;

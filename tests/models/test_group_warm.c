@@ -291,7 +291,7 @@ START_TEST(test_warm_pool_launch_hook_pauses_twice)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(50));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_hook_actions, 3);
+    ck_assert_uint_eq(f.g.hooks.nr_actions, 3);
     teardown(&f);
 }
 
