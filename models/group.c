@@ -53,9 +53,6 @@ static void lifetime_event(struct sim_engine *eng, void *target, const union sim
 
 static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 
-static void template_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type template_event_type = { "group.template_version",
-                                                           template_event };
 static const struct sim_event_type partition_event_type = { "group.partition_failure",
                                                             partition_event };
 static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
@@ -102,7 +99,7 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
     g->next_id = 1;
     if (cfg->has_placement)
         placement_init(&g->placement, &cfg->placement, cfg->nr_azs);
-    g->template_version = 1;
+    launch_template_init(&g->templates);
     lifecycle_hooks_init(&g->hooks, cfg->nr_hooks, rngs);
 }
 
@@ -338,7 +335,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
         inst->az = az;
         spot_choose_market(g, inst->az, inst);
     }
-    inst->template_version = g->template_version;
+    inst->template_version = launch_template_current(&g->templates);
     inst->initial = g->creating && !into_pool;
     inst->launched_at = now;
     /* New instances inherit the group's setting (ec2-auto-scaling-instance-protection). */
@@ -1330,27 +1327,9 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
     refill_pool(g);
 }
 
-static void schedule_template_change(struct asg_group *g)
-{
-    if (g->next_template_change < g->cfg->nr_template_versions)
-        g->template_timer =
-                sim_schedule_at(g->eng, g->cfg->template_versions[g->next_template_change].at,
-                                &template_event_type, g, (union sim_payload){ 0 });
-}
-
-static void template_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)p;
-    struct asg_group *g = target;
-    g->template_timer = 0;
-    g->template_version = g->cfg->template_versions[g->next_template_change++].version;
-    schedule_template_change(g);
-}
-
 void asg_group_create(struct asg_group *g)
 {
-    schedule_template_change(g);
+    launch_template_start(g);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
     g->desired = g->cfg->desired_capacity;
@@ -1426,7 +1405,7 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
 
 static void cancel_group_timers(struct asg_group *g)
 {
-    group__cancel(g, &g->template_timer);
+    launch_template_cancel(g);
     group__cancel(g, &g->retry_timer);
     group__cancel(g, &g->batch_kick);
     for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++)

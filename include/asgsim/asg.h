@@ -9,7 +9,8 @@
  *
  * Sub-models, each in its own file with its own state (a struct in struct asg_group, one in
  * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
- * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c). The group
+ * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), launch
+ * template versions (launch_template.h, models/launch_template.c). The group
  * core (models/group.c) calls them through their headers; they call back through
  * models/group_int.h.
  *
@@ -61,8 +62,6 @@
  * partition failure (Faults) stops every instance of that partition; the group replaces
  * them as after an EC2 health check.
  *
- * Launch template versions (cfg->template_versions) change at their times; new launches use
- * the current one, so OldestLaunchTemplate and the default policy prefer older instances.
  * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
  * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
  * When the outage ends the group retries at once and rebalances: it launches into the
@@ -83,6 +82,7 @@
 #include "asgsim/dist.h"
 #include "asgsim/ec2.h"
 #include "asgsim/health.h"
+#include "asgsim/launch_template.h"
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
@@ -272,12 +272,10 @@ struct asg_group {
     uint64_t nr_launch_failures;       /* launches no AZ could place */
     uint64_t nr_partition_failed;      /* instances lost to partition failures */
     sim_event_id partition_timer[HEALTH_MAX_PARTITION_FAILURES];
-    int64_t template_version;    /* the version new launches use (1 at the start) */
-    size_t next_template_change; /* index into cfg->template_versions */
-    sim_event_id template_timer; /* the next version change, 0 when none */
-    char launch_error[256];      /* why the last launch failed */
-    int64_t min_size;            /* current MinSize (scheduled actions change it) */
-    int64_t max_size;            /* current MaxSize */
+    struct template_state templates; /* launch template versions (launch_template.c) */
+    char launch_error[256];          /* why the last launch failed */
+    int64_t min_size;                /* current MinSize (scheduled actions change it) */
+    int64_t max_size;                /* current MaxSize */
 
     sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
     sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */

@@ -353,7 +353,7 @@ START_TEST(test_group_template_version_change_makes_old_instances_go_first)
     init(&f, &c6i_large);
     asg_group_create(&f.g);
     sim_run_until(f.eng, SIM_HOUR(2));
-    ck_assert_int_eq(f.g.template_version, 2);
+    ck_assert_int_eq(f.g.templates.version, 2);
     asg_group_set_desired(&f.g, 4, "a test increasing the desired capacity.");
     sim_run_until(f.eng, SIM_HOUR(3));
     asg_group_set_desired(&f.g, 2, "a test decreasing the desired capacity.");
