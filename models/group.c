@@ -38,23 +38,8 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
 
-static void health_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type health_event_type = { "instance.health", health_event };
-
-/* health_event payloads */
-enum health_kind {
-    HEALTH_EC2_FAILURE,
-    HEALTH_ELB_FAILURE,
-    HEALTH_ELB_REPLACE,
-    HEALTH_POOL_FAILURE /* a warm pool instance fails its check (EC2 status or EBS) */
-};
-
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 
-static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-
-static const struct sim_event_type partition_event_type = { "group.partition_failure",
-                                                            partition_event };
 static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
                                                            lifetime_event };
 
@@ -106,27 +91,15 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
 void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, struct rng_set *rngs,
                           asg_health_fn *health, void *ctx)
 {
-    g->health = health;
-    g->health_ctx = ctx;
     ASG_ASSERT(g->nr_launched == 0);
     ASG_ASSERT(f->instance_failures_per_hour >= 0 && f->elb_failures_per_hour >= 0);
     g->faults = *f;
-    if (f->instance_failures_per_hour > 0 || f->elb_failures_per_hour > 0)
-        g->fault_rng = rng_set_stream(rngs, "instance-failures");
-    for (size_t i = 0; i < f->nr_partition_failures; i++) {
-        ASG_ASSERT(g->cfg->has_placement && g->cfg->placement.strategy == PLACEMENT_PARTITION);
-        g->partition_timer[i] =
-                sim_schedule_at(g->eng, f->partition_failures[i].at, &partition_event_type, g,
-                                (union sim_payload){ .u = i });
-    }
+    health_init(g, rngs, health, ctx);
     /* When an AZ gets capacity back, the group retries and rebalances at once. */
     for (size_t i = 0; i < f->nr_capacity_outages; i++)
         g->outage_timer[i] =
                 sim_schedule_at(g->eng, f->capacity_outages[i].to, &outage_end_event_type, g,
                                 (union sim_payload){ .u = i });
-    /* Its own stream, so that pool checks leave the InService failures' draws unchanged. */
-    if (g->cfg->has_warm_pool && f->instance_failures_per_hour > 0)
-        g->pool_fault_rng = rng_set_stream(rngs, "warm-pool-failures");
 }
 
 void group__set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
@@ -168,12 +141,6 @@ void asg_group_set_market(struct asg_group *g, const struct asg_market_opts *o,
 
 static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from, enum ec2_state to);
 
-/* A member of the warm pool (not on its way out). */
-static bool in_pool(enum lifecycle_state s)
-{
-    return s >= LIFECYCLE_WARMED_PENDING && s <= LIFECYCLE_WARMED_HIBERNATED;
-}
-
 /* Any Warmed:* state, leaving the pool included. */
 static bool warmed(enum lifecycle_state s)
 {
@@ -185,7 +152,7 @@ static size_t pick_pool_az(const struct asg_group *g)
 {
     size_t *n = xcalloc(g->cfg->nr_azs, sizeof(*n));
     for (size_t i = 0; i < g->nr_live; i++)
-        if (in_pool(g->live[i]->state))
+        if (group__in_pool(g->live[i]->state))
             n[g->live[i]->az]++;
     size_t best = 0;
     for (size_t i = 1; i < g->cfg->nr_azs; i++)
@@ -441,24 +408,6 @@ static void report_terminate_activity(struct asg_group *g, struct instance *inst
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
-/*
- * Warm pool health (warm-pools-health-checks-monitor-view-status.html): no grace period,
- * checks from when the instance is ready in the pool (after its launch hooks); Running
- * instances by EC2 status checks, Stopped and Hibernated ones by their EBS volume status.
- * asgsim fails them at the scenario's InstanceFailureRate, from their own stream.
- */
-static void plan_pool_failure(struct asg_group *g, struct instance *inst)
-{
-    if (!g->pool_fault_rng)
-        return;
-    double secs =
-            gsl_ran_exponential(g->pool_fault_rng, 3600.0 / g->faults.instance_failures_per_hour);
-    if (secs > 86400.0 * 36500)
-        return; /* effectively never */
-    inst->health_timer = sim_schedule(g->eng, sim_time_from_seconds(secs), &health_event_type, inst,
-                                      (union sim_payload){ .i = HEALTH_POOL_FAILURE });
-}
-
 /* A pool instance is initialised: stop, hibernate or keep it running, as PoolState says. */
 static void warm_ready(struct asg_group *g, struct instance *inst)
 {
@@ -466,7 +415,7 @@ static void warm_ready(struct asg_group *g, struct instance *inst)
     switch (g->cfg->warm_pool.pool_state) {
     case WARM_POOL_RUNNING:
         group__set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
-        plan_pool_failure(g, inst);
+        health_plan_pool_failure(g, inst);
         return;
     case WARM_POOL_STOPPED:
     case WARM_POOL_HIBERNATED: {
@@ -502,20 +451,6 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
     go_in_service(eng, inst, "boot complete");
 }
 
-static void plan_failure(struct asg_group *g, struct instance *inst)
-{
-    double rate = g->faults.instance_failures_per_hour + g->faults.elb_failures_per_hour;
-    if (!g->fault_rng || rate <= 0)
-        return;
-    double secs = gsl_ran_exponential(g->fault_rng, 3600.0 / rate);
-    bool ec2 = gsl_rng_uniform(g->fault_rng) * rate < g->faults.instance_failures_per_hour;
-    if (secs > 86400.0 * 36500)
-        return; /* effectively never */
-    inst->health_timer =
-            sim_schedule(g->eng, sim_time_from_seconds(secs), &health_event_type, inst,
-                         (union sim_payload){ .i = ec2 ? HEALTH_EC2_FAILURE : HEALTH_ELB_FAILURE });
-}
-
 static void end_rebalancing(struct asg_group *g, struct instance *inst);
 static void rebalance(struct asg_group *g);
 static void kick_replacements(struct asg_group *g);
@@ -528,7 +463,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     inst->in_service_at = sim_now(eng);
     group__set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
-    plan_failure(g, inst);
+    health_plan_failure(g, inst);
     if (g->cfg->max_instance_lifetime > 0 && !inst->protected_from_scale_in) {
         sim_time due = inst->launched_at + g->cfg->max_instance_lifetime - sim_now(eng);
         inst->lifetime_timer = sim_schedule(eng, due > 0 ? due : 0, &lifetime_event_type, inst,
@@ -614,7 +549,7 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
         group__set_state(inst->group, inst,
                          e->hibernating ? LIFECYCLE_WARMED_HIBERNATED : LIFECYCLE_WARMED_STOPPED,
                          e->hibernating ? "hibernated" : "stopped");
-        plan_pool_failure(inst->group, inst);
+        health_plan_pool_failure(inst->group, inst);
     } else if (to == EC2_TERMINATED)
         retire_terminated(e->eng, inst); /* frees inst: nothing may follow */
 }
@@ -645,7 +580,7 @@ static void cancel_timers(struct asg_group *g, struct instance *inst)
     group__cancel(g, &inst->timer);
     lifecycle_hooks_cancel(g, inst);
     spot_cancel(g, inst);
-    group__cancel(g, &inst->health_timer);
+    health_cancel(g, inst);
     group__cancel(g, &inst->lifetime_timer);
     group__cancel(g, &inst->batch_timer);
 }
@@ -680,7 +615,7 @@ void group__terminate_by(struct asg_group *g, struct instance *inst, const char 
         kick_replacements(g);
     }
     clear_replace_due(g, inst);
-    bool was_in_pool = in_pool(inst->state);
+    bool was_in_pool = group__in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
     if (!was_in_pool) {
@@ -727,8 +662,6 @@ void group__replace(struct asg_group *g, struct instance *inst, const char *even
     free(head);
 }
 
-static void refill_pool(struct asg_group *g);
-
 void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
                       const char *cause)
 {
@@ -749,7 +682,7 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
            ABANDON fails the instance, which the pool replaces. */
         if (r == HOOK_ABANDON && inst->hooks.transition == HOOK_LAUNCHING) {
             group__terminate(g, inst, cause);
-            refill_pool(g);
+            group__refill_pool(g);
             return;
         }
         group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
@@ -776,58 +709,6 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
     free(head);
 }
 
-static void health_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    struct instance *inst = target;
-    struct asg_group *g = inst->group;
-    inst->health_timer = 0;
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
-    switch ((enum health_kind)p->i) {
-    case HEALTH_EC2_FAILURE:
-        /* A non-running EC2 state is an immediate failure, grace period or not. */
-        g->nr_instance_failures[0]++;
-        g->nr_health_replacements++;
-        if (g->health)
-            g->health(g->health_ctx, inst, "ec2-unhealthy");
-        group__replace(g, inst, "EC2 health check",
-                       xasprintf("At %s an instance was taken out of service in response to a EC2 "
-                                 "health check indicating it has been terminated or stopped.",
-                                 stamp));
-        return;
-    case HEALTH_ELB_FAILURE: {
-        g->nr_instance_failures[1]++;
-        inst->elb_unhealthy = true;
-        if (g->health)
-            g->health(g->health_ctx, inst, "elb-unhealthy");
-        /* Without the ELB check type the group never learns of it: the instance stays
-           InService, unhealthy, and "never automatically recovers". */
-        if (!g->cfg->health_check_elb)
-            return;
-        /* ELB checks count only after the grace period, from InService (health.h). */
-        sim_time ready = inst->in_service_at + g->cfg->health_check_grace;
-        inst->health_timer = sim_schedule(eng, ready > sim_now(eng) ? ready - sim_now(eng) : 0,
-                                          &health_event_type, inst,
-                                          (union sim_payload){ .i = HEALTH_ELB_REPLACE });
-        return;
-    }
-    case HEALTH_ELB_REPLACE:
-        /* an ELB failure overtakes a lifetime replacement it was waiting for */
-        set_replace_due(g, inst, ASG_REPLACE_ELB);
-        start_replacements(g);
-        return;
-    case HEALTH_POOL_FAILURE:
-        /* "Unhealthy pool instances are replaced" (warm-pools-health-checks-monitor-view-
-           status.html): asgsim terminates it at once and refills the pool. */
-        g->nr_pool_health_replacements++;
-        if (g->health)
-            g->health(g->health_ctx, inst, "ec2-unhealthy");
-        group__terminate(g, inst, "warm pool health check");
-        refill_pool(g);
-        return;
-    }
-}
-
 static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     (void)eng;
@@ -835,7 +716,12 @@ static void lifetime_event(struct sim_engine *eng, void *target, const union sim
     struct instance *inst = target;
     struct asg_group *g = inst->group;
     inst->lifetime_timer = 0;
-    set_replace_due(g, inst, ASG_REPLACE_LIFETIME);
+    group__replace_due(g, inst, ASG_REPLACE_LIFETIME);
+}
+
+void group__replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind)
+{
+    set_replace_due(g, inst, kind);
     start_replacements(g);
 }
 
@@ -929,7 +815,7 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
     g->units += inst->weight;
     g->units_by_market[inst->market] += inst->weight;
     g->nr_warm_starts++;
-    group__cancel(g, &inst->health_timer); /* the pool's check; InService plans its own */
+    health_cancel(g, inst); /* the pool's check; InService plans its own */
     free(inst->activity_cause);
     inst->activity_cause = launch_cause(g, cause_head, from, to, false);
     tag_replacement(g, inst);
@@ -950,7 +836,7 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
 /* ReuseOnScaleIn: an InService victim goes back to the pool instead of terminating. */
 static void return_to_pool(struct asg_group *g, struct instance *inst)
 {
-    group__cancel(g, &inst->health_timer);
+    health_cancel(g, inst);
     group__cancel(g, &inst->lifetime_timer);
     g->per_az[inst->az]--;
     g->units -= inst->weight;
@@ -970,7 +856,7 @@ static void return_to_pool(struct asg_group *g, struct instance *inst)
  * instances when it is too large (AWS uses the default termination policy there; asgsim
  * takes the newest).
  */
-static void refill_pool(struct asg_group *g)
+void group__refill_pool(struct asg_group *g)
 {
     if (!g->cfg->has_warm_pool)
         return;
@@ -978,7 +864,7 @@ static void refill_pool(struct asg_group *g)
     int64_t target = warm_pool_target(&g->cfg->warm_pool, g->max_size, g->desired);
     int64_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++)
-        n += in_pool(g->live[i]->state);
+        n += group__in_pool(g->live[i]->state);
     for (; n < target; n++) {
         if (!launch_new(g, NULL, true)) {
             schedule_retry(g);
@@ -986,7 +872,7 @@ static void refill_pool(struct asg_group *g)
         }
     }
     for (size_t i = g->nr_live; n > target && i-- > 0;) {
-        if (in_pool(g->live[i]->state)) {
+        if (group__in_pool(g->live[i]->state)) {
             group__terminate(g, g->live[i], "warm pool too large");
             n--;
         }
@@ -1064,7 +950,7 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
         else
             terminate_for_scale_in(g, victim, cause_head, from);
     }
-    refill_pool(g);
+    group__refill_pool(g);
 }
 
 static bool outage_now(const struct asg_group *g, size_t az)
@@ -1234,14 +1120,7 @@ static void start_replacements(struct asg_group *g)
             size_t before = g->nr_in_batch[k];
             g->tag_batch = k;
             if (k == ASG_REPLACE_ELB) {
-                g->nr_health_replacements++;
-                /* AWS's wording, verified in real Auto Scaling notifications (2015-2018)
-                   quoted in public repositories; the user guide does not quote it. */
-                group__replace(
-                        g, due, "ELB health check",
-                        xasprintf("At %s an instance was taken out of service in response to a "
-                                  "ELB system health check failure.",
-                                  stamp));
+                health_replace_unhealthy(g, due);
             } else {
                 g->nr_lifetime_replacements++;
                 /* asgsim's wording: AWS's cause for this replacement is not in the reference */
@@ -1283,48 +1162,6 @@ static void batch_settled(struct sim_engine *eng, void *target, const union sim_
     g->nr_in_batch[inst->batch]--;
     inst->batch = ASG_REPLACE_NONE;
     start_replacements(g);
-}
-
-/*
- * A partition of the placement group fails: every instance in it stops. The group sees
- * failed EC2 health checks and replaces them (placement-groups.html: partitions do not
- * share racks, so a rack failure takes only that partition's instances).
- */
-static void partition_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    struct asg_group *g = target;
-    const struct partition_failure *pf = &g->faults.partition_failures[p->u];
-    g->partition_timer[p->u] = 0;
-    struct instance **hit = xcalloc(g->nr_live ? g->nr_live : 1, sizeof(*hit));
-    size_t n = 0;
-    for (size_t i = 0; i < g->nr_live; i++) {
-        struct instance *inst = g->live[i];
-        if (inst->az == pf->az && inst->partition == pf->partition &&
-            (inst->state <= LIFECYCLE_IN_SERVICE || in_pool(inst->state)))
-            hit[n++] = inst;
-    }
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
-    for (size_t i = 0; i < n; i++) {
-        struct instance *inst = hit[i];
-        g->nr_partition_failed++;
-        /* No longer running there: EC2 spreads the replacements over the partitions again. */
-        placement_remove(&g->placement, inst->az, inst->partition);
-        inst->placed = false;
-        if (g->health)
-            g->health(g->health_ctx, inst, "ec2-unhealthy");
-        if (in_pool(inst->state)) {
-            group__terminate(g, inst, "partition failure");
-            continue;
-        }
-        g->nr_health_replacements++;
-        group__replace(g, inst, "partition failure",
-                       xasprintf("At %s an instance was taken out of service in response to a EC2 "
-                                 "health check indicating it has been terminated or stopped.",
-                                 stamp));
-    }
-    free(hit);
-    refill_pool(g);
 }
 
 void asg_group_create(struct asg_group *g)
@@ -1408,8 +1245,7 @@ static void cancel_group_timers(struct asg_group *g)
     launch_template_cancel(g);
     group__cancel(g, &g->retry_timer);
     group__cancel(g, &g->batch_kick);
-    for (size_t i = 0; i < HEALTH_MAX_PARTITION_FAILURES; i++)
-        group__cancel(g, &g->partition_timer[i]);
+    health_cancel_group(g);
     for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
         group__cancel(g, &g->outage_timer[i]);
 }

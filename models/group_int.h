@@ -12,6 +12,12 @@
 
 #include <stdbool.h>
 
+/** A member of the warm pool (not on its way out). */
+static inline bool group__in_pool(enum lifecycle_state s)
+{
+    return s >= LIFECYCLE_WARMED_PENDING && s <= LIFECYCLE_WARMED_HIBERNATED;
+}
+
 /** Pending + InService capacity in units (WeightedCapacity). */
 int64_t group__capacity(const struct asg_group *g);
 
@@ -53,5 +59,11 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
  */
 void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
                       const char *cause);
+
+/** `inst` waits for a paced replacement of `kind` from now; start the batches that can. */
+void group__replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind);
+
+/** Keep the warm pool at its target size (launch into it or trim it). */
+void group__refill_pool(struct asg_group *g);
 
 #endif /* ASGSIM_GROUP_INT_H */

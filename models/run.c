@@ -255,7 +255,7 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
        one that failed the load balancer's check. */
     if (w->serving && to == LIFECYCLE_IN_SERVICE)
         serve_add(&w->serve, inst->id, (unsigned)inst->type->vcpus);
-    else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->elb_unhealthy)
+    else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->health.elb_unhealthy)
         serve_remove(&w->serve, inst->id);
 }
 
@@ -279,7 +279,7 @@ static void on_health(void *ctx, const struct instance *inst, const char *event)
     struct world *w = ctx;
     append_stateless_event(w, inst, event);
     /* The load balancer stops routing to an instance that fails its check. */
-    if (w->serving && inst->elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
+    if (w->serving && inst->health.elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
         serve_remove(&w->serve, inst->id);
 }
 
@@ -412,24 +412,24 @@ static void write_group_summary(struct world *w)
                   "actions");
     trace_put_i64(s, "/summary/launches_abandoned", (int64_t)g->hooks.nr_launches_abandoned,
                   "instances");
-    trace_put_i64(s, "/summary/instance_failures_ec2", (int64_t)g->nr_instance_failures[0],
+    trace_put_i64(s, "/summary/instance_failures_ec2", (int64_t)g->health.nr_instance_failures[0],
                   "instances");
-    trace_put_i64(s, "/summary/instance_failures_elb", (int64_t)g->nr_instance_failures[1],
+    trace_put_i64(s, "/summary/instance_failures_elb", (int64_t)g->health.nr_instance_failures[1],
                   "instances");
-    trace_put_i64(s, "/summary/health_replacements", (int64_t)g->nr_health_replacements,
+    trace_put_i64(s, "/summary/health_replacements", (int64_t)g->health.nr_health_replacements,
                   "instances");
     trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
                   "instances");
     trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
     trace_put_i64(s, "/summary/launch_failures", (int64_t)g->nr_launch_failures, "launches");
-    trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->nr_partition_failed,
+    trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->health.nr_partition_failed,
                   "instances");
     trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->nr_returned_to_pool,
                   "instances");
     trace_put_i64(s, "/summary/launch_retries", (int64_t)g->nr_launch_retries, "retries");
     trace_put_i64(s, "/summary/rebalance_launches", (int64_t)g->nr_rebalance_launches, "instances");
     trace_put_i64(s, "/summary/warm_pool_health_replacements",
-                  (int64_t)g->nr_pool_health_replacements, "instances");
+                  (int64_t)g->health.nr_pool_health_replacements, "instances");
 }
 
 static double load_rps(const struct world *w, sim_time now)

@@ -9,15 +9,10 @@
  *
  * Sub-models, each in its own file with its own state (a struct in struct asg_group, one in
  * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
- * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), launch
- * template versions (launch_template.h, models/launch_template.c). The group
- * core (models/group.c) calls them through their headers; they call back through
- * models/group_int.h.
- *
- * Health (health.h): instance failures drawn from the scenario's Faults make instances
- * unhealthy; the group terminates and replaces them, EC2 failures at once, ELB failures in
- * batches of 10 % of desired (at least one), each batch waiting for its replacements'
- * grace period and default instance warmup.
+ * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), health and
+ * health replacements (health.h, models/health.c), launch template versions
+ * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
+ * them through their headers; they call back through models/group_int.h.
  *
  * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
  * and replaced when it has lived that long since launch; one protected from scale-in is
@@ -51,16 +46,14 @@
  * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
  * (warm-pool-instance-lifecycle.html). Pool instances leave through Warmed:Terminating
  * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Ready
- * pool instances fail at the Faults' InstanceFailureRate (stream "warm-pool-failures");
- * a failed one is terminated and the pool refilled.
+ * pool instances fail their health checks as health.h says.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
  * AZs, fewest instances first, and when none can, the launch fails (a "Failed" activity
  * with EC2's message) and is retried after LaunchRetryInterval, doubling to at most an
  * hour while it keeps failing (AWS retries but documents no interval). A
- * partition failure (Faults) stops every instance of that partition; the group replaces
- * them as after an EC2 health check.
+ * partition failure stops every instance of that partition (health.h).
  *
  * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
  * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
@@ -149,8 +142,7 @@ struct instance {
     bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
     struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
     enum billing_end terminate_end; /* how its usage ends, once termination has started */
-    bool elb_unhealthy;             /* failed the load balancer's health check */
-    sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
+    struct instance_health health;  /* failures and health checks (health.c) */
     sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     int partition;                  /* 0-based partition in the placement group; -1: none */
@@ -194,13 +186,6 @@ struct asg_observer {
     /* An instance whose record is final: terminated, or still live when the run ends. */
     void (*retired)(void *ctx, const struct instance *inst, sim_time now);
 };
-
-/*
- * A health event without a state change: "ec2-unhealthy" or "elb-unhealthy" (the load
- * balancer stops routing to the instance from now on). Set by asg_group_set_faults(), kept
- * out of struct asg_observer so that its positional initialisers stay valid.
- */
-typedef void asg_health_fn(void *ctx, const struct instance *inst, const char *event);
 
 /** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
 struct asg_market_opts {
@@ -258,24 +243,18 @@ struct asg_group {
     struct spot_state spot;      /* Spot interruptions (spot.c) */
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 
-    struct hook_state hooks;     /* lifecycle hooks (lifecycle.c) */
-    struct health_faults faults; /* set by asg_group_set_faults() */
-    gsl_rng *fault_rng;          /* "instance-failures", when a fault rate is set */
-    asg_health_fn *health;       /* may be NULL */
-    void *health_ctx;
-    uint64_t nr_instance_failures[2];  /* failures drawn: [0] EC2, [1] ELB */
-    uint64_t nr_health_replacements;   /* unhealthy instances terminated and replaced */
+    struct hook_state hooks;           /* lifecycle hooks (lifecycle.c) */
+    struct health_faults faults;       /* set by asg_group_set_faults() */
+    struct health_state health;        /* failures and health replacements (health.c) */
     uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
     uint64_t nr_warm_starts;           /* instances drawn from the warm pool */
     uint64_t nr_returned_to_pool;      /* InService instances returned by ReuseOnScaleIn */
     struct placement_state placement;  /* when cfg->has_placement */
     uint64_t nr_launch_failures;       /* launches no AZ could place */
-    uint64_t nr_partition_failed;      /* instances lost to partition failures */
-    sim_event_id partition_timer[HEALTH_MAX_PARTITION_FAILURES];
-    struct template_state templates; /* launch template versions (launch_template.c) */
-    char launch_error[256];          /* why the last launch failed */
-    int64_t min_size;                /* current MinSize (scheduled actions change it) */
-    int64_t max_size;                /* current MaxSize */
+    struct template_state templates;   /* launch template versions (launch_template.c) */
+    char launch_error[256];            /* why the last launch failed */
+    int64_t min_size;                  /* current MinSize (scheduled actions change it) */
+    int64_t max_size;                  /* current MaxSize */
 
     sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
     sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */
@@ -286,9 +265,7 @@ struct asg_group {
     size_t nr_in_batch[ASG_REPLACE_NR];        /* replacements launched and not yet settled */
     size_t nr_replace_waiting[ASG_REPLACE_NR]; /* instances with replace_due_at >= 0, by kind */
     int tag_batch; /* launches now replace for this enum asg_replace_kind (see replace()) */
-    sim_event_id batch_kick;              /* start the next replacement batch, 0 when none */
-    uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
-    gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
+    sim_event_id batch_kick; /* start the next replacement batch, 0 when none */
     sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
     bool creating;           /* within asg_group_create(): launches are `initial` */
 };

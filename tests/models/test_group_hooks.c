@@ -305,10 +305,10 @@ START_TEST(test_group_ec2_failure_replaced_with_aws_cause)
     const struct health_faults faults = { .instance_failures_per_hour = 0.5 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_HOUR(24));
-    ck_assert_uint_gt(f.g.nr_health_replacements, 0);
-    ck_assert_uint_eq(f.g.nr_instance_failures[0], f.g.nr_health_replacements);
-    ck_assert_uint_eq(f.g.nr_launched, 3 + f.g.nr_health_replacements);
-    ck_assert_int_eq(f.rec.terminate_activities, (int)f.g.nr_health_replacements);
+    ck_assert_uint_gt(f.g.health.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[0], f.g.health.nr_health_replacements);
+    ck_assert_uint_eq(f.g.nr_launched, 3 + f.g.health.nr_health_replacements);
+    ck_assert_int_eq(f.rec.terminate_activities, (int)f.g.health.nr_health_replacements);
     /* "At <time> an instance was taken out of service in response to a EC2 health check
        indicating it has been terminated or stopped." (AWS's wording) */
     ck_assert_str_eq(f.rec.terminate_cause + strlen("At 2024-01-01T00:00:00Z "),
@@ -330,10 +330,10 @@ START_TEST(test_group_elb_failure_ignored_without_elb_check_type)
     const struct health_faults faults = { .elb_failures_per_hour = 3600 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_HOUR(2));
-    ck_assert_uint_eq(f.g.nr_instance_failures[1], 2);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[1], 2);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 0);
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 2);
-    ck_assert(f.g.live[0]->elb_unhealthy && f.g.live[1]->elb_unhealthy);
+    ck_assert(f.g.live[0]->health.elb_unhealthy && f.g.live[1]->health.elb_unhealthy);
     teardown(&f);
 }
 
@@ -354,7 +354,7 @@ START_TEST(test_group_elb_replacement_waits_for_grace_after_launch_hook)
     ck_assert_uint_ge(f.rec.nr_retired, 1);
     ck_assert_int_eq(f.rec.in_service_at[0], SIM_SEC(660));
     ck_assert_int_eq(f.rec.terminated_at[0], SIM_SEC(960));
-    ck_assert_uint_eq(f.g.nr_health_replacements, 1);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 1);
     teardown(&f);
 }
 
@@ -380,14 +380,14 @@ static void elb_batches(int64_t desired, size_t first_batch)
     const struct health_faults faults = { .elb_failures_per_hour = 36000 }; /* mean 0.1 s */
     start(&f, &faults);
     sim_run_until(f.eng, SIM_SEC(359));
-    ck_assert_uint_eq(f.g.nr_instance_failures[1], (uint64_t)desired);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[1], (uint64_t)desired);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 0);
     sim_run_until(f.eng, SIM_SEC(360));
-    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, first_batch);
     sim_run_until(f.eng, SIM_SEC(819));
-    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, first_batch);
     sim_run_until(f.eng, SIM_SEC(820));
-    ck_assert_uint_eq(f.g.nr_health_replacements, 2 * first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 2 * first_batch);
     ck_assert_int_eq(f.g.units, desired); /* terminate and launch together */
     teardown(&f);
 }
@@ -415,7 +415,7 @@ START_TEST(test_group_ec2_failures_not_batched)
     const struct health_faults faults = { .instance_failures_per_hour = 36000 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_SEC(62));
-    ck_assert_uint_ge(f.g.nr_health_replacements, 10);
+    ck_assert_uint_ge(f.g.health.nr_health_replacements, 10);
     teardown(&f);
 }
 

@@ -261,13 +261,13 @@ static void run_one(unsigned seed)
 
     uint64_t launched = g.nr_launched;
     seen.abandoned += g.hooks.nr_launches_abandoned;
-    seen.health += g.nr_health_replacements;
+    seen.health += g.health.nr_health_replacements;
     seen.lifetime += g.nr_lifetime_replacements;
     seen.hook_actions += g.hooks.nr_actions;
     seen.launched += launched;
     seen.warm_starts += g.nr_warm_starts;
     seen.returned += g.nr_returned_to_pool;
-    seen.partition_failed += g.nr_partition_failed;
+    seen.partition_failed += g.health.nr_partition_failed;
     seen.launch_failures += g.nr_launch_failures;
     asg_group_finish(&g);
     /* every launched instance was reported exactly once: terminated, or live at the end */

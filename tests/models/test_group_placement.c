@@ -184,8 +184,8 @@ START_TEST(test_placement_partition_failure_replaces_its_instances)
         for (int p = 0; p < 3; p++)
             ck_assert_uint_eq(in_partition(&f.g, az, p), 2);
     sim_run_until(f.eng, SIM_HOUR(1));
-    ck_assert_uint_eq(f.g.nr_partition_failed, 2);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 2);
+    ck_assert_uint_eq(f.g.health.nr_partition_failed, 2);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 2);
     ck_assert_uint_eq(f.g.nr_launched, 14);
     ck_assert_int_eq(f.g.units, 12);
     /* the failed instances no longer run there, so EC2's even spread puts both

@@ -104,8 +104,8 @@ START_TEST(test_warm_pool_unhealthy_instances_replaced)
     asg_group_create(&f.g);
     sim_run_until(f.eng, SIM_HOUR(10));
     /* about 8 pool instances x 10 h x 1/h */
-    ck_assert_uint_gt(f.g.nr_pool_health_replacements, 40);
-    ck_assert_uint_lt(f.g.nr_pool_health_replacements, 130);
+    ck_assert_uint_gt(f.g.health.nr_pool_health_replacements, 40);
+    ck_assert_uint_lt(f.g.health.nr_pool_health_replacements, 130);
     ck_assert_uint_eq(pool_size(&f.g), 8);
     ck_assert_int_eq(f.g.units, 2);
     ck_assert_uint_gt(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATED), 0);
