@@ -38,22 +38,11 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
 
-static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-
-static const struct sim_event_type lifetime_event_type = { "instance.max_lifetime",
-                                                           lifetime_event };
-
 static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type retry_event_type = { "group.launch_retry", retry_event };
 static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type outage_end_event_type = { "group.capacity_restored",
                                                              outage_end_event };
-static void batch_settled(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type batch_settled_type = { "instance.replacement_settled",
-                                                          batch_settled };
-static void batch_kick_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type batch_kick_type = { "group.replacement_batch",
-                                                       batch_kick_event };
 
 void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21])
 {
@@ -258,15 +247,6 @@ static char *launch_cause(const struct asg_group *g, const char *head, int64_t f
                      head ? head : "", head && *head ? "  " : "", stamp, from, to);
 }
 
-/* A launch (or warm start) made to replace an unhealthy instance joins its batch. */
-static void tag_replacement(struct asg_group *g, struct instance *inst)
-{
-    if (!g->tag_batch)
-        return;
-    inst->batch = g->tag_batch;
-    g->nr_in_batch[inst->batch]++;
-}
-
 /*
  * Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending),
  * with `cause` (owned; NULL for the pool) as its activity's cause. NULL when no AZ can
@@ -277,7 +257,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
     inst->partition = -1;
-    inst->replace_due_at = -1;
+    replacement_instance_init(inst);
     size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
     const char *error = NULL;
     if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
@@ -349,7 +329,7 @@ static struct instance *launch_new(struct asg_group *g, char *cause, bool into_p
     if (into_pool)
         free(cause);
     else
-        tag_replacement(g, inst);
+        replacement_tag(g, inst);
     if (g->obs.launched)
         g->obs.launched(g->obs.ctx, inst);
     sim_time boot = dist_sample_time(g->boot_time, g->boot_rng);
@@ -453,8 +433,6 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
 
 static void end_rebalancing(struct asg_group *g, struct instance *inst);
 static void rebalance(struct asg_group *g);
-static void kick_replacements(struct asg_group *g);
-static void start_replacements(struct asg_group *g);
 static void schedule_retry(struct asg_group *g);
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause)
@@ -464,18 +442,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     group__set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
     health_plan_failure(g, inst);
-    if (g->cfg->max_instance_lifetime > 0 && !inst->protected_from_scale_in) {
-        sim_time due = inst->launched_at + g->cfg->max_instance_lifetime - sim_now(eng);
-        inst->lifetime_timer = sim_schedule(eng, due > 0 ? due : 0, &lifetime_event_type, inst,
-                                            (union sim_payload){ 0 });
-    }
-    if (inst->batch) {
-        /* The batch waits for the initial health check and the warmup (health.h). */
-        sim_time wait = g->cfg->health_check_grace +
-                        (g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0);
-        inst->batch_timer =
-                sim_schedule(eng, wait, &batch_settled_type, inst, (union sim_payload){ 0 });
-    }
+    replacement_in_service(g, inst);
     if (inst->rebalancing) {
         /* Launch before terminate: now one instance of the fullest AZ may go. Nothing may
            use inst after group__reconcile(), which may terminate it. */
@@ -581,26 +548,7 @@ static void cancel_timers(struct asg_group *g, struct instance *inst)
     lifecycle_hooks_cancel(g, inst);
     spot_cancel(g, inst);
     health_cancel(g, inst);
-    group__cancel(g, &inst->lifetime_timer);
-    group__cancel(g, &inst->batch_timer);
-}
-
-/* `inst` waits for a paced replacement of `kind` from now (start_replacements()). */
-static void set_replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind)
-{
-    if (inst->replace_due_at >= 0)
-        g->nr_replace_waiting[inst->replace_due]--; /* an ELB failure overtakes a lifetime wait */
-    inst->replace_due_at = sim_now(g->eng);
-    inst->replace_due = kind;
-    g->nr_replace_waiting[kind]++;
-}
-
-static void clear_replace_due(struct asg_group *g, struct instance *inst)
-{
-    if (inst->replace_due_at < 0)
-        return;
-    g->nr_replace_waiting[inst->replace_due]--;
-    inst->replace_due_at = -1;
+    replacement_cancel(g, inst);
 }
 
 void group__terminate_by(struct asg_group *g, struct instance *inst, const char *cause,
@@ -609,12 +557,7 @@ void group__terminate_by(struct asg_group *g, struct instance *inst, const char 
     sim_time now = sim_now(g->eng);
     cancel_timers(g, inst);
     end_rebalancing(g, inst);
-    if (inst->batch) {
-        g->nr_in_batch[inst->batch]--;
-        inst->batch = ASG_REPLACE_NONE;
-        kick_replacements(g);
-    }
-    clear_replace_due(g, inst);
+    replacement_leave(g, inst);
     bool was_in_pool = group__in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
         report_launch_activity(g, inst, "Cancelled");
@@ -707,22 +650,6 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
     group__terminate(g, inst, cause);
     group__reconcile(g, head, from - weight);
     free(head);
-}
-
-static void lifetime_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)p;
-    struct instance *inst = target;
-    struct asg_group *g = inst->group;
-    inst->lifetime_timer = 0;
-    group__replace_due(g, inst, ASG_REPLACE_LIFETIME);
-}
-
-void group__replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind)
-{
-    set_replace_due(g, inst, kind);
-    start_replacements(g);
 }
 
 /*
@@ -818,7 +745,7 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
     health_cancel(g, inst); /* the pool's check; InService plans its own */
     free(inst->activity_cause);
     inst->activity_cause = launch_cause(g, cause_head, from, to, false);
-    tag_replacement(g, inst);
+    replacement_tag(g, inst);
     group__set_state(g, inst, LIFECYCLE_PENDING, "warm start");
     if (was == LIFECYCLE_WARMED_RUNNING) {
         boot_complete(g->eng, inst);
@@ -837,7 +764,7 @@ static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t 
 static void return_to_pool(struct asg_group *g, struct instance *inst)
 {
     health_cancel(g, inst);
-    group__cancel(g, &inst->lifetime_timer);
+    replacement_cancel_lifetime(g, inst);
     g->per_az[inst->az]--;
     g->units -= inst->weight;
     g->units_by_market[inst->market] -= inst->weight;
@@ -1057,7 +984,7 @@ static void retry_event(struct sim_engine *eng, void *target, const union sim_pa
     group__reconcile(g, NULL, group__capacity(g));
     if (!g->retry_timer)
         g->retry_after = 0; /* it worked: the next failure waits the base interval again */
-    start_replacements(g);
+    replacement_start(g);
 }
 
 /* An AZ has EC2 capacity again: retry now, then rebalance (auto-scaling-benefits.html). */
@@ -1070,98 +997,7 @@ static void outage_end_event(struct sim_engine *eng, void *target, const union s
     g->retry_after = 0;
     group__reconcile(g, NULL, group__capacity(g));
     rebalance(g);
-    start_replacements(g);
-}
-
-/*
- * MaxInstanceLifetime's faster pace: 10 % of current capacity (Pending and InService
- * instances, from the state counts), rounded up, at least one.
- */
-static size_t lifetime_batch_limit(const struct asg_group *g)
-{
-    size_t n = g->nr_state[LIFECYCLE_PENDING] + g->nr_state[LIFECYCLE_PENDING_WAIT] +
-               g->nr_state[LIFECYCLE_PENDING_PROCEED] + g->nr_state[LIFECYCLE_IN_SERVICE];
-    return n > 10 ? (n + 9) / 10 : 1;
-}
-
-/*
- * Paced replacements; each batch waits for its replacements' initial health check (the
- * grace period) and the default instance warmup, oldest first within a kind.
- *  - ELB-unhealthy instances (ec2-auto-scaling-health-checks.html, aws-behaviour.md §2):
- *    at most 10 % of desired capacity at a time, or one when 10 % is less than one.
- *    Instances that are not running (EC2 failures) are replaced at once, not here.
- *  - MaxInstanceLifetime (asg-max-instance-lifetime.html, §5.7): instances are "usually replaced
- *    one at a time with pauses"; the pause is asgsim's: health check plus warmup. When that is
- *    too slow (asgsim's test, asg.h: more than two waiting or settling), up to 10 % of current
- *    capacity, rounded up, at once ("by up to 10 percent of the current capacity").
- */
-static void start_replacements(struct asg_group *g)
-{
-    for (int k = ASG_REPLACE_ELB; k < ASG_REPLACE_NR; k++) {
-        size_t limit = k == ASG_REPLACE_ELB && g->desired / 10 > 1 ? (size_t)(g->desired / 10) : 1;
-        /* MaxInstanceLifetime too short for one at a time (asg.h): one at a time, the last
-           waiting instance would wait more than one replacement for its turn. */
-        if (k == ASG_REPLACE_LIFETIME && g->nr_replace_waiting[k] + g->nr_in_batch[k] > 2)
-            limit = lifetime_batch_limit(g);
-        while (g->nr_in_batch[k] < limit) {
-            struct instance *due = NULL;
-            for (size_t i = 0; i < g->nr_live; i++) {
-                struct instance *c = g->live[i];
-                if (c->replace_due_at >= 0 && c->replace_due == k &&
-                    c->state == LIFECYCLE_IN_SERVICE &&
-                    (!due || c->replace_due_at < due->replace_due_at))
-                    due = c;
-            }
-            if (!due)
-                break;
-            clear_replace_due(g, due);
-            char stamp[21];
-            asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
-            size_t before = g->nr_in_batch[k];
-            g->tag_batch = k;
-            if (k == ASG_REPLACE_ELB) {
-                health_replace_unhealthy(g, due);
-            } else {
-                g->nr_lifetime_replacements++;
-                /* asgsim's wording: AWS's cause for this replacement is not in the reference */
-                group__replace(g, due, "max instance lifetime",
-                               xasprintf("At %s an instance was taken out of service because it "
-                                         "reached the group's maximum instance lifetime.",
-                                         stamp));
-            }
-            g->tag_batch = ASG_REPLACE_NONE;
-            if (g->nr_in_batch[k] == before)
-                break; /* nothing launched (no capacity): the retry starts the rest */
-        }
-    }
-}
-
-static void batch_kick_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)p;
-    struct asg_group *g = target;
-    g->batch_kick = 0;
-    start_replacements(g);
-}
-
-/* A batch member left the batch: start the next replacements from an event of their own. */
-static void kick_replacements(struct asg_group *g)
-{
-    if (!g->batch_kick)
-        g->batch_kick = sim_schedule(g->eng, 0, &batch_kick_type, g, (union sim_payload){ 0 });
-}
-
-static void batch_settled(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)p;
-    struct instance *inst = target;
-    struct asg_group *g = inst->group;
-    inst->batch_timer = 0;
-    g->nr_in_batch[inst->batch]--;
-    inst->batch = ASG_REPLACE_NONE;
-    start_replacements(g);
+    replacement_start(g);
 }
 
 void asg_group_create(struct asg_group *g)
@@ -1244,7 +1080,7 @@ static void cancel_group_timers(struct asg_group *g)
 {
     launch_template_cancel(g);
     group__cancel(g, &g->retry_timer);
-    group__cancel(g, &g->batch_kick);
+    replacement_cancel_group(g);
     health_cancel_group(g);
     for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
         group__cancel(g, &g->outage_timer[i]);

@@ -60,9 +60,6 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
                       const char *cause);
 
-/** `inst` waits for a paced replacement of `kind` from now; start the batches that can. */
-void group__replace_due(struct asg_group *g, struct instance *inst, enum asg_replace_kind kind);
-
 /** Keep the warm pool at its target size (launch into it or trim it). */
 void group__refill_pool(struct asg_group *g);
 

@@ -145,7 +145,7 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
     }
     case HEALTH_ELB_REPLACE:
         /* an ELB failure overtakes a lifetime replacement it was waiting for */
-        group__replace_due(g, inst, ASG_REPLACE_ELB);
+        replacement_due(g, inst, ASG_REPLACE_ELB);
         return;
     case HEALTH_POOL_FAILURE:
         /* "Unhealthy pool instances are replaced" (warm-pools-health-checks-monitor-view-

@@ -418,8 +418,8 @@ static void write_group_summary(struct world *w)
                   "instances");
     trace_put_i64(s, "/summary/health_replacements", (int64_t)g->health.nr_health_replacements,
                   "instances");
-    trace_put_i64(s, "/summary/lifetime_replacements", (int64_t)g->nr_lifetime_replacements,
-                  "instances");
+    trace_put_i64(s, "/summary/lifetime_replacements",
+                  (int64_t)g->replacement.nr_lifetime_replacements, "instances");
     trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
     trace_put_i64(s, "/summary/launch_failures", (int64_t)g->nr_launch_failures, "launches");
     trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->health.nr_partition_failed,

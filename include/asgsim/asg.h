@@ -10,29 +10,10 @@
  * Sub-models, each in its own file with its own state (a struct in struct asg_group, one in
  * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
  * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), health and
- * health replacements (health.h, models/health.c), launch template versions
+ * health replacements (health.h, models/health.c), paced replacement batches and
+ * MaxInstanceLifetime (replacement.h, models/replacement.c), launch template versions
  * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
  * them through their headers; they call back through models/group_int.h.
- *
- * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
- * and replaced when it has lived that long since launch; one protected from scale-in is
- * not (protection "can delay replacement", and asgsim never lifts protection). AWS: "In
- * general, Amazon EC2 Auto Scaling replaces instances one at a time, with a pause between
- * replacements. However, if the maximum instance lifetime that you specify doesn't provide
- * enough time to replace each instance individually, [it] must replace more than one
- * instance at a time. Several instances might be replaced at once, by up to 10 percent of
- * the current capacity". One replacement takes D: the replacement's boot (and launch
- * hooks) until InService, plus the health check grace period, plus the default instance
- * warmup; the next starts when it is over. AWS gives no test for "too short" and may start
- * replacements early; asgsim starts each at the end of the lifetime and uses its own rule:
- * with W instances whose lifetime has ended waiting and B replacements still within their
- * D, one at a time the last waiting instance would start about (W + B - 1) x D from now.
- * When that is more than one D (W + B > 2: lifetimes end faster than one per D, e.g. a
- * group launched at once), the lifetime is too short and up to ceil(10 % of current
- * capacity) instances (Pending and InService; at least one) are replaced at once, oldest
- * lifetime end first; back to one at a time once W + B <= 2. So n instances whose lifetimes
- * end together are all replaced within (ceil(n / b) - 1) x D of that end, b the batch size,
- * instead of (n - 1) x D.
  *
  * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
  * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
@@ -79,6 +60,7 @@
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
+#include "asgsim/replacement.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
@@ -118,9 +100,6 @@ extern const char *const lifecycle_state_names[LIFECYCLE_NR];
 
 struct asg_group;
 
-/* Replacements the group paces in batches (asg.c start_replacements()). */
-enum asg_replace_kind { ASG_REPLACE_NONE, ASG_REPLACE_ELB, ASG_REPLACE_LIFETIME, ASG_REPLACE_NR };
-
 struct instance {
     uint32_t id;     /* 1, 2, ... in launch order */
     char ec2_id[20]; /* "i-" and 17 hex digits, derived from the run's seed */
@@ -143,18 +122,14 @@ struct instance {
     struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
     enum billing_end terminate_end; /* how its usage ends, once termination has started */
     struct instance_health health;  /* failures and health checks (health.c) */
-    sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     int partition;                  /* 0-based partition in the placement group; -1: none */
     bool placed;                    /* counted by the placement group (running there) */
     int64_t template_version;       /* launch template version it was launched from */
     struct instance_hooks hooks;    /* its lifecycle action (lifecycle.c) */
-    char *terminate_cause;    /* cause of its termination activity until it completes, or NULL */
-    bool rebalancing;         /* launched by AZ rebalancing; a victim goes once it is InService */
-    int batch;                /* enum asg_replace_kind of the batch it replaces for, 0: none */
-    sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
-    sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
-    int replace_due;          /* enum asg_replace_kind it waits for */
+    char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
+    bool rebalancing;      /* launched by AZ rebalancing; a victim goes once it is InService */
+    struct instance_replacement replacement; /* paced batches, lifetime (replacement.c) */
     /* Launched into the group by its creation (asg_group_create()); false for every later
        launch or warm pool draw (scaling, replacements, rebalancing, retries) and for warm
        pool instances. Warm-up covers instances launched by a scaling activity; the group's
@@ -243,18 +218,17 @@ struct asg_group {
     struct spot_state spot;      /* Spot interruptions (spot.c) */
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 
-    struct hook_state hooks;           /* lifecycle hooks (lifecycle.c) */
-    struct health_faults faults;       /* set by asg_group_set_faults() */
-    struct health_state health;        /* failures and health replacements (health.c) */
-    uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
-    uint64_t nr_warm_starts;           /* instances drawn from the warm pool */
-    uint64_t nr_returned_to_pool;      /* InService instances returned by ReuseOnScaleIn */
-    struct placement_state placement;  /* when cfg->has_placement */
-    uint64_t nr_launch_failures;       /* launches no AZ could place */
-    struct template_state templates;   /* launch template versions (launch_template.c) */
-    char launch_error[256];            /* why the last launch failed */
-    int64_t min_size;                  /* current MinSize (scheduled actions change it) */
-    int64_t max_size;                  /* current MaxSize */
+    struct hook_state hooks;          /* lifecycle hooks (lifecycle.c) */
+    struct health_faults faults;      /* set by asg_group_set_faults() */
+    struct health_state health;       /* failures and health replacements (health.c) */
+    uint64_t nr_warm_starts;          /* instances drawn from the warm pool */
+    uint64_t nr_returned_to_pool;     /* InService instances returned by ReuseOnScaleIn */
+    struct placement_state placement; /* when cfg->has_placement */
+    uint64_t nr_launch_failures;      /* launches no AZ could place */
+    struct template_state templates;  /* launch template versions (launch_template.c) */
+    char launch_error[256];           /* why the last launch failed */
+    int64_t min_size;                 /* current MinSize (scheduled actions change it) */
+    int64_t max_size;                 /* current MaxSize */
 
     sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
     sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */
@@ -262,12 +236,9 @@ struct asg_group {
     int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
     char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
     uint64_t nr_rebalance_launches;
-    size_t nr_in_batch[ASG_REPLACE_NR];        /* replacements launched and not yet settled */
-    size_t nr_replace_waiting[ASG_REPLACE_NR]; /* instances with replace_due_at >= 0, by kind */
-    int tag_batch; /* launches now replace for this enum asg_replace_kind (see replace()) */
-    sim_event_id batch_kick; /* start the next replacement batch, 0 when none */
-    sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
-    bool creating;           /* within asg_group_create(): launches are `initial` */
+    struct replacement_state replacement; /* paced replacements (replacement.c) */
+    sim_time retry_after;                 /* the next retry's delay (doubles while launches fail) */
+    bool creating;                        /* within asg_group_create(): launches are `initial` */
 };
 
 /**

@@ -434,21 +434,21 @@ START_TEST(test_group_max_instance_lifetime_replaces_after_one_day)
        second waits until the first replacement is InService (60 s boot; no grace period
        or warmup here) */
     sim_run_until(f.eng, SIM_SEC(86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 1);
     ck_assert_uint_eq(f.g.nr_launched, 3);
     ck_assert_int_eq(f.rec.terminate_activities, 1);
     sim_run_until(f.eng, SIM_SEC(86459));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 1);
     sim_run_until(f.eng, SIM_SEC(86460));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 2);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 2);
     ck_assert_uint_eq(f.g.nr_launched, 4);
     /* the replacements are replaced again a day after their own launch */
     sim_run_until(f.eng, SIM_SEC(86460 + 60));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 2);
     sim_run_until(f.eng, SIM_SEC(2 * 86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 3);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 3);
     sim_run_until(f.eng, SIM_SEC(2 * 86400 + 60));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 4);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 4);
     teardown(&f);
 }
 
@@ -462,7 +462,7 @@ START_TEST(test_group_max_instance_lifetime_spares_protected)
     f.cfg.new_instances_protected = true;
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(3 * 86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 0);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 0);
     ck_assert_uint_eq(f.g.nr_launched, 1);
     teardown(&f);
 }

@@ -74,8 +74,8 @@ static void check_group(struct checker *c)
     size_t waiting[ASG_REPLACE_NR] = { 0 };
     for (size_t i = 0; i < g->nr_live; i++) {
         const struct instance *inst = g->live[i];
-        if (inst->replace_due_at >= 0)
-            waiting[inst->replace_due]++;
+        if (inst->replacement.replace_due_at >= 0)
+            waiting[inst->replacement.replace_due]++;
         ck_assert_int_eq(c->state[inst->id], (int)inst->state);
         ck_assert_int_ne(inst->state, LIFECYCLE_TERMINATED);
         ck_assert_int_ne(inst->state, LIFECYCLE_WARMED_TERMINATED);
@@ -100,7 +100,7 @@ static void check_group(struct checker *c)
         ck_assert_uint_eq(per_az[a], g->per_az[a]);
     ck_assert_int_eq(cap, g->units);
     for (int k = 0; k < ASG_REPLACE_NR; k++)
-        ck_assert_uint_eq(waiting[k], g->nr_replace_waiting[k]);
+        ck_assert_uint_eq(waiting[k], g->replacement.nr_replace_waiting[k]);
     /* below desired only after a launch no AZ could take (placement or capacity) */
     if (g->nr_launch_failures == 0)
         ck_assert_int_ge(cap, g->desired);
@@ -262,7 +262,7 @@ static void run_one(unsigned seed)
     uint64_t launched = g.nr_launched;
     seen.abandoned += g.hooks.nr_launches_abandoned;
     seen.health += g.health.nr_health_replacements;
-    seen.lifetime += g.nr_lifetime_replacements;
+    seen.lifetime += g.replacement.nr_lifetime_replacements;
     seen.hook_actions += g.hooks.nr_actions;
     seen.launched += launched;
     seen.warm_starts += g.nr_warm_starts;
