@@ -136,21 +136,6 @@ static bool warmed(enum lifecycle_state s)
     return s >= LIFECYCLE_WARMED_PENDING;
 }
 
-/* Pool instances spread over the AZs like the group's: the AZ with the fewest of them. */
-static size_t pick_pool_az(const struct asg_group *g)
-{
-    size_t *n = xcalloc(g->cfg->nr_azs, sizeof(*n));
-    for (size_t i = 0; i < g->nr_live; i++)
-        if (group__in_pool(g->live[i]->state))
-            n[g->live[i]->az]++;
-    size_t best = 0;
-    for (size_t i = 1; i < g->cfg->nr_azs; i++)
-        if (n[i] < n[best])
-            best = i;
-    free(n);
-    return best;
-}
-
 /* Faults: EC2 has no capacity in `az` now. */
 static bool out_of_capacity(struct asg_group *g, size_t az, const char *type, const char **error)
 {
@@ -232,7 +217,7 @@ static void report_failed_launch(struct asg_group *g, const char *cause, const c
  * (describe-scaling-activities). `head` may be NULL (a retry). Warm pool launches are not
  * scaling activities of the group in asgsim; their failures get asgsim's own sentence.
  */
-static char *launch_cause(const struct asg_group *g, const char *head, int64_t from, int64_t to,
+char *group__launch_cause(const struct asg_group *g, const char *head, int64_t from, int64_t to,
                           bool into_pool)
 {
     char stamp[21];
@@ -252,18 +237,18 @@ static char *launch_cause(const struct asg_group *g, const char *head, int64_t f
  * with `cause` (owned; NULL for the pool) as its activity's cause. NULL when no AZ can
  * place it (the placement group or EC2's capacity): nothing launched, a Failed activity.
  */
-static struct instance *launch_new(struct asg_group *g, char *cause, bool into_pool)
+struct instance *group__launch(struct asg_group *g, char *cause, bool into_pool)
 {
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
     inst->partition = -1;
     replacement_instance_init(inst);
-    size_t az = into_pool ? pick_pool_az(g) : pick_launch_az(g);
+    size_t az = into_pool ? warm_pool_pick_az(g) : pick_launch_az(g);
     const char *error = NULL;
     if ((g->cfg->has_placement || g->faults.nr_capacity_outages > 0) &&
         !place(g, inst, az, &error)) {
         g->nr_launch_failures++;
-        char *why = cause ? cause : launch_cause(g, NULL, 0, 0, true);
+        char *why = cause ? cause : group__launch_cause(g, NULL, 0, 0, true);
         report_failed_launch(g, why, error);
         free(why);
         free(inst);
@@ -388,29 +373,8 @@ static void report_terminate_activity(struct asg_group *g, struct instance *inst
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
-/* A pool instance is initialised: stop, hibernate or keep it running, as PoolState says. */
-static void warm_ready(struct asg_group *g, struct instance *inst)
-{
-    ASG_ASSERT(inst->ec2.state == EC2_RUNNING);
-    switch (g->cfg->warm_pool.pool_state) {
-    case WARM_POOL_RUNNING:
-        group__set_state(g, inst, LIFECYCLE_WARMED_RUNNING, "warm pool");
-        health_plan_pool_failure(g, inst);
-        return;
-    case WARM_POOL_STOPPED:
-    case WARM_POOL_HIBERNATED: {
-        /* Warmed:Pending until EC2 reports stopped (on_ec2_state). */
-        int rc = ec2_instance_stop(&inst->ec2,
-                                   g->cfg->warm_pool.pool_state == WARM_POOL_HIBERNATED &&
-                                           g->market.hibernation);
-        ASG_ASSERT(rc == 0);
-        return;
-    }
-    }
-}
-
 /* The instance has booted (and EC2 runs it): launch hooks first, if any. */
-static void boot_complete(struct sim_engine *eng, struct instance *inst)
+void group__boot_complete(struct sim_engine *eng, struct instance *inst)
 {
     struct asg_group *g = inst->group;
     if (inst->state == LIFECYCLE_WARMED_PENDING) {
@@ -420,7 +384,7 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
             lifecycle_hooks_start(g, inst, HOOK_LAUNCHING);
             return;
         }
-        warm_ready(g, inst);
+        warm_pool_ready(g, inst);
         return;
     }
     if (lifecycle_hooks_has(g->cfg, HOOK_LAUNCHING)) {
@@ -433,7 +397,6 @@ static void boot_complete(struct sim_engine *eng, struct instance *inst)
 
 static void end_rebalancing(struct asg_group *g, struct instance *inst);
 static void rebalance(struct asg_group *g);
-static void schedule_retry(struct asg_group *g);
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause)
 {
@@ -465,7 +428,7 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
         inst->boot_elapsed = true;
         return;
     }
-    boot_complete(eng, inst);
+    group__boot_complete(eng, inst);
 }
 
 static void remove_live(struct asg_group *g, struct instance *inst)
@@ -510,7 +473,7 @@ static void on_ec2_state(void *ctx, struct ec2_instance *e, enum ec2_state from,
     ASG_ASSERT(e == &inst->ec2);
     if (to == EC2_RUNNING && inst->boot_elapsed &&
         (inst->state == LIFECYCLE_PENDING || inst->state == LIFECYCLE_WARMED_PENDING))
-        boot_complete(e->eng, inst);
+        group__boot_complete(e->eng, inst);
     else if (to == EC2_STOPPED && (inst->state == LIFECYCLE_WARMED_PENDING ||
                                    inst->state == LIFECYCLE_WARMED_PENDING_PROCEED)) {
         group__set_state(inst->group, inst,
@@ -531,6 +494,35 @@ static void finish_terminate(struct asg_group *g, struct instance *inst)
     inst->timer = 0;
     int rc = ec2_instance_terminate(&inst->ec2, inst->terminate_end);
     ASG_ASSERT(rc == 0);
+}
+
+void group__add_capacity(struct asg_group *g, struct instance *inst, int sign)
+{
+    g->per_az[inst->az] = (size_t)((int64_t)g->per_az[inst->az] + sign);
+    g->units += sign * inst->weight;
+    g->units_by_market[inst->market] += sign * inst->weight;
+}
+
+bool group__warm_start(struct asg_group *g, struct instance *inst, char *cause)
+{
+    enum lifecycle_state was = inst->state;
+    inst->left_pool_at = sim_now(g->eng);
+    inst->in_service_at = -1;
+    group__add_capacity(g, inst, +1);
+    free(inst->activity_cause);
+    inst->activity_cause = cause;
+    group__set_state(g, inst, LIFECYCLE_PENDING, "warm start");
+    if (was == LIFECYCLE_WARMED_RUNNING) {
+        group__boot_complete(g->eng, inst);
+        return true;
+    }
+    inst->boot_elapsed = true; /* InService (or Pending:Wait) once EC2 runs it again */
+    if (ec2_instance_start(&inst->ec2) != 0) {
+        /* EC2 refuses to resume an instance hibernated for more than 60 days. */
+        group__terminate(g, inst, "warm start refused");
+        return false;
+    }
+    return true;
 }
 
 void group__cancel(struct asg_group *g, sim_event_id *id)
@@ -625,11 +617,11 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
            ABANDON fails the instance, which the pool replaces. */
         if (r == HOOK_ABANDON && inst->hooks.transition == HOOK_LAUNCHING) {
             group__terminate(g, inst, cause);
-            group__refill_pool(g);
+            warm_pool_refill(g);
             return;
         }
         group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
-        warm_ready(g, inst);
+        warm_pool_ready(g, inst);
         return;
     }
     ASG_ASSERT(inst->state == LIFECYCLE_PENDING_WAIT);
@@ -717,96 +709,6 @@ static void report_all_protected(struct asg_group *g)
 }
 
 /*
- * Scale-out from the warm pool: a ready pool instance (AZ with the fewest instances first)
- * joins the group. Stopped and hibernated instances are started by EC2 (Start / Resume
- * timing); running ones go on at once; launch hooks then run as for a cold start. false
- * when no pool instance is ready.
- */
-static bool draw_from_pool(struct asg_group *g, const char *cause_head, int64_t from, int64_t to)
-{
-    struct instance *inst = NULL;
-    for (size_t i = 0; i < g->nr_live; i++) {
-        struct instance *c = g->live[i];
-        bool ready = c->state == LIFECYCLE_WARMED_STOPPED || c->state == LIFECYCLE_WARMED_RUNNING ||
-                     c->state == LIFECYCLE_WARMED_HIBERNATED;
-        if (ready && (!inst || g->per_az[c->az] < g->per_az[inst->az]))
-            inst = c;
-    }
-    if (!inst)
-        return false;
-    sim_time now = sim_now(g->eng);
-    enum lifecycle_state was = inst->state;
-    inst->left_pool_at = now;
-    inst->in_service_at = -1;
-    g->per_az[inst->az]++;
-    g->units += inst->weight;
-    g->units_by_market[inst->market] += inst->weight;
-    g->nr_warm_starts++;
-    health_cancel(g, inst); /* the pool's check; InService plans its own */
-    free(inst->activity_cause);
-    inst->activity_cause = launch_cause(g, cause_head, from, to, false);
-    replacement_tag(g, inst);
-    group__set_state(g, inst, LIFECYCLE_PENDING, "warm start");
-    if (was == LIFECYCLE_WARMED_RUNNING) {
-        boot_complete(g->eng, inst);
-        return true;
-    }
-    inst->boot_elapsed = true; /* InService (or Pending:Wait) once EC2 runs it again */
-    if (ec2_instance_start(&inst->ec2) != 0) {
-        /* EC2 refuses to resume an instance hibernated for more than 60 days. */
-        group__terminate(g, inst, "warm start refused");
-        return false;
-    }
-    return true;
-}
-
-/* ReuseOnScaleIn: an InService victim goes back to the pool instead of terminating. */
-static void return_to_pool(struct asg_group *g, struct instance *inst)
-{
-    health_cancel(g, inst);
-    replacement_cancel_lifetime(g, inst);
-    g->per_az[inst->az]--;
-    g->units -= inst->weight;
-    g->units_by_market[inst->market] -= inst->weight;
-    g->nr_returned_to_pool++;
-    group__set_state(g, inst, LIFECYCLE_WARMED_PENDING, "scale in to warm pool");
-    if (lifecycle_hooks_has(g->cfg, HOOK_TERMINATING)) {
-        group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_WAIT, "lifecycle hook");
-        lifecycle_hooks_start(g, inst, HOOK_TERMINATING);
-        return;
-    }
-    warm_ready(g, inst);
-}
-
-/*
- * Keep the pool at warm_pool_target(): launch into it, or terminate the newest pool
- * instances when it is too large (AWS uses the default termination policy there; asgsim
- * takes the newest).
- */
-void group__refill_pool(struct asg_group *g)
-{
-    if (!g->cfg->has_warm_pool)
-        return;
-    /* the current MaxSize: scheduled actions may change it */
-    int64_t target = warm_pool_target(&g->cfg->warm_pool, g->max_size, g->desired);
-    int64_t n = 0;
-    for (size_t i = 0; i < g->nr_live; i++)
-        n += group__in_pool(g->live[i]->state);
-    for (; n < target; n++) {
-        if (!launch_new(g, NULL, true)) {
-            schedule_retry(g);
-            break;
-        }
-    }
-    for (size_t i = g->nr_live; n > target && i-- > 0;) {
-        if (group__in_pool(g->live[i]->state)) {
-            group__terminate(g, g->live[i], "warm pool too large");
-            n--;
-        }
-    }
-}
-
-/*
  * A scale-in termination, with its activity in AWS's words (describe-scaling-activities):
  * "<head>  At T an instance was taken out of service in response to a difference between
  * desired and actual capacity, shrinking the capacity from 7 to 6.  At T instance i-... was
@@ -835,7 +737,7 @@ static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
  * it after each retry that fails again, up to an hour, so that a lasting refusal (a full
  * spread placement group) does not flood /activities.
  */
-static void schedule_retry(struct asg_group *g)
+void group__schedule_retry(struct asg_group *g)
 {
     sim_time base = g->cfg->launch_retry_interval > 0 ? g->cfg->launch_retry_interval
                                                       : ASG_LAUNCH_RETRY_DEFAULT;
@@ -851,10 +753,10 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
     /* Rebalancing launches count: one may stand in for an instance that failed meanwhile,
        and then no victim is needed when it is InService (less churn; AWS does not say). */
     while (group__capacity(g) < g->desired) {
-        if (g->cfg->has_warm_pool && draw_from_pool(g, cause_head, from, g->desired))
+        if (g->cfg->has_warm_pool && warm_pool_draw(g, cause_head, from, g->desired))
             continue;
-        if (!launch_new(g, launch_cause(g, cause_head, from, g->desired, false), false)) {
-            schedule_retry(g); /* no AZ can place it: below desired until the retry */
+        if (!group__launch(g, group__launch_cause(g, cause_head, from, g->desired, false), false)) {
+            group__schedule_retry(g); /* no AZ can place it: below desired until the retry */
             break;
         }
     }
@@ -873,11 +775,11 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
             break;
         if (g->cfg->has_warm_pool && g->cfg->warm_pool.reuse_on_scale_in &&
             victim->state == LIFECYCLE_IN_SERVICE)
-            return_to_pool(g, victim);
+            warm_pool_return(g, victim);
         else
             terminate_for_scale_in(g, victim, cause_head, from);
     }
-    group__refill_pool(g);
+    warm_pool_refill(g);
 }
 
 static bool outage_now(const struct asg_group *g, size_t az)
@@ -949,7 +851,7 @@ static void rebalance(struct asg_group *g)
                                    stamp, zones);
     free(zones);
     for (int64_t i = 0; i < k; i++) {
-        struct instance *inst = launch_new(g, xstrdup(g->rebalance_cause), false);
+        struct instance *inst = group__launch(g, xstrdup(g->rebalance_cause), false);
         if (!inst)
             break; /* tried again at the next trigger, not on the retry timer */
         inst->rebalancing = true;

@@ -60,7 +60,31 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_result r,
                       const char *cause);
 
-/** Keep the warm pool at its target size (launch into it or trim it). */
-void group__refill_pool(struct asg_group *g);
+/** Count `inst` in (sign +1) or out of (-1) the group's capacity: per AZ, units, market. */
+void group__add_capacity(struct asg_group *g, struct instance *inst, int sign);
+
+/**
+ * Launch a new instance into the group (Pending), or into the warm pool (Warmed:Pending),
+ * with `cause` (owned; NULL for the pool) as its activity's cause. NULL when no AZ can
+ * place it: nothing launched, a Failed activity.
+ */
+struct instance *group__launch(struct asg_group *g, char *cause, bool into_pool);
+
+/** The cause of a launch for capacity from `from` to `to` (owned); `head` may be NULL. */
+char *group__launch_cause(const struct asg_group *g, const char *head, int64_t from, int64_t to,
+                          bool into_pool);
+
+/** A launch failed: retry after the current retry interval (doubling while it fails). */
+void group__schedule_retry(struct asg_group *g);
+
+/** The instance has booted and EC2 runs it: launch hooks, the pool or InService. */
+void group__boot_complete(struct sim_engine *eng, struct instance *inst);
+
+/**
+ * The ready pool instance `inst` joins the group as Pending with `cause` (owned) as its
+ * launch activity's cause; EC2 starts it unless it was running. false when EC2 refuses
+ * (then it is terminated).
+ */
+bool group__warm_start(struct asg_group *g, struct instance *inst, char *cause);
 
 #endif /* ASGSIM_GROUP_INT_H */

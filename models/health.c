@@ -153,7 +153,7 @@ static void health_event(struct sim_engine *eng, void *target, const union sim_p
         g->health.nr_pool_health_replacements++;
         notify(g, inst, "ec2-unhealthy");
         group__terminate(g, inst, "warm pool health check");
-        group__refill_pool(g);
+        warm_pool_refill(g);
         return;
     }
 }
@@ -192,5 +192,5 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
         group__replace(g, inst, "partition failure", ec2_check_cause(g));
     }
     free(hit);
-    group__refill_pool(g);
+    warm_pool_refill(g);
 }

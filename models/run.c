@@ -420,11 +420,11 @@ static void write_group_summary(struct world *w)
                   "instances");
     trace_put_i64(s, "/summary/lifetime_replacements",
                   (int64_t)g->replacement.nr_lifetime_replacements, "instances");
-    trace_put_i64(s, "/summary/warm_starts", (int64_t)g->nr_warm_starts, "instances");
+    trace_put_i64(s, "/summary/warm_starts", (int64_t)g->warm_pool.nr_warm_starts, "instances");
     trace_put_i64(s, "/summary/launch_failures", (int64_t)g->nr_launch_failures, "launches");
     trace_put_i64(s, "/summary/partition_failed_instances", (int64_t)g->health.nr_partition_failed,
                   "instances");
-    trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->nr_returned_to_pool,
+    trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->warm_pool.nr_returned_to_pool,
                   "instances");
     trace_put_i64(s, "/summary/launch_retries", (int64_t)g->nr_launch_retries, "retries");
     trace_put_i64(s, "/summary/rebalance_launches", (int64_t)g->nr_rebalance_launches, "instances");

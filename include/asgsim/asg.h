@@ -11,23 +11,10 @@
  * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
  * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), health and
  * health replacements (health.h, models/health.c), paced replacement batches and
- * MaxInstanceLifetime (replacement.h, models/replacement.c), launch template versions
+ * MaxInstanceLifetime (replacement.h, models/replacement.c), the warm pool (warm_pool.h,
+ * models/warm_pool.c), launch template versions
  * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
  * them through their headers; they call back through models/group_int.h.
- *
- * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
- * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
- * beside it, Warmed:Pending while they boot, then Warmed:Stopped / Warmed:Running /
- * Warmed:Hibernated by PoolState (EC2 bills usage only while running; EBS always).
- * Scale-out draws ready pool instances first (EC2 Start or Resume, nothing for Running,
- * then launch hooks), then launches cold. With ReuseOnScaleIn an InService victim goes
- * back to the pool instead of terminating. The pool is refilled (or trimmed, newest first)
- * after every change of capacity. Launch hooks pause an instance entering the pool at
- * Warmed:Pending:Wait and again at Pending:Wait when it leaves; an instance returned by
- * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
- * (warm-pool-instance-lifecycle.html). Pool instances leave through Warmed:Terminating
- * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Ready
- * pool instances fail their health checks as health.h says.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
@@ -65,6 +52,7 @@
 #include "asgsim/scenario.h"
 #include "asgsim/sim.h"
 #include "asgsim/spot.h"
+#include "asgsim/warm_pool.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
@@ -221,8 +209,7 @@ struct asg_group {
     struct hook_state hooks;          /* lifecycle hooks (lifecycle.c) */
     struct health_faults faults;      /* set by asg_group_set_faults() */
     struct health_state health;       /* failures and health replacements (health.c) */
-    uint64_t nr_warm_starts;          /* instances drawn from the warm pool */
-    uint64_t nr_returned_to_pool;     /* InService instances returned by ReuseOnScaleIn */
+    struct warm_pool_run warm_pool;   /* the warm pool's run time (warm_pool.c) */
     struct placement_state placement; /* when cfg->has_placement */
     uint64_t nr_launch_failures;      /* launches no AZ could place */
     struct template_state templates;  /* launch template versions (launch_template.c) */

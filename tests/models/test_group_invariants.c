@@ -265,8 +265,8 @@ static void run_one(unsigned seed)
     seen.lifetime += g.replacement.nr_lifetime_replacements;
     seen.hook_actions += g.hooks.nr_actions;
     seen.launched += launched;
-    seen.warm_starts += g.nr_warm_starts;
-    seen.returned += g.nr_returned_to_pool;
+    seen.warm_starts += g.warm_pool.nr_warm_starts;
+    seen.returned += g.warm_pool.nr_returned_to_pool;
     seen.partition_failed += g.health.nr_partition_failed;
     seen.launch_failures += g.nr_launch_failures;
     asg_group_finish(&g);
