@@ -38,12 +38,6 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
 
 static const struct sim_event_type boot_done_event = { "instance.boot_done", boot_done };
 
-static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type retry_event_type = { "group.launch_retry", retry_event };
-static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p);
-static const struct sim_event_type outage_end_event_type = { "group.capacity_restored",
-                                                             outage_end_event };
-
 void asg_format_utc(int64_t start_epoch_s, sim_time t, char buf[21])
 {
     /* Whole seconds, rounded down even before 1970 (AWS stamps have no fractions). */
@@ -84,11 +78,7 @@ void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, st
     ASG_ASSERT(f->instance_failures_per_hour >= 0 && f->elb_failures_per_hour >= 0);
     g->faults = *f;
     health_init(g, rngs, health, ctx);
-    /* When an AZ gets capacity back, the group retries and rebalances at once. */
-    for (size_t i = 0; i < f->nr_capacity_outages; i++)
-        g->outage_timer[i] =
-                sim_schedule_at(g->eng, f->capacity_outages[i].to, &outage_end_event_type, g,
-                                (union sim_payload){ .u = i });
+    rebalance_init(g);
 }
 
 void group__set_state(struct asg_group *g, struct instance *inst, enum lifecycle_state to,
@@ -136,25 +126,6 @@ static bool warmed(enum lifecycle_state s)
     return s >= LIFECYCLE_WARMED_PENDING;
 }
 
-/* Faults: EC2 has no capacity in `az` now. */
-static bool out_of_capacity(struct asg_group *g, size_t az, const char *type, const char **error)
-{
-    sim_time now = sim_now(g->eng);
-    for (size_t i = 0; i < g->faults.nr_capacity_outages; i++) {
-        const struct capacity_outage *o = &g->faults.capacity_outages[i];
-        if (o->az == az && o->from <= now && now < o->to) {
-            /* EC2's InsufficientInstanceCapacity message (its first sentence) */
-            snprintf(g->launch_error, sizeof(g->launch_error),
-                     "We currently do not have sufficient %s capacity in the Availability Zone "
-                     "you requested (%s). Launching EC2 instance failed.",
-                     type, g->cfg->azs[az]);
-            *error = g->launch_error;
-            return true;
-        }
-    }
-    return false;
-}
-
 /*
  * Where the placement group lets the launch go: `first`, else the other AZs with the fewest
  * instances first ("retried in another AZ"). Sets inst->az, market and partition. false
@@ -177,7 +148,7 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
         tried[az] = true;
         inst->az = az;
         spot_choose_market(g, az, inst);
-        ok = !out_of_capacity(g, az, inst->type->name, error);
+        ok = !rebalance_out_of_capacity(g, az, inst->type->name, error);
         if (ok && g->cfg->has_placement) {
             ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
             inst->placed = ok;
@@ -395,9 +366,6 @@ void group__boot_complete(struct sim_engine *eng, struct instance *inst)
     go_in_service(eng, inst, "boot complete");
 }
 
-static void end_rebalancing(struct asg_group *g, struct instance *inst);
-static void rebalance(struct asg_group *g);
-
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause)
 {
     struct asg_group *g = inst->group;
@@ -406,16 +374,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     report_launch_activity(g, inst, "Successful");
     health_plan_failure(g, inst);
     replacement_in_service(g, inst);
-    if (inst->rebalancing) {
-        /* Launch before terminate: now one instance of the fullest AZ may go. Nothing may
-           use inst after group__reconcile(), which may terminate it. */
-        char *head = xstrdup(g->rebalance_cause);
-        end_rebalancing(g, inst);
-        group__reconcile(g, head, group__capacity(g));
-        free(head);
-        if (g->rebalance_units == 0)
-            rebalance(g); /* the next round, until the AZs are even */
-    }
+    rebalance_in_service(g, inst); /* last: it may terminate inst */
 }
 
 static void boot_done(struct sim_engine *eng, void *target, const union sim_payload *p)
@@ -548,7 +507,7 @@ void group__terminate_by(struct asg_group *g, struct instance *inst, const char 
 {
     sim_time now = sim_now(g->eng);
     cancel_timers(g, inst);
-    end_rebalancing(g, inst);
+    rebalance_leave(g, inst);
     replacement_leave(g, inst);
     bool was_in_pool = group__in_pool(inst->state);
     if (inst->state < LIFECYCLE_IN_SERVICE)
@@ -731,23 +690,6 @@ static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
     group__terminate(g, inst, "scale in");
 }
 
-/*
- * A launch failed: retry after g->retry_after. AWS retries until capacity is found (its
- * re:Post answers) and documents no interval; asgsim waits LaunchRetryInterval, doubling
- * it after each retry that fails again, up to an hour, so that a lasting refusal (a full
- * spread placement group) does not flood /activities.
- */
-void group__schedule_retry(struct asg_group *g)
-{
-    sim_time base = g->cfg->launch_retry_interval > 0 ? g->cfg->launch_retry_interval
-                                                      : ASG_LAUNCH_RETRY_DEFAULT;
-    if (g->retry_after < base)
-        g->retry_after = base;
-    if (!g->retry_timer)
-        g->retry_timer = sim_schedule(g->eng, g->retry_after, &retry_event_type, g,
-                                      (union sim_payload){ 0 });
-}
-
 void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     /* Rebalancing launches count: one may stand in for an instance that failed meanwhile,
@@ -756,14 +698,14 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
         if (g->cfg->has_warm_pool && warm_pool_draw(g, cause_head, from, g->desired))
             continue;
         if (!group__launch(g, group__launch_cause(g, cause_head, from, g->desired, false), false)) {
-            group__schedule_retry(g); /* no AZ can place it: below desired until the retry */
+            rebalance_schedule_retry(g); /* no AZ can place it: below desired until the retry */
             break;
         }
     }
     /* With weights the group may stay above desired by less than one instance's weight
        (aws-properties-as-group: MaxSize may be exceeded by up to the largest weight).
        Rebalancing launches stay above it until they are InService (rebalance()). */
-    while (group__capacity(g) > g->desired + g->rebalance_units) {
+    while (group__capacity(g) > g->desired + rebalance_pending_units(g)) {
         struct instance *victim = pick_victim(g);
         if (!victim) {
             /* Desired capacity is still decremented, but nothing can be terminated until
@@ -780,126 +722,6 @@ void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
             terminate_for_scale_in(g, victim, cause_head, from);
     }
     warm_pool_refill(g);
-}
-
-static bool outage_now(const struct asg_group *g, size_t az)
-{
-    sim_time now = sim_now(g->eng);
-    for (size_t i = 0; i < g->faults.nr_capacity_outages; i++) {
-        const struct capacity_outage *o = &g->faults.capacity_outages[i];
-        if (o->az == az && o->from <= now && now < o->to)
-            return true;
-    }
-    return false;
-}
-
-/*
- * AZ rebalancing (auto-scaling-benefits.html, aws-behaviour.md §5.6): when the AZs are
- * uneven by more than one instance, launch into the AZs with the fewest first; each launch
- * lets one instance of the fullest AZ go once it is InService (group__reconcile() then picks the
- * victim, zonal balance first). Meanwhile the group may exceed MaxSize by 10 % or one
- * instance, whichever is greater. One round at a time; AZs without EC2 capacity now take
- * no launches. The cause is AWS's sentence as seen in activity histories
- * (spacelift-io/terraform-aws-spacelift-workerpool-on-ec2#97).
- */
-static void rebalance(struct asg_group *g)
-{
-    size_t n = g->cfg->nr_azs;
-    if (n < 2 || g->rebalance_units > 0)
-        return;
-    int64_t excess = g->max_size / 10 > 1 ? g->max_size / 10 : 1;
-    int64_t room = g->max_size + excess - group__capacity(g);
-    int64_t *plan = xcalloc(n, sizeof(*plan));
-    bool *gets = xcalloc(n, sizeof(*gets));
-    for (size_t i = 0; i < n; i++)
-        plan[i] = (int64_t)g->per_az[i];
-    int64_t k = 0;
-    for (; k < room; k++) {
-        size_t lo = n, hi = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!outage_now(g, i) && (lo == n || plan[i] < plan[lo]))
-                lo = i;
-            if (plan[i] > plan[hi])
-                hi = i;
-        }
-        if (lo == n || plan[hi] - plan[lo] <= 1)
-            break;
-        plan[lo]++;
-        plan[hi]--;
-        gets[lo] = true;
-    }
-    char *zones = xstrdup("");
-    for (size_t i = 0; i < n; i++) {
-        if (!gets[i])
-            continue;
-        char *z = xasprintf("%s%s%s", zones, *zones ? " " : "", g->cfg->azs[i]);
-        free(zones);
-        zones = z;
-    }
-    free(plan);
-    free(gets);
-    if (k == 0) {
-        free(zones);
-        return;
-    }
-    char stamp[21];
-    asg_format_utc(g->start_epoch_s, sim_now(g->eng), stamp);
-    free(g->rebalance_cause);
-    g->rebalance_cause = xasprintf("At %s instances were launched to balance instances in zones "
-                                   "%s with other zones resulting in more than desired number of "
-                                   "instances in the group.",
-                                   stamp, zones);
-    free(zones);
-    for (int64_t i = 0; i < k; i++) {
-        struct instance *inst = group__launch(g, xstrdup(g->rebalance_cause), false);
-        if (!inst)
-            break; /* tried again at the next trigger, not on the retry timer */
-        inst->rebalancing = true;
-        g->rebalance_units += inst->weight;
-        g->nr_rebalance_launches++;
-    }
-    if (g->rebalance_units == 0) {
-        free(g->rebalance_cause);
-        g->rebalance_cause = NULL;
-    }
-}
-
-/* A rebalancing launch is InService or gone: it no longer holds a victim back. */
-static void end_rebalancing(struct asg_group *g, struct instance *inst)
-{
-    if (!inst->rebalancing)
-        return;
-    inst->rebalancing = false;
-    g->rebalance_units -= inst->weight;
-    ASG_ASSERT(g->rebalance_units >= 0);
-}
-
-static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)p;
-    struct asg_group *g = target;
-    g->retry_timer = 0;
-    g->nr_launch_retries++;
-    sim_time cap = SIM_SEC(3600);
-    g->retry_after = g->retry_after > cap / 2 ? cap : 2 * g->retry_after;
-    group__reconcile(g, NULL, group__capacity(g));
-    if (!g->retry_timer)
-        g->retry_after = 0; /* it worked: the next failure waits the base interval again */
-    replacement_start(g);
-}
-
-/* An AZ has EC2 capacity again: retry now, then rebalance (auto-scaling-benefits.html). */
-static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    struct asg_group *g = target;
-    g->outage_timer[p->u] = 0;
-    group__cancel(g, &g->retry_timer);
-    g->retry_after = 0;
-    group__reconcile(g, NULL, group__capacity(g));
-    rebalance(g);
-    replacement_start(g);
 }
 
 void asg_group_create(struct asg_group *g)
@@ -981,11 +803,9 @@ int64_t asg_group_billed_seconds(const struct asg_group *g, sim_time now)
 static void cancel_group_timers(struct asg_group *g)
 {
     launch_template_cancel(g);
-    group__cancel(g, &g->retry_timer);
+    rebalance_cancel_group(g);
     replacement_cancel_group(g);
     health_cancel_group(g);
-    for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
-        group__cancel(g, &g->outage_timer[i]);
 }
 
 void asg_group_finish(struct asg_group *g)
@@ -1019,8 +839,7 @@ void asg_group_release(struct asg_group *g)
     }
     free(g->live);
     free(g->per_az);
-    free(g->rebalance_cause);
-    g->rebalance_cause = NULL;
+    rebalance_release(g);
     g->live = NULL;
     g->per_az = NULL;
     g->nr_live = g->alloc_live = 0;

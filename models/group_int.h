@@ -74,9 +74,6 @@ struct instance *group__launch(struct asg_group *g, char *cause, bool into_pool)
 char *group__launch_cause(const struct asg_group *g, const char *head, int64_t from, int64_t to,
                           bool into_pool);
 
-/** A launch failed: retry after the current retry interval (doubling while it fails). */
-void group__schedule_retry(struct asg_group *g);
-
 /** The instance has booted and EC2 runs it: launch hooks, the pool or InService. */
 void group__boot_complete(struct sim_engine *eng, struct instance *inst);
 

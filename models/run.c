@@ -426,8 +426,9 @@ static void write_group_summary(struct world *w)
                   "instances");
     trace_put_i64(s, "/summary/returned_to_warm_pool", (int64_t)g->warm_pool.nr_returned_to_pool,
                   "instances");
-    trace_put_i64(s, "/summary/launch_retries", (int64_t)g->nr_launch_retries, "retries");
-    trace_put_i64(s, "/summary/rebalance_launches", (int64_t)g->nr_rebalance_launches, "instances");
+    trace_put_i64(s, "/summary/launch_retries", (int64_t)g->rebalance.nr_launch_retries, "retries");
+    trace_put_i64(s, "/summary/rebalance_launches", (int64_t)g->rebalance.nr_rebalance_launches,
+                  "instances");
     trace_put_i64(s, "/summary/warm_pool_health_replacements",
                   (int64_t)g->health.nr_pool_health_replacements, "instances");
 }

@@ -112,7 +112,7 @@ void warm_pool_refill(struct asg_group *g)
         n += group__in_pool(g->live[i]->state);
     for (; n < target; n++) {
         if (!group__launch(g, NULL, true)) {
-            group__schedule_retry(g);
+            rebalance_schedule_retry(g);
             break;
         }
     }

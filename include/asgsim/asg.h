@@ -12,7 +12,8 @@
  * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), health and
  * health replacements (health.h, models/health.c), paced replacement batches and
  * MaxInstanceLifetime (replacement.h, models/replacement.c), the warm pool (warm_pool.h,
- * models/warm_pool.c), launch template versions
+ * models/warm_pool.c), AZ rebalancing, capacity outages and launch retries (rebalance.h,
+ * models/rebalance.c), launch template versions
  * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
  * them through their headers; they call back through models/group_int.h.
  *
@@ -22,12 +23,6 @@
  * with EC2's message) and is retried after LaunchRetryInterval, doubling to at most an
  * hour while it keeps failing (AWS retries but documents no interval). A
  * partition failure stops every instance of that partition (health.h).
- *
- * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
- * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
- * When the outage ends the group retries at once and rebalances: it launches into the
- * AZs with the fewest instances first and lets one instance of the fullest AZ go as each
- * is InService, exceeding MaxSize by at most 10 % or one instance, whichever is greater.
  *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
@@ -47,6 +42,7 @@
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
+#include "asgsim/rebalance.h"
 #include "asgsim/replacement.h"
 #include "asgsim/rng.h"
 #include "asgsim/scenario.h"
@@ -116,7 +112,8 @@ struct instance {
     int64_t template_version;       /* launch template version it was launched from */
     struct instance_hooks hooks;    /* its lifecycle action (lifecycle.c) */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
-    bool rebalancing;      /* launched by AZ rebalancing; a victim goes once it is InService */
+    struct instance_rebalance
+            rebalance; /* launched by AZ rebalancing; a victim goes once it is InService */
     struct instance_replacement replacement; /* paced batches, lifetime (replacement.c) */
     /* Launched into the group by its creation (asg_group_create()); false for every later
        launch or warm pool draw (scaling, replacements, rebalancing, retries) and for warm
@@ -213,18 +210,11 @@ struct asg_group {
     struct placement_state placement; /* when cfg->has_placement */
     uint64_t nr_launch_failures;      /* launches no AZ could place */
     struct template_state templates;  /* launch template versions (launch_template.c) */
-    char launch_error[256];           /* why the last launch failed */
     int64_t min_size;                 /* current MinSize (scheduled actions change it) */
     int64_t max_size;                 /* current MaxSize */
 
-    sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
-    sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */
-    uint64_t nr_launch_retries;                             /* retries that ran */
-    int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
-    char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
-    uint64_t nr_rebalance_launches;
+    struct rebalance_state rebalance;     /* rebalancing, outages, retries (rebalance.c) */
     struct replacement_state replacement; /* paced replacements (replacement.c) */
-    sim_time retry_after;                 /* the next retry's delay (doubles while launches fail) */
     bool creating;                        /* within asg_group_create(): launches are `initial` */
 };
 

@@ -118,8 +118,8 @@ static void check_group(struct checker *c)
     }
     /* AZ rebalancing may exceed MaxSize by 10 % or one instance (auto-scaling-benefits) */
     int64_t excess = g->cfg->max_size / 10 > 1 ? g->cfg->max_size / 10 : 1;
-    ck_assert_int_le(cap, g->cfg->max_size + (g->nr_rebalance_launches > 0 ? excess : 0));
-    ck_assert_int_ge(g->rebalance_units, 0);
+    ck_assert_int_le(cap, g->cfg->max_size + (g->rebalance.nr_rebalance_launches > 0 ? excess : 0));
+    ck_assert_int_ge(g->rebalance.rebalance_units, 0);
     ck_assert_int_ge(g->desired, g->cfg->min_size);
     ck_assert_int_le(g->desired, g->cfg->max_size);
 }
