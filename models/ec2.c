@@ -164,8 +164,18 @@ static void set_state(struct ec2_instance *inst, enum ec2_state to)
 static void after(struct ec2_instance *inst, enum ec2_transition t, const struct sim_event_type *ev)
 {
     ASG_ASSERT(!inst->timer);
-    sim_time d = dist_sample_time(&inst->timing->t[t], inst->rng);
+    /* Untimed: no time and no draw from the stream (ec2.h). */
+    sim_time d = inst->timing ? dist_sample_time(&inst->timing->t[t], inst->rng) : 0;
     inst->timer = sim_schedule(inst->eng, d, ev, inst, (union sim_payload){ 0 });
+}
+
+static void enter_running(struct ec2_instance *inst)
+{
+    inst->hibernating = false;
+    inst->hibernated_at = -1;
+    /* Usage is billed from running; each entry opens a period with its own minimum. */
+    billing_start(inst->bill, sim_now(inst->eng), inst->usd_per_hour);
+    set_state(inst, EC2_RUNNING);
 }
 
 void ec2_instance_launch(struct ec2_instance *inst)
@@ -173,22 +183,24 @@ void ec2_instance_launch(struct ec2_instance *inst)
     ASG_ASSERT(inst->state == EC2_STATE_NR);
     sim_time now = sim_now(inst->eng);
     /* EBS is billed in every state from the moment the volumes exist (ec2-instance-lifecycle);
-       the rate was set by ec2_instance_init(). */
-    billing_storage_resume(inst->bill, now);
+       the rate was set by ec2_instance_init(). No price, no storage period. */
+    if (inst->bill->ebs_usd_per_hour > 0)
+        billing_storage_resume(inst->bill, now);
     set_state(inst, EC2_PENDING);
+    if (!inst->timing) {
+        enter_running(inst); /* untimed: running, and billed, from the launch (ec2.h) */
+        return;
+    }
     after(inst, EC2_T_LAUNCH, &running_event);
 }
 
 static void running_done(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
+    (void)eng;
     (void)p;
     struct ec2_instance *inst = target;
     inst->timer = 0;
-    inst->hibernating = false;
-    inst->hibernated_at = -1;
-    /* Usage is billed from running; each entry opens a period with its own minimum. */
-    billing_start(inst->bill, sim_now(eng), inst->usd_per_hour);
-    set_state(inst, EC2_RUNNING);
+    enter_running(inst);
 }
 
 int ec2_instance_stop(struct ec2_instance *inst, bool hibernate)

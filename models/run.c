@@ -245,7 +245,7 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
        one that failed the load balancer's check. */
     if (w->serving && to == LIFECYCLE_IN_SERVICE)
         serve_add(&w->serve, inst->id, (unsigned)inst->type->vcpus);
-    else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->elb_unhealthy)
+    else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->health.elb_unhealthy)
         serve_remove(&w->serve, inst->id);
 }
 
@@ -269,7 +269,7 @@ static void on_health(void *ctx, const struct instance *inst, const char *event)
     struct world *w = ctx;
     append_stateless_event(w, inst, event);
     /* The load balancer stops routing to an instance that fails its check. */
-    if (w->serving && inst->elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
+    if (w->serving && inst->health.elb_unhealthy && inst->state == LIFECYCLE_IN_SERVICE)
         serve_remove(&w->serve, inst->id);
 }
 
@@ -304,7 +304,7 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
         { .f64 = billing_cost_usd(&inst->meter, now) },
         { .f64 = billing_storage_usd(&inst->meter, now) },
         { .i32 = (int32_t)inst->weight },
-        { .i32 = inst->interrupted },
+        { .i32 = inst->spot.interrupted },
         { .i32 = inst->partition + 1 },
     };
     trace_append(w->sink, w->instances, row);
@@ -382,29 +382,29 @@ static void fill_cost_summary(struct world *w, struct run_summary *r)
     r->cost_total_usd = inv.total_usd + spot + storage;
     r->instances_on_demand = g->nr_launched_by_market[BILLING_ON_DEMAND];
     r->instances_spot = g->nr_launched_by_market[BILLING_SPOT];
-    r->spot_rebalance_recommendations = g->nr_rebalance_recommendations;
-    r->spot_interruption_notices = g->nr_interruption_notices;
-    r->spot_interruptions = g->nr_interruptions;
+    r->spot_rebalance_recommendations = g->spot.nr_rebalance_recommendations;
+    r->spot_interruption_notices = g->spot.nr_interruption_notices;
+    r->spot_interruptions = g->spot.nr_interruptions;
 }
 
 /* Lifecycle hooks and health replacements (models/asg.c). */
 static void fill_group_summary(const struct world *w, struct run_summary *r)
 {
     const struct asg_group *g = &w->group;
-    r->lifecycle_actions = g->nr_hook_actions;
-    r->lifecycle_action_timeouts = g->nr_hook_timeouts;
-    r->launches_abandoned = g->nr_launches_abandoned;
-    r->instance_failures_ec2 = g->nr_instance_failures[0];
-    r->instance_failures_elb = g->nr_instance_failures[1];
-    r->health_replacements = g->nr_health_replacements;
-    r->lifetime_replacements = g->nr_lifetime_replacements;
-    r->warm_starts = g->nr_warm_starts;
+    r->lifecycle_actions = g->hooks.nr_actions;
+    r->lifecycle_action_timeouts = g->hooks.nr_timeouts;
+    r->launches_abandoned = g->hooks.nr_launches_abandoned;
+    r->instance_failures_ec2 = g->health.nr_instance_failures[0];
+    r->instance_failures_elb = g->health.nr_instance_failures[1];
+    r->health_replacements = g->health.nr_health_replacements;
+    r->lifetime_replacements = g->replacement.nr_lifetime_replacements;
+    r->warm_starts = g->warm_pool.nr_warm_starts;
     r->launch_failures = g->nr_launch_failures;
-    r->partition_failed_instances = g->nr_partition_failed;
-    r->returned_to_warm_pool = g->nr_returned_to_pool;
-    r->launch_retries = g->nr_launch_retries;
-    r->rebalance_launches = g->nr_rebalance_launches;
-    r->warm_pool_health_replacements = g->nr_pool_health_replacements;
+    r->partition_failed_instances = g->health.nr_partition_failed;
+    r->returned_to_warm_pool = g->warm_pool.nr_returned_to_pool;
+    r->launch_retries = g->rebalance.nr_launch_retries;
+    r->rebalance_launches = g->rebalance.nr_rebalance_launches;
+    r->warm_pool_health_replacements = g->health.nr_pool_health_replacements;
 }
 
 static double load_rps(const struct world *w, sim_time now)

@@ -7,69 +7,22 @@
  * starts at launch ("including time when it is not yet in service") and stops when
  * termination starts (EC2 stops charging at shutting-down).
  *
- * Lifecycle hooks (lifecycle.h, ec2-auto-scaling-lifecycle.html): with launch hooks, an
- * instance whose boot time has passed goes Pending:Wait -> Pending:Proceed -> InService, or
- * is terminated and replaced when the hooks' result is ABANDON. With terminate hooks,
- * Terminating -> Terminating:Wait -> Terminating:Proceed -> Terminated, and the instance
- * keeps running (and billing) while it waits. Every hook of a transition runs at once; the
- * wait ends when the last action completes, or at the first ABANDON ("ABANDON stops any
- * remaining actions", lifecycle-hooks.html). Spot interruptions do not wait for hooks.
- *
- * Health (health.h): instance failures drawn from the scenario's Faults make instances
- * unhealthy; the group terminates and replaces them, EC2 failures at once, ELB failures in
- * batches of 10 % of desired (at least one), each batch waiting for its replacements'
- * grace period and default instance warmup.
- *
- * MaxInstanceLifetime (asg-max-instance-lifetime.html): an InService instance is terminated
- * and replaced when it has lived that long since launch; one protected from scale-in is
- * not (protection "can delay replacement", and asgsim never lifts protection). AWS: "In
- * general, Amazon EC2 Auto Scaling replaces instances one at a time, with a pause between
- * replacements. However, if the maximum instance lifetime that you specify doesn't provide
- * enough time to replace each instance individually, [it] must replace more than one
- * instance at a time. Several instances might be replaced at once, by up to 10 percent of
- * the current capacity". One replacement takes D: the replacement's boot (and launch
- * hooks) until InService, plus the health check grace period, plus the default instance
- * warmup; the next starts when it is over. AWS gives no test for "too short" and may start
- * replacements early; asgsim starts each at the end of the lifetime and uses its own rule:
- * with W instances whose lifetime has ended waiting and B replacements still within their
- * D, one at a time the last waiting instance would start about (W + B - 1) x D from now.
- * When that is more than one D (W + B > 2: lifetimes end faster than one per D, e.g. a
- * group launched at once), the lifetime is too short and up to ceil(10 % of current
- * capacity) instances (Pending and InService; at least one) are replaced at once, oldest
- * lifetime end first; back to one at a time once W + B <= 2. So n instances whose lifetimes
- * end together are all replaced within (ceil(n / b) - 1) x D of that end, b the batch size,
- * instead of (n - 1) x D.
- *
- * Warm pool (warm_pool.h, ec2-auto-scaling-warm-pools.html; needs EC2's state machine, so
- * asg_market_opts.ec2 must be set): the group keeps warm_pool_target() instances launched
- * beside it, Warmed:Pending while they boot, then Warmed:Stopped / Warmed:Running /
- * Warmed:Hibernated by PoolState (EC2 bills usage only while running; EBS always).
- * Scale-out draws ready pool instances first (EC2 Start or Resume, nothing for Running,
- * then launch hooks), then launches cold. With ReuseOnScaleIn an InService victim goes
- * back to the pool instead of terminating. The pool is refilled (or trimmed, newest first)
- * after every change of capacity. Launch hooks pause an instance entering the pool at
- * Warmed:Pending:Wait and again at Pending:Wait when it leaves; an instance returned by
- * ReuseOnScaleIn pauses at Warmed:Pending:Wait under the terminate hooks
- * (warm-pool-instance-lifecycle.html). Pool instances leave through Warmed:Terminating
- * (Warmed:Terminating:Wait and :Proceed with terminate hooks) to Warmed:Terminated. Ready
- * pool instances fail at the Faults' InstanceFailureRate (stream "warm-pool-failures");
- * a failed one is terminated and the pool refilled.
+ * Sub-models, each in its own file with its own state (a struct in struct asg_group, one in
+ * struct instance), each with its AWS rules in its header's comment: lifecycle hooks
+ * (lifecycle.h, models/lifecycle.c), Spot and markets (spot.h, models/spot.c), health and
+ * health replacements (health.h, models/health.c), paced replacement batches and
+ * MaxInstanceLifetime (replacement.h, models/replacement.c), the warm pool (warm_pool.h,
+ * models/warm_pool.c), AZ rebalancing, capacity outages and launch retries (rebalance.h,
+ * models/rebalance.c), launch template versions
+ * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
+ * them through their headers; they call back through models/group_int.h.
  *
  * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
  * AZs, fewest instances first, and when none can, the launch fails (a "Failed" activity
  * with EC2's message) and is retried after LaunchRetryInterval, doubling to at most an
  * hour while it keeps failing (AWS retries but documents no interval). A
- * partition failure (Faults) stops every instance of that partition; the group replaces
- * them as after an EC2 health check.
- *
- * Launch template versions (cfg->template_versions) change at their times; new launches use
- * the current one, so OldestLaunchTemplate and the default policy prefer older instances.
- * Insufficient capacity in an AZ (Faults) fails launches there; like a placement refusal,
- * the launch is tried in the other AZs ("balanced-best-effort", auto-scaling-benefits.html).
- * When the outage ends the group retries at once and rebalances: it launches into the
- * AZs with the fewest instances first and lets one instance of the fullest AZ go as each
- * is InService, exceeding MaxSize by at most 10 % or one instance, whichever is greater.
+ * partition failure stops every instance of that partition (health.h).
  *
  * New instances go to the Availability Zone with the fewest instances
  * (auto-scaling-benefits.html); ties go to the zone listed first.
@@ -86,12 +39,16 @@
 #include "asgsim/ec2.h"
 #include "asgsim/group_config.h"
 #include "asgsim/health.h"
+#include "asgsim/launch_template.h"
 #include "asgsim/lifecycle.h"
 #include "asgsim/market.h"
 #include "asgsim/placement.h"
+#include "asgsim/rebalance.h"
+#include "asgsim/replacement.h"
 #include "asgsim/rng.h"
 #include "asgsim/sim.h"
 #include "asgsim/termination.h"
+#include "asgsim/spot.h"
 #include "asgsim/warm_pool.h"
 
 #include <gsl/gsl_rng.h>
@@ -128,9 +85,6 @@ extern const char *const lifecycle_state_names[LIFECYCLE_NR];
 
 struct asg_group;
 
-/* Replacements the group paces in batches (asg.c start_replacements()). */
-enum asg_replace_kind { ASG_REPLACE_NONE, ASG_REPLACE_ELB, ASG_REPLACE_LIFETIME, ASG_REPLACE_NR };
-
 struct instance {
     uint32_t id;     /* 1, 2, ... in launch order */
     char ec2_id[20]; /* "i-" and 17 hex digits, derived from the run's seed */
@@ -146,31 +100,22 @@ struct instance {
     struct asg_group *group;
     enum billing_market market;     /* On-Demand, or Spot through a MixedInstancesPolicy */
     int64_t weight;                 /* capacity units (WeightedCapacity); 1 without a policy */
-    sim_event_id spot_timer;        /* next Spot signal or the interruption, 0 when none */
-    sim_time spot_notice_at;        /* interruption notice time, -1 when none is coming */
-    sim_time spot_interruption_at;  /* EC2 interrupts it at this time, -1 when never */
-    bool interrupted;               /* terminated by a Spot interruption */
+    struct instance_spot spot;      /* Spot interruption plan (spot.c) */
     bool protected_from_scale_in;   /* inherited from NewInstancesProtectedFromScaleIn;
                                        takes effect once InService */
-    bool uses_ec2;                  /* driven by EC2's state machine (asg_market_opts.ec2) */
     bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
-    struct ec2_instance ec2;        /* EC2's view, when uses_ec2; bills `meter` */
+    struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
     enum billing_end terminate_end; /* how its usage ends, once termination has started */
-    bool launch_abandoned;          /* a launch hook's result was ABANDON */
-    bool elb_unhealthy;             /* failed the load balancer's health check */
-    sim_event_id health_timer;      /* its next failure or health replacement, 0 when none */
-    sim_event_id lifetime_timer;    /* its MaxInstanceLifetime replacement, 0 when none */
+    struct instance_health health;  /* failures and health checks (health.c) */
     sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
     int partition;                  /* 0-based partition in the placement group; -1: none */
     bool placed;                    /* counted by the placement group (running there) */
     int64_t template_version;       /* launch template version it was launched from */
-    enum hook_transition hook_transition; /* of its current Wait state */
-    char *terminate_cause;    /* cause of its termination activity until it completes, or NULL */
-    bool rebalancing;         /* launched by AZ rebalancing; a victim goes once it is InService */
-    int batch;                /* enum asg_replace_kind of the batch it replaces for, 0: none */
-    sim_event_id batch_timer; /* when its health check and warmup are over, 0 when none */
-    sim_time replace_due_at;  /* waiting for a replacement batch since; -1: not waiting */
-    int replace_due;          /* enum asg_replace_kind it waits for */
+    struct instance_hooks hooks;    /* its lifecycle action (lifecycle.c) */
+    char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
+    struct instance_rebalance
+            rebalance; /* launched by AZ rebalancing; a victim goes once it is InService */
+    struct instance_replacement replacement; /* paced batches, lifetime (replacement.c) */
     /* Launched into the group by its creation (asg_group_create()); false for every later
        launch or warm pool draw (scaling, replacements, rebalancing, retries) and for warm
        pool instances. Warm-up covers instances launched by a scaling activity; the group's
@@ -203,13 +148,6 @@ struct asg_observer {
     void (*retired)(void *ctx, const struct instance *inst, sim_time now);
 };
 
-/*
- * A health event without a state change: "ec2-unhealthy" or "elb-unhealthy" (the load
- * balancer stops routing to the instance from now on). Set by asg_group_set_faults(), kept
- * out of struct asg_observer so that its positional initialisers stay valid.
- */
-typedef void asg_health_fn(void *ctx, const struct instance *inst, const char *event);
-
 /** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
 struct asg_market_opts {
     const struct catalog *catalog;        /* types named by the mixed policy's overrides */
@@ -224,10 +162,12 @@ struct asg_market_opts {
     void (*spot_signal)(void *ctx, const struct instance *inst, const char *signal);
     void *spot_ctx;
     /*
-     * Non-NULL: each instance runs EC2's state machine with these transition times. Pending
-     * then covers EC2 pending plus boot (InService when BootTime has passed since launch
-     * and EC2 is running), usage is billed from running, and Terminating lasts until EC2
-     * reports terminated. NULL: the first slice's model (billing from launch).
+     * Every instance runs EC2's state machine (ec2.h). Pending covers EC2 pending plus boot
+     * (InService when BootTime has passed since launch and EC2 is running), usage is billed
+     * from running, and Terminating lasts until EC2 reports terminated. Non-NULL: the
+     * transitions take these times (stream "ec2-transitions"). NULL (no Instances: Timing
+     * and no warm pool): untimed instances, running and billed from launch, terminated
+     * with no delay, no draws.
      */
     const struct ec2_config *ec2;
     bool hibernation; /* the launch template has HibernationOptions: Configured */
@@ -256,55 +196,27 @@ struct asg_group {
     int64_t retired_billed_s;
 
     struct asg_market_opts market; /* set by asg_group_set_market() */
-    gsl_rng *spot_rng;             /* "spot-interruptions"; NULL until set */
     gsl_rng *ec2_rng;              /* "ec2-transitions" when market.ec2 is set */
     int64_t units;                 /* Pending + InService capacity units */
     int64_t units_by_market[2];    /* the same, by enum billing_market */
     struct billing_total billing;  /* every meter of the group, for the per-sample cost */
     uint64_t nr_launched_by_market[2];
-    uint64_t nr_rebalance_recommendations;
-    uint64_t nr_interruption_notices;
-    uint64_t nr_interruptions;
+    struct spot_state spot;      /* Spot interruptions (spot.c) */
     bool all_protected_reported; /* the "Could not scale" activity for the current desired */
 
-    gsl_rng *hook_rng;           /* "lifecycle-hooks", when the group has hooks */
-    struct health_faults faults; /* set by asg_group_set_faults() */
-    gsl_rng *fault_rng;          /* "instance-failures", when a fault rate is set */
-    asg_health_fn *health;       /* may be NULL */
-    void *health_ctx;
-    uint64_t nr_hook_actions;          /* lifecycle actions finished (all hooks of one wait) */
-    uint64_t nr_launches_abandoned;    /* launch actions that ended with ABANDON */
-    uint64_t nr_hook_timeouts;         /* waits decided by a timeout */
-    uint64_t nr_instance_failures[2];  /* failures drawn: [0] EC2, [1] ELB */
-    uint64_t nr_health_replacements;   /* unhealthy instances terminated and replaced */
-    uint64_t nr_lifetime_replacements; /* instances replaced at MaxInstanceLifetime */
-    uint64_t nr_warm_starts;           /* instances drawn from the warm pool */
-    uint64_t nr_returned_to_pool;      /* InService instances returned by ReuseOnScaleIn */
-    struct placement_state placement;  /* when cfg->has_placement */
-    uint64_t nr_launch_failures;       /* launches no AZ could place */
-    uint64_t nr_partition_failed;      /* instances lost to partition failures */
-    sim_event_id partition_timer[HEALTH_MAX_PARTITION_FAILURES];
-    int64_t template_version;    /* the version new launches use (1 at the start) */
-    size_t next_template_change; /* index into cfg->template_versions */
-    sim_event_id template_timer; /* the next version change, 0 when none */
-    char launch_error[256];      /* why the last launch failed */
-    int64_t min_size;            /* current MinSize (scheduled actions change it) */
-    int64_t max_size;            /* current MaxSize */
+    struct hook_state hooks;          /* lifecycle hooks (lifecycle.c) */
+    struct health_faults faults;      /* set by asg_group_set_faults() */
+    struct health_state health;       /* failures and health replacements (health.c) */
+    struct warm_pool_run warm_pool;   /* the warm pool's run time (warm_pool.c) */
+    struct placement_state placement; /* when cfg->has_placement */
+    uint64_t nr_launch_failures;      /* launches no AZ could place */
+    struct template_state templates;  /* launch template versions (launch_template.c) */
+    int64_t min_size;                 /* current MinSize (scheduled actions change it) */
+    int64_t max_size;                 /* current MaxSize */
 
-    sim_event_id retry_timer; /* the next retry of a failed launch, 0 when none */
-    sim_event_id outage_timer[HEALTH_MAX_CAPACITY_OUTAGES]; /* each outage's end */
-    uint64_t nr_launch_retries;                             /* retries that ran */
-    int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
-    char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
-    uint64_t nr_rebalance_launches;
-    size_t nr_in_batch[ASG_REPLACE_NR];        /* replacements launched and not yet settled */
-    size_t nr_replace_waiting[ASG_REPLACE_NR]; /* instances with replace_due_at >= 0, by kind */
-    int tag_batch; /* launches now replace for this enum asg_replace_kind (see replace()) */
-    sim_event_id batch_kick;              /* start the next replacement batch, 0 when none */
-    uint64_t nr_pool_health_replacements; /* warm pool instances replaced after a failure */
-    gsl_rng *pool_fault_rng; /* "warm-pool-failures", with a pool and an EC2 failure rate */
-    sim_time retry_after;    /* the next retry's delay (doubles while launches fail) */
-    bool creating;           /* within asg_group_create(): launches are `initial` */
+    struct rebalance_state rebalance;     /* rebalancing, outages, retries (rebalance.c) */
+    struct replacement_state replacement; /* paced replacements (replacement.c) */
+    bool creating;                        /* within asg_group_create(): launches are `initial` */
 };
 
 /**

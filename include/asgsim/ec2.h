@@ -120,7 +120,13 @@ struct ec2_launch_opts {
     struct billing_meter *meter;   /* zeroed meter to bill (borrowed); NULL: the instance's own */
 };
 
-/** Set up an instance (not yet launched). Everything passed is borrowed. */
+/**
+ * Set up an instance (not yet launched). Everything passed is borrowed. `timing` NULL makes
+ * an untimed instance, asgsim's rule for a scenario without `Instances: Timing` and without
+ * a warm pool: pending takes no time (the instance is running, and billed, from its
+ * launch, within ec2_instance_launch()), every other transition takes no time and ends at
+ * an event scheduled with zero delay, and nothing is drawn from `rng` (which may be NULL).
+ */
 void ec2_instance_init(struct ec2_instance *inst, const struct instance_type *type,
                        const struct ec2_timing *timing, const struct ec2_launch_opts *opts,
                        struct sim_engine *eng, gsl_rng *rng, ec2_state_fn *on_state, void *ctx);

@@ -163,8 +163,8 @@ START_TEST(test_group_launch_hook_waits_then_goes_in_service)
     ck_assert_int_eq(f.rec.path[1], LIFECYCLE_PENDING_PROCEED);
     ck_assert_int_eq(f.rec.path[2], LIFECYCLE_IN_SERVICE);
     ck_assert_int_eq(f.rec.at[2], SIM_SEC(360));
-    ck_assert_uint_eq(f.g.nr_hook_actions, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_actions, 2);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 0);
     ck_assert_str_eq(f.rec.launch_status[0], "Successful");
     teardown(&f);
 }
@@ -182,9 +182,9 @@ START_TEST(test_group_launch_hook_timeout_abandon_terminates_and_replaces)
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(90));
     /* boot 60 s + 30 s timeout: ABANDON terminates instance 1 and launches instance 2 */
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 1);
     ck_assert_uint_eq(f.g.nr_launched, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     ck_assert_int_eq(f.rec.path[0], LIFECYCLE_PENDING_WAIT);
     ck_assert_int_eq(f.rec.path[1], LIFECYCLE_TERMINATING);
     ck_assert_int_eq(f.rec.at[1], SIM_SEC(90));
@@ -210,8 +210,8 @@ START_TEST(test_group_launch_hook_timeout_continue_after_default_3600s)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_SEC(60 + 3600));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 0);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     teardown(&f);
 }
 
@@ -232,7 +232,7 @@ START_TEST(test_group_heartbeats_end_at_global_timeout_100x)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_SEC(60 + 6000));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 1);
     teardown(&f);
 }
 
@@ -265,9 +265,9 @@ START_TEST(test_group_first_abandon_stops_other_hooks)
     f.hooks[1] = hook(hook_b, HOOK_LAUNCHING, 300);
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(60 + 50));
-    ck_assert_uint_eq(f.g.nr_launches_abandoned, 1);
+    ck_assert_uint_eq(f.g.hooks.nr_launches_abandoned, 1);
     ck_assert_uint_eq(f.g.nr_launched, 2);
-    ck_assert_uint_eq(f.g.nr_hook_timeouts, 0);
+    ck_assert_uint_eq(f.g.hooks.nr_timeouts, 0);
     teardown(&f);
 }
 
@@ -305,10 +305,10 @@ START_TEST(test_group_ec2_failure_replaced_with_aws_cause)
     const struct health_faults faults = { .instance_failures_per_hour = 0.5 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_HOUR(24));
-    ck_assert_uint_gt(f.g.nr_health_replacements, 0);
-    ck_assert_uint_eq(f.g.nr_instance_failures[0], f.g.nr_health_replacements);
-    ck_assert_uint_eq(f.g.nr_launched, 3 + f.g.nr_health_replacements);
-    ck_assert_int_eq(f.rec.terminate_activities, (int)f.g.nr_health_replacements);
+    ck_assert_uint_gt(f.g.health.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[0], f.g.health.nr_health_replacements);
+    ck_assert_uint_eq(f.g.nr_launched, 3 + f.g.health.nr_health_replacements);
+    ck_assert_int_eq(f.rec.terminate_activities, (int)f.g.health.nr_health_replacements);
     /* "At <time> an instance was taken out of service in response to a EC2 health check
        indicating it has been terminated or stopped." (AWS's wording) */
     ck_assert_str_eq(f.rec.terminate_cause + strlen("At 2024-01-01T00:00:00Z "),
@@ -330,10 +330,10 @@ START_TEST(test_group_elb_failure_ignored_without_elb_check_type)
     const struct health_faults faults = { .elb_failures_per_hour = 3600 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_HOUR(2));
-    ck_assert_uint_eq(f.g.nr_instance_failures[1], 2);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[1], 2);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 0);
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 2);
-    ck_assert(f.g.live[0]->elb_unhealthy && f.g.live[1]->elb_unhealthy);
+    ck_assert(f.g.live[0]->health.elb_unhealthy && f.g.live[1]->health.elb_unhealthy);
     teardown(&f);
 }
 
@@ -354,7 +354,7 @@ START_TEST(test_group_elb_replacement_waits_for_grace_after_launch_hook)
     ck_assert_uint_ge(f.rec.nr_retired, 1);
     ck_assert_int_eq(f.rec.in_service_at[0], SIM_SEC(660));
     ck_assert_int_eq(f.rec.terminated_at[0], SIM_SEC(960));
-    ck_assert_uint_eq(f.g.nr_health_replacements, 1);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 1);
     teardown(&f);
 }
 
@@ -380,14 +380,14 @@ static void elb_batches(int64_t desired, size_t first_batch)
     const struct health_faults faults = { .elb_failures_per_hour = 36000 }; /* mean 0.1 s */
     start(&f, &faults);
     sim_run_until(f.eng, SIM_SEC(359));
-    ck_assert_uint_eq(f.g.nr_instance_failures[1], (uint64_t)desired);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 0);
+    ck_assert_uint_eq(f.g.health.nr_instance_failures[1], (uint64_t)desired);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 0);
     sim_run_until(f.eng, SIM_SEC(360));
-    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, first_batch);
     sim_run_until(f.eng, SIM_SEC(819));
-    ck_assert_uint_eq(f.g.nr_health_replacements, first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, first_batch);
     sim_run_until(f.eng, SIM_SEC(820));
-    ck_assert_uint_eq(f.g.nr_health_replacements, 2 * first_batch);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 2 * first_batch);
     ck_assert_int_eq(f.g.units, desired); /* terminate and launch together */
     teardown(&f);
 }
@@ -415,7 +415,7 @@ START_TEST(test_group_ec2_failures_not_batched)
     const struct health_faults faults = { .instance_failures_per_hour = 36000 };
     start(&f, &faults);
     sim_run_until(f.eng, SIM_SEC(62));
-    ck_assert_uint_ge(f.g.nr_health_replacements, 10);
+    ck_assert_uint_ge(f.g.health.nr_health_replacements, 10);
     teardown(&f);
 }
 
@@ -434,21 +434,21 @@ START_TEST(test_group_max_instance_lifetime_replaces_after_one_day)
        second waits until the first replacement is InService (60 s boot; no grace period
        or warmup here) */
     sim_run_until(f.eng, SIM_SEC(86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 1);
     ck_assert_uint_eq(f.g.nr_launched, 3);
     ck_assert_int_eq(f.rec.terminate_activities, 1);
     sim_run_until(f.eng, SIM_SEC(86459));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 1);
     sim_run_until(f.eng, SIM_SEC(86460));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 2);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 2);
     ck_assert_uint_eq(f.g.nr_launched, 4);
     /* the replacements are replaced again a day after their own launch */
     sim_run_until(f.eng, SIM_SEC(86460 + 60));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 2);
     sim_run_until(f.eng, SIM_SEC(2 * 86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 3);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 3);
     sim_run_until(f.eng, SIM_SEC(2 * 86400 + 60));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 4);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 4);
     teardown(&f);
 }
 
@@ -462,7 +462,7 @@ START_TEST(test_group_max_instance_lifetime_spares_protected)
     f.cfg.new_instances_protected = true;
     start(&f, NULL);
     sim_run_until(f.eng, SIM_SEC(3 * 86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 0);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 0);
     ck_assert_uint_eq(f.g.nr_launched, 1);
     teardown(&f);
 }

@@ -74,8 +74,8 @@ static void check_group(struct checker *c)
     size_t waiting[ASG_REPLACE_NR] = { 0 };
     for (size_t i = 0; i < g->nr_live; i++) {
         const struct instance *inst = g->live[i];
-        if (inst->replace_due_at >= 0)
-            waiting[inst->replace_due]++;
+        if (inst->replacement.replace_due_at >= 0)
+            waiting[inst->replacement.replace_due]++;
         ck_assert_int_eq(c->state[inst->id], (int)inst->state);
         ck_assert_int_ne(inst->state, LIFECYCLE_TERMINATED);
         ck_assert_int_ne(inst->state, LIFECYCLE_WARMED_TERMINATED);
@@ -100,7 +100,7 @@ static void check_group(struct checker *c)
         ck_assert_uint_eq(per_az[a], g->per_az[a]);
     ck_assert_int_eq(cap, g->units);
     for (int k = 0; k < ASG_REPLACE_NR; k++)
-        ck_assert_uint_eq(waiting[k], g->nr_replace_waiting[k]);
+        ck_assert_uint_eq(waiting[k], g->replacement.nr_replace_waiting[k]);
     /* below desired only after a launch no AZ could take (placement or capacity) */
     if (g->nr_launch_failures == 0)
         ck_assert_int_ge(cap, g->desired);
@@ -118,8 +118,8 @@ static void check_group(struct checker *c)
     }
     /* AZ rebalancing may exceed MaxSize by 10 % or one instance (auto-scaling-benefits) */
     int64_t excess = g->cfg->max_size / 10 > 1 ? g->cfg->max_size / 10 : 1;
-    ck_assert_int_le(cap, g->cfg->max_size + (g->nr_rebalance_launches > 0 ? excess : 0));
-    ck_assert_int_ge(g->rebalance_units, 0);
+    ck_assert_int_le(cap, g->cfg->max_size + (g->rebalance.nr_rebalance_launches > 0 ? excess : 0));
+    ck_assert_int_ge(g->rebalance.rebalance_units, 0);
     ck_assert_int_ge(g->desired, g->cfg->min_size);
     ck_assert_int_le(g->desired, g->cfg->max_size);
 }
@@ -260,14 +260,14 @@ static void run_one(unsigned seed)
     ck_assert_uint_gt(c->nr_events, 0);
 
     uint64_t launched = g.nr_launched;
-    seen.abandoned += g.nr_launches_abandoned;
-    seen.health += g.nr_health_replacements;
-    seen.lifetime += g.nr_lifetime_replacements;
-    seen.hook_actions += g.nr_hook_actions;
+    seen.abandoned += g.hooks.nr_launches_abandoned;
+    seen.health += g.health.nr_health_replacements;
+    seen.lifetime += g.replacement.nr_lifetime_replacements;
+    seen.hook_actions += g.hooks.nr_actions;
     seen.launched += launched;
-    seen.warm_starts += g.nr_warm_starts;
-    seen.returned += g.nr_returned_to_pool;
-    seen.partition_failed += g.nr_partition_failed;
+    seen.warm_starts += g.warm_pool.nr_warm_starts;
+    seen.returned += g.warm_pool.nr_returned_to_pool;
+    seen.partition_failed += g.health.nr_partition_failed;
     seen.launch_failures += g.nr_launch_failures;
     asg_group_finish(&g);
     /* every launched instance was reported exactly once: terminated, or live at the end */

@@ -50,7 +50,7 @@ static void rec_transition(void *ctx, const struct instance *inst, enum lifecycl
     (void)cause;
     if (to == LIFECYCLE_TERMINATING)
         r->terminated_at[inst->id] = inst->terminated_at;
-    size_t n = r->g->nr_in_batch[ASG_REPLACE_LIFETIME];
+    size_t n = r->g->replacement.nr_in_batch[ASG_REPLACE_LIFETIME];
     if (n > r->max_in_batch)
         r->max_in_batch = n;
 }
@@ -121,17 +121,17 @@ START_TEST(test_lifetime_too_short_replaces_ten_percent_at_once)
     setup(&f, 30, SIM_SEC(86400));
     asg_group_create(&f.g);
     sim_run_until(f.eng, SIM_SEC(86400) - 1);
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 0);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 0);
     sim_run_until(f.eng, SIM_SEC(86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 3);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 3);
     ck_assert_uint_eq(f.g.nr_launched, 33);
     /* the next three when the first three have settled (launch + D) */
     sim_run_until(f.eng, SIM_SEC(86400 + D_S) - 1);
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 3);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 3);
     sim_run_until(f.eng, SIM_SEC(86400 + D_S));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 6);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 6);
     sim_run_until(f.eng, SIM_SEC(86400 + 9 * D_S));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 30);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 30);
     ck_assert_int_eq(longest_life(&f.rec, 1, 30), SIM_SEC(86400 + 9 * D_S));
     ck_assert_uint_eq(f.rec.max_in_batch, 3);
     /* capacity never dropped by more than the batch: terminate, then launch at once */
@@ -139,7 +139,7 @@ START_TEST(test_lifetime_too_short_replaces_ten_percent_at_once)
     /* the replacements' lifetimes end three at a time, D apart: the next round goes the
        same way, each within its lifetime's end + 9 x D */
     sim_run_until(f.eng, SIM_SEC(2 * 86400 + 19 * D_S));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 60);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 60);
     ck_assert_int_le(longest_life(&f.rec, 31, 60), SIM_SEC(86400 + 9 * D_S));
     ck_assert_uint_eq(f.rec.max_in_batch, 3);
     teardown(&f);
@@ -162,7 +162,7 @@ START_TEST(test_lifetime_spread_out_stays_one_at_a_time)
         asg_group_set_desired(&f.g, n, "a user request set the desired capacity");
     }
     sim_run_until(f.eng, SIM_DAY(7) + SIM_SEC(3600 * 30));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 30);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 30);
     ck_assert_int_eq(longest_life(&f.rec, 1, 30), SIM_DAY(7));
     ck_assert_uint_eq(f.rec.max_in_batch, 1);
     teardown(&f);
@@ -183,14 +183,14 @@ START_TEST(test_lifetime_two_due_together_one_at_a_time)
     asg_group_set_desired(&f.g, 30, "a user request set the desired capacity");
     /* instances 1 and 2 end together at 86400 s; 3..30 together an hour later */
     sim_run_until(f.eng, SIM_SEC(86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 1);
     sim_run_until(f.eng, SIM_SEC(86400 + D_S));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 2);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 2);
     ck_assert_int_eq(longest_life(&f.rec, 1, 2), SIM_SEC(86400 + D_S));
     ck_assert_uint_eq(f.rec.max_in_batch, 1);
     /* then 28 together: ceil(10 % of 30) = 3 at once */
     sim_run_until(f.eng, SIM_SEC(3600 + 86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 5);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 5);
     ck_assert_uint_eq(f.rec.max_in_batch, 3);
     teardown(&f);
 }
@@ -216,7 +216,7 @@ START_TEST(test_lifetime_protected_instances_wait)
         }
     ck_assert_uint_eq(nr_protected, 10);
     sim_run_until(f.eng, SIM_SEC(86400));
-    ck_assert_uint_eq(f.g.nr_lifetime_replacements, 3);
+    ck_assert_uint_eq(f.g.replacement.nr_lifetime_replacements, 3);
     sim_run_until(f.eng, SIM_SEC(3 * 86400));
     for (uint32_t id = 1; id <= 30; id++)
         ck_assert_int_eq(f.rec.terminated_at[id] < 0, id % 3 == 0);
@@ -247,7 +247,7 @@ START_TEST(test_initial_instances_only_from_creation)
     asg_group_set_desired(&f.g, 5, "a user request set the desired capacity");
     ck_assert_uint_eq(f.g.nr_launched, 5);
     sim_run_until(f.eng, SIM_SEC(86400 + 600));
-    ck_assert_uint_ge(f.g.nr_lifetime_replacements, 1);
+    ck_assert_uint_ge(f.g.replacement.nr_lifetime_replacements, 1);
     for (uint32_t id = 1; id <= f.g.nr_launched; id++)
         ck_assert_msg(f.rec.initial[id] == (id <= 3), "instance %u", id);
     for (size_t i = 0; i < f.g.nr_live; i++)

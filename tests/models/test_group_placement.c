@@ -184,8 +184,8 @@ START_TEST(test_placement_partition_failure_replaces_its_instances)
         for (int p = 0; p < 3; p++)
             ck_assert_uint_eq(in_partition(&f.g, az, p), 2);
     sim_run_until(f.eng, SIM_HOUR(1));
-    ck_assert_uint_eq(f.g.nr_partition_failed, 2);
-    ck_assert_uint_eq(f.g.nr_health_replacements, 2);
+    ck_assert_uint_eq(f.g.health.nr_partition_failed, 2);
+    ck_assert_uint_eq(f.g.health.nr_health_replacements, 2);
     ck_assert_uint_eq(f.g.nr_launched, 14);
     ck_assert_int_eq(f.g.units, 12);
     /* the failed instances no longer run there, so EC2's even spread puts both
@@ -252,7 +252,7 @@ START_TEST(test_group_failed_launch_is_retried_with_backoff)
     start_outage(&f, 2, 1, 20, SIM_SEC(600));
     sim_run_until(f.eng, SIM_SEC(599));
     ck_assert_uint_eq(f.g.nr_launch_failures, 4);
-    ck_assert_uint_eq(f.g.nr_launch_retries, 3);
+    ck_assert_uint_eq(f.g.rebalance.nr_launch_retries, 3);
     ck_assert_int_eq(f.g.units, 0);
     sim_run_until(f.eng, SIM_SEC(600));
     ck_assert_int_eq(f.g.units, 2); /* the outage's end triggers the launch at once */
@@ -263,7 +263,7 @@ START_TEST(test_group_failed_launch_is_retried_with_backoff)
                                  "At 2024-01-01T00:10:00Z an instance was started in response to "
                                  "a difference between desired and actual capacity, increasing "
                                  "the capacity from 0 to 2."));
-    ck_assert_uint_eq(f.g.nr_launch_retries, 3); /* nothing left to retry */
+    ck_assert_uint_eq(f.g.rebalance.nr_launch_retries, 3); /* nothing left to retry */
     teardown(&f);
 }
 
@@ -303,7 +303,7 @@ START_TEST(test_group_rebalances_azs_launch_before_terminate)
     ck_assert_uint_eq(f.g.per_az[1], 3);
     ck_assert_uint_eq(f.g.per_az[2], 3);
     ck_assert_int_eq(f.g.units, 9);
-    ck_assert_uint_eq(f.g.nr_rebalance_launches, 3);
+    ck_assert_uint_eq(f.g.rebalance.nr_rebalance_launches, 3);
     /* AWS's sentences, as seen in an activity history (spacelift-io/terraform-aws-spacelift-
        workerpool-on-ec2#97) */
     ck_assert_ptr_nonnull(strstr(f.rec.last_launch_cause,
@@ -353,7 +353,7 @@ START_TEST(test_group_template_version_change_makes_old_instances_go_first)
     init(&f, &c6i_large);
     asg_group_create(&f.g);
     sim_run_until(f.eng, SIM_HOUR(2));
-    ck_assert_int_eq(f.g.template_version, 2);
+    ck_assert_int_eq(f.g.templates.version, 2);
     asg_group_set_desired(&f.g, 4, "a test increasing the desired capacity.");
     sim_run_until(f.eng, SIM_HOUR(3));
     asg_group_set_desired(&f.g, 2, "a test decreasing the desired capacity.");

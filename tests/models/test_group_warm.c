@@ -104,8 +104,8 @@ START_TEST(test_warm_pool_unhealthy_instances_replaced)
     asg_group_create(&f.g);
     sim_run_until(f.eng, SIM_HOUR(10));
     /* about 8 pool instances x 10 h x 1/h */
-    ck_assert_uint_gt(f.g.nr_pool_health_replacements, 40);
-    ck_assert_uint_lt(f.g.nr_pool_health_replacements, 130);
+    ck_assert_uint_gt(f.g.health.nr_pool_health_replacements, 40);
+    ck_assert_uint_lt(f.g.health.nr_pool_health_replacements, 130);
     ck_assert_uint_eq(pool_size(&f.g), 8);
     ck_assert_int_eq(f.g.units, 2);
     ck_assert_uint_gt(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATED), 0);
@@ -192,7 +192,7 @@ static void check_warm_start(enum warm_pool_state st, bool hibernation, int star
     start(&f);
     sim_run_until(f.eng, SIM_HOUR(1));
     asg_group_set_desired(&f.g, 3, "a test increasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_warm_starts, 3);
+    ck_assert_uint_eq(f.g.warm_pool.nr_warm_starts, 3);
     ck_assert_uint_eq(f.g.nr_launched, 10); /* the pool shrinks to 10 - 3 = 7: no launch */
     ck_assert_uint_eq(pool_size(&f.g), 7);
     if (start_s > 0) {
@@ -222,7 +222,7 @@ START_TEST(test_warm_pool_empty_launches_cold)
     sim_run_until(f.eng, SIM_HOUR(1));
     ck_assert_uint_eq(pool_size(&f.g), 1);
     asg_group_set_desired(&f.g, 3, "a test increasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_warm_starts, 1);
+    ck_assert_uint_eq(f.g.warm_pool.nr_warm_starts, 1);
     ck_assert_uint_eq(f.g.nr_launched, 3); /* 1 pool launch + 2 cold */
     sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(20));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
@@ -241,7 +241,7 @@ START_TEST(test_warm_pool_reuse_on_scale_in_returns_instances)
     start(&f);
     sim_run_until(f.eng, SIM_HOUR(1));
     asg_group_set_desired(&f.g, 0, "a test decreasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_returned_to_pool, 2);
+    ck_assert_uint_eq(f.g.warm_pool.nr_returned_to_pool, 2);
     ck_assert_uint_eq(f.g.nr_launched, 10);
     ck_assert_uint_eq(f.g.nr_terminated, 0);
     sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(10));
@@ -253,7 +253,7 @@ START_TEST(test_warm_pool_reuse_on_scale_in_returns_instances)
     start(&f);
     sim_run_until(f.eng, SIM_HOUR(1));
     asg_group_set_desired(&f.g, 0, "a test decreasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_returned_to_pool, 0);
+    ck_assert_uint_eq(f.g.warm_pool.nr_returned_to_pool, 0);
     ck_assert_uint_eq(f.g.nr_launched, 12);
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_TERMINATING), 2);
     teardown(&f);
@@ -291,7 +291,7 @@ START_TEST(test_warm_pool_launch_hook_pauses_twice)
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_PENDING_WAIT), 1);
     sim_run_until(f.eng, SIM_HOUR(1) + SIM_SEC(50));
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_IN_SERVICE), 1);
-    ck_assert_uint_eq(f.g.nr_hook_actions, 3);
+    ck_assert_uint_eq(f.g.hooks.nr_actions, 3);
     teardown(&f);
 }
 
@@ -334,7 +334,7 @@ START_TEST(test_warm_pool_trim_goes_through_warmed_terminating)
     start(&f);
     sim_run_until(f.eng, SIM_SEC(1));
     asg_group_set_desired(&f.g, 6, "a test increasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_warm_starts, 0); /* nothing ready yet: 4 cold launches */
+    ck_assert_uint_eq(f.g.warm_pool.nr_warm_starts, 0); /* nothing ready yet: 4 cold launches */
     ck_assert_uint_eq(f.g.nr_launched, 14);
     ck_assert_uint_eq(pool_size(&f.g), 4); /* 10 - 6 */
     ck_assert_uint_eq(asg_group_count(&f.g, LIFECYCLE_WARMED_TERMINATING), 4);
@@ -361,7 +361,7 @@ START_TEST(test_warm_draws_are_not_initial)
         ck_assert(f.g.live[i]->initial == (f.g.live[i]->state == LIFECYCLE_PENDING));
     sim_run_until(f.eng, SIM_HOUR(1));
     asg_group_set_desired(&f.g, 4, "a test increasing the desired capacity.");
-    ck_assert_uint_eq(f.g.nr_warm_starts, 2);
+    ck_assert_uint_eq(f.g.warm_pool.nr_warm_starts, 2);
     size_t initial = 0;
     for (size_t i = 0; i < f.g.nr_live; i++)
         initial += f.g.live[i]->initial;

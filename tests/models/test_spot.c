@@ -138,14 +138,14 @@ static void on_signal(void *ctx, const struct instance *inst, const char *signal
     if (!strcmp(signal, "rebalance-recommendation")) {
         rec.rebalance++;
         /* the recommendation comes before (or with) the notice */
-        ck_assert_int_le(sim_now(inst->group->eng), inst->spot_notice_at);
+        ck_assert_int_le(sim_now(inst->group->eng), inst->spot.notice_at);
     } else {
         ck_assert_str_eq(signal, "interruption-notice");
         rec.notices++;
-        ck_assert_int_eq(sim_now(inst->group->eng), inst->spot_notice_at);
+        ck_assert_int_eq(sim_now(inst->group->eng), inst->spot.notice_at);
         /* the notice comes 2 minutes before the interruption (or at launch if sooner) */
-        ck_assert(inst->spot_interruption_at - inst->spot_notice_at == SPOT_NOTICE_US ||
-                  inst->spot_notice_at == inst->launched_at);
+        ck_assert(inst->spot.interruption_at - inst->spot.notice_at == SPOT_NOTICE_US ||
+                  inst->spot.notice_at == inst->launched_at);
     }
 }
 
@@ -153,10 +153,10 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
 {
     (void)ctx;
     rec.retired++;
-    if (!inst->interrupted)
+    if (!inst->spot.interrupted)
         return;
     rec.interrupted++;
-    ck_assert_int_eq(inst->terminated_at, inst->spot_interruption_at);
+    ck_assert_int_eq(inst->terminated_at, inst->spot.interruption_at);
     /* per-second Spot interrupted by EC2: free in the first hour, then seconds used */
     sim_time ran = inst->terminated_at - inst->launched_at;
     int64_t expect = ran < SIM_HOUR(1) ? 0 : (ran + SIM_US_PER_SEC - 1) / SIM_US_PER_SEC;
@@ -254,13 +254,13 @@ START_TEST(test_spot_interruptions_signal_bill_and_replace)
     sim_run_until(f.eng, SIM_HOUR(24));
     /* about 6 instances x 24 h x 1/h interruptions: many, each replaced */
     ck_assert_int_gt(rec.interrupted, 50);
-    ck_assert_uint_eq(f.g.nr_interruptions, (uint64_t)rec.interrupted);
+    ck_assert_uint_eq(f.g.spot.nr_interruptions, (uint64_t)rec.interrupted);
     ck_assert_int_eq(rec.bad_bills, 0);
     /* EC2 always sends the rebalance recommendation and the notice first */
     ck_assert_int_ge(rec.rebalance, rec.interrupted);
     ck_assert_int_ge(rec.notices, rec.interrupted);
     ck_assert_int_eq(f.g.units, 6); /* capacity was replaced */
-    ck_assert_uint_eq(f.g.nr_launched, 6 + f.g.nr_interruptions);
+    ck_assert_uint_eq(f.g.nr_launched, 6 + f.g.spot.nr_interruptions);
     teardown_group(&f);
 }
 
