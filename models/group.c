@@ -150,8 +150,8 @@ static bool place(struct asg_group *g, struct instance *inst, size_t first, cons
         spot_choose_market(g, az, inst);
         ok = !rebalance_out_of_capacity(g, az, inst->type->name, error);
         if (ok && g->cfg->has_placement) {
-            ok = placement_place(&g->placement, az, inst->type->name, &inst->partition, error) == 0;
-            inst->placed = ok;
+            ok = placement_place_instance(&g->placement, az, inst->type->name, &inst->placement,
+                                          error) == 0;
         }
     }
     free(tried);
@@ -212,7 +212,7 @@ struct instance *group__launch(struct asg_group *g, char *cause, bool into_pool)
 {
     sim_time now = sim_now(g->eng);
     struct instance *inst = xcalloc(1, sizeof(*inst));
-    inst->partition = -1;
+    placement_instance_init(&inst->placement);
     replacement_instance_init(inst);
     size_t az = into_pool ? warm_pool_pick_az(g) : pick_launch_az(g);
     const char *error = NULL;
@@ -417,8 +417,7 @@ static void retire_terminated(struct sim_engine *eng, struct instance *inst)
     g->retired_billed_s += billing_seconds(&inst->meter, sim_now(eng));
     if (g->obs.retired)
         g->obs.retired(g->obs.ctx, inst, sim_now(eng));
-    if (inst->placed)
-        placement_remove(&g->placement, inst->az, inst->partition);
+    placement_release_instance(&g->placement, inst->az, &inst->placement);
     remove_live(g, inst);
     free(inst->activity_cause);
     free(inst->terminate_cause);

@@ -173,7 +173,7 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
     size_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++) {
         struct instance *inst = g->live[i];
-        if (inst->az == pf->az && inst->partition == pf->partition &&
+        if (inst->az == pf->az && placement_instance_partition(&inst->placement) == pf->partition &&
             (inst->state <= LIFECYCLE_IN_SERVICE || group__in_pool(inst->state)))
             hit[n++] = inst;
     }
@@ -181,8 +181,7 @@ static void partition_event(struct sim_engine *eng, void *target, const union si
         struct instance *inst = hit[i];
         g->health.nr_partition_failed++;
         /* No longer running there: EC2 spreads the replacements over the partitions again. */
-        placement_remove(&g->placement, inst->az, inst->partition);
-        inst->placed = false;
+        placement_release_instance(&g->placement, inst->az, &inst->placement);
         notify(g, inst, "ec2-unhealthy");
         if (group__in_pool(inst->state)) {
             group__terminate(g, inst, "partition failure");

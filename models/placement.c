@@ -80,3 +80,29 @@ size_t placement_count(const struct placement_state *s, size_t az, int partition
 {
     return s->count[az * columns(s->cfg) + (size_t)partition];
 }
+
+void placement_instance_init(struct instance_placement *ip)
+{
+    *ip = (struct instance_placement){ .partition = -1, .placed = false };
+}
+
+int placement_place_instance(struct placement_state *s, size_t az, const char *instance_type,
+                             struct instance_placement *ip, const char **error)
+{
+    int rc = placement_place(s, az, instance_type, &ip->partition, error);
+    ip->placed = rc == 0;
+    return rc;
+}
+
+void placement_release_instance(struct placement_state *s, size_t az, struct instance_placement *ip)
+{
+    if (!ip->placed)
+        return;
+    placement_remove(s, az, ip->partition);
+    ip->placed = false;
+}
+
+int placement_instance_partition(const struct instance_placement *ip)
+{
+    return ip->partition;
+}

@@ -305,7 +305,7 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
         { .f64 = billing_storage_usd(&inst->meter, now) },
         { .i32 = (int32_t)inst->weight },
         { .i32 = inst->spot.interrupted },
-        { .i32 = inst->partition + 1 },
+        { .i32 = placement_instance_partition(&inst->placement) + 1 },
     };
     trace_append(w->sink, w->instances, row);
 }

@@ -17,7 +17,8 @@
  * (launch_template.h, models/launch_template.c). The group core (models/group.c) calls
  * them through their headers; they call back through models/group_int.h.
  *
- * Placement group (placement.h): every launch asks placement_place(); when the AZ cannot
+ * Placement group (placement.h, models/placement.c, its per-instance record struct
+ * instance_placement): every launch asks placement_place_instance(); when the AZ cannot
  * take it (spread: 7 running per AZ; cluster: no T types) the launch is tried in the other
  * AZs, fewest instances first, and when none can, the launch fails (a "Failed" activity
  * with EC2's message) and is retried after LaunchRetryInterval, doubling to at most an
@@ -47,8 +48,8 @@
 #include "asgsim/replacement.h"
 #include "asgsim/rng.h"
 #include "asgsim/sim.h"
-#include "asgsim/termination.h"
 #include "asgsim/spot.h"
+#include "asgsim/termination.h"
 #include "asgsim/warm_pool.h"
 
 #include <gsl/gsl_rng.h>
@@ -98,20 +99,19 @@ struct instance {
     struct billing_meter meter;
     char *activity_cause; /* cause of the launch activity until it completes */
     struct asg_group *group;
-    enum billing_market market;     /* On-Demand, or Spot through a MixedInstancesPolicy */
-    int64_t weight;                 /* capacity units (WeightedCapacity); 1 without a policy */
-    struct instance_spot spot;      /* Spot interruption plan (spot.c) */
-    bool protected_from_scale_in;   /* inherited from NewInstancesProtectedFromScaleIn;
-                                       takes effect once InService */
-    bool boot_elapsed;              /* BootTime has passed; InService once EC2 is running */
-    struct ec2_instance ec2;        /* EC2's state machine; bills `meter` */
-    enum billing_end terminate_end; /* how its usage ends, once termination has started */
-    struct instance_health health;  /* failures and health checks (health.c) */
-    sim_time left_pool_at;          /* when it left the warm pool for the group; -1: never */
-    int partition;                  /* 0-based partition in the placement group; -1: none */
-    bool placed;                    /* counted by the placement group (running there) */
-    int64_t template_version;       /* launch template version it was launched from */
-    struct instance_hooks hooks;    /* its lifecycle action (lifecycle.c) */
+    enum billing_market market;          /* On-Demand, or Spot through a MixedInstancesPolicy */
+    int64_t weight;                      /* capacity units (WeightedCapacity); 1 without a policy */
+    struct instance_spot spot;           /* Spot interruption plan (spot.c) */
+    bool protected_from_scale_in;        /* inherited from NewInstancesProtectedFromScaleIn;
+                                            takes effect once InService */
+    bool boot_elapsed;                   /* BootTime has passed; InService once EC2 is running */
+    struct ec2_instance ec2;             /* EC2's state machine; bills `meter` */
+    enum billing_end terminate_end;      /* how its usage ends, once termination has started */
+    struct instance_health health;       /* failures and health checks (health.c) */
+    sim_time left_pool_at;               /* when it left the warm pool for the group; -1: never */
+    struct instance_placement placement; /* placement.c: partition, counted or not */
+    int64_t template_version;            /* launch template version it was launched from */
+    struct instance_hooks hooks;         /* its lifecycle action (lifecycle.c) */
     char *terminate_cause; /* cause of its termination activity until it completes, or NULL */
     struct instance_rebalance
             rebalance; /* launched by AZ rebalancing; a victim goes once it is InService */

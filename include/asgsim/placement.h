@@ -12,6 +12,7 @@
 
 #include "asgsim/placement_config.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Running instances per AZ and partition, for one placement group. */
@@ -37,5 +38,28 @@ void placement_remove(struct placement_state *s, size_t az, int partition);
 
 /** Running instances in one partition of an AZ (for the partition-failure fault). */
 size_t placement_count(const struct placement_state *s, size_t az, int partition);
+
+/** An instance's place in the group's placement group; only placement.c changes it. */
+struct instance_placement {
+    int partition; /* 0-based partition; -1: none */
+    bool placed;   /* counted by the placement group (running there) */
+};
+
+/** The 0-based partition an instance was placed in (kept after release); -1: none. */
+int placement_instance_partition(const struct instance_placement *ip);
+
+/** A new instance's record: in no partition, not counted. */
+void placement_instance_init(struct instance_placement *ip);
+
+/**
+ * Place an instance into `az` (placement_place()) and record where.
+ * \return 0, or -1 with *error set (ip not counted).
+ */
+int placement_place_instance(struct placement_state *s, size_t az, const char *instance_type,
+                             struct instance_placement *ip, const char **error);
+
+/** The instance no longer runs there (terminated, or its partition failed); idempotent. */
+void placement_release_instance(struct placement_state *s, size_t az,
+                                struct instance_placement *ip);
 
 #endif /* ASGSIM_PLACEMENT_H */

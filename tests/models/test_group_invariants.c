@@ -107,7 +107,7 @@ static void check_group(struct checker *c)
     if (g->cfg->has_placement) {
         size_t placed = 0, counted = 0;
         for (size_t i = 0; i < g->nr_live; i++)
-            placed += g->live[i]->placed;
+            placed += g->live[i]->placement.placed;
         int cols = g->cfg->placement.strategy == PLACEMENT_PARTITION
                            ? g->cfg->placement.partition_count
                            : 1;

@@ -163,7 +163,7 @@ static size_t in_partition(const struct asg_group *g, size_t az, int p)
 {
     size_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++)
-        n += g->live[i]->az == az && g->live[i]->partition == p &&
+        n += g->live[i]->az == az && g->live[i]->placement.partition == p &&
              g->live[i]->state <= LIFECYCLE_IN_SERVICE;
     return n;
 }
