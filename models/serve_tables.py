@@ -107,10 +107,18 @@ for i in range(US_NR_SLICES):
     us_slice[i] = k
 
 
-def emit(name, ctype, size, vals, fmt, per):
+def emit(name, ctype, size, vals, fmt):
+    """The table as a C array, values packed into lines of at most 100 columns."""
     out = [f"const {ctype} {name}[{size}] = {{"]
-    for i in range(0, len(vals), per):
-        out.append("    " + " ".join(fmt(v) + "," for v in vals[i:i + per]))
+    line = "   "
+    for v in vals:
+        item = " " + fmt(v) + ","
+        if len(line) + len(item) > 100:
+            out.append(line)
+            line = "   "
+        line += item
+    if line.strip():
+        out.append(line)
     out.append("};")
     return "\n".join(out) + "\n"
 
@@ -137,9 +145,9 @@ o.write("""/*
 
 """)
 o.write(emit("serve__hist_edges", "double", "SERVE_HIST_BINS", edges,
-             lambda v: v.hex() if v != 0 else "0.0", 3))
-o.write(emit("serve__slice_bin", "uint16_t", "SERVE_NR_SLICES", slice_bin, str, 16))
-o.write(emit("serve__us_edge", "int64_t", "SERVE_HIST_BINS + 2", us_edge, i64, 6))
-o.write(emit("serve__us_direct", "uint16_t", "SERVE_US_DIRECT", us_direct, str, 16))
-o.write(emit("serve__us_slice", "uint16_t", "SERVE_US_NR_SLICES", us_slice, str, 16))
+             lambda v: v.hex() if v != 0 else "0.0"))
+o.write(emit("serve__slice_bin", "uint16_t", "SERVE_NR_SLICES", slice_bin, str))
+o.write(emit("serve__us_edge", "int64_t", "SERVE_HIST_BINS + 2", us_edge, i64))
+o.write(emit("serve__us_direct", "uint16_t", "SERVE_US_DIRECT", us_direct, str))
+o.write(emit("serve__us_slice", "uint16_t", "SERVE_US_NR_SLICES", us_slice, str))
 o.write("/* clang-format on */\n")
