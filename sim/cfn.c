@@ -191,29 +191,24 @@ void cfn__free_strv(char **v, size_t nr)
 }
 
 /*
- * Compile AllowedPattern as CloudFormation applies it: to the entire value. CloudFormation
- * uses Java regular expressions; POSIX ERE covers the common subset, and `\d`, which POSIX
- * lacks, is rewritten to a bracket expression.
+ * Compile AllowedPattern as CloudFormation applies it: to the entire value, in Java's syntax
+ * (cfn_regex.c translates it). Returns 0, a regcomp() error with its message in err, or -1
+ * when the pattern uses a Java feature POSIX cannot express (err names it).
  */
 static int compile_pattern(regex_t *re, const char *pat, char *err, size_t errlen)
 {
+    char *ere;
+    const char *why;
+    int tr = cfn__java_regex_to_ere(pat, &ere, &why);
+    if (tr == 1) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
     struct strbuf sb = { 0 };
     sb_adds(&sb, "^(");
-    for (const char *p = pat; *p; p++) {
-        if (p[0] == '\\' && p[1] == 'd') {
-            sb_adds(&sb, "[0-9]");
-            p++;
-        } else if (p[0] == '\\' && p[1] == 'D') {
-            sb_adds(&sb, "[^0-9]");
-            p++;
-        } else if (p[0] == '\\' && p[1]) {
-            sb_add(&sb, p, 2);
-            p++;
-        } else {
-            sb_add(&sb, p, 1);
-        }
-    }
+    sb_adds(&sb, tr == 0 ? ere : pat); /* malformed: let regcomp() say what is wrong */
     sb_adds(&sb, ")$");
+    free(ere);
     int rc = regcomp(re, sb.buf, REG_EXTENDED | REG_NOSUB);
     if (rc != 0)
         regerror(rc, re, err, errlen);
@@ -331,7 +326,13 @@ static void parse_param(struct cfn_impl *t, const struct ynode_pair *pp, struct 
     if (is_string(pat)) {
         regex_t re;
         char err[128];
-        if (compile_pattern(&re, pat->scalar, err, sizeof(err)) != 0)
+        int rc = compile_pattern(&re, pat->scalar, err, sizeof(err));
+        if (rc < 0)
+            diag_warning(d, &pat->loc,
+                         "AllowedPattern of parameter '%s' uses %s, which asgsim cannot "
+                         "evaluate; values are not checked against it",
+                         name, err);
+        else if (rc > 0)
             diag_error(d, &pat->loc, "invalid AllowedPattern for parameter '%s': %s", name, err);
         else
             regfree(&re);

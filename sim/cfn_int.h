@@ -158,4 +158,11 @@ int cfn__eval_condition(struct rctx *c, const struct ynode *n, unsigned depth);
 /* Fn::If: the value its condition picks, or NULL on error. */
 const struct ynode *cfn__eval_if(struct rctx *c, const struct call *call, unsigned depth);
 
+/*
+ * Translates a CloudFormation AllowedPattern (Java syntax) into POSIX extended syntax
+ * (cfn_regex.c). Returns 0 with *out (caller frees), 1 when the pattern uses a Java feature
+ * POSIX cannot express (*why names it, static), or -1 when it is malformed (*out NULL).
+ */
+int cfn__java_regex_to_ere(const char *pat, char **out, const char **why);
+
 #endif /* ASGSIM_CFN_INT_H */
