@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every real template of tests/corpus/ (issue 17) with only the shared settings file
+# (and NAME.params, NAME=VALUE per line, when a template has parameters without defaults)
+# and prints one line each: "runs" with the launches and policy-caused activities, or
+# "refused" with the first error asgsim gave. Usage: tools/corpus-status.sh [ASGSIM]
+set -uo pipefail
+asgsim=${1:-build/asgsim}
+dir=$(dirname "$0")/../tests/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok=0 total=0
+while IFS=$'\t' read -r file _; do
+    case $file in '#'* | '') continue ;; esac
+    total=$((total + 1))
+    params=()
+    if [ -f "$dir/${file%.yaml}.params" ]; then
+        while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/${file%.yaml}.params"
+    fi
+    if "$asgsim" run "$dir/$file" --with "$dir/settings.yaml" "${params[@]}" -o "$tmp/r.h5" -q \
+        2> "$tmp/err"; then
+        "$asgsim" export "$tmp/r.h5" -o "$tmp/x" -q
+        launches=$(grep -c 'Launching' "$tmp/x/activities.tsv" || true)
+        policy=$(grep -ciE 'policy|scheduled|alarm' "$tmp/x/activities.tsv" || true)
+        printf '%-42s runs     launches=%s policy_activities=%s\n' "$file" "$launches" "$policy"
+        ok=$((ok + 1))
+        rm -rf "$tmp/x" "$tmp/r.h5"
+    else
+        printf '%-42s refused  %s\n' "$file" "$(grep -m1 error "$tmp/err" | cut -c1-160)"
+    fi
+done < "$dir/MANIFEST.tsv"
+echo "$ok of $total templates run"
