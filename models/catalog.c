@@ -136,6 +136,25 @@ const char *catalog_closest(const struct catalog *c, const char *name)
     return hint;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double catalog_spot_ratio(const struct catalog *c)
+{
+    double *r = xcalloc(c->nr ? c->nr : 1, sizeof(*r));
+    size_t n = 0;
+    for (size_t i = 0; i < c->nr; i++)
+        if (c->items[i].on_demand_usd_per_hour > 0 && c->items[i].spot_usd_per_hour > 0)
+            r[n++] = c->items[i].spot_usd_per_hour / c->items[i].on_demand_usd_per_hour;
+    qsort(r, n, sizeof(*r), cmp_double);
+    double m = n == 0 ? 0 : n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+    free(r);
+    return m;
+}
+
 void catalog_release(struct catalog *c)
 {
     for (size_t i = 0; i < c->nr; i++)

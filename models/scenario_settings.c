@@ -41,6 +41,8 @@ static int load_workload(struct loader *l, struct bind *b, const struct ynode *s
 static int load_types(struct loader *l, const struct ynode *types)
 {
     int ret = 0;
+    /* Before any addition: the shipped catalog's (and earlier overrides') ratio. */
+    const double spot_ratio = catalog_spot_ratio(&l->sc->catalog);
     for (size_t i = 0; i < types->nr; i++) {
         const char *name = types->pairs[i].key->scalar;
         const struct ynode *spec = types->pairs[i].value;
@@ -62,7 +64,7 @@ static int load_types(struct loader *l, const struct ynode *types)
             r[0] = bind_int(&tb, spec, "Vcpus", 1, 1024, &vcpus);
             r[1] = bind_double(&tb, spec, "MemoryGiB", 0.001, 1e6, &t.memory_gib);
             r[2] = bind_double(&tb, spec, "OnDemandUsdPerHour", 0, 1e4, &t.on_demand_usd_per_hour);
-            r[3] = bind_double(&tb, spec, "SpotUsdPerHour", 0, 1e4, &t.spot_usd_per_hour);
+            r[3] = bind_double(&tb, spec, "SpotUsdPerHour", 1e-6, 1e4, &t.spot_usd_per_hour);
             for (int k = 0; k < 4; k++)
                 if (r[k] < 0)
                     rc = r[k];
@@ -76,6 +78,14 @@ static int load_types(struct loader *l, const struct ynode *types)
                                         "required",
                                         name, need[k]);
             }
+        }
+        if (rc == 0 && !base && !ynode_get(spec, "SpotUsdPerHour")) {
+            t.spot_usd_per_hour = t.on_demand_usd_per_hour * spot_ratio;
+            diag_warning(l->d, &spec->loc,
+                         "instance type '%s' has no SpotUsdPerHour; its Spot price is taken as "
+                         "%.6g USD/h, the On-Demand price times the catalog's median Spot ratio "
+                         "%.3f",
+                         name, t.spot_usd_per_hour, spot_ratio);
         }
         if (rc == 0) {
             t.vcpus = (int)vcpus;

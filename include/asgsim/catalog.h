@@ -44,6 +44,14 @@ void catalog_put(struct catalog *c, const struct instance_type *t);
  */
 const char *catalog_closest(const struct catalog *c, const char *name);
 
+/**
+ * The median Spot/On-Demand price ratio over the types of `c` that have both prices, or 0
+ * when none has. A type added without a Spot price gets its On-Demand price times this ratio
+ * of the shipped catalog (asgsim's rule: AWS publishes no Spot price for a type it does not
+ * list, and a Spot price of 0 would make the type win every lowest-price choice).
+ */
+double catalog_spot_ratio(const struct catalog *c);
+
 void catalog_release(struct catalog *c);
 
 #endif /* ASGSIM_CATALOG_H */

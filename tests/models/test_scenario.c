@@ -215,6 +215,20 @@ START_TEST(test_scenario_type_override_and_addition)
     const struct instance_type *x9 = catalog_find(&sc.catalog, "x9.huge");
     ck_assert_ptr_nonnull(x9);
     ck_assert_int_eq(x9->vcpus, 64);
+    /* No SpotUsdPerHour: derived from On-Demand by the shipped catalog's median Spot
+     * discount, never 0 (a free pool would win every lowest-price choice), and warned. */
+    struct catalog shipped = { 0 };
+    catalog_load_builtin(&shipped);
+    double ratio = catalog_spot_ratio(&shipped);
+    double m5_spot = catalog_find(&shipped, "m5.large")->spot_usd_per_hour;
+    catalog_release(&shipped);
+    ck_assert(ratio > 0.1 && ratio < 0.9);
+    ck_assert_double_eq_tol(x9->spot_usd_per_hour, 5 * ratio, 1e-12);
+    ck_assert_double_eq(m5->spot_usd_per_hour, m5_spot); /* an override keeps the rest */
+    bool warned = false;
+    for (size_t i = 0; i < d.nr; i++)
+        warned |= strstr(d.items[i].msg, "x9.huge") && strstr(d.items[i].msg, "SpotUsdPerHour");
+    ck_assert(warned);
     remove(p);
     free(p);
 }
