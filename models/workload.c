@@ -161,6 +161,12 @@ int workload_trace_load(struct workload_config *w, const char *path, struct diag
     int ret = 0;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        const char *nul = memchr(line, '\0', (size_t)len);
+        if (nul) {
+            struct src_loc loc = { path, lineno, col_of(line, nul) };
+            ret = diag_error(d, &loc, "NUL byte in workload trace");
+            goto out;
+        }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         const char *p = line;

@@ -306,6 +306,11 @@ static void build(struct builder *b)
                                       ev.data.scalar.length);
             n->len = ev.data.scalar.length;
             n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            /* An escaped NUL would cut every later C-string view of the value short. */
+            if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length))
+                berror(b, &n->loc,
+                       "the scalar contains a NUL character (\\0 or \\x00), which no "
+                       "CloudFormation value may hold");
             attach(b, n);
             break;
         case YAML_SEQUENCE_START_EVENT:

@@ -114,6 +114,31 @@ START_TEST(test_workload_trace_interpolates_linearly_and_holds_ends)
 
 END_TEST
 
+/* Issue 20: a NUL in a trace line silently ended the line; it is an error that names it. */
+START_TEST(test_workload_trace_nul_byte_is_an_error)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_tmp_path("nul.tsv");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    static const char text[] = "0\t100\n60\t20\0000\n";
+    ck_assert_uint_eq(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+    fclose(f);
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), ASG_EINVAL);
+    ck_assert_uint_eq(w.nr_rows, 0);
+    char *msg = diag_format(&d.items[0]);
+    char *want = xasprintf("%s:2:6: error: NUL byte in workload trace", path);
+    ck_assert_msg(strstr(msg, want), "got: %s", msg);
+    free(want);
+    free(msg);
+    remove(path);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
 START_TEST(test_workload_trace_bad_line_names_file_line_column)
 {
     struct diag_list d = { 0 };
@@ -173,6 +198,7 @@ Suite *workload_suite(void)
     tc = tcase_create("trace");
     tcase_add_test(tc, test_workload_trace_interpolates_linearly_and_holds_ends);
     tcase_add_test(tc, test_workload_trace_bad_line_names_file_line_column);
+    tcase_add_test(tc, test_workload_trace_nul_byte_is_an_error);
     tcase_add_test(tc, test_workload_binds_nested_patterns_with_relative_trace_path);
     suite_add_tcase(s, tc);
     return s;

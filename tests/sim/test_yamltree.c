@@ -330,6 +330,20 @@ START_TEST(test_yamltree_rejects_nul_byte)
 
 END_TEST
 
+/* Issue 20: an escaped \0 in a double-quoted scalar silently cut the value at the NUL
+ * ("c6i.large\0evil" read as c6i.large; "MaxSize\0x" as a duplicate of MaxSize). */
+START_TEST(test_yamltree_rejects_escaped_nul_in_scalar)
+{
+    expect_error("a: 1\nt: \"c6i.large\\0evil\"\n",
+                 "asgsim: t.yaml:2:4: error: the scalar contains a NUL character (\\0 or \\x00), "
+                 "which no CloudFormation value may hold");
+    expect_error("\"MaxSize\\x00x\": 1\n",
+                 "asgsim: t.yaml:1:1: error: the scalar contains a NUL character (\\0 or \\x00), "
+                 "which no CloudFormation value may hold");
+}
+
+END_TEST
+
 START_TEST(test_yamltree_load_missing_file)
 {
     struct diag_list d = { 0 };
@@ -415,6 +429,7 @@ Suite *yamltree_suite(void)
     tc = tcase_create("load");
     tcase_add_test(tc, test_yamltree_load_missing_file);
     tcase_add_test(tc, test_yamltree_load_directory_is_io_error);
+    tcase_add_test(tc, test_yamltree_rejects_escaped_nul_in_scalar);
     tcase_add_test(tc, test_yamltree_load_keeps_path_as_given);
     suite_add_tcase(s, tc);
     return s;
