@@ -1,6 +1,7 @@
 /* The offered load as a pure function of the pattern tree and time (workload.h). */
 #include "asgsim/workload.h"
 
+#include "asgsim/infile.h"
 #include "asgsim/util.h"
 
 #include <errno.h>
@@ -148,10 +149,10 @@ static bool parse_field(const char **pp, double *out)
 
 int workload_trace_load(struct workload_config *w, const char *path, struct diag_list *d)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return diag_error_status(d, errno == ENOENT ? ASG_ENOENT : ASG_EIO, NULL,
-                                 "cannot read workload trace '%s': %s", path, strerror(errno));
+    FILE *f = NULL;
+    int orc = infile_open(&f, path, "workload trace", INFILE_MAX_TRACE, d);
+    if (orc < 0)
+        return orc;
     double *ts = NULL, *rs = NULL;
     size_t nr = 0, alloc_t = 0, alloc_r = 0;
     char *line = NULL;

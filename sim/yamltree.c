@@ -4,6 +4,7 @@
  */
 #include "asgsim/yamltree.h"
 
+#include "asgsim/infile.h"
 #include "asgsim/util.h"
 
 #include <errno.h>
@@ -373,12 +374,10 @@ int ydoc_parse(struct ydoc **out, const char *file, const void *bytes, size_t le
 
 int ydoc_load(struct ydoc **out, const char *path, struct diag_list *d)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int err = errno;
-        return diag_error_status(d, err == ENOENT ? ASG_ENOENT : ASG_EIO, NULL,
-                                 "cannot open '%s': %s", path, strerror(err));
-    }
+    FILE *f = NULL;
+    int rc = infile_open(&f, path, "file", INFILE_MAX_YAML, d);
+    if (rc < 0)
+        return rc;
     unsigned char *buf = NULL;
     size_t nr = 0, alloc = 0;
     for (;;) {
@@ -387,6 +386,13 @@ int ydoc_load(struct ydoc **out, const char *path, struct diag_list *d)
         nr += got;
         if (got == 0)
             break;
+        if (nr > INFILE_MAX_YAML) { /* it grew while being read */
+            fclose(f);
+            free(buf);
+            return diag_error_status(d, ASG_ELIMIT, NULL,
+                                     "file '%s' grew over the limit of %zu MiB", path,
+                                     INFILE_MAX_YAML >> 20);
+        }
     }
     if (ferror(f)) {
         int err = errno;

@@ -1,6 +1,7 @@
 /* Tests for the YAML node tree: locations, tags, and everything CloudFormation rejects. */
 #include "helpers.h"
 
+#include "asgsim/infile.h"
 #include "asgsim/util.h"
 #include "asgsim/yamltree.h"
 
@@ -352,8 +353,8 @@ START_TEST(test_yamltree_load_missing_file)
     ck_assert_ptr_null(doc);
     ck_assert_uint_eq(d.nr, 1);
     char *s = diag_format(&d.items[0]);
-    ck_assert_str_eq(s,
-                     "asgsim: error: cannot open '/nonexistent/x.yaml': No such file or directory");
+    ck_assert_str_eq(s, "asgsim: error: cannot open file '/nonexistent/x.yaml': No such file or "
+                        "directory");
     free(s);
     diag_list_release(&d);
 }
@@ -362,16 +363,40 @@ END_TEST
 
 START_TEST(test_yamltree_load_directory_is_io_error)
 {
+    /* Issue 20: a directory, a FIFO or a device is refused before any read (a FIFO with no
+     * writer used to block forever, /dev/zero to read until memory ran out), exit 66. */
     char *dir = test_tmp_path("adir");
     ck_assert_int_eq(mkdir(dir, 0700), 0);
+    char *fifo = test_tmp_path("afifo");
+    remove(fifo);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    const char *paths[] = { dir, fifo, "/dev/zero" };
+    const char *kinds[] = { "is a directory", "is a FIFO (named pipe)", "is a character device" };
+    for (size_t i = 0; i < 3; i++) {
+        struct diag_list d = { 0 };
+        struct ydoc *doc = NULL;
+        ck_assert_int_eq(ydoc_load(&doc, paths[i], &d), ASG_ENOENT);
+        ck_assert_ptr_null(doc);
+        ck_assert_uint_eq(d.nr, 1);
+        ck_assert_msg(strstr(d.items[0].msg, kinds[i]), "%s", d.items[0].msg);
+        ck_assert(strstr(d.items[0].msg, "asgsim reads only regular files"));
+        diag_list_release(&d);
+    }
+    /* Over the size limit: refused by its size, without reading it (a sparse file). */
+    char *big = test_tmp_path("big.yaml");
+    FILE *f = fopen(big, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(ftruncate(fileno(f), (off_t)INFILE_MAX_YAML + 1), 0);
+    fclose(f);
     struct diag_list d = { 0 };
     struct ydoc *doc = NULL;
-    ck_assert_int_eq(ydoc_load(&doc, dir, &d), ASG_EIO);
-    ck_assert_ptr_null(doc);
-    ck_assert_uint_eq(d.nr, 1);
-    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "cannot read '"));
-    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "Is a directory"));
+    ck_assert_int_eq(ydoc_load(&doc, big, &d), ASG_ELIMIT);
+    ck_assert_msg(strstr(d.items[0].msg, "over the limit of 16 MiB"), "%s", d.items[0].msg);
     diag_list_release(&d);
+    remove(big);
+    free(big);
+    remove(fifo);
+    free(fifo);
     rmdir(dir);
     free(dir);
 }
