@@ -34,6 +34,31 @@ const char *asg_strerror(int status)
     }
 }
 
+/* A UTF-8 sequence never starts with a continuation byte (10xxxxxx). */
+static size_t char_start(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+/*
+ * Keeps a message within DIAG_MAX_MESSAGE bytes: a value quoted whole (a 1 MB scalar) loses
+ * its middle, so the start (what is wrong) and the end (where it was first defined, say)
+ * both stay. Takes and returns a malloc'd string.
+ */
+static char *shorten(char *msg)
+{
+    size_t len = strlen(msg);
+    if (len <= DIAG_MAX_MESSAGE)
+        return msg;
+    size_t head = char_start(msg, DIAG_MAX_MESSAGE * 2 / 3);
+    size_t tail = char_start(msg, len - DIAG_MAX_MESSAGE / 4);
+    char *out = xasprintf("%.*s[... %zu bytes ...]%s", (int)head, msg, tail - head, msg + tail);
+    free(msg);
+    return out;
+}
+
 __attribute__((format(printf, 4, 0))) static void add(struct diag_list *d, enum diag_level level,
                                                       const struct src_loc *loc, const char *fmt,
                                                       va_list ap)
@@ -47,7 +72,7 @@ __attribute__((format(printf, 4, 0))) static void add(struct diag_list *d, enum 
     if (level == DIAG_ERROR && d->nr_errors > DIAG_MAX_ERRORS)
         return;
 
-    char *msg = xvasprintf(fmt, ap);
+    char *msg = shorten(xvasprintf(fmt, ap));
 
     ALLOC_GROW(d->items, d->nr + 1, d->alloc);
     struct diag *dg = &d->items[d->nr++];

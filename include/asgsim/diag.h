@@ -51,6 +51,9 @@ struct diag {
 
 #define DIAG_MAX_ERRORS 50
 
+/* A message longer than this many bytes loses its middle ("[... N bytes ...]"). */
+#define DIAG_MAX_MESSAGE 1024
+
 /** Collected diagnostics. Zero-initialise (`struct diag_list d = {0};`), diag_list_release(). */
 struct diag_list {
     struct diag *items;

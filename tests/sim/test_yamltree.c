@@ -345,6 +345,89 @@ START_TEST(test_yamltree_rejects_escaped_nul_in_scalar)
 
 END_TEST
 
+/* Issue 20, class 4: documents that made the parser slow or loud. Duplicates are found by
+ * sorting (a scan per key was quadratic), nesting is capped, and a long value quoted in a
+ * message loses its middle. */
+START_TEST(test_yamltree_duplicates_in_a_large_mapping)
+{
+    struct strbuf_lite {
+        char *buf;
+        size_t len, alloc;
+    } sb = { 0 };
+
+    for (int i = 0; i < 20000; i++) {
+        char line[32];
+        int n = snprintf(line, sizeof(line), "k%d: %d\n", i, i);
+        ALLOC_GROW(sb.buf, sb.len + (size_t)n + 1, sb.alloc);
+        memcpy(sb.buf + sb.len, line, (size_t)n + 1);
+        sb.len += (size_t)n;
+    }
+    static const char tail[] = "k7: again\nk3: again\n";
+    ALLOC_GROW(sb.buf, sb.len + sizeof(tail), sb.alloc);
+    memcpy(sb.buf + sb.len, tail, sizeof(tail));
+    sb.len += sizeof(tail) - 1;
+    struct diag_list d = { 0 };
+    struct ydoc *doc = NULL;
+    ck_assert_int_eq(ydoc_parse(&doc, "t.yaml", sb.buf, sb.len, &d), ASG_EFORMAT);
+    ck_assert_uint_eq(d.nr, 2);
+    char *m0 = diag_format(&d.items[0]), *m1 = diag_format(&d.items[1]);
+    /* in file order, each naming its first definition */
+    ck_assert_str_eq(m0,
+                     "asgsim: t.yaml:20001:1: error: duplicate key 'k7' (first defined at 8:1)");
+    ck_assert_str_eq(m1,
+                     "asgsim: t.yaml:20002:1: error: duplicate key 'k3' (first defined at 4:1)");
+    free(m0);
+    free(m1);
+    diag_list_release(&d);
+    free(sb.buf);
+}
+
+END_TEST
+
+START_TEST(test_yamltree_nesting_is_capped)
+{
+    size_t depth = 100000;
+    char *text = xmalloc(2 * depth + 2);
+    memset(text, '[', depth);
+    memset(text + depth, ']', depth);
+    text[2 * depth] = '\n';
+    char *got = parse_fail(text, 2 * depth + 1);
+    ck_assert_str_eq(got, "asgsim: t.yaml:1:257: error: collections nested deeper than 256 levels");
+    free(got);
+    free(text);
+    /* 256 levels are fine */
+    char ok[2 * 256 + 2];
+    memset(ok, '[', 256);
+    memset(ok + 256, ']', 256);
+    ok[512] = '\n';
+    ok[513] = '\0';
+    struct ydoc *doc = parse_ok(ok);
+    ydoc_free(doc);
+}
+
+END_TEST
+
+START_TEST(test_yamltree_long_value_is_shortened_in_messages)
+{
+    size_t n = 1 << 20; /* a 1 MB key, defined twice (explicit keys have no length limit) */
+    char *text = xmalloc(2 * n + 32);
+    memcpy(text, "? ", 2);
+    memset(text + 2, 'x', n);
+    memcpy(text + 2 + n, "\n: 1\n? ", 7);
+    memset(text + 9 + n, 'x', n);
+    memcpy(text + 9 + 2 * n, "\n: 2\n", 5);
+    char *got = parse_fail(text, 2 * n + 14);
+    ck_assert_uint_le(strlen(got), DIAG_MAX_MESSAGE + 64);
+    ck_assert_msg(strstr(got, "error: duplicate key 'xxxx"), "%.100s", got);
+    ck_assert_msg(strstr(got, "bytes ...]"), "%.100s", got);
+    size_t gl = strlen(got);
+    ck_assert_str_eq(got + gl - strlen("' (first defined at 1:3)"), "' (first defined at 1:3)");
+    free(got);
+    free(text);
+}
+
+END_TEST
+
 START_TEST(test_yamltree_load_missing_file)
 {
     struct diag_list d = { 0 };
@@ -455,6 +538,9 @@ Suite *yamltree_suite(void)
     tcase_add_test(tc, test_yamltree_load_missing_file);
     tcase_add_test(tc, test_yamltree_load_directory_is_io_error);
     tcase_add_test(tc, test_yamltree_rejects_escaped_nul_in_scalar);
+    tcase_add_test(tc, test_yamltree_duplicates_in_a_large_mapping);
+    tcase_add_test(tc, test_yamltree_nesting_is_capped);
+    tcase_add_test(tc, test_yamltree_long_value_is_shortened_in_messages);
     tcase_add_test(tc, test_yamltree_load_keeps_path_as_given);
     suite_add_tcase(s, tc);
     return s;
