@@ -179,6 +179,11 @@ struct world {
     char **alarm_columns;
     union trace_value *ts_row;
     uint64_t nr_sample_yields; /* samples put behind events at their own time */
+    /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
+    const struct run_opts *opts;
+    int stop;
+    sim_time watch_at;
+    uint64_t watch_fired;
     /* vCPUs of the InService instances, kept by on_transition (a mixed group runs several
        types): a walk over the group every sample was a fifth of a no-workload run. */
     int64_t in_service_vcpus;
@@ -657,6 +662,36 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
 }
 
+/*
+ * The watchdog: a run whose clock stands still while this many events fire is in a loop of
+ * zero-time events (a launch abandoned as soon as it starts, say) and would only grow its
+ * memory and output. Far above any real instant: 100,000 instances launching at once fire
+ * a few events each.
+ */
+#define RUN_MAX_EVENTS_PER_INSTANT 1000000
+
+enum { STOP_NONE, STOP_INTERRUPTED, STOP_NO_PROGRESS };
+
+/* Called by the engine every SIM_CHECK_EVERY events, inside a slice of simulated time too. */
+static int run_check(void *ctx, struct sim_engine *eng)
+{
+    struct world *w = ctx;
+    if (w->opts->interrupted && w->opts->interrupted(w->opts->ctx)) {
+        w->stop = STOP_INTERRUPTED;
+        return 1;
+    }
+    if (sim_now(eng) != w->watch_at) {
+        w->watch_at = sim_now(eng);
+        w->watch_fired = sim_fired_count(eng);
+        return 0;
+    }
+    if (sim_fired_count(eng) - w->watch_fired >= RUN_MAX_EVENTS_PER_INSTANT) {
+        w->stop = STOP_NO_PROGRESS;
+        return 1;
+    }
+    return 0;
+}
+
 static void write_provenance(struct world *w, const struct run_opts *o)
 {
     const struct scenario *sc = w->sc;
@@ -739,6 +774,9 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     w.type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
     ASG_ASSERT(w.type);
     w.eng = sim_engine_new();
+    w.opts = o;
+    w.watch_at = -1;
+    sim_set_check(w.eng, run_check, &w);
     rng_set_init(&w.rngs, sc->seed, o->point, o->replication);
 
     write_provenance(&w, o);
@@ -781,9 +819,18 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
             ret = sink_error(&w, d);
             goto out;
         }
+        if (w.stop == STOP_NO_PROGRESS) {
+            ret = diag_error_status(
+                    d, ASG_EINVAL, NULL,
+                    "no progress in simulated time: %d events fired at %.0f s without the clock "
+                    "moving (a loop of zero-time events, such as launches abandoned as soon as "
+                    "they start); the run is stopped",
+                    RUN_MAX_EVENTS_PER_INSTANT, sim_time_to_seconds(sim_now(w.eng)));
+            goto out;
+        }
         if (o->progress)
             o->progress(o->ctx, sim_now(w.eng), sc->duration, sim_fired_count(w.eng));
-        if (o->interrupted && o->interrupted(o->ctx)) {
+        if (w.stop == STOP_INTERRUPTED || (o->interrupted && o->interrupted(o->ctx))) {
             ret = diag_error_status(d, ASG_EINTR, NULL, "interrupted at %.0f s of %.0f s",
                                     sim_time_to_seconds(sim_now(w.eng)),
                                     sim_time_to_seconds(sc->duration));

@@ -57,6 +57,8 @@ struct sim_engine {
     uint64_t nr_fired;
     sim_observer_fn *observer;
     void *observer_ctx;
+    sim_check_fn *check;
+    void *check_ctx;
     bool stop_requested;
     bool running; /* inside sim_run_until(), which must not be re-entered */
 };
@@ -259,6 +261,9 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
         ev.type->fire(eng, ev.target, &ev.p);
         if (eng->observer)
             eng->observer(eng->observer_ctx, eng, ev.type, ev.target);
+        if (eng->check && (eng->nr_fired & (SIM_CHECK_EVERY - 1)) == 0 &&
+            eng->check(eng->check_ctx, eng))
+            eng->stop_requested = true;
     }
 
     eng->running = false;
@@ -273,6 +278,12 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
 void sim_stop(struct sim_engine *eng)
 {
     eng->stop_requested = true;
+}
+
+void sim_set_check(struct sim_engine *eng, sim_check_fn *fn, void *ctx)
+{
+    eng->check = fn;
+    eng->check_ctx = ctx;
 }
 
 void sim_set_observer(struct sim_engine *eng, sim_observer_fn *fn, void *ctx)

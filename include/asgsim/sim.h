@@ -150,6 +150,17 @@ int sim_run_until(struct sim_engine *eng, sim_time end);
  */
 void sim_stop(struct sim_engine *eng);
 
+/*
+ * A check sim_run_until() calls every SIM_CHECK_EVERY events fired: a run that never leaves
+ * one instant (a zero-time loop) or a long burst of events still reaches it, so it can
+ * honour a signal or stop a runaway. A nonzero return stops the run as sim_stop() does.
+ */
+#define SIM_CHECK_EVERY ((uint64_t)1 << 16)
+typedef int sim_check_fn(void *ctx, struct sim_engine *eng);
+
+/** Install (or with fn NULL, remove) the periodic check. ctx is borrowed. */
+void sim_set_check(struct sim_engine *eng, sim_check_fn *fn, void *ctx);
+
 /** Install (or with fn NULL, remove) the after-event observer. ctx is borrowed. */
 void sim_set_observer(struct sim_engine *eng, sim_observer_fn *fn, void *ctx);
 

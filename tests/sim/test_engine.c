@@ -173,6 +173,47 @@ START_TEST(test_engine_delay_zero_from_handler_fires_after_due_events)
 
 END_TEST
 
+static const struct sim_event_type *sim_event_type_of_loop(void);
+
+/* A zero-time loop: each firing schedules the next at the same instant. */
+static void loop_fire(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)p;
+    sim_schedule(eng, 0, sim_event_type_of_loop(), target, (union sim_payload){ 0 });
+}
+
+static const struct sim_event_type LOOP_EV = { "test.loop", loop_fire };
+
+static const struct sim_event_type *sim_event_type_of_loop(void)
+{
+    return &LOOP_EV;
+}
+
+static int stop_after(void *ctx, struct sim_engine *eng)
+{
+    uint64_t *calls = ctx;
+    ++*calls;
+    return sim_fired_count(eng) >= 4 * SIM_CHECK_EVERY;
+}
+
+/* The periodic check runs inside a run that never leaves one instant, so a watchdog or a
+ * signal can stop it (issue 20, class 1). */
+START_TEST(test_engine_check_stops_a_zero_time_loop)
+{
+    struct sim_engine *eng = sim_engine_new();
+    uint64_t calls = 0;
+    sim_set_check(eng, stop_after, &calls);
+    sim_schedule(eng, 5, sim_event_type_of_loop(), NULL, (union sim_payload){ 0 });
+    ck_assert_int_eq(sim_run_until(eng, 100), 1);
+    ck_assert_uint_eq(sim_fired_count(eng), 4 * SIM_CHECK_EVERY);
+    ck_assert_uint_eq(calls, 4);
+    ck_assert_int_eq(sim_now(eng), 5); /* the clock stays at the loop's instant */
+    sim_set_check(eng, NULL, NULL);
+    sim_engine_free(eng);
+}
+
+END_TEST
+
 /* ---- cancellation -------------------------------------------------------------------- */
 
 START_TEST(test_engine_cancel_before_firing_prevents_it)
@@ -995,6 +1036,7 @@ Suite *engine_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("run");
+    tcase_add_test(tc, test_engine_check_stops_a_zero_time_loop);
     tcase_add_test(tc, test_engine_run_until_fires_events_at_end_but_not_after);
     tcase_add_test(tc, test_engine_run_until_advances_clock_without_events);
     tcase_add_test(tc, test_engine_stop_returns_after_current_event);
