@@ -658,7 +658,8 @@ static const char *const *fake_azs(const char *region, size_t *nr)
 }
 
 /*
- * AWS: intrinsic-function-reference-getavailabilityzones: the argument is a Region name; ""
+ * AWS: docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-
+ * getavailabilityzones.html: the argument is a Region name; ""
  * and !Ref AWS::Region both mean the stack's own Region; the result is a list of AZ names.
  */
 START_TEST(test_cfn_getazs_lists_the_regions_zones)
