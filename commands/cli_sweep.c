@@ -728,10 +728,11 @@ int cli_sweep(int argc, char **argv)
             goto out;
         }
         journal_path = xasprintf("%s.journal", out_path);
-        /* The journal belongs to this sweep file, scenario bytes, seed and shard only. */
-        key = xasprintf("sweep %s scenario %s seed %" PRIu64 " shard %" PRIu32 "/%" PRIu32,
+        /* The journal belongs to this sweep file, scenario bytes, seed, shard and --region
+           only; without --region the key is unchanged, so older journals still resume. */
+        key = xasprintf("sweep %s scenario %s seed %" PRIu64 " shard %" PRIu32 "/%" PRIu32 "%s%s",
                         sw.spec.sha256, base_scenario(&sw)->sha256, sw.base_seed, sw.shard_index,
-                        sw.shard_count);
+                        sw.shard_count, sw.region ? " region " : "", sw.region ? sw.region : "");
         st = sweep_journal_open(&sw.journal, journal_path, key, resume, &done, &nr_done, &d);
         diag_print(&d, stderr);
         diag_list_release(&d);

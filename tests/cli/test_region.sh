@@ -54,6 +54,20 @@ YAML
 check "sweep --region runs" expect_exit 0 "$ASGSIM" sweep "$WORK/sw.yaml" -o "$WORK/sw.h5" -j 1 \
     --region us-west-1
 check "sweep --region: one price warning" test "$(price_warnings)" = 1
+# A journal holds runs of one Region: resuming under another must not reuse them.
+sed 's/Values: \[30m, 1h\]/Values: [40d]/' "$WORK/sw.yaml" >"$WORK/long.yaml"
+"$ASGSIM" sweep "$WORK/long.yaml" -o "$WORK/long.h5" -j 1 -q --region us-west-1 2>/dev/null &
+pid=$!
+for _ in $(seq 3000); do
+    [ "$(stat -c %s "$WORK/long.h5.journal" 2>/dev/null || echo 0)" -gt 64 ] && break
+    sleep 0.02
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+check "journal left by the killed sweep" test -s "$WORK/long.h5.journal"
+check "resume under another --region is refused" expect_exit 65 "$ASGSIM" sweep "$WORK/long.yaml" \
+    -o "$WORK/long.h5" -j 1 --resume --region eu-west-1
+check "refusal names --region" grep -q "belongs to another sweep.*--region" "$WORK/err"
 check "sweep rejects an unknown --region" expect_exit 2 "$ASGSIM" sweep x.yaml --region eu-west-9
 check "unknown --region is a usage error" expect_exit 2 "$ASGSIM" run "$S" -o "$WORK/bad.h5" \
     --region us-wset-1
