@@ -30,6 +30,9 @@ int cli_exit_code(int status);
 /** Print "asgsim: error: MSG" and a hint to try --help; \return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** 0 when `region` is in asgsim's Region table, else a usage error naming --region. */
+int cli_check_region(const char *cmd, const char *region);
+
 /** Install SIGINT/SIGTERM handlers that only set a flag. */
 void cli_catch_signals(void);
 

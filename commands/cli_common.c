@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "asgsim/diag.h"
+#include "asgsim/regions.h"
 #include "asgsim/util.h"
 
 #include <signal.h>
@@ -44,6 +45,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'asgsim %s%s--help' for more information.\n", cmd ? cmd : "",
             cmd ? " " : "");
     return EXIT_USAGE;
+}
+
+int cli_check_region(const char *cmd, const char *region)
+{
+    size_t nr;
+    if (region_azs(region, &nr))
+        return 0;
+    const char *const *names = region_names(&nr);
+    const char *hint = diag_closest(region, names, nr);
+    if (hint)
+        return cli_usage_error(cmd, "--region: unknown region '%s' (did you mean '%s'?)", region,
+                               hint);
+    return cli_usage_error(cmd, "--region: unknown region '%s'", region);
 }
 
 static volatile sig_atomic_t caught;

@@ -28,6 +28,8 @@ static const char run_usage[] =
         "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
         "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
         "      --stack-name NAME    value of AWS::StackName (default: the file name)\n"
+        "      --region NAME        value of AWS::Region and Fn::GetAZs' Region (default:\n"
+        "                           Metadata Region, else us-east-1); prices stay us-east-1's\n"
         "      --json               print one JSON summary object on stdout\n"
         "      --progress WHEN      auto (default: only when stderr is a terminal), always, never\n"
         "  -q, --quiet              print errors only\n"
@@ -42,6 +44,8 @@ static const char validate_usage[] =
         "\n"
         "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
         "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
+        "      --region NAME        value of AWS::Region (default: Metadata Region, else\n"
+        "                           us-east-1)\n"
         "  -q, --quiet              print errors only\n"
         "  -h, --help               show this help\n"
         "\n"
@@ -52,6 +56,7 @@ struct common_opts {
     size_t nr_overrides, alloc_overrides;
     const char *with_path;
     const char *stack_name;
+    const char *region;
     bool quiet;
 };
 
@@ -69,7 +74,7 @@ static int add_override(struct common_opts *c, const char *cmd, char *arg)
     return 0;
 }
 
-enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_JSON, OPT_PROGRESS };
+enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_REGION, OPT_JSON, OPT_PROGRESS };
 
 /*
  * The options run and validate share. \return 1 when `opt` was one of them, 0 when not,
@@ -88,6 +93,11 @@ static int common_option(int opt, struct common_opts *c, const char *cmd)
     case OPT_STACK:
         c->stack_name = optarg;
         return 1;
+    case OPT_REGION: {
+        int rc = cli_check_region(cmd, optarg);
+        c->region = optarg;
+        return rc ? rc : 1;
+    }
     case 'q':
         c->quiet = true;
         return 1;
@@ -191,6 +201,7 @@ int cli_run(int argc, char **argv)
         { "parameter", required_argument, NULL, 'p' },
         { "with", required_argument, NULL, OPT_WITH },
         { "stack-name", required_argument, NULL, OPT_STACK },
+        { "region", required_argument, NULL, OPT_REGION },
         { "json", no_argument, NULL, OPT_JSON },
         { "progress", required_argument, NULL, OPT_PROGRESS },
         { "quiet", no_argument, NULL, 'q' },
@@ -279,6 +290,7 @@ int cli_run(int argc, char **argv)
     lo.overrides = c.overrides;
     lo.nr_overrides = c.nr_overrides;
     lo.stack_name = c.stack_name;
+    lo.region = c.region;
     d.quiet_warnings = c.quiet;
 
     int st = scenario_load(&sc, path, &lo, &d);
@@ -338,6 +350,7 @@ int cli_validate(int argc, char **argv)
         { "parameter", required_argument, NULL, 'p' },
         { "with", required_argument, NULL, OPT_WITH },
         { "stack-name", required_argument, NULL, OPT_STACK },
+        { "region", required_argument, NULL, OPT_REGION },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
@@ -373,7 +386,8 @@ int cli_validate(int argc, char **argv)
         struct scenario_load_opts lo = { .with_path = c.with_path,
                                          .overrides = c.overrides,
                                          .nr_overrides = c.nr_overrides,
-                                         .stack_name = c.stack_name };
+                                         .stack_name = c.stack_name,
+                                         .region = c.region };
         int st = scenario_load(&sc, argv[i], &lo, &d);
         print_diags(&d);
         if (st < 0) {

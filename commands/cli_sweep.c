@@ -45,6 +45,8 @@ static const char sweep_usage[] =
         "                        later with 'asgsim merge'; 'auto' takes I and N from\n"
         "                        SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT\n"
         "      --resume          keep the runs the journal says are done; run the rest\n"
+        "      --region NAME     value of AWS::Region in every run (default: the scenario's\n"
+        "                        Metadata Region, else us-east-1); prices stay us-east-1's\n"
         "  -q, --quiet           print errors only\n"
         "  -h, --help            show this help\n"
         "\n"
@@ -70,6 +72,7 @@ struct cli_sweep {
     uint64_t base_seed;
     uint32_t shard_index, shard_count;
     const char *traces_dir;
+    const char *region;           /* --region, or NULL */
     uint64_t nr_runs;             /* in the whole sweep */
     struct sweep_result *results; /* by run index */
     bool *have;
@@ -520,9 +523,11 @@ static int load_points(struct cli_sweep *sw, struct diag_list *d)
     for (uint64_t p = 0; p < sp->nr_points && st == 0; p++) {
         if (!sweep_point_in_shard(p, sw->shard_index, sw->shard_count))
             continue;
-        struct scenario_load_opts lo = {
-            .overrides = params, .path_overrides = paths, .has_seed = sp->has_seed, .seed = sp->seed
-        };
+        struct scenario_load_opts lo = { .overrides = params,
+                                         .path_overrides = paths,
+                                         .has_seed = sp->has_seed,
+                                         .seed = sp->seed,
+                                         .region = sw->region };
         for (size_t a = 0; a < sp->nr_axes; a++) {
             struct cfn_override ov = { sp->axes[a].key, sweep_value(sp, p, a) };
             if (sp->axes[a].target == SWEEP_PARAMETER)
@@ -597,7 +602,7 @@ static int parse_shard(const char *arg, uint32_t *index, uint32_t *count)
     return 0;
 }
 
-enum { OPT_TRACES = 256, OPT_SHARD, OPT_RESUME };
+enum { OPT_TRACES = 256, OPT_SHARD, OPT_RESUME, OPT_REGION };
 
 int cli_sweep(int argc, char **argv)
 {
@@ -605,6 +610,7 @@ int cli_sweep(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "jobs", required_argument, NULL, 'j' },
         { "traces", required_argument, NULL, OPT_TRACES },
+        { "region", required_argument, NULL, OPT_REGION },
         { "shard", required_argument, NULL, OPT_SHARD },
         { "resume", no_argument, NULL, OPT_RESUME },
         { "quiet", no_argument, NULL, 'q' },
@@ -641,6 +647,11 @@ int cli_sweep(int argc, char **argv)
         }
         case OPT_TRACES:
             sw.traces_dir = optarg;
+            break;
+        case OPT_REGION:
+            if ((rc = cli_check_region("sweep", optarg)))
+                goto out;
+            sw.region = optarg;
             break;
         case OPT_SHARD:
             if ((rc = parse_shard(optarg, &sw.shard_index, &sw.shard_count)))
@@ -717,10 +728,11 @@ int cli_sweep(int argc, char **argv)
             goto out;
         }
         journal_path = xasprintf("%s.journal", out_path);
-        /* The journal belongs to this sweep file, scenario bytes, seed and shard only. */
-        key = xasprintf("sweep %s scenario %s seed %" PRIu64 " shard %" PRIu32 "/%" PRIu32,
+        /* The journal belongs to this sweep file, scenario bytes, seed, shard and --region
+           only; without --region the key is unchanged, so older journals still resume. */
+        key = xasprintf("sweep %s scenario %s seed %" PRIu64 " shard %" PRIu32 "/%" PRIu32 "%s%s",
                         sw.spec.sha256, base_scenario(&sw)->sha256, sw.base_seed, sw.shard_index,
-                        sw.shard_count);
+                        sw.shard_count, sw.region ? " region " : "", sw.region ? sw.region : "");
         st = sweep_journal_open(&sw.journal, journal_path, key, resume, &done, &nr_done, &d);
         diag_print(&d, stderr);
         diag_list_release(&d);

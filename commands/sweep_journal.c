@@ -53,7 +53,7 @@ static int read_existing(int fd, const char *path, const struct journal_header *
     if (memcmp(h.key_sha256, want->key_sha256, sizeof(h.key_sha256)))
         return diag_error(d, NULL,
                           "'%s' belongs to another sweep (the sweep file, the scenario or "
-                          "--shard changed); remove it or run without --resume",
+                          "--shard or --region changed); remove it or run without --resume",
                           path);
     struct sweep_result *items = NULL;
     size_t nr = 0, alloc = 0;

@@ -14,6 +14,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/regions.h"
 #include "asgsim/serve_bind.h"
 #include "asgsim/sha256.h"
 #include "asgsim/utc.h"
@@ -28,6 +29,18 @@
 #include "asgsim/banned.h"
 
 /* ---- the whole scenario ------------------------------------------------------------------ */
+
+/* For callers that did not check --region first (the commands do, as a usage error). */
+static int unknown_region(struct diag_list *d, const char *region)
+{
+    size_t nr;
+    const char *const *names = region_names(&nr);
+    const char *hint = diag_closest(region, names, nr);
+    if (hint)
+        return diag_error(d, NULL, "--region: unknown region '%s' (did you mean '%s'?)", region,
+                          hint);
+    return diag_error(d, NULL, "--region: unknown region '%s'", region);
+}
 
 static char *file_stem(const char *path)
 {
@@ -62,7 +75,13 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
         goto out;
     sc->path = xstrdup(path);
     sc->stack_name = opts->stack_name ? xstrdup(opts->stack_name) : file_stem(path);
-    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, NULL };
+    size_t nr_azs;
+    if (opts->region && !region_azs(opts->region, &nr_azs)) {
+        ret = unknown_region(d, opts->region);
+        goto out;
+    }
+    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, REGION_DEFAULT,
+                                region_azs };
     if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
         goto out;
     l.cfn = cfn;
@@ -70,6 +89,14 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     const struct ynode *settings = scenario_find_settings(&l, with);
     int rc = settings ? scenario_load_settings(&l, settings) : ASG_EINVAL;
     ret = rc;
+    /* The settings name the Region, so the resources are read only once it is settled. */
+    sc->region = xstrdup(opts->region ? opts->region : l.region ? l.region : REGION_DEFAULT);
+    cfn->opt.region = sc->region;
+    if (strcmp(sc->region, REGION_DEFAULT) != 0)
+        diag_warning(d, NULL,
+                     "region %s: instance prices are us-east-1's (the catalog has no other "
+                     "Region's prices)",
+                     sc->region);
     /* Resources are checked even when the settings are wrong: report every error at once. */
     if ((rc = scenario_load_resources(&l, settings)) < 0)
         ret = rc;
@@ -152,6 +179,7 @@ void scenario_release(struct scenario *sc)
 {
     free(sc->path);
     free(sc->stack_name);
+    free(sc->region);
     free(sc->bytes);
     free(sc->with_path);
     free(sc->with_bytes);

@@ -23,6 +23,7 @@ struct loader {
     struct src_loc settings_loc;
     struct src_loc workload_loc;
     bool has_workload;
+    const char *region; /* Metadata Region (static, from regions.h), or NULL when absent */
 };
 
 /* The settings block: from --with FILE, else the template's Metadata. NULL when missing. */

@@ -9,6 +9,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/regions.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
 #include "asgsim/sha256.h"
@@ -185,7 +186,7 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         "Billing", "Spot", "CloudWatch", "TargetTracking",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions",
-                                        "LaunchRetryInterval" };
+                                        "LaunchRetryInterval", "Region" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -212,6 +213,13 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
         ret = diag_error(l->d, &ynode_get(s, "StartTime")->loc,
                          "'StartTime' must be a UTC time like 2024-01-01T00:00:00Z, got '%s'",
                          start);
+    size_t nr_regions;
+    const char *const *regions = region_names(&nr_regions);
+    int region;
+    if ((rc = bind_enum(&b, s, "Region", regions, nr_regions, &region)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        l->region = regions[region];
     if ((rc = load_workload(l, &b, s)) < 0)
         ret = rc;
     if ((rc = serve_config_bind(&b, s, &sc->serve)) < 0)

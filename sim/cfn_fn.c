@@ -600,6 +600,38 @@ static const struct ynode *eval_base64(struct rctx *c, const struct call *call, 
     return ret;
 }
 
+/*
+ * AWS: intrinsic-function-reference-getavailabilityzones: a Region name, or "" for the
+ * stack's own Region, gives that Region's AZ names from the table the models pass in.
+ */
+static const struct ynode *eval_getazs(struct rctx *c, const struct call *call, unsigned depth)
+{
+    const struct cfn_options *o = &c->t->pub.opt;
+    if (!o->get_azs) {
+        diag_error(c->d, &call->node->loc, "%s cannot be resolved by asgsim", call->name);
+        return NULL;
+    }
+    const struct ynode *r = arg_value(c, call, depth);
+    if (!r)
+        return NULL;
+    if (r->kind != YNODE_SCALAR || cfn_is_no_value(r)) {
+        diag_error(c->d, &call->node->loc, "the region in %s must be a string, not a %s",
+                   call->name, cfn_is_no_value(r) ? "AWS::NoValue" : ynode_kind_name(r->kind));
+        return NULL;
+    }
+    const char *region = r->len ? r->scalar : o->region;
+    size_t nr;
+    const char *const *azs = o->get_azs(region, &nr);
+    if (!azs) {
+        diag_error(c->d, &r->loc, "%s: unknown region '%s'", call->name, region);
+        return NULL;
+    }
+    struct ynode *seq = ydoc_new_seq(doc_of(c), &call->node->loc, nr);
+    for (size_t i = 0; i < nr; i++)
+        seq->items[i] = new_text(c, call->node, azs[i]);
+    return seq;
+}
+
 static const struct ynode *eval(struct rctx *c, const struct call *call, unsigned depth)
 {
     int v;
@@ -629,8 +661,9 @@ static const struct ynode *eval(struct rctx *c, const struct call *call, unsigne
         return v < 0 ? NULL : new_text(c, call->node, v ? "true" : "false");
     case FN_BASE64:
         return eval_base64(c, call, depth);
-    case FN_CIDR:
     case FN_GETAZS:
+        return eval_getazs(c, call, depth);
+    case FN_CIDR:
     case FN_IMPORTVALUE:
     case FN_TRANSFORM:
         diag_error(c->d, &call->node->loc, "%s cannot be resolved by asgsim", call->name);

@@ -32,6 +32,9 @@ struct cfn_options {
     size_t nr_overrides;
     const char *stack_name; /* AWS::StackName; NULL: "asgsim" */
     const char *region;     /* AWS::Region; NULL: "us-east-1" */
+    /* Fn::GetAZs: the AZ names of `region` (static), *nr set; NULL for an unknown Region.
+       The models own the Region table; NULL here leaves Fn::GetAZs unresolvable. */
+    const char *const *(*get_azs)(const char *region, size_t *nr);
 };
 
 struct cfn_param {

@@ -44,6 +44,7 @@ struct scenario_param {
 struct scenario {
     char *path;           /* template path as given */
     char *stack_name;     /* AWS::StackName */
+    char *region;         /* AWS::Region (regions.h names it) */
     unsigned char *bytes; /* exact template bytes */
     size_t len;
     char sha256[65]; /* of `bytes`, hex */
@@ -85,6 +86,7 @@ struct scenario_load_opts {
     const struct cfn_override *path_overrides;
     size_t nr_path_overrides;
     const char *stack_name; /* NULL: the file name without extension */
+    const char *region;     /* --region: wins over Metadata Region; NULL: that, else us-east-1 */
     bool has_seed;          /* --seed given: replaces Metadata Seed */
     uint64_t seed;
     bool has_duration; /* --until given: replaces Metadata Duration */

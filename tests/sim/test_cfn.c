@@ -212,7 +212,7 @@ END_TEST
 START_TEST(test_cfn_override_replaces_default)
 {
     struct cfn_override ov[] = { { "MaxSize", "30" }, { "Subnets", "subnet-x, subnet-y ,z" } };
-    struct cfn_options opt = { ov, 2, "web", "eu-west-1" };
+    struct cfn_options opt = { ov, 2, "web", "eu-west-1", NULL };
     struct fx f;
     char *path = test_src_path("tests/data/example-template.yaml");
     memset(&f, 0, sizeof(f));
@@ -369,7 +369,7 @@ END_TEST
 START_TEST(test_cfn_ssm_parameter_override_is_used)
 {
     struct cfn_override ov = { "V", "ami-123" };
-    struct cfn_options opt = { &ov, 1, NULL, NULL };
+    struct cfn_options opt = { &ov, 1, NULL, NULL, NULL };
     struct fx f;
     open_ok(&f,
             "Parameters:\n  V: {Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>'}\n"
@@ -384,7 +384,7 @@ END_TEST
 START_TEST(test_cfn_override_of_undeclared_parameter)
 {
     struct cfn_override ov = { "MaxSzie", "3" };
-    struct cfn_options opt = { &ov, 1, NULL, NULL };
+    struct cfn_options opt = { &ov, 1, NULL, NULL, NULL };
     expect_open_error(
             "Parameters:\n  MaxSize: {Type: Number}\n" MINIMAL_RESOURCES, &opt,
             "asgsim: error: parameter 'MaxSzie' given with --parameter is not declared in the template (did you mean 'MaxSize'?)");
@@ -404,7 +404,7 @@ START_TEST(test_cfn_number_parameter_must_be_a_number)
             "Parameters:\n  N: {Type: 'List<Number>', Default: '1,x'}\n" MINIMAL_RESOURCES, NULL,
             "asgsim: t.yaml:2:38: error: parameter 'N' value 'x' is not a number");
     struct cfn_override ov = { "N", "0x10" };
-    struct cfn_options opt = { &ov, 1, NULL, NULL };
+    struct cfn_options opt = { &ov, 1, NULL, NULL, NULL };
     expect_open_error("Parameters:\n  N: {Type: Number, Default: 1}\n" MINIMAL_RESOURCES, &opt,
                       "asgsim: error: parameter 'N' value '0x10' is not a number");
 }
@@ -439,7 +439,7 @@ START_TEST(test_cfn_parameter_constraints)
             NULL,
             "asgsim: t.yaml:2:42: error: parameter 'L' value 'b' is not one of its AllowedValues (a, c)");
     struct cfn_override ov = { "N", "7" };
-    struct cfn_options opt = { &ov, 1, NULL, NULL };
+    struct cfn_options opt = { &ov, 1, NULL, NULL, NULL };
     expect_open_error(
             "Parameters:\n  N: {Type: Number, AllowedValues: [1, 2]}\n" MINIMAL_RESOURCES, &opt,
             "asgsim: error: parameter 'N' value '7' is not one of its AllowedValues (1, 2)");
@@ -584,7 +584,7 @@ END_TEST
 
 START_TEST(test_cfn_sub_forms)
 {
-    struct cfn_options opt = { NULL, 0, "web", "eu-west-3" };
+    struct cfn_options opt = { NULL, 0, "web", "eu-west-3", NULL };
     struct fx f;
     open_ok(&f, forms_yaml, &opt);
     expect_text(&f, "G", "SubShort", "web-20-LT-1-${Lit}");
@@ -633,11 +633,69 @@ START_TEST(test_cfn_pseudo_parameters)
             "asgsim: t.yaml:12:12: error: unknown pseudo parameter 'AWS::Regoin' (did you mean 'AWS::Region'?)");
     fx_release(&f);
 
-    struct cfn_options opt = { NULL, 0, "s", "cn-north-1" };
+    struct cfn_options opt = { NULL, 0, "s", "cn-north-1", NULL };
     open_ok(&f, yaml, &opt);
     expect_text(&f, "A", "Name", "s");
     expect_text(&f, "A", "Partition", "aws-cn");
     expect_text(&f, "A", "Suffix", "amazonaws.com.cn");
+    fx_release(&f);
+}
+
+END_TEST
+
+/* A stand-in for the models' Region table: sim/ knows no AWS data. */
+static const char *const *fake_azs(const char *region, size_t *nr)
+{
+    static const char *const east[] = { "us-east-1a", "us-east-1b" };
+    static const char *const west[] = { "us-west-1a", "us-west-1c" };
+    *nr = 2;
+    if (strcmp(region, "us-east-1") == 0)
+        return east;
+    if (strcmp(region, "us-west-1") == 0)
+        return west;
+    *nr = 0;
+    return NULL;
+}
+
+/*
+ * AWS: docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-
+ * getavailabilityzones.html: the argument is a Region name; ""
+ * and !Ref AWS::Region both mean the stack's own Region; the result is a list of AZ names.
+ */
+START_TEST(test_cfn_getazs_lists_the_regions_zones)
+{
+    static const char yaml[] = "Resources:\n  A:\n    Type: x\n    Properties:\n"
+                               "      Empty: !GetAZs ''\n"
+                               "      Own: {'Fn::GetAZs': !Ref AWS::Region}\n"
+                               "      Named: !GetAZs us-east-1\n"
+                               "      Pick: !Select [1, !GetAZs '']\n"
+                               "      Unknown: !GetAZs mars-north-1\n"
+                               "      Shape: !GetAZs [a]\n";
+    struct cfn_options opt = { NULL, 0, "s", "us-west-1", fake_azs };
+    struct fx f;
+    open_ok(&f, yaml, &opt);
+    const struct ynode *n = resolve_prop(&f, "A", "Empty");
+    ck_assert_int_eq(n->kind, YNODE_SEQ);
+    ck_assert_uint_eq(n->nr, 2);
+    ck_assert_str_eq(n->items[0]->scalar, "us-west-1a");
+    ck_assert_str_eq(n->items[1]->scalar, "us-west-1c");
+    n = resolve_prop(&f, "A", "Own");
+    ck_assert_uint_eq(n->nr, 2);
+    ck_assert_str_eq(n->items[1]->scalar, "us-west-1c");
+    n = resolve_prop(&f, "A", "Named");
+    ck_assert_str_eq(n->items[0]->scalar, "us-east-1a");
+    expect_text(&f, "A", "Pick", "us-west-1c");
+    expect_resolve_error(&f, "A", "Unknown",
+                         "asgsim: t.yaml:9:16: error: Fn::GetAZs: unknown region 'mars-north-1'");
+    expect_resolve_error(
+            &f, "A", "Shape",
+            "asgsim: t.yaml:10:14: error: the region in Fn::GetAZs must be a string, not a sequence");
+    fx_release(&f);
+
+    /* Without a Region table (no get_azs) the function stays unresolvable. */
+    open_ok(&f, yaml, NULL);
+    expect_resolve_error(&f, "A", "Empty",
+                         "asgsim: t.yaml:5:14: error: Fn::GetAZs cannot be resolved by asgsim");
     fx_release(&f);
 }
 
@@ -744,7 +802,7 @@ START_TEST(test_cfn_conditions_and_if)
     fx_release(&f);
 
     struct cfn_override ov = { "Env", "dev" };
-    struct cfn_options opt = { &ov, 1, NULL, NULL };
+    struct cfn_options opt = { &ov, 1, NULL, NULL, NULL };
     open_ok(&f, fns_yaml, &opt);
     expect_text(&f, "A", "If", "other");
     expect_text(&f, "A", "IfNo", "x");
@@ -861,6 +919,7 @@ Suite *cfn_suite(void)
     tcase_add_test(tc, test_cfn_rejects_bad_resources);
     tcase_add_test(tc, test_cfn_accepts_all_resource_attributes);
     tcase_add_test(tc, test_cfn_transform_is_a_warning);
+    tcase_add_test(tc, test_cfn_getazs_lists_the_regions_zones);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parameters");
