@@ -74,13 +74,16 @@ int catalog_parse(struct catalog *c, const char *file, const char *text, struct 
                        !bind_parse_double(f[2], &t.memory_gib) || t.memory_gib <= 0 ||
                        !bind_parse_double(f[3], &t.on_demand_usd_per_hour) ||
                        t.on_demand_usd_per_hour < 0 ||
-                       !bind_parse_double(f[4], &t.spot_usd_per_hour) || t.spot_usd_per_hour < 0) {
+                       (strcmp(f[4], "-") && (!bind_parse_double(f[4], &t.spot_usd_per_hour) ||
+                                              !(t.spot_usd_per_hour > 0)))) {
                 ret = diag_error_status(d, ASG_EFORMAT, &loc, "bad numbers for type '%s'", f[0]);
             } else if (catalog_find(c, f[0])) {
                 ret = diag_error_status(d, ASG_EFORMAT, &loc, "type '%s' listed twice", f[0]);
             } else {
                 t.name = f[0];
                 t.vcpus = (int)vcpus;
+                if (!strcmp(f[4], "-"))
+                    t.spot_usd_per_hour = -1; /* derived below */
                 catalog_put(c, &t);
             }
         }
@@ -88,6 +91,12 @@ int catalog_parse(struct catalog *c, const char *file, const char *text, struct 
     }
     if (!header)
         ret = diag_error_status(d, ASG_EFORMAT, &(struct src_loc){ file, 0, 0 }, "no header line");
+    /* "-": no Spot price in the sources; the median Spot/On-Demand ratio of the rows that
+     * have one (catalog_spot_ratio), as for a type a scenario adds without one. */
+    double ratio = catalog_spot_ratio(c);
+    for (size_t i = 0; i < c->nr; i++)
+        if (c->items[i].spot_usd_per_hour < 0)
+            c->items[i].spot_usd_per_hour = c->items[i].on_demand_usd_per_hour * ratio;
     free(copy);
     return ret;
 }
