@@ -6,6 +6,7 @@
 #ifndef ASGSIM_MODELS_SCENARIO_LOADER_H
 #define ASGSIM_MODELS_SCENARIO_LOADER_H
 
+#include "asgsim/bind.h"
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
 #include "asgsim/scenario.h"
@@ -35,5 +36,21 @@ int scenario_load_settings(struct loader *l, const struct ynode *s);
 /* Load the template's modelled resources (launch templates, groups and what names them)
    into l->sc; `settings` may be NULL. \return 0 or ASG_EINVAL (errors in l->d). */
 int scenario_load_resources(struct loader *l, const struct ynode *settings);
+
+/* Error "unknown instance type" at `at`, with did-you-mean. \return ASG_EINVAL. */
+int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type);
+
+/* Root volume, encryption and hibernation of a launch template's data or a launch
+   configuration's properties into `lt` (scenario_resources.c). */
+int scenario_load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
+                             const char *type, struct launch_template_config *lt);
+
+/* An AWS::AutoScaling::LaunchConfiguration, appended to l->sc->launch_templates
+   (scenario_launch_config.c). \return 0 or ASG_EINVAL. */
+int scenario_load_launch_config(struct loader *l, const struct cfn_resource *r);
+
+/* The group's LaunchConfigurationName `ref` into g->launch_template. */
+int scenario_resolve_launch_config(struct loader *l, struct bind *b, const struct ynode *ref,
+                                   struct asg_config *g);
 
 #endif /* ASGSIM_MODELS_SCENARIO_LOADER_H */

@@ -25,8 +25,8 @@
 #include "asgsim/banned.h"
 
 /* Root volume and hibernation of a launch template: models/ec2_config.c. */
-static int load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
-                           const char *type, struct launch_template_config *lt)
+int scenario_load_lt_storage(struct loader *l, struct bind *b, const struct ynode *data,
+                             const char *type, struct launch_template_config *lt)
 {
     struct ec2_lt_storage st;
     const struct instance_type *t = type ? catalog_find(&l->sc->catalog, type) : NULL;
@@ -35,6 +35,20 @@ static int load_lt_storage(struct loader *l, struct bind *b, const struct ynode 
     lt->root_encrypted = st.root_encrypted;
     lt->hibernation = st.hibernation;
     return rc;
+}
+
+int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type)
+{
+    const char *hint = catalog_closest(&l->sc->catalog, type);
+    if (hint)
+        return diag_error(l->d, &at->loc,
+                          "unknown instance type '%s' (did you mean '%s'?); add it under "
+                          "Instances: Types: in the scenario metadata",
+                          type, hint);
+    return diag_error(l->d, &at->loc,
+                      "unknown instance type '%s'; add it under Instances: Types: in the "
+                      "scenario metadata",
+                      type);
 }
 
 static int load_launch_template(struct loader *l, const struct cfn_resource *r)
@@ -109,25 +123,15 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                 dwhat);
         }
         if (rc == 1 && !catalog_find(&l->sc->catalog, type)) {
-            const char *hint = catalog_closest(&l->sc->catalog, type);
             const struct ynode *tn = NULL;
             bind_get(&db, data, "InstanceType", &tn);
-            if (hint)
-                rc = diag_error(l->d, &tn->loc,
-                                "unknown instance type '%s' (did you mean '%s'?); add it under "
-                                "Instances: Types: in the scenario metadata",
-                                type, hint);
-            else
-                rc = diag_error(l->d, &tn->loc,
-                                "unknown instance type '%s'; add it under Instances: Types: in "
-                                "the scenario metadata",
-                                type);
+            rc = scenario_unknown_type(l, tn, type);
         }
         if (rc < 0)
             ret = rc;
         else
             lt.instance_type = xstrdup(type);
-        if ((rc = load_lt_storage(l, &db, data, type, &lt)) < 0)
+        if ((rc = scenario_load_lt_storage(l, &db, data, type, &lt)) < 0)
             ret = rc;
         /* Placement.GroupName: the group's placement group (models/group_config.c). */
         const struct ynode *pl;
@@ -266,10 +270,18 @@ static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *p
         return rc;
     if (rc == 0 && ynode_get(props, "MixedInstancesPolicy"))
         return load_group_mixed(l, b, props, g);
+    if (rc == 0 && ynode_get(props, "LaunchConfigurationName")) {
+        const struct ynode *ref = NULL;
+        if ((rc = bind_get(b, props, "LaunchConfigurationName", &ref)) < 0)
+            return rc;
+        if (ynode_get(props, "MixedInstancesPolicy"))
+            return diag_error(l->d, &ynode_get_pair(props, "MixedInstancesPolicy")->key->loc,
+                              "%s: give LaunchConfigurationName or MixedInstancesPolicy, not both",
+                              b->what);
+        return scenario_resolve_launch_config(l, b, ref, g);
+    }
     if (rc == 0) {
-        const char *other = ynode_get(props, "LaunchConfigurationName") ? "LaunchConfigurationName"
-                            : ynode_get(props, "InstanceId")            ? "InstanceId"
-                                                                        : NULL;
+        const char *other = ynode_get(props, "InstanceId") ? "InstanceId" : NULL;
         if (other)
             return diag_error(l->d, &ynode_get_pair(props, other)->key->loc,
                               "%s: launching from %s is not modelled yet; use LaunchTemplate",
@@ -279,6 +291,9 @@ static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *p
     if (ynode_get(props, "MixedInstancesPolicy"))
         return diag_error(l->d, &ynode_get_pair(props, "MixedInstancesPolicy")->key->loc,
                           "%s: give LaunchTemplate or MixedInstancesPolicy, not both", b->what);
+    if (ynode_get(props, "LaunchConfigurationName"))
+        return diag_error(l->d, &ynode_get_pair(props, "LaunchConfigurationName")->key->loc,
+                          "%s: give LaunchTemplate or LaunchConfigurationName, not both", b->what);
     return resolve_lt_spec(l, b, spec, g, "LaunchTemplate");
 }
 
@@ -561,11 +576,6 @@ out:
     return ret;
 }
 
-/* Resource types later work will model; until then they are skipped with a warning. */
-static const char *const known_unmodelled_types[] = {
-    "AWS::AutoScaling::LaunchConfiguration",
-};
-
 int scenario_load_resources(struct loader *l, const struct ynode *settings)
 {
     int ret = 0, rc;
@@ -575,10 +585,16 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
         if (!strcmp(t->resources[i].type, "AWS::EC2::LaunchTemplate") &&
             (rc = load_launch_template(l, &t->resources[i])) < 0)
             ret = rc;
+    for (size_t i = 0; i < t->nr_resources; i++)
+        if (!strcmp(t->resources[i].type, "AWS::AutoScaling::LaunchConfiguration") &&
+            (rc = scenario_load_launch_config(l, &t->resources[i])) < 0)
+            ret = rc;
     const struct cfn_resource *first_group = NULL;
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
-        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") || scaling_config_handles(r->type) ||
+        if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
+            !strcmp(r->type, "AWS::AutoScaling::LaunchConfiguration") ||
+            scaling_config_handles(r->type) ||
             !strcmp(r->type, "AWS::AutoScaling::LifecycleHook") ||
             !strcmp(r->type, "AWS::AutoScaling::WarmPool") ||
             !strcmp(r->type, "AWS::EC2::PlacementGroup"))
@@ -596,11 +612,8 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
                 ret = rc;
             continue;
         }
-        bool later = false;
-        for (size_t k = 0; k < ARRAY_SIZE(known_unmodelled_types) && !later; k++)
-            later = !strcmp(r->type, known_unmodelled_types[k]);
-        diag_warning(l->d, &r->loc, "resource '%s' of type %s is %s; skipped", r->logical_id,
-                     r->type, later ? "not modelled by asgsim yet" : "not simulated by asgsim");
+        diag_warning(l->d, &r->loc, "resource '%s' of type %s is not simulated by asgsim; skipped",
+                     r->logical_id, r->type);
     }
     /* Hooks after the group, wherever they appear: they name it (models/group_config.c). */
     struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;

@@ -31,6 +31,8 @@ struct launch_template_config {
 
     /* Monitoring: Enabled, i.e. 1-minute EC2 metrics (launch templates default to basic) */
     bool detailed_monitoring;
+    /* A launch configuration's SpotPrice: every instance it launches is Spot. */
+    bool spot;
 };
 
 /* asgsim's assumption: AWS says a failed launch is retried, not how soon (README, group). */
