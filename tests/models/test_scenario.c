@@ -187,6 +187,28 @@ START_TEST(test_scenario_with_settings_file)
 
 END_TEST
 
+/* AWS::AutoScaling::LaunchConfiguration, InstanceMonitoring: "The default value is true
+ * (enabled)" (CloudFormation resource reference), i.e. 1-minute EC2 metrics, where a launch
+ * template's Monitoring defaults to basic (5-minute). */
+START_TEST(test_scenario_launch_configuration_monitoring_default)
+{
+    char *path = test_src_path("tests/data/launch-config/lc.yaml");
+    ck_assert_int_eq(scenario_load(&sc, path, NULL, &d), 0);
+    ck_assert_str_eq(sc.launch_templates[sc.groups[0].launch_template].instance_type, "t2.medium");
+    ck_assert(sc.scaling.cw.detailed);
+    ck_assert(!sc.groups[0].has_mixed);
+    scenario_release(&sc);
+    struct cfn_override ov = { "Spot", "yes" };
+    struct scenario_load_opts o = { .overrides = &ov, .nr_overrides = 1 };
+    ck_assert_int_eq(scenario_load(&sc, path, &o, &d), 0);
+    ck_assert(sc.groups[0].has_mixed); /* SpotPrice: every instance Spot */
+    ck_assert_int_eq(sc.groups[0].mixed.od_pct_above_base, 0);
+    ck_assert_int_eq(sc.groups[0].mixed.od_base, 0);
+    free(path);
+}
+
+END_TEST
+
 START_TEST(test_scenario_type_override_and_addition)
 {
     char *p = write_tmp("types.yaml",
@@ -293,6 +315,7 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_reports_every_error_with_place);
     tcase_add_test(tc, test_scenario_with_settings_file);
     tcase_add_test(tc, test_scenario_type_override_and_addition);
+    tcase_add_test(tc, test_scenario_launch_configuration_monitoring_default);
     tcase_add_test(tc, test_scenario_limits_are_named);
     tcase_add_test(tc, test_catalog_has_the_documented_prices);
     tcase_add_test(tc, test_catalog_parse_errors_have_lines);
