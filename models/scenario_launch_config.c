@@ -91,14 +91,8 @@ int scenario_load_launch_config(struct loader *l, const struct cfn_resource *r)
         lt.spot = true;
     }
     if (ret == 0) {
-        lt.logical_id = xstrdup(r->logical_id);
-        lt.name = xstrdup(name);
         lt.instance_type = xstrdup(type);
-        lt.loc = r->loc;
-        struct scenario *sc = l->sc;
-        sc->launch_templates =
-                xrealloc(sc->launch_templates, (sc->nr_launch_templates + 1) * sizeof(lt));
-        sc->launch_templates[sc->nr_launch_templates++] = lt;
+        scenario_add_launch_template(l, r, name, &lt);
     }
 out:
     free(what);

@@ -37,6 +37,10 @@ int scenario_load_settings(struct loader *l, const struct ynode *s);
    into l->sc; `settings` may be NULL. \return 0 or ASG_EINVAL (errors in l->d). */
 int scenario_load_resources(struct loader *l, const struct ynode *settings);
 
+/* Append `lt` (moved: l->sc owns its strings) as resource r's launch template named `name`. */
+void scenario_add_launch_template(struct loader *l, const struct cfn_resource *r, const char *name,
+                                  struct launch_template_config *lt);
+
 /* Error "unknown instance type" at `at`, with did-you-mean. \return ASG_EINVAL. */
 int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type);
 

@@ -37,6 +37,18 @@ int scenario_load_lt_storage(struct loader *l, struct bind *b, const struct ynod
     return rc;
 }
 
+void scenario_add_launch_template(struct loader *l, const struct cfn_resource *r, const char *name,
+                                  struct launch_template_config *lt)
+{
+    lt->logical_id = xstrdup(r->logical_id);
+    lt->name = xstrdup(name);
+    lt->loc = r->loc;
+    struct scenario *sc = l->sc;
+    sc->launch_templates =
+            xrealloc(sc->launch_templates, (sc->nr_launch_templates + 1) * sizeof(*lt));
+    sc->launch_templates[sc->nr_launch_templates++] = *lt;
+}
+
 int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type)
 {
     const char *hint = catalog_closest(&l->sc->catalog, type);
@@ -147,13 +159,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         free(dwhat);
     }
     if (ret == 0) {
-        lt.logical_id = xstrdup(r->logical_id);
-        lt.name = xstrdup(name);
-        lt.loc = r->loc;
-        struct scenario *sc = l->sc;
-        sc->launch_templates =
-                xrealloc(sc->launch_templates, (sc->nr_launch_templates + 1) * sizeof(lt));
-        sc->launch_templates[sc->nr_launch_templates++] = lt;
+        scenario_add_launch_template(l, r, name, &lt);
     } else {
         free(lt.instance_type);
         free(lt.placement_group);
