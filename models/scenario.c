@@ -62,7 +62,7 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
         goto out;
     sc->path = xstrdup(path);
     sc->stack_name = opts->stack_name ? xstrdup(opts->stack_name) : file_stem(path);
-    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, NULL };
+    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, NULL, NULL };
     if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
         goto out;
     l.cfn = cfn;

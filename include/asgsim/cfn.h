@@ -32,6 +32,12 @@ struct cfn_options {
     size_t nr_overrides;
     const char *stack_name; /* AWS::StackName; NULL: "asgsim" */
     const char *region;     /* AWS::Region; NULL: "us-east-1" */
+    /*
+     * Other stacks' exports for Fn::ImportValue: a MAP of export name -> string value
+     * (borrowed; the caller checks its shape). NULL: none. Read only when an import is
+     * resolved, so it may be set in the template's `opt` after cfn_open().
+     */
+    const struct ynode *exports;
 };
 
 struct cfn_param {
@@ -92,7 +98,9 @@ const struct cfn_param *cfn_find_param(const struct cfn_template *t, const char 
  *    [string, {Var: value}] form.
  *  - Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::If (with Conditions) where
  *    their inputs resolve to literals.
- * Anything else (Fn::ImportValue, Fn::GetAZs, ...) is an error naming the function.
+ *  - Fn::ImportValue: the value of the named export in `opt.exports` (a string); a missing
+ *    export is an error naming it.
+ * Anything else (Fn::GetAZs, Fn::Cidr, ...) is an error naming the function.
  * \return the resolved node (owned by the document), or NULL with an error in `d`.
  */
 const struct ynode *cfn_resolve(struct cfn_template *t, const struct ynode *node,
