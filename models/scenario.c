@@ -80,8 +80,11 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
         ret = unknown_region(d, opts->region);
         goto out;
     }
-    struct cfn_options copt = { opts->overrides, opts->nr_overrides, sc->stack_name, REGION_DEFAULT,
-                                region_azs };
+    struct cfn_options copt = { .overrides = opts->overrides,
+                                .nr_overrides = opts->nr_overrides,
+                                .stack_name = sc->stack_name,
+                                .region = REGION_DEFAULT,
+                                .get_azs = region_azs };
     if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
         goto out;
     l.cfn = cfn;

@@ -149,6 +149,32 @@ static int load_ec2_settings(struct loader *l, struct bind *b, const struct ynod
     return ret;
 }
 
+/*
+ * Exports: other stacks' exports (name -> string) for Fn::ImportValue, handed to the template
+ * layer as data. AWS: intrinsic-function-reference-importvalue (exported values are strings;
+ * a list is exported joined with commas and split again with Fn::Split).
+ */
+static int load_exports(struct loader *l, struct bind *b, const struct ynode *settings)
+{
+    const struct ynode *m;
+    int rc = bind_map(b, settings, "Exports", &m);
+    if (rc <= 0)
+        return rc;
+    int ret = 0;
+    for (size_t i = 0; i < m->nr; i++) {
+        const struct ynode *v = m->pairs[i].value;
+        if (v->kind != YNODE_SCALAR || v->tag || ynode_is_null(v))
+            ret = diag_error(l->d, &v->loc, "export '%s' in 'Exports' must be a string, not a %s",
+                             m->pairs[i].key->scalar,
+                             cfn_is_intrinsic(v)       ? "function"
+                             : v->kind == YNODE_SCALAR ? "null"
+                                                       : ynode_kind_name(v->kind));
+    }
+    if (ret == 0)
+        l->cfn->opt.exports = m;
+    return ret;
+}
+
 const struct ynode *scenario_find_settings(struct loader *l, const struct ydoc *with)
 {
     if (with) {
@@ -186,7 +212,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         "Billing", "Spot", "CloudWatch", "TargetTracking",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions",
-                                        "LaunchRetryInterval", "Region" };
+                                        "LaunchRetryInterval", "Region",
+                                        /* Fn::ImportValue */
+                                        "Exports" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -220,6 +248,8 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
         ret = rc;
     else if (rc == 1)
         l->region = regions[region];
+    if ((rc = load_exports(l, &b, s)) < 0)
+        ret = rc;
     if ((rc = load_workload(l, &b, s)) < 0)
         ret = rc;
     if ((rc = serve_config_bind(&b, s, &sc->serve)) < 0)

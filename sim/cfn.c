@@ -230,6 +230,7 @@ static const char *const sections[] = {
     "Transform",
     "Resources",
     "Outputs",
+    "Globals", /* AWS SAM only: check_transform() */
 };
 
 /* AWS: aws-product-attribute-reference. */
@@ -540,6 +541,49 @@ static const struct ynode *section_map(const struct ynode *root, const char *nam
     return v;
 }
 
+#define SAM_TRANSFORM "AWS::Serverless-2016-10-31"
+
+/* One Transform entry: a macro name, or {Name: ..., Parameters: ...}. \return is it SAM? */
+static bool check_one_transform(const struct ynode *n, struct diag_list *d)
+{
+    const struct ynode *name = n->kind == YNODE_MAP ? ynode_get(n, "Name") : n;
+    if (!is_string(name) || ynode_is_null(name)) {
+        diag_error(d, &n->loc, "'Transform' must be a transform name or a list of them");
+        return false;
+    }
+    if (strcmp(name->scalar, SAM_TRANSFORM) == 0)
+        return true;
+    diag_error(d, &name->loc,
+               "asgsim cannot expand the transform '%s' (only " SAM_TRANSFORM " is accepted)",
+               name->scalar);
+    return false;
+}
+
+/*
+ * The SAM transform is accepted and not applied: it only expands AWS::Serverless::*
+ * resources, which asgsim does not model. Any other transform or macro may rewrite the
+ * template arbitrarily, so reading it as written would simulate the wrong thing.
+ * AWS: transform-section-structure (a name or a list), transform-aws-serverless.
+ */
+static void check_transform(const struct ynode *root, struct diag_list *d)
+{
+    const struct ynode *tr = ynode_get(root, "Transform");
+    bool sam = false;
+    if (tr && tr->kind == YNODE_SEQ) {
+        for (size_t i = 0; i < tr->nr; i++)
+            sam |= check_one_transform(tr->items[i], d);
+    } else if (tr) {
+        sam = check_one_transform(tr, d);
+    }
+    const struct ynode_pair *g = ynode_get_pair(root, "Globals");
+    if (g && !sam && !tr)
+        diag_error(d, &g->key->loc,
+                   "'Globals' is an AWS SAM section: it needs 'Transform: " SAM_TRANSFORM "'");
+    else if (g && sam && g->value->kind != YNODE_MAP)
+        diag_error(d, &g->value->loc, "'Globals' must be a mapping, not a %s",
+                   ynode_kind_name(g->value->kind));
+}
+
 int cfn_open(struct cfn_template **out, struct ydoc *doc, const struct cfn_options *opt,
              struct diag_list *d)
 {
@@ -575,10 +619,7 @@ int cfn_open(struct cfn_template **out, struct ydoc *doc, const struct cfn_optio
     const struct ynode *ver = ynode_get(root, "AWSTemplateFormatVersion");
     if (ver && (!is_string(ver) || strcmp(ver->scalar, "2010-09-09") != 0))
         diag_error(d, &ver->loc, "AWSTemplateFormatVersion must be '2010-09-09'");
-    const struct ynode *tr = ynode_get(root, "Transform");
-    if (tr)
-        diag_warning(d, &tr->loc,
-                     "'Transform' is not applied by asgsim; the template is read as written");
+    check_transform(root, d);
     pub->metadata = section_map(root, "Metadata", d);
     t->mappings = section_map(root, "Mappings", d);
     t->conditions = section_map(root, "Conditions", d);

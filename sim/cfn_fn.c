@@ -2,7 +2,8 @@
  * cfn_fn.c - the intrinsic functions of a CloudFormation template (AWS:
  * intrinsic-function-reference), resolved lazily by cfn_resolve(): recognising the short
  * (!Ref) and long (Fn::GetAtt) forms, pseudo parameters, Ref, GetAtt, Sub, Join, Select,
- * Split, FindInMap and Base64. The condition functions behind Fn::If are in cfn_cond.c.
+ * Split, FindInMap, Base64 and ImportValue. The condition functions behind Fn::If are in
+ * cfn_cond.c.
  */
 #include "cfn_int.h"
 
@@ -632,6 +633,55 @@ static const struct ynode *eval_getazs(struct rctx *c, const struct call *call, 
     return seq;
 }
 
+/*
+ * Fn::ImportValue: the value another stack exports, from the Exports map the caller passes
+ * in (the simulator has no other stacks). AWS: intrinsic-function-reference-importvalue:
+ * the name may be built with Fn::Sub, Fn::Join, ... but not from a resource's Ref or GetAtt.
+ */
+static const struct ynode *eval_import(struct rctx *c, const struct call *call, unsigned depth)
+{
+    const struct ynode *name = arg_value(c, call, depth);
+    if (!name)
+        return NULL;
+    if (name->kind != YNODE_SCALAR || cfn_is_no_value(name)) {
+        diag_error(c->d, &call->node->loc,
+                   "the export name in Fn::ImportValue must be a string, not a %s",
+                   cfn_is_no_value(name) ? "AWS::NoValue" : ynode_kind_name(name->kind));
+        return NULL;
+    }
+    if (name->resource_ref) {
+        diag_error(c->d, &call->node->loc,
+                   "Fn::ImportValue cannot use a Ref or GetAtt of a resource ('%s') in the export "
+                   "name",
+                   name->scalar);
+        return NULL;
+    }
+    const struct ynode *exports = c->t->pub.opt.exports;
+    if (!exports || exports->kind != YNODE_MAP) {
+        diag_error(c->d, &call->node->loc,
+                   "Fn::ImportValue: no export named '%s' (give the values of other stacks' "
+                   "exports in an 'Exports' map of the scenario settings)",
+                   name->scalar);
+        return NULL;
+    }
+    const struct ynode *v = ynode_get(exports, name->scalar);
+    if (!v) {
+        const char **keys = cfn__map_keys(exports);
+        cfn__error_suggest(c->d, &call->node->loc, name->scalar, keys, exports->nr,
+                           "Fn::ImportValue: no export named '%s' in the scenario's Exports",
+                           name->scalar);
+        free(keys);
+        return NULL;
+    }
+    if (v->kind != YNODE_SCALAR) {
+        diag_error(c->d, &v->loc, "export '%s' must be a string, not a %s", name->scalar,
+                   ynode_kind_name(v->kind));
+        return NULL;
+    }
+    /* The value takes the import's location: errors in its use point at the template. */
+    return ydoc_new_scalar(doc_of(c), &call->node->loc, v->scalar, v->len);
+}
+
 static const struct ynode *eval(struct rctx *c, const struct call *call, unsigned depth)
 {
     int v;
@@ -663,8 +713,9 @@ static const struct ynode *eval(struct rctx *c, const struct call *call, unsigne
         return eval_base64(c, call, depth);
     case FN_GETAZS:
         return eval_getazs(c, call, depth);
-    case FN_CIDR:
     case FN_IMPORTVALUE:
+        return eval_import(c, call, depth);
+    case FN_CIDR:
     case FN_TRANSFORM:
         diag_error(c->d, &call->node->loc, "%s cannot be resolved by asgsim", call->name);
         return NULL;

@@ -35,6 +35,12 @@ struct cfn_options {
     /* Fn::GetAZs: the AZ names of `region` (static), *nr set; NULL for an unknown Region.
        The models own the Region table; NULL here leaves Fn::GetAZs unresolvable. */
     const char *const *(*get_azs)(const char *region, size_t *nr);
+    /*
+     * Other stacks' exports for Fn::ImportValue: a MAP of export name -> string value
+     * (borrowed; the caller checks its shape). NULL: none. Read only when an import is
+     * resolved, so it may be set in the template's `opt` after cfn_open().
+     */
+    const struct ynode *exports;
 };
 
 struct cfn_param {
@@ -95,7 +101,9 @@ const struct cfn_param *cfn_find_param(const struct cfn_template *t, const char 
  *    [string, {Var: value}] form.
  *  - Fn::Join, Fn::Select, Fn::Split, Fn::FindInMap, Fn::If (with Conditions) where
  *    their inputs resolve to literals.
- * Anything else (Fn::ImportValue, Fn::GetAZs, ...) is an error naming the function.
+ *  - Fn::ImportValue: the value of the named export in `opt.exports` (a string); a missing
+ *    export is an error naming it.
+ * Anything else (Fn::GetAZs, Fn::Cidr, ...) is an error naming the function.
  * \return the resolved node (owned by the document), or NULL with an error in `d`.
  */
 const struct ynode *cfn_resolve(struct cfn_template *t, const struct ynode *node,
