@@ -518,14 +518,30 @@ static void parse_resource(struct cfn_impl *t, const struct ynode_pair *rp, stru
                    ynode_kind_name(props->kind));
         return;
     }
+    /* AWS (aws-attribute-condition): the resource is created only when its condition is
+     * true; one that is not is kept aside, for the messages about references to it. */
+    const struct ynode *cond = ynode_get(r, "Condition");
+    int created = 1;
+    if (cond) {
+        if (!is_string(cond) || ynode_is_null(cond)) {
+            diag_error(d, &cond->loc,
+                       "the Condition of resource '%s' must be the name of a condition", id);
+            return;
+        }
+        if ((created = cfn__condition_value(t, cond, d)) < 0)
+            return;
+    }
     struct cfn_template *pub = &t->pub;
-    pub->resources = xrealloc(pub->resources, (pub->nr_resources + 1) * sizeof(*pub->resources));
-    struct cfn_resource *res = &pub->resources[pub->nr_resources++];
+    struct cfn_resource **list = created ? &pub->resources : &t->absent;
+    size_t *nr = created ? &pub->nr_resources : &t->nr_absent;
+    *list = xrealloc(*list, (*nr + 1) * sizeof(**list));
+    struct cfn_resource *res = &(*list)[(*nr)++];
     res->logical_id = id;
     res->type = type->scalar;
     res->node = r;
     res->properties = props;
     res->loc = rp->key->loc;
+    res->condition = cond ? cond->scalar : NULL;
 }
 
 static const struct ynode *section_map(const struct ynode *root, const char *name,
@@ -642,6 +658,8 @@ int cfn_open(struct cfn_template **out, struct ydoc *doc, const struct cfn_optio
         for (size_t i = 0; i < rp->value->nr; i++)
             parse_resource(t, &rp->value->pairs[i], d);
     }
+    t->outputs = section_map(root, "Outputs", d);
+    cfn__check_absent_refs(t, d);
 
     if (d->nr_errors > errors_before)
         goto fail;
@@ -664,6 +682,7 @@ void cfn_close(struct cfn_template *pub)
     }
     free(pub->params);
     free(pub->resources);
+    free(t->absent);
     free(t->pdecl);
     free(t->cond_state);
     free(t);

@@ -127,3 +127,169 @@ const struct ynode *cfn__eval_if(struct rctx *c, const struct call *call, unsign
         return NULL;
     return a->items[v ? 1 : 2];
 }
+
+int cfn__condition_value(struct cfn_impl *t, const struct ynode *name, struct diag_list *d)
+{
+    struct rctx c = { t, d };
+    return named_condition(&c, name->scalar, name, 0);
+}
+
+/* ---- references to resources not created ---------------------------------------------- */
+
+/* Data nested deeper than this is not walked; reading it reports what matters. */
+#define WALK_MAX_DEPTH 1024
+
+/* Report `what` at `at` when the logical id id[0..len) is a resource not created. */
+static void check_target(struct rctx *c, const char *id, size_t len, const struct ynode *at,
+                         const char *what)
+{
+    for (size_t i = 0; i < c->t->nr_absent; i++) {
+        const struct cfn_resource *r = &c->t->absent[i];
+        if (strlen(r->logical_id) == len && memcmp(r->logical_id, id, len) == 0) {
+            diag_error(c->d, &at->loc,
+                       "%s names resource '%s', which is not created: its condition '%s' is false",
+                       what, r->logical_id, r->condition);
+            return;
+        }
+    }
+}
+
+static void walk(struct rctx *c, const struct ynode *n, unsigned depth);
+
+static void walk_children(struct rctx *c, const struct ynode *n, unsigned depth)
+{
+    if (n->kind == YNODE_MAP)
+        for (size_t i = 0; i < n->nr; i++)
+            walk(c, n->pairs[i].value, depth + 1);
+    else if (n->kind == YNODE_SEQ)
+        for (size_t i = 0; i < n->nr; i++)
+            walk(c, n->items[i], depth + 1);
+}
+
+/* The ${Name} and ${Name.Attr} of an Fn::Sub; names given in its variable map are local. */
+static void walk_sub(struct rctx *c, const struct call *call, unsigned depth)
+{
+    const struct ynode *a = call->arg, *fmt = NULL, *vars = NULL;
+    if (a->kind == YNODE_SCALAR && (call->is_short || !a->tag)) {
+        fmt = a;
+    } else if (a->kind == YNODE_SEQ && a->nr == 2 && is_string(a->items[0])) {
+        fmt = a->items[0];
+        vars = a->items[1];
+        walk(c, vars, depth + 1);
+    } else {
+        return;
+    }
+    for (const char *s = fmt->scalar; (s = strstr(s, "${")) != NULL;) {
+        const char *name = s + 2, *close = strchr(name, '}');
+        if (!close)
+            return;
+        s = close + 1;
+        if (*name == '!' || name == close)
+            continue;
+        size_t len = (size_t)(close - name);
+        char *full = xstrndup(name, len);
+        bool local = vars && vars->kind == YNODE_MAP && ynode_get(vars, full);
+        free(full);
+        if (local)
+            continue;
+        const char *dot = memchr(name, '.', len);
+        check_target(c, name, dot ? (size_t)(dot - name) : len, call->node, "Fn::Sub");
+    }
+}
+
+/*
+ * Walk a value for references. Only the branch an Fn::If takes counts: that is how a
+ * template refers to a conditional resource safely. An Fn::If whose condition cannot be
+ * evaluated is left to cfn_resolve(), which reports it if the value is read.
+ */
+static void walk(struct rctx *c, const struct ynode *n, unsigned depth)
+{
+    struct call call;
+    if (!n || depth > WALK_MAX_DEPTH)
+        return;
+    if (!cfn__classify(n, &call)) {
+        walk_children(c, n, depth);
+        return;
+    }
+    const struct ynode *a = call.arg;
+    switch (call.fn) {
+    case FN_REF:
+        if (a->kind == YNODE_SCALAR)
+            check_target(c, a->scalar, a->len, call.node, "Ref");
+        return;
+    case FN_GETATT:
+        if (a->kind == YNODE_SCALAR) {
+            const char *dot = strchr(a->scalar, '.');
+            check_target(c, a->scalar, dot ? (size_t)(dot - a->scalar) : a->len, call.node,
+                         "Fn::GetAtt");
+        } else if (a->kind == YNODE_SEQ && a->nr == 2 && is_string(a->items[0])) {
+            check_target(c, a->items[0]->scalar, a->items[0]->len, call.node, "Fn::GetAtt");
+            walk(c, a->items[1], depth + 1);
+        }
+        return;
+    case FN_SUB:
+        walk_sub(c, &call, depth);
+        return;
+    case FN_IF:
+        if (a->kind == YNODE_SEQ && a->nr == 3 && is_string(a->items[0])) {
+            struct diag_list quiet = { 0 };
+            struct rctx qc = { c->t, &quiet };
+            int v = named_condition(&qc, a->items[0]->scalar, a->items[0], depth);
+            diag_list_release(&quiet);
+            if (v >= 0)
+                walk(c, a->items[v ? 1 : 2], depth + 1);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    if (call.is_short)
+        walk_children(c, n, depth);
+    else
+        walk(c, a, depth + 1);
+}
+
+static void walk_depends_on(struct rctx *c, const struct ynode *dep)
+{
+    if (is_string(dep))
+        check_target(c, dep->scalar, dep->len, dep, "DependsOn");
+    else if (dep && dep->kind == YNODE_SEQ)
+        for (size_t i = 0; i < dep->nr; i++)
+            if (is_string(dep->items[i]))
+                check_target(c, dep->items[i]->scalar, dep->items[i]->len, dep->items[i],
+                             "DependsOn");
+}
+
+void cfn__check_absent_refs(struct cfn_impl *t, struct diag_list *d)
+{
+    struct rctx c = { t, d };
+    for (size_t i = 0; t->nr_absent && i < t->pub.nr_resources; i++) {
+        const struct ynode *r = t->pub.resources[i].node;
+        for (size_t k = 0; k < r->nr; k++) {
+            const struct ynode *key = r->pairs[k].key;
+            if (key_is(key, "DependsOn"))
+                walk_depends_on(&c, r->pairs[k].value);
+            else if (!key_is(key, "Type") && !key_is(key, "Condition"))
+                walk(&c, r->pairs[k].value, 0);
+        }
+    }
+    const struct ynode *outs = t->outputs;
+    for (size_t i = 0; outs && i < outs->nr; i++) {
+        const struct ynode *o = outs->pairs[i].value;
+        if (o->kind != YNODE_MAP)
+            continue;
+        const struct ynode *cond = ynode_get(o, "Condition");
+        if (cond && !is_string(cond)) {
+            diag_error(d, &cond->loc,
+                       "the Condition of output '%s' must be the name of a condition",
+                       outs->pairs[i].key->scalar);
+            continue;
+        }
+        if (cond && cfn__condition_value(t, cond, d) != 1)
+            continue;
+        for (size_t k = 0; t->nr_absent && k < o->nr; k++)
+            if (!key_is(o->pairs[k].key, "Condition"))
+                walk(&c, o->pairs[k].value, 0);
+    }
+}

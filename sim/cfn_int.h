@@ -30,6 +30,9 @@ struct cfn_impl {
     const struct ynode *mappings;   /* Mappings MAP or NULL */
     const struct ynode *conditions; /* Conditions MAP or NULL */
     signed char *cond_state;        /* per condition: 0 unknown, 1 evaluating, 2 false, 3 true */
+    struct cfn_resource *absent;    /* resources under a false condition, in file order */
+    size_t nr_absent;
+    const struct ynode *outputs; /* Outputs MAP or NULL */
 };
 
 static inline struct cfn_impl *impl(struct cfn_template *t)
@@ -164,5 +167,15 @@ const struct ynode *cfn__eval_if(struct rctx *c, const struct call *call, unsign
  * POSIX cannot express (*why names it, static), or -1 when it is malformed (*out NULL).
  */
 int cfn__java_regex_to_ere(const char *pat, char **out, const char **why);
+
+/* The condition named by the scalar `name` (errors located there): 1, 0, or -1 on error. */
+int cfn__condition_value(struct cfn_impl *t, const struct ynode *name, struct diag_list *d);
+
+/*
+ * Report every Ref, Fn::GetAtt, Fn::Sub and DependsOn naming a resource that is not created
+ * (t->absent) from a resource that is or from an output whose Condition is true; an
+ * output's Condition naming no condition is reported too.
+ */
+void cfn__check_absent_refs(struct cfn_impl *t, struct diag_list *d);
 
 #endif /* ASGSIM_CFN_INT_H */

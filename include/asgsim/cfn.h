@@ -5,7 +5,10 @@
  * a Type each) and settles every parameter's value: a `--parameter Name=Value` override,
  * else its Default, else unset (an error only if a Ref needs it). Values are checked
  * against the parameter's Type, AllowedValues, MinValue/MaxValue, MinLength/MaxLength and
- * AllowedPattern where given.
+ * AllowedPattern where given. It then evaluates the Condition of every resource and
+ * output: a resource under a false condition does not exist, and a Ref, Fn::GetAtt,
+ * Fn::Sub or DependsOn naming it from a resource or output that does is an error, unless
+ * it sits in an Fn::If branch not taken.
  *
  * Intrinsics are resolved lazily, only where a property the simulator uses is read:
  * cfn_resolve() turns one node into a plain value. Short forms (!Ref X, !GetAtt A.B,
@@ -58,6 +61,7 @@ struct cfn_resource {
     const struct ynode *node;       /* the resource's mapping */
     const struct ynode *properties; /* its Properties MAP, or NULL when absent */
     struct src_loc loc;             /* location of the logical id key */
+    const char *condition;          /* its Condition attribute (borrowed), or NULL */
 };
 
 struct cfn_template {
@@ -65,7 +69,9 @@ struct cfn_template {
     struct cfn_options opt;
     struct cfn_param *params;
     size_t nr_params;
-    struct cfn_resource *resources; /* in file order */
+    /* The resources CloudFormation would create, in file order: one whose Condition is
+     * false is left out, so every iterator skips it (cfn_find_resource() too). */
+    struct cfn_resource *resources;
     size_t nr_resources;
     const struct ynode *metadata; /* top-level Metadata MAP, or NULL */
 };

@@ -390,6 +390,47 @@ START_TEST(test_policy_warming_instances_left_out_of_metrics)
 END_TEST
 
 /*
+ * Resource conditions (issue 17): CloudFormation creates a resource only when its Condition
+ * is true (AWS TemplateReference aws-attribute-condition). The morning action sits under a
+ * false condition and must not run; the evening one under a true condition runs at 23:00
+ * UTC (18:00 in New York).
+ */
+START_TEST(test_policy_scheduled_action_under_false_condition_does_not_run)
+{
+    run("sched-cond.yaml", "1d", "2024-03-08T00:00:00Z", 0, 1, 1,
+        "  Morning:\n"
+        "    Type: AWS::AutoScaling::ScheduledAction\n"
+        "    Condition: IsProd\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref Web\n"
+        "      Recurrence: '0 9 * * 1-5'\n"
+        "      TimeZone: America/New_York\n"
+        "      MinSize: 4\n"
+        "      DesiredCapacity: 4\n"
+        "  Evening:\n"
+        "    Type: AWS::AutoScaling::ScheduledAction\n"
+        "    Condition: IsDev\n"
+        "    Properties:\n"
+        "      AutoScalingGroupName: !Ref Web\n"
+        "      Recurrence: '0 18 * * 1-5'\n"
+        "      TimeZone: America/New_York\n"
+        "      MinSize: 2\n"
+        "      DesiredCapacity: 2\n"
+        "Conditions:\n"
+        "  IsProd: !Equals [prod, dev]\n"
+        "  IsDev: !Not [Condition: IsProd]\n");
+    ck_assert_int_eq(desired_at(14 * 3600), 1);
+    ck_assert_int_eq(desired_at(23 * 3600 - 60), 1);
+    ck_assert_int_eq(desired_at(23 * 3600), 2);
+    double at[16];
+    const char *cause[16];
+    ck_assert_uint_eq(launches(at, cause, 16), 1);
+    ck_assert_double_eq(at[0], 23 * 3600);
+}
+
+END_TEST
+
+/*
  * The README's flash-crowd example (publication delay 60 s). At the cold start the first
  * instances InService carry the whole load: CPU 100 % at 12:03, and the 100 % step acts on
  * the 8 initial instances, which count as ready (README): 8 to 16, scaled back in to 9 by
@@ -570,6 +611,7 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_target_tracking_scale_in_and_disable_scale_in);
     tcase_add_test(t, test_policy_target_tracking_scales_in_only_when_all_agree);
     tcase_add_test(t, test_policy_scheduled_actions_in_time_zone);
+    tcase_add_test(t, test_policy_scheduled_action_under_false_condition_does_not_run);
     tcase_add_test(t, test_policy_warming_instances_left_out_of_metrics);
     tcase_add_test(t, test_policy_flash_crowd_example_scales_as_documented);
     tcase_add_test(t, test_policy_target_tracking_counts_units);
