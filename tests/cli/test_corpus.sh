@@ -44,10 +44,22 @@ check "every template is listed" all_listed
 # The templates that run today (tools/corpus-status.sh lists the rest and why).
 for t in aws-asg-multi-az-notifications aws-asg-rolling-updates aws-asg-scheduled-action \
     aws-elb-guided-rolling-upgrade aws-ecs-public-vpc refarch-ecs-cluster \
-    quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata; do
+    quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata \
+    widdix-vpc-ssh-bastion widdix-wordpress-ha; do
     check "$t runs and launches" runs "$t"
 done
 # Its CPU alarms drive simple scaling policies (WebServerScaleUpPolicy, ...).
 check "multi-az-notifications: its policies acted" grep -q 'policy' \
     "$WORK/aws-asg-multi-az-notifications/activities.tsv"
+# Its two ScheduledActions (07:00 up to 5..10, 19:00 down to 1) fire within the day.
+check "scheduled-action: the 07:00 action acted" grep -q \
+    'T07:00:00Z a scheduled action update of AutoScalingGroup constraints to min: 5, max: 10' \
+    "$WORK/aws-asg-scheduled-action/activities.tsv"
+check "scheduled-action: the 19:00 action acted" grep -q \
+    'T19:00:00Z a scheduled action update of AutoScalingGroup constraints to min: 1, max: 1' \
+    "$WORK/aws-asg-scheduled-action/activities.tsv"
+# Its CPU alarms (Fn::ImportValue-built names resolved from the settings' Exports) drive
+# simple scaling policies.
+check "widdix-wordpress-ha: its policies acted" grep -qi 'policy' \
+    "$WORK/widdix-wordpress-ha/activities.tsv"
 finish
