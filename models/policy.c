@@ -53,6 +53,9 @@ void scaling_config_release(struct scaling_config *c)
     for (size_t i = 0; i < c->nr_schedules; i++)
         schedule_config_release(&c->schedules[i]);
     free(c->schedules);
+    for (size_t i = 0; i < c->nr_skipped; i++)
+        free(c->skipped[i]);
+    free(c->skipped);
     memset(c, 0, sizeof(*c));
 }
 

@@ -441,6 +441,12 @@ static const struct metric_name metrics[] = {
     { "AWS/AutoScaling", "GroupTotalInstances", CW_GROUP_TOTAL },
 };
 
+static void c_skip(struct scaling_config *c, const char *logical_id)
+{
+    c->skipped = xrealloc(c->skipped, (c->nr_skipped + 1) * sizeof(*c->skipped));
+    c->skipped[c->nr_skipped++] = xstrdup(logical_id);
+}
+
 static int load_alarm(struct sloader *l, const struct cfn_resource *r)
 {
     char *what = xasprintf(TYPE_ALARM " '%s'", r->logical_id);
@@ -535,6 +541,11 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                              "limit of %" PRId64 " s",
                              what, period * a.evaluation_periods, limit);
     }
+    if ((rc = load_actions(l, &b, props, "AlarmActions", &a.alarm_actions, &a.nr_alarm_actions)) <
+        0)
+        ret = rc;
+    if ((rc = load_actions(l, &b, props, "OKActions", &a.ok_actions, &a.nr_ok_actions)) < 0)
+        ret = rc;
     rc = bind_string(&b, props, "MetricName", &s);
     int rns = bind_string(&b, props, "Namespace", &ns);
     if (rc == 0)
@@ -547,20 +558,27 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
         size_t k = 0;
         while (k < ARRAY_SIZE(metrics) && (strcmp(metrics[k].ns, ns) || strcmp(metrics[k].name, s)))
             k++;
-        if (k == ARRAY_SIZE(metrics))
-            ret = diag_error(l->d, &ynode_get(props, "MetricName")->loc,
-                             "%s: metric '%s' in namespace '%s' is not one asgsim produces "
-                             "(AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; AWS/ApplicationELB "
-                             "RequestCountPerTarget; AWS/AutoScaling Group* metrics)",
-                             what, s, ns);
-        else
+        if (k < ARRAY_SIZE(metrics)) {
             a.metric = metrics[k].metric;
+        } else if (a.nr_alarm_actions + a.nr_ok_actions == 0) {
+            /* Issue 17: an alarm on a database, a queue of another service or a metric of
+               the instances asgsim does not produce only notifies; skipping it changes no
+               scaling decision. The loader lists it in one warning. */
+            if (ret == 0) {
+                c_skip(l->out, r->logical_id);
+                ret = 1;
+            }
+        } else {
+            size_t pol = a.nr_alarm_actions ? a.alarm_actions[0] : a.ok_actions[0];
+            ret = diag_error(l->d, &ynode_get(props, "MetricName")->loc,
+                             "%s: metric '%s' in namespace '%s' is not one asgsim produces, and "
+                             "the alarm triggers the group's scaling policy '%s' (asgsim "
+                             "produces AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; "
+                             "AWS/ApplicationELB RequestCountPerTarget; AWS/AutoScaling Group* "
+                             "metrics)",
+                             what, s, ns, l->out->policies[pol].logical_id);
+        }
     }
-    if ((rc = load_actions(l, &b, props, "AlarmActions", &a.alarm_actions, &a.nr_alarm_actions)) <
-        0)
-        ret = rc;
-    if ((rc = load_actions(l, &b, props, "OKActions", &a.ok_actions, &a.nr_ok_actions)) < 0)
-        ret = rc;
 out:
     if (ret == 0) {
         struct scaling_config *c = l->out;

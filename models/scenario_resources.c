@@ -19,6 +19,7 @@
 #include "asgsim/yamltree.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -582,6 +583,61 @@ out:
     return ret;
 }
 
+static void append(char **msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void append(char **msg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *more = xvasprintf(fmt, ap);
+    va_end(ap);
+    char *joined = xasprintf("%s%s", *msg, more);
+    free(more);
+    free(*msg);
+    *msg = joined;
+}
+
+/*
+ * Issue 17: real stacks hold databases, security groups, topics and alarms on them beside
+ * the group. One warning lists what is skipped, by type in order of first appearance, a
+ * few names each, so that the warnings a planner must read stay few.
+ */
+static void warn_skipped(struct loader *l, const struct cfn_resource **r, size_t n)
+{
+    enum { NAMES_PER_TYPE = 3 };
+
+    if (!n)
+        return;
+    bool *done = xcalloc(n, sizeof(*done));
+    char *msg = xstrdup("");
+    append(&msg, "%zu resource%s not simulated by asgsim, skipped:", n, n == 1 ? "" : "s");
+    const char *sep = " ";
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        size_t count = 0;
+        for (size_t j = i; j < n; j++)
+            count += !done[j] && !strcmp(r[j]->type, r[i]->type);
+        append(&msg, "%s%s (", sep, r[i]->type);
+        size_t shown = 0;
+        for (size_t j = i; j < n; j++) {
+            if (done[j] || strcmp(r[j]->type, r[i]->type))
+                continue;
+            done[j] = true;
+            if (shown < NAMES_PER_TYPE)
+                append(&msg, "%s%s", shown ? ", " : "", r[j]->logical_id);
+            shown++;
+        }
+        if (count > NAMES_PER_TYPE)
+            append(&msg, " and %zu more", count - NAMES_PER_TYPE);
+        append(&msg, ")");
+        sep = "; ";
+    }
+    diag_warning(l->d, &r[0]->loc, "%s", msg);
+    free(msg);
+    free(done);
+}
+
 int scenario_load_resources(struct loader *l, const struct ynode *settings)
 {
     int ret = 0, rc;
@@ -596,6 +652,8 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
             (rc = scenario_load_launch_config(l, &t->resources[i])) < 0)
             ret = rc;
     const struct cfn_resource *first_group = NULL;
+    const struct cfn_resource **skipped = xcalloc(t->nr_resources + 1, sizeof(*skipped));
+    size_t nr_skipped = 0;
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
         if (!strcmp(r->type, "AWS::EC2::LaunchTemplate") ||
@@ -618,8 +676,7 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
                 ret = rc;
             continue;
         }
-        diag_warning(l->d, &r->loc, "resource '%s' of type %s is not simulated by asgsim; skipped",
-                     r->logical_id, r->type);
+        skipped[nr_skipped++] = r;
     }
     /* Hooks after the group, wherever they appear: they name it (models/group_config.c). */
     struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;
@@ -663,6 +720,11 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
                                       l->sc->start_epoch_s, &l->sc->scaling)) < 0)
             ret = rc;
     }
+    const struct scaling_config *c = &l->sc->scaling;
+    for (size_t i = 0; i < c->nr_skipped; i++)
+        skipped[nr_skipped++] = cfn_find_resource(t, c->skipped[i]);
+    warn_skipped(l, skipped, nr_skipped);
+    free(skipped);
     if (!first_group) {
         struct src_loc top = { ydoc_file(t->doc), 1, 1 };
         const struct ynode *root = ydoc_root(t->doc);

@@ -72,6 +72,10 @@ struct scaling_config {
     size_t nr_schedules;
     /* AlarmLow's threshold as a share of the target (ScaleInThresholdRatio, default 0.7) */
     double tt_scale_in_ratio;
+    /* Logical ids of the alarms left out: on metrics asgsim does not produce, with no
+       scaling policy among their actions (owned; the loader reports them in one warning) */
+    char **skipped;
+    size_t nr_skipped;
 };
 
 /** Free everything; safe on a zeroed struct. */
