@@ -30,6 +30,29 @@
 
 /* ---- the whole scenario ------------------------------------------------------------------ */
 
+/*
+ * The settings' Region, read before the template is opened: conditions (on AWS::Region,
+ * say) are evaluated when it is opened. The settings are bound later and check the value;
+ * anything but a known Region name here gives the default.
+ */
+static const char *peek_region(const struct ydoc *doc, const struct ydoc *with)
+{
+    const struct ynode *s = NULL;
+    if (with) {
+        s = ydoc_root(with);
+    } else {
+        const struct ynode *root = ydoc_root(doc);
+        const struct ynode *meta =
+                root && root->kind == YNODE_MAP ? ynode_get(root, "Metadata") : NULL;
+        s = meta && meta->kind == YNODE_MAP ? ynode_get(meta, "ASGSim::Scenario") : NULL;
+    }
+    const struct ynode *r = s && s->kind == YNODE_MAP ? ynode_get(s, "Region") : NULL;
+    size_t nr;
+    if (r && r->kind == YNODE_SCALAR && !r->tag && region_azs(r->scalar, &nr))
+        return r->scalar;
+    return REGION_DEFAULT;
+}
+
 /* For callers that did not check --region first (the commands do, as a usage error). */
 static int unknown_region(struct diag_list *d, const char *region)
 {
@@ -83,7 +106,7 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     struct cfn_options copt = { .overrides = opts->overrides,
                                 .nr_overrides = opts->nr_overrides,
                                 .stack_name = sc->stack_name,
-                                .region = REGION_DEFAULT,
+                                .region = opts->region ? opts->region : peek_region(doc, with),
                                 .get_azs = region_azs };
     if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
         goto out;

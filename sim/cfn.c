@@ -648,6 +648,7 @@ int cfn_open(struct cfn_template **out, struct ydoc *doc, const struct cfn_optio
     apply_overrides(t, d);
     for (size_t i = 0; i < pub->nr_params; i++)
         check_param_value(t, i, d);
+    cfn__check_conditions(t, d);
 
     const struct ynode_pair *rp = ynode_get_pair(root, "Resources");
     if (!rp) {
@@ -660,6 +661,7 @@ int cfn_open(struct cfn_template **out, struct ydoc *doc, const struct cfn_optio
     }
     t->outputs = section_map(root, "Outputs", d);
     cfn__check_absent_refs(t, d);
+    cfn__check_structure(t, d);
 
     if (d->nr_errors > errors_before)
         goto fail;

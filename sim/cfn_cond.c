@@ -29,11 +29,13 @@ static int named_condition(struct rctx *c, const char *name, const struct ynode 
             diag_error(c->d, &at->loc, "condition '%s' depends on itself", name);
             return -1;
         }
+        if (t->cond_state[i] == 4) /* failed: reported once already */
+            return -1;
         if (t->cond_state[i] >= 2)
             return t->cond_state[i] - 2;
         t->cond_state[i] = 1;
         int v = cfn__eval_condition(c, conds->pairs[i].value, depth + 1);
-        t->cond_state[i] = (signed char)(v < 0 ? 0 : v + 2);
+        t->cond_state[i] = (signed char)(v < 0 ? 4 : v + 2);
         return v;
     }
     const char **keys = conds ? cfn__map_keys(conds) : NULL;

@@ -29,7 +29,7 @@ struct cfn_impl {
     const struct ynode **pdecl;     /* each parameter's declaration MAP, same index as params */
     const struct ynode *mappings;   /* Mappings MAP or NULL */
     const struct ynode *conditions; /* Conditions MAP or NULL */
-    signed char *cond_state;        /* per condition: 0 unknown, 1 evaluating, 2 false, 3 true */
+    signed char *cond_state;        /* per condition: 0 unknown, 1 evaluating, 2 false, 3 true, 4 failed */
     struct cfn_resource *absent;    /* resources under a false condition, in file order */
     size_t nr_absent;
     const struct ynode *outputs; /* Outputs MAP or NULL */
@@ -177,5 +177,18 @@ int cfn__condition_value(struct cfn_impl *t, const struct ynode *name, struct di
  * output's Condition naming no condition is reported too.
  */
 void cfn__check_absent_refs(struct cfn_impl *t, struct diag_list *d);
+
+/*
+ * Structure CloudFormation rejects (cfn_check.c): DependsOn
+ * naming an unknown resource, itself or a cycle, Refs naming nothing, outputs without a
+ * Value, a Description that is not a string. Errors go to d.
+ */
+void cfn__check_structure(struct cfn_impl *t, struct diag_list *d);
+
+/*
+ * Evaluate every named condition, reporting errors and cycles once each (cfn_check.c). Run
+ * before anything evaluates a condition quietly: a failure is remembered, not re-reported.
+ */
+void cfn__check_conditions(struct cfn_impl *t, struct diag_list *d);
 
 #endif /* ASGSIM_CFN_INT_H */
