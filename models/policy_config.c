@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "asgsim/banned.h"
@@ -612,7 +613,9 @@ static bool zone_exists(const char *zone)
         return false;
     const char *dir = getenv("TZDIR");
     char *path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
-    bool ok = access(path, R_OK) == 0;
+    /* A directory such as America exists under the tz database but names no zone. */
+    struct stat st;
+    bool ok = stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
     free(path);
     return ok;
 }

@@ -10,6 +10,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/regions.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
 #include "asgsim/sha256.h"
@@ -170,15 +171,87 @@ out:
     return ret;
 }
 
-static const char *subnet_az(struct loader *l, const struct ynode *settings, const char *subnet)
+/*
+ * The settings' Subnets: a mapping of subnet id -> Availability Zone of the run's Region.
+ * A list, or a subnet id where the zone belongs, used to be taken silently and made every
+ * subnet a zone of its own. \return 0 or ASG_EINVAL.
+ */
+static int check_subnets(struct loader *l, const struct ynode *settings)
 {
     const struct ynode *map = settings ? ynode_get(settings, "Subnets") : NULL;
-    const char *az = NULL;
-    struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY " Subnets" };
-    if (map && map->kind == YNODE_MAP && bind_string(&b, map, subnet, &az) == 1)
-        return az;
+    if (!map)
+        return 0;
+    if (map->kind != YNODE_MAP)
+        return diag_error(l->d, &map->loc,
+                          "'Subnets' must map each subnet id to its Availability Zone "
+                          "(subnet-0a1: us-east-1a), not a %s",
+                          ynode_kind_name(map->kind));
+    size_t nr;
+    const char *const *azs = region_azs(l->sc->region, &nr);
+    int ret = 0;
+    for (size_t i = 0; i < map->nr; i++) {
+        const struct ynode *v = map->pairs[i].value;
+        if (v->kind != YNODE_SCALAR || ynode_is_null(v)) {
+            ret = diag_error(l->d, &v->loc, "Subnets: the zone of '%s' must be a string, not a %s",
+                             map->pairs[i].key->scalar, ynode_kind_name(v->kind));
+            continue;
+        }
+        size_t k = 0;
+        while (azs && k < nr && strcmp(azs[k], v->scalar))
+            k++;
+        if (azs && k == nr) {
+            char *list = xstrdup("");
+            for (size_t j = 0; j < nr; j++) {
+                char *m = xasprintf("%s%s%s", list, j ? ", " : "", azs[j]);
+                free(list);
+                list = m;
+            }
+            ret = diag_error(l->d, &v->loc, "Subnets: '%s' is not an Availability Zone of %s (%s)",
+                             v->scalar, l->sc->region, list);
+            free(list);
+        }
+    }
+    return ret;
+}
+
+/* The zone of `subnet`; NULL (error reported) when a Subnets map leaves it out. */
+static const char *subnet_az(struct loader *l, const struct ynode *settings,
+                             const struct ynode *subnet)
+{
+    /* A subnet the template creates says its zone (AWS::EC2::Subnet AvailabilityZone). */
+    const struct cfn_resource *r = cfn_find_resource(l->cfn, subnet->scalar);
+    const struct ynode *zone = r && !strcmp(r->type, "AWS::EC2::Subnet") && r->properties
+                                       ? ynode_get(r->properties, "AvailabilityZone")
+                                       : NULL;
+    if (zone) {
+        const struct ynode *v = cfn_resolve(l->cfn, zone, l->d);
+        if (!v || v->kind != YNODE_SCALAR || ynode_is_null(v)) {
+            if (v)
+                diag_error(l->d, &zone->loc,
+                           "the AvailabilityZone of subnet '%s' must be a string, not a %s",
+                           r->logical_id, ynode_kind_name(v->kind));
+            return NULL;
+        }
+        return v->scalar;
+    }
+    const struct ynode *map = settings ? ynode_get(settings, "Subnets") : NULL;
     /* Without a mapping each subnet stands for an Availability Zone of its own. */
-    return subnet;
+    if (!map || map->kind != YNODE_MAP)
+        return subnet->scalar;
+    const struct ynode *az = ynode_get(map, subnet->scalar);
+    if (az && az->kind == YNODE_SCALAR)
+        return az->scalar;
+    char *list = xstrdup("");
+    for (size_t j = 0; j < map->nr; j++) {
+        char *m = xasprintf("%s%s%s", list, j ? ", " : "", map->pairs[j].key->scalar);
+        free(list);
+        list = m;
+    }
+    diag_error(l->d, &subnet->loc,
+               "subnet '%s' of VPCZoneIdentifier is not in the settings' Subnets (%s)",
+               subnet->scalar, list);
+    free(list);
+    return NULL;
 }
 
 static int load_group_azs(struct loader *l, struct bind *b, const struct ynode *props,
@@ -209,7 +282,11 @@ static int load_group_azs(struct loader *l, struct bind *b, const struct ynode *
     }
     g->azs = xcalloc(nr, sizeof(*g->azs));
     for (size_t i = 0; i < nr; i++) {
-        const char *az = r2 == 1 ? subnet_az(l, settings, src[i]->scalar) : src[i]->scalar;
+        const char *az = r2 == 1 ? subnet_az(l, settings, src[i]) : src[i]->scalar;
+        if (!az) {
+            ret = ASG_EINVAL;
+            continue;
+        }
         bool seen = false;
         /* Several subnets in one zone still make one zone for balancing. */
         for (size_t j = 0; j < g->nr_azs && !seen; j++)
@@ -640,7 +717,7 @@ static void warn_skipped(struct loader *l, const struct cfn_resource **r, size_t
 
 int scenario_load_resources(struct loader *l, const struct ynode *settings)
 {
-    int ret = 0, rc;
+    int ret = check_subnets(l, settings), rc;
     const struct cfn_template *t = l->cfn;
     /* Launch templates first: groups refer to them wherever they appear in the file. */
     for (size_t i = 0; i < t->nr_resources; i++)
