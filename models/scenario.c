@@ -19,10 +19,12 @@
 #include "asgsim/sha256.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
+#include "asgsim/workload.h"
 #include "asgsim/workload_bind.h"
 #include "asgsim/yamltree.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,47 @@ static const char *peek_region(const struct ydoc *doc, const struct ydoc *with)
     if (r && r->kind == YNODE_SCALAR && !r->tag && region_azs(r->scalar, &nr))
         return r->scalar;
     return REGION_DEFAULT;
+}
+
+/*
+ * Rates each within range can still combine into absurd ones (a Product, a spike's
+ * multiplier, a trace's RateScale), and request fidelity makes every request an event:
+ * refuse both up front with a hint rather than run out of memory (issue 20, class 2).
+ */
+static int check_rates(const struct scenario *sc, const struct src_loc *at, struct diag_list *d)
+{
+    double peak = workload_peak_rps(&sc->workload);
+    if (!(peak <= SCENARIO_MAX_RPS))
+        return diag_error_status(d, ASG_ELIMIT, at,
+                                 "the Workload's peak rate is up to %g requests/s, more than "
+                                 "asgsim's limit of %g%s",
+                                 peak, SCENARIO_MAX_RPS,
+                                 sc->workload.kind == WORKLOAD_PRODUCT
+                                         ? " (each part is within it; their Product is not)"
+                                         : "");
+    if (sc->serve.fidelity != SERVE_REQUEST)
+        return 0;
+    double per_s = (double)SIM_SEC(1);
+    if (peak > per_s)
+        return diag_error_status(d, ASG_ELIMIT, at,
+                                 "request fidelity at a peak of %g requests/s: more than one "
+                                 "request per microsecond, the resolution of asgsim's clock; "
+                                 "use Fidelity: fluid",
+                                 peak);
+    double secs = (double)sc->duration / per_s, requests = peak * secs;
+    if (requests > SCENARIO_MAX_REQUESTS) {
+        char span[64];
+        if (secs >= 86400)
+            snprintf(span, sizeof(span), "%g days", secs / 86400);
+        else
+            snprintf(span, sizeof(span), "%g s", secs);
+        return diag_error_status(d, ASG_ELIMIT, at,
+                                 "request fidelity would simulate up to %g requests (a peak of "
+                                 "%g requests/s for %s), more than asgsim's limit of %g "
+                                 "requests; use Fidelity: fluid, or a shorter run (--until)",
+                                 requests, peak, span, SCENARIO_MAX_REQUESTS);
+    }
+    return 0;
 }
 
 /* For callers that did not check --region first (the commands do, as a usage error). */
@@ -149,6 +192,8 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
                                 sc->duration / sc->sample_interval, SCENARIO_MAX_SAMPLES);
         goto out;
     }
+    if (l.has_workload && (ret = check_rates(sc, &l.workload_loc, d)) < 0)
+        goto out;
     if (l.has_workload && sc->instances.capacity_rps_per_vcpu <= 0) {
         ret = diag_error(d, &l.workload_loc,
                          "a Workload needs Instances: CapacityRpsPerVcpu (requests per second one "

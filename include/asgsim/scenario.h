@@ -29,6 +29,8 @@ struct diag_list;
 #define SCENARIO_MAX_INSTANCES 100000        /* MaxSize of one group */
 #define SCENARIO_MAX_DURATION  SIM_DAY(3660) /* ten years */
 #define SCENARIO_MAX_SAMPLES   50000000      /* duration / SampleInterval */
+#define SCENARIO_MAX_RPS       1e9           /* the workload's peak, parts combined */
+#define SCENARIO_MAX_REQUESTS  1e9           /* request fidelity: peak x duration */
 
 struct instance_model_config {
     struct dist boot_time;        /* launch until InService, seconds */

@@ -29,6 +29,13 @@
 double workload_rate_rps(const struct workload_config *w, int64_t start_epoch_s, sim_time t);
 
 /**
+ * An upper bound of workload_rate_rps() over all time (models/workload_bound.c): exact for
+ * a single pattern, the sum or product of the parts' bounds for Sum and Product. May be
+ * +inf or overflow to it; callers compare it with their limits.
+ */
+double workload_peak_rps(const struct workload_config *w);
+
+/**
  * Read a rate trace: lines `time_s<TAB>rate_rps` (any blank space separates), `#` starts a
  * comment, blank lines are skipped; times strictly increasing and >= 0, rates >= 0.
  * Errors name `path`:LINE:COL. On success w->kind is TRACE and w owns the rows.
