@@ -26,17 +26,19 @@ static const char report_usage[] =
         "\n"
         "Exit status: 0 ok, 2 usage, 65 not an asgsim trace, 66 missing input.\n";
 
-/* Human labels for the summary figures we know, in the order they are printed. */
-static const char *const known[][2] = {
-    { "cost_usd", "cost" },
-    { "instance_hours", "instance-hours" },
-    { "mean_in_service", "in service (mean)" },
-    { "mean_cpu_utilization_pct", "CPU utilisation (mean)" },
-    { "activities", "scaling activities" },
-    { "instances_launched", "instances launched" },
-    { "instances_terminated", "instances terminated" },
-    { "duration_s", "simulated time" },
-    { "events", "events" },
+/* The figures a planner reads first, in this order, under their one name (summary.h). */
+static const char *const known[] = {
+    "cost_total_usd",
+    "cost_per_million_requests_usd",
+    "cost_usd",
+    "instance_hours",
+    "mean_in_service",
+    "mean_cpu_utilization_pct",
+    "activities",
+    "instances_launched",
+    "instances_terminated",
+    "duration_s",
+    "events",
 };
 
 static bool is_sla(const char *name)
@@ -59,7 +61,7 @@ static void print_value(FILE *out, const struct h5in_column *c)
 
 static void print_line(const struct h5in_column *c, const char *label)
 {
-    printf("%-26s ", label);
+    printf("%-30s ", label);
     print_value(stdout, c);
     const char *u = c->units;
     if (u && strcmp(u, "1"))
@@ -149,12 +151,12 @@ int cli_report(int argc, char **argv)
         printf("}\n");
         goto out;
     }
-    printf("trace                      %s\n", input);
+    printf("%-30s %s\n", "trace", input);
     bool *done = xcalloc(nr_cols ? nr_cols : 1, sizeof(*done));
     for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
-        int i = find(cols, nr_cols, known[k][0]);
+        int i = find(cols, nr_cols, known[k]);
         if (i >= 0) {
-            print_line(&cols[i], known[k][1]);
+            print_line(&cols[i], known[k]);
             done[i] = true;
         }
     }
@@ -165,7 +167,7 @@ int cli_report(int argc, char **argv)
             done[i] = sla = true;
         }
     if (!sla)
-        printf("%-26s (this run records no latency or SLA figures)\n", "SLA");
+        printf("%-30s (this run records no latency or SLA figures)\n", "SLA");
     for (size_t i = 0; i < nr_cols; i++)
         if (!done[i])
             print_line(&cols[i], cols[i].name);
