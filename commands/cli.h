@@ -98,6 +98,7 @@ void cli_sweep_mpi_finalize(void);
 int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_recommend(int argc, char **argv);
 
 /** asgsim metrics: the summary metric table (include/asgsim/summary.h) as Markdown. */
 int cli_metrics(int argc, char **argv);

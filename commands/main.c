@@ -21,7 +21,8 @@ static const char usage[] =
         "  merge SHARD.h5...   join the outputs of 'sweep --shard I/N' into one file\n"
         "  export RUN.h5       write a trace's or sweep's tables as TSV/CSV for other tools\n"
         "  plot RUN.h5         draw the standard figures with gnuplot (PNG or SVG)\n"
-        "  report RUN.h5       print a short summary of a trace (--json for one object)\n"
+        "  report RUN.h5       print a short summary of a trace or sweep (--json for one object)\n"
+        "  recommend SWEEP.h5  the cheapest point of a sweep that meets objectives\n"
         "  metrics             print the table of summary metrics (the README's table)\n"
         "\n"
         "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
@@ -33,7 +34,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
     static const char *const commands[] = { "run",  "validate", "sweep",   "merge", "export",
-                                            "plot", "report",   "metrics", "help" };
+                                            "plot", "report",   "metrics", "help",  "recommend" };
     if (argc < 2)
         return cli_usage_error(NULL, "no command given");
     const char *cmd = argv[1];
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         return cli_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return cli_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "recommend"))
+        return cli_recommend(argc - 1, argv + 1);
     if (!strcmp(cmd, "metrics"))
         return cli_metrics(argc - 1, argv + 1);
     const char *hint = diag_closest(cmd, commands, sizeof(commands) / sizeof(commands[0]));

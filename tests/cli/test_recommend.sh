@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# asgsim recommend (issue 18 item 1): the cheapest point that meets the objectives on the
+# mean and in --min-pass of its replications, checked against an independent reading of
+# /sweep/results with h5py; its re-run line reproduces replication 0; bad objectives,
+# units and files fail with 65/66.
+. "$(dirname "$0")/lib.sh"
+cd "$WORK" || exit 1
+cat >cap.yaml <<YAML
+Scenario: $SRCDIR/tests/golden/export-small.yaml
+Axes:
+  - Name: DesiredCapacity
+    Parameter: DesiredCapacity
+    Values: [3, 4, 5, 6, 8]
+  - Name: CapacityRpsPerVcpu
+    Path: Metadata.ASGSim::Scenario.Instances.CapacityRpsPerVcpu
+    Values: [40, 60]
+  - Name: LatencyObjective
+    Path: Metadata.ASGSim::Scenario.LatencyObjective
+    Values: [200ms]
+  - Name: Duration
+    Path: Metadata.ASGSim::Scenario.Duration
+    Values: [2h]
+Replications: 5
+Seed: 7
+YAML
+check "sweep" expect_exit 0 "$ASGSIM" sweep cap.yaml -o cap.h5 -q -j 2
+
+# The same choice computed from /sweep/results: per point, the mean of each run's figures
+# and the count of runs meeting every objective.
+pick() { /usr/bin/python3 - "$@" <<'PY'
+import sys, h5py, numpy as np
+path, p99, drop, minpass = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+r = h5py.File(path)["sweep/results"][()]
+best = None
+for p in sorted(set(r["point"])):
+    x = r[r["point"] == p]
+    rate = x["requests_dropped"] / x["requests_arrived"]
+    ok = (x["latency_p99_s"] <= p99) & (rate <= drop)
+    if x["latency_p99_s"].mean() <= p99 and rate.mean() <= drop and ok.sum() >= minpass * len(x):
+        c = x["cost_total_usd"].mean()
+        if best is None or c < best[0]:
+            best = (c, p, ok.sum())
+print(best[1], best[2])
+PY
+}
+check "recommend" expect_exit 0 "$ASGSIM" recommend cap.h5 --max-p99 200ms --max-drop-rate 0.02
+read -r want_p want_k < <(pick cap.h5 0.2 0.02 1.0)
+check "the cheapest point meeting every objective in every replication" grep -qE "^recommended  point $want_p:" "$WORK/out"
+check "pass count" grep -qE "replications passing +$want_k of 5 \(100%; 95% Wilson interval 56\.6%-100\.0%\)" "$WORK/out"
+check "re-run line" grep -qE "^  asgsim run .*export-small\.yaml --seed 7 --parameter DesiredCapacity=[0-9]+ --set Metadata\.ASGSim::Scenario\.Instances\.CapacityRpsPerVcpu=[0-9]+ " "$WORK/out"
+
+check "--min-pass 0.6" expect_exit 0 "$ASGSIM" recommend cap.h5 --max-p99 1s --max-drop-rate 2% --min-pass 0.6 --json
+cp "$WORK/out" relaxed.json
+read -r want_p want_k < <(pick cap.h5 1.0 0.02 0.6)
+check "JSON: the cheapest point passing in 60 % of replications" /usr/bin/python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+r = o["recommendation"]
+assert r["point"] == int(sys.argv[2]) and r["replications_passing"] == int(sys.argv[3]), r
+assert r["n"] == 5 and o["interval"] == "95% Wilson score", o
+# Wilson 4 of 5: 0.3755 .. 0.9638 (Wilson 1927; also statsmodels proportion_confint method="wilson")
+if r["replications_passing"] == 4:
+    assert abs(r["pass_share_ci_low"] - 0.375535) < 1e-5 and abs(r["pass_share_ci_high"] - 0.963776) < 1e-5, r
+assert len(o["runners_up"]) <= 3
+costs = [r["cost_total_usd_mean"]] + [x["cost_total_usd_mean"] for x in o["runners_up"]]
+assert costs == sorted(costs), costs
+assert any(s.startswith("--set Metadata.ASGSim::Scenario.Instances.CapacityRpsPerVcpu=") for s in r["set"]), r
+' relaxed.json "$want_p" "$want_k"
+
+# The re-run line gives replication 0 of the point, figure for figure.
+cmd=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["recommendation"]["command"])' relaxed.json)
+check "re-run" expect_exit 0 bash -c "${cmd/asgsim/\"$ASGSIM\"} -o rerun.h5 --json"
+check "re-run equals replication 0" /usr/bin/python3 -c '
+import json, sys, h5py
+o = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))["recommendation"]["point"]
+r = h5py.File(sys.argv[3])["sweep/results"][()]
+x = r[(r["point"] == p) & (r["replication"] == 0)][0]
+assert abs(o["cost_total_usd"] - x["cost_total_usd"]) < 1e-6 and abs(o["latency_p99_s"] - x["latency_p99_s"]) < 1e-6, (o, x)
+' "$WORK/out" relaxed.json cap.h5
+
+check "no point meets: exit 1" expect_exit 1 "$ASGSIM" recommend cap.h5 --max-p99 1ms
+check "says so" grep -q "no point meets the objectives" "$WORK/out"
+check "no point meets: JSON null" expect_exit 1 "$ASGSIM" recommend cap.h5 --max-p99 1ms --json
+check "recommendation null" /usr/bin/python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["recommendation"] is None' "$WORK/out"
+
+check "unknown objective" expect_exit 65 "$ASGSIM" recommend cap.h5 --max-p95 200ms
+check "unknown objective named" grep -qF "unknown objective '--max-p95' (did you mean '--max-p99'?)" "$WORK/err"
+check "bad unit" expect_exit 65 "$ASGSIM" recommend cap.h5 --max-p99 200qs
+check "bad unit named" grep -qF -- "--max-p99: '200qs' is not a duration" "$WORK/err"
+check "drop rate over 1" expect_exit 65 "$ASGSIM" recommend cap.h5 --max-drop-rate 1.5
+check "bad --min-pass" expect_exit 65 "$ASGSIM" recommend cap.h5 --min-pass x
+check "a run trace is not a sweep" expect_exit 0 "$ASGSIM" run "$SRCDIR/tests/golden/export-small.yaml" -o run.h5 -q
+check "non-sweep file" expect_exit 65 "$ASGSIM" recommend run.h5 --max-p99 200ms
+check "non-sweep named" grep -qF "not a sweep output" "$WORK/err"
+check "missing file" expect_exit 66 "$ASGSIM" recommend nothere.h5
+check "usage" expect_exit 2 "$ASGSIM" recommend
+check "help" expect_exit 0 "$ASGSIM" recommend --help
+finish
