@@ -450,7 +450,7 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
         }
     }
 
-    /* /sweep/stats: per point and metric, the mean, sd, 95 % t interval and count. */
+    /* /sweep/stats: per point and metric, the mean, sd, 95 % bootstrap interval and count. */
     static const char *const suffix[SWEEP_NR_STATS] = { "mean", "sd", "ci_low", "ci_high", "n" };
     struct trace_field sf[1 + SWEEP_NR_STATS * SUMMARY_NR];
     char *names[SWEEP_NR_STATS * SUMMARY_NR];
