@@ -303,7 +303,7 @@ static void json_num(FILE *out, const char *key, double v)
         fputs("null", out);
 }
 
-static void json_point(FILE *out, const struct pick_sweep *s, const struct pick_point *pt)
+void pick_print_point_json(FILE *out, const struct pick_sweep *s, const struct pick_point *pt)
 {
     fprintf(out, "{\"point\": %" PRIu64 ", \"axes\": {", pt->point);
     for (size_t a = 0; a < s->spec.nr_axes; a++) {
@@ -364,17 +364,22 @@ static void describe_objectives(FILE *out, const struct pick_objectives *o)
     fprintf(out, "; on the mean and in at least %g%% of replications", 100.0 * o->min_pass);
 }
 
-static void text_point(FILE *out, const struct pick_sweep *s, const struct pick_point *pt)
+static const char points_header[] = "  point   cost_total_usd latency_p99_s  drop_rate "
+                                    "time_over_s  pass       axes\n";
+
+void pick_print_point_text(FILE *out, const struct pick_sweep *s, const struct pick_point *pt)
 {
     char *label = pick_point_label(s, pt->point);
-    fprintf(out, "  %-7" PRIu64 " %12.6f %14.6f %10.6f %12.1f %4zu/%-4zu  %s\n", pt->point,
-            pt->cost_mean, pt->p99_mean, pt->drop_rate_mean, pt->time_over_mean, pt->nr_pass, pt->n,
-            label);
+    fprintf(out, "%c %-7" PRIu64 " %12.6f %14.6f %10.6f %12.1f %4zu/%-4zu  %s\n",
+            pt->front ? '*' : ' ', pt->point, pt->cost_mean, pt->p99_mean, pt->drop_rate_mean,
+            pt->time_over_mean, pt->nr_pass, pt->n, label);
     free(label);
 }
 
-static const char points_header[] = "  point   cost_total_usd latency_p99_s  drop_rate "
-                                    "time_over_s  pass       axes\n";
+void pick_print_points_header(FILE *out)
+{
+    fputs(points_header, out);
+}
 
 int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
                               const struct pick_objectives *o, bool json)
@@ -400,13 +405,13 @@ int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
                 ", \"points_meeting\": %zu, \"recommendation\": ",
                 s->nr_points, s->spec.replications, nr_ok);
         if (nr_ok)
-            json_point(out, s, &s->points[ok[0]]);
+            pick_print_point_json(out, s, &s->points[ok[0]]);
         else
             fputs("null", out);
         fputs(", \"runners_up\": [", out);
         for (size_t i = 0; i < nr_runners; i++) {
             fputs(i ? ", " : "", out);
-            json_point(out, s, &s->points[ok[1 + i]]);
+            pick_print_point_json(out, s, &s->points[ok[1 + i]]);
         }
         fputs("]}\n", out);
         free(ok);
@@ -417,14 +422,14 @@ int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
     fprintf(out, "\nmeeting      %zu of %zu points (%" PRIu32 " replications each)\n", nr_ok,
             s->nr_points, s->spec.replications);
     if (!nr_ok) {
-        fprintf(out, "no point meets the objectives; the nearest by replications passing:\n%s",
-                points_header);
+        fprintf(out, "no point meets the objectives; the nearest by replications passing:\n");
+        pick_print_points_header(out);
         /* The points that pass most often, then the cheapest. */
         size_t shown = 0;
         for (size_t want = s->spec.replications + 1; want-- > 0 && shown < 3;)
             for (size_t p = 0; p < s->nr_points && shown < 3; p++)
                 if (s->points[p].nr_pass == want && s->points[p].n) {
-                    text_point(out, s, &s->points[p]);
+                    pick_print_point_text(out, s, &s->points[p]);
                     shown++;
                 }
         free(ok);
@@ -449,9 +454,10 @@ int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
     fprintf(out, "  %s\n", cmd);
     free(cmd);
     if (nr_runners) {
-        fprintf(out, "\nrunners-up (next cheapest that meet the objectives)\n%s", points_header);
+        fprintf(out, "\nrunners-up (next cheapest that meet the objectives)\n");
+        pick_print_points_header(out);
         for (size_t i = 0; i < nr_runners; i++)
-            text_point(out, s, &s->points[ok[1 + i]]);
+            pick_print_point_text(out, s, &s->points[ok[1 + i]]);
     }
     free(ok);
     return 0;

@@ -118,6 +118,13 @@ char *pick_point_label(const struct pick_sweep *s, uint64_t point);
 int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
                               const struct pick_objectives *o, bool json);
 
+/** One point as a JSON object: axes, figures, pass count and interval, its run line. */
+void pick_print_point_json(FILE *out, const struct pick_sweep *s, const struct pick_point *pt);
+
+/** One point as a text row under pick_print_points_header() ('*': on the front). */
+void pick_print_point_text(FILE *out, const struct pick_sweep *s, const struct pick_point *pt);
+void pick_print_points_header(FILE *out);
+
 /** Free what `s` owns; safe on a zeroed one. */
 void pick_sweep_release(struct pick_sweep *s);
 

@@ -24,6 +24,7 @@ Replications: 5
 Seed: 7
 YAML
 check "sweep" expect_exit 0 "$ASGSIM" sweep cap.yaml -o cap.h5 -q -j 2
+check "a run trace" expect_exit 0 "$ASGSIM" run "$SRCDIR/tests/golden/export-small.yaml" -o run.h5 -q
 
 # Issue 18 item 6: this sweep's p99 is bimodal across replications at some points (a queue
 # that drains or not); the interval must stay within the values seen, with n given.
@@ -94,6 +95,26 @@ x = r[(r["point"] == p) & (r["replication"] == 0)][0]
 assert abs(o["cost_total_usd"] - x["cost_total_usd"]) < 1e-6 and abs(o["latency_p99_s"] - x["latency_p99_s"]) < 1e-6, (o, x)
 ' "$WORK/out" relaxed.json cap.h5
 
+# asgsim report on a sweep (item 3): points, front, recommendation; with no objective given
+# the sweep's LatencyObjective (200 ms, one value) is the p99 to meet.
+check "report a sweep" expect_exit 0 "$ASGSIM" report cap.h5
+cp "$WORK/out" report.txt
+check "report: one row per point" test "$(grep -cE '^[* ] [0-9]+ ' report.txt)" = 10
+check "report: the default objective" grep -qF "objectives   latency_p99_s <= 0.2 s;" report.txt
+check "recommend with that objective" expect_exit 0 "$ASGSIM" recommend cap.h5 --max-p99 200ms
+check "report recommends the same point" diff <(grep '^recommended' report.txt) <(grep '^recommended' "$WORK/out")
+check "report --json" expect_exit 0 "$ASGSIM" report cap.h5 --json
+check "report: the front is the cost/p99 Pareto front of the means" /usr/bin/python3 -c '
+import json, sys, h5py, numpy as np
+o = json.load(open(sys.argv[1])); r = h5py.File(sys.argv[2])["sweep/results"][()]
+pts = sorted(set(r["point"]))
+m = {p: (r[r["point"] == p]["cost_total_usd"].mean(), r[r["point"] == p]["latency_p99_s"].mean()) for p in pts}
+front = [p for p in pts if not any(q != p and m[q][0] <= m[p][0] and m[q][1] <= m[p][1] and m[q] != m[p] for q in pts)]
+assert o["front"] == front, (o["front"], front)
+assert len(o["points"]) == 10 and o["recommend"]["recommendation"]["point"] in front
+' "$WORK/out" cap.h5
+check "report: objectives on a run trace" expect_exit 2 "$ASGSIM" report run.h5 --max-p99 1s
+
 check "no point meets: exit 1" expect_exit 1 "$ASGSIM" recommend cap.h5 --max-p99 1ms
 check "says so" grep -q "no point meets the objectives" "$WORK/out"
 check "no point meets: JSON null" expect_exit 1 "$ASGSIM" recommend cap.h5 --max-p99 1ms --json
@@ -105,7 +126,6 @@ check "bad unit" expect_exit 65 "$ASGSIM" recommend cap.h5 --max-p99 200qs
 check "bad unit named" grep -qF -- "--max-p99: '200qs' is not a duration" "$WORK/err"
 check "drop rate over 1" expect_exit 65 "$ASGSIM" recommend cap.h5 --max-drop-rate 1.5
 check "bad --min-pass" expect_exit 65 "$ASGSIM" recommend cap.h5 --min-pass x
-check "a run trace is not a sweep" expect_exit 0 "$ASGSIM" run "$SRCDIR/tests/golden/export-small.yaml" -o run.h5 -q
 check "non-sweep file" expect_exit 65 "$ASGSIM" recommend run.h5 --max-p99 200ms
 check "non-sweep named" grep -qF "not a sweep output" "$WORK/err"
 check "missing file" expect_exit 66 "$ASGSIM" recommend nothere.h5
