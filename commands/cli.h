@@ -99,6 +99,19 @@ int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_recommend(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+
+/** The directory of the gnuplot scripts (as `plot` finds it), or NULL; caller frees. */
+char *cli_plot_scripts_dir(void);
+
+/** Copy SCRIPTS/KIND.gp into DIR. \return an exit code, after printing any error. */
+int cli_plot_copy_script(const char *scripts, const char *dir, const char *kind);
+
+/**
+ * Run gnuplot ($GNUPLOT, default gnuplot) on DIR/KIND.gp in DIR, writing KIND.FMT.
+ * \return 0, 69 when gnuplot cannot be run, 70 when it failed (after printing why).
+ */
+int cli_plot_gnuplot(const char *dir, const char *kind, const char *fmt);
 
 /** asgsim metrics: the summary metric table (include/asgsim/summary.h) as Markdown. */
 int cli_metrics(int argc, char **argv);

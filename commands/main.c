@@ -23,6 +23,7 @@ static const char usage[] =
         "  plot RUN.h5         draw the standard figures with gnuplot (PNG or SVG)\n"
         "  report RUN.h5       print a short summary of a trace or sweep (--json for one object)\n"
         "  recommend SWEEP.h5  the cheapest point of a sweep that meets objectives\n"
+        "  compare A.h5 B.h5   run summaries side by side, and one figure overlaying them\n"
         "  metrics             print the table of summary metrics (the README's table)\n"
         "\n"
         "  -h, --help          show this help ('asgsim COMMAND --help' for a command)\n"
@@ -61,6 +62,8 @@ int main(int argc, char **argv)
         return cli_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return cli_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "recommend"))
         return cli_recommend(argc - 1, argv + 1);
     if (!strcmp(cmd, "metrics"))
