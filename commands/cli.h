@@ -59,6 +59,9 @@ void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end,
                          unsigned long long events);
 void cli_progress_done(struct cli_progress *p);
 
+/** --progress WHEN: -1 auto, 0 never, 1 always; -2 when `when` is none of them. */
+int cli_parse_progress(const char *when);
+
 int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_sweep(int argc, char **argv);

@@ -267,7 +267,13 @@ out:
 /* The README's table of names, from the one table: `asgsim metrics`. */
 int cli_metrics(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs("Usage: asgsim metrics\n"
+              "Print the table of summary metrics (include/asgsim/summary.h) as Markdown: the\n"
+              "names /summary, run --json, sweep results and stats, export and report use.\n",
+              stdout);
+        return EXIT_OK;
+    }
     if (argc > 1)
         return cli_usage_error("metrics", "takes no arguments");
     printf("| name | kind | HDF5 units | meaning |\n|---|---|---|---|\n");
