@@ -182,28 +182,49 @@ static void on_progress(void *ctx, sim_time now, sim_time end, uint64_t events)
     cli_progress_update(&p->bar, now, end, (unsigned long long)events);
 }
 
+/* The figures a planner reads first, under their one name (include/asgsim/summary.h);
+   --json and report give every metric. */
 static void print_summary(FILE *out, const struct scenario *sc, const char *output,
                           const struct run_summary *r)
 {
-    fprintf(out, "scenario       %s (seed %" PRIu64 ")\n", sc->path, sc->seed);
-    fprintf(out, "simulated      %.0f s\n", r->duration_s);
-    fprintf(out, "cost           %.6f USD\n", r->cost_usd);
-    fprintf(out, "instance-hours %.6f h\n", r->instance_hours);
-    fprintf(out, "instances      %" PRIu64 " launched, %" PRIu64 " terminated\n",
-            r->instances_launched, r->instances_terminated);
-    fprintf(out, "in service     %.6f instances on average\n", r->mean_in_service);
-    fprintf(out, "cpu            %.6f %% on average\n", r->mean_cpu_utilization_pct);
-    fprintf(out, "activities     %" PRIu64 "\n", r->activities);
-    if (sc->has_workload) {
-        fprintf(out, "requests       %.0f arrived, %.0f served, %.0f dropped\n",
-                r->requests_arrived, r->requests_served, r->requests_dropped);
-        fprintf(out, "latency        p50 %.6f s, p95 %.6f s, p99 %.6f s, mean %.6f s\n",
-                r->latency_p50_s, r->latency_p95_s, r->latency_p99_s, r->latency_mean_s);
-        if (r->latency_objective_s > 0)
-            fprintf(out, "objective      %.6f s: %.0f requests over, %.0f s with p99 over\n",
-                    r->latency_objective_s, r->requests_over_objective, r->time_over_objective_s);
+    static const char *const always[] = {
+        "duration_s",     "cost_total_usd",     "cost_usd",
+        "instance_hours", "mean_in_service",    "mean_cpu_utilization_pct",
+        "activities",     "instances_launched", "instances_terminated",
+    };
+    static const char *const serving[] = {
+        "cost_per_million_requests_usd",
+        "requests_arrived",
+        "requests_served",
+        "requests_dropped",
+        "latency_p50_s",
+        "latency_p95_s",
+        "latency_p99_s",
+        "latency_mean_s",
+    };
+    static const char *const objective[] = { "latency_objective_s", "requests_over_objective",
+                                             "time_over_objective_s" };
+    const char *const *lists[] = { always, serving, objective };
+    const size_t sizes[] = { ARRAY_SIZE(always), ARRAY_SIZE(serving), ARRAY_SIZE(objective) };
+    fprintf(out, "%-30s %s (seed %" PRIu64 ")\n", "scenario", sc->path, sc->seed);
+    for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+        if (l == 1 && !sc->has_workload)
+            break;
+        if (l == 2 && !(r->latency_objective_s > 0))
+            break;
+        for (size_t i = 0; i < sizes[l]; i++) {
+            size_t m = summary_find(lists[l][i]);
+            ASG_ASSERT(m < SUMMARY_NR);
+            double v = summary_get(r, m);
+            fprintf(out, "%-30s ", summary_metrics[m].name);
+            if (summary_metrics[m].kind == SUMMARY_COUNT)
+                fprintf(out, "%.0f", v);
+            else
+                fprintf(out, "%.6f", v);
+            fprintf(out, " %s\n", summary_metrics[m].units);
+        }
     }
-    fprintf(out, "trace          %s\n", output);
+    fprintf(out, "%-30s %s\n", "trace", output);
 }
 
 /* A JSON number, or null for NaN / infinity (JSON has neither). */
