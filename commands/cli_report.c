@@ -61,9 +61,13 @@ static int report_sweep(const char *input, struct pick_objectives *o, bool json)
         printf(", \"scenario\": ");
         cli_json_string(stdout, s.file.scenario_path);
         printf(", \"replications\": %u, \"points\": [", (unsigned)s.spec.replications);
+        bool sep = false;
         for (size_t p = 0; p < s.nr_points; p++) {
-            fputs(p ? ", " : "", stdout);
+            if (!s.points[p].n) /* a shard's file holds only its own points */
+                continue;
+            fputs(sep ? ", " : "", stdout);
             pick_print_point_json(stdout, &s, &s.points[p]);
+            sep = true;
         }
         printf("], \"front\": [");
         bool first = true;
@@ -83,7 +87,8 @@ static int report_sweep(const char *input, struct pick_objectives *o, bool json)
            "* on the Pareto front of cost_total_usd and latency_p99_s (both lower is better)\n");
     pick_print_points_header(stdout);
     for (size_t p = 0; p < s.nr_points; p++)
-        pick_print_point_text(stdout, &s, &s.points[p]);
+        if (s.points[p].n)
+            pick_print_point_text(stdout, &s, &s.points[p]);
     putchar('\n');
     pick_print_recommendation(stdout, &s, o, false);
 out:
