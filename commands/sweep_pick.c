@@ -294,6 +294,29 @@ static char *run_command(const struct pick_sweep *s, uint64_t point)
     return line;
 }
 
+/* The same command as run_command(), one --set or --parameter per line, shell-quoted. */
+static void print_run_lines(FILE *out, const struct pick_sweep *s, uint64_t point)
+{
+    char *head_argv[] = { xstrdup("asgsim"), xstrdup("run"), xstrdup(s->file.scenario_path),
+                          xstrdup("--seed"), xasprintf("%" PRIu64, s->file.base_seed) };
+    char *head = cli_command_line(5, head_argv);
+    fprintf(out, "  %s", head);
+    free(head);
+    for (size_t i = 0; i < ARRAY_SIZE(head_argv); i++)
+        free(head_argv[i]);
+    for (size_t a = 0; a < s->spec.nr_axes; a++) {
+        const struct sweep_axis *ax = &s->spec.axes[a];
+        char *kv = xasprintf("%s=%s", ax->key, sweep_value(&s->spec, point, a));
+        char *pair[] = { xstrdup(ax->target == SWEEP_PARAMETER ? "--parameter" : "--set"), kv };
+        char *line = cli_command_line(2, pair);
+        fprintf(out, " \\\n      %s", line);
+        free(line);
+        free(pair[0]);
+        free(kv);
+    }
+    fputc('\n', out);
+}
+
 static void json_num(FILE *out, const char *key, double v)
 {
     fprintf(out, "\"%s\": ", key);
@@ -450,9 +473,7 @@ int pick_print_recommendation(FILE *out, const struct pick_sweep *s,
             best->nr_pass, best->n, 100.0 * (double)best->nr_pass / (double)best->n,
             100.0 * best->pass_low, 100.0 * best->pass_high);
     fputs("re-run it (replication 0) with\n", out);
-    char *cmd = run_command(s, best->point);
-    fprintf(out, "  %s\n", cmd);
-    free(cmd);
+    print_run_lines(out, s, best->point);
     if (nr_runners) {
         fprintf(out, "\nrunners-up (next cheapest that meet the objectives)\n");
         pick_print_points_header(out);

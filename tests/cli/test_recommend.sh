@@ -64,7 +64,17 @@ check "recommend" expect_exit 0 "$ASGSIM" recommend cap.h5 --max-p99 200ms --max
 read -r want_p want_k < <(pick cap.h5 0.2 0.02 1.0)
 check "the cheapest point meeting every objective in every replication" grep -qE "^recommended  point $want_p:" "$WORK/out"
 check "pass count" grep -qE "replications passing +$want_k of 5 \(100%; 95% Wilson interval 56\.6%-100\.0%\)" "$WORK/out"
-check "re-run line" grep -qE "^  asgsim run .*export-small\.yaml --seed 7 --parameter DesiredCapacity=[0-9]+ --set Metadata\.ASGSim::Scenario\.Instances\.CapacityRpsPerVcpu=[0-9]+ " "$WORK/out"
+check "re-run lines" grep -qE "^  asgsim run .*export-small\.yaml --seed 7 \\\\$" "$WORK/out"
+check "one --set line per Path axis" grep -qE "^      --set Metadata\.ASGSim::Scenario\.Instances\.CapacityRpsPerVcpu=[0-9]+ \\\\$" "$WORK/out"
+# The lines as printed, pasted into a shell (the continuations included), re-run the point.
+/usr/bin/python3 - "$WORK/out" "$ASGSIM" >rerun.sh <<'PY'
+import sys, shlex
+lines = open(sys.argv[1]).read().split("re-run it (replication 0) with\n")[1].split("\n\n")[0].rstrip("\n").split("\n")
+lines[0] = lines[0].replace("asgsim", shlex.quote(sys.argv[2]), 1)
+print("\n".join(lines) + " -o rerun-text.h5 -q")
+PY
+check "the re-run lines are a shell command" bash rerun.sh
+check "... that wrote the trace" test -s rerun-text.h5
 
 check "--min-pass 0.6" expect_exit 0 "$ASGSIM" recommend cap.h5 --max-p99 1s --max-drop-rate 2% --min-pass 0.6 --json
 cp "$WORK/out" relaxed.json
