@@ -6,6 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO       ?= scenarios/web-basic.yaml
 DEMO_OUT   ?= out/demo
+PREFIX     ?= /usr/local
 
 # Everything the project needs from Debian: build, tests (h5py check), plots and MPI sweeps.
 PACKAGES := cmake gcc make pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-tools \
@@ -24,7 +25,7 @@ FUZZ_SECONDS  ?= 60
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 VALGRIND_PACKAGES := valgrind
 
-.PHONY: all deps install-packages build test test-sanitize test-valgrind fuzz demo bench clean format format-check help
+.PHONY: all deps install install-packages build test test-sanitize test-valgrind fuzz demo bench clean format format-check help
 
 all: build
 
@@ -36,6 +37,8 @@ help:
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
 	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
+	@echo "make install        build, then install bin/asgsim and share/asgsim/plots under PREFIX"
+	@echo "                    (default /usr/local; DESTDIR is honoured)"
 
 deps:
 	@$(MAKE) --no-print-directory install-packages WANT="$(PACKAGES)"
@@ -63,6 +66,10 @@ $(BUILD)/CMakeCache.txt: | deps
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The plot scripts go to PREFIX/share/asgsim/plots, where the installed asgsim finds them.
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

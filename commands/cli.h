@@ -59,6 +59,9 @@ void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end,
                          unsigned long long events);
 void cli_progress_done(struct cli_progress *p);
 
+/** --progress WHEN: -1 auto, 0 never, 1 always; -2 when `when` is none of them. */
+int cli_parse_progress(const char *when);
+
 int cli_run(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
@@ -98,6 +101,20 @@ void cli_sweep_mpi_finalize(void);
 int cli_export(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_recommend(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+
+/** The directory of the gnuplot scripts (as `plot` finds it), or NULL; caller frees. */
+char *cli_plot_scripts_dir(void);
+
+/** Copy SCRIPTS/KIND.gp into DIR. \return an exit code, after printing any error. */
+int cli_plot_copy_script(const char *scripts, const char *dir, const char *kind);
+
+/**
+ * Run gnuplot ($GNUPLOT, default gnuplot) on DIR/KIND.gp in DIR, writing KIND.FMT.
+ * \return 0, 69 when gnuplot cannot be run, 70 when it failed (after printing why).
+ */
+int cli_plot_gnuplot(const char *dir, const char *kind, const char *fmt);
 
 /** asgsim metrics: the summary metric table (include/asgsim/summary.h) as Markdown. */
 int cli_metrics(int argc, char **argv);

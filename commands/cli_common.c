@@ -175,6 +175,17 @@ void cli_progress_update(struct cli_progress *p, sim_time now, sim_time end,
     p->shown = true;
 }
 
+int cli_parse_progress(const char *when)
+{
+    if (!strcmp(when, "auto"))
+        return -1;
+    if (!strcmp(when, "always"))
+        return 1;
+    if (!strcmp(when, "never"))
+        return 0;
+    return -2;
+}
+
 void cli_progress_done(struct cli_progress *p)
 {
     if (p->enabled && p->shown) {

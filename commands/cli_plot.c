@@ -339,3 +339,25 @@ out:
     free(scripts);
     return rc;
 }
+
+/* For other commands that draw a figure (compare): the same script lookup and runner. */
+char *cli_plot_scripts_dir(void)
+{
+    return scripts_dir();
+}
+
+int cli_plot_gnuplot(const char *dir, const char *kind, const char *fmt)
+{
+    const char *gnuplot = getenv("GNUPLOT");
+    return run_gnuplot(gnuplot && *gnuplot ? gnuplot : "gnuplot", dir, kind, fmt);
+}
+
+int cli_plot_copy_script(const char *scripts, const char *dir, const char *kind)
+{
+    char *from = xasprintf("%s/%s.gp", scripts, kind);
+    char *to = xasprintf("%s/%s.gp", dir, kind);
+    int rc = copy_file(from, to);
+    free(from);
+    free(to);
+    return rc;
+}

@@ -3,6 +3,7 @@
  * activities, instances), from a trace's /summary, as text or as one JSON object.
  */
 #include "cli.h"
+#include "sweep_pick.h"
 
 #include "asgsim/h5in.h"
 #include "asgsim/summary.h"
@@ -17,26 +18,97 @@
 #include "asgsim/banned.h"
 
 static const char report_usage[] =
-        "Usage: asgsim report RUN.h5 [options]\n"
+        "Usage: asgsim report RUN.h5|SWEEP.h5 [options]\n"
         "Print a short summary of a trace: cost, instance-hours, SLA figures (when the run\n"
-        "has them), scaling activities and instances.\n"
+        "has them), scaling activities and instances. For a sweep output: every point's\n"
+        "means over its replications, the cost-p99 Pareto front (marked *), and the\n"
+        "recommendation of 'asgsim recommend' (objectives as there; with none given, the\n"
+        "scenario's LatencyObjective as --max-p99 when the points share one).\n"
         "\n"
+        "%s"
         "      --json               print one JSON object on stdout instead\n"
         "  -h, --help               show this help\n"
         "\n"
-        "Exit status: 0 ok, 2 usage, 65 not an asgsim trace, 66 missing input.\n";
+        "Exit status: 0 ok, 2 usage, 65 not an asgsim trace or a bad objective, 66 missing\n"
+        "input.\n";
 
-/* Human labels for the summary figures we know, in the order they are printed. */
-static const char *const known[][2] = {
-    { "cost_usd", "cost" },
-    { "instance_hours", "instance-hours" },
-    { "mean_in_service", "in service (mean)" },
-    { "mean_cpu_utilization_pct", "CPU utilisation (mean)" },
-    { "activities", "scaling activities" },
-    { "instances_launched", "instances launched" },
-    { "instances_terminated", "instances terminated" },
-    { "duration_s", "simulated time" },
-    { "events", "events" },
+/* With no objective given, the sweep's own LatencyObjective (when every run has the same
+   one) is the p99 to meet: that is what the scenario's author asked for. */
+static void default_objective(const struct pick_sweep *s, struct pick_objectives *o)
+{
+    if (pick_objectives_any(o) || !s->file.nr_results)
+        return;
+    double lo = s->file.results[0].summary.latency_objective_s;
+    for (size_t i = 1; i < s->file.nr_results; i++)
+        if (s->file.results[i].summary.latency_objective_s != lo)
+            return;
+    if (lo > 0)
+        o->max_p99_s = lo;
+}
+
+static int report_sweep(const char *input, struct pick_objectives *o, bool json)
+{
+    struct pick_sweep s;
+    int rc = pick_sweep_open(&s, input);
+    if (rc)
+        return rc;
+    default_objective(&s, o);
+    if ((rc = pick_sweep_evaluate(&s, o, "report")) != 0)
+        goto out;
+    if (json) {
+        printf("{\"sweep\": ");
+        cli_json_string(stdout, input);
+        printf(", \"scenario\": ");
+        cli_json_string(stdout, s.file.scenario_path);
+        printf(", \"replications\": %u, \"points\": [", (unsigned)s.spec.replications);
+        bool sep = false;
+        for (size_t p = 0; p < s.nr_points; p++) {
+            if (!s.points[p].n) /* a shard's file holds only its own points */
+                continue;
+            fputs(sep ? ", " : "", stdout);
+            pick_print_point_json(stdout, &s, &s.points[p]);
+            sep = true;
+        }
+        printf("], \"front\": [");
+        bool first = true;
+        for (size_t p = 0; p < s.nr_points; p++)
+            if (s.points[p].front) {
+                printf("%s%zu", first ? "" : ", ", p);
+                first = false;
+            }
+        printf("], \"recommend\": ");
+        pick_print_recommendation(stdout, &s, o, true);
+        printf("}\n");
+        goto out;
+    }
+    printf("sweep        %s: %zu points x %u replications of %s\n", input, s.nr_points,
+           (unsigned)s.spec.replications, s.file.scenario_path);
+    printf("\npoints: means over replications; pass: replications meeting the objectives;\n"
+           "* on the Pareto front of cost_total_usd and latency_p99_s (both lower is better)\n");
+    pick_print_points_header(stdout);
+    for (size_t p = 0; p < s.nr_points; p++)
+        if (s.points[p].n)
+            pick_print_point_text(stdout, &s, &s.points[p]);
+    putchar('\n');
+    pick_print_recommendation(stdout, &s, o, false);
+out:
+    pick_sweep_release(&s);
+    return rc;
+}
+
+/* The figures a planner reads first, in this order, under their one name (summary.h). */
+static const char *const known[] = {
+    "cost_total_usd",
+    "cost_per_million_requests_usd",
+    "cost_usd",
+    "instance_hours",
+    "mean_in_service",
+    "mean_cpu_utilization_pct",
+    "activities",
+    "instances_launched",
+    "instances_terminated",
+    "duration_s",
+    "events",
 };
 
 static bool is_sla(const char *name)
@@ -59,7 +131,7 @@ static void print_value(FILE *out, const struct h5in_column *c)
 
 static void print_line(const struct h5in_column *c, const char *label)
 {
-    printf("%-26s ", label);
+    printf("%-30s ", label);
     print_value(stdout, c);
     const char *u = c->units;
     if (u && strcmp(u, "1"))
@@ -78,40 +150,58 @@ static int find(struct h5in_column *cols, size_t nr, const char *name)
 int cli_report(int argc, char **argv)
 {
     static const struct option longopts[] = {
+        PICK_LONG_OPTIONS,
         { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
     };
     bool json = false;
     int opt;
+    struct pick_objectives o;
+    pick_objectives_init(&o);
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int prc = pick_option(&o, "report", opt, optarg);
+        if (prc > 1)
+            return prc;
+        if (prc)
+            continue;
         switch (opt) {
         case 'j':
             json = true;
             break;
         case 'h':
-            fputs(report_usage, stdout);
+            printf(report_usage, pick_options_help);
             return EXIT_OK;
         default:
+            if ((prc = pick_unknown_objective("report", argv[optind - 1])))
+                return prc;
             return cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return cli_usage_error("report", "expected one RUN.h5 file");
+        return cli_usage_error("report", "expected one RUN.h5 or SWEEP.h5 file");
     const char *input = argv[optind];
     struct h5in_file *f;
     int rc = cli_open_trace(input, &f);
     if (rc)
         return rc;
     if (!h5in_is_group(f, "/summary")) {
-        fprintf(stderr,
-                "asgsim: error: %s has no /summary (report needs a run trace; "
-                "for a sweep use 'asgsim export' or 'asgsim plot')\n",
-                input);
+        bool sweep = h5in_exists(f, "/sweep/results");
         h5in_close(f);
+        if (sweep)
+            return report_sweep(input, &o, json);
+        fprintf(stderr,
+                "asgsim: error: %s has neither /summary nor /sweep/results (report needs a run "
+                "trace or a sweep output)\n",
+                input);
         return EXIT_DATAERR;
+    }
+    if (pick_objectives_any(&o)) {
+        h5in_close(f);
+        return cli_usage_error("report", "objectives apply to a sweep output; %s is a run trace",
+                               input);
     }
     struct diag_list d = { 0 };
     char **names;
@@ -149,12 +239,12 @@ int cli_report(int argc, char **argv)
         printf("}\n");
         goto out;
     }
-    printf("trace                      %s\n", input);
+    printf("%-30s %s\n", "trace", input);
     bool *done = xcalloc(nr_cols ? nr_cols : 1, sizeof(*done));
     for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
-        int i = find(cols, nr_cols, known[k][0]);
+        int i = find(cols, nr_cols, known[k]);
         if (i >= 0) {
-            print_line(&cols[i], known[k][1]);
+            print_line(&cols[i], known[k]);
             done[i] = true;
         }
     }
@@ -165,7 +255,7 @@ int cli_report(int argc, char **argv)
             done[i] = sla = true;
         }
     if (!sla)
-        printf("%-26s (this run records no latency or SLA figures)\n", "SLA");
+        printf("%-30s (this run records no latency or SLA figures)\n", "SLA");
     for (size_t i = 0; i < nr_cols; i++)
         if (!done[i])
             print_line(&cols[i], cols[i].name);
@@ -182,7 +272,13 @@ out:
 /* The README's table of names, from the one table: `asgsim metrics`. */
 int cli_metrics(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs("Usage: asgsim metrics\n"
+              "Print the table of summary metrics (include/asgsim/summary.h) as Markdown: the\n"
+              "names /summary, run --json, sweep results and stats, export and report use.\n",
+              stdout);
+        return EXIT_OK;
+    }
     if (argc > 1)
         return cli_usage_error("metrics", "takes no arguments");
     printf("| name | kind | HDF5 units | meaning |\n|---|---|---|---|\n");

@@ -4,8 +4,10 @@
 #include "asgsim/bind.h"
 #include "asgsim/run.h"
 #include "asgsim/scenario.h"
+#include "asgsim/sweep.h"
 #include "asgsim/trace.h"
 #include "asgsim/util.h"
+#include "asgsim/yamltree.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,6 +28,9 @@ static const char run_usage[] =
         "      --until DURATION     simulated length, e.g. 3600, 90m, 7d (default: Metadata\n"
         "                           Duration)\n"
         "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
+        "      --set PATH=VALUE     replace the value at a dotted property path, as a sweep\n"
+        "                           axis's Path does (repeatable), e.g.\n"
+        "                           Metadata.ASGSim::Scenario.Instances.CapacityRpsPerVcpu=75\n"
         "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
         "      --stack-name NAME    value of AWS::StackName (default: the file name)\n"
         "      --region NAME        value of AWS::Region and Fn::GetAZs' Region (default:\n"
@@ -41,8 +46,10 @@ static const char run_usage[] =
 static const char validate_usage[] =
         "Usage: asgsim validate SCENARIO... [options]\n"
         "Check scenarios without running them; report every error as FILE:LINE:COL.\n"
+        "A sweep file (top-level Scenario key) is checked with the scenario of every point.\n"
         "\n"
         "  -p, --parameter NAME=VALUE  set a template parameter (repeatable)\n"
+        "      --set PATH=VALUE     replace the value at a dotted property path (repeatable)\n"
         "      --with FILE          take the ASGSim::Scenario settings from FILE\n"
         "      --region NAME        value of AWS::Region (default: Metadata Region, else\n"
         "                           us-east-1)\n"
@@ -54,11 +61,33 @@ static const char validate_usage[] =
 struct common_opts {
     struct cfn_override *overrides;
     size_t nr_overrides, alloc_overrides;
+    struct cfn_override *paths; /* --set PATH=VALUE, the sweep's Path syntax */
+    size_t nr_paths, alloc_paths;
     const char *with_path;
     const char *stack_name;
     const char *region;
     bool quiet;
 };
+
+/* --set PATH=VALUE: the value replaces the scalar at a dotted property path, exactly as a
+   sweep axis's Path does (so a sweep point can be re-run on its own). */
+static int add_path(struct common_opts *c, const char *cmd, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return cli_usage_error(cmd,
+                               "--set needs PATH=VALUE, e.g. "
+                               "Metadata.ASGSim::Scenario.Instances.CapacityRpsPerVcpu=75, "
+                               "got '%s'",
+                               arg);
+    *eq = '\0';
+    for (size_t i = 0; i < c->nr_paths; i++)
+        if (!strcmp(c->paths[i].name, arg))
+            return cli_usage_error(cmd, "--set %s given twice", arg);
+    ALLOC_GROW(c->paths, c->nr_paths + 1, c->alloc_paths);
+    c->paths[c->nr_paths++] = (struct cfn_override){ arg, eq + 1 };
+    return 0;
+}
 
 static int add_override(struct common_opts *c, const char *cmd, char *arg)
 {
@@ -74,7 +103,16 @@ static int add_override(struct common_opts *c, const char *cmd, char *arg)
     return 0;
 }
 
-enum { OPT_SEED = 256, OPT_UNTIL, OPT_WITH, OPT_STACK, OPT_REGION, OPT_JSON, OPT_PROGRESS };
+enum {
+    OPT_SEED = 256,
+    OPT_UNTIL,
+    OPT_WITH,
+    OPT_STACK,
+    OPT_REGION,
+    OPT_JSON,
+    OPT_PROGRESS,
+    OPT_SET
+};
 
 /*
  * The options run and validate share. \return 1 when `opt` was one of them, 0 when not,
@@ -85,6 +123,10 @@ static int common_option(int opt, struct common_opts *c, const char *cmd)
     switch (opt) {
     case 'p': {
         int rc = add_override(c, cmd, optarg);
+        return rc ? rc : 1;
+    }
+    case OPT_SET: {
+        int rc = add_path(c, cmd, optarg);
         return rc ? rc : 1;
     }
     case OPT_WITH:
@@ -140,28 +182,49 @@ static void on_progress(void *ctx, sim_time now, sim_time end, uint64_t events)
     cli_progress_update(&p->bar, now, end, (unsigned long long)events);
 }
 
+/* The figures a planner reads first, under their one name (include/asgsim/summary.h);
+   --json and report give every metric. */
 static void print_summary(FILE *out, const struct scenario *sc, const char *output,
                           const struct run_summary *r)
 {
-    fprintf(out, "scenario       %s (seed %" PRIu64 ")\n", sc->path, sc->seed);
-    fprintf(out, "simulated      %.0f s\n", r->duration_s);
-    fprintf(out, "cost           %.6f USD\n", r->cost_usd);
-    fprintf(out, "instance-hours %.6f h\n", r->instance_hours);
-    fprintf(out, "instances      %" PRIu64 " launched, %" PRIu64 " terminated\n",
-            r->instances_launched, r->instances_terminated);
-    fprintf(out, "in service     %.6f instances on average\n", r->mean_in_service);
-    fprintf(out, "cpu            %.6f %% on average\n", r->mean_cpu_utilization_pct);
-    fprintf(out, "activities     %" PRIu64 "\n", r->activities);
-    if (sc->has_workload) {
-        fprintf(out, "requests       %.0f arrived, %.0f served, %.0f dropped\n",
-                r->requests_arrived, r->requests_served, r->requests_dropped);
-        fprintf(out, "latency        p50 %.6f s, p95 %.6f s, p99 %.6f s, mean %.6f s\n",
-                r->latency_p50_s, r->latency_p95_s, r->latency_p99_s, r->latency_mean_s);
-        if (r->latency_objective_s > 0)
-            fprintf(out, "objective      %.6f s: %.0f requests over, %.0f s with p99 over\n",
-                    r->latency_objective_s, r->requests_over_objective, r->time_over_objective_s);
+    static const char *const always[] = {
+        "duration_s",     "cost_total_usd",     "cost_usd",
+        "instance_hours", "mean_in_service",    "mean_cpu_utilization_pct",
+        "activities",     "instances_launched", "instances_terminated",
+    };
+    static const char *const serving[] = {
+        "cost_per_million_requests_usd",
+        "requests_arrived",
+        "requests_served",
+        "requests_dropped",
+        "latency_p50_s",
+        "latency_p95_s",
+        "latency_p99_s",
+        "latency_mean_s",
+    };
+    static const char *const objective[] = { "latency_objective_s", "requests_over_objective",
+                                             "time_over_objective_s" };
+    const char *const *lists[] = { always, serving, objective };
+    const size_t sizes[] = { ARRAY_SIZE(always), ARRAY_SIZE(serving), ARRAY_SIZE(objective) };
+    fprintf(out, "%-30s %s (seed %" PRIu64 ")\n", "scenario", sc->path, sc->seed);
+    for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+        if (l == 1 && !sc->has_workload)
+            break;
+        if (l == 2 && !(r->latency_objective_s > 0))
+            break;
+        for (size_t i = 0; i < sizes[l]; i++) {
+            size_t m = summary_find(lists[l][i]);
+            ASG_ASSERT(m < SUMMARY_NR);
+            double v = summary_get(r, m);
+            fprintf(out, "%-30s ", summary_metrics[m].name);
+            if (summary_metrics[m].kind == SUMMARY_COUNT)
+                fprintf(out, "%.0f", v);
+            else
+                fprintf(out, "%.6f", v);
+            fprintf(out, " %s\n", summary_metrics[m].units);
+        }
     }
-    fprintf(out, "trace          %s\n", output);
+    fprintf(out, "%-30s %s\n", "trace", output);
 }
 
 /* A JSON number, or null for NaN / infinity (JSON has neither). */
@@ -199,6 +262,7 @@ int cli_run(int argc, char **argv)
         { "seed", required_argument, NULL, OPT_SEED },
         { "until", required_argument, NULL, OPT_UNTIL },
         { "parameter", required_argument, NULL, 'p' },
+        { "set", required_argument, NULL, OPT_SET },
         { "with", required_argument, NULL, OPT_WITH },
         { "stack-name", required_argument, NULL, OPT_STACK },
         { "region", required_argument, NULL, OPT_REGION },
@@ -289,6 +353,8 @@ int cli_run(int argc, char **argv)
     lo.with_path = c.with_path;
     lo.overrides = c.overrides;
     lo.nr_overrides = c.nr_overrides;
+    lo.path_overrides = c.paths;
+    lo.nr_path_overrides = c.nr_paths;
     lo.stack_name = c.stack_name;
     lo.region = c.region;
     d.quiet_warnings = c.quiet;
@@ -341,13 +407,82 @@ out:
     free(out_path);
     free(cmdline);
     free(c.overrides);
+    free(c.paths);
     return rc;
+}
+
+/* A sweep file names its scenario under a top-level Scenario key; a template never has one. */
+static bool is_sweep_file(const char *path)
+{
+    struct diag_list d = { .quiet_warnings = true };
+    struct ydoc *doc = NULL;
+    bool sweep = false;
+    if (ydoc_load(&doc, path, &d) == 0) {
+        const struct ynode *root = ydoc_root(doc);
+        sweep = root && root->kind == YNODE_MAP && ynode_get(root, "Scenario") &&
+                !ynode_get(root, "Resources");
+    }
+    ydoc_free(doc);
+    diag_list_release(&d);
+    return sweep;
+}
+
+/* Validate a sweep file and every point's scenario, as `asgsim sweep` would before running. */
+static int validate_sweep(const char *path, const struct common_opts *c)
+{
+    struct diag_list d = { .quiet_warnings = c->quiet };
+    struct sweep_spec sp;
+    int st = sweep_spec_load(&sp, path, &d);
+    print_diags(&d);
+    if (st < 0)
+        return cli_exit_code(st);
+    struct cfn_override *params = xcalloc(sp.nr_axes + c->nr_overrides + 1, sizeof(*params));
+    struct cfn_override *paths = xcalloc(sp.nr_axes + c->nr_paths + 1, sizeof(*paths));
+    uint64_t p;
+    for (p = 0; p < sp.nr_points && st == 0; p++) {
+        struct scenario sc = { 0 };
+        struct scenario_load_opts lo = { .with_path = c->with_path,
+                                         .overrides = params,
+                                         .path_overrides = paths,
+                                         .stack_name = c->stack_name,
+                                         .region = c->region };
+        for (size_t i = 0; i < c->nr_overrides; i++)
+            params[lo.nr_overrides++] = c->overrides[i];
+        for (size_t i = 0; i < c->nr_paths; i++)
+            paths[lo.nr_path_overrides++] = c->paths[i];
+        for (size_t a = 0; a < sp.nr_axes; a++) {
+            struct cfn_override ov = { sp.axes[a].key, sweep_value(&sp, p, a) };
+            if (sp.axes[a].target == SWEEP_PARAMETER)
+                params[lo.nr_overrides++] = ov;
+            else
+                paths[lo.nr_path_overrides++] = ov;
+        }
+        st = scenario_load(&sc, sp.scenario_path, &lo, &d);
+        if (st < 0 && st != ASG_ENOENT && st != ASG_EIO)
+            for (size_t a = 0; a < sp.nr_axes; a++)
+                diag_note(&d, &sp.axes[a].loc, "in sweep point %" PRIu64 ", where %s = %s", p,
+                          sp.axes[a].name, sweep_value(&sp, p, a));
+        else if (st < 0)
+            diag_note(&d, &sp.scenario_loc, "the sweep's scenario is '%s'", sp.scenario_path);
+        print_diags(&d);
+        d.quiet_warnings = true; /* every point reads the same template: warn once */
+        scenario_release(&sc);
+    }
+    if (st == 0 && !c->quiet)
+        printf("%s: valid sweep: %" PRIu64 " point%s x %" PRIu32 " replication%s of '%s'\n", path,
+               sp.nr_points, sp.nr_points == 1 ? "" : "s", sp.replications,
+               sp.replications == 1 ? "" : "s", sp.scenario_path);
+    free(params);
+    free(paths);
+    sweep_spec_release(&sp);
+    return st < 0 ? cli_exit_code(st) : EXIT_OK;
 }
 
 int cli_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "parameter", required_argument, NULL, 'p' },
+        { "set", required_argument, NULL, OPT_SET },
         { "with", required_argument, NULL, OPT_WITH },
         { "stack-name", required_argument, NULL, OPT_STACK },
         { "region", required_argument, NULL, OPT_REGION },
@@ -381,11 +516,19 @@ int cli_validate(int argc, char **argv)
         goto out;
     }
     for (int i = optind; i < argc; i++) {
+        if (is_sweep_file(argv[i])) {
+            int code = validate_sweep(argv[i], &c);
+            if (code && (rc == EXIT_OK || code == EXIT_NOINPUT))
+                rc = code;
+            continue;
+        }
         struct scenario sc = { 0 };
         struct diag_list d = { .quiet_warnings = c.quiet };
         struct scenario_load_opts lo = { .with_path = c.with_path,
                                          .overrides = c.overrides,
                                          .nr_overrides = c.nr_overrides,
+                                         .path_overrides = c.paths,
+                                         .nr_path_overrides = c.nr_paths,
                                          .stack_name = c.stack_name,
                                          .region = c.region };
         int st = scenario_load(&sc, argv[i], &lo, &d);
@@ -407,5 +550,6 @@ int cli_validate(int argc, char **argv)
     }
 out:
     free(c.overrides);
+    free(c.paths);
     return rc;
 }

@@ -45,6 +45,8 @@ static const char sweep_usage[] =
         "                        later with 'asgsim merge'; 'auto' takes I and N from\n"
         "                        SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT\n"
         "      --resume          keep the runs the journal says are done; run the rest\n"
+        "      --progress WHEN   runs done so far on stderr: auto (default: only when stderr\n"
+        "                        is a terminal), always, never\n"
         "      --region NAME     value of AWS::Region in every run (default: the scenario's\n"
         "                        Metadata Region, else us-east-1); prices stay us-east-1's\n"
         "  -q, --quiet           print errors only\n"
@@ -450,7 +452,7 @@ static int write_output(const struct sweep_out *o, const char *path, struct diag
         }
     }
 
-    /* /sweep/stats: per point and metric, the mean, sd, 95 % t interval and count. */
+    /* /sweep/stats: per point and metric, the mean, sd, 95 % bootstrap interval and count. */
     static const char *const suffix[SWEEP_NR_STATS] = { "mean", "sd", "ci_low", "ci_high", "n" };
     struct trace_field sf[1 + SWEEP_NR_STATS * SUMMARY_NR];
     char *names[SWEEP_NR_STATS * SUMMARY_NR];
@@ -602,7 +604,7 @@ static int parse_shard(const char *arg, uint32_t *index, uint32_t *count)
     return 0;
 }
 
-enum { OPT_TRACES = 256, OPT_SHARD, OPT_RESUME, OPT_REGION };
+enum { OPT_TRACES = 256, OPT_SHARD, OPT_RESUME, OPT_REGION, OPT_PROGRESS };
 
 int cli_sweep(int argc, char **argv)
 {
@@ -613,6 +615,7 @@ int cli_sweep(int argc, char **argv)
         { "region", required_argument, NULL, OPT_REGION },
         { "shard", required_argument, NULL, OPT_SHARD },
         { "resume", no_argument, NULL, OPT_RESUME },
+        { "progress", required_argument, NULL, OPT_PROGRESS },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
@@ -621,6 +624,7 @@ int cli_sweep(int argc, char **argv)
     struct diag_list d = { 0 };
     const char *output = NULL;
     bool resume = false, quiet = false, sharded = false, mpi = false;
+    int progress = -1;            /* --progress: -1 auto (a terminal), 0 never, 1 always */
     bool workers_waiting = false; /* MPI: other ranks wait for rank 0 to hand out runs */
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     int rc = EXIT_OK, opt, st, rank = 0;
@@ -660,6 +664,13 @@ int cli_sweep(int argc, char **argv)
             break;
         case OPT_RESUME:
             resume = true;
+            break;
+        case OPT_PROGRESS:
+            if ((progress = cli_parse_progress(optarg)) < -1) {
+                rc = cli_usage_error("sweep", "--progress must be auto, always or never, got '%s'",
+                                     optarg);
+                goto out;
+            }
             break;
         case 'q':
             quiet = true;
@@ -761,7 +772,7 @@ int cli_sweep(int argc, char **argv)
             sweep_point_in_shard(run / sw.spec.replications, sw.shard_index, sw.shard_count))
             sw.todo[sw.nr_todo++] = run;
 
-    sw.progress = rank == 0 && !quiet && isatty(2);
+    sw.progress = rank == 0 && (progress == 1 || (progress == -1 && !quiet && isatty(2)));
     workers_waiting = false;
     if (mpi)
         st = cli_sweep_mpi_drive(&sw, rank);

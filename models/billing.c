@@ -363,6 +363,18 @@ static double usage_us_cost(sim_time usage, double usd_per_hour)
     return (double)usage * usd_per_hour / (double)BILLING_HOUR_US;
 }
 
+/* Microseconds of clock-hour `hour` inside the run [0, end), the hours counted from the
+   hour of time 0, which lies `origin` into its clock-hour. */
+static sim_time window_share(int64_t hour, sim_time origin, sim_time end)
+{
+    sim_time lo = hour * BILLING_HOUR_US - origin, hi = lo + BILLING_HOUR_US;
+    if (lo < 0)
+        lo = 0;
+    if (hi > end)
+        hi = end;
+    return hi > lo ? hi - lo : 0;
+}
+
 void billing_ledger_invoice(const struct billing_ledger *l, const struct billing_discounts *disc,
                             sim_time end, struct billing_invoice *out)
 {
@@ -372,8 +384,9 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
     ASG_ASSERT(disc->sp_discount >= 0 && disc->sp_discount < 1);
     memset(out, 0, sizeof(*out));
     int64_t nr_hours = 0;
+    sim_time origin = SIM_SEC(l->origin_offset_s);
     if (end > 0)
-        nr_hours = (end - 1 + SIM_SEC(l->origin_offset_s)) / BILLING_HOUR_US + 1;
+        nr_hours = (end - 1 + origin) / BILLING_HOUR_US + 1;
 
     struct billing_usage *u = xcalloc(l->nr ? l->nr : 1, sizeof(*u));
     if (l->nr)
@@ -386,6 +399,10 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
         /* Usage laid out past the window (a started second billed at the very end) gets no
            discount: the window pays no commitment for that hour. */
         bool in_window = hour < nr_hours;
+        /* The run's part of this clock-hour: a run is a slice of the account's time, so
+           its first and last clock-hour carry only their share of the commitments
+           (issue 18: a 2-hour run from 00:30 pays 2 hours of fee, not 3). */
+        sim_time share = in_window ? window_share(hour, origin, end) : 0;
         double od_usd = 0;
         for (; i < l->nr && u[i].hour == hour; i++) {
             sim_time usage = u[i].usage;
@@ -393,7 +410,7 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
             for (size_t r = 0; in_window && r < disc->nr_ris; r++) {
                 if (strcmp(disc->ris[r].type, u[i].type))
                     continue;
-                sim_time cap = disc->ris[r].count * BILLING_HOUR_US;
+                sim_time cap = disc->ris[r].count * share;
                 /* usage of this type already covered this hour by earlier rows */
                 sim_time used = 0;
                 for (size_t k = i; k-- > 0 && u[k].hour == hour;)
@@ -408,7 +425,8 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
         }
         if (in_window && disc->sp_commit_usd_per_hour > 0) {
             /* The commitment is in discounted dollars (sp-applying.html). */
-            double cover = disc->sp_commit_usd_per_hour / (1.0 - disc->sp_discount);
+            double cover = disc->sp_commit_usd_per_hour * ((double)share / BILLING_HOUR_US) /
+                           (1.0 - disc->sp_discount);
             if (cover > od_usd)
                 cover = od_usd;
             out->sp_covered_od_usd += cover;
@@ -417,9 +435,11 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
         out->on_demand_usd += od_usd;
     }
     free(u);
+    /* Fees for the run's time: the edge clock-hours' shares add up to the run's length. */
+    double run_hours = end > 0 ? (double)end / BILLING_HOUR_US : 0.0;
     for (size_t r = 0; r < disc->nr_ris; r++)
-        out->ri_usd += (double)disc->ris[r].count * disc->ris[r].usd_per_hour * (double)nr_hours;
-    out->sp_usd = disc->sp_commit_usd_per_hour * (double)nr_hours;
+        out->ri_usd += (double)disc->ris[r].count * disc->ris[r].usd_per_hour * run_hours;
+    out->sp_usd = disc->sp_commit_usd_per_hour * run_hours;
     out->total_usd = out->on_demand_usd + out->ri_usd + out->sp_usd;
 }
 

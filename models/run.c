@@ -385,6 +385,9 @@ static void fill_cost_summary(struct world *w, struct run_summary *r)
     r->cost_reserved_instances_usd = inv.ri_usd;
     r->cost_savings_plan_usd = inv.sp_usd;
     r->cost_total_usd = inv.total_usd + spot + storage;
+    /* The planner's unit price; filled in here because requests_served is set before. */
+    r->cost_per_million_requests_usd =
+            r->requests_served > 0 ? r->cost_total_usd * 1e6 / r->requests_served : (double)NAN;
     r->instances_on_demand = g->nr_launched_by_market[BILLING_ON_DEMAND];
     r->instances_spot = g->nr_launched_by_market[BILLING_SPOT];
     r->spot_rebalance_recommendations = g->spot.nr_rebalance_recommendations;

@@ -244,7 +244,9 @@ void billing_ledger_add_open(struct billing_ledger *l, const struct billing_mete
  * Price the recorded usage over the clock hours that meet [0, end): per hour, RIs cover up
  * to count x 3600 s of their type; the Savings Plan then covers the rest (RIs apply first:
  * savingsplans/latest/userguide/sp-applying.html), up to the commitment in discounted
- * dollars; what is left is billed On-Demand. RI fees and commitments are paid every hour.
+ * dollars; what is left is billed On-Demand. RI fees and commitments are paid for the
+ * run's time [0, end): the first and last clock-hour count only their share of the run,
+ * and so does their coverage (a 2-hour run from 00:30 pays 2 hours of fee, not 3).
  */
 void billing_ledger_invoice(const struct billing_ledger *l, const struct billing_discounts *disc,
                             sim_time end, struct billing_invoice *out);

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* /provenance schema_version: raised whenever an output name or layout changes. */
-#define ASGSIM_SCHEMA_VERSION 2
+#define ASGSIM_SCHEMA_VERSION 3
 
 /* Kinds: REAL is a double; COUNT a whole number (uint64_t, written as a 64-bit integer). */
 #define SUMMARY_CTYPE_REAL  double
@@ -63,6 +63,8 @@
     X(cost_savings_plan_usd, REAL, "USD", SUMMARY_ALWAYS, "Savings Plan commitment")               \
     X(cost_total_usd, REAL, "USD", SUMMARY_ALWAYS,                                                 \
       "the invoice: On-Demand after discounts, fees, Spot and EBS")                                \
+    X(cost_per_million_requests_usd, REAL, "USD", SUMMARY_ALWAYS,                                  \
+      "cost_total_usd per million requests served (NaN: none served)")                             \
     X(instances_on_demand, COUNT, "instances", SUMMARY_ALWAYS, "On-Demand instances launched")     \
     X(instances_spot, COUNT, "instances", SUMMARY_ALWAYS, "Spot instances launched")               \
     X(spot_rebalance_recommendations, COUNT, "signals", SUMMARY_ALWAYS,                            \

@@ -110,11 +110,15 @@ enum { SWEEP_NR_STATS = 5 };
 struct sweep_stats {
     double mean;
     double sd;     /* sample standard deviation; NAN for n < 2 */
-    double ci_low; /* 95 %: mean -/+ t(0.975, n-1) * sd / sqrt(n); NAN for n < 2 */
+    double ci_low; /* 95 % percentile bootstrap of the mean (fixed seed); NAN for n < 2 */
     double ci_high;
 };
 
-/** Mean, standard deviation and 95 % confidence interval (Student t) of n >= 1 values. */
+/**
+ * Mean, standard deviation and 95 % confidence interval of the mean of n >= 1 values. The
+ * interval is a percentile bootstrap (2000 resamples, fixed seed): it stays within
+ * [min, max] of the values, unlike a Student t interval on skewed or bimodal data.
+ */
 void sweep_stats_compute(const double *x, size_t n, struct sweep_stats *out);
 
 /*

@@ -17,7 +17,7 @@ for t in $TABLES; do
     fi
     check "$t.tsv matches the golden file" diff -u "$G/export-small.$t.tsv" "$WORK/tsv/$t.tsv"
 done
-check "first line names the input" grep -qx "# asgsim export of small.h5, schema_version 2" "$WORK/tsv/timeseries.tsv"
+check "first line names the input" grep -qx "# asgsim export of small.h5, schema_version 3" "$WORK/tsv/timeseries.tsv"
 check "unit-suffixed names as they are" grep -qP "^time_s\t.*\tcost_usd\t.*\tlatency_p99_s\t" "$WORK/tsv/timeseries.tsv"
 check "enum columns as names" grep -q "	None	Pending	launch	" "$WORK/tsv/events.tsv"
 check "NaN for an instance still running" grep -q "	NaN	" "$WORK/tsv/instances.tsv"

@@ -24,13 +24,13 @@ check "default region runs" expect_exit 0 "$ASGSIM" run "$S" -o "$WORK/east.h5"
 check "default: us-east-1's six AZs" azs_are "$WORK/east.h5" us-east-1a us-east-1b us-east-1c \
     us-east-1d us-east-1e us-east-1f
 check "default: no price warning" test "$(price_warnings)" = 0
-check "default: AWS::Region is us-east-1" grep -q "^instances *6 launched" "$WORK/out"
+check "default: AWS::Region is us-east-1" grep -qE "^instances_launched +6 instances$" "$WORK/out"
 
 check "--region us-west-1 runs" expect_exit 0 "$ASGSIM" run "$S" -o "$WORK/west.h5" --region us-west-1
 check "--region: one price warning" test "$(price_warnings)" = 1
 check "--region: us-west-1's AZs" azs_are "$WORK/west.h5" us-west-1a us-west-1c
 # the template sizes the group 4 when AWS::Region is us-west-1, else 6
-check "AWS::Region is us-west-1" grep -q "^instances *4 launched" "$WORK/out"
+check "AWS::Region is us-west-1" grep -qE "^instances_launched +4 instances$" "$WORK/out"
 
 sed 's/^    Seed: 7$/    Seed: 7\n    Region: ap-northeast-1/' "$S" >"$WORK/tokyo.yaml"
 check "Region setting runs" expect_exit 0 "$ASGSIM" run "$WORK/tokyo.yaml" -o "$WORK/tokyo.h5" -q

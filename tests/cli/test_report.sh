@@ -3,10 +3,12 @@
 . "$(dirname "$0")/lib.sh"
 check "run" expect_exit 0 "$ASGSIM" run "$SRCDIR/tests/golden/export-small.yaml" -o "$WORK/run.h5" -q
 check "report" expect_exit 0 "$ASGSIM" report "$WORK/run.h5"
-check "cost line" grep -qE '^cost +0\.042500 USD$' "$WORK/out"
-check "instance-hours line" grep -qE '^instance-hours +0\.500000 h$' "$WORK/out"
-check "activities line" grep -qE '^scaling activities +3 activities$' "$WORK/out"
-check "instances line" grep -qE '^instances launched +3 instances$' "$WORK/out"
+# issue 18: the report names each figure as /summary and run --json do
+check "cost line" grep -qE '^cost_total_usd +0\.042500 USD$' "$WORK/out"
+check "cost per million requests" grep -qE '^cost_per_million_requests_usd +0\.301478 USD$' "$WORK/out"
+check "instance-hours line" grep -qE '^instance_hours +0\.500000 h$' "$WORK/out"
+check "activities line" grep -qE '^activities +3 activities$' "$WORK/out"
+check "instances line" grep -qE '^instances_launched +3 instances$' "$WORK/out"
 check "SLA lines" grep -qE '^latency_p99_s +10\.[0-9]+ s$' "$WORK/out"
 check "requests dropped" grep -qE '^requests_dropped +[0-9]+' "$WORK/out"
 check "report --json" expect_exit 0 "$ASGSIM" report --json "$WORK/run.h5"

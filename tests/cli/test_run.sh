@@ -25,6 +25,8 @@ check "run" expect_exit 0 "$ASGSIM" run "$S" -o "$WORK/run.h5" --until 2h
 check "trace written" test -s "$WORK/run.h5"
 check "no tmp left" test ! -e "$WORK/run.h5.tmp"
 check "summary on stdout" grep -q "^cost" "$WORK/out"
+# issue 18: the text summary names each figure as /summary, --json and report do
+check "text summary uses the metric names" bash -c "grep -qE '^cost_total_usd +[0-9.]+ USD$' '$WORK/out' && grep -qE '^latency_p99_s +[0-9.]+ s$' '$WORK/out' && grep -qE '^cost_per_million_requests_usd +[0-9.]+ USD$' '$WORK/out'"
 check "no progress line when stderr is not a terminal" test ! -s "$WORK/err"
 check "h5dump reads it" expect_exit 0 h5dump -H "$WORK/run.h5"
 for g in /provenance /timeseries /events /activities /instances /summary; do
@@ -34,6 +36,13 @@ done
 check "json" expect_exit 0 "$ASGSIM" run "$S" -o "$WORK/j.h5" --until 1h --json
 check "json is one object" /usr/bin/python3 -c "
 import json,sys; o=json.load(open('$WORK/out')); assert o['exit_status']==0 and o['cost_usd']>0, o"
+# issue 18 item 5: the whole summary, every cost component and the unit price
+check "json carries every cost component" /usr/bin/python3 -c "
+import json; o=json.load(open('$WORK/out'))
+parts = ['cost_on_demand_after_discounts_usd', 'cost_spot_usd', 'cost_storage_usd', 'cost_reserved_instances_usd', 'cost_savings_plan_usd']
+assert abs(sum(o[k] for k in parts) - o['cost_total_usd']) < 1e-5, o
+assert 'spot_interruptions' in o
+assert abs(o['cost_per_million_requests_usd'] - o['cost_total_usd'] * 1e6 / o['requests_served']) < 1e-5, o"
 
 # Default output name: the scenario's stem in the current directory.
 check "default output name" bash -c "cd '$WORK' && '$ASGSIM' run '$S' --until 10m -q && test -s web-basic.h5"

@@ -434,7 +434,8 @@ START_TEST(test_billing_unused_savings_plan_commitment_is_still_paid)
 {
     /* [P] one m5.large for 30 min of hour 0, nothing in hour 1; commitment 0.1 USD/h, 30 % off.
        Hour 0: usage 0.048 fully covered (0.1 / 0.7 = 0.142857 > 0.048); hour 1: nothing.
-       Total = 2 h x 0.1 commitment = 0.2 USD, no On-Demand charge */
+       The 90-minute run pays 1.5 h x 0.1 commitment = 0.15 USD (issue 18: prorated in its
+       last clock-hour), no On-Demand charge */
     struct billing_ledger l;
     billing_ledger_init(&l, JAN_2024);
     run_od(&l, 1, 0, SIM_MIN(30));
@@ -443,7 +444,8 @@ START_TEST(test_billing_unused_savings_plan_commitment_is_still_paid)
     billing_ledger_invoice(&l, &disc, SIM_MIN(90), &inv);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
     ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.048, 1e-12);
-    ck_assert_double_eq_tol(inv.total_usd, 0.2, 1e-12);
+    ck_assert_double_eq_tol(inv.sp_usd, 0.15, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.15, 1e-12);
     billing_ledger_release(&l);
 }
 
@@ -471,8 +473,8 @@ END_TEST
 
 START_TEST(test_billing_reserved_instance_applies_per_clock_hour)
 {
-    /* [R] 2 instances 00:30-01:30: each clock-hour has 2 x 1800 s = 3600 s, all covered by
-       1 RI. Window of 2 clock-hours: fees 2 x 0.06 = 0.12; On-Demand 0; total 0.12 USD.
+    /* [R] 2 instances 00:30-01:30 in a run of 00:00-02:00: each clock-hour has
+       2 x 1800 s = 3600 s, all covered by 1 RI. Fees 2 x 0.06 = 0.12; On-Demand 0.
        Without the clock-hour split the same 7200 s would leave 3600 s On-Demand. */
     struct billing_ledger l;
     billing_ledger_init(&l, JAN_2024);
@@ -480,7 +482,7 @@ START_TEST(test_billing_reserved_instance_applies_per_clock_hour)
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_MIN(90), &inv);
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
     ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
     ck_assert_double_eq_tol(inv.total_usd, 0.12, 1e-12);
@@ -491,18 +493,64 @@ END_TEST
 
 START_TEST(test_billing_clock_hours_follow_the_start_time)
 {
-    /* [R] time 0 is 00:45 UTC. 2 instances run 00:45-01:15: clock-hour 00 holds 2 x 900 s,
-       clock-hour 01 holds 2 x 900 s; 1 RI covers all 3600 s; 2 clock-hours of fees:
-       2 x 0.06 = 0.12 USD */
+    /* [R] time 0 is 00:45 UTC. 2 instances run 00:45-01:15 in a run of 00:45-01:45:
+       clock-hour 00 holds 2 x 900 s, clock-hour 01 holds 2 x 900 s; the RI covers the
+       run's part of each clock-hour: 900 s of hour 00, 2700 s of hour 01, 900 + 900 s used.
+       Fees follow the run's hour: 1 x 0.06 = 0.06; On-Demand 900 s = 0.024; total 0.084 */
     struct billing_ledger l;
     billing_ledger_init(&l, JAN_2024 + 2700);
     run_od(&l, 2, 0, SIM_MIN(30));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_MIN(30), &inv);
-    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(1));
-    ck_assert_double_eq_tol(inv.total_usd, 0.12, 1e-12);
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_MIN(45));
+    ck_assert_double_eq_tol(inv.ri_usd, 0.06, 1e-12);
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.024, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.084, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_fees_are_prorated_in_the_first_and_last_clock_hour)
+{
+    /* Issue 18: a 2-hour run from 00:30 pays 2 hours of fee, not 3 (clock-hours 00, 01,
+       02 are met, the first and last for 30 min each). 1 RI at 0.06 and a 0.1 USD/h
+       commitment, no usage: 2 x 0.06 + 2 x 0.1 = 0.32 USD. */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 1800);
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = {
+        .ris = &ri, .nr_ris = 1, .sp_commit_usd_per_hour = 0.1, .sp_discount = 0.3
+    };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
+    ck_assert_double_eq_tol(inv.ri_usd, 0.12, 1e-12);
+    ck_assert_double_eq_tol(inv.sp_usd, 0.2, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.32, 1e-12);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_coverage_is_prorated_in_the_edge_clock_hours)
+{
+    /* Issue 18: coverage follows the fee. Run 00:30-02:30, 2 m5.large throughout; 1 RI.
+       Clock-hour 00 (30 min in the run): the RI covers 1800 s of the 3600 s used;
+       hour 01: 3600 s of 7200; hour 02: 1800 of 3600. Covered 7200 s = 2 h; fee 2 x 0.06;
+       On-Demand 7200 s x 0.096 / 3600 = 0.192; total 0.312 USD. */
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 1800);
+    run_od(&l, 2, 0, SIM_HOUR(2));
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
+    ck_assert_double_eq_tol(inv.ri_usd, 0.12, 1e-12);
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.192, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.312, 1e-12);
     billing_ledger_release(&l);
 }
 
@@ -646,6 +694,8 @@ Suite *billing_suite(void)
     tcase_add_test(d, test_billing_reserved_instance_covers_one_instance_hour);
     tcase_add_test(d, test_billing_reserved_instance_applies_per_clock_hour);
     tcase_add_test(d, test_billing_clock_hours_follow_the_start_time);
+    tcase_add_test(d, test_billing_fees_are_prorated_in_the_first_and_last_clock_hour);
+    tcase_add_test(d, test_billing_coverage_is_prorated_in_the_edge_clock_hours);
     tcase_add_test(d, test_billing_ri_then_savings_plan);
     tcase_add_test(d, test_billing_ri_of_other_type_does_not_apply);
     tcase_add_test(d, test_billing_spot_usage_is_not_discounted);
