@@ -122,6 +122,7 @@ struct instance {
        initial instances count as ready (asgsim's rule where AWS is silent): the autoscaler
        never treats an initial instance as warming up. */
     bool initial;
+    struct termination_node *scalein; /* its entry in the group's scale-in index, or NULL */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -217,6 +218,9 @@ struct asg_group {
     struct rebalance_state rebalance;     /* rebalancing, outages, retries (rebalance.c) */
     struct replacement_state replacement; /* paced replacements (replacement.c) */
     bool creating;                        /* within asg_group_create(): launches are `initial` */
+    /* The Pending and InService instances as the termination policies see them, kept as
+       they change, so that a scale-in never scans the group (termination.h). */
+    struct termination_index scalein;
 };
 
 /**
