@@ -71,6 +71,7 @@ void asg_group_init(struct asg_group *g, const struct asg_config *cfg,
     lifecycle_hooks_init(&g->hooks, cfg->nr_hooks, rngs);
     termination_index_init(&g->scalein, cfg->nr_azs, cfg->termination_policies,
                            cfg->nr_termination_policies);
+    g->census.first_seq = g->census.next_seq = 1; /* 0: an instance never logged */
 }
 
 void asg_group_set_faults(struct asg_group *g, const struct health_faults *f, struct rng_set *rngs,
@@ -126,6 +127,7 @@ void group__set_state(struct asg_group *g, struct instance *inst, enum lifecycle
     g->nr_state[to]++;
     inst->state = to;
     scalein_update(g, inst);
+    group__census_move(g, inst, (int)from, (int)to);
     if (g->obs.transition)
         g->obs.transition(g->obs.ctx, inst, from, to, cause);
 }
@@ -285,6 +287,7 @@ struct instance *group__launch(struct asg_group *g, char *cause, bool into_pool)
     inst->terminated_at = -1;
     inst->group = g;
     g->nr_state[inst->state]++;
+    group__census_move(g, inst, -1, (int)inst->state);
     g->nr_launched++;
     g->nr_launched_by_market[inst->market]++;
     if (!into_pool) {
@@ -841,6 +844,7 @@ void asg_group_release(struct asg_group *g)
 {
     billing_total_release(&g->billing);
     termination_index_release(&g->scalein);
+    group__census_release(g);
     if (g->eng)
         cancel_group_timers(g);
     if (g->cfg && g->cfg->has_placement)
