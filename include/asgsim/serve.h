@@ -195,11 +195,19 @@ double serve_backlog(const struct serve *s);
 /** Cancel the pending event and free every server. Safe on a zeroed struct. */
 void serve_release(struct serve *s);
 
+/** Up to this many vCPUs serve_erlang_c() is serve_erlang_c_exact(), bit for bit. */
+#define SERVE_ERLANG_EXACT_MAX 4096
+
 /**
  * Erlang C: probability that an arrival waits in an M/M/c queue with offered load
- * a = lambda / mu (requires a < c). Computed with the stable Erlang B recursion.
+ * a = lambda / mu (requires a < c). Up to SERVE_ERLANG_EXACT_MAX servers the stable Erlang
+ * B recursion (O(c)); above, O(1) (O(sqrt a) within about 10 sqrt(a) of saturation) and
+ * within 1e-9 relative of it (models/serve.c gives the bound, tests check it).
  */
 double serve_erlang_c(unsigned c, double a);
+
+/** serve_erlang_c() by the O(c) recursion at every c: the reference. */
+double serve_erlang_c_exact(unsigned c, double a);
 
 /**
  * A Poisson count of mean mu >= 0 (fluid mode's arrivals per tick): GSL's sampler below
