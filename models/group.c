@@ -434,15 +434,21 @@ static void boot_done(struct sim_engine *eng, void *target, const union sim_payl
 
 static void remove_live(struct asg_group *g, struct instance *inst)
 {
-    for (size_t i = 0; i < g->nr_live; i++) {
-        if (g->live[i] == inst) {
-            /* Keep launch order: the order of /instances rows must not depend on removals. */
-            memmove(&g->live[i], &g->live[i + 1], (g->nr_live - i - 1) * sizeof(*g->live));
-            g->nr_live--;
-            return;
-        }
+    /* live[] is in launch order, which is id order: a binary search finds it. */
+    size_t lo = 0, hi = g->nr_live;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->live[mid]->id < inst->id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    ASG_BUG("instance %u is not live", inst->id);
+    if (lo == g->nr_live || g->live[lo] != inst)
+        ASG_BUG("instance %u is not live", inst->id);
+    /* Keep launch order: the order of /instances rows must not depend on removals. A
+       memmove of pointers: a few microseconds at 100,000 instances. */
+    memmove(&g->live[lo], &g->live[lo + 1], (g->nr_live - lo - 1) * sizeof(*g->live));
+    g->nr_live--;
 }
 
 static void retire_terminated(struct sim_engine *eng, struct instance *inst)

@@ -127,11 +127,15 @@ struct serve {
     /* Request mode draws from these, which take over `arrivals` and `service` (variate.h):
        the same words, fetched a block at a time. */
     struct variate_stream *arrivals_vs, *service_vs;
-    struct serve_server **live; /* InService, in the order they entered service */
-    size_t nr_live, alloc_live;
+    /* InService, in the order they entered service, in live[0 .. nr_slots) with NULL
+       where one has left (packed again once holes are the majority): removal is O(1). */
+    struct serve_server **live;
+    size_t nr_live, nr_slots, alloc_live;
+    struct serve_server **by_id; /* open addressing on the instance id; NULL: empty */
+    size_t id_mask;              /* by_id has id_mask + 1 entries (a power of 2), or none */
     struct serve_server **drain; /* out of service, still finishing their requests */
     size_t nr_drain, alloc_drain;
-    size_t rr;            /* round-robin position */
+    size_t rr;            /* round-robin position: the slot after the last one chosen */
     uint64_t total_vcpus; /* of the InService instances */
     double fluid_backlog; /* fluid: requests carried over, fleet-wide */
     sim_time fluid_last;  /* fluid: time accounted up to */
