@@ -7,6 +7,7 @@
 #include "asgsim/termination.h"
 #include "asgsim/util.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,8 +42,12 @@ static void add_kind(struct termination_index *x, enum key_kind k)
     for (size_t i = 0; i < x->nr_keys; i++)
         if (x->key_kind[i] == k)
             return; /* a later equal score cannot split a tie the earlier one left */
+    static_assert(KEY_NR <= TERMINATION_MAX_KEYS && TERMINATION_MAX_KEYS <= 16,
+                  "every key kind fits, once each");
     ASG_ASSERT(x->nr_keys < TERMINATION_MAX_KEYS);
-    x->key_kind[x->nr_keys++] = (unsigned char)k;
+    /* (the mask only tells the optimiser what the assertion says: GCC's -O3
+       -Wstringop-overflow cannot see that distinct kinds number at most KEY_NR) */
+    x->key_kind[x->nr_keys++ & 15] = (unsigned char)k;
 }
 
 /* The keys of policy p in the order termination.c's apply() narrows by them. */

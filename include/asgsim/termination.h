@@ -82,7 +82,7 @@ struct termination_node; /* one entry, owned by the index */
 struct termination_index {
     size_t nr_azs;
     size_t nr_keys;
-    unsigned char key_kind[TERMINATION_MAX_KEYS]; /* sort keys in order (termination_index.c) */
+    unsigned char key_kind[16];     /* sort keys in order (termination_index.c), nr_keys of them */
     struct termination_node **root; /* [market * nr_azs + az]: unprotected candidates */
     size_t *count;                  /* [market * nr_azs + az]: every candidate */
     size_t *unprotected;            /* [market * nr_azs + az] */
