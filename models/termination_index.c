@@ -29,6 +29,7 @@ enum key_kind {
 
 struct termination_node {
     struct termination_node *l, *r;
+    struct termination_node *prev, *next; /* every entry, protected ones too (release) */
     uint32_t prio;
     uint32_t size;
     void *owner;
@@ -102,21 +103,12 @@ void termination_index_init(struct termination_index *x, size_t nr_azs,
     x->prio = 0x9e3779b97f4a7c15u;
 }
 
-static void free_tree(struct termination_node *t)
-{
-    while (t) {
-        free_tree(t->l);
-        struct termination_node *r = t->r;
-        free(t);
-        t = r;
-    }
-}
-
 void termination_index_release(struct termination_index *x)
 {
-    if (x->root)
-        for (size_t i = 0; i < 2 * x->nr_azs; i++)
-            free_tree(x->root[i]);
+    for (struct termination_node *n = x->all, *next; n; n = next) {
+        next = n->next;
+        free(n);
+    }
     free(x->root);
     free(x->count);
     free(x->unprotected);
@@ -292,6 +284,12 @@ void termination_index_set(struct termination_index *x, struct termination_node 
     if (!e) {
         if (n) {
             take_out(x, n);
+            if (n->prev)
+                n->prev->next = n->next;
+            else
+                x->all = n->next;
+            if (n->next)
+                n->next->prev = n->prev;
             free(n);
             x->nr--;
             *slot = NULL;
@@ -316,6 +314,10 @@ void termination_index_set(struct termination_index *x, struct termination_node 
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
         n->prio = (uint32_t)(z ^ (z >> 31));
+        n->next = x->all;
+        if (x->all)
+            x->all->prev = n;
+        x->all = n;
         x->nr++;
         *slot = n;
     }

@@ -87,6 +87,7 @@ struct termination_index {
     size_t *count;                  /* [market * nr_azs + az]: every candidate */
     size_t *unprotected;            /* [market * nr_azs + az] */
     size_t nr;                      /* entries */
+    struct termination_node *all;   /* every entry, in a list */
     uint64_t prio;                  /* tree priorities (not the run's streams) */
 };
 
