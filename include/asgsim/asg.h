@@ -331,8 +331,10 @@ size_t asg_group_count_terminating(const struct asg_group *g);
  * The counts a scaling policy takes of the group at `now` (the current time or later than
  * the last call's), with warm-up `warmup`: an InService instance launched after the group's
  * creation is warming until `warmup` after it entered InService; the initial instances are
- * always ready. O(1) amortised for a warm-up asked before (the group keeps a watch per
- * warm-up value, 8 at most); otherwise, or for an 9th value, a walk over the group.
+ * always ready. The first call with a warm-up value starts a watch of it (8 at most), and
+ * then each call is O(1) amortised. A value first asked after a later instance entered
+ * InService unwatched (no watch yet, or the log behind the watches already dropped), or a
+ * 9th value, is answered by a walk over the group every time: same counts, O(n).
  */
 void asg_group_census(struct asg_group *g, sim_time warmup, sim_time now, struct asg_census *out);
 
