@@ -33,7 +33,7 @@ help:
 	@echo "make demo           install packages, build, run $(DEMO), write $(DEMO_OUT)/ and PNGs in $(DEMO_OUT)/plots/"
 	@echo "make test           install packages, build, run every test (CTest)"
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
-	@echo "make bench          optimised build ($(BENCH_BUILD)/), then engine, scenario and sweep figures"
+	@echo "make bench          optimised build ($(BENCH_BUILD)/), then engine, scenario, sweep and fleet figures"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
 	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
 	@echo "make format         clang-format every C file in place"
@@ -119,6 +119,7 @@ bench: deps $(BENCH_BUILD)/CMakeCache.txt
 	taskset -c 1 $(BENCH_BUILD)/bench_engine 2>/dev/null || $(BENCH_BUILD)/bench_engine
 	bash bench/scenario_figures.sh $(BENCH_BUILD)/asgsim bench/year-100.yaml bench/requests.yaml
 	bash bench/sweep_throughput.sh $(BENCH_BUILD)/asgsim bench/sweep-bench.yaml
+	bash bench/fleet_figures.sh $(BENCH_BUILD)/asgsim scenarios/diurnal-target-tracking.yaml bench/year-100.yaml
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

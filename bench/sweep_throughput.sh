@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sweep throughput (runs per second) with 1 and 2 local workers, and their ratio.
-# Usage: bench/sweep_throughput.sh [ASGSIM] [SWEEP.yaml]. Prints numbers; asserts nothing
-# (timings depend on the machine and its load).
+# Usage: bench/sweep_throughput.sh [ASGSIM] [SWEEP.yaml]. Prints numbers and a verdict on
+# the ratio (-j 2 / -j 1 >= 1.6 with 2 cores); fails on nothing (timings depend on the
+# machine and its load).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 asgsim=${1:-$here/../build/asgsim}
@@ -27,7 +28,10 @@ awk -v n="$runs" -v a0="$a0" -v a1="$a1" -v b0="$b0" -v b1="$b1" -v cores="$(npr
     printf "sweep throughput (%d runs, %d cores online)\n", n, cores
     printf "  -j 1: %8.1f runs/s  (%.2f s)\n", r1, a1 - a0
     printf "  -j 2: %8.1f runs/s  (%.2f s)\n", r2, b1 - b0
-    printf "  ratio -j 2 / -j 1: %.2f\n", r2 / r1
+    # Runs are independent processes: two workers on two cores should nearly double the
+    # rate. 1.6 leaves room for the parent, the HDF5 merge and a shared machine.
+    v = cores < 2 ? "no verdict: one core" : (r2 / r1 >= 1.6 ? "target met" : "TARGET NOT MET")
+    printf "  ratio -j 2 / -j 1: %.2f   [>= 1.6 on 2 cores: %s]\n", r2 / r1, v
 }'
 # Other work on the machine takes cores from the workers; show how busy it was.
 [ -r /proc/loadavg ] && echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -90,32 +90,35 @@ static struct billing_class *total_class(struct billing_total *t, bool storage,
     return c;
 }
 
-static void class_open(struct billing_class *c, sim_time start)
+static void class_open(struct billing_class *c, sim_time start, size_t *slot)
 {
     ASG_ASSERT(start >= 0);
+    size_t alloc = c->alloc;
     ALLOC_GROW(c->starts, c->nr + 1, c->alloc);
+    if (c->alloc != alloc || !c->slots)
+        c->slots = xrealloc(c->slots, c->alloc * sizeof(*c->slots));
+    *slot = c->nr;
+    c->slots[c->nr] = slot;
     c->starts[c->nr++] = start;
     c->sum_start_s += start / SIM_US_PER_SEC;
     if (c->nr == 1 || start > c->latest_start)
         c->latest_start = start;
 }
 
-static void class_close(struct billing_class *c, sim_time start)
+/* O(1): the meter knows its slot. latest_start stays an upper bound (it only decides
+   whether class_seconds() may take its shortcut; both ways give the same seconds). */
+static void class_close(struct billing_class *c, sim_time start, size_t *slot)
 {
-    for (size_t i = 0; i < c->nr; i++) {
-        if (c->starts[i] != start)
-            continue;
-        c->starts[i] = c->starts[--c->nr];
-        c->sum_start_s -= start / SIM_US_PER_SEC;
-        if (start == c->latest_start) {
-            c->latest_start = 0;
-            for (size_t k = 0; k < c->nr; k++)
-                if (c->starts[k] > c->latest_start)
-                    c->latest_start = c->starts[k];
-        }
-        return;
-    }
-    ASG_BUG("no open billing period started at %" PRId64 " us", start);
+    size_t i = *slot;
+    if (i >= c->nr || c->slots[i] != slot || c->starts[i] != start)
+        ASG_BUG("no open billing period started at %" PRId64 " us", start);
+    c->nr--;
+    c->starts[i] = c->starts[c->nr];
+    c->slots[i] = c->slots[c->nr];
+    *c->slots[i] = i;
+    c->sum_start_s -= start / SIM_US_PER_SEC;
+    if (c->nr == 0)
+        c->latest_start = 0;
 }
 
 static int64_t ceil_seconds(sim_time d)
@@ -170,8 +173,10 @@ void billing_total_cost(const struct billing_total *t, sim_time now, double *on_
 
 void billing_total_release(struct billing_total *t)
 {
-    for (size_t i = 0; i < t->nr_classes; i++)
+    for (size_t i = 0; i < t->nr_classes; i++) {
         free(t->classes[i].starts);
+        free(t->classes[i].slots);
+    }
     free(t->classes);
     memset(t, 0, sizeof(*t));
 }
@@ -185,7 +190,8 @@ void billing_start(struct billing_meter *m, sim_time now, double usd_per_hour)
     m->period_start = now;
     m->usd_per_hour = usd_per_hour;
     if (m->total)
-        class_open(total_class(m->total, false, m->market, m->granularity, usd_per_hour), now);
+        class_open(total_class(m->total, false, m->market, m->granularity, usd_per_hour), now,
+                   &m->total_slot);
 }
 
 static int64_t open_seconds(const struct billing_meter *m, sim_time now, enum billing_end end)
@@ -203,7 +209,7 @@ void billing_stop_by(struct billing_meter *m, sim_time now, enum billing_end end
     m->running = false;
     if (m->total) {
         class_close(total_class(m->total, false, m->market, m->granularity, m->usd_per_hour),
-                    m->period_start);
+                    m->period_start, &m->total_slot);
         m->total->closed_usd[m->market] += usage_cost(s, m->usd_per_hour);
     }
     /* Spot usage is not covered by RIs or Savings Plans: only On-Demand goes to the ledger. */
@@ -253,7 +259,7 @@ void billing_storage_resume(struct billing_meter *m, sim_time now)
     if (m->total)
         class_open(total_class(m->total, true, BILLING_ON_DEMAND, BILLING_PER_SECOND,
                                m->ebs_usd_per_hour),
-                   now);
+                   now, &m->storage_slot);
 }
 
 static double storage_period_usd(const struct billing_meter *m, sim_time now)
@@ -273,7 +279,7 @@ void billing_storage_stop(struct billing_meter *m, sim_time now)
     if (m->total) {
         class_close(total_class(m->total, true, BILLING_ON_DEMAND, BILLING_PER_SECOND,
                                 m->ebs_usd_per_hour),
-                    m->storage_start);
+                    m->storage_start, &m->storage_slot);
         m->total->closed_storage_usd += usd;
     }
 }

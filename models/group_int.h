@@ -84,4 +84,13 @@ void group__boot_complete(struct sim_engine *eng, struct instance *inst);
  */
 bool group__warm_start(struct asg_group *g, struct instance *inst, char *cause);
 
+/**
+ * Count `inst` out of state `from` and into `to` (-1: none, at launch) in the group's
+ * census (group_census.c). Called on every state change.
+ */
+void group__census_move(struct asg_group *g, struct instance *inst, int from, int to);
+
+/** Free the census. */
+void group__census_release(struct asg_group *g);
+
 #endif /* ASGSIM_GROUP_INT_H */

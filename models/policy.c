@@ -202,11 +202,8 @@ static sim_time policy_warmup(const struct autoscaler *a, const struct policy_co
  * count as ready (asgsim's rule: AWS does not say, and a group created at its desired
  * capacity has no scale-out to wait for).
  */
-static bool warming(const struct instance *inst, sim_time warmup, sim_time now)
-{
-    return !inst->initial && inst->state == LIFECYCLE_IN_SERVICE &&
-           now < inst->in_service_at + warmup;
-}
+/* (asg_group_census() counts an instance as warming while it is InService, was not
+   launched by the group's creation, and now < its InService time + warm-up.) */
 
 /* The group's capacity as a policy sees it, in capacity units (WeightedCapacity). */
 struct capacity_view {
@@ -216,25 +213,17 @@ struct capacity_view {
     bool scaling_out;    /* a launch or a warm-up is still in progress */
 };
 
+/* The group keeps these counts as instances change (asg_group_census(): no walk). */
 static void view_capacity(const struct autoscaler *a, sim_time warmup, sim_time now,
                           struct capacity_view *v)
 {
-    *v = (struct capacity_view){ 0 };
-    for (size_t i = 0; i < a->g->nr_live; i++) {
-        const struct instance *inst = a->g->live[i];
-        int64_t w = inst->weight;
-        if (inst->state <= LIFECYCLE_IN_SERVICE) {
-            v->current += w;
-            /* Pending:Wait and Pending:Proceed are still launching (lifecycle hooks). */
-            if (inst->initial ||
-                (inst->state == LIFECYCLE_IN_SERVICE && !warming(inst, warmup, now)))
-                v->ready += w;
-            else
-                v->scaling_out = true;
-        } else if (inst->state <= LIFECYCLE_TERMINATING_PROCEED) {
-            v->terminating += w;
-        }
-    }
+    struct asg_census c;
+    asg_group_census(a->g, warmup, now, &c);
+    /* Pending:Wait and Pending:Proceed are still launching (lifecycle hooks). */
+    *v = (struct capacity_view){ .current = c.current_units,
+                                 .ready = c.ready_units,
+                                 .terminating = c.terminating_units,
+                                 .scaling_out = c.not_ready > 0 };
 }
 
 static void sample(struct autoscaler *a, sim_time now)
@@ -242,21 +231,13 @@ static void sample(struct autoscaler *a, sim_time now)
     const struct asg_group *g = a->g;
     sim_time metric_warmup =
             g->cfg->has_default_instance_warmup ? g->cfg->default_instance_warmup : 0;
-    double vcpus = 0, in_service = 0, reporting = 0, in_service_units = 0, reporting_units = 0;
-    for (size_t i = 0; i < g->nr_live; i++) {
-        const struct instance *inst = g->live[i];
-        if (inst->state != LIFECYCLE_IN_SERVICE)
-            continue;
-        vcpus += inst->type->vcpus;
-        in_service++;
-        in_service_units += (double)inst->weight;
-        /* AWS: an instance in its default instance warmup does not contribute to the
-           group's aggregated metrics (ec2-auto-scaling-default-instance-warmup) */
-        if (!warming(inst, metric_warmup, now)) {
-            reporting++;
-            reporting_units += (double)inst->weight;
-        }
-    }
+    /* AWS: an instance in its default instance warmup does not contribute to the
+       group's aggregated metrics (ec2-auto-scaling-default-instance-warmup) */
+    struct asg_census c;
+    asg_group_census(a->g, metric_warmup, now, &c);
+    double vcpus = (double)c.in_service_vcpus, in_service = (double)c.in_service;
+    double reporting = (double)c.reporting, in_service_units = (double)c.in_service_units;
+    double reporting_units = (double)c.reporting_units;
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;

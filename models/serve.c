@@ -23,6 +23,7 @@ struct slot {
 struct serve_server {
     struct serve *s;
     uint32_t id;
+    size_t slot; /* index in s->live while InService */
     unsigned vcpus;
     unsigned busy;
     bool in_service;
@@ -201,36 +202,7 @@ void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q,
                 h->total <= 0 ? (double)NAN : quantile_scan(h, q[order[k]] * h->total, &from, &cum);
 }
 
-/* ---- queueing theory ------------------------------------------------------------------- */
-
-double serve_erlang_c(unsigned c, double a)
-{
-    ASG_ASSERT(c > 0 && a >= 0 && a < (double)c);
-    /* The Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)) in its inverse form
-       1/B(k) = 1 + r_k / B(k-1), r_k = k / a: all terms positive, so as stable; 1/B
-       overflowing to infinity gives B = 0, as B's underflow did. This runs once per fluid
-       step over every vCPU of the group, and one step after the other it is a chain of
-       c multiply-adds (0.25 s of a fluid year on 200 vCPUs). So four steps are composed
-       into one, 1/B(k+3) = P + Q / B(k-1) with P and Q formed off the chain: a quarter of
-       the chain. The rounding differs from the step-by-step recursion by a few ulps. */
-    if (a <= 0)
-        return 0.0; /* nobody arrives, nobody waits */
-    double ra = 1.0 / a;
-    double inv = 1.0; /* 1 / Erlang B with 0 servers */
-    unsigned k = 1;
-    for (; k + 3 <= c; k += 4) {
-        double r0 = (double)k * ra, r1 = (double)(k + 1) * ra;
-        double r2 = (double)(k + 2) * ra, r3 = (double)(k + 3) * ra;
-        double r32 = r3 * r2; /* (1 + r3 y) after y = 1 + r2 x, and so on */
-        double p = (1.0 + r3) + r32 * (1.0 + r1), q = r32 * (r1 * r0);
-        inv = p + q * inv;
-    }
-    for (; k <= c; k++)
-        inv = 1.0 + ((double)k * ra) * inv;
-    double b = 1.0 / inv;
-    double rho = a / (double)c;
-    return b / (1.0 - rho * (1.0 - b));
-}
+/* ---- queueing theory: serve_erlang.c ------------------------------------------------- */
 
 /* The latency law of one fluid step is struct serve_law (serve.h); theta = 0 is the
    overloaded case. */
@@ -653,22 +625,31 @@ static void enqueue(struct serve_server *sv, sim_time at)
     sv->nr++;
 }
 
-/* The round-robin position is kept in 0 .. nr_live, so wrapping needs no division (a
-   64-bit division per request, or per instance per request for least outstanding
-   requests, showed in request-mode profiles). */
+/* The first server at or after slot i, wrapping; there is one (nr_live > 0). */
+static size_t next_alive(const struct serve *s, size_t i)
+{
+    for (;; i++) {
+        if (i >= s->nr_slots)
+            i = 0;
+        if (s->live[i])
+            return i;
+    }
+}
+
+/* The round-robin position is a slot: the one after the last chosen. Slots never move
+   while a server is InService (holes are skipped), so a removal leaves it as it is;
+   the order is the order servers entered service, as before holes. */
 static struct serve_server *pick(struct serve *s)
 {
-    size_t n = s->nr_live, start = s->rr < n ? s->rr : 0, chosen = start;
+    size_t start = next_alive(s, s->rr < s->nr_slots ? s->rr : 0), chosen = start;
     if (s->cfg->lb == SERVE_LB_LEAST_OUTSTANDING) {
         size_t best = SIZE_MAX;
-        for (size_t k = 0, i = start; k < n; k++) {
+        for (size_t k = 0, i = start; k < s->nr_live; k++, i = next_alive(s, i + 1)) {
             size_t outstanding = s->live[i]->busy + s->live[i]->nr;
             if (outstanding < best) {
                 best = outstanding;
                 chosen = i;
             }
-            if (++i == n)
-                i = 0;
         }
     }
     s->rr = chosen + 1;
@@ -769,6 +750,79 @@ void serve_start(struct serve *s)
     }
 }
 
+/* ---- the servers by id ------------------------------------------------------------------ */
+
+static size_t id_hash(const struct serve *s, uint32_t id)
+{
+    return (size_t)((id * 0x9e3779b97f4a7c15u) >> 32) & s->id_mask;
+}
+
+static void id_put(struct serve *s, struct serve_server *sv)
+{
+    size_t i = id_hash(s, sv->id);
+    while (s->by_id[i])
+        i = (i + 1) & s->id_mask;
+    s->by_id[i] = sv;
+}
+
+/* Keep by_id at most half full. */
+static void id_reserve(struct serve *s, size_t n)
+{
+    if (s->by_id && 2 * n <= s->id_mask + 1)
+        return;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    struct serve_server **old = s->by_id;
+    size_t old_cap = old ? s->id_mask + 1 : 0;
+    s->by_id = xcalloc(cap, sizeof(*s->by_id));
+    s->id_mask = cap - 1;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            id_put(s, old[i]);
+    free(old);
+}
+
+/* Remove and return the server of `id`, or NULL (linear probing, backward-shift delete). */
+static struct serve_server *id_take(struct serve *s, uint32_t id)
+{
+    if (!s->by_id)
+        return NULL;
+    size_t i = id_hash(s, id);
+    while (s->by_id[i] && s->by_id[i]->id != id)
+        i = (i + 1) & s->id_mask;
+    struct serve_server *sv = s->by_id[i];
+    if (!sv)
+        return NULL;
+    s->by_id[i] = NULL;
+    for (size_t j = (i + 1) & s->id_mask; s->by_id[j]; j = (j + 1) & s->id_mask) {
+        size_t home = id_hash(s, s->by_id[j]->id);
+        /* move j back to the hole unless its home lies cyclically in (i, j] */
+        if (((j - home) & s->id_mask) >= ((j - i) & s->id_mask)) {
+            s->by_id[i] = s->by_id[j];
+            s->by_id[j] = NULL;
+            i = j;
+        }
+    }
+    return sv;
+}
+
+/* Drop the holes of live[], keeping the order; the round-robin slot moves with them. */
+static void pack(struct serve *s)
+{
+    size_t n = 0, rr = s->nr_live;
+    for (size_t i = 0; i < s->nr_slots; i++) {
+        if (i == s->rr)
+            rr = n;
+        if (s->live[i]) {
+            s->live[i]->slot = n;
+            s->live[n++] = s->live[i];
+        }
+    }
+    s->rr = s->rr < s->nr_slots ? rr : n;
+    s->nr_slots = n;
+}
+
 void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
 {
     fluid_advance(s, sim_now(s->eng));
@@ -777,38 +831,39 @@ void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
     sv->id = id;
     sv->vcpus = vcpus;
     sv->in_service = true;
-    ALLOC_GROW(s->live, s->nr_live + 1, s->alloc_live);
-    s->live[s->nr_live++] = sv;
+    ALLOC_GROW(s->live, s->nr_slots + 1, s->alloc_live);
+    sv->slot = s->nr_slots;
+    s->live[s->nr_slots++] = sv;
+    s->nr_live++;
+    id_reserve(s, s->nr_live);
+    id_put(s, sv);
     s->total_vcpus += vcpus;
 }
 
 void serve_remove(struct serve *s, uint32_t id)
 {
     fluid_advance(s, sim_now(s->eng));
-    for (size_t i = 0; i < s->nr_live; i++) {
-        struct serve_server *sv = s->live[i];
-        if (sv->id != id)
-            continue;
-        memmove(&s->live[i], &s->live[i + 1], (s->nr_live - i - 1) * sizeof(*s->live));
-        s->nr_live--;
-        if (s->rr > i)
-            s->rr--;
-        s->total_vcpus -= sv->vcpus;
-        sv->in_service = false;
-        if (sv->busy == 0) {
-            server_free(sv); /* an idle server has an empty queue */
-        } else {
-            ALLOC_GROW(s->drain, s->nr_drain + 1, s->alloc_drain);
-            s->drain[s->nr_drain++] = sv;
-        }
-        if (s->cfg->fidelity == SERVE_FLUID) {
-            double limit = (double)s->cfg->queue_limit * (double)s->nr_live;
-            if (s->fluid_backlog > limit) {
-                s->interval.dropped += s->fluid_backlog - limit;
-                s->fluid_backlog = limit;
-            }
-        }
+    struct serve_server *sv = id_take(s, id);
+    if (!sv)
         return;
+    s->live[sv->slot] = NULL;
+    s->nr_live--;
+    if (s->nr_slots > 2 * s->nr_live + 16)
+        pack(s);
+    s->total_vcpus -= sv->vcpus;
+    sv->in_service = false;
+    if (sv->busy == 0) {
+        server_free(sv); /* an idle server has an empty queue */
+    } else {
+        ALLOC_GROW(s->drain, s->nr_drain + 1, s->alloc_drain);
+        s->drain[s->nr_drain++] = sv;
+    }
+    if (s->cfg->fidelity == SERVE_FLUID) {
+        double limit = (double)s->cfg->queue_limit * (double)s->nr_live;
+        if (s->fluid_backlog > limit) {
+            s->interval.dropped += s->fluid_backlog - limit;
+            s->fluid_backlog = limit;
+        }
     }
 }
 
@@ -817,8 +872,9 @@ double serve_backlog(const struct serve *s)
     if (s->cfg->fidelity == SERVE_FLUID)
         return s->fluid_backlog;
     size_t n = 0;
-    for (size_t i = 0; i < s->nr_live; i++)
-        n += s->live[i]->nr;
+    for (size_t i = 0; i < s->nr_slots; i++)
+        if (s->live[i])
+            n += s->live[i]->nr;
     for (size_t i = 0; i < s->nr_drain; i++)
         n += s->drain[i]->nr;
     return (double)n;
@@ -900,11 +956,13 @@ void serve_release(struct serve *s)
 {
     if (s->eng && s->next)
         sim_cancel(s->eng, s->next);
-    for (size_t i = 0; i < s->nr_live; i++)
-        server_free(s->live[i]);
+    for (size_t i = 0; i < s->nr_slots; i++)
+        if (s->live[i])
+            server_free(s->live[i]);
     for (size_t i = 0; i < s->nr_drain; i++)
         server_free(s->drain[i]);
     free(s->live);
+    free(s->by_id);
     free(s->drain);
     free(s->arrivals_vs);
     free(s->service_vs);

@@ -122,6 +122,8 @@ struct instance {
        initial instances count as ready (asgsim's rule where AWS is silent): the autoscaler
        never treats an initial instance as warming up. */
     bool initial;
+    struct termination_node *scalein; /* its entry in the group's scale-in index, or NULL */
+    uint64_t census_seq; /* its entry into InService in the census log (group_census.c) */
 };
 
 /** One scaling activity, in AWS's words (describe-scaling-activities). Strings borrowed. */
@@ -146,6 +148,46 @@ struct asg_observer {
     void (*activity)(void *ctx, const struct asg_activity *a);
     /* An instance whose record is final: terminated, or still live when the run ends. */
     void (*retired)(void *ctx, const struct instance *inst, sim_time now);
+};
+
+/** The group's instances counted as they change (models/group_census.c). */
+struct census_record {
+    sim_time at;   /* when it entered InService */
+    int64_t units; /* its weight */
+    bool alive;    /* still InService */
+};
+
+struct census_watch {
+    sim_time warmup;
+    uint64_t head;   /* first record not yet past this warm-up */
+    int64_t warming; /* alive records from head on: InService within the warm-up */
+    int64_t warming_units;
+};
+
+struct group_census {
+    int64_t current, current_units; /* Pending and InService */
+    int64_t initial, initial_units; /* of those, launched by the creation */
+    int64_t in_service, in_service_units, in_service_vcpus;
+    int64_t later_in_service, later_in_service_units; /* InService, not initial */
+    int64_t terminating_units;                        /* Terminating, :Wait, :Proceed */
+    /* Entries of later instances into InService in time order, records [first_seq, next_seq)
+       from records[head_index]: what the warm-up watches need, trimmed behind them. */
+    struct census_record *records;
+    size_t head_index, nr_records, alloc_records;
+    uint64_t first_seq, next_seq;
+    bool trimmed;
+    struct census_watch *watches;
+    size_t nr_watches;
+};
+
+/** What a scaling policy counts of a group at a time (asg_group_census()). */
+struct asg_census {
+    int64_t in_service, in_service_units, in_service_vcpus; /* InService */
+    int64_t reporting, reporting_units;                     /* InService and past the warm-up */
+    int64_t current_units;                                  /* Pending and InService */
+    int64_t ready_units;       /* of those: the initial ones, and those past warm-up */
+    int64_t not_ready;         /* Pending or InService instances not ready */
+    int64_t terminating_units; /* Terminating, Terminating:Wait, :Proceed */
 };
 
 /** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
@@ -217,6 +259,10 @@ struct asg_group {
     struct rebalance_state rebalance;     /* rebalancing, outages, retries (rebalance.c) */
     struct replacement_state replacement; /* paced replacements (replacement.c) */
     bool creating;                        /* within asg_group_create(): launches are `initial` */
+    /* The Pending and InService instances as the termination policies see them, kept as
+       they change, so that a scale-in never scans the group (termination.h). */
+    struct termination_index scalein;
+    struct group_census census; /* counts for the scaling policies (group_census.c) */
 };
 
 /**
@@ -280,6 +326,17 @@ size_t asg_group_count(const struct asg_group *g, enum lifecycle_state state);
  */
 size_t asg_group_count_pending(const struct asg_group *g);
 size_t asg_group_count_terminating(const struct asg_group *g);
+
+/**
+ * The counts a scaling policy takes of the group at `now` (the current time or later than
+ * the last call's), with warm-up `warmup`: an InService instance launched after the group's
+ * creation is warming until `warmup` after it entered InService; the initial instances are
+ * always ready. The first call with a warm-up value starts a watch of it (8 at most), and
+ * then each call is O(1) amortised. A value first asked after a later instance entered
+ * InService unwatched (no watch yet, or the log behind the watches already dropped), or a
+ * 9th value, is answered by a walk over the group every time: same counts, O(n).
+ */
+void asg_group_census(struct asg_group *g, sim_time warmup, sim_time now, struct asg_census *out);
 
 /** Total cost in USD so far of every instance the group ever launched. */
 double asg_group_cost_usd(const struct asg_group *g, sim_time now);

@@ -69,9 +69,10 @@ struct billing_meter {
     bool storing;            /* EBS volumes exist */
     sim_time storage_start;
     double closed_storage_usd;
-    struct billing_ledger *ledger; /* borrowed; receives On-Demand usage; NULL: none */
-    const char *type;              /* borrowed instance type name, the ledger's key */
-    struct billing_total *total;   /* borrowed; sums this meter with others; NULL: none */
+    struct billing_ledger *ledger;   /* borrowed; receives On-Demand usage; NULL: none */
+    const char *type;                /* borrowed instance type name, the ledger's key */
+    struct billing_total *total;     /* borrowed; sums this meter with others; NULL: none */
+    size_t total_slot, storage_slot; /* where `total` keeps its open periods (O(1) close) */
 };
 
 /*
@@ -94,8 +95,9 @@ struct billing_total {
         double usd_per_hour;
         sim_time *starts; /* start of every open period of the class */
         size_t nr, alloc;
+        size_t **slots;        /* slots[i]: the meter's field that holds i (moves with it) */
+        sim_time latest_start; /* the latest start of an open period, or later (a bound) */
         int64_t sum_start_s;   /* sum of floor(start / 1 s) over the open periods */
-        sim_time latest_start; /* the latest start of an open period */
     } * classes;
 
     size_t nr_classes, alloc_classes;

@@ -127,11 +127,15 @@ struct serve {
     /* Request mode draws from these, which take over `arrivals` and `service` (variate.h):
        the same words, fetched a block at a time. */
     struct variate_stream *arrivals_vs, *service_vs;
-    struct serve_server **live; /* InService, in the order they entered service */
-    size_t nr_live, alloc_live;
+    /* InService, in the order they entered service, in live[0 .. nr_slots) with NULL
+       where one has left (packed again once holes are the majority): removal is O(1). */
+    struct serve_server **live;
+    size_t nr_live, nr_slots, alloc_live;
+    struct serve_server **by_id; /* open addressing on the instance id; NULL: empty */
+    size_t id_mask;              /* by_id has id_mask + 1 entries (a power of 2), or none */
     struct serve_server **drain; /* out of service, still finishing their requests */
     size_t nr_drain, alloc_drain;
-    size_t rr;            /* round-robin position */
+    size_t rr;            /* round-robin position: the slot after the last one chosen */
     uint64_t total_vcpus; /* of the InService instances */
     double fluid_backlog; /* fluid: requests carried over, fleet-wide */
     sim_time fluid_last;  /* fluid: time accounted up to */
@@ -195,11 +199,19 @@ double serve_backlog(const struct serve *s);
 /** Cancel the pending event and free every server. Safe on a zeroed struct. */
 void serve_release(struct serve *s);
 
+/** Up to this many vCPUs serve_erlang_c() is serve_erlang_c_exact(), bit for bit. */
+#define SERVE_ERLANG_EXACT_MAX 4096
+
 /**
  * Erlang C: probability that an arrival waits in an M/M/c queue with offered load
- * a = lambda / mu (requires a < c). Computed with the stable Erlang B recursion.
+ * a = lambda / mu (requires a < c). Up to SERVE_ERLANG_EXACT_MAX servers the stable Erlang
+ * B recursion (O(c)); above, O(1) (O(sqrt a) within about 10 sqrt(a) of saturation) and
+ * within 1e-9 relative of it (models/serve.c gives the bound, tests check it).
  */
 double serve_erlang_c(unsigned c, double a);
+
+/** serve_erlang_c() by the O(c) recursion at every c: the reference. */
+double serve_erlang_c_exact(unsigned c, double a);
 
 /**
  * A Poisson count of mean mu >= 0 (fluid mode's arrivals per tick): GSL's sampler below

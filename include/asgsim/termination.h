@@ -50,4 +50,67 @@ struct termination_candidate {
 long termination_pick(const struct termination_candidate *c, size_t nr, size_t nr_azs,
                       const enum termination_policy *policies, size_t nr_policies, gsl_rng *rng);
 
+/*
+ * The same choice without scanning the group: an index of a group's candidates kept up to
+ * date as they change, so that one pick costs O(nr_azs log n) and k picks O(k log n).
+ *
+ * termination_pick() keeps, policy after policy, the candidates with the highest score,
+ * then draws among the rest in candidate order. That is the lexicographic maximum of the
+ * tuple of scores in policy order, so the index keeps, per market and AZ, the unprotected
+ * candidates in a search tree sorted by that tuple and then by id (launch order). Every
+ * score is fixed for an instance except the time to its next billing hour, which turns
+ * with the clock: the tree sorts running instances by the phase of their billing period
+ * (period start mod one hour), and the closest to its next hour is the first phase after
+ * now's (mod one hour), wrapping. termination_index_pick() returns the instance
+ * termination_pick() would return for the same candidates listed in id order, drawing the
+ * same number from the same stream.
+ */
+
+/** One candidate as the index sees it (an InService or Pending instance of the group). */
+struct termination_entry {
+    struct termination_candidate c; /* every field but to_next_billing_hour */
+    bool billing_running;           /* its usage meter runs; no billing hour otherwise */
+    sim_time billing_period_start;  /* start of the running period, >= 0 */
+    uint32_t id;                    /* launch order: ties are drawn in id order */
+    unsigned market;                /* 0 or 1 (enum billing_market) */
+};
+
+struct termination_node; /* one entry, owned by the index */
+
+#define TERMINATION_MAX_KEYS 10
+
+struct termination_index {
+    size_t nr_azs;
+    size_t nr_keys;
+    unsigned char key_kind[16];     /* sort keys in order (termination_index.c), nr_keys of them */
+    struct termination_node **root; /* [market * nr_azs + az]: unprotected candidates */
+    size_t *count;                  /* [market * nr_azs + az]: every candidate */
+    size_t *unprotected;            /* [market * nr_azs + az] */
+    size_t nr;                      /* entries */
+    struct termination_node *all;   /* every entry, in a list */
+    uint64_t prio;                  /* tree priorities (not the run's streams) */
+};
+
+/** Set up an empty index for a group of `nr_azs` AZs and its `policies` (copied). */
+void termination_index_init(struct termination_index *x, size_t nr_azs,
+                            const enum termination_policy *policies, size_t nr_policies);
+
+/** Free every entry. Safe on a zeroed index. */
+void termination_index_release(struct termination_index *x);
+
+/**
+ * Insert, update or (e NULL) remove the entry of `owner` (borrowed; returned by a pick).
+ * `*slot` is the caller's handle: NULL while `owner` is not in the index. O(log n).
+ */
+void termination_index_set(struct termination_index *x, struct termination_node **slot, void *owner,
+                           const struct termination_entry *e);
+
+/**
+ * The owner termination_pick() would choose at `now` among the entries of `market` (-1:
+ * both), or NULL when every one is protected or there is none. Draws from `rng` as
+ * termination_pick() does. O(nr_azs log n).
+ */
+void *termination_index_pick(const struct termination_index *x, sim_time now, int market,
+                             gsl_rng *rng);
+
 #endif /* ASGSIM_TERMINATION_H */

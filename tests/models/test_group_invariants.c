@@ -65,6 +65,50 @@ static void on_retired(void *ctx, const struct instance *inst, sim_time now)
     ck_assert_int_eq(c->retired[inst->id], 1);
 }
 
+/*
+ * The counts the group keeps for the policies (asg_group_census()) and its scale-in index
+ * equal a walk over the group, for three warm-ups (policy.c's definition of warming).
+ */
+static void check_census(struct asg_group *g)
+{
+    sim_time now = sim_now(g->eng);
+    static const sim_time warmups[] = { 0, SIM_SEC(60), SIM_SEC(300) };
+    size_t candidates = 0;
+    for (size_t i = 0; i < g->nr_live; i++)
+        candidates += g->live[i]->state <= LIFECYCLE_IN_SERVICE;
+    ck_assert_uint_eq(g->scalein.nr, candidates);
+    for (size_t k = 0; k < 3; k++) {
+        struct asg_census want = { 0 }, got;
+        int64_t ready = 0, current = 0;
+        for (size_t i = 0; i < g->nr_live; i++) {
+            const struct instance *inst = g->live[i];
+            int64_t w = inst->weight;
+            bool warming = !inst->initial && inst->state == LIFECYCLE_IN_SERVICE &&
+                           now < inst->in_service_at + warmups[k];
+            if (inst->state == LIFECYCLE_IN_SERVICE) {
+                want.in_service++;
+                want.in_service_units += w;
+                want.in_service_vcpus += inst->type->vcpus;
+                want.reporting += !warming;
+                want.reporting_units += warming ? 0 : w;
+            }
+            if (inst->state <= LIFECYCLE_IN_SERVICE) {
+                current++;
+                want.current_units += w;
+                if (inst->initial || (inst->state == LIFECYCLE_IN_SERVICE && !warming)) {
+                    ready++;
+                    want.ready_units += w;
+                }
+            } else if (inst->state <= LIFECYCLE_TERMINATING_PROCEED) {
+                want.terminating_units += w;
+            }
+        }
+        want.not_ready = current - ready;
+        asg_group_census(g, warmups[k], now, &got);
+        ck_assert_mem_eq(&got, &want, sizeof(want));
+    }
+}
+
 static void check_group(struct checker *c)
 {
     const struct asg_group *g = c->g;
@@ -122,6 +166,7 @@ static void check_group(struct checker *c)
     ck_assert_int_ge(g->rebalance.rebalance_units, 0);
     ck_assert_int_ge(g->desired, g->cfg->min_size);
     ck_assert_int_le(g->desired, g->cfg->max_size);
+    check_census(c->g);
 }
 
 static void after_event(void *ctx, struct sim_engine *eng, const struct sim_event_type *type,

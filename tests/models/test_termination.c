@@ -184,6 +184,106 @@ START_TEST(test_termination_allocation_strategy)
 
 END_TEST
 
+/* ---- the index (termination_index_*) against termination_pick() ------------------------- */
+
+#include "asgsim/billing.h"
+
+#define FLEET 160
+
+/* A random candidate; small value sets so that every score ties often. */
+static void random_entry(gsl_rng *r, size_t nr_azs, uint32_t id, struct termination_entry *e)
+{
+    static const double excess[] = { 0, 0, 0.5, 1, -1 };
+    *e = (struct termination_entry){
+        .c = {
+            .az = gsl_rng_uniform_int(r, nr_azs),
+            .protected_from_scale_in = gsl_rng_uniform(r) < 0.15,
+            .launch_configuration = gsl_rng_uniform(r) < 0.2,
+            .other_launch_template = gsl_rng_uniform(r) < 0.2,
+            .template_version = 1 + (int64_t)gsl_rng_uniform_int(r, 3),
+            .launched_at = SIM_SEC(60 * (int64_t)gsl_rng_uniform_int(r, 8)),
+            .allocation_excess = excess[gsl_rng_uniform_int(r, 5)],
+        },
+        .billing_running = gsl_rng_uniform(r) < 0.8,
+        .billing_period_start = SIM_SEC(600 * (int64_t)gsl_rng_uniform_int(r, 12)),
+        .id = id,
+        .market = (unsigned)gsl_rng_uniform_int(r, 2),
+    };
+}
+
+/*
+ * Random fleets, random policy lists, random changes: the index picks the instance the
+ * scan over the whole fleet (termination_pick(), candidates in id order) picks, and draws
+ * the same numbers from the stream.
+ */
+START_TEST(test_termination_index_equals_the_scan)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937), *a = gsl_rng_alloc(gsl_rng_mt19937),
+            *b = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 19);
+    size_t nr_picks = 0, nr_null = 0;
+    for (int round = 0; round < 300; round++) {
+        size_t nr_azs = 1 + gsl_rng_uniform_int(r, 4);
+        enum termination_policy pol[4];
+        size_t nr_pol = gsl_rng_uniform_int(r, 4);
+        for (size_t i = 0; i < nr_pol; i++)
+            pol[i] = (enum termination_policy)gsl_rng_uniform_int(r, TERMINATION_NR);
+        struct termination_index x;
+        termination_index_init(&x, nr_azs, pol, nr_pol);
+        struct termination_entry e[FLEET];
+        struct termination_node *slot[FLEET] = { 0 };
+        bool in[FLEET] = { 0 };
+        size_t n = 1 + gsl_rng_uniform_int(r, FLEET);
+        for (size_t step = 0; step < 200; step++) {
+            /* a change: enter, leave, or a new key (the meter starts, ...) */
+            size_t k = gsl_rng_uniform_int(r, n);
+            if (in[k] && gsl_rng_uniform(r) < 0.3) {
+                termination_index_set(&x, &slot[k], &e[k], NULL);
+                in[k] = false;
+            } else {
+                random_entry(r, nr_azs, (uint32_t)k + 1, &e[k]);
+                termination_index_set(&x, &slot[k], &e[k], &e[k]);
+                in[k] = true;
+            }
+            ck_assert(in[k] == (slot[k] != NULL));
+            /* half the time on a minute, so that now's phase often equals a period's */
+            sim_time now = gsl_rng_uniform(r) < 0.5
+                                   ? SIM_SEC(7200 + 60 * (sim_time)gsl_rng_uniform_int(r, 240))
+                                   : SIM_SEC(7200) + (sim_time)gsl_rng_uniform_int(r, 1u << 31) * 7;
+            int market = (int)gsl_rng_uniform_int(r, 3) - 1;
+            struct termination_candidate c[FLEET];
+            const struct termination_entry *who[FLEET];
+            size_t nc = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (!in[i] || (market >= 0 && e[i].market != (unsigned)market))
+                    continue;
+                c[nc] = e[i].c;
+                c[nc].to_next_billing_hour =
+                        e[i].billing_running ? BILLING_HOUR_US - (now - e[i].billing_period_start) %
+                                                                         BILLING_HOUR_US
+                                             : -1;
+                who[nc++] = &e[i];
+            }
+            unsigned long seed = gsl_rng_get(r);
+            gsl_rng_set(a, seed);
+            gsl_rng_set(b, seed);
+            long want = termination_pick(c, nc, nr_azs, pol, nr_pol, a);
+            void *got = termination_index_pick(&x, now, market, b);
+            ck_assert_ptr_eq(got, want < 0 ? NULL : who[want]);
+            ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b)); /* as many draws */
+            nr_picks++;
+            nr_null += want < 0;
+        }
+        termination_index_release(&x);
+    }
+    ck_assert_uint_gt(nr_picks - nr_null, nr_picks / 2); /* most picks choose someone */
+    gsl_rng_free(r);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+END_TEST
+
 Suite *termination_suite(void);
 
 Suite *termination_suite(void)
@@ -201,6 +301,7 @@ Suite *termination_suite(void)
     tcase_add_test(tc, test_termination_policies_apply_in_list_order);
     tcase_add_test(tc, test_termination_ties_are_random_but_reproducible);
     tcase_add_test(tc, test_termination_allocation_strategy);
+    tcase_add_test(tc, test_termination_index_equals_the_scan);
     suite_add_tcase(s, tc);
     return s;
 }
