@@ -36,7 +36,8 @@ static int load_workload(struct loader *l, struct bind *b, const struct ynode *s
     l->sc->has_workload = true;
     l->workload_loc = w->loc;
     struct bind wb = { l->cfn, l->d, "Workload" };
-    return workload_config_bind(&wb, w, &l->sc->workload);
+    const struct workload_bind_opts wo = { l->sc->sample_interval, l->sc->duration };
+    return workload_config_bind(&wb, w, &wo, &l->sc->workload);
 }
 
 static int load_types(struct loader *l, const struct ynode *types)
