@@ -178,7 +178,8 @@ struct world {
     size_t nr_ts_fields;
     char **alarm_columns;
     union trace_value *ts_row;
-    uint64_t nr_sample_yields; /* samples put behind events at their own time */
+    uint64_t nr_sample_yields;  /* samples put behind events at their own time */
+    struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
     /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
     const struct run_opts *opts;
     int stop;
@@ -581,6 +582,40 @@ static void release_scaling(struct world *w)
     free(w->ts_row);
 }
 
+/*
+ * StatisticsStart: the summary's request, latency, CPU and in-service figures start afresh
+ * after the sample at that time (the time series and the bill keep every sample).
+ */
+static void start_statistics(struct world *w)
+{
+    w->nr_samples = 0;
+    w->sum_in_service = 0;
+    w->nr_cpu_samples = 0;
+    w->sum_cpu = 0;
+    w->time_over_objective_s = 0;
+    if (w->serving)
+        memset(&w->serve.total, 0, sizeof(w->serve.total));
+}
+
+/* A copy of the group's config whose desired capacity serves the first minute (WarmStart). */
+static const struct asg_config *warm_start_config(struct world *w, const struct asg_config *cfg,
+                                                  struct diag_list *d)
+{
+    double target;
+    int64_t n = run_warm_start_size(w->sc, w->type, &target);
+    w->warm_cfg = *cfg;
+    if (n > cfg->max_size)
+        diag_warning(d, NULL,
+                     "WarmStart: the first minute's load needs %" PRId64
+                     " instances at %g %% CPU, more than MaxSize %" PRId64 "; the group starts "
+                     "at MaxSize",
+                     n, target, cfg->max_size);
+    w->warm_cfg.desired_capacity = n < cfg->min_size   ? cfg->min_size
+                                   : n > cfg->max_size ? cfg->max_size
+                                                       : n;
+    return &w->warm_cfg;
+}
+
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type sample_event = { "run.sample", sample };
 
@@ -655,6 +690,8 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_P50].f64 = qv[0];
     row[TS_P95].f64 = qv[1];
     row[TS_P99].f64 = p99;
+    if (now == w->sc->statistics_start && now > 0 && now < w->sc->duration)
+        start_statistics(w);
     sample_costs(w, now, row); /* also the cost column */
     sample_scaling(w, now, row + TS_NR);
     trace_append(w->sink, w->ts, row);
@@ -790,6 +827,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
                      ARRAY_SIZE(instance_fields), &w.instances);
 
     const struct asg_observer obs = { &w, on_launched, on_transition, on_activity, on_retired };
+    if (sc->warm_start && sc->has_workload)
+        cfg = warm_start_config(&w, cfg, d);
     asg_group_init(&w.group, cfg, w.type, &sc->instances.boot_time, sc->start_epoch_s, w.eng,
                    &w.rngs, &obs);
     w.serving = sc->has_workload;
@@ -802,7 +841,13 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     }
     setup_market(&w);
     asg_group_set_faults(&w.group, &sc->faults, &w.rngs, on_health, &w);
+    /* Warm start: the initial instances boot in no time, so they are InService at time 0;
+       every later launch takes the BootTime. */
+    static const struct dist no_boot = { DIST_CONSTANT, 0, 0 };
+    if (sc->warm_start)
+        w.group.boot_time = &no_boot;
     asg_group_create(&w.group);
+    w.group.boot_time = &sc->instances.boot_time;
     start_scaling(&w);
     setup_ts_fields(&w);
     trace_table_open(sink, "/timeseries", TRACE_COLUMNS, w.ts_fields, w.nr_ts_fields, &w.ts);

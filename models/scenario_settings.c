@@ -187,7 +187,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         "Billing", "Spot", "CloudWatch", "TargetTracking",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions",
-                                        "LaunchRetryInterval", "Region" };
+                                        "LaunchRetryInterval", "Region",
+                                        /* warm start: scenario_bind_warm_start() */
+                                        "WarmStart", "StatisticsStart" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -232,6 +234,8 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
     if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
         ret = rc;
     if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
+        ret = rc;
+    if ((rc = scenario_bind_warm_start(&b, s, sc)) < 0)
         ret = rc;
     return ret;
 }

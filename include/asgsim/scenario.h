@@ -57,6 +57,12 @@ struct scenario {
     sim_time sample_interval; /* time series step */
     int64_t start_epoch_s;    /* wall-clock origin (UTC seconds since 1970) of time 0 */
 
+    /* WarmStart: the group starts sized for the first minute's load, its instances
+       InService at time 0 (run.c). StatisticsStart: the summary's request, latency, CPU and
+       in-service figures leave out the time before it (a multiple of sample_interval). */
+    bool warm_start;
+    sim_time statistics_start;
+
     bool has_workload;               /* a Workload was given */
     struct workload_config workload; /* the offered load (owned) */
     struct serve_config serve;       /* how it is served (capacity_rps_per_vcpu left 0) */
@@ -100,6 +106,14 @@ struct scenario_load_opts {
  */
 int scenario_load(struct scenario *out, const char *path, const struct scenario_load_opts *opts,
                   struct diag_list *d);
+
+struct bind;
+struct ynode;
+/**
+ * Bind `WarmStart: true|false` and `StatisticsStart: DURATION` from the settings mapping `s`
+ * (after Duration and SampleInterval) into sc. \return 0, or ASG_EINVAL with errors in b->d.
+ */
+int scenario_bind_warm_start(struct bind *b, const struct ynode *s, struct scenario *sc);
 
 /** Free everything the scenario owns; safe on a zeroed scenario. */
 void scenario_release(struct scenario *sc);

@@ -86,8 +86,9 @@ bad() { # NAME YAML EXPECT
 }
 sed "s|Start: '1998-06-25T00:00:00Z'|Start: 6d|; s|End: 1998-06-26T00:00:00Z|End: 8d|" \
     "$WORK/day.yaml" >"$WORK/outside.yaml"
+line=$(grep -n "Window:" "$WORK/outside.yaml" | cut -d: -f1)
 bad "window outside" "$WORK/outside.yaml" \
-    "outside.yaml:24:32: error: 'Window End' 1998-06-30T00:00:00Z in Workload is outside the trace, which runs from 1998-06-22T00:00:00Z to 1998-06-28T23:59:00Z"
+    "outside.yaml:$line:32: error: 'Window End' 1998-06-30T00:00:00Z in Workload is outside the trace, which runs from 1998-06-22T00:00:00Z to 1998-06-28T23:59:00Z"
 { echo "when,rps"; echo "0,1"; } >"$WORK/hdr.csv"
 sed "s|Path: .*|Path: $WORK/hdr.csv|" "$WC" >"$WORK/hdr.yaml"
 bad "unknown header" "$WORK/hdr.yaml" "hdr.csv:1:1: error: unknown column 'when'"
