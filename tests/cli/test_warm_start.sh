@@ -41,6 +41,7 @@ PY
 sed 's|StatisticsStart: 30m|StatisticsStart: 90s|' "$WORK/warm.yaml" >"$WORK/bad.yaml"
 check "StatisticsStart between samples: exit 65" expect_exit 65 "$ASGSIM" run "$WORK/bad.yaml" \
     -o "$WORK/bad.h5"
-check "located" grep -qF "bad.yaml:16:22: error: 'StatisticsStart' in Metadata ASGSim::Scenario must be a multiple of SampleInterval (60 s)" "$WORK/err"
+line=$(grep -n "StatisticsStart:" "$WORK/bad.yaml" | cut -d: -f1)
+check "located" grep -qF "bad.yaml:$line:22: error: 'StatisticsStart' in Metadata ASGSim::Scenario must be a multiple of SampleInterval (60 s)" "$WORK/err"
 check "no output" test ! -e "$WORK/bad.h5"
 finish
