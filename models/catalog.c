@@ -171,10 +171,3 @@ void catalog_release(struct catalog *c)
     free(c->items);
     memset(c, 0, sizeof(*c));
 }
-
-double catalog_capacity_rps(const struct catalog *c, const struct instance_type *t,
-                            double rps_per_vcpu)
-{
-    (void)c;
-    return (double)t->vcpus * rps_per_vcpu;
-}

@@ -2,6 +2,7 @@
 #include "asgsim/run.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/capacity.h"
 #include "asgsim/policy.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve.h"
@@ -180,6 +181,10 @@ struct world {
     union trace_value *ts_row;
     uint64_t nr_sample_yields;  /* samples put behind events at their own time */
     struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
+    double rps_per_vcpu;        /* the launch template type's rate (capacity.h) */
+    bool burst_on;              /* burstable in standard mode, fluid serving: credits count */
+    struct capacity_burst burst;
+    struct capacity_credits credits;
     /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
     const struct run_opts *opts;
     int stop;
@@ -459,7 +464,7 @@ static void setup_ts_fields(struct world *w)
                                      0 },
     };
     size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
-    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
+    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0) + (w->burst_on ? 1 : 0);
     w->ts_fields = xcalloc(n, sizeof(*w->ts_fields));
     memcpy(w->ts_fields, ts_fields, sizeof(ts_fields));
     w->alarm_columns = xcalloc(nr_alarms + 1, sizeof(*w->alarm_columns));
@@ -476,6 +481,9 @@ static void setup_ts_fields(struct world *w)
                                           cw_state_names,      CW_STATE_NR };
         }
     }
+    if (w->burst_on) /* the last column: credits per InService instance */
+        w->ts_fields[n - 1] =
+                (struct trace_field){ "cpu_credit_balance", TRACE_F64, "credits", 0, NULL, 0 };
     w->nr_ts_fields = n;
     w->ts_row = xcalloc(n, sizeof(*w->ts_row));
 }
@@ -559,7 +567,7 @@ static void start_scaling(struct world *w)
     run_decisions_open(w->sink, &w->decisions);
     const struct autoscaler_observer obs = { w, on_decided };
     autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
-                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, &obs);
+                     w->rps_per_vcpu, scaler_load, w, sc->duration, &obs);
 }
 
 static void fill_scaling_summary(const struct world *w, struct run_summary *r)
@@ -616,6 +624,40 @@ static const struct asg_config *warm_start_config(struct world *w, const struct 
     return &w->warm_cfg;
 }
 
+/*
+ * CPU credits (capacity.h): a standard-mode burstable group whose balance is spent serves at
+ * the baseline until it earns more; the CPU column shows what the instances deliver. Fluid
+ * serving reads its rate at every step; request mode draws service times at one rate.
+ */
+static void setup_credits(struct world *w, struct diag_list *d)
+{
+    const struct scenario *sc = w->sc;
+    if (!sc->has_workload ||
+        !capacity_burst_of(&sc->instances.capacity, w->type->name, w->type->vcpus, &w->burst) ||
+        !w->burst.standard)
+        return;
+    if (sc->serve.fidelity != SERVE_FLUID) {
+        diag_warning(d, NULL,
+                     "%s runs in standard CPU credit mode, but its credits are modelled with "
+                     "Fidelity: fluid only; this request-level run serves at full speed",
+                     w->type->name);
+        return;
+    }
+    w->burst_on = true;
+}
+
+static double account_credits(struct world *w, sim_time now, size_t in_service, double cpu_pct)
+{
+    /* the sample at time 0 closes no interval: it only counts the instances and their
+       launch credits */
+    double minutes = now > 0 ? sim_time_to_seconds(w->sc->sample_interval) / 60.0 : 0.0;
+    capacity_credits_step(&w->credits, &w->burst, w->type->vcpus, (int64_t)in_service,
+                          cpu_pct / 100.0, minutes);
+    double f = w->credits.throttled ? w->burst.baseline_frac : 1.0;
+    w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu * f;
+    return w->credits.throttled ? fmin(cpu_pct, 100.0 * f) : cpu_pct;
+}
+
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type sample_event = { "run.sample", sample };
 
@@ -644,8 +686,10 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
         ASG_ASSERT(w->in_service_vcpus == count_in_service_vcpus(g));
 #endif
         /* the same double as the sum of the vCPUs as doubles: integers far below 2^53 */
-        double capacity = (double)w->in_service_vcpus * w->sc->instances.capacity_rps_per_vcpu;
+        double capacity = (double)w->in_service_vcpus * w->rps_per_vcpu;
         cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
+        if (w->burst_on)
+            cpu = account_credits(w, now, in_service, cpu);
         w->nr_cpu_samples++;
         w->sum_cpu += cpu;
     }
@@ -694,6 +738,9 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
         start_statistics(w);
     sample_costs(w, now, row); /* also the cost column */
     sample_scaling(w, now, row + TS_NR);
+    if (w->burst_on)
+        row[w->nr_ts_fields - 1].f64 =
+                w->credits.nr ? w->credits.balance / (double)w->credits.nr : (double)NAN;
     trace_append(w->sink, w->ts, row);
     if (now + w->sc->sample_interval <= w->sc->duration)
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
@@ -810,6 +857,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     struct world w = { .sc = sc, .sink = sink };
     w.type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
     ASG_ASSERT(w.type);
+    w.rps_per_vcpu = capacity_rps_per_vcpu(&sc->instances.capacity, w.type->name);
+    setup_credits(&w, d);
     w.eng = sim_engine_new();
     w.opts = o;
     w.watch_at = -1;
@@ -834,7 +883,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     w.serving = sc->has_workload;
     if (w.serving) {
         w.serve_cfg = sc->serve;
-        w.serve_cfg.capacity_rps_per_vcpu = sc->instances.capacity_rps_per_vcpu;
+        w.serve_cfg.capacity_rps_per_vcpu = w.rps_per_vcpu;
         serve_init(&w.serve, &w.serve_cfg, &sc->workload, sc->start_epoch_s, sc->sample_interval,
                    w.eng, &w.rngs);
         serve_start(&w.serve);

@@ -4,6 +4,7 @@
  * what one instance serves at the CPU target of the group's target-tracking policy on
  * ASGAverageCPUUtilization (at 100 % CPU when there is none), rounded up.
  */
+#include "asgsim/capacity.h"
 #include "asgsim/catalog.h"
 #include "asgsim/run.h"
 #include "asgsim/scenario.h"
@@ -30,9 +31,9 @@ int64_t run_warm_start_size(const struct scenario *sc, const struct instance_typ
         }
     }
     *target_pct = target;
-    double per_instance =
-            catalog_capacity_rps(&sc->catalog, type, sc->instances.capacity_rps_per_vcpu) * target /
-            100.0;
+    double per_instance = (double)type->vcpus *
+                          capacity_rps_per_vcpu(&sc->instances.capacity, type->name) * target /
+                          100.0;
     if (!(per_instance > 0))
         return 0;
     double n = ceil(rate / per_instance - 1e-9);

@@ -32,13 +32,6 @@ int catalog_parse(struct catalog *c, const char *file, const char *text, struct 
 /** Load the catalog shipped with asgsim. Aborts if the embedded data is broken (a bug). */
 void catalog_load_builtin(struct catalog *c);
 
-/**
- * Requests/s one instance of type `t` serves at 100 % CPU: its vCPUs times `rps_per_vcpu`
- * (the scenario's CapacityRpsPerVcpu, the baseline) times the type's capacity factor.
- */
-double catalog_capacity_rps(const struct catalog *c, const struct instance_type *t,
-                            double rps_per_vcpu);
-
 /** The type named `name`, or NULL. */
 const struct instance_type *catalog_find(const struct catalog *c, const char *name);
 

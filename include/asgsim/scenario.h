@@ -10,6 +10,7 @@
 #ifndef ASGSIM_SCENARIO_H
 #define ASGSIM_SCENARIO_H
 
+#include "asgsim/capacity.h"
 #include "asgsim/ec2_config.h"
 #include "asgsim/group_config.h"
 #include "asgsim/health_config.h"
@@ -33,6 +34,8 @@ struct diag_list;
 struct instance_model_config {
     struct dist boot_time;        /* launch until InService, seconds */
     double capacity_rps_per_vcpu; /* requests/s one vCPU serves at 100 % CPU; 0 = not given */
+    /* per-type rates and CPU credits (capacity.h); its rps_per_vcpu is the one above */
+    struct capacity_config capacity;
 };
 
 struct scenario_param {
