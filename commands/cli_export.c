@@ -30,7 +30,8 @@ static const char export_usage[] =
         "  -h, --help               show this help\n"
         "\n"
         "Headers are the trace's names, unit as suffix (time_s, cost_usd); missing values are\n"
-        "written as NaN.\n"
+        "written as NaN. Each table's first line is its header; where the tables come from\n"
+        "(file, scenario, start time, versions) is in provenance.tsv beside them.\n"
         "Exit status: 0 ok, 2 usage, 65 not an asgsim file, 66 missing input, 74 output error.\n";
 
 int cli_open_trace(const char *input, struct h5in_file **f)
@@ -128,11 +129,7 @@ static int table_open(struct out_table *o, const char *dir, const char *name, bo
         free(o->path);
         return EXIT_IOERR;
     }
-    const char *base = strrchr(input, '/');
-    fprintf(o->fp, "# asgsim export of %s", base ? base + 1 : input);
-    if (input_schema)
-        fprintf(o->fp, ", schema_version %d", input_schema);
-    fputc('\n', o->fp);
+    (void)input; /* named in provenance.tsv: every table opens as it is in pandas */
     return EXIT_OK;
 }
 
@@ -532,6 +529,43 @@ static int export_sweep(struct h5in_file *f, const char *dir, bool csv, const ch
     return rc;
 }
 
+/*
+ * provenance.tsv (or .csv) beside the tables: where they come from, as key and value rows,
+ * so that no table needs a comment line (pandas.read_csv(path, sep='\t') opens each as it is).
+ * The plot scripts read the scenario's name and start time from it.
+ */
+static int write_provenance(struct h5in_file *f, const char *dir, bool csv, const char *input)
+{
+    struct out_table o;
+    int rc = table_open(&o, dir, "provenance", csv, input);
+    if (rc)
+        return rc;
+    fprintf(o.fp, "key%cvalue\n", o.sep);
+    const char *base = strrchr(input, '/');
+    fprintf(o.fp, "source%c", o.sep);
+    put_string(&o, base ? base + 1 : input);
+    fputc('\n', o.fp);
+    if (input_schema)
+        fprintf(o.fp, "schema_version%c%d\n", o.sep, input_schema);
+    static const char *const attrs[][2] = {
+        { "/provenance", "stack_name" },     { "/provenance", "scenario_path" },
+        { "/provenance", "start_time_utc" }, { "/provenance", "scenario_sha256" },
+        { "/provenance", "tool_version" },   { "/", "created_utc" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+        struct diag_list d = { 0 };
+        char *text = NULL;
+        if (h5in_attr_string(f, attrs[i][0], attrs[i][1], &text, &d) == ASG_OK) {
+            fprintf(o.fp, "%s%c", attrs[i][1], o.sep);
+            put_string(&o, text);
+            fputc('\n', o.fp);
+        }
+        free(text);
+        diag_list_release(&d);
+    }
+    return table_close(&o);
+}
+
 int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_export_info *info)
 {
     struct h5in_file *f;
@@ -566,6 +600,8 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
         rc = export_group(f, "/summary", NULL, dir, "summary", csv, input, NULL);
     if (!rc && info->is_sweep)
         rc = export_sweep(f, dir, csv, input, info);
+    if (!rc)
+        rc = write_provenance(f, dir, csv, input);
     h5in_close(f);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include "asgsim/policy.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve.h"
+#include "asgsim/utc.h"
 #include "asgsim/util.h"
 
 #include <gsl/gsl_version.h>
@@ -784,6 +785,9 @@ static void write_provenance(struct world *w, const struct run_opts *o)
     trace_set_attr_str(s, "/provenance", "scenario_path", sc->path);
     trace_set_attr_str(s, "/provenance", "scenario_sha256", sc->sha256);
     trace_set_attr_str(s, "/provenance", "stack_name", sc->stack_name);
+    char start[21]; /* StartTime: the figures' dates */
+    utc_format(sc->start_epoch_s, start);
+    trace_set_attr_str(s, "/provenance", "start_time_utc", start);
     if (sc->with_path) {
         trace_put_text(s, "/provenance/settings", (const char *)sc->with_bytes, sc->with_len);
         trace_set_attr_str(s, "/provenance", "settings_path", sc->with_path);

@@ -15,7 +15,7 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 ts = in.'/timeseries.tsv'
-header = system(sprintf("sed -n 2p '%s'", ts))
+header = system(sprintf("sed -n 1p '%s'", ts))
 has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
 
 # Hours on the time axis for long runs, minutes for short ones.

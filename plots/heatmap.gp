@@ -16,7 +16,7 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 hm = in.'/sweep_heatmap.tsv'
-header = system(sprintf("sed -n 2p '%s'", hm))
+header = system(sprintf("sed -n 1p '%s'", hm))
 xname = word(header, 3); yname = word(header, 4); zname = word(header, 5)
 set title sprintf("Mean cost by %s and %s", xname, yname) font ',14' noenhanced
 set xlabel xname noenhanced

@@ -16,7 +16,7 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 ts = in.'/timeseries.tsv'
-header = system(sprintf("sed -n 2p '%s'", ts))
+header = system(sprintf("sed -n 1p '%s'", ts))
 has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
 
 # Hours on the time axis for long runs, minutes for short ones.
@@ -36,7 +36,7 @@ if (words(pcts) == 0) { print "latency.gp: no latency_p* column in ".ts; exit st
 objval = NaN
 if (objective eq "") {
     sm = in.'/summary.tsv'
-    sh = system(sprintf("sed -n 2p '%s' 2>/dev/null", sm))
+    sh = system(sprintf("sed -n 1p '%s' 2>/dev/null", sm))
     do for [i=1:words(sh)] {
         w = word(sh, i)
         if (strstrt(w, "latency_objective") == 1) {

@@ -16,7 +16,7 @@ set output out
 set datafile separator "\t"
 all = in.'/sweep_pareto.tsv'
 front = in.'/sweep_front.tsv'
-header = system(sprintf("sed -n 2p '%s'", all))
+header = system(sprintf("sed -n 1p '%s'", all))
 yname = word(header, 3)
 # "requests_over_objective_mean" -> "requests_over_objective"
 if (strstrt(yname, "_mean") == strlen(yname) - 4) { yname = yname[1:strlen(yname) - 5] }
