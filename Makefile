@@ -4,13 +4,16 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-DEMO       ?= scenarios/web-basic.yaml
+# The demo replays a real week (WorldCup98) on a target-tracking group: it scales out for
+# every match and in after it.
+DEMO       ?= scenarios/worldcup98-week.yaml
 DEMO_OUT   ?= out/demo
 PREFIX     ?= /usr/local
 
-# Everything the project needs from Debian: build, tests (h5py check), plots and MPI sweeps.
+# Everything the project needs from Debian: build, tests (h5py check), plots, MPI sweeps and
+# the README's Python recipes (h5py, pandas).
 PACKAGES := cmake gcc make pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-tools \
-            gnuplot-nox check libopenmpi-dev openmpi-bin python3-h5py
+            gnuplot-nox check libopenmpi-dev openmpi-bin python3-h5py python3-pandas
 
 # MPI is built when Open MPI is present; mpirun as root needs these flags (ecosystem.md §7.4).
 MPI_FLAGS := $(if $(wildcard /usr/bin/mpicc),-DASGSIM_MPI=ON \
@@ -107,6 +110,8 @@ demo: build
 	@echo "asgsim: trace written to $(DEMO_OUT)/run.h5 (try: h5ls -r $(DEMO_OUT)/run.h5)"
 	$(BUILD)/asgsim report $(DEMO_OUT)/run.h5
 	$(BUILD)/asgsim plot $(DEMO_OUT)/run.h5 -o $(DEMO_OUT)/plots -q
+	@echo "asgsim: the load moves and the group follows: see capacity.png (instances against load),"
+	@echo "  activities.png (every scale-out and scale-in) and cost.png (what it cost, hour by hour)"
 	@echo "asgsim: figures written to $(DEMO_OUT)/plots/:"
 	@ls -1 $(DEMO_OUT)/plots/*.png | sed 's/^/  /'
 	@echo "asgsim: data and gnuplot scripts are beside them (re-draw: cd $(DEMO_OUT)/plots && gnuplot capacity.gp)"

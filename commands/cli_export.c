@@ -30,7 +30,8 @@ static const char export_usage[] =
         "  -h, --help               show this help\n"
         "\n"
         "Headers are the trace's names, unit as suffix (time_s, cost_usd); missing values are\n"
-        "written as NaN.\n"
+        "written as NaN. Each table's first line is its header; where the tables come from\n"
+        "(file, scenario, start time, versions) is in provenance.tsv beside them.\n"
         "Exit status: 0 ok, 2 usage, 65 not an asgsim file, 66 missing input, 74 output error.\n";
 
 int cli_open_trace(const char *input, struct h5in_file **f)
@@ -128,11 +129,7 @@ static int table_open(struct out_table *o, const char *dir, const char *name, bo
         free(o->path);
         return EXIT_IOERR;
     }
-    const char *base = strrchr(input, '/');
-    fprintf(o->fp, "# asgsim export of %s", base ? base + 1 : input);
-    if (input_schema)
-        fprintf(o->fp, ", schema_version %d", input_schema);
-    fputc('\n', o->fp);
+    (void)input; /* named in provenance.tsv: every table opens as it is in pandas */
     return EXIT_OK;
 }
 
@@ -356,6 +353,64 @@ static const struct h5in_column *sla_column(const struct h5in_table *res)
     return NULL;
 }
 
+/*
+ * The share of requests that missed the objective per point: completed over LatencyObjective
+ * plus dropped, over arrived (a dropped request misses it as surely as a late one), as the
+ * mean, lowest and highest over the point's replications. The allowed share is 1 % when the
+ * sweep sets a LatencyObjective (asgsim reads LatencyObjective as a p99 objective: at most
+ * 1 % of requests slower), else none (NaN). \return false when the results lack the counts.
+ */
+struct miss_fractions {
+    double *mean, *lo, *hi;
+    double objective;
+};
+
+static bool miss_fractions(const struct h5in_table *res, const struct h5in_column *rpoint,
+                           const struct h5in_column *ppoint, struct miss_fractions *m)
+{
+    const struct h5in_column *over = h5in_table_find(res, "requests_over_objective");
+    const struct h5in_column *drop = h5in_table_find(res, "requests_dropped");
+    const struct h5in_column *arr = h5in_table_find(res, "requests_arrived");
+    const struct h5in_column *obj = h5in_table_find(res, "latency_objective_s");
+    if (!over || !drop || !arr || over->kind == H5IN_STRING || drop->kind == H5IN_STRING ||
+        arr->kind == H5IN_STRING)
+        return false;
+    size_t n = ppoint->nr ? ppoint->nr : 1;
+    m->mean = xcalloc(n, sizeof(double));
+    m->lo = xcalloc(n, sizeof(double));
+    m->hi = xcalloc(n, sizeof(double));
+    m->objective = (double)NAN;
+    for (size_t r = 0; obj && obj->kind != H5IN_STRING && r < obj->nr; r++)
+        if (obj->num[r] > 0)
+            m->objective = 0.01;
+    for (size_t p = 0; p < ppoint->nr; p++) {
+        double sum = 0, lo = INFINITY, hi = -INFINITY;
+        size_t k = 0;
+        for (size_t r = 0; r < rpoint->nr; r++) {
+            if (rpoint->num[r] != ppoint->num[p] || !(arr->num[r] > 0))
+                continue;
+            double f = (over->num[r] + drop->num[r]) / arr->num[r];
+            sum += f;
+            lo = fmin(lo, f);
+            hi = fmax(hi, f);
+            k++;
+        }
+        m->mean[p] = k ? sum / (double)k : (double)NAN;
+        m->lo[p] = k ? lo : (double)NAN;
+        m->hi[p] = k ? hi : (double)NAN;
+    }
+    return true;
+}
+
+/* The axes that take more than one value: the ones worth naming in a label. */
+static bool axis_varies(const struct h5in_column *c)
+{
+    for (size_t i = 1; i < c->nr; i++)
+        if (c->kind == H5IN_STRING ? strcmp(c->str[i], c->str[0]) : c->num[i] != c->num[0])
+            return true;
+    return false;
+}
+
 /* sweep_heatmap: mean cost per cell of the first two axes; sweep_pareto/front: cost vs SLA. */
 static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_table *res,
                                 const char *dir, bool csv, const char *input,
@@ -371,6 +426,8 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
     }
     char *cost_h = xstrdup("cost_usd");
     double *cost_mean = point_means(rpoint, cost, ppoint);
+    struct miss_fractions miss = { NULL, NULL, NULL, (double)NAN };
+    bool has_miss = miss_fractions(res, rpoint, ppoint, &miss);
     const struct h5in_column *axes[2];
     size_t nr_axes = 0;
     for (size_t j = 0; j < pts->nr_cols && nr_axes < 2; j++)
@@ -386,23 +443,35 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
         if (!rc) {
             char *xh = xstrdup(axes[0]->name);
             char *yh = xstrdup(axes[1]->name);
-            fprintf(o.fp, "x_index%cy_index%c%s%c%s%c%s_mean\n", o.sep, o.sep, xh, o.sep, yh, o.sep,
-                    cost_h);
+            fprintf(o.fp,
+                    "x_index%cy_index%c%s%c%s%c%s_mean%cmiss_fraction_mean%cobjective_miss_fraction\n",
+                    o.sep, o.sep, xh, o.sep, yh, o.sep, cost_h, o.sep, o.sep);
             for (size_t y = 0; y < ny; y++) {
                 for (size_t x = 0; x < nx; x++) {
-                    double sum = 0;
-                    size_t n = 0;
-                    for (size_t p = 0; p < ppoint->nr; p++)
-                        if (xi[p] == x && yi[p] == y && !isnan(cost_mean[p])) {
+                    double sum = 0, msum = 0;
+                    size_t n = 0, mn = 0;
+                    for (size_t p = 0; p < ppoint->nr; p++) {
+                        if (xi[p] != x || yi[p] != y)
+                            continue;
+                        if (!isnan(cost_mean[p])) {
                             sum += cost_mean[p];
                             n++;
                         }
+                        if (has_miss && !isnan(miss.mean[p])) {
+                            msum += miss.mean[p];
+                            mn++;
+                        }
+                    }
                     fprintf(o.fp, "%zu%c%zu%c", x, o.sep, y, o.sep);
                     put_string(&o, xv[x]);
                     fputc(o.sep, o.fp);
                     put_string(&o, yv[y]);
                     fputc(o.sep, o.fp);
                     cli_put_number(o.fp, n ? sum / (double)n : (double)NAN, false);
+                    fputc(o.sep, o.fp);
+                    cli_put_number(o.fp, mn ? msum / (double)mn : (double)NAN, false);
+                    fputc(o.sep, o.fp);
+                    cli_put_number(o.fp, miss.objective, false);
                     fputc('\n', o.fp);
                 }
             }
@@ -424,8 +493,8 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
                 nr_axes);
     }
     const struct h5in_column *sla = sla_column(res);
-    if (!rc && sla) {
-        double *sla_mean = point_means(rpoint, sla, ppoint);
+    if (!rc && (sla || has_miss)) {
+        double *sla_mean = has_miss ? miss.mean : point_means(rpoint, sla, ppoint);
         size_t n = ppoint->nr;
         bool *front = xcalloc(n ? n : 1, sizeof(*front));
         /* Pareto front, minimising both: no other point is at least as good on both
@@ -440,14 +509,16 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
                     (cost_mean[k] < cost_mean[i] || sla_mean[k] < sla_mean[i]))
                     front[i] = false;
         }
-        char *sla_h = xstrdup(sla->name);
+        char *sla_h = xstrdup(has_miss ? "miss_fraction" : sla->name);
         for (int file = 0; file < 2 && !rc; file++) {
             struct out_table o;
             rc = table_open(&o, dir, file ? "sweep_front" : "sweep_pareto", csv, input);
             if (rc)
                 break;
-            fprintf(o.fp, "point%c%s_mean%c%s_mean%cpareto%clabel\n", o.sep, cost_h, o.sep, sla_h,
-                    o.sep, o.sep);
+            fprintf(o.fp,
+                    "point%c%s_mean%c%s_mean%cpareto%clabel%cmiss_fraction_min%cmiss_fraction_max%c"
+                    "objective_miss_fraction\n",
+                    o.sep, cost_h, o.sep, sla_h, o.sep, o.sep, o.sep, o.sep, o.sep);
             /* The front file is sorted by cost so gnuplot can draw it as a line. */
             size_t *order = xcalloc(n ? n : 1, sizeof(*order));
             for (size_t i = 0; i < n; i++)
@@ -470,7 +541,7 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
                 fprintf(o.fp, "%c%d%c", o.sep, front[i] ? 1 : 0, o.sep);
                 char *label = xstrdup("");
                 for (size_t j = 0; j < pts->nr_cols; j++) {
-                    if (!strcmp(pts->cols[j].name, "point"))
+                    if (!strcmp(pts->cols[j].name, "point") || !axis_varies(&pts->cols[j]))
                         continue;
                     char *v = cell_label(&pts->cols[j], i);
                     char *l = xasprintf("%s%s%s=%s", label, label[0] ? " " : "", pts->cols[j].name,
@@ -481,6 +552,12 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
                 }
                 put_string(&o, label);
                 free(label);
+                fputc(o.sep, o.fp);
+                cli_put_number(o.fp, has_miss ? miss.lo[i] : (double)NAN, false);
+                fputc(o.sep, o.fp);
+                cli_put_number(o.fp, has_miss ? miss.hi[i] : (double)NAN, false);
+                fputc(o.sep, o.fp);
+                cli_put_number(o.fp, miss.objective, false);
                 fputc('\n', o.fp);
             }
             free(order);
@@ -489,8 +566,9 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
         info->has_pareto = rc == EXIT_OK;
         free(sla_h);
         free(front);
-        free(sla_mean);
-    } else if (!sla) {
+        if (!has_miss)
+            free(sla_mean);
+    } else if (!sla && !has_miss) {
         fprintf(stderr,
                 "asgsim: note: %s: the sweep results have no SLA figure "
                 "(requests_over_objective, latency_p99_s); no cost-versus-SLA figure\n",
@@ -498,6 +576,9 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
     }
     free(cost_mean);
     free(cost_h);
+    free(miss.mean);
+    free(miss.lo);
+    free(miss.hi);
     return rc;
 }
 
@@ -530,6 +611,43 @@ static int export_sweep(struct h5in_file *f, const char *dir, bool csv, const ch
     }
     diag_list_release(&d);
     return rc;
+}
+
+/*
+ * provenance.tsv (or .csv) beside the tables: where they come from, as key and value rows,
+ * so that no table needs a comment line (pandas.read_csv(path, sep='\t') opens each as it is).
+ * The plot scripts read the scenario's name and start time from it.
+ */
+static int write_provenance(struct h5in_file *f, const char *dir, bool csv, const char *input)
+{
+    struct out_table o;
+    int rc = table_open(&o, dir, "provenance", csv, input);
+    if (rc)
+        return rc;
+    fprintf(o.fp, "key%cvalue\n", o.sep);
+    const char *base = strrchr(input, '/');
+    fprintf(o.fp, "source%c", o.sep);
+    put_string(&o, base ? base + 1 : input);
+    fputc('\n', o.fp);
+    if (input_schema)
+        fprintf(o.fp, "schema_version%c%d\n", o.sep, input_schema);
+    static const char *const attrs[][2] = {
+        { "/provenance", "stack_name" },     { "/provenance", "scenario_path" },
+        { "/provenance", "start_time_utc" }, { "/provenance", "scenario_sha256" },
+        { "/provenance", "tool_version" },   { "/", "created_utc" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+        struct diag_list d = { 0 };
+        char *text = NULL;
+        if (h5in_attr_string(f, attrs[i][0], attrs[i][1], &text, &d) == ASG_OK) {
+            fprintf(o.fp, "%s%c", attrs[i][1], o.sep);
+            put_string(&o, text);
+            fputc('\n', o.fp);
+        }
+        free(text);
+        diag_list_release(&d);
+    }
+    return table_close(&o);
 }
 
 int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_export_info *info)
@@ -566,6 +684,8 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
         rc = export_group(f, "/summary", NULL, dir, "summary", csv, input, NULL);
     if (!rc && info->is_sweep)
         rc = export_sweep(f, dir, csv, input, info);
+    if (!rc)
+        rc = write_provenance(f, dir, csv, input);
     h5in_close(f);
     return rc;
 }

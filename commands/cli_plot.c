@@ -297,6 +297,14 @@ int cli_plot(int argc, char **argv)
     if (!gnuplot || !*gnuplot)
         gnuplot = "gnuplot";
     size_t drawn = 0;
+    {
+        /* The run figures load the shared time axis and title script from beside them. */
+        char *from = xasprintf("%s/timeaxis.gp", scripts);
+        char *to = xasprintf("%s/timeaxis.gp", dir);
+        rc = copy_file(from, to);
+        free(from);
+        free(to);
+    }
     for (size_t i = 0; i < nr_kinds && rc == EXIT_OK; i++) {
         const char *k = kinds[i];
         const char *why = skip_reason(k, &info);

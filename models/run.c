@@ -2,9 +2,11 @@
 #include "asgsim/run.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/capacity.h"
 #include "asgsim/policy.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve.h"
+#include "asgsim/utc.h"
 #include "asgsim/util.h"
 
 #include <gsl/gsl_version.h>
@@ -178,7 +180,12 @@ struct world {
     size_t nr_ts_fields;
     char **alarm_columns;
     union trace_value *ts_row;
-    uint64_t nr_sample_yields; /* samples put behind events at their own time */
+    uint64_t nr_sample_yields;  /* samples put behind events at their own time */
+    struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
+    double rps_per_vcpu;        /* the launch template type's rate (capacity.h) */
+    bool burst_on;              /* burstable in standard mode, fluid serving: credits count */
+    struct capacity_burst burst;
+    struct capacity_credits credits;
     /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
     const struct run_opts *opts;
     int stop;
@@ -461,7 +468,7 @@ static void setup_ts_fields(struct world *w)
                                      0 },
     };
     size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
-    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
+    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0) + (w->burst_on ? 1 : 0);
     w->ts_fields = xcalloc(n, sizeof(*w->ts_fields));
     memcpy(w->ts_fields, ts_fields, sizeof(ts_fields));
     w->alarm_columns = xcalloc(nr_alarms + 1, sizeof(*w->alarm_columns));
@@ -478,6 +485,9 @@ static void setup_ts_fields(struct world *w)
                                           cw_state_names,      CW_STATE_NR };
         }
     }
+    if (w->burst_on) /* the last column: credits per InService instance */
+        w->ts_fields[n - 1] =
+                (struct trace_field){ "cpu_credit_balance", TRACE_F64, "credits", 0, NULL, 0 };
     w->nr_ts_fields = n;
     w->ts_row = xcalloc(n, sizeof(*w->ts_row));
 }
@@ -561,7 +571,7 @@ static void start_scaling(struct world *w)
     run_decisions_open(w->sink, &w->decisions);
     const struct autoscaler_observer obs = { w, on_decided };
     autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
-                     sc->instances.capacity_rps_per_vcpu, scaler_load, w, sc->duration, &obs);
+                     w->rps_per_vcpu, scaler_load, w, sc->duration, &obs);
 }
 
 static void fill_scaling_summary(const struct world *w, struct run_summary *r)
@@ -582,6 +592,74 @@ static void release_scaling(struct world *w)
     free(w->alarm_columns);
     free(w->ts_fields);
     free(w->ts_row);
+}
+
+/*
+ * StatisticsStart: the summary's request, latency, CPU and in-service figures start afresh
+ * after the sample at that time (the time series and the bill keep every sample).
+ */
+static void start_statistics(struct world *w)
+{
+    w->nr_samples = 0;
+    w->sum_in_service = 0;
+    w->nr_cpu_samples = 0;
+    w->sum_cpu = 0;
+    w->time_over_objective_s = 0;
+    if (w->serving)
+        memset(&w->serve.total, 0, sizeof(w->serve.total));
+}
+
+/* A copy of the group's config whose desired capacity serves the first minute (WarmStart). */
+static const struct asg_config *warm_start_config(struct world *w, const struct asg_config *cfg,
+                                                  struct diag_list *d)
+{
+    double target;
+    int64_t n = run_warm_start_size(w->sc, w->type, &target);
+    w->warm_cfg = *cfg;
+    if (n > cfg->max_size)
+        diag_warning(d, NULL,
+                     "WarmStart: the first minute's load needs %" PRId64
+                     " instances at %g %% CPU, more than MaxSize %" PRId64 "; the group starts "
+                     "at MaxSize",
+                     n, target, cfg->max_size);
+    w->warm_cfg.desired_capacity = n < cfg->min_size   ? cfg->min_size
+                                   : n > cfg->max_size ? cfg->max_size
+                                                       : n;
+    return &w->warm_cfg;
+}
+
+/*
+ * CPU credits (capacity.h): a standard-mode burstable group whose balance is spent serves at
+ * the baseline until it earns more; the CPU column shows what the instances deliver. Fluid
+ * serving reads its rate at every step; request mode draws service times at one rate.
+ */
+static void setup_credits(struct world *w, struct diag_list *d)
+{
+    const struct scenario *sc = w->sc;
+    if (!sc->has_workload ||
+        !capacity_burst_of(&sc->instances.capacity, w->type->name, w->type->vcpus, &w->burst) ||
+        !w->burst.standard)
+        return;
+    if (sc->serve.fidelity != SERVE_FLUID) {
+        diag_warning(d, NULL,
+                     "%s runs in standard CPU credit mode, but its credits are modelled with "
+                     "Fidelity: fluid only; this request-level run serves at full speed",
+                     w->type->name);
+        return;
+    }
+    w->burst_on = true;
+}
+
+static double account_credits(struct world *w, sim_time now, size_t in_service, double cpu_pct)
+{
+    /* the sample at time 0 closes no interval: it only counts the instances and their
+       launch credits */
+    double minutes = now > 0 ? sim_time_to_seconds(w->sc->sample_interval) / 60.0 : 0.0;
+    capacity_credits_step(&w->credits, &w->burst, w->type->vcpus, (int64_t)in_service,
+                          cpu_pct / 100.0, minutes);
+    double f = w->credits.throttled ? w->burst.baseline_frac : 1.0;
+    w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu * f;
+    return w->credits.throttled ? fmin(cpu_pct, 100.0 * f) : cpu_pct;
 }
 
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
@@ -612,8 +690,10 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
         ASG_ASSERT(w->in_service_vcpus == count_in_service_vcpus(g));
 #endif
         /* the same double as the sum of the vCPUs as doubles: integers far below 2^53 */
-        double capacity = (double)w->in_service_vcpus * w->sc->instances.capacity_rps_per_vcpu;
+        double capacity = (double)w->in_service_vcpus * w->rps_per_vcpu;
         cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
+        if (w->burst_on)
+            cpu = account_credits(w, now, in_service, cpu);
         w->nr_cpu_samples++;
         w->sum_cpu += cpu;
     }
@@ -658,8 +738,13 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     row[TS_P50].f64 = qv[0];
     row[TS_P95].f64 = qv[1];
     row[TS_P99].f64 = p99;
+    if (now == w->sc->statistics_start && now > 0 && now < w->sc->duration)
+        start_statistics(w);
     sample_costs(w, now, row); /* also the cost column */
     sample_scaling(w, now, row + TS_NR);
+    if (w->burst_on)
+        row[w->nr_ts_fields - 1].f64 =
+                w->credits.nr ? w->credits.balance / (double)w->credits.nr : (double)NAN;
     trace_append(w->sink, w->ts, row);
     if (now + w->sc->sample_interval <= w->sc->duration)
         sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
@@ -703,6 +788,9 @@ static void write_provenance(struct world *w, const struct run_opts *o)
     trace_set_attr_str(s, "/provenance", "scenario_path", sc->path);
     trace_set_attr_str(s, "/provenance", "scenario_sha256", sc->sha256);
     trace_set_attr_str(s, "/provenance", "stack_name", sc->stack_name);
+    char start[21]; /* StartTime: the figures' dates */
+    utc_format(sc->start_epoch_s, start);
+    trace_set_attr_str(s, "/provenance", "start_time_utc", start);
     if (sc->with_path) {
         trace_put_text(s, "/provenance/settings", (const char *)sc->with_bytes, sc->with_len);
         trace_set_attr_str(s, "/provenance", "settings_path", sc->with_path);
@@ -776,6 +864,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     struct world w = { .sc = sc, .sink = sink };
     w.type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
     ASG_ASSERT(w.type);
+    w.rps_per_vcpu = capacity_rps_per_vcpu(&sc->instances.capacity, w.type->name);
+    setup_credits(&w, d);
     w.eng = sim_engine_new();
     w.opts = o;
     w.watch_at = -1;
@@ -793,19 +883,27 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
                      ARRAY_SIZE(instance_fields), &w.instances);
 
     const struct asg_observer obs = { &w, on_launched, on_transition, on_activity, on_retired };
+    if (sc->warm_start && sc->has_workload)
+        cfg = warm_start_config(&w, cfg, d);
     asg_group_init(&w.group, cfg, w.type, &sc->instances.boot_time, sc->start_epoch_s, w.eng,
                    &w.rngs, &obs);
     w.serving = sc->has_workload;
     if (w.serving) {
         w.serve_cfg = sc->serve;
-        w.serve_cfg.capacity_rps_per_vcpu = sc->instances.capacity_rps_per_vcpu;
+        w.serve_cfg.capacity_rps_per_vcpu = w.rps_per_vcpu;
         serve_init(&w.serve, &w.serve_cfg, &sc->workload, sc->start_epoch_s, sc->sample_interval,
                    w.eng, &w.rngs);
         serve_start(&w.serve);
     }
     setup_market(&w);
     asg_group_set_faults(&w.group, &sc->faults, &w.rngs, on_health, &w);
+    /* Warm start: the initial instances boot in no time, so they are InService at time 0;
+       every later launch takes the BootTime. */
+    static const struct dist no_boot = { DIST_CONSTANT, 0, 0 };
+    if (sc->warm_start)
+        w.group.boot_time = &no_boot;
     asg_group_create(&w.group);
+    w.group.boot_time = &sc->instances.boot_time;
     start_scaling(&w);
     setup_ts_fields(&w);
     trace_table_open(sink, "/timeseries", TRACE_COLUMNS, w.ts_fields, w.nr_ts_fields, &w.ts);

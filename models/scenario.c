@@ -255,6 +255,7 @@ void scenario_release(struct scenario *sc)
     free(sc->with_path);
     free(sc->with_bytes);
     catalog_release(&sc->catalog);
+    capacity_config_release(&sc->instances.capacity);
     workload_config_release(&sc->workload);
     ec2_config_release(&sc->ec2);
     spot_config_release(&sc->spot);

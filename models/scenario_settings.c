@@ -36,7 +36,8 @@ static int load_workload(struct loader *l, struct bind *b, const struct ynode *s
     l->sc->has_workload = true;
     l->workload_loc = w->loc;
     struct bind wb = { l->cfn, l->d, "Workload" };
-    return workload_config_bind(&wb, w, &l->sc->workload);
+    const struct workload_bind_opts wo = { l->sc->sample_interval, l->sc->duration };
+    return workload_config_bind(&wb, w, &wo, &l->sc->workload);
 }
 
 static int load_types(struct loader *l, const struct ynode *types)
@@ -100,6 +101,53 @@ static int load_types(struct loader *l, const struct ynode *types)
     return ret;
 }
 
+/* A family ("m5") names the types "m5.*" of the catalog. */
+static bool catalog_has_family(const struct catalog *c, const char *family)
+{
+    size_t n = strlen(family);
+    for (size_t i = 0; i < c->nr; i++)
+        if (!strncmp(c->items[i].name, family, n) && c->items[i].name[n] == '.')
+            return true;
+    return false;
+}
+
+/* Instances: TypeCapacityRpsPerVcpu (per family or type) and CpuCredits (capacity.h). */
+static int load_capacity(struct loader *l, struct bind *ib, const struct ynode *m)
+{
+    struct capacity_config *cc = &l->sc->instances.capacity;
+    cc->rps_per_vcpu = l->sc->instances.capacity_rps_per_vcpu;
+    static const char *const modes[] = { "standard", "unlimited" };
+    int mode, ret = 0;
+    int rc = bind_enum(ib, m, "CpuCredits", modes, 2, &mode);
+    if (rc < 0)
+        ret = rc;
+    else if (rc == 1) {
+        cc->cpu_credits_given = true;
+        cc->cpu_credits_standard = mode == 0;
+    }
+    const struct ynode *map;
+    rc = bind_map(ib, m, "TypeCapacityRpsPerVcpu", &map);
+    if (rc <= 0)
+        return rc < 0 ? rc : ret;
+    cc->overrides = xcalloc(map->nr ? map->nr : 1, sizeof(*cc->overrides));
+    for (size_t i = 0; i < map->nr; i++) {
+        const struct ynode *key = map->pairs[i].key;
+        const char *name = key->scalar;
+        if (!catalog_find(&l->sc->catalog, name) && !catalog_has_family(&l->sc->catalog, name)) {
+            ret = scenario_unknown_type(l, key, name);
+            continue;
+        }
+        double v;
+        if ((rc = bind_double(ib, map, name, 1e-6, 1e9, &v)) < 0) {
+            ret = rc;
+            continue;
+        }
+        cc->overrides[cc->nr_overrides].name = xstrdup(name);
+        cc->overrides[cc->nr_overrides++].rps_per_vcpu = v;
+    }
+    return ret;
+}
+
 static int load_instances(struct loader *l, struct bind *b, const struct ynode *settings)
 {
     struct instance_model_config *im = &l->sc->instances;
@@ -113,7 +161,8 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     int rc = bind_map(b, settings, "Instances", &m);
     if (rc <= 0)
         return rc;
-    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu", "Types", "Timing" };
+    static const char *const used[] = { "BootTime", "CapacityRpsPerVcpu",     "Types",
+                                        "Timing",   "TypeCapacityRpsPerVcpu", "CpuCredits" };
     struct bind ib = { l->cfn, l->d, "Instances" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&ib, m, &keys);
@@ -126,6 +175,8 @@ static int load_instances(struct loader *l, struct bind *b, const struct ynode *
     if (rc < 0)
         ret = rc;
     else if (rc == 1 && (rc = load_types(l, types)) < 0)
+        ret = rc;
+    if ((rc = load_capacity(l, &ib, m)) < 0)
         ret = rc;
     return ret;
 }
@@ -214,7 +265,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         "Hooks", "Faults", "LaunchTemplateVersions",
                                         "LaunchRetryInterval", "Region",
                                         /* Fn::ImportValue */
-                                        "Exports" };
+                                        "Exports",
+                                        /* warm start: scenario_bind_warm_start() */
+                                        "WarmStart", "StatisticsStart" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -261,6 +314,8 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
     if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
         ret = rc;
     if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
+        ret = rc;
+    if ((rc = scenario_bind_warm_start(&b, s, sc)) < 0)
         ret = rc;
     return ret;
 }

@@ -1,12 +1,9 @@
 /* The offered load as a pure function of the pattern tree and time (workload.h). */
 #include "asgsim/workload.h"
 
-#include "asgsim/infile.h"
 #include "asgsim/util.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,121 +119,4 @@ void workload_config_release(struct workload_config *w)
     free(w->rate_rps);
     free(w->path);
     memset(w, 0, sizeof(*w));
-}
-
-/* Column (1-based) of p within line. */
-static uint32_t col_of(const char *line, const char *p)
-{
-    return (uint32_t)(p - line) + 1;
-}
-
-static bool parse_field(const char **pp, double *out)
-{
-    const char *p = *pp;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p == '\0' || *p == '#')
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || (*end && *end != ' ' && *end != '\t' && *end != '#'))
-        return false;
-    *out = v;
-    *pp = end;
-    return true;
-}
-
-int workload_trace_load(struct workload_config *w, const char *path, struct diag_list *d)
-{
-    FILE *f = NULL;
-    int orc = infile_open(&f, path, "workload trace", INFILE_MAX_TRACE, d);
-    if (orc < 0)
-        return orc;
-    double *ts = NULL, *rs = NULL;
-    size_t nr = 0, alloc_t = 0, alloc_r = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    uint32_t lineno = 0;
-    int ret = 0;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        const char *nul = memchr(line, '\0', (size_t)len);
-        if (nul) {
-            struct src_loc loc = { path, lineno, col_of(line, nul) };
-            ret = diag_error(d, &loc, "NUL byte in workload trace");
-            goto out;
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        const char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '\0' || *p == '#')
-            continue;
-        struct src_loc loc = { path, lineno, col_of(line, p) };
-        double t, r;
-        if (!parse_field(&p, &t)) {
-            ret = diag_error(d, &loc, "expected 'time_s<TAB>rate_rps' in workload trace");
-            goto out;
-        }
-        const char *rp = p;
-        while (*rp == ' ' || *rp == '\t')
-            rp++;
-        loc.col = col_of(line, rp);
-        if (!parse_field(&p, &r)) {
-            ret = diag_error(d, &loc,
-                             "expected a rate in requests/s after the time in workload "
-                             "trace");
-            goto out;
-        }
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p && *p != '#') {
-            loc.col = col_of(line, p);
-            ret = diag_error(d, &loc, "unexpected text after the rate in workload trace");
-            goto out;
-        }
-        if (t < 0 || (nr > 0 && t <= ts[nr - 1])) {
-            loc.col = 1;
-            ret = diag_error(d, &loc,
-                             "trace times must be >= 0 and strictly increasing, got %g "
-                             "after %g",
-                             t, nr ? ts[nr - 1] : 0.0);
-            goto out;
-        }
-        if (r < 0) {
-            ret = diag_error(d, &loc, "trace rate must be >= 0, got %g", r);
-            goto out;
-        }
-        ALLOC_GROW(ts, nr + 1, alloc_t);
-        ALLOC_GROW(rs, nr + 1, alloc_r);
-        ts[nr] = t;
-        rs[nr] = r;
-        nr++;
-    }
-    if (ferror(f)) {
-        ret = diag_error_status(d, ASG_EIO, NULL, "reading workload trace '%s' failed", path);
-        goto out;
-    }
-    if (nr == 0) {
-        struct src_loc loc = { path, lineno ? lineno : 1, 1 };
-        ret = diag_error(d, &loc, "workload trace has no rows");
-        goto out;
-    }
-    workload_config_release(w);
-    w->kind = WORKLOAD_TRACE;
-    w->time_s = ts;
-    w->rate_rps = rs;
-    w->nr_rows = nr;
-    w->rate_scale = 1.0;
-    w->path = xstrdup(path);
-    ts = rs = NULL;
-out:
-    free(ts);
-    free(rs);
-    free(line);
-    fclose(f);
-    return ret;
 }

@@ -14,7 +14,7 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 ts = in.'/timeseries.tsv'
-header = system(sprintf("sed -n 2p '%s'", ts))
+header = system(sprintf("sed -n 1p '%s'", ts))
 has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
 
 # Statistics first: `stats` filters by the ranges set later.
@@ -24,37 +24,36 @@ if (has("load_rps")) {
     load_max = STATS_max
 }
 
-# Hours on the time axis for long runs, minutes for short ones.
-stats ts using (column("time_s")) nooutput
-tunit = STATS_max > 3 * 3600 ? 3600.0 : 60.0
-set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
-set xrange [0:STATS_max / tunit]
+# The scenario's name and dates on the time axis (timeaxis.gp, beside this script).
+here = system(sprintf("dirname '%s'", ARG0))
+load here.'/timeaxis.gp'
 stats ts using (column("max_size")) nooutput
 set yrange [0:STATS_max * 1.15 + 1]
+set ytics ystep(STATS_max * 1.15 + 1) format "%.0f"
 
-set title "Capacity against load" font ',14'
+set title titled("capacity against load") font ',14' noenhanced
 set ylabel "instances"
 set ytics nomirror
 set grid xtics ytics lc rgb '#dddddd'
 set key outside below center horizontal Left reverse samplen 3 spacing 1.2 width 1
-set xtics nomirror
 
 # The load is drawn only when the time series has it (on the right axis).
 loadplot = ''
 if (has("load_rps")) {
     set y2label "load (requests/s)"
+    unset rmargin  # the right axis leaves room for the last date
     set y2tics
     set y2range [0:load_max * 1.15 + 1]
     set border 11
-    loadplot = "ts using (t(0)):(column('load_rps')) axes x1y2 with lines lw 1.5 lc rgb '#8c8c8c' title 'load (requests/s, right axis)',"
+    loadplot = "ts using (x(0)):(column('load_rps')) axes x1y2 with lines lw 1.5 lc rgb '#8c8c8c' title 'load (requests/s, right axis)',"
 } else {
     set border 3
 }
 
-t(c) = column("time_s") / tunit
 # DesiredCapacity is drawn wide and pale under InService: they are equal most of the time.
+eval timeaxis_on
 plot @loadplot \
-    ts using (t(0)):(column("max_size")) with steps dt 2 lw 2 lc rgb '#d62728' title "MaxSize", \
-    ts using (t(0)):(column("min_size")) with steps dt 2 lw 2 lc rgb '#1f77b4' title "MinSize", \
-    ts using (t(0)):(column("desired_capacity")) with steps lw 6 lc rgb '#ffbb78' title "DesiredCapacity", \
-    ts using (t(0)):(column("in_service")) with steps lw 2 lc rgb '#2ca02c' title "InService"
+    ts using (x(0)):(column("max_size")) with steps dt 2 lw 2 lc rgb '#d62728' title "MaxSize", \
+    ts using (x(0)):(column("min_size")) with steps dt 2 lw 2 lc rgb '#1f77b4' title "MinSize", \
+    ts using (x(0)):(column("desired_capacity")) with steps lw 6 lc rgb '#ffbb78' title "DesiredCapacity", \
+    ts using (x(0)):(column("in_service")) with steps lw 2 lc rgb '#2ca02c' title "InService"

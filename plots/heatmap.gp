@@ -16,7 +16,7 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 hm = in.'/sweep_heatmap.tsv'
-header = system(sprintf("sed -n 2p '%s'", hm))
+header = system(sprintf("sed -n 1p '%s'", hm))
 xname = word(header, 3); yname = word(header, 4); zname = word(header, 5)
 set title sprintf("Mean cost by %s and %s", xname, yname) font ',14' noenhanced
 set xlabel xname noenhanced
@@ -32,5 +32,20 @@ set style textbox opaque fc rgb 'white' noborder margins 2,1
 stats hm using 1:2 nooutput
 set xrange [-0.5:STATS_max_x + 0.5]
 set yrange [-0.5:STATS_max_y + 0.5]
+# A cell whose mean share of requests that missed the objective (late or dropped) is above
+# the allowed share (the sweep's LatencyObjective as a p99 objective: 1 %) is crossed out and
+# says how much missed; without an objective no cell is marked.
+objtext = system(sprintf("awk -F'\t' 'NR == 2 && NF >= 7 { print $7 }' '%s'", hm))
+obj = (objtext eq "" || objtext eq "NaN") ? NaN : real(objtext)
+miss(d) = obj == obj && column("miss_fraction_mean") > obj
+nmiss = 0
+if (obj == obj) {
+    stats hm using (miss(0) ? 1 : 0) nooutput
+    nmiss = int(STATS_sum)
+    set title sprintf("Mean cost by %s and %s\ncrossed out: %d of %d points miss the objective (over %g %% of requests late or dropped)", xname, yname, nmiss, STATS_records, 100 * obj) font ',13' noenhanced
+}
 plot hm using 1:2:5:xtic(3):ytic(4) with image, \
-     hm using 1:2:(sprintf("%.2f", $5)) with labels boxed font ',11' tc rgb '#222222'
+     hm using ($1 - 0.5):($2 - 0.5):(miss(0) ? 1 : NaN):(1) with vectors nohead lw 2 lc rgb '#d62728' notitle, \
+     hm using ($1 - 0.5):($2 + 0.5):(miss(0) ? 1 : NaN):(-1) with vectors nohead lw 2 lc rgb '#d62728' notitle, \
+     hm using 1:2:(miss(0) ? sprintf("%.2f\n%.3g %% missed", $5, 100 * column("miss_fraction_mean")) : sprintf("%.2f", $5)) \
+        with labels boxed font ',11' tc rgb '#222222'

@@ -16,14 +16,12 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 ts = in.'/timeseries.tsv'
-header = system(sprintf("sed -n 2p '%s'", ts))
+header = system(sprintf("sed -n 1p '%s'", ts))
 has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
 
-# Hours on the time axis for long runs, minutes for short ones.
-stats ts using (column("time_s")) nooutput
-tmax = STATS_max
-tunit = tmax > 3 * 3600 ? 3600.0 : 60.0
-t(c) = column("time_s") / tunit
+# The scenario's name and dates on the time axis (timeaxis.gp, beside this script).
+here = system(sprintf("dirname '%s'", ARG0))
+load here.'/timeaxis.gp'
 
 pcts = ""; objective = ""
 do for [i=1:words(header)] {
@@ -36,7 +34,7 @@ if (words(pcts) == 0) { print "latency.gp: no latency_p* column in ".ts; exit st
 objval = NaN
 if (objective eq "") {
     sm = in.'/summary.tsv'
-    sh = system(sprintf("sed -n 2p '%s' 2>/dev/null", sm))
+    sh = system(sprintf("sed -n 1p '%s' 2>/dev/null", sm))
     do for [i=1:words(sh)] {
         w = word(sh, i)
         if (strstrt(w, "latency_objective") == 1) {
@@ -48,25 +46,24 @@ if (objective eq "") {
 # Unit from the first column's suffix (latency_p99_ms -> ms).
 u = word(pcts, 1)
 unit = strstrt(u, "_ms") ? "ms" : "s"
-set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
-set xrange [0:tmax / tunit]
-set xtics nomirror
 set ytics nomirror
 set border 3
 set grid xtics ytics lc rgb '#dddddd'
 set key outside below center horizontal Left reverse samplen 3 spacing 1.2 width 1
-set title "Latency percentiles against the objective" font ',14'
+set title titled(objective ne "" || objval > 0 ? "latency percentiles against the objective" : "latency percentiles (no objective set)") font ',14' noenhanced
 set ylabel sprintf("latency (%s)", unit)
 set yrange [0:*]
 label(w) = w[9:strstrt(w[9:], "_") > 0 ? 8 + strstrt(w[9:], "_") - 1 : strlen(w)]
+eval timeaxis_on
 if (objective ne "") {
-    plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
-         ts using (t(0)):(column(objective)) with lines dt 2 lw 2 lc rgb '#d62728' title "objective"
+    plot for [i=1:words(pcts)] ts using (x(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
+         ts using (x(0)):(column(objective)) with lines dt 2 lw 2 lc rgb '#d62728' title "objective"
 } else {
-    if (objval == objval) {
-        plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
+    # LatencyObjective 0 (or none): no objective, no line
+    if (objval == objval && objval > 0) {
+        plot for [i=1:words(pcts)] ts using (x(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced, \
              objval with lines dt 2 lw 2 lc rgb '#d62728' title "objective"
     } else {
-        plot for [i=1:words(pcts)] ts using (t(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced
+        plot for [i=1:words(pcts)] ts using (x(0)):(column(word(pcts, i))) with lines lw 2 title label(word(pcts, i)) noenhanced
     }
 }

@@ -14,14 +14,12 @@ if (fmt eq 'svg') {
 set output out
 set datafile separator "\t"
 ts = in.'/timeseries.tsv'
-header = system(sprintf("sed -n 2p '%s'", ts))
+header = system(sprintf("sed -n 1p '%s'", ts))
 has(c) = strstrt("\t".header."\t", "\t".c."\t") > 0
 
-# Hours on the time axis for long runs, minutes for short ones.
-stats ts using (column("time_s")) nooutput
-tmax = STATS_max
-tunit = tmax > 3 * 3600 ? 3600.0 : 60.0
-t(c) = column("time_s") / tunit
+# The scenario's name and dates on the time axis (timeaxis.gp, beside this script).
+here = system(sprintf("dirname '%s'", ARG0))
+load here.'/timeaxis.gp'
 
 # The states in stacking order (bottom first), their legend names and colours. A state is
 # drawn only when the time series has its column, so states that later models add
@@ -31,7 +29,13 @@ names  = "InService Pending Pending:Wait Terminating Terminating:Wait Warmed:Sto
 colors = "#74c476 #fdae6b #fdd0a2 #fb6a4a #ff9896 #1f77b4 #aec7e8 #9467bd"
 present = ""; pnames = ""; pcolors = ""
 do for [i=1:words(states)] {
+    # a state that never occurs stays out of the legend
+    occurs = 0
     if (has(word(states, i))) {
+        stats ts using (column(word(states, i))) nooutput
+        occurs = STATS_max > 0
+    }
+    if (occurs) {
         present = present." ".word(states, i)
         pnames = pnames." ".word(names, i)
         pcolors = pcolors." ".word(colors, i)
@@ -43,19 +47,16 @@ top(k) = sum [j=1:k] column(word(present, j))
 
 stats ts using (top(n)) nooutput
 set yrange [0:STATS_max * 1.15 + 1]
-# Instances come whole: no 0.5 ticks on small groups.
-if (STATS_max < 10) { set ytics 1 }
-set xlabel (tunit == 3600.0 ? "time since start (h)" : "time since start (min)")
-set xrange [0:tmax / tunit]
-set xtics nomirror
+set ytics ystep(STATS_max * 1.15 + 1) format "%.0f"
 set ytics nomirror
 set border 3
 set grid xtics ytics lc rgb '#dddddd'
 set key outside below center horizontal Left reverse samplen 3 spacing 1.2 width 1
-set title "Instances by lifecycle state (stacked)" font ',14'
+set title titled("instances by lifecycle state (stacked)") font ',14' noenhanced
 set ylabel "instances"
 # A border in the fill colour hides the seams between adjacent step rectangles.
 set style fill solid 1.0 border
 # Each sample holds from its time on, so the layers are drawn as filled steps, the
 # highest sum first and each lower one over it.
-plot for [k=n:1:-1] ts using (t(0)):(top(k)) with fillsteps lc rgb word(pcolors, k) title word(pnames, k) noenhanced
+eval timeaxis_on
+plot for [k=n:1:-1] ts using (x(0)):(top(k)) with fillsteps lc rgb word(pcolors, k) title word(pnames, k) noenhanced

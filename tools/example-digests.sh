@@ -15,7 +15,7 @@ for s in "$dir"/*.yaml; do
     "$asgsim" run "$s" -o "$tmp/$name.h5" -q
     "$asgsim" export "$tmp/$name.h5" -o "$tmp/$name" -q
     for t in timeseries events activities summary; do
-        # the export's first line names the file it came from (a temporary path): skip it
-        printf '%s %s %s\n' "$name" "$t" "$(tail -n +2 "$tmp/$name/$t.tsv" | sha256sum | cut -d' ' -f1)"
+        # the whole table: header and rows (where it came from is in provenance.tsv)
+        printf '%s %s %s\n' "$name" "$t" "$(sha256sum <"$tmp/$name/$t.tsv" | cut -d' ' -f1)"
     done
 done

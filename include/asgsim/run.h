@@ -36,6 +36,16 @@ struct run_opts {
 int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct trace_sink *sink,
                  struct run_summary *out, struct diag_list *d);
 
+struct instance_type;
+/**
+ * Warm start (scenario.h): the instances of `type` that serve the mean offered load of the
+ * first 60 s at the CPU target of the scenario's first target-tracking policy on
+ * ASGAverageCPUUtilization, or at 100 % when there is none (*target_pct says which), rounded
+ * up; 0 for no load. The caller clamps it to MinSize and MaxSize.
+ */
+int64_t run_warm_start_size(const struct scenario *sc, const struct instance_type *type,
+                            double *target_pct);
+
 struct policy_decision;
 
 /**

@@ -10,6 +10,7 @@
 #ifndef ASGSIM_SCENARIO_H
 #define ASGSIM_SCENARIO_H
 
+#include "asgsim/capacity.h"
 #include "asgsim/ec2_config.h"
 #include "asgsim/group_config.h"
 #include "asgsim/health_config.h"
@@ -35,6 +36,8 @@ struct diag_list;
 struct instance_model_config {
     struct dist boot_time;        /* launch until InService, seconds */
     double capacity_rps_per_vcpu; /* requests/s one vCPU serves at 100 % CPU; 0 = not given */
+    /* per-type rates and CPU credits (capacity.h); its rps_per_vcpu is the one above */
+    struct capacity_config capacity;
 };
 
 struct scenario_param {
@@ -58,6 +61,12 @@ struct scenario {
     sim_time duration;        /* simulated length */
     sim_time sample_interval; /* time series step */
     int64_t start_epoch_s;    /* wall-clock origin (UTC seconds since 1970) of time 0 */
+
+    /* WarmStart: the group starts sized for the first minute's load, its instances
+       InService at time 0 (run.c). StatisticsStart: the summary's request, latency, CPU and
+       in-service figures leave out the time before it (a multiple of sample_interval). */
+    bool warm_start;
+    sim_time statistics_start;
 
     bool has_workload;               /* a Workload was given */
     struct workload_config workload; /* the offered load (owned) */
@@ -102,6 +111,14 @@ struct scenario_load_opts {
  */
 int scenario_load(struct scenario *out, const char *path, const struct scenario_load_opts *opts,
                   struct diag_list *d);
+
+struct bind;
+struct ynode;
+/**
+ * Bind `WarmStart: true|false` and `StatisticsStart: DURATION` from the settings mapping `s`
+ * (after Duration and SampleInterval) into sc. \return 0, or ASG_EINVAL with errors in b->d.
+ */
+int scenario_bind_warm_start(struct bind *b, const struct ynode *s, struct scenario *sc);
 
 /** Free everything the scenario owns; safe on a zeroed scenario. */
 void scenario_release(struct scenario *sc);

@@ -36,11 +36,34 @@ double workload_rate_rps(const struct workload_config *w, int64_t start_epoch_s,
 double workload_peak_rps(const struct workload_config *w);
 
 /**
- * Read a rate trace: lines `time_s<TAB>rate_rps` (any blank space separates), `#` starts a
- * comment, blank lines are skipped; times strictly increasing and >= 0, rates >= 0.
- * Errors name `path`:LINE:COL. On success w->kind is TRACE and w owns the rows.
+ * Read a rate trace. Two columns, time and rate in requests/s, separated by a comma (CSV) or
+ * by tabs or spaces (TSV); `#` starts a comment, blank lines are skipped. The first line may
+ * be a header naming the columns, in either order: time_s, time, timestamp, seconds or t;
+ * rate_rps, rps, rate or requests_per_second (any case). Times are seconds (the run's time,
+ * >= 0) or ISO 8601 times (then the first row is time 0 and w->trace_epoch_s its date), all
+ * rows alike, strictly increasing; rates >= 0. Warns (in `d`) about gaps: steps longer than
+ * twice the median step. Errors name `path`:LINE:COL. On success w->kind is TRACE and w owns
+ * the rows.
  * \return 0; ASG_ENOENT / ASG_EIO when the file cannot be read; ASG_EINVAL for a bad line.
  */
 int workload_trace_load(struct workload_config *w, const char *path, struct diag_list *d);
+
+/** Parse an ISO 8601 time (see workload_trace_load) into UTC seconds since 1970. */
+bool workload_parse_iso8601(const char *s, double *epoch_s);
+
+/** The median step between a trace's rows, seconds; 0 for fewer than two rows. */
+double workload_trace_step_s(const struct workload_config *w);
+
+/**
+ * Keep trace times [start_s, end_s] (trace seconds, rows interpolated at both ends) and make
+ * start_s the new time 0. Requires start_s < end_s; the caller checks they lie in the trace.
+ */
+void workload_trace_window(struct workload_config *w, double start_s, double end_s);
+
+/**
+ * Resample to one row per `step_s` seconds from the first row: each row the mean of the
+ * rows in [its time, its time + step_s); empty buckets get no row.
+ */
+void workload_trace_resample(struct workload_config *w, double step_s);
 
 #endif /* ASGSIM_WORKLOAD_H */

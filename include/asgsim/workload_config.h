@@ -7,6 +7,7 @@
 
 #include "asgsim/sim.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum workload_kind {
@@ -49,7 +50,9 @@ struct workload_config {
     double *rate_rps;
     size_t nr_rows;
     double rate_scale;
-    char *path; /* TRACE: the file as resolved (relative to the scenario file) */
+    char *path;           /* TRACE: the file as resolved (relative to the scenario file) */
+    bool trace_has_epoch; /* TRACE: its times were ISO 8601 ... */
+    double trace_epoch_s; /* ... and its time 0 is this UTC time (seconds since 1970) */
     /* SUM / PRODUCT */
     struct workload_config *children;
     size_t nr_children;

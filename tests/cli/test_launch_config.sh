@@ -14,10 +14,10 @@ run_export() { # NAME ARGS...: run and export to $WORK/NAME
 }
 
 check "on-demand run" run_export od
-check "t2.medium instances" bash -c "[ \"\$(awk -F'\t' 'NR>2{print \$3}' '$WORK/od/instances.tsv' | sort -u)\" = t2.medium ]"
-check "all On-Demand" bash -c "[ \"\$(awk -F'\t' 'NR>2{print \$4}' '$WORK/od/instances.tsv' | sort -u)\" = on-demand ]"
-check "storage is billed" bash -c "awk -F'\t' 'NR==2{for(i=1;i<=NF;i++) if(\$i==\"storage_cost_usd\") c=i; next} NR>2 && \$c>0 {f=1} END{exit !f}' '$WORK/od/instances.tsv'"
+check "t2.medium instances" bash -c "[ \"\$(awk -F'\t' 'NR>1{print \$3}' '$WORK/od/instances.tsv' | sort -u)\" = t2.medium ]"
+check "all On-Demand" bash -c "[ \"\$(awk -F'\t' 'NR>1{print \$4}' '$WORK/od/instances.tsv' | sort -u)\" = on-demand ]"
+check "storage is billed" bash -c "awk -F'\t' 'NR==1{for(i=1;i<=NF;i++) if(\$i==\"storage_cost_usd\") c=i; next} NR>1 && \$c>0 {f=1} END{exit !f}' '$WORK/od/instances.tsv'"
 check "the policy acted" grep -q 'TargetTracking\|target tracking\|policy' "$WORK/od/activities.tsv"
 check "spot run" run_export spot -p Spot=yes
-check "SpotPrice: every instance Spot" bash -c "awk -F'\t' 'NR==2{for(i=1;i<=NF;i++) if(\$i==\"market\") c=i; next} NR>2 {n++; if(\$c!=\"spot\") bad=1} END{exit bad || n==0}' '$WORK/spot/instances.tsv'"
+check "SpotPrice: every instance Spot" bash -c "awk -F'\t' 'NR==1{for(i=1;i<=NF;i++) if(\$i==\"market\") c=i; next} NR>1 {n++; if(\$c!=\"spot\") bad=1} END{exit bad || n==0}' '$WORK/spot/instances.tsv'"
 finish

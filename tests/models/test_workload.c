@@ -183,6 +183,92 @@ START_TEST(test_workload_binds_nested_patterns_with_relative_trace_path)
 
 END_TEST
 
+/* Issue 18: a CSV with a quoted header and ISO 8601 times in several offsets. */
+START_TEST(test_workload_trace_reads_csv_with_header_and_iso_times)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_src_path("tests/data/workload/iso.csv");
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), 0);
+    ck_assert_uint_eq(d.nr_warnings, 0);
+    ck_assert_uint_eq(w.nr_rows, 6);
+    ck_assert(w.trace_has_epoch);
+    ck_assert_double_eq(w.trace_epoch_s, 898473600); /* 1998-06-22T00:00:00Z */
+    ck_assert_double_eq(w.time_s[2], 120);           /* space and +00:00 */
+    ck_assert_double_eq(w.time_s[3], 180);           /* 02:03+02:00 is 00:03Z */
+    ck_assert_double_eq_tol(rate(&w, SIM_SEC(90)), 250, 1e-9);
+    /* Window from minute 1 to 4: time 0 is now minute 1, and the trace ends at 180 s. */
+    workload_trace_window(&w, 60, 240);
+    ck_assert_double_eq(w.trace_epoch_s, 898473660);
+    ck_assert_double_eq(rate(&w, 0), 200);
+    ck_assert_double_eq(rate(&w, SIM_SEC(180)), 500);
+    ck_assert_double_eq(rate(&w, SIM_SEC(1000)), 500);
+    workload_config_release(&w);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+/* Columns in either order; a gap warns at the row that ends it; resampling averages. */
+START_TEST(test_workload_trace_header_order_gap_warning_and_resample)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_src_path("tests/data/workload/reversed_gap.tsv");
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), 0);
+    ck_assert_uint_eq(w.nr_rows, 6);
+    ck_assert_double_eq(w.rate_rps[0], 10);
+    ck_assert_double_eq(w.time_s[4], 600);
+    ck_assert_uint_eq(d.nr_warnings, 1);
+    char *msg = diag_format(&d.items[0]);
+    char *want = xasprintf("%s:6:1: warning: workload trace has 1 gap longer than twice its 60 s "
+                           "step (the longest, 420 s, ends here)",
+                           path);
+    ck_assert_msg(strstr(msg, want), "got: %s", msg);
+    free(want);
+    free(msg);
+    ck_assert_double_eq(workload_trace_step_s(&w), 60);
+    workload_trace_resample(&w, 120);
+    /* buckets [0,120): 10,20; [120,240): 30,40; [600,720): 50,60 */
+    ck_assert_uint_eq(w.nr_rows, 3);
+    ck_assert_double_eq(w.rate_rps[0], 15);
+    ck_assert_double_eq(w.rate_rps[1], 35);
+    ck_assert_double_eq(w.time_s[2], 600);
+    ck_assert_double_eq(w.rate_rps[2], 55);
+    workload_config_release(&w);
+    free(path);
+    diag_list_release(&d);
+}
+
+END_TEST
+
+static void expect_trace_error(const char *file, const char *at_msg)
+{
+    struct diag_list d = { 0 };
+    struct workload_config w = { 0 };
+    char *path = test_src_path(file);
+    ck_assert_int_eq(workload_trace_load(&w, path, &d), ASG_EINVAL);
+    ck_assert_uint_eq(w.nr_rows, 0);
+    char *msg = diag_format(&d.items[0]);
+    char *want = xasprintf("%s:%s", path, at_msg);
+    ck_assert_msg(strstr(msg, want), "got: %s", msg);
+    free(want);
+    free(msg);
+    free(path);
+    diag_list_release(&d);
+}
+
+START_TEST(test_workload_trace_unknown_header_and_bad_timestamp_are_located)
+{
+    expect_trace_error("tests/data/workload/unknown_header.csv",
+                       "1:6: error: unknown column 'requests' in the workload trace's header");
+    expect_trace_error("tests/data/workload/bad_timestamp.csv",
+                       "3:1: error: bad timestamp '1998-06-22T24:01:00Z' in workload trace");
+}
+
+END_TEST
+
 Suite *workload_suite(void);
 
 Suite *workload_suite(void)
@@ -199,6 +285,9 @@ Suite *workload_suite(void)
     tcase_add_test(tc, test_workload_trace_interpolates_linearly_and_holds_ends);
     tcase_add_test(tc, test_workload_trace_bad_line_names_file_line_column);
     tcase_add_test(tc, test_workload_trace_nul_byte_is_an_error);
+    tcase_add_test(tc, test_workload_trace_reads_csv_with_header_and_iso_times);
+    tcase_add_test(tc, test_workload_trace_header_order_gap_warning_and_resample);
+    tcase_add_test(tc, test_workload_trace_unknown_header_and_bad_timestamp_are_located);
     tcase_add_test(tc, test_workload_binds_nested_patterns_with_relative_trace_path);
     suite_add_tcase(s, tc);
     return s;
