@@ -9,6 +9,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/predictive_bind.h"
 #include "asgsim/regions.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
@@ -186,7 +187,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         "Billing", "Spot", "CloudWatch", "TargetTracking",
                                         /* models/group_config.c */
                                         "Hooks", "Faults", "LaunchTemplateVersions",
-                                        "LaunchRetryInterval", "Region" };
+                                        "LaunchRetryInterval", "Region",
+                                        /* models/predictive_config.c */
+                                        "Predictive" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -231,6 +234,8 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
     if ((rc = cw_settings_bind(&b, s, &sc->scaling.cw)) < 0)
         ret = rc;
     if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
+        ret = rc;
+    if ((rc = predictive_settings_bind(&b, s, &sc->scaling.predictive_history)) < 0)
         ret = rc;
     return ret;
 }

@@ -108,7 +108,7 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
     static const char *const k_step[] = { "Kind", "FromRps", "ToRps", "At" };
     static const char *const k_spike[] = { "Kind", "BaseRps",        "At",
                                            "Rise", "PeakMultiplier", "Decay" };
-    static const char *const k_trace[] = { "Kind", "Path", "RateScale" };
+    static const char *const k_trace[] = { "Kind", "Path", "RateScale", "Offset" };
 
     static const struct {
         const char *const *keys;
@@ -165,6 +165,9 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
         const char *path = NULL;
         double scale = 1.0;
         KEEP(bind_double(b, map, "RateScale", 0, 1e6, &scale));
+        /* Offset: the trace time that simulated time 0 replays, so that the rows before it
+           are history (predictive scaling's `Predictive: History`) */
+        KEEP(bind_duration(b, map, "Offset", 0, MAX_TIME, &w->start));
         rc = need(b, map, "Path", bind_string(b, map, "Path", &path));
         if (rc < 0)
             return rc;
