@@ -335,7 +335,8 @@ const struct predictor *autoscaler_predictor(const struct autoscaler *a)
 bool predictor_forecast_at(const struct predictor *pr, sim_time now, double *load_rps,
                            double *capacity)
 {
-    int64_t h = hour_of(pr->a, now) - pr->first_hour;
+    /* the hour whose action has run: the forecast holds from SchedulingBufferTime early */
+    int64_t h = hour_of(pr->a, now + pr->p->predictive.scheduling_buffer) - pr->first_hour;
     *load_rps = *capacity = (double)NAN;
     if (h < 0 || (size_t)h >= pr->nr_hours || isnan(pr->in_force[h]))
         return false;
@@ -360,7 +361,8 @@ void predictor_score(const struct predictor *pr, struct forecast_score *out)
     for (size_t i = 0; i < n; i++)
         naive[i] = forecast_seasonal_naive(pr->load, pr->nr_hours, (size_t)first + i);
     const double *f = pr->in_force + first, *y = pr->load + first;
-    out->hours = forecast_accuracy(f, y, naive, n, &out->mape_pct, &out->bias_pct);
-    forecast_accuracy(naive, y, f, n, &out->naive_mape_pct, &out->naive_bias_pct);
+    out->hours = forecast_accuracy(f, y, NULL, n, &out->mape_pct, &out->bias_pct);
+    out->naive_hours =
+            forecast_accuracy(naive, y, f, n, &out->naive_mape_pct, &out->naive_bias_pct);
     free(naive);
 }

@@ -597,6 +597,7 @@ static void fill_scaling_summary(const struct world *w, struct run_summary *r)
         r->forecast_hours = fs.hours;
         r->forecast_mape_pct = fs.mape_pct;
         r->forecast_bias_pct = fs.bias_pct;
+        r->seasonal_naive_hours = fs.naive_hours;
         r->seasonal_naive_mape_pct = fs.naive_mape_pct;
         r->seasonal_naive_bias_pct = fs.naive_bias_pct;
     }

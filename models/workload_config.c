@@ -167,7 +167,8 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
         KEEP(bind_double(b, map, "RateScale", 0, 1e6, &scale));
         /* Offset: the trace time that simulated time 0 replays, so that the rows before it
            are history (predictive scaling's `Predictive: History`) */
-        KEEP(bind_duration(b, map, "Offset", 0, MAX_TIME, &w->start));
+        sim_time offset = 0;
+        KEEP(bind_duration(b, map, "Offset", 0, MAX_TIME, &offset));
         rc = need(b, map, "Path", bind_string(b, map, "Path", &path));
         if (rc < 0)
             return rc;
@@ -182,6 +183,7 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
         if (rc < 0)
             return ASG_EINVAL;
         w->rate_scale = scale;
+        w->start = offset;
         break;
     }
     case WORKLOAD_SUM:

@@ -51,10 +51,14 @@ struct predictor {
     char formula[256]; /* the decision's formula */
 };
 
-/** Accuracy of a run's forecasts (forecast_accuracy), and of seasonal-naive ones. */
+/**
+ * Accuracy of a run's forecasts (forecast_accuracy), and of seasonal-naive ones on the hours
+ * that have both (all of them when the history reaches a week before StartTime).
+ */
 struct forecast_score {
-    size_t hours; /* hours scored: both forecasts and the actual load known, load > 0 */
+    size_t hours; /* hours scored: forecast and load known, load > 0 */
     double mape_pct, bias_pct;
+    size_t naive_hours; /* those of them with a seasonal-naive forecast too */
     double naive_mape_pct, naive_bias_pct;
 };
 
@@ -74,8 +78,9 @@ void autoscaler_predictive_release(struct autoscaler *a);
 const struct predictor *autoscaler_predictor(const struct autoscaler *a);
 
 /**
- * The forecast load (requests/s) in force for the hour holding `now`, and its forecast
- * capacity (units, before MinSize/MaxSize). \return false (outputs NaN) when there is none.
+ * The forecast load (requests/s) in force at `now`, and its forecast capacity (units,
+ * before MinSize/MaxSize): the hour whose action has run, which is the hour holding
+ * now + SchedulingBufferTime. \return false (outputs NaN) when there is none.
  */
 bool predictor_forecast_at(const struct predictor *pr, sim_time now, double *load_rps,
                            double *capacity);

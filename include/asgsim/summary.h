@@ -98,13 +98,15 @@
     X(policy_invocations, COUNT, "invocations", SUMMARY_SCALING,                                   \
       "policy invocations (rows of /decisions)")                                                   \
     X(forecast_hours, COUNT, "h", SUMMARY_PREDICTIVE,                                              \
-      "hours of the run whose forecast and seasonal-naive forecast were scored")                   \
+      "hours of the run whose forecast was scored against the hour's mean load")                   \
     X(forecast_mape_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                      \
       "predictive scaling's forecast: mean absolute percentage error of the hourly load")          \
     X(forecast_bias_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                      \
       "predictive scaling's forecast: (forecast - actual) / actual load, summed over the hours")   \
+    X(seasonal_naive_hours, COUNT, "h", SUMMARY_PREDICTIVE,                                        \
+      "those of them with a load one week before (the seasonal-naive forecast)")                   \
     X(seasonal_naive_mape_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
-      "the same hour last week as the forecast: mean absolute percentage error")                   \
+      "the same hour last week as the forecast: mean absolute percentage error, same hours")                   \
     X(seasonal_naive_bias_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
       "the same hour last week as the forecast: bias")
 
