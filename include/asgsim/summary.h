@@ -106,7 +106,7 @@
     X(seasonal_naive_hours, COUNT, "h", SUMMARY_PREDICTIVE,                                        \
       "those of them with a load one week before (the seasonal-naive forecast)")                   \
     X(seasonal_naive_mape_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
-      "the same hour last week as the forecast: mean absolute percentage error, same hours")                   \
+      "the same hour last week as the forecast: mean absolute percentage error, same hours")       \
     X(seasonal_naive_bias_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
       "the same hour last week as the forecast: bias")
 
