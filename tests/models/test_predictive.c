@@ -38,40 +38,42 @@ static void teardown(void)
 static void run_yaml(const char *name, const char *settings, int min, int max, int desired,
                      const char *resources)
 {
-    char *yaml = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
-                           "Metadata:\n"
-                           "  ASGSim::Scenario:\n"
-                           "    Seed: 7\n"
-                           "    StartTime: '2024-01-01T00:00:00Z'\n"
-                           "    SampleInterval: 60s\n"
-                           "    Fidelity: fluid\n"
-                           "    QueueLimit: 500\n"
-                           "    Instances:\n"
-                           "      BootTime: {Distribution: constant, Value: 120s}\n"
-                           "      CapacityRpsPerVcpu: 50\n"
-                           "    CloudWatch: {PublicationDelay: 60s}\n"
-                           "%s"
-                           "Resources:\n"
-                           "  LT:\n"
-                           "    Type: AWS::EC2::LaunchTemplate\n"
-                           "    Properties:\n"
-                           "      LaunchTemplateData:\n"
-                           "        InstanceType: c6i.large\n"
-                           "        ImageId: ami-0123456789abcdef0\n"
-                           "        Monitoring: {Enabled: true}\n"
-                           "  ASG:\n"
-                           "    Type: AWS::AutoScaling::AutoScalingGroup\n"
-                           "    Properties:\n"
-                           "      MinSize: '%d'\n"
-                           "      MaxSize: '%d'\n"
-                           "      DesiredCapacity: '%d'\n"
-                           "      DefaultInstanceWarmup: 120\n"
-                           "      AvailabilityZones: [us-east-1a, us-east-1b]\n"
-                           "      LaunchTemplate:\n"
-                           "        LaunchTemplateId: !Ref LT\n"
-                           "        Version: !GetAtt LT.LatestVersionNumber\n"
-                           "%s",
-                           settings, min, max, desired, resources);
+    char *yaml =
+            xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                      "Metadata:\n"
+                      "  ASGSim::Scenario:\n"
+                      "    Seed: 7\n"
+                      "    StartTime: '2024-01-01T00:00:00Z'\n"
+                      "    SampleInterval: 60s\n"
+                      "    Fidelity: fluid\n"
+                      "    QueueLimit: 500\n"
+                      "    Instances:\n"
+                      "      BootTime: {Distribution: constant, Value: 120s}\n"
+                      "      CapacityRpsPerVcpu: 50\n"
+                      "    CloudWatch: {PublicationDelay: 60s, NetworkInBytesPerRequest: 2000,\n"
+                      "                 NetworkOutBytesPerRequest: 20000}\n"
+                      "%s"
+                      "Resources:\n"
+                      "  LT:\n"
+                      "    Type: AWS::EC2::LaunchTemplate\n"
+                      "    Properties:\n"
+                      "      LaunchTemplateData:\n"
+                      "        InstanceType: c6i.large\n"
+                      "        ImageId: ami-0123456789abcdef0\n"
+                      "        Monitoring: {Enabled: true}\n"
+                      "  ASG:\n"
+                      "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                      "    Properties:\n"
+                      "      MinSize: '%d'\n"
+                      "      MaxSize: '%d'\n"
+                      "      DesiredCapacity: '%d'\n"
+                      "      DefaultInstanceWarmup: 120\n"
+                      "      AvailabilityZones: [us-east-1a, us-east-1b]\n"
+                      "      LaunchTemplate:\n"
+                      "        LaunchTemplateId: !Ref LT\n"
+                      "        Version: !GetAtt LT.LatestVersionNumber\n"
+                      "%s",
+                      settings, min, max, desired, resources);
     test_run_text(name, yaml, &sc, &d, &sink);
     free(yaml);
 }
@@ -161,6 +163,93 @@ START_TEST(test_predictive_flat_load_forecasts_target_tracking_capacity)
     /* no load a week back: no seasonal-naive forecast to compare with */
     ck_assert_uint_eq((uint64_t)trace_mem_scalar(sink, "/summary/seasonal_naive_hours"), 0);
     ck_assert_double_eq_tol(trace_mem_scalar(sink, "/summary/forecast_mape_pct"), 0, 1e-6);
+}
+
+END_TEST
+
+/*
+ * The same rule for every metric asgsim produces, each against target tracking on the
+ * matching predefined metric at a target that puts 50 requests/s on an instance (NetworkIn:
+ * 50 x 2000 bytes x 60 s per 1-minute period; NetworkOut: 20000 bytes; RequestCountPerTarget:
+ * 50 x 60 a minute), through the metric pair and through customized load and scaling metrics.
+ */
+static const struct {
+    const char *tt_metric, *spec;
+    double target;
+} metric_cases[] = {
+    { "ASGAverageNetworkIn",
+      "            PredefinedMetricPairSpecification: {PredefinedMetricType: ASGNetworkIn}\n",
+      6e6 },
+    { "ASGAverageNetworkOut",
+      "            PredefinedLoadMetricSpecification:\n"
+      "              PredefinedMetricType: ASGTotalNetworkOut\n"
+      "            PredefinedScalingMetricSpecification:\n"
+      "              PredefinedMetricType: ASGAverageNetworkOut\n",
+      6e7 },
+    { "ALBRequestCountPerTarget",
+      "            PredefinedMetricPairSpecification:\n"
+      "              PredefinedMetricType: ALBRequestCount\n"
+      "              ResourceLabel: app/lb/1/targetgroup/tg/2\n",
+      3000 },
+    { "ASGAverageCPUUtilization",
+      "            CustomizedLoadMetricSpecification:\n"
+      "              MetricDataQueries:\n"
+      "                - Id: load\n"
+      "                  MetricStat:\n"
+      "                    Metric: {Namespace: AWS/EC2, MetricName: CPUUtilization}\n"
+      "                    Stat: Sum\n"
+      "            CustomizedScalingMetricSpecification:\n"
+      "              MetricDataQueries:\n"
+      "                - Id: scaling\n"
+      "                  MetricStat:\n"
+      "                    Metric: {Namespace: AWS/EC2, MetricName: CPUUtilization}\n"
+      "                    Stat: Average\n"
+      "            CustomizedCapacityMetricSpecification:\n"
+      "              MetricDataQueries:\n"
+      "                - Id: capacity\n"
+      "                  MetricStat:\n"
+      "                    Metric: {Namespace: AWS/AutoScaling, MetricName: "
+      "GroupInServiceInstances}\n"
+      "                    Stat: Average\n",
+      50 },
+};
+
+START_TEST(test_predictive_flat_load_every_metric)
+{
+    char *res = xasprintf("  TT:\n"
+                          "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                          "    Properties:\n"
+                          "      AutoScalingGroupName: !Ref ASG\n"
+                          "      PolicyType: TargetTrackingScaling\n"
+                          "      TargetTrackingConfiguration:\n"
+                          "        TargetValue: %.17g\n"
+                          "        PredefinedMetricSpecification:\n"
+                          "          PredefinedMetricType: %s\n"
+                          "          ResourceLabel: app/lb/1/targetgroup/tg/2\n"
+                          "  Predictive:\n"
+                          "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                          "    Properties:\n"
+                          "      AutoScalingGroupName: !Ref ASG\n"
+                          "      PolicyType: PredictiveScaling\n"
+                          "      PredictiveScalingConfiguration:\n"
+                          "        MetricSpecifications:\n"
+                          "          - TargetValue: %.17g\n"
+                          "%s",
+                          metric_cases[_i].target, metric_cases[_i].tt_metric,
+                          metric_cases[_i].target, metric_cases[_i].spec);
+    /* PredefinedMetricSpecification takes a ResourceLabel only for the ALB metric */
+    if (strcmp(metric_cases[_i].tt_metric, "ALBRequestCountPerTarget")) {
+        char *at = strstr(res, "          ResourceLabel");
+        memmove(at, strchr(at, '\n') + 1, strlen(strchr(at, '\n') + 1) + 1);
+    }
+    run_yaml("pred-metric.yaml",
+             "    Duration: 6h\n    Predictive: {History: 2d}\n"
+             "    Workload: {Kind: constant, Rps: 730}\n",
+             2, 40, 4, res);
+    free(res);
+    size_t n = rows("/timeseries");
+    ck_assert_int_eq(cell("/timeseries", n - 1, "desired_capacity")->i32, 15);
+    ck_assert_double_eq(cell("/timeseries", n - 1, "forecast_capacity")->f64, 15);
 }
 
 END_TEST
@@ -392,6 +481,7 @@ Suite *predictive_suite(void)
     TCase *t = tcase_create("predictive");
     tcase_add_checked_fixture(t, NULL, teardown);
     tcase_add_test(t, test_predictive_flat_load_forecasts_target_tracking_capacity);
+    tcase_add_loop_test(t, test_predictive_flat_load_every_metric, 0, ARRAY_SIZE(metric_cases));
     tcase_add_test(t, test_predictive_scales_out_early_never_in);
     tcase_add_test(t, test_predictive_no_forecast_before_24_hours);
     tcase_add_test(t, test_predictive_honors_max);
