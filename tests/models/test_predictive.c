@@ -250,6 +250,11 @@ START_TEST(test_predictive_flat_load_every_metric)
     size_t n = rows("/timeseries");
     ck_assert_int_eq(cell("/timeseries", n - 1, "desired_capacity")->i32, 15);
     ck_assert_double_eq(cell("/timeseries", n - 1, "forecast_capacity")->f64, 15);
+    /* no Mode: ForecastOnly, AWS's default */
+    size_t nd = rows("/decisions");
+    for (size_t i = 0; i < nd; i++)
+        if (is_predictive(i))
+            ck_assert_ptr_nonnull(strstr(cell("/decisions", i, "formula")->str, "ForecastOnly"));
 }
 
 END_TEST
