@@ -163,6 +163,8 @@ static void act(struct predictor *pr, int64_t h, sim_time now)
     int at = snprintf(pr->formula, sizeof(pr->formula),
                       "ceil(forecast %.6g rps * %.6g per rps / TargetValue %.6g) = %" PRId64, load,
                       pr->per_rps, pc->target_value, cap);
+    if ((size_t)at >= sizeof(pr->formula))
+        at = (int)sizeof(pr->formula) - 1;
     size_t left = sizeof(pr->formula) - (size_t)at;
     char *tail = pr->formula + at;
     d.reason = DECISION_NO_CHANGE;
@@ -178,6 +180,8 @@ static void act(struct predictor *pr, int64_t h, sim_time now)
         if (room > g->max_size) {
             asg_group_set_limits(g, g->min_size, room);
             at += snprintf(tail, left, "; MaxSize raised to %" PRId64, room);
+            if ((size_t)at >= sizeof(pr->formula)) /* truncated: append nothing more */
+                at = (int)sizeof(pr->formula) - 1;
             left = sizeof(pr->formula) - (size_t)at;
             tail = pr->formula + at;
         }
