@@ -3,6 +3,7 @@
 # (target tracking alone = PredictiveMode ForecastOnly, against ForecastAndScale), prints the
 # Markdown table of cost, time over objective, drops and forecast accuracy, and draws
 # docs/figures/worldcup98-predictive.png (plots/forecast.gp) from the two runs.
+# Needs python3 and gnuplot.
 # Usage: tools/worldcup98-predictive.sh [ASGSIM] [OUTDIR]   (OUTDIR default docs/figures)
 set -euo pipefail
 asgsim=${1:-build/asgsim}
@@ -36,8 +37,6 @@ for m in ForecastOnly ForecastAndScale; do
         -o "$tmp/$m.h5" -q
     "$asgsim" export "$tmp/$m.h5" -o "$tmp/$m" -q
 done
-# two days of the second week (1998-06-22 and 23, hours 168-216), then the whole run; the
-# right axis at 50 requests/s per instance, where the scenario's 50 % CPU target holds
+# two days of the second week (1998-06-22 and 23, hours 168-216); the right axis at 50
+# requests/s per instance, where the scenario's 50 % CPU target holds
 gnuplot -e "in='$tmp/ForecastAndScale'; base='$tmp/ForecastOnly'; out='$out/worldcup98-predictive.png'; from=168; to=216; rps=50; title='WorldCup98, 1998-06-22 and 23: load, forecast and capacity'" "$src/plots/forecast.gp"
-gnuplot -e "in='$tmp/ForecastAndScale'; base='$tmp/ForecastOnly'; out='$out/worldcup98-predictive-14d.png'; rps=50; title='WorldCup98, 1998-06-15 to 06-29: load, forecast and capacity'" "$src/plots/forecast.gp"
-echo "figures: $out/worldcup98-predictive.png $out/worldcup98-predictive-14d.png" >&2
