@@ -286,7 +286,9 @@ int cli_metrics(int argc, char **argv)
         const struct summary_metric *sm = &summary_metrics[m];
         printf("| `%s` | %s | %s | %s%s |\n", sm->name,
                sm->kind == SUMMARY_COUNT ? "count" : "real", sm->units, sm->description,
-               sm->flags & SUMMARY_SCALING ? " (only when the scenario scales)" : "");
+               sm->flags & SUMMARY_SCALING      ? " (only when the scenario scales)"
+               : sm->flags & SUMMARY_PREDICTIVE ? " (only with a predictive scaling policy)"
+                                                : "");
     }
     return EXIT_OK;
 }

@@ -2,6 +2,7 @@
 #include "asgsim/policy.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/predictive.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
 
@@ -13,7 +14,8 @@
 #include "asgsim/banned.h"
 
 const char *const policy_type_names[POLICY_TYPE_NR] = { "SimpleScaling", "StepScaling",
-                                                        "TargetTrackingScaling" };
+                                                        "TargetTrackingScaling",
+                                                        "PredictiveScaling" };
 const char *const adjustment_type_names[ADJ_NR] = { "ChangeInCapacity", "ExactCapacity",
                                                     "PercentChangeInCapacity" };
 const char *const decision_reason_names[DECISION_NR] = {
@@ -580,6 +582,15 @@ static void act(struct autoscaler *a, sim_time now)
     struct invocation *best = NULL;
     for (size_t j = 0; j < a->nr_inv; j++) {
         struct invocation *v = &a->inv[j];
+        /* AWS (ec2-auto-scaling-predictive-scaling): with predictive scaling the group
+           takes the larger of the forecast capacity and a dynamic policy's */
+        if (v->proposes && v->capacity < g->desired && v->capacity < a->forecast_floor) {
+            v->capacity = a->forecast_floor < g->desired ? a->forecast_floor : g->desired;
+            snprintf(v->formula + strlen(v->formula), sizeof(v->formula) - strlen(v->formula),
+                     "; predictive scaling's forecast capacity is %" PRId64, a->forecast_floor);
+            if (v->capacity == g->desired)
+                decline(v, DECISION_OTHER_POLICY_WANTS_MORE);
+        }
         if (v->proposes && v->tt_scale_in && !all_in) {
             snprintf(v->formula + strlen(v->formula), sizeof(v->formula) - strlen(v->formula),
                      "; another target-tracking policy does not scale in");
@@ -742,12 +753,14 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
         schedule_next(a, i);
     }
     a->tick = sim_schedule(eng, 0, &tick_event, a, (union sim_payload){ 0 });
+    autoscaler_predictive_start(a, end);
 }
 
 void autoscaler_release(struct autoscaler *a)
 {
     if (a->eng && a->tick)
         sim_cancel(a->eng, a->tick);
+    autoscaler_predictive_release(a);
     cloudwatch_release(&a->cw);
     for (size_t i = 0; i < a->nr_tt_alarms; i++)
         cw_alarm_config_release(&a->tt_alarms[i]);

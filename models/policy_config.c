@@ -7,6 +7,7 @@
 #include "asgsim/cfn.h"
 #include "asgsim/policy.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/predictive_bind.h"
 #include "asgsim/scenario.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
@@ -292,16 +293,8 @@ static int load_policy(struct sloader *l, const struct cfn_resource *r)
         ret = rc;
         goto out;
     }
-    if (v == 3) {
-        diag_warning(l->d, &r->loc,
-                     "%s: predictive scaling is not modelled by asgsim yet; the "
-                     "policy is skipped",
-                     what);
-        ret = 1;
-        goto out;
-    }
     p.type = (enum policy_type)v; /* SimpleScaling when PolicyType is omitted */
-    if (p.type != POLICY_TARGET_TRACKING) {
+    if (p.type == POLICY_SIMPLE || p.type == POLICY_STEP) {
         rc = bind_enum(&b, props, "AdjustmentType", adjustment_type_names, ADJ_NR, &v);
         if (rc == 0)
             rc = bind_missing(&b, &r->loc, "AdjustmentType");
@@ -323,7 +316,7 @@ static int load_policy(struct sloader *l, const struct cfn_resource *r)
         { "MetricAggregationType", 1u << POLICY_STEP },
         { "StepAdjustments", 1u << POLICY_STEP },
         { "TargetTrackingConfiguration", 1u << POLICY_TARGET_TRACKING },
-        { "PredictiveScalingConfiguration", 0 },
+        { "PredictiveScalingConfiguration", 1u << POLICY_PREDICTIVE },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(valid); i++)
@@ -379,6 +372,8 @@ static int load_policy(struct sloader *l, const struct cfn_resource *r)
                                  "%s: ExactCapacity needs ScalingAdjustment >= 0 in every step",
                                  what);
     if (p.type == POLICY_TARGET_TRACKING && (rc = load_target_tracking(l, &b, props, &p)) < 0)
+        ret = rc;
+    if (p.type == POLICY_PREDICTIVE && (rc = predictive_config_bind(&b, props, &p.predictive)) < 0)
         ret = rc;
 out:
     if (ret == 0) {
@@ -761,6 +756,8 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
                                  "AWS quota that cannot be raised)",
                                  MAX_SCHEDULES);
         }
+        if (k == 0 && predictive_config_check(out, d) < 0)
+            ret = ASG_EINVAL;
     }
     return ret;
 }

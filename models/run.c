@@ -4,6 +4,7 @@
 #include "asgsim/asg.h"
 #include "asgsim/capacity.h"
 #include "asgsim/policy.h"
+#include "asgsim/predictive.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve.h"
 #include "asgsim/utc.h"
@@ -179,6 +180,7 @@ struct world {
     struct trace_field *ts_fields; /* ts_fields, then the scaling columns */
     size_t nr_ts_fields;
     char **alarm_columns;
+    size_t fc_column; /* first forecast column of /timeseries; 0: no predictive policy */
     union trace_value *ts_row;
     uint64_t nr_sample_yields;  /* samples put behind events at their own time */
     struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
@@ -444,6 +446,9 @@ static int64_t count_in_service_vcpus(const struct asg_group *g)
 
 enum scaling_col { SC_ASG_AVG_CPU, SC_REQUESTS_PER_TARGET, SC_NR };
 
+/* With a predictive policy, after the alarm columns: the forecast in force for the hour. */
+enum forecast_col { FC_LOAD, FC_CAPACITY, FC_NR };
+
 static double scaler_load(void *ctx, sim_time now)
 {
     return load_rps(ctx, now);
@@ -467,8 +472,18 @@ static void setup_ts_fields(struct world *w)
         [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests", 0, NULL,
                                      0 },
     };
+    static const struct trace_field fc_fields[FC_NR] = {
+        [FC_LOAD] = { "forecast_load_rps", TRACE_F64, "requests/s", 0, NULL, 0 },
+        [FC_CAPACITY] = { "forecast_capacity", TRACE_F64, "units", 0, NULL, 0 },
+    };
     size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
-    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0) + (w->burst_on ? 1 : 0);
+    size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
+    if (autoscaler_predictor(&w->scaler)) {
+        w->fc_column = n;
+        n += FC_NR;
+    }
+    if (w->burst_on) /* the last column: credits per InService instance */
+        n++;
     w->ts_fields = xcalloc(n, sizeof(*w->ts_fields));
     memcpy(w->ts_fields, ts_fields, sizeof(ts_fields));
     w->alarm_columns = xcalloc(nr_alarms + 1, sizeof(*w->alarm_columns));
@@ -488,6 +503,8 @@ static void setup_ts_fields(struct world *w)
     if (w->burst_on) /* the last column: credits per InService instance */
         w->ts_fields[n - 1] =
                 (struct trace_field){ "cpu_credit_balance", TRACE_F64, "credits", 0, NULL, 0 };
+    if (w->fc_column)
+        memcpy(w->ts_fields + w->fc_column, fc_fields, sizeof(fc_fields));
     w->nr_ts_fields = n;
     w->ts_row = xcalloc(n, sizeof(*w->ts_row));
 }
@@ -500,6 +517,11 @@ static void sample_scaling(struct world *w, sim_time now, union trace_value *row
     row[SC_REQUESTS_PER_TARGET].f64 = autoscaler_metric(&w->scaler, CW_REQUEST_COUNT_PER_TGT, now);
     for (size_t i = 0; i < w->scaler.nr_alarms; i++)
         row[SC_NR + i].i32 = (int32_t)w->scaler.alarms[i].state;
+    const struct predictor *pr = autoscaler_predictor(&w->scaler);
+    if (pr) {
+        union trace_value *fc = row - TS_NR + w->fc_column;
+        predictor_forecast_at(pr, now, &fc[FC_LOAD].f64, &fc[FC_CAPACITY].f64);
+    }
 }
 
 int run_decisions_open(struct trace_sink *sink, struct trace_table **out)
@@ -582,6 +604,18 @@ static void fill_scaling_summary(const struct world *w, struct run_summary *r)
     r->policy_capacity_changes = w->scaler.nr_policy_changes;
     r->scheduled_capacity_changes = w->scaler.nr_scheduled_changes;
     r->policy_invocations = w->nr_decisions;
+    const struct predictor *pr = autoscaler_predictor(&w->scaler);
+    r->predictive = pr != NULL;
+    if (pr) {
+        struct forecast_score fs;
+        predictor_score(pr, &fs);
+        r->forecast_hours = fs.hours;
+        r->forecast_mape_pct = fs.mape_pct;
+        r->forecast_bias_pct = fs.bias_pct;
+        r->seasonal_naive_hours = fs.naive_hours;
+        r->seasonal_naive_mape_pct = fs.naive_mape_pct;
+        r->seasonal_naive_bias_pct = fs.naive_bias_pct;
+    }
 }
 
 static void release_scaling(struct world *w)

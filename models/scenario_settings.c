@@ -9,6 +9,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/predictive_bind.h"
 #include "asgsim/regions.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
@@ -267,7 +268,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         /* Fn::ImportValue */
                                         "Exports",
                                         /* warm start: scenario_bind_warm_start() */
-                                        "WarmStart", "StatisticsStart" };
+                                        "WarmStart", "StatisticsStart",
+                                        /* models/predictive_config.c */
+                                        "Predictive" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -316,6 +319,8 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
     if ((rc = tt_settings_bind(&b, s, &sc->scaling.tt_scale_in_ratio)) < 0)
         ret = rc;
     if ((rc = scenario_bind_warm_start(&b, s, sc)) < 0)
+        ret = rc;
+    if ((rc = predictive_settings_bind(&b, s, &sc->scaling.predictive_history)) < 0)
         ret = rc;
     return ret;
 }

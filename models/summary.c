@@ -43,7 +43,8 @@ void summary_set(struct run_summary *r, size_t m, double v)
 bool summary_applies(const struct run_summary *r, size_t m)
 {
     ASG_ASSERT(m < SUMMARY_NR);
-    return r->scaling || !(summary_metrics[m].flags & SUMMARY_SCALING);
+    unsigned f = summary_metrics[m].flags;
+    return (r->scaling || !(f & SUMMARY_SCALING)) && (r->predictive || !(f & SUMMARY_PREDICTIVE));
 }
 
 size_t summary_find(const char *name)

@@ -95,7 +95,7 @@ double workload_rate_rps(const struct workload_config *w, int64_t start_epoch_s,
         r = w->base_rps * spike_factor(w, t);
         break;
     case WORKLOAD_TRACE:
-        r = trace_rate(w, t);
+        r = trace_rate(w, t + w->start); /* `start`: the trace time at simulated time 0 */
         break;
     case WORKLOAD_SUM:
         for (size_t i = 0; i < w->nr_children; i++)

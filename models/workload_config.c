@@ -155,6 +155,11 @@ static int bind_trace(struct bind *b, const struct ynode *map, struct workload_c
     int rc = bind_duration(b, map, "Resample", SIM_SEC(1), MAX_TIME, &resample);
     if (rc < 0)
         ret = rc;
+    /* Offset: the trace time (after Window) that simulated time 0 replays, so that the rows
+       before it are history (predictive scaling's `Predictive: History`) */
+    sim_time offset = 0;
+    if ((rc = bind_duration(b, map, "Offset", 0, MAX_TIME, &offset)) < 0)
+        ret = rc;
     rc = need(b, map, "Path", bind_string(b, map, "Path", &path));
     if (rc < 0)
         return rc;
@@ -173,6 +178,7 @@ static int bind_trace(struct bind *b, const struct ynode *map, struct workload_c
         return rc;
     if (resample > 0)
         workload_trace_resample(w, sim_time_to_seconds(resample));
+    w->start = offset;
     /* A rate between rows is interpolated: a trace coarser than the samples smooths peaks
        that a finer trace of the same traffic shows, and the two runs differ. */
     double step = workload_trace_step_s(w);
@@ -183,7 +189,7 @@ static int bind_trace(struct bind *b, const struct ynode *map, struct workload_c
                      "peaks a finer trace of the same traffic has (give a finer trace, or "
                      "SampleInterval: %gs)",
                      step, sim_time_to_seconds(o->sample_interval), step);
-    double span = w->time_s[w->nr_rows - 1];
+    double span = w->time_s[w->nr_rows - 1] - sim_time_to_seconds(offset);
     if (o->duration > 0 && sim_time_to_seconds(o->duration) > span + step)
         diag_warning(b->d, at,
                      "the run (%g s) outlasts the workload trace (%g s): its last rate, %g "
@@ -238,7 +244,8 @@ static int bind_leaf(struct bind *b, const struct ynode *map, struct workload_co
     static const char *const k_step[] = { "Kind", "FromRps", "ToRps", "At" };
     static const char *const k_spike[] = { "Kind", "BaseRps",        "At",
                                            "Rise", "PeakMultiplier", "Decay" };
-    static const char *const k_trace[] = { "Kind", "Path", "RateScale", "Window", "Resample" };
+    static const char *const k_trace[] = { "Kind",   "Path",     "RateScale",
+                                           "Window", "Resample", "Offset" };
 
     static const struct {
         const char *const *keys;

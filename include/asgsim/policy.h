@@ -26,6 +26,7 @@
 
 struct asg_group;
 struct invocation;
+struct predictor;
 
 /**
  * The adjustment in instances of `type` with `amount` at `current` capacity. Percent:
@@ -128,6 +129,11 @@ struct autoscaler {
     uint64_t nr_decisions;
     uint64_t nr_policy_changes;
     uint64_t nr_scheduled_changes;
+    /* predictive scaling (predictive.h, models/predictive.c) */
+    struct predictor *pred; /* one per PredictiveScaling policy (owned) */
+    size_t nr_pred;
+    int64_t forecast_floor; /* the ForecastAndScale policy's capacity this hour; 0: none */
+    sim_time end;           /* the run's end */
 };
 
 /**

@@ -9,6 +9,7 @@
 
 #include "asgsim/cloudwatch_config.h"
 #include "asgsim/diag.h"
+#include "asgsim/predictive_config.h"
 #include "asgsim/schedule_config.h"
 #include "asgsim/sim.h"
 
@@ -16,9 +17,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum policy_type { POLICY_SIMPLE, POLICY_STEP, POLICY_TARGET_TRACKING, POLICY_TYPE_NR };
+enum policy_type {
+    POLICY_SIMPLE,
+    POLICY_STEP,
+    POLICY_TARGET_TRACKING,
+    POLICY_PREDICTIVE,
+    POLICY_TYPE_NR
+};
 
-/** "SimpleScaling", "StepScaling", "TargetTrackingScaling" */
+/** "SimpleScaling", "StepScaling", "TargetTrackingScaling", "PredictiveScaling" */
 extern const char *const policy_type_names[POLICY_TYPE_NR];
 
 enum adjustment_type { ADJ_CHANGE_IN_CAPACITY, ADJ_EXACT_CAPACITY, ADJ_PERCENT, ADJ_NR };
@@ -55,6 +62,7 @@ struct policy_config {
     enum tt_metric metric; /* target tracking */
     double target_value;
     bool disable_scale_in;
+    struct predictive_config predictive; /* predictive (predictive_config.h) */
     struct src_loc loc;
 };
 
@@ -76,6 +84,8 @@ struct scaling_config {
        scaling policy among their actions (owned; the loader reports them in one warning) */
     char **skipped;
     size_t nr_skipped;
+    /* load before StartTime that predictive scaling starts with (`Predictive: History`) */
+    sim_time predictive_history;
 };
 
 /** Free everything; safe on a zeroed struct. */

@@ -24,8 +24,9 @@
 
 /* Flags: SCALING metrics are written only when the scenario scales (alarms, policies,
    scheduled actions). */
-#define SUMMARY_ALWAYS  0u
-#define SUMMARY_SCALING 1u
+#define SUMMARY_ALWAYS     0u
+#define SUMMARY_SCALING    1u
+#define SUMMARY_PREDICTIVE 2u /* written only when the scenario has a predictive policy */
 
 /* X(name, kind, HDF5 units, flags, description) - one line per metric. */
 #define SUMMARY_METRICS(X)                                                                         \
@@ -97,7 +98,19 @@
     X(scheduled_capacity_changes, COUNT, "activities", SUMMARY_SCALING,                            \
       "capacity changes by scheduled actions")                                                     \
     X(policy_invocations, COUNT, "invocations", SUMMARY_SCALING,                                   \
-      "policy invocations (rows of /decisions)")
+      "policy invocations (rows of /decisions)")                                                   \
+    X(forecast_hours, COUNT, "h", SUMMARY_PREDICTIVE,                                              \
+      "hours of the run whose forecast was scored against the hour's mean load")                   \
+    X(forecast_mape_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                      \
+      "predictive scaling's forecast: mean absolute percentage error of the hourly load")          \
+    X(forecast_bias_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                      \
+      "predictive scaling's forecast: (forecast - actual) / actual load, summed over the hours")   \
+    X(seasonal_naive_hours, COUNT, "h", SUMMARY_PREDICTIVE,                                        \
+      "those of them with a load one week before (the seasonal-naive forecast)")                   \
+    X(seasonal_naive_mape_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
+      "the same hour last week as the forecast: mean absolute percentage error, same hours")       \
+    X(seasonal_naive_bias_pct, REAL, "percent", SUMMARY_PREDICTIVE,                                \
+      "the same hour last week as the forecast: bias")
 
 enum summary_kind { SUMMARY_REAL, SUMMARY_COUNT };
 
@@ -106,7 +119,8 @@ struct run_summary {
 #define SUMMARY_FIELD(name, kind, units, flags, desc) SUMMARY_CTYPE_##kind name;
     SUMMARY_METRICS(SUMMARY_FIELD)
 #undef SUMMARY_FIELD
-    bool scaling; /* the scenario scales: the SUMMARY_SCALING metrics apply */
+    bool scaling;    /* the scenario scales: the SUMMARY_SCALING metrics apply */
+    bool predictive; /* the scenario has a predictive policy: SUMMARY_PREDICTIVE apply */
 };
 
 enum summary_id {

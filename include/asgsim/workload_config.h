@@ -45,7 +45,8 @@ struct workload_config {
     sim_time decay;
     /* TRACE: rows (time_s[i], rate_rps[i]), times strictly increasing; linear interpolation
        between rows, the first rate before the first row, the last after the last; every
-       rate multiplied by rate_scale. */
+       rate multiplied by rate_scale. `start` (Offset) is the trace time replayed at simulated
+       time 0: earlier rows are the load before StartTime (negative simulated times). */
     double *time_s;
     double *rate_rps;
     size_t nr_rows;

@@ -411,7 +411,7 @@ static void gen_target(struct gen *g, int i)
         out(g, "        DisableScaleIn: true\n");
 }
 
-/* Predictive scaling is accepted with a warning and skipped: this exercises that path. */
+/* Predictive scaling: runs with the rest (no history, so no forecast in runs under a day). */
 static void gen_predictive(struct gen *g)
 {
     out(g, "  Predictive:\n    Type: AWS::AutoScaling::ScalingPolicy\n    Properties:\n"
