@@ -56,6 +56,11 @@ void scaling_config_release(struct scaling_config *c)
     for (size_t i = 0; i < c->nr_skipped; i++)
         free(c->skipped[i]);
     free(c->skipped);
+    for (size_t i = 0; i < c->nr_maths; i++) {
+        cw_math_release(c->maths[i]);
+        free(c->maths[i]);
+    }
+    free(c->maths);
     memset(c, 0, sizeof(*c));
 }
 
@@ -167,18 +172,21 @@ static void make_tt_alarms(struct autoscaler *a)
             continue;
         struct cw_alarm_config *hi = &a->tt_alarms[a->nr_tt_alarms++];
         struct cw_alarm_config *lo = &a->tt_alarms[a->nr_tt_alarms++];
-        enum cw_metric m = tt_cw_metric(p->metric);
-        *hi = (struct cw_alarm_config){ .name = tt_alarm_name(a->g->cfg->name, p->name,
-                                                              "AlarmHigh"),
-                                        .metric = m,
-                                        .statistic = CW_AVERAGE,
-                                        .period = cloudwatch_period(&periods, m),
-                                        .evaluation_periods = 3,
-                                        .datapoints_to_alarm = 3,
-                                        .threshold = p->target_value,
-                                        .comparison = CW_GT,
-                                        .missing = CW_MISSING,
-                                        .actions_enabled = true };
+        enum cw_metric m = p->customized ? p->custom_metric : tt_cw_metric(p->metric);
+        sim_time period = p->custom_period ? p->custom_period : cloudwatch_period(&periods, m);
+        *hi = (struct cw_alarm_config){
+            .name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmHigh"),
+            .metric = m,
+            .statistic = p->customized ? p->custom_statistic : CW_AVERAGE,
+            .math = p->custom_math,
+            .period = period,
+            .evaluation_periods = 3,
+            .datapoints_to_alarm = 3,
+            .threshold = p->target_value,
+            .comparison = CW_GT,
+            .missing = CW_MISSING,
+            .actions_enabled = true
+        };
         *lo = *hi;
         lo->name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmLow");
         lo->evaluation_periods = lo->datapoints_to_alarm = 15;
@@ -269,11 +277,15 @@ static void sample(struct autoscaler *a, sim_time now)
         cloudwatch_record(&a->cw, CW_NETWORK_OUT, now,
                           per_instance_rps * a->cfg->cw.bytes_out_per_request * net_s, reporting);
         cloudwatch_record(&a->cw, CW_REQUEST_COUNT_PER_TGT, now, per_instance_rps * 60.0, 1);
+        cloudwatch_record(&a->cw, CW_AGENT_CPU, now, cpu, reporting);
         /* the capacity behind those datapoints, for target tracking's computation */
         if (reporting > 0)
             cloudwatch_record(&a->cw, CW_REPORTING_CAPACITY, now, reporting_units, 1);
         cloudwatch_record(&a->cw, CW_IN_SERVICE_CAPACITY, now, in_service_units, 1);
     }
+    /* the load balancer counts requests whether or not a target is InService */
+    if (a->load_rps)
+        cloudwatch_record(&a->cw, CW_REQUEST_COUNT, now, load * 60.0, 1);
     /* GroupPendingInstances / GroupTerminatingInstances include the hooks' Wait and
        Proceed states (ec2-auto-scaling-metrics). */
     size_t pend = asg_group_count_pending(g);
@@ -487,12 +499,20 @@ static bool tt_compute(struct autoscaler *a, struct invocation *v, const struct 
                        const struct policy_config *p, sim_time now, int64_t *want)
 {
     use_newest(v, al);
-    enum cw_metric cap_metric = al->cfg->metric == CW_REQUEST_COUNT_PER_TGT ? CW_IN_SERVICE_CAPACITY
-                                                                            : CW_REPORTING_CAPACITY;
+    /* the capacity behind the datapoint: the reporting instances' for the EC2 metrics
+       (their periods), the InService units for the others */
+    enum cw_metric cap_metric = al->cfg->math || al->cfg->metric == CW_REQUEST_COUNT_PER_TGT ||
+                                                al->cfg->metric == CW_REQUEST_COUNT ||
+                                                al->cfg->metric == CW_AGENT_CPU
+                                        ? CW_IN_SERVICE_CAPACITY
+                                        : CW_REPORTING_CAPACITY;
+    /* a sub-minute alarm period holds no one-minute capacity datapoint: take the newest */
+    sim_time cap_from = al->last_from, cap_period = cloudwatch_period(&a->cw, cap_metric);
+    if (al->last_to - cap_from < cap_period)
+        cap_from = al->last_to - cap_period;
     double measured;
     if (isnan(al->last_value) || al->last_from < 0 ||
-        !cloudwatch_stat(&a->cw, cap_metric, CW_AVERAGE, al->last_from, al->last_to, now,
-                         &measured) ||
+        !cloudwatch_stat(&a->cw, cap_metric, CW_AVERAGE, cap_from, al->last_to, now, &measured) ||
         !(measured > 0)) {
         snprintf(v->formula, sizeof(v->formula), "no datapoint with its capacity");
         decline(v, DECISION_NO_DATA);

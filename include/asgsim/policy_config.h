@@ -53,6 +53,13 @@ struct policy_config {
     struct step_adjustment *steps; /* step (owned) */
     size_t nr_steps;
     enum tt_metric metric; /* target tracking */
+    /* target tracking with a CustomizedMetricSpecification: the produced metric and
+       statistic it names, or its metric math (borrowed from scaling_config.maths) */
+    bool customized;
+    enum cw_metric custom_metric;
+    enum cw_statistic custom_statistic;
+    const struct cw_math *custom_math;
+    sim_time custom_period; /* its Period (high-resolution metrics); 0: the metric's */
     double target_value;
     bool disable_scale_in;
     struct src_loc loc;
@@ -76,6 +83,9 @@ struct scaling_config {
        scaling policy among their actions (owned; the loader reports them in one warning) */
     char **skipped;
     size_t nr_skipped;
+    /* metric math of alarms and customized metrics, which point into it (owned) */
+    struct cw_math **maths;
+    size_t nr_maths;
 };
 
 /** Free everything; safe on a zeroed struct. */

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Metrics the simulator produces, however a template names them (issue 17, item 7):
+# target tracking with CustomizedMetricSpecification (one metric, or `Metrics` metric math)
+# decides exactly as the predefined metric of the same quantity does, and an alarm with
+# metric math (`Metrics` with an `Expression`) drives a step policy.
+. "$(dirname "$0")/lib.sh"
+T="$SRCDIR/tests/data/metrics/tt.yaml"
+
+run_export() { # NAME TEMPLATE ARGS...: run and export to $WORK/NAME
+    local name=$1 t=$2; shift 2
+    expect_exit 0 "$ASGSIM" run "$t" -o "$WORK/$name.h5" -q "$@" &&
+        "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q
+}
+same_activities() { # A B: the same activities at the same times (header line aside)
+    diff <(tail -n +2 "$WORK/$1/activities.tsv" | cut -f1,2,5,6) \
+        <(tail -n +2 "$WORK/$2/activities.tsv" | cut -f1,2,5,6) >/dev/null &&
+        [ "$(grep -c 'triggered policy Track' "$WORK/$1/activities.tsv")" -gt 0 ]
+}
+for f in predefined-cpu customized-cpu predefined-alb math-alb; do
+    check "$f runs" run_export "$f" "$T" -p Form="$f"
+done
+# AWS/EC2 CPUUtilization (Average, the group's dimension) is ASGAverageCPUUtilization
+check "customized CPU decides as the predefined metric" same_activities predefined-cpu customized-cpu
+# RequestCount (Sum) / GroupInServiceInstances is RequestCountPerTarget with one-unit targets
+check "metric math decides as ALBRequestCountPerTarget" same_activities predefined-alb math-alb
+check "alarm with metric math runs" run_export alarm "$SRCDIR/tests/data/metrics/alarm_math.yaml"
+check "its step policy acted" grep -q 'alarm Busy in state ALARM triggered policy Out' \
+    "$WORK/alarm/activities.tsv"
+finish
