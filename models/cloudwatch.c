@@ -25,6 +25,9 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_IN_SERVICE_CAPACITY] = "asgsim:InServiceCapacityUnits",
     [CW_REQUEST_COUNT] = "RequestCount",
     [CW_AGENT_CPU] = "CPUUtilization (agent)",
+    [CW_TARGET_RESPONSE_TIME] = "TargetResponseTime",
+    [CW_ELB_5XX] = "HTTPCode_ELB_5XX_Count",
+    [CW_TARGET_5XX] = "HTTPCode_Target_5XX_Count",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",

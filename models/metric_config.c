@@ -17,7 +17,8 @@
 
 const char metric_bind_produced[] =
         "AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; AWS/ApplicationELB RequestCount, "
-        "RequestCountPerTarget; AWS/AutoScaling Group* metrics; a custom namespace's "
+        "RequestCountPerTarget, TargetResponseTime, HTTPCode_ELB_5XX_Count, "
+        "HTTPCode_Target_5XX_Count; AWS/AutoScaling Group* metrics; a custom namespace's "
         "CPUUtilization with the group's AutoScalingGroupName dimension";
 
 struct metric_name {
@@ -31,6 +32,9 @@ static const struct metric_name metrics[] = {
     { "AWS/EC2", "NetworkOut", CW_NETWORK_OUT },
     { "AWS/ApplicationELB", "RequestCountPerTarget", CW_REQUEST_COUNT_PER_TGT },
     { "AWS/ApplicationELB", "RequestCount", CW_REQUEST_COUNT },
+    { "AWS/ApplicationELB", "TargetResponseTime", CW_TARGET_RESPONSE_TIME },
+    { "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", CW_ELB_5XX },
+    { "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", CW_TARGET_5XX },
     { "AWS/AutoScaling", "GroupMinSize", CW_GROUP_MIN_SIZE },
     { "AWS/AutoScaling", "GroupMaxSize", CW_GROUP_MAX_SIZE },
     { "AWS/AutoScaling", "GroupDesiredCapacity", CW_GROUP_DESIRED },

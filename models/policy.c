@@ -300,6 +300,21 @@ static void sample(struct autoscaler *a, sim_time now)
     cloudwatch_record(&a->cw, CW_GROUP_TOTAL, now, (double)(pend + ins + term), 1);
 }
 
+void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
+                               double latency_sum_s, double dropped, size_t in_service)
+{
+    if (now <= 0 || interval <= 0)
+        return;
+    sim_time at = now - 1; /* the interval [now - interval, now) ends in this period */
+    double per_minute = (double)SIM_MIN(1) / (double)interval;
+    if (served > 0)
+        cloudwatch_record(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency_sum_s / served, served);
+    /* AWS: the load balancer answers 503 itself when it has no healthy target
+       (load-balancer-troubleshooting: HTTP 503); refusals by a target are the target's */
+    cloudwatch_record(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, dropped * per_minute, 1);
+    cloudwatch_record(&a->cw, in_service ? CW_ELB_5XX : CW_TARGET_5XX, at, 0, 1);
+}
+
 /*
  * One policy invocation of this minute: what it computed and what it asks for. Every
  * invocation becomes a /decisions row once the minute's winner is known.
@@ -501,11 +516,9 @@ static bool tt_compute(struct autoscaler *a, struct invocation *v, const struct 
     use_newest(v, al);
     /* the capacity behind the datapoint: the reporting instances' for the EC2 metrics
        (their periods), the InService units for the others */
-    enum cw_metric cap_metric = al->cfg->math || al->cfg->metric == CW_REQUEST_COUNT_PER_TGT ||
-                                                al->cfg->metric == CW_REQUEST_COUNT ||
-                                                al->cfg->metric == CW_AGENT_CPU
-                                        ? CW_IN_SERVICE_CAPACITY
-                                        : CW_REPORTING_CAPACITY;
+    enum cw_metric m = al->cfg->metric;
+    bool ec2 = !al->cfg->math && (m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT);
+    enum cw_metric cap_metric = ec2 ? CW_REPORTING_CAPACITY : CW_IN_SERVICE_CAPACITY;
     /* a sub-minute alarm period holds no one-minute capacity datapoint: take the newest */
     sim_time cap_from = al->last_from, cap_period = cloudwatch_period(&a->cw, cap_metric);
     if (al->last_to - cap_from < cap_period)

@@ -37,6 +37,10 @@ enum cw_metric {
        template's own (CustomizedMetricSpecification, e.g. the CloudWatch agent's
        aggregated cpu_usage_active): percent, 10-second high-resolution datapoints */
     CW_AGENT_CPU,
+    /* AWS/ApplicationELB from the serving model (recorded by the run, not sampled here): */
+    CW_TARGET_RESPONSE_TIME, /* TargetResponseTime, seconds, per completed request */
+    CW_ELB_5XX,              /* HTTPCode_ELB_5XX_Count per minute: refused, no InService target */
+    CW_TARGET_5XX,           /* HTTPCode_Target_5XX_Count per minute: refused by the targets */
     CW_NR
 };
 

@@ -26,4 +26,16 @@ check "metric math decides as ALBRequestCountPerTarget" same_activities predefin
 check "alarm with metric math runs" run_export alarm "$SRCDIR/tests/data/metrics/alarm_math.yaml"
 check "its step policy acted" grep -q 'alarm Busy in state ALARM triggered policy Out' \
     "$WORK/alarm/activities.tsv"
+# The load balancer's metrics from serving (tests/data/metrics/alb.yaml): a flash crowd at
+# 01:00 overflows the targets' queues.
+A="$SRCDIR/tests/data/metrics/alb.yaml"
+acted_after_spike() { grep -q 'T01:0[0-9]:00Z a monitor alarm Trouble in state ALARM' "$WORK/$1/activities.tsv"; }
+check "Target 5XX alarm runs" run_export t5xx "$A"
+check "targets' refusals (HTTPCode_Target_5XX_Count) scale out at the spike" acted_after_spike t5xx
+check "TargetResponseTime alarm runs" run_export latency "$A" -p Metric=TargetResponseTime -p Threshold=0.1
+check "response time scales out at the spike" acted_after_spike latency
+check "ELB 5XX alarm runs" run_export elb5xx "$A" -p Metric=HTTPCode_ELB_5XX_Count
+# the load balancer itself refuses only while no target is InService: at the start
+check "ELB 5XX only before a target is InService" bash -c \
+    "grep -q 'T00:0[0-9]:00Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv' && ! grep -q 'T0[1-9]:[0-9:]*Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv'"
 finish
