@@ -28,6 +28,7 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_TARGET_RESPONSE_TIME] = "TargetResponseTime",
     [CW_ELB_5XX] = "HTTPCode_ELB_5XX_Count",
     [CW_TARGET_5XX] = "HTTPCode_Target_5XX_Count",
+    [CW_SQS_VISIBLE] = "ApproximateNumberOfMessagesVisible",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",

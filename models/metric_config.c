@@ -18,7 +18,7 @@
 const char metric_bind_produced[] =
         "AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; AWS/ApplicationELB RequestCount, "
         "RequestCountPerTarget, TargetResponseTime, HTTPCode_ELB_5XX_Count, "
-        "HTTPCode_Target_5XX_Count; AWS/AutoScaling Group* metrics; a custom namespace's "
+        "HTTPCode_Target_5XX_Count; AWS/SQS ApproximateNumberOfMessagesVisible; AWS/AutoScaling Group* metrics; a custom namespace's "
         "CPUUtilization with the group's AutoScalingGroupName dimension";
 
 struct metric_name {
@@ -35,6 +35,7 @@ static const struct metric_name metrics[] = {
     { "AWS/ApplicationELB", "TargetResponseTime", CW_TARGET_RESPONSE_TIME },
     { "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", CW_ELB_5XX },
     { "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", CW_TARGET_5XX },
+    { "AWS/SQS", "ApproximateNumberOfMessagesVisible", CW_SQS_VISIBLE },
     { "AWS/AutoScaling", "GroupMinSize", CW_GROUP_MIN_SIZE },
     { "AWS/AutoScaling", "GroupMaxSize", CW_GROUP_MAX_SIZE },
     { "AWS/AutoScaling", "GroupDesiredCapacity", CW_GROUP_DESIRED },

@@ -173,7 +173,15 @@ static void make_tt_alarms(struct autoscaler *a)
         struct cw_alarm_config *hi = &a->tt_alarms[a->nr_tt_alarms++];
         struct cw_alarm_config *lo = &a->tt_alarms[a->nr_tt_alarms++];
         enum cw_metric m = p->customized ? p->custom_metric : tt_cw_metric(p->metric);
-        sim_time period = p->custom_period ? p->custom_period : cloudwatch_period(&periods, m);
+        /* metric math: the longest period of its metrics, so that every alarm period
+           holds a datapoint of each (asgsim's rule, as for one metric) */
+        sim_time period = cloudwatch_period(&periods, m);
+        for (size_t q = 0; p->custom_math && q < p->custom_math->nr_queries; q++) {
+            sim_time qp = cloudwatch_period(&periods, p->custom_math->queries[q].metric);
+            period = q == 0 || qp > period ? qp : period;
+        }
+        if (p->custom_period)
+            period = p->custom_period;
         *hi = (struct cw_alarm_config){
             .name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmHigh"),
             .metric = m,
@@ -266,9 +274,18 @@ static void sample(struct autoscaler *a, sim_time now)
         }
     }
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
+    double busy = load; /* work per second the instances do */
+    if (a->cfg->queue_driven) {
+        /* the workload fills the queue; the InService instances work it off at their
+           rate, so they are busy while a backlog waits */
+        sim_time from = a->queue.last;
+        double done = msg_queue_advance(&a->queue, now, load, vcpus * a->capacity_rps_per_vcpu);
+        busy = now > from ? done / sim_time_to_seconds(now - from) : 0;
+        cloudwatch_record(&a->cw, CW_SQS_VISIBLE, now, a->queue.visible, 1);
+    }
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;
-        double cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0;
+        double cpu = capacity > 0 ? fmin(100.0, 100.0 * busy / capacity) : 0;
         double per_instance_rps = load / in_service;
         cloudwatch_record(&a->cw, CW_CPU, now, cpu, reporting);
         double net_s = sim_time_to_seconds(cloudwatch_period(&a->cw, CW_NETWORK_IN));

@@ -807,6 +807,16 @@ out:
     return ret;
 }
 
+static bool uses_queue(const struct cw_math *m, enum cw_metric metric)
+{
+    if (!m)
+        return metric == CW_SQS_VISIBLE;
+    for (size_t i = 0; i < m->nr_queries; i++)
+        if (m->queries[i].metric == CW_SQS_VISIBLE)
+            return true;
+    return false;
+}
+
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
                         struct scaling_config *out)
@@ -854,6 +864,13 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
                                  MAX_SCHEDULES);
         }
     }
+    /* a queue's metric makes the group queue-driven (queue.h) */
+    for (size_t i = 0; i < out->nr_alarms; i++)
+        out->queue_driven |= uses_queue(out->alarms[i].math, out->alarms[i].metric);
+    for (size_t i = 0; i < out->nr_policies; i++)
+        out->queue_driven |=
+                out->policies[i].customized &&
+                uses_queue(out->policies[i].custom_math, out->policies[i].custom_metric);
     return ret;
 }
 

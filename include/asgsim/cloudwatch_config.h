@@ -41,6 +41,7 @@ enum cw_metric {
     CW_TARGET_RESPONSE_TIME, /* TargetResponseTime, seconds, per completed request */
     CW_ELB_5XX,              /* HTTPCode_ELB_5XX_Count per minute: refused, no InService target */
     CW_TARGET_5XX,           /* HTTPCode_Target_5XX_Count per minute: refused by the targets */
+    CW_SQS_VISIBLE,          /* AWS/SQS ApproximateNumberOfMessagesVisible, messages */
     CW_NR
 };
 

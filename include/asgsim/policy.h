@@ -17,6 +17,7 @@
 #include "asgsim/cloudwatch.h"
 #include "asgsim/diag.h"
 #include "asgsim/policy_config.h"
+#include "asgsim/queue.h"
 #include "asgsim/schedule.h"
 #include "asgsim/sim.h"
 
@@ -128,6 +129,7 @@ struct autoscaler {
     uint64_t nr_decisions;
     uint64_t nr_policy_changes;
     uint64_t nr_scheduled_changes;
+    struct msg_queue queue; /* cfg->queue_driven: the SQS queue the workload fills */
 };
 
 /**

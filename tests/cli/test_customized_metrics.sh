@@ -38,4 +38,13 @@ check "ELB 5XX alarm runs" run_export elb5xx "$A" -p Metric=HTTPCode_ELB_5XX_Cou
 # the load balancer itself refuses only while no target is InService: at the start
 check "ELB 5XX only before a target is InService" bash -c \
     "grep -q 'T00:0[0-9]:00Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv' && ! grep -q 'T0[1-9]:[0-9:]*Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv'"
+# A queue-driven group (tests/data/metrics/sqs.yaml): backlog per instance as AWS's metric
+# math example computes it. One initial instance cannot keep up with 200 messages/s, so the
+# first decision is AlarmHigh on a backlog per instance above the target of 100; once the
+# fleet has worked the queue off the backlog is 0 and AlarmLow scales in.
+check "queue-driven run" run_export sqs "$SRCDIR/tests/data/metrics/sqs.yaml"
+check "backlog per instance above 100 scales out first" bash -c \
+    "awk -F'\t' 'NR==3{exit !(\$4 ~ /AlarmHigh/ && \$6 > 100 && \$16 > \$15)}' '$WORK/sqs/decisions.tsv'"
+check "a worked-off queue scales in" bash -c \
+    "awk -F'\t' 'NR>2 && \$4 ~ /AlarmLow/ && \$6 == 0 && \$16 < \$15 {f=1} END{exit !f}' '$WORK/sqs/decisions.tsv'"
 finish
