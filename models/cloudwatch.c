@@ -23,6 +23,12 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_GROUP_TOTAL] = "GroupTotalInstances",
     [CW_REPORTING_CAPACITY] = "asgsim:ReportingCapacityUnits",
     [CW_IN_SERVICE_CAPACITY] = "asgsim:InServiceCapacityUnits",
+    [CW_REQUEST_COUNT] = "RequestCount",
+    [CW_AGENT_CPU] = "CPUUtilization (agent)",
+    [CW_TARGET_RESPONSE_TIME] = "TargetResponseTime",
+    [CW_ELB_5XX] = "HTTPCode_ELB_5XX_Count",
+    [CW_TARGET_5XX] = "HTTPCode_Target_5XX_Count",
+    [CW_SQS_VISIBLE] = "ApproximateNumberOfMessagesVisible",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",
@@ -80,7 +86,62 @@ sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m)
     /* AWS: basic monitoring 5-minute periods, detailed 1-minute (using-cloudwatch-new);
        ALB metrics and the AWS/AutoScaling group metrics are 1-minute
        (ec2-auto-scaling-metrics). */
+    if (m == CW_AGENT_CPU)
+        return SIM_SEC(10); /* a high-resolution custom metric, 10-second datapoints */
     return is_ec2_metric(m) && !cw->cfg.detailed ? SIM_MIN(5) : SIM_MIN(1);
+}
+
+void cw_math_release(struct cw_math *m)
+{
+    free(m->queries);
+    free(m->rpn);
+    memset(m, 0, sizeof(*m));
+}
+
+bool cw_math_eval(const struct cw_math *m, const struct cloudwatch *cw, sim_time from, sim_time to,
+                  sim_time now, double *out)
+{
+    double stack_vals[32];
+    double *st = m->nr_rpn <= ARRAY_SIZE(stack_vals) ? stack_vals : xcalloc(m->nr_rpn, sizeof(*st));
+    size_t n = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < m->nr_rpn; i++) {
+        const struct cw_math_token *t = &m->rpn[i];
+        double x, y;
+        switch (t->op) {
+        case CW_OP_NUM:
+            st[n++] = t->num;
+            break;
+        case CW_OP_QUERY:
+            /* a query without a datapoint leaves the period without one (asgsim's rule;
+               CloudWatch's functions that fill gaps are not modelled) */
+            ok = cloudwatch_stat(cw, m->queries[t->query].metric, m->queries[t->query].stat, from,
+                                 to, now, &st[n++]);
+            break;
+        case CW_OP_NEG:
+            st[n - 1] = -st[n - 1];
+            break;
+        default:
+            y = st[--n];
+            x = st[n - 1];
+            if (t->op == CW_OP_ADD)
+                st[n - 1] = x + y;
+            else if (t->op == CW_OP_SUB)
+                st[n - 1] = x - y;
+            else if (t->op == CW_OP_MUL)
+                st[n - 1] = x * y;
+            else
+                st[n - 1] = x / y;
+            break;
+        }
+    }
+    /* a division by zero gives no datapoint, not an infinity */
+    ok = ok && n == 1 && isfinite(st[0]);
+    if (ok)
+        *out = st[0];
+    if (st != stack_vals)
+        free(st);
+    return ok;
 }
 
 void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
@@ -298,7 +359,9 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
         double v;
         vals[i] = (double)NAN;
         /* nothing is recorded before time 0 */
-        if (to <= 0 || !cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v))
+        if (to <= 0 ||
+            !(c->math ? cw_math_eval(c->math, cw, to - c->period, to, now, &v)
+                      : cloudwatch_stat(cw, c->metric, c->statistic, to - c->period, to, now, &v)))
             continue;
         vals[i] = v;
         if (nr_real++ == 0) {

@@ -3,6 +3,7 @@
 
 #include "asgsim/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +71,13 @@ static double unit_spot_price(const struct mixed_policy *p, const struct spot_co
 size_t market_pick_spot(const struct mixed_policy *p, const struct spot_config *s,
                         const struct catalog *cat, const char *az, const int64_t *spot_units)
 {
-    size_t n = p->nr_overrides;
+    ASG_ASSERT(p->nr_overrides > 0);
+    size_t *order = xcalloc(p->nr_overrides, sizeof(*order)), n = 0;
+    /* the types price protection leaves to Spot (instance_requirements.h) */
+    for (size_t i = 0; i < p->nr_overrides; i++)
+        if (!p->overrides[i].no_spot)
+            order[n++] = i;
     ASG_ASSERT(n > 0);
-    size_t *order = xcalloc(n, sizeof(*order));
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
     /* insertion sorts: n <= 40 overrides (aws-properties-as-group) */
     size_t best = 0;
     switch (p->spot_strategy) {
@@ -96,10 +99,11 @@ size_t market_pick_spot(const struct mixed_policy *p, const struct spot_config *
     }
     case SPOT_CAPACITY_OPTIMIZED:
     case SPOT_CAPACITY_OPTIMIZED_PRIORITIZED:
-        for (size_t i = 1; i < n; i++)
-            if (spot_interruption_rate(s, p->overrides[i].type, az) <
+        best = order[0];
+        for (size_t k = 1; k < n; k++)
+            if (spot_interruption_rate(s, p->overrides[order[k]].type, az) <
                 spot_interruption_rate(s, p->overrides[best].type, az))
-                best = i;
+                best = order[k];
         break;
     case SPOT_PRICE_CAPACITY_OPTIMIZED: {
         for (size_t i = 1; i < n; i++)
@@ -128,19 +132,22 @@ size_t market_pick_spot(const struct mixed_policy *p, const struct spot_config *
 size_t market_pick_on_demand(const struct mixed_policy *p, const struct catalog *cat)
 {
     ASG_ASSERT(p->nr_overrides > 0);
-    if (p->od_strategy == OD_PRIORITIZED)
-        return 0;
-    size_t best = 0;
+    size_t best = SIZE_MAX;
     double best_price = 0;
     for (size_t i = 0; i < p->nr_overrides; i++) {
+        if (p->overrides[i].no_on_demand)
+            continue; /* price protection (instance_requirements.h) */
+        if (p->od_strategy == OD_PRIORITIZED)
+            return i;
         const struct instance_type *t = catalog_find(cat, p->overrides[i].type);
         ASG_ASSERT(t);
         double price = t->on_demand_usd_per_hour / (double)p->overrides[i].weight;
-        if (i == 0 || price < best_price) {
+        if (best == SIZE_MAX || price < best_price) {
             best = i;
             best_price = price;
         }
     }
+    ASG_ASSERT(best != SIZE_MAX);
     return best;
 }
 

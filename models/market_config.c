@@ -1,4 +1,5 @@
 /* Binding of MixedInstancesPolicy (InstancesDistribution, Overrides) and the Spot pools. */
+#include "asgsim/instance_requirements_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/util.h"
 
@@ -66,8 +67,27 @@ static int bind_distribution(struct bind *b, const struct ynode *mip, struct mix
     return ret;
 }
 
+/* The catalog's types that meet an InstanceRequirements, appended to out->overrides. */
+static int resolve_requirements(struct bind *b, const struct ynode *at,
+                                const struct instance_requirements *r, int64_t weight,
+                                const struct catalog *cat, enum capacity_type ct,
+                                struct mixed_policy *out)
+{
+    size_t before = out->nr_overrides;
+    if (instance_requirements_resolve(r, cat, ct, out) == 0)
+        return diag_error(b->d, &at->loc,
+                          "%s: InstanceRequirements match no instance type of the catalog (add "
+                          "types under Instances: Types: in the settings, or widen the "
+                          "requirements)",
+                          b->what);
+    /* a WeightedCapacity beside InstanceRequirements weighs every type they match */
+    for (size_t i = before; weight > 0 && i < out->nr_overrides; i++)
+        out->overrides[i].weight = weight;
+    return 0;
+}
+
 static int bind_overrides(struct bind *b, const struct ynode *lt, const struct catalog *cat,
-                          struct mixed_policy *out)
+                          enum capacity_type ct, bool *uses_requirements, struct mixed_policy *out)
 {
     const struct ynode *list;
     int rc = bind_get(b, lt, "Overrides", &list);
@@ -80,13 +100,13 @@ static int bind_overrides(struct bind *b, const struct ynode *lt, const struct c
         return diag_error(b->d, &list->loc, "'Overrides' lists %zu entries; AWS allows 40",
                           list->nr);
     int ret = 0;
-    out->overrides = xcalloc(list->nr, sizeof(*out->overrides));
+    out->overrides = xcalloc(1, sizeof(*out->overrides));
     for (size_t i = 0; i < list->nr; i++) {
         const struct ynode *item = list->items[i];
         struct bind ob = { b->cfn, b->d, "an Overrides entry" };
-        static const char *const used[] = { "InstanceType", "WeightedCapacity" };
-        static const char *const unmodelled[] = { "InstanceRequirements",
-                                                  "LaunchTemplateSpecification" };
+        static const char *const used[] = { "InstanceType", "WeightedCapacity",
+                                            "InstanceRequirements" };
+        static const char *const unmodelled[] = { "LaunchTemplateSpecification" };
         const struct bind_keys keys = { BIND_LIST(used), NULL, 0, BIND_LIST(unmodelled) };
         if ((rc = bind_check_keys(&ob, item, &keys)) < 0) {
             ret = rc;
@@ -94,6 +114,31 @@ static int bind_overrides(struct bind *b, const struct ynode *lt, const struct c
         }
         const char *type = NULL;
         int64_t weight = 1;
+        const struct ynode *irn = ynode_get(item, "InstanceRequirements");
+        if (irn) {
+            /* AWS (API_LaunchTemplateOverrides): "If you specify InstanceRequirements, you
+               can't specify InstanceType." */
+            if (ynode_get(item, "InstanceType")) {
+                ret = diag_error(b->d, &ynode_get_pair(item, "InstanceType")->key->loc,
+                                 "an Overrides entry gives InstanceType and "
+                                 "InstanceRequirements; AWS accepts one of them");
+                continue;
+            }
+            struct bind rb = { b->cfn, b->d, "InstanceRequirements of an Overrides entry" };
+            struct instance_requirements r;
+            int64_t w = 0;
+            if ((rc = bind_int(&ob, item, "WeightedCapacity", 1, 999, &w)) < 0 ||
+                (rc = bind_map(&rb, item, "InstanceRequirements", &irn)) < 0 ||
+                (rc = instance_requirements_bind(&rb, irn, &r)) < 0) {
+                ret = rc;
+                continue;
+            }
+            *uses_requirements = true;
+            if ((rc = resolve_requirements(&rb, irn, &r, w, cat, ct, out)) < 0)
+                ret = rc;
+            instance_requirements_release(&r);
+            continue;
+        }
         if ((rc = check_type(&ob, item, "InstanceType", cat, &type)) < 0)
             ret = rc;
         /* WeightedCapacity: 1-999 (API_LaunchTemplateOverrides) */
@@ -107,13 +152,18 @@ static int bind_overrides(struct bind *b, const struct ynode *lt, const struct c
                                  "instance type '%s' is listed twice in Overrides", type);
         if (ret < 0)
             continue;
-        out->overrides[out->nr_overrides++] = (struct mixed_override){ xstrdup(type), weight };
+        out->overrides =
+                xrealloc(out->overrides, (out->nr_overrides + 1) * sizeof(*out->overrides));
+        out->overrides[out->nr_overrides++] =
+                (struct mixed_override){ .type = xstrdup(type), .weight = weight };
     }
     return ret;
 }
 
 int market_config_bind_mixed(struct bind *b, const struct ynode *mip, const struct catalog *cat,
-                             const char *lt_type, struct mixed_policy *out)
+                             const char *lt_type, const struct instance_requirements *lt_req,
+                             const struct src_loc *lt_loc, enum capacity_type ct,
+                             struct mixed_policy *out)
 {
     memset(out, 0, sizeof(*out));
     /* Defaults (aws-properties-as-group, ecosystem.md §1.2) */
@@ -141,11 +191,43 @@ int market_config_bind_mixed(struct bind *b, const struct ynode *mip, const stru
     const struct bind_keys lkeys = { BIND_LIST(lused), NULL, 0, NULL, 0 };
     if ((rc = bind_check_keys(&lb, lt, &lkeys)) < 0)
         return rc;
-    if ((rc = bind_overrides(&lb, lt, cat, out)) < 0)
+    bool uses_req = false;
+    if ((rc = bind_overrides(&lb, lt, cat, ct, &uses_req, out)) < 0)
         ret = rc;
+    if (ret == 0 && out->nr_overrides == 0 && lt_req) {
+        uses_req = true;
+        struct bind rb = { b->cfn, b->d, "InstanceRequirements of the launch template" };
+        rc = instance_requirements_resolve(lt_req, cat, ct, out)
+                     ? 0
+                     : diag_error(b->d, lt_loc,
+                                  "%s: its InstanceRequirements match no instance type of "
+                                  "the catalog",
+                                  rb.what);
+        if (rc < 0)
+            ret = rc;
+    }
+    if (ret == 0 && uses_req) {
+        /* AWS (API_InstancesDistribution): lowest-price "is the default value for Auto
+           Scaling groups that specify InstanceRequirements"; prioritized "cannot be used for
+           groups that do". */
+        const struct ynode *d = ynode_get(mip, "InstancesDistribution");
+        const struct ynode_pair *s =
+                d && d->kind == YNODE_MAP ? ynode_get_pair(d, "OnDemandAllocationStrategy") : NULL;
+        if (s && out->od_strategy == OD_PRIORITIZED)
+            ret = diag_error(b->d, &s->value->loc,
+                             "%s: the prioritized On-Demand allocation strategy cannot be used "
+                             "with InstanceRequirements (AWS); use lowest-price",
+                             b->what);
+        out->od_strategy = OD_LOWEST_PRICE;
+    }
+    if (ret == 0 && ct != CAPACITY_UNITS && !uses_req)
+        ret = diag_error(b->d, &mip->loc,
+                         "%s: DesiredCapacityType %s needs InstanceRequirements (AWS supports it "
+                         "for attribute-based instance type selection only)",
+                         b->what, capacity_type_names[ct]);
     if (ret == 0 && out->nr_overrides == 0 && lt_type) {
         out->overrides = xcalloc(1, sizeof(*out->overrides));
-        out->overrides[0] = (struct mixed_override){ xstrdup(lt_type), 1 };
+        out->overrides[0] = (struct mixed_override){ .type = xstrdup(lt_type), .weight = 1 };
         out->nr_overrides = 1;
     }
     if (ret == 0 && out->nr_overrides == 0)

@@ -58,6 +58,11 @@ void scaling_config_release(struct scaling_config *c)
     for (size_t i = 0; i < c->nr_skipped; i++)
         free(c->skipped[i]);
     free(c->skipped);
+    for (size_t i = 0; i < c->nr_maths; i++) {
+        cw_math_release(c->maths[i]);
+        free(c->maths[i]);
+    }
+    free(c->maths);
     memset(c, 0, sizeof(*c));
 }
 
@@ -169,18 +174,29 @@ static void make_tt_alarms(struct autoscaler *a)
             continue;
         struct cw_alarm_config *hi = &a->tt_alarms[a->nr_tt_alarms++];
         struct cw_alarm_config *lo = &a->tt_alarms[a->nr_tt_alarms++];
-        enum cw_metric m = tt_cw_metric(p->metric);
-        *hi = (struct cw_alarm_config){ .name = tt_alarm_name(a->g->cfg->name, p->name,
-                                                              "AlarmHigh"),
-                                        .metric = m,
-                                        .statistic = CW_AVERAGE,
-                                        .period = cloudwatch_period(&periods, m),
-                                        .evaluation_periods = 3,
-                                        .datapoints_to_alarm = 3,
-                                        .threshold = p->target_value,
-                                        .comparison = CW_GT,
-                                        .missing = CW_MISSING,
-                                        .actions_enabled = true };
+        enum cw_metric m = p->customized ? p->custom_metric : tt_cw_metric(p->metric);
+        /* metric math: the longest period of its metrics, so that every alarm period
+           holds a datapoint of each (asgsim's rule, as for one metric) */
+        sim_time period = cloudwatch_period(&periods, m);
+        for (size_t q = 0; p->custom_math && q < p->custom_math->nr_queries; q++) {
+            sim_time qp = cloudwatch_period(&periods, p->custom_math->queries[q].metric);
+            period = q == 0 || qp > period ? qp : period;
+        }
+        if (p->custom_period)
+            period = p->custom_period;
+        *hi = (struct cw_alarm_config){
+            .name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmHigh"),
+            .metric = m,
+            .statistic = p->customized ? p->custom_statistic : CW_AVERAGE,
+            .math = p->custom_math,
+            .period = period,
+            .evaluation_periods = 3,
+            .datapoints_to_alarm = 3,
+            .threshold = p->target_value,
+            .comparison = CW_GT,
+            .missing = CW_MISSING,
+            .actions_enabled = true
+        };
         *lo = *hi;
         lo->name = tt_alarm_name(a->g->cfg->name, p->name, "AlarmLow");
         lo->evaluation_periods = lo->datapoints_to_alarm = 15;
@@ -241,9 +257,18 @@ static void sample(struct autoscaler *a, sim_time now)
     double reporting = (double)c.reporting, in_service_units = (double)c.in_service_units;
     double reporting_units = (double)c.reporting_units;
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
+    double busy = load; /* work per second the instances do */
+    if (a->cfg->queue_driven) {
+        /* the workload fills the queue; the InService instances work it off at their
+           rate, so they are busy while a backlog waits */
+        sim_time from = a->queue.last;
+        double done = msg_queue_advance(&a->queue, now, load, vcpus * a->capacity_rps_per_vcpu);
+        busy = now > from ? done / sim_time_to_seconds(now - from) : 0;
+        cloudwatch_record(&a->cw, CW_SQS_VISIBLE, now, a->queue.visible, 1);
+    }
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;
-        double cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0;
+        double cpu = capacity > 0 ? fmin(100.0, 100.0 * busy / capacity) : 0;
         double per_instance_rps = load / in_service;
         cloudwatch_record(&a->cw, CW_CPU, now, cpu, reporting);
         double net_s = sim_time_to_seconds(cloudwatch_period(&a->cw, CW_NETWORK_IN));
@@ -252,11 +277,15 @@ static void sample(struct autoscaler *a, sim_time now)
         cloudwatch_record(&a->cw, CW_NETWORK_OUT, now,
                           per_instance_rps * a->cfg->cw.bytes_out_per_request * net_s, reporting);
         cloudwatch_record(&a->cw, CW_REQUEST_COUNT_PER_TGT, now, per_instance_rps * 60.0, 1);
+        cloudwatch_record(&a->cw, CW_AGENT_CPU, now, cpu, reporting);
         /* the capacity behind those datapoints, for target tracking's computation */
         if (reporting > 0)
             cloudwatch_record(&a->cw, CW_REPORTING_CAPACITY, now, reporting_units, 1);
         cloudwatch_record(&a->cw, CW_IN_SERVICE_CAPACITY, now, in_service_units, 1);
     }
+    /* the load balancer counts requests whether or not a target is InService */
+    if (a->load_rps)
+        cloudwatch_record(&a->cw, CW_REQUEST_COUNT, now, load * 60.0, 1);
     /* GroupPendingInstances / GroupTerminatingInstances include the hooks' Wait and
        Proceed states (ec2-auto-scaling-metrics). */
     size_t pend = asg_group_count_pending(g);
@@ -269,6 +298,21 @@ static void sample(struct autoscaler *a, sim_time now)
     cloudwatch_record(&a->cw, CW_GROUP_PENDING, now, (double)pend, 1);
     cloudwatch_record(&a->cw, CW_GROUP_TERMINATING, now, (double)term, 1);
     cloudwatch_record(&a->cw, CW_GROUP_TOTAL, now, (double)(pend + ins + term), 1);
+}
+
+void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
+                               double latency_sum_s, double dropped, size_t in_service)
+{
+    if (now <= 0 || interval <= 0)
+        return;
+    sim_time at = now - 1; /* the interval [now - interval, now) ends in this period */
+    double per_minute = (double)SIM_MIN(1) / (double)interval;
+    if (served > 0)
+        cloudwatch_record(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency_sum_s / served, served);
+    /* AWS: the load balancer answers 503 itself when it has no healthy target
+       (load-balancer-troubleshooting: HTTP 503); refusals by a target are the target's */
+    cloudwatch_record(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, dropped * per_minute, 1);
+    cloudwatch_record(&a->cw, in_service ? CW_ELB_5XX : CW_TARGET_5XX, at, 0, 1);
 }
 
 /*
@@ -470,12 +514,18 @@ static bool tt_compute(struct autoscaler *a, struct invocation *v, const struct 
                        const struct policy_config *p, sim_time now, int64_t *want)
 {
     use_newest(v, al);
-    enum cw_metric cap_metric = al->cfg->metric == CW_REQUEST_COUNT_PER_TGT ? CW_IN_SERVICE_CAPACITY
-                                                                            : CW_REPORTING_CAPACITY;
+    /* the capacity behind the datapoint: the reporting instances' for the EC2 metrics
+       (their periods), the InService units for the others */
+    enum cw_metric m = al->cfg->metric;
+    bool ec2 = !al->cfg->math && (m == CW_CPU || m == CW_NETWORK_IN || m == CW_NETWORK_OUT);
+    enum cw_metric cap_metric = ec2 ? CW_REPORTING_CAPACITY : CW_IN_SERVICE_CAPACITY;
+    /* a sub-minute alarm period holds no one-minute capacity datapoint: take the newest */
+    sim_time cap_from = al->last_from, cap_period = cloudwatch_period(&a->cw, cap_metric);
+    if (al->last_to - cap_from < cap_period)
+        cap_from = al->last_to - cap_period;
     double measured;
     if (isnan(al->last_value) || al->last_from < 0 ||
-        !cloudwatch_stat(&a->cw, cap_metric, CW_AVERAGE, al->last_from, al->last_to, now,
-                         &measured) ||
+        !cloudwatch_stat(&a->cw, cap_metric, CW_AVERAGE, cap_from, al->last_to, now, &measured) ||
         !(measured > 0)) {
         snprintf(v->formula, sizeof(v->formula), "no datapoint with its capacity");
         decline(v, DECISION_NO_DATA);

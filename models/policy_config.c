@@ -5,6 +5,7 @@
  */
 #include "asgsim/bind.h"
 #include "asgsim/cfn.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/policy.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/predictive_bind.h"
@@ -208,6 +209,86 @@ static int load_steps(struct sloader *l, struct bind *b, const struct ynode *pro
     return 0;
 }
 
+/* Move `m` into the scaling config, which owns metric math; \return where it now lives. */
+static const struct cw_math *keep_math(struct scaling_config *c, const struct cw_math *m)
+{
+    c->maths = xrealloc(c->maths, (c->nr_maths + 1) * sizeof(*c->maths));
+    struct cw_math *kept = xcalloc(1, sizeof(*kept));
+    *kept = *m;
+    c->maths[c->nr_maths++] = kept;
+    return kept;
+}
+
+/*
+ * CustomizedMetricSpecification (API_CustomizedMetricSpecification): MetricName,
+ * Namespace, Dimensions and Statistic of one metric, or `Metrics` (metric math), not both;
+ * Period (10, 30 or 60 s: high-resolution target tracking) optional.
+ */
+static int load_customized(struct sloader *l, struct bind *b, const struct ynode *cm,
+                           struct policy_config *p)
+{
+    static const char *const used[] = { "MetricName", "Namespace", "Dimensions",
+                                        "Statistic",  "Metrics",   "Period" };
+    static const char *const inert[] = { "Unit" };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), NULL, 0 };
+    int rc = bind_check_keys(b, cm, &keys);
+    if (rc < 0)
+        return rc;
+    p->customized = true;
+    int64_t period = 0;
+    const struct ynode *list = NULL, *unproduced = NULL;
+    if ((rc = bind_get(b, cm, "Metrics", &list)) < 0)
+        return rc;
+    if (list) {
+        static const char *const single[] = { "MetricName", "Namespace", "Dimensions",
+                                              "Statistic" };
+        for (size_t i = 0; i < ARRAY_SIZE(single); i++)
+            if (ynode_get(cm, single[i]))
+                return diag_error(l->d, &ynode_get_pair(cm, single[i])->key->loc,
+                                  "%s: CustomizedMetricSpecification gives Metrics and %s; "
+                                  "AWS accepts one form",
+                                  b->what, single[i]);
+        struct cw_math m;
+        if ((rc = metric_bind_math(b, list, &m, &period, &unproduced)) < 0)
+            return rc;
+        if (rc == 1)
+            p->custom_math = keep_math(l->out, &m);
+    } else {
+        const char *ns = NULL, *name = NULL;
+        const struct ynode *dims = NULL;
+        int rn = bind_string(b, cm, "MetricName", &name);
+        int rs = bind_string(b, cm, "Namespace", &ns);
+        int v = 0;
+        int rt = bind_enum(b, cm, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
+        if (rn == 0)
+            rn = bind_missing(b, &cm->loc, "MetricName");
+        if (rs == 0)
+            rs = bind_missing(b, &cm->loc, "Namespace");
+        if (rt == 0)
+            rt = bind_missing(b, &cm->loc, "Statistic");
+        if (rn < 0 || rs < 0 || rt < 0 || (rc = bind_get(b, cm, "Dimensions", &dims)) < 0)
+            return ASG_EINVAL;
+        p->custom_statistic = (enum cw_statistic)v;
+        const struct ynode *at = ynode_get(cm, "MetricName");
+        if ((rc = metric_bind_name(b, at, ns, name, dims, &p->custom_metric)) < 0)
+            return rc;
+        if (rc == 0)
+            unproduced = at;
+    }
+    if (unproduced)
+        return diag_error(l->d, &unproduced->loc,
+                          "%s: metric '%s' is not one asgsim produces (asgsim produces %s)",
+                          b->what, unproduced->scalar, metric_bind_produced);
+    /* AWS: Period 10, 30 or 60 for target tracking on high-resolution metrics */
+    if ((rc = bind_int(b, cm, "Period", 10, 60, &period)) < 0)
+        return rc;
+    if (rc == 1 && period != 10 && period != 30 && period != 60)
+        return diag_error(l->d, &ynode_get(cm, "Period")->loc,
+                          "%s: Period must be 10, 30 or 60 seconds, got %" PRId64, b->what, period);
+    p->custom_period = SIM_SEC(period);
+    return 0;
+}
+
 static int load_target_tracking(struct sloader *l, struct bind *b, const struct ynode *props,
                                 struct policy_config *p)
 {
@@ -229,11 +310,17 @@ static int load_target_tracking(struct sloader *l, struct bind *b, const struct 
         ret = rc;
     if ((rc = bind_bool(b, tt, "DisableScaleIn", &p->disable_scale_in)) < 0)
         ret = rc;
-    if (ynode_get(tt, "CustomizedMetricSpecification"))
+    const struct ynode *cm = NULL;
+    if ((rc = bind_map(b, tt, "CustomizedMetricSpecification", &cm)) < 0)
+        return rc;
+    const struct ynode *pm_given = NULL;
+    if (cm && bind_get(b, tt, "PredefinedMetricSpecification", &pm_given) == 1)
         return diag_error(l->d, &ynode_get_pair(tt, "CustomizedMetricSpecification")->key->loc,
-                          "%s: CustomizedMetricSpecification is not modelled by asgsim yet; use "
-                          "a PredefinedMetricSpecification",
+                          "%s: give PredefinedMetricSpecification or "
+                          "CustomizedMetricSpecification, not both",
                           b->what);
+    if (cm)
+        return (rc = load_customized(l, b, cm, p)) < 0 ? rc : ret;
     const struct ynode *pm;
     rc = bind_map(b, tt, "PredefinedMetricSpecification", &pm);
     if (rc == 0)
@@ -418,25 +505,6 @@ static int load_actions(struct sloader *l, struct bind *b, const struct ynode *p
     return 1;
 }
 
-struct metric_name {
-    const char *ns, *name;
-    enum cw_metric metric;
-};
-
-static const struct metric_name metrics[] = {
-    { "AWS/EC2", "CPUUtilization", CW_CPU },
-    { "AWS/EC2", "NetworkIn", CW_NETWORK_IN },
-    { "AWS/EC2", "NetworkOut", CW_NETWORK_OUT },
-    { "AWS/ApplicationELB", "RequestCountPerTarget", CW_REQUEST_COUNT_PER_TGT },
-    { "AWS/AutoScaling", "GroupMinSize", CW_GROUP_MIN_SIZE },
-    { "AWS/AutoScaling", "GroupMaxSize", CW_GROUP_MAX_SIZE },
-    { "AWS/AutoScaling", "GroupDesiredCapacity", CW_GROUP_DESIRED },
-    { "AWS/AutoScaling", "GroupInServiceInstances", CW_GROUP_IN_SERVICE },
-    { "AWS/AutoScaling", "GroupPendingInstances", CW_GROUP_PENDING },
-    { "AWS/AutoScaling", "GroupTerminatingInstances", CW_GROUP_TERMINATING },
-    { "AWS/AutoScaling", "GroupTotalInstances", CW_GROUP_TOTAL },
-};
-
 static void c_skip(struct scaling_config *c, const char *logical_id)
 {
     c->skipped = xrealloc(c->skipped, (c->nr_skipped + 1) * sizeof(*c->skipped));
@@ -460,10 +528,11 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                                         "ActionsEnabled",
                                         "AlarmActions",
                                         "OKActions",
-                                        "Dimensions" };
+                                        "Dimensions",
+                                        "Metrics" };
     static const char *const inert[] = { "AlarmDescription", "Unit", "InsufficientDataActions",
                                          "Tags" };
-    static const char *const unmodelled[] = { "ExtendedStatistic", "Metrics", "ThresholdMetricId",
+    static const char *const unmodelled[] = { "ExtendedStatistic", "ThresholdMetricId",
                                               "EvaluateLowSampleCountPercentile" };
     const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), BIND_LIST(unmodelled) };
     struct cw_alarm_config a = { .actions_enabled = true, .loc = r->loc };
@@ -499,13 +568,6 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                          "%s: DatapointsToAlarm (%" PRId64
                          ") must not be greater than EvaluationPeriods (%" PRId64 ")",
                          what, a.datapoints_to_alarm, a.evaluation_periods);
-    v = 0;
-    rc = bind_enum(&b, props, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
-    if (rc == 0)
-        rc = bind_missing(&b, &r->loc, "Statistic");
-    if (rc < 0)
-        ret = rc;
-    a.statistic = (enum cw_statistic)v;
     if ((rc = bind_double(&b, props, "Threshold", -1e300, 1e300, &a.threshold)) < 0)
         ret = rc;
     v = 0;
@@ -514,66 +576,99 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
     a.missing = (enum cw_missing)v;
     if ((rc = bind_bool(&b, props, "ActionsEnabled", &a.actions_enabled)) < 0)
         ret = rc;
-    int64_t period = 0;
-    rc = bind_int(&b, props, "Period", 1, 86400 * 7, &period);
-    if (rc == 0)
-        rc = bind_missing(&b, &r->loc, "Period");
-    if (rc < 0) {
-        ret = rc;
-    } else if (period % 60 != 0) {
-        /* AWS allows 10, 20 and 30 s too, but only on high-resolution metrics */
-        ret = diag_error(l->d, &ynode_get(props, "Period")->loc,
-                         "%s: Period %" PRId64 " s: asgsim's metrics have 1-minute resolution, so "
-                         "the Period must be a multiple of 60",
-                         what, period);
-    } else {
-        a.period = SIM_SEC(period);
-        /* AWS (API_PutMetricAlarm): Period x EvaluationPeriods <= 1 day for periods under
-           an hour, <= 7 days otherwise */
-        int64_t limit = period < 3600 ? 86400 : 7 * 86400;
-        if (a.evaluation_periods > 0 && period * a.evaluation_periods > limit)
-            ret = diag_error(l->d, &ynode_get(props, "Period")->loc,
-                             "%s: Period x EvaluationPeriods is %" PRId64 " s, more than AWS's "
-                             "limit of %" PRId64 " s",
-                             what, period * a.evaluation_periods, limit);
-    }
     if ((rc = load_actions(l, &b, props, "AlarmActions", &a.alarm_actions, &a.nr_alarm_actions)) <
         0)
         ret = rc;
     if ((rc = load_actions(l, &b, props, "OKActions", &a.ok_actions, &a.nr_ok_actions)) < 0)
         ret = rc;
-    rc = bind_string(&b, props, "MetricName", &s);
-    int rns = bind_string(&b, props, "Namespace", &ns);
-    if (rc == 0)
-        rc = bind_missing(&b, &r->loc, "MetricName");
-    if (rns == 0)
-        rns = bind_missing(&b, &r->loc, "Namespace");
-    if (rc < 0 || rns < 0) {
-        ret = ASG_EINVAL;
+    /* The metric: MetricName, Namespace, Statistic and Period, or `Metrics` (metric math,
+       each MetricStat with its Period), not both (API_PutMetricAlarm). */
+    int64_t period = 0;
+    const struct ynode *list = NULL, *unproduced = NULL;
+    if ((rc = bind_get(&b, props, "Metrics", &list)) < 0) {
+        ret = rc;
+    } else if (list) {
+        static const char *const single[] = { "MetricName", "Namespace", "Statistic", "Period",
+                                              "Dimensions" };
+        for (size_t i = 0; i < ARRAY_SIZE(single); i++)
+            if (ynode_get(props, single[i]))
+                ret = diag_error(l->d, &ynode_get_pair(props, single[i])->key->loc,
+                                 "%s: give Metrics or %s, not both", what, single[i]);
+        struct cw_math m;
+        if (ret == 0 && (rc = metric_bind_math(&b, list, &m, &period, &unproduced)) < 0)
+            ret = rc;
+        else if (ret == 0 && rc == 1)
+            a.math = keep_math(l->out, &m);
+        if (ret == 0 && !unproduced && period == 0)
+            ret = diag_error(l->d, &list->loc, "%s: no MetricStat of Metrics gives a Period", what);
+        if (a.math && a.math->nr_queries)
+            a.metric = a.math->queries[0].metric; /* for the period rule below */
     } else {
-        size_t k = 0;
-        while (k < ARRAY_SIZE(metrics) && (strcmp(metrics[k].ns, ns) || strcmp(metrics[k].name, s)))
-            k++;
-        if (k < ARRAY_SIZE(metrics)) {
-            a.metric = metrics[k].metric;
-        } else if (a.nr_alarm_actions + a.nr_ok_actions == 0) {
+        v = 0;
+        rc = bind_enum(&b, props, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
+        if (rc == 0)
+            rc = bind_missing(&b, &r->loc, "Statistic");
+        if (rc < 0)
+            ret = rc;
+        a.statistic = (enum cw_statistic)v;
+        rc = bind_int(&b, props, "Period", 1, 86400 * 7, &period);
+        if (rc == 0)
+            rc = bind_missing(&b, &r->loc, "Period");
+        if (rc < 0)
+            ret = rc;
+        const struct ynode *dims = NULL;
+        rc = bind_string(&b, props, "MetricName", &s);
+        int rns = bind_string(&b, props, "Namespace", &ns);
+        if (rc == 0)
+            rc = bind_missing(&b, &r->loc, "MetricName");
+        if (rns == 0)
+            rns = bind_missing(&b, &r->loc, "Namespace");
+        if (rc < 0 || rns < 0 || bind_get(&b, props, "Dimensions", &dims) < 0) {
+            ret = ASG_EINVAL;
+        } else {
+            const struct ynode *at = ynode_get(props, "MetricName");
+            if ((rc = metric_bind_name(&b, at, ns, s, dims, &a.metric)) < 0)
+                ret = rc;
+            else if (rc == 0)
+                unproduced = at;
+        }
+    }
+    if (ret == 0 && unproduced) {
+        if (a.nr_alarm_actions + a.nr_ok_actions == 0) {
             /* Issue 17: an alarm on a database, a queue of another service or a metric of
                the instances asgsim does not produce only notifies; skipping it changes no
                scaling decision. The loader lists it in one warning. */
-            if (ret == 0) {
-                c_skip(l->out, r->logical_id);
-                ret = 1;
-            }
+            c_skip(l->out, r->logical_id);
+            ret = 1;
         } else {
             size_t pol = a.nr_alarm_actions ? a.alarm_actions[0] : a.ok_actions[0];
-            ret = diag_error(l->d, &ynode_get(props, "MetricName")->loc,
-                             "%s: metric '%s' in namespace '%s' is not one asgsim produces, and "
-                             "the alarm triggers the group's scaling policy '%s' (asgsim "
-                             "produces AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; "
-                             "AWS/ApplicationELB RequestCountPerTarget; AWS/AutoScaling Group* "
-                             "metrics)",
-                             what, s, ns, l->out->policies[pol].logical_id);
+            const struct ynode *nsn = list ? NULL : ynode_get(props, "Namespace");
+            ret = diag_error(l->d, &unproduced->loc,
+                             "%s: metric '%s'%s%s%s is not one asgsim produces, and the alarm "
+                             "triggers the group's scaling policy '%s' (asgsim produces %s)",
+                             what, unproduced->scalar, nsn ? " in namespace '" : "", nsn ? ns : "",
+                             nsn ? "'" : "", l->out->policies[pol].logical_id,
+                             metric_bind_produced);
         }
+    }
+    const struct ynode *pn = list ? list : ynode_get(props, "Period");
+    if (ret == 0 && period % 60 != 0 &&
+        !(a.metric == CW_AGENT_CPU && (period == 10 || period == 20 || period == 30))) {
+        /* AWS allows 10, 20 and 30 s too, but only on high-resolution metrics */
+        ret = diag_error(l->d, &pn->loc,
+                         "%s: Period %" PRId64 " s: asgsim's metrics have 1-minute resolution, so "
+                         "the Period must be a multiple of 60",
+                         what, period);
+    } else if (ret == 0) {
+        a.period = SIM_SEC(period);
+        /* AWS (API_PutMetricAlarm): Period x EvaluationPeriods <= 1 day for periods under
+           an hour, <= 7 days otherwise */
+        int64_t limit = period < 3600 ? 86400 : 7 * 86400;
+        if (a.evaluation_periods > 0 && period * a.evaluation_periods > limit)
+            ret = diag_error(l->d, &pn->loc,
+                             "%s: Period x EvaluationPeriods is %" PRId64 " s, more than AWS's "
+                             "limit of %" PRId64 " s",
+                             what, period * a.evaluation_periods, limit);
     }
 out:
     if (ret == 0) {
@@ -710,6 +805,16 @@ out:
     return ret;
 }
 
+static bool uses_queue(const struct cw_math *m, enum cw_metric metric)
+{
+    if (!m)
+        return metric == CW_SQS_VISIBLE;
+    for (size_t i = 0; i < m->nr_queries; i++)
+        if (m->queries[i].metric == CW_SQS_VISIBLE)
+            return true;
+    return false;
+}
+
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
                         struct scaling_config *out)
@@ -759,6 +864,13 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
         if (k == 0 && predictive_config_check(out, d) < 0)
             ret = ASG_EINVAL;
     }
+    /* a queue's metric makes the group queue-driven (queue.h) */
+    for (size_t i = 0; i < out->nr_alarms; i++)
+        out->queue_driven |= uses_queue(out->alarms[i].math, out->alarms[i].metric);
+    for (size_t i = 0; i < out->nr_policies; i++)
+        out->queue_driven |=
+                out->policies[i].customized &&
+                uses_queue(out->policies[i].custom_math, out->policies[i].custom_metric);
     return ret;
 }
 

@@ -757,6 +757,9 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
     if (w->serving) {
         serve_take_interval(&w->serve, &w->iv);
         iv = &w->iv;
+        if (w->scaling) /* the load balancer's metrics (issue 17) */
+            autoscaler_record_serving(&w->scaler, now, w->sc->sample_interval, iv->served,
+                                      iv->hist.sum_s, iv->dropped, in_service);
     }
     /* One scan for the three quantiles (same bits as three serve_hist_quantile calls). */
     static const double qs[3] = { 0.50, 0.95, 0.99 };

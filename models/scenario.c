@@ -12,6 +12,7 @@
 #include "asgsim/bind.h"
 #include "asgsim/ec2_bind.h"
 #include "asgsim/group_bind.h"
+#include "asgsim/instance_requirements.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/regions.h"
@@ -264,6 +265,9 @@ void scenario_release(struct scenario *sc)
         free(sc->launch_templates[i].name);
         free(sc->launch_templates[i].instance_type);
         free(sc->launch_templates[i].placement_group);
+        if (sc->launch_templates[i].requirements)
+            instance_requirements_release(sc->launch_templates[i].requirements);
+        free(sc->launch_templates[i].requirements);
     }
     free(sc->launch_templates);
     for (size_t i = 0; i < sc->nr_groups; i++) {

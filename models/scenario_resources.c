@@ -8,6 +8,7 @@
 #include "asgsim/bind.h"
 #include "asgsim/ec2_bind.h"
 #include "asgsim/group_bind.h"
+#include "asgsim/instance_requirements_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/regions.h"
@@ -94,8 +95,9 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     {
         char *dwhat = xasprintf("LaunchTemplateData of %s", what);
         struct bind db = { l->cfn, l->d, dwhat };
-        static const char *const dused[] = { "InstanceType", "BlockDeviceMappings",
-                                             "HibernationOptions", "Monitoring", "Placement" };
+        static const char *const dused[] = { "InstanceType",       "BlockDeviceMappings",
+                                             "HibernationOptions", "Monitoring",
+                                             "Placement",          "InstanceRequirements" };
         static const char *const dinert[] = { "DisableApiStop",
                                               "DisableApiTermination",
                                               "EbsOptimized",
@@ -118,23 +120,35 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
                                               "ElasticInferenceAccelerators",
                                               "NetworkPerformanceOptions",
                                               "Operator" };
-        static const char *const dunmodelled[] = { "CapacityReservationSpecification",
-                                                   "CpuOptions",
+        static const char *const dunmodelled[] = { "CapacityReservationSpecification", "CpuOptions",
                                                    "CreditSpecification",
                                                    "InstanceInitiatedShutdownBehavior",
-                                                   "InstanceMarketOptions",
-                                                   "InstanceRequirements" };
+                                                   "InstanceMarketOptions" };
         const struct bind_keys dkeys = { BIND_LIST(dused), BIND_LIST(dinert),
                                          BIND_LIST(dunmodelled) };
         const char *type = NULL;
         rc = bind_check_keys(&db, data, &dkeys);
-        if (rc == 0) {
+        if (rc == 0)
             rc = bind_string(&db, data, "InstanceType", &type);
-            if (rc == 0)
-                rc = diag_error(l->d, &data->loc,
-                                "%s has no InstanceType (InstanceRequirements is not modelled "
-                                "yet)",
+        /* Neither InstanceType nor InstanceRequirements: the group's Overrides must name the
+           types (scenario_check_lt_type). */
+        if (rc >= 0 && ynode_get(data, "InstanceRequirements")) {
+            const struct ynode *irn;
+            if (type)
+                /* AWS (API_RequestLaunchTemplateData): "If you specify
+                   InstanceRequirements, you can't specify InstanceType." */
+                rc = diag_error(l->d, &ynode_get_pair(data, "InstanceRequirements")->key->loc,
+                                "%s gives InstanceType and InstanceRequirements; AWS accepts "
+                                "one of them",
                                 dwhat);
+            else if ((rc = bind_map(&db, data, "InstanceRequirements", &irn)) == 1) {
+                lt.requirements = xcalloc(1, sizeof(*lt.requirements));
+                rc = instance_requirements_bind(&db, irn, lt.requirements);
+                if (rc < 0) {
+                    free(lt.requirements);
+                    lt.requirements = NULL;
+                }
+            }
         }
         if (rc == 1 && !catalog_find(&l->sc->catalog, type)) {
             const struct ynode *tn = NULL;
@@ -143,7 +157,7 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
         }
         if (rc < 0)
             ret = rc;
-        else
+        else if (type)
             lt.instance_type = xstrdup(type);
         if ((rc = scenario_load_lt_storage(l, &db, data, type, &lt)) < 0)
             ret = rc;
@@ -165,6 +179,9 @@ static int load_launch_template(struct loader *l, const struct cfn_resource *r)
     } else {
         free(lt.instance_type);
         free(lt.placement_group);
+        if (lt.requirements)
+            instance_requirements_release(lt.requirements);
+        free(lt.requirements);
     }
 out:
     free(what);
@@ -321,7 +338,7 @@ static int resolve_lt_spec(struct loader *l, struct bind *b, const struct ynode 
 
 /* MixedInstancesPolicy: its launch template here, the rest in models/market_config.c. */
 static int load_group_mixed(struct loader *l, struct bind *b, const struct ynode *props,
-                            struct asg_config *g)
+                            enum capacity_type ct, struct asg_config *g)
 {
     const struct ynode *mip, *lt = NULL, *spec = NULL;
     int rc = bind_map(b, props, "MixedInstancesPolicy", &mip);
@@ -333,27 +350,75 @@ static int load_group_mixed(struct loader *l, struct bind *b, const struct ynode
     int ret = 0;
     if (spec && (rc = resolve_lt_spec(l, b, spec, g, "LaunchTemplateSpecification")) < 0)
         ret = rc;
-    const char *lt_type = NULL;
-    if (spec && ret == 0)
-        lt_type = l->sc->launch_templates[g->launch_template].instance_type;
+    struct launch_template_config *ltc =
+            spec && ret == 0 ? &l->sc->launch_templates[g->launch_template] : NULL;
     char *what = xasprintf("MixedInstancesPolicy of %s", b->what);
     struct bind mb = { l->cfn, l->d, what };
-    if ((rc = market_config_bind_mixed(&mb, mip, &l->sc->catalog, lt_type, &g->mixed)) < 0)
+    if ((rc = market_config_bind_mixed(&mb, mip, &l->sc->catalog, ltc ? ltc->instance_type : NULL,
+                                       ltc ? ltc->requirements : NULL, ltc ? &ltc->loc : NULL, ct,
+                                       &g->mixed)) < 0)
         ret = rc;
     free(what);
     g->has_mixed = ret == 0;
+    if (ret == 0 && ltc && !ltc->instance_type)
+        ltc->instance_type = xstrdup(g->mixed.overrides[0].type);
     return ret;
+}
+
+/*
+ * A group launching straight from a launch template: its InstanceType, or the types its
+ * InstanceRequirements match, as a mixed instances policy with AWS's defaults (all
+ * On-Demand, lowest-price as for any group with InstanceRequirements).
+ */
+static int lt_types(struct loader *l, struct bind *b, enum capacity_type ct, struct asg_config *g)
+{
+    struct launch_template_config *lt = &l->sc->launch_templates[g->launch_template];
+    if (!lt->requirements) {
+        if (!lt->instance_type)
+            return diag_error(l->d, &lt->loc,
+                              "AWS::EC2::LaunchTemplate '%s' has no InstanceType or "
+                              "InstanceRequirements, and %s names no instance type in the "
+                              "Overrides of a MixedInstancesPolicy",
+                              lt->logical_id, b->what);
+        if (ct != CAPACITY_UNITS)
+            return diag_error(l->d, &g->loc.self,
+                              "%s: DesiredCapacityType %s needs InstanceRequirements (AWS "
+                              "supports it for attribute-based instance type selection only)",
+                              b->what, capacity_type_names[ct]);
+        return 0;
+    }
+    struct mixed_policy *m = &g->mixed;
+    *m = (struct mixed_policy){ .od_pct_above_base = 100,
+                                .od_strategy = OD_LOWEST_PRICE,
+                                .spot_strategy = SPOT_LOWEST_PRICE,
+                                .spot_pools = 2 };
+    if (instance_requirements_resolve(lt->requirements, &l->sc->catalog, ct, m) == 0) {
+        mixed_policy_release(m);
+        return diag_error(l->d, &lt->loc,
+                          "the InstanceRequirements of AWS::EC2::LaunchTemplate '%s' match no "
+                          "instance type of the catalog (add types under Instances: Types: in "
+                          "the settings, or widen the requirements)",
+                          lt->logical_id);
+    }
+    g->has_mixed = true;
+    if (!lt->instance_type)
+        lt->instance_type = xstrdup(m->overrides[0].type);
+    return 0;
 }
 
 static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *props,
                          struct asg_config *g)
 {
     const struct ynode *spec;
-    int rc = bind_map(b, props, "LaunchTemplate", &spec);
+    enum capacity_type ct;
+    int rc = capacity_type_bind(b, props, &ct);
+    if (rc < 0)
+        return rc;
+    rc = bind_map(b, props, "LaunchTemplate", &spec);
     if (rc < 0)
         return rc;
     if (rc == 0 && ynode_get(props, "MixedInstancesPolicy"))
-        return load_group_mixed(l, b, props, g);
+        return load_group_mixed(l, b, props, ct, g);
     if (rc == 0 && ynode_get(props, "LaunchConfigurationName")) {
         const struct ynode *ref = NULL;
         if ((rc = bind_get(b, props, "LaunchConfigurationName", &ref)) < 0)
@@ -378,7 +443,9 @@ static int load_group_lt(struct loader *l, struct bind *b, const struct ynode *p
     if (ynode_get(props, "LaunchConfigurationName"))
         return diag_error(l->d, &ynode_get_pair(props, "LaunchConfigurationName")->key->loc,
                           "%s: give LaunchTemplate or LaunchConfigurationName, not both", b->what);
-    return resolve_lt_spec(l, b, spec, g, "LaunchTemplate");
+    if ((rc = resolve_lt_spec(l, b, spec, g, "LaunchTemplate")) < 0)
+        return rc;
+    return lt_types(l, b, ct, g);
 }
 
 /* The launch template a LaunchTemplateSpecification `spec` names, into g->launch_template. */
@@ -534,13 +601,13 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "HealthCheckType",
                                         "LifecycleHookSpecificationList",
                                         "MaxInstanceLifetime",
-                                        "PlacementGroup" };
+                                        "PlacementGroup",
+                                        "DesiredCapacityType" };
     static const char *const inert[] = {
         "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
         "Context", "LoadBalancerNames",          "TargetGroupARNs"
     };
     static const char *const unmodelled[] = { "CapacityRebalance",
-                                              "DesiredCapacityType",
                                               "LaunchConfigurationName",
                                               "InstanceId",
                                               "AvailabilityZoneDistribution",

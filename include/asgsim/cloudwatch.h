@@ -85,6 +85,14 @@ bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_stat
 bool cloudwatch_latest(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
                        sim_time now, double *out);
 
+/**
+ * Metric math `m` over the datapoints starting in [from, to) published by `now`: each
+ * query's statistic as cloudwatch_stat() gives it, combined by the expression. \return false
+ * (and *out untouched) when a query has no datapoint or the result is not finite.
+ */
+bool cw_math_eval(const struct cw_math *m, const struct cloudwatch *cw, sim_time from, sim_time to,
+                  sim_time now, double *out);
+
 /** How many of the datapoints an evaluation used struct cw_alarm keeps (the newest). */
 #define CW_ALARM_USED_MAX 16
 

@@ -32,6 +32,16 @@ enum cw_metric {
     /* Not a CloudWatch metric either: the capacity units InService (the load balancer's
        targets), the capacity behind a RequestCountPerTarget datapoint. */
     CW_IN_SERVICE_CAPACITY,
+    CW_REQUEST_COUNT, /* AWS/ApplicationELB RequestCount, requests per minute */
+    /* The group's CPUUtilization as an agent publishes it under a namespace of the
+       template's own (CustomizedMetricSpecification, e.g. the CloudWatch agent's
+       aggregated cpu_usage_active): percent, 10-second high-resolution datapoints */
+    CW_AGENT_CPU,
+    /* AWS/ApplicationELB from the serving model (recorded by the run, not sampled here): */
+    CW_TARGET_RESPONSE_TIME, /* TargetResponseTime, seconds, per completed request */
+    CW_ELB_5XX,              /* HTTPCode_ELB_5XX_Count per minute: refused, no InService target */
+    CW_TARGET_5XX,           /* HTTPCode_Target_5XX_Count per minute: refused by the targets */
+    CW_SQS_VISIBLE,          /* AWS/SQS ApproximateNumberOfMessagesVisible, messages */
     CW_NR
 };
 
@@ -65,11 +75,44 @@ struct cw_config {
     double bytes_out_per_request;
 };
 
+/** One step of a metric math expression in postfix order. */
+enum cw_math_op { CW_OP_NUM, CW_OP_QUERY, CW_OP_ADD, CW_OP_SUB, CW_OP_MUL, CW_OP_DIV, CW_OP_NEG };
+
+struct cw_math_token {
+    enum cw_math_op op;
+    double num;   /* CW_OP_NUM */
+    size_t query; /* CW_OP_QUERY: index into cw_math.queries */
+};
+
+/** A MetricStat of a Metrics list: a produced metric and its statistic. */
+struct cw_math_query {
+    enum cw_metric metric;
+    enum cw_statistic stat;
+};
+
+/**
+ * The `Metrics` form of an alarm or of a CustomizedMetricSpecification: the MetricStat
+ * entries and the returned value as an arithmetic expression over them (+ - * / unary -,
+ * numbers, parentheses; an expression may use other expressions' ids). A single returned
+ * MetricStat is the expression "that query". Plain data; owned arrays.
+ */
+struct cw_math {
+    struct cw_math_query *queries;
+    size_t nr_queries;
+    struct cw_math_token *rpn;
+    size_t nr_rpn;
+};
+
+/** Free the arrays; safe on a zeroed struct. */
+void cw_math_release(struct cw_math *m);
+
 /** An alarm (AWS::CloudWatch::Alarm, or one target tracking creates). Plain data. */
 struct cw_alarm_config {
     char *name;
     enum cw_metric metric;
     enum cw_statistic statistic;
+    const struct cw_math *math;  /* metric math instead of metric/statistic; borrowed (the
+                                    scaling config owns it), NULL when none */
     sim_time period;             /* 10 s, 30 s or a multiple of 60 s */
     int64_t evaluation_periods;  /* N */
     int64_t datapoints_to_alarm; /* M (default N) */

@@ -19,10 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct instance_requirements; /* instance_requirements.h */
+
 struct launch_template_config {
     char *logical_id;
     char *name;          /* LaunchTemplateName, or the logical id */
-    char *instance_type; /* LaunchTemplateData.InstanceType */
+    char *instance_type; /* LaunchTemplateData.InstanceType; with InstanceRequirements, the
+                            first type its group resolved them to */
+    /* LaunchTemplateData.InstanceRequirements (owned), or NULL */
+    struct instance_requirements *requirements;
     struct src_loc loc;
     double root_volume_gib; /* BlockDeviceMappings root Ebs VolumeSize; 0: Billing default */
     bool root_encrypted;    /* root Ebs Encrypted */

@@ -7,6 +7,7 @@
 
 #include "asgsim/dist.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,7 +29,11 @@ extern const char *const od_strategy_names[OD_STRATEGY_NR];
 
 struct mixed_override {
     char *type;     /* InstanceType, owned; in the catalog */
-    int64_t weight; /* WeightedCapacity, units per instance (1-999) */
+    int64_t weight; /* WeightedCapacity, units per instance (1-999; vCPUs or MiB under
+                       DesiredCapacityType vcpu or memory-mib) */
+    /* Left out of On-Demand or Spot launches by InstanceRequirements' price protection
+       (instance_requirements.h); false for a type the template names */
+    bool no_on_demand, no_spot;
 };
 
 /** A group's MixedInstancesPolicy. */

@@ -17,6 +17,7 @@
 #include "asgsim/cloudwatch.h"
 #include "asgsim/diag.h"
 #include "asgsim/policy_config.h"
+#include "asgsim/queue.h"
 #include "asgsim/schedule.h"
 #include "asgsim/sim.h"
 
@@ -134,6 +135,7 @@ struct autoscaler {
     size_t nr_pred;
     int64_t forecast_floor; /* the ForecastAndScale policy's capacity this hour; 0: none */
     sim_time end;           /* the run's end */
+    struct msg_queue queue; /* cfg->queue_driven: the SQS queue the workload fills */
 };
 
 /**
@@ -144,6 +146,16 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
                       struct sim_engine *eng, int64_t start_epoch_s, double capacity_rps_per_vcpu,
                       double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end,
                       const struct autoscaler_observer *obs);
+
+/**
+ * Record the load balancer's figures of a serving interval that ended at `now`: `served`
+ * requests with `latency_sum_s` seconds of response time in all, `dropped` refused ones
+ * (HTTPCode_ELB_5XX when `in_service` is 0, no target to send them to; else
+ * HTTPCode_Target_5XX), over `interval` (for per-minute counts). The datapoints belong to
+ * the period the interval ends in (its last microsecond).
+ */
+void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
+                               double latency_sum_s, double dropped, size_t in_service);
 
 /** Cancel pending events and free; safe on a zeroed struct. */
 void autoscaler_release(struct autoscaler *a);

@@ -60,6 +60,13 @@ struct policy_config {
     struct step_adjustment *steps; /* step (owned) */
     size_t nr_steps;
     enum tt_metric metric; /* target tracking */
+    /* target tracking with a CustomizedMetricSpecification: the produced metric and
+       statistic it names, or its metric math (borrowed from scaling_config.maths) */
+    bool customized;
+    enum cw_metric custom_metric;
+    enum cw_statistic custom_statistic;
+    const struct cw_math *custom_math;
+    sim_time custom_period; /* its Period (high-resolution metrics); 0: the metric's */
     double target_value;
     bool disable_scale_in;
     struct predictive_config predictive; /* predictive (predictive_config.h) */
@@ -86,6 +93,12 @@ struct scaling_config {
     size_t nr_skipped;
     /* load before StartTime that predictive scaling starts with (`Predictive: History`) */
     sim_time predictive_history;
+    /* metric math of alarms and customized metrics, which point into it (owned) */
+    struct cw_math **maths;
+    size_t nr_maths;
+    /* An alarm or policy watches AWS/SQS ApproximateNumberOfMessagesVisible: the workload
+       is messages into a queue the instances work off (queue.h) */
+    bool queue_driven;
 };
 
 /** Free everything; safe on a zeroed struct. */

@@ -45,7 +45,8 @@ check "every template is listed" all_listed
 for t in aws-asg-multi-az-notifications aws-asg-rolling-updates aws-asg-scheduled-action \
     aws-elb-guided-rolling-upgrade aws-ecs-public-vpc refarch-ecs-cluster \
     quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata \
-    widdix-vpc-ssh-bastion widdix-wordpress-ha; do
+    widdix-vpc-ssh-bastion widdix-wordpress-ha asg-examples-custom-termination \
+    asg-examples-faster-target-tracking; do
     check "$t runs and launches" runs "$t"
 done
 # Its CPU alarms drive simple scaling policies (WebServerScaleUpPolicy, ...).
@@ -62,4 +63,16 @@ check "scheduled-action: the 19:00 action acted" grep -q \
 # simple scaling policies.
 check "widdix-wordpress-ha: its policies acted" grep -qi 'policy' \
     "$WORK/widdix-wordpress-ha/activities.tsv"
+# Its Overrides name c3.large first (previous generation, in the catalog since issue 17):
+# OnDemandBaseCapacity 2 with the prioritized strategy launches two On-Demand c3.large.
+check "custom-termination: two On-Demand c3.large" test "$(awk -F'\t' \
+    'NR>1 && $3=="c3.large" && $4=="on-demand"' \
+    "$WORK/asg-examples-custom-termination/instances.tsv" | wc -l)" = 2
+# Its InstanceRequirements (2-4 vCPUs, >= 8 GiB, Graviton) resolve to m6g.large, and its
+# target tracking on the agent's CPUUtilization (CustomizedMetricSpecification, Period 10)
+# scales the group out and in over the day.
+check "faster-target-tracking: m6g.large" grep -q 'm6g.large' \
+    "$WORK/asg-examples-faster-target-tracking/instances.tsv"
+check "faster-target-tracking: its policy acted" grep -q 'triggered policy FasterScalingPolicy' \
+    "$WORK/asg-examples-faster-target-tracking/activities.tsv"
 finish

@@ -19,7 +19,8 @@ static char az_a[] = "us-east-1a", az_b[] = "us-east-1b", group_name[] = "weight
 static char *azs2[] = { az_a, az_b };
 
 /* On-Demand, prioritized: the c5.12xlarge first, so every launch adds 12 units. */
-static struct mixed_override overrides[] = { { c5_12xl, 12 }, { c5_2xl, 2 } };
+static struct mixed_override overrides[] = { { .type = c5_12xl, .weight = 12 },
+                                             { .type = c5_2xl, .weight = 2 } };
 
 #define LARGEST_WEIGHT 12
 

@@ -34,7 +34,9 @@ static void teardown_catalog(void)
     catalog_release(&cat);
 }
 
-static struct mixed_override three[] = { { m5l, 1 }, { c5l, 1 }, { m5xl, 2 } };
+static struct mixed_override three[] = { { .type = m5l, .weight = 1 },
+                                         { .type = c5l, .weight = 1 },
+                                         { .type = m5xl, .weight = 2 } };
 
 static struct mixed_policy policy(int64_t base, int64_t pct, enum spot_strategy st)
 {

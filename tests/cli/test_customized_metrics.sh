@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Metrics the simulator produces, however a template names them (issue 17, item 7):
+# target tracking with CustomizedMetricSpecification (one metric, or `Metrics` metric math)
+# decides exactly as the predefined metric of the same quantity does, and an alarm with
+# metric math (`Metrics` with an `Expression`) drives a step policy.
+. "$(dirname "$0")/lib.sh"
+T="$SRCDIR/tests/data/metrics/tt.yaml"
+
+run_export() { # NAME TEMPLATE ARGS...: run and export to $WORK/NAME
+    local name=$1 t=$2; shift 2
+    expect_exit 0 "$ASGSIM" run "$t" -o "$WORK/$name.h5" -q "$@" &&
+        "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q
+}
+same_activities() { # A B: the same activities at the same times (header line aside)
+    diff <(tail -n +2 "$WORK/$1/activities.tsv" | cut -f1,2,5,6) \
+        <(tail -n +2 "$WORK/$2/activities.tsv" | cut -f1,2,5,6) >/dev/null &&
+        [ "$(grep -c 'triggered policy Track' "$WORK/$1/activities.tsv")" -gt 0 ]
+}
+for f in predefined-cpu customized-cpu predefined-alb math-alb; do
+    check "$f runs" run_export "$f" "$T" -p Form="$f"
+done
+# AWS/EC2 CPUUtilization (Average, the group's dimension) is ASGAverageCPUUtilization
+check "customized CPU decides as the predefined metric" same_activities predefined-cpu customized-cpu
+# RequestCount (Sum) / GroupInServiceInstances is RequestCountPerTarget with one-unit targets
+check "metric math decides as ALBRequestCountPerTarget" same_activities predefined-alb math-alb
+check "alarm with metric math runs" run_export alarm "$SRCDIR/tests/data/metrics/alarm_math.yaml"
+check "its step policy acted" grep -q 'alarm Busy in state ALARM triggered policy Out' \
+    "$WORK/alarm/activities.tsv"
+# The load balancer's metrics from serving (tests/data/metrics/alb.yaml): a flash crowd at
+# 01:00 overflows the targets' queues.
+A="$SRCDIR/tests/data/metrics/alb.yaml"
+acted_after_spike() { grep -q 'T01:0[0-9]:00Z a monitor alarm Trouble in state ALARM' "$WORK/$1/activities.tsv"; }
+check "Target 5XX alarm runs" run_export t5xx "$A"
+check "targets' refusals (HTTPCode_Target_5XX_Count) scale out at the spike" acted_after_spike t5xx
+check "TargetResponseTime alarm runs" run_export latency "$A" -p Metric=TargetResponseTime -p Threshold=0.1
+check "response time scales out at the spike" acted_after_spike latency
+check "ELB 5XX alarm runs" run_export elb5xx "$A" -p Metric=HTTPCode_ELB_5XX_Count
+# the load balancer itself refuses only while no target is InService: at the start
+check "ELB 5XX only before a target is InService" bash -c \
+    "grep -q 'T00:0[0-9]:00Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv' && ! grep -q 'T0[1-9]:[0-9:]*Z a monitor alarm Trouble' '$WORK/elb5xx/activities.tsv'"
+# A queue-driven group (tests/data/metrics/sqs.yaml): backlog per instance as AWS's metric
+# math example computes it. One initial instance cannot keep up with 200 messages/s, so the
+# first decision is AlarmHigh on a backlog per instance above the target of 100; once the
+# fleet has worked the queue off the backlog is 0 and AlarmLow scales in.
+check "queue-driven run" run_export sqs "$SRCDIR/tests/data/metrics/sqs.yaml"
+check "backlog per instance above 100 scales out first" bash -c \
+    "awk -F'\t' 'NR==2{exit !(\$4 ~ /AlarmHigh/ && \$6 > 100 && \$16 > \$15)}' '$WORK/sqs/decisions.tsv'"
+check "a worked-off queue scales in" bash -c \
+    "awk -F'\t' 'NR>1 && \$4 ~ /AlarmLow/ && \$6 == 0 && \$16 < \$15 {f=1} END{exit !f}' '$WORK/sqs/decisions.tsv'"
+finish
