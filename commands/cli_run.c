@@ -150,6 +150,16 @@ static void print_summary(FILE *out, const struct scenario *sc, const char *outp
     fprintf(out, "instances      %" PRIu64 " launched, %" PRIu64 " terminated\n",
             r->instances_launched, r->instances_terminated);
     fprintf(out, "in service     %.6f instances on average\n", r->mean_in_service);
+    /* Several groups: the stack's figures, which add up; `asgsim report` has each group's. */
+    if (sc->nr_groups > 1) {
+        fprintf(out, "groups         %zu (each one's figures: asgsim report)\n", sc->nr_groups);
+        fprintf(out, "activities     %" PRIu64 "\n", r->activities);
+        if (r->requests_arrived > 0)
+            fprintf(out, "requests       %.0f arrived, %.0f served, %.0f dropped\n",
+                    r->requests_arrived, r->requests_served, r->requests_dropped);
+        fprintf(out, "trace          %s\n", output);
+        return;
+    }
     fprintf(out, "cpu            %.6f %% on average\n", r->mean_cpu_utilization_pct);
     fprintf(out, "activities     %" PRIu64 "\n", r->activities);
     if (sc->has_workload) {
@@ -396,12 +406,15 @@ int cli_validate(int argc, char **argv)
             if (rc == EXIT_OK || code == EXIT_NOINPUT)
                 rc = code;
         } else if (!c.quiet) {
-            const struct asg_config *g = &sc.groups[0];
-            printf("%s: valid: group '%s' (min %" PRId64 ", desired %" PRId64 ", max %" PRId64
-                   ", %zu AZ%s), %s\n",
-                   argv[i], g->name, g->min_size, g->desired_capacity, g->max_size, g->nr_azs,
-                   g->nr_azs == 1 ? "" : "s",
-                   sc.launch_templates[g->launch_template].instance_type);
+            /* one line per group: a stack may have several (README "Several groups") */
+            for (size_t k = 0; k < sc.nr_groups; k++) {
+                const struct asg_config *g = &sc.groups[k];
+                printf("%s: valid: group '%s' (min %" PRId64 ", desired %" PRId64 ", max %" PRId64
+                       ", %zu AZ%s), %s\n",
+                       argv[i], g->name, g->min_size, g->desired_capacity, g->max_size, g->nr_azs,
+                       g->nr_azs == 1 ? "" : "s",
+                       sc.launch_templates[g->launch_template].instance_type);
+            }
         }
         scenario_release(&sc);
     }

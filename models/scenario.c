@@ -166,6 +166,11 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     if (sc->nr_groups)
         sc->scaling.cw.detailed =
                 sc->launch_templates[sc->groups[0].launch_template].detailed_monitoring;
+    for (size_t i = 0; sc->per_group && i < sc->nr_groups; i++) {
+        struct scaling_config *c = &sc->per_group[i].scaling;
+        scaling_config_set_file(c, sc->path);
+        c->cw.detailed = sc->launch_templates[sc->groups[i].launch_template].detailed_monitoring;
+    }
     *out = *sc;
     memset(sc, 0, sizeof(*sc));
     ret = 0;
@@ -176,6 +181,24 @@ out:
     ydoc_free(with);
     ydoc_free(doc);
     return ret;
+}
+
+void scenario_group_view(const struct scenario *sc, size_t i, struct scenario_group_view *v)
+{
+    ASG_ASSERT(i < sc->nr_groups);
+    v->cfg = &sc->groups[i];
+    if (!sc->per_group) {
+        v->has_workload = sc->has_workload;
+        v->workload = &sc->workload;
+        v->serve = &sc->serve;
+        v->scaling = &sc->scaling;
+        return;
+    }
+    const struct scenario_group *pg = &sc->per_group[i];
+    v->has_workload = pg->has_workload;
+    v->workload = pg->shared_workload ? &sc->workload : &pg->workload;
+    v->serve = pg->shared_workload ? &sc->serve : &pg->serve;
+    v->scaling = &pg->scaling;
 }
 
 void scenario_release(struct scenario *sc)
@@ -209,6 +232,11 @@ void scenario_release(struct scenario *sc)
     }
     free(sc->groups);
     scaling_config_release(&sc->scaling);
+    for (size_t i = 0; sc->per_group && i < sc->nr_groups; i++) {
+        workload_config_release(&sc->per_group[i].workload);
+        scaling_config_release(&sc->per_group[i].scaling);
+    }
+    free(sc->per_group);
     for (size_t i = 0; i < sc->nr_params; i++) {
         free(sc->params[i].name);
         free(sc->params[i].value);

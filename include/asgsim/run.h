@@ -45,6 +45,9 @@ struct policy_decision;
  */
 int run_decisions_open(struct trace_sink *sink, struct trace_table **out);
 
+/** run_decisions_open() at `path` (a group's PREFIX/decisions when a stack has several). */
+int run_decisions_open_at(struct trace_sink *sink, const char *path, struct trace_table **out);
+
 /** Append `d` as one row of a table from run_decisions_open. \return 0 or the sink's error. */
 int run_decision_append(struct trace_sink *sink, struct trace_table *t,
                         const struct policy_decision *d);
