@@ -36,7 +36,9 @@ runs() {
     expect_exit 0 "$ASGSIM" run "$dir/$name.yaml" --with "$dir/settings.yaml" "${params[@]}" \
         -o "$WORK/$name.h5" -q || return 1
     "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q || return 1
-    grep -q 'Launching' "$WORK/$name/activities.tsv" || { echo "  $name launched nothing"; return 1; }
+    # several groups: each one's tables are in groups/LOGICAL_ID/ (README "Several groups")
+    cat "$WORK/$name"/activities.tsv "$WORK/$name"/groups/*/activities.tsv 2>/dev/null |
+        grep -q 'Launching' || { echo "  $name launched nothing"; return 1; }
 }
 
 check "manifest matches the files" manifest_ok
@@ -45,7 +47,7 @@ check "every template is listed" all_listed
 for t in aws-asg-multi-az-notifications aws-asg-rolling-updates aws-asg-scheduled-action \
     aws-elb-guided-rolling-upgrade aws-ecs-public-vpc refarch-ecs-cluster \
     quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata \
-    widdix-vpc-ssh-bastion widdix-wordpress-ha; do
+    widdix-vpc-ssh-bastion widdix-wordpress-ha asg-examples-predictive; do
     check "$t runs and launches" runs "$t"
 done
 # Its CPU alarms drive simple scaling policies (WebServerScaleUpPolicy, ...).
@@ -62,4 +64,9 @@ check "scheduled-action: the 19:00 action acted" grep -q \
 # simple scaling policies.
 check "widdix-wordpress-ha: its policies acted" grep -qi 'policy' \
     "$WORK/widdix-wordpress-ha/activities.tsv"
+# Two groups (issue 17 item 9): the application group's target tracking acts on it alone.
+check "predictive: the application group's policy acted" grep -q 'policy' \
+    "$WORK/asg-examples-predictive/groups/ApplicationAutoScalingGroup/activities.tsv"
+check "predictive: the load group launched" grep -q 'Launching' \
+    "$WORK/asg-examples-predictive/groups/LoadAutoScalingGroup/activities.tsv"
 finish
