@@ -325,7 +325,7 @@ int cli_plot(int argc, char **argv)
         goto out;
     }
     if (!nr_kinds) {
-        if (info.has_run)
+        if (info.has_run || info.nr_groups)
             for (size_t i = 0; i < sizeof(run_kinds) / sizeof(run_kinds[0]); i++) {
                 ALLOC_GROW(kinds, nr_kinds + 1, alloc_kinds);
                 kinds[nr_kinds++] = run_kinds[i];

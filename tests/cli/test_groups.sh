@@ -49,6 +49,10 @@ for m in ("cost_usd", "cost_total_usd", "instances_launched", "instance_hours", 
 PY
 check "report names every group" bash -c "'$ASGSIM' report '$WORK/g.h5' | grep -c '^group ' | grep -qx 3"
 check "report --json has groups" bash -c "'$ASGSIM' report --json '$WORK/g.h5' | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d[\"groups\"])=={\"WebASG\",\"WorkerASG\",\"BatchASG\"}'"
+if command -v gnuplot > /dev/null; then
+    check "plot draws each group's figures" bash -c "'$ASGSIM' plot '$WORK/g.h5' -o '$WORK/p' -q &&
+        test -s '$WORK/p/groups/WebASG/capacity.png' && test -s '$WORK/p/groups/BatchASG/capacity.png'"
+fi
 
 # No Group: the top-level Workload drives every group without its own, with a warning.
 sed -e '/^    Group: WebASG$/d' "$S" > "$WORK/nogroup.yaml"
