@@ -128,7 +128,13 @@ struct cli_export_info {
     bool is_sweep;    /* the file has /sweep/results */
     bool has_heatmap; /* sweep_heatmap.tsv written (two axes or more) */
     bool has_pareto;  /* sweep_pareto.tsv and sweep_front.tsv written (an SLA figure exists) */
+    char **groups;    /* several groups: the LOGICAL_IDs written to groups/ID/ (owned) */
+    size_t nr_groups;
+    bool *group_latency; /* per group: its time series has latency_* columns */
 };
+
+/** Free what cli_export_dir() put in `info`. */
+void cli_export_info_release(struct cli_export_info *info);
 
 /** Open an asgsim trace or sweep file, printing errors; \return an exit code (66, 65...). */
 int cli_open_trace(const char *input, struct h5in_file **f);

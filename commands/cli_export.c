@@ -650,6 +650,60 @@ static int write_provenance(struct h5in_file *f, const char *dir, bool csv, cons
     return table_close(&o);
 }
 
+/* Whether PREFIX/summary records served requests: a run without a workload has latency
+   columns of NaN only, which make no figure. A file without the figure counts as serving. */
+static bool served_any(struct h5in_file *f, const char *prefix)
+{
+    char *path = xasprintf("%s/summary/requests_arrived", prefix);
+    struct diag_list d = { 0 };
+    struct h5in_column c = { 0 };
+    bool any = true;
+    if (h5in_exists(f, path) && h5in_read_column(f, path, &c, &d) == ASG_OK &&
+        c.kind != H5IN_STRING && c.nr == 1)
+        any = c.num[0] > 0;
+    h5in_column_release(&c);
+    diag_list_release(&d);
+    free(path);
+    return any;
+}
+
+/* One run's or one group's tables: PREFIX/timeseries and the rest into DIR. */
+static int export_run(struct h5in_file *f, const char *prefix, const char *dir, bool csv,
+                      const char *input, bool *has_run, bool *has_latency)
+{
+    int rc = EXIT_OK;
+    char *ts = xasprintf("%s/timeseries", prefix);
+    if (h5in_is_group(f, ts)) {
+        char *header = NULL;
+        rc = export_group(f, ts, "time_s", dir, "timeseries", csv, input, &header);
+        if (!rc) {
+            *has_run = true;
+            *has_latency = strstr(header, "latency_") != NULL && served_any(f, prefix);
+        }
+        free(header);
+    }
+    free(ts);
+    static const char *const tables[] = { "events", "instances", "activities", "decisions" };
+    for (size_t i = 0; i < ARRAY_SIZE(tables) && !rc; i++) {
+        char *path = xasprintf("%s/%s", prefix, tables[i]);
+        if (h5in_exists(f, path))
+            rc = export_table(f, path, dir, tables[i], csv, input);
+        free(path);
+    }
+    char *sum = xasprintf("%s/summary", prefix);
+    if (!rc && h5in_is_group(f, sum))
+        rc = export_group(f, sum, NULL, dir, "summary", csv, input, NULL);
+    free(sum);
+    return rc;
+}
+
+void cli_export_info_release(struct cli_export_info *info)
+{
+    h5in_names_free(info->groups, info->nr_groups);
+    free(info->group_latency);
+    memset(info, 0, sizeof(*info));
+}
+
 int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_export_info *info)
 {
     struct h5in_file *f;
@@ -664,24 +718,35 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
         return EXIT_IOERR;
     }
     info->is_sweep = h5in_exists(f, "/sweep/results");
-    if (h5in_is_group(f, "/timeseries")) {
-        char *header = NULL;
-        rc = export_group(f, "/timeseries", "time_s", dir, "timeseries", csv, input, &header);
-        if (!rc) {
-            info->has_run = true;
-            info->has_latency = strstr(header, "latency_") != NULL;
+    bool has_latency = false;
+    rc = export_run(f, "", dir, csv, input, &info->has_run, &info->has_latency);
+    /* Several groups (README "Several groups"): DIR/groups/LOGICAL_ID/ holds each group's
+       tables under the usual names, so that the figures' scripts read them as they are. */
+    if (!rc && h5in_is_group(f, "/groups")) {
+        struct diag_list d = { 0 };
+        rc = h5in_list_groups(f, "/groups", &info->groups, &info->nr_groups, &d);
+        if (rc) {
+            diag_print(&d, stderr);
+            rc = cli_exit_code(rc);
         }
-        free(header);
+        diag_list_release(&d);
+        info->group_latency = xcalloc(info->nr_groups + 1, sizeof(*info->group_latency));
+        for (size_t i = 0; i < info->nr_groups && !rc; i++) {
+            char *prefix = xasprintf("/groups/%s", info->groups[i]);
+            char *sub = xasprintf("%s/groups/%s", dir, info->groups[i]);
+            bool has_run = false;
+            if (cli_mkdirs(sub))
+                rc = EXIT_IOERR;
+            else
+                rc = export_run(f, prefix, sub, csv, input, &has_run, &info->group_latency[i]);
+            if (!rc) /* the figures' scripts read the title and dates beside the tables */
+                rc = write_provenance(f, sub, csv, input);
+            has_latency = has_latency || info->group_latency[i];
+            free(prefix);
+            free(sub);
+        }
+        info->has_latency = info->has_latency || has_latency;
     }
-    static const char *const tables[][2] = { { "/events", "events" },
-                                             { "/instances", "instances" },
-                                             { "/activities", "activities" },
-                                             { "/decisions", "decisions" } };
-    for (size_t i = 0; i < ARRAY_SIZE(tables) && !rc; i++)
-        if (h5in_exists(f, tables[i][0]))
-            rc = export_table(f, tables[i][0], dir, tables[i][1], csv, input);
-    if (!rc && h5in_is_group(f, "/summary"))
-        rc = export_group(f, "/summary", NULL, dir, "summary", csv, input, NULL);
     if (!rc && info->is_sweep)
         rc = export_sweep(f, dir, csv, input, info);
     if (!rc)
@@ -737,6 +802,7 @@ int cli_export(int argc, char **argv)
     int rc = cli_export_dir(input, dir ? dir : def, csv, &info);
     if (!rc && !quiet)
         fprintf(stderr, "asgsim: tables written to %s/\n", dir ? dir : def);
+    cli_export_info_release(&info);
     free(def);
     return rc;
 }

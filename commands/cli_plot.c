@@ -204,12 +204,61 @@ static const char *skip_reason(const char *k, const struct cli_export_info *info
     if (is_run_kind && !info->has_run)
         return "the file has no time series";
     if (!strcmp(k, "latency") && !info->has_latency)
-        return "the run records no latency (no latency_* column in the time series)";
+        return "the run records no latency (no workload: no request was offered)";
     if (!strcmp(k, "heatmap") && !info->has_heatmap)
         return "it needs a sweep over two axes or more";
     if (!strcmp(k, "pareto") && !info->has_pareto)
         return "it needs a sweep whose results carry an SLA figure";
     return NULL;
+}
+
+/* Draw figures `kinds` from the tables in `dir` (one run, or one group of a stack). */
+static int draw_in(const char *gnuplot, const char *scripts, const char *dir,
+                   const char *const *kinds, size_t nr_kinds, const char *fmt,
+                   const struct cli_export_info *info, bool quiet, size_t *drawn)
+{
+    int rc;
+    {
+        /* The run figures load the shared time axis and title script from beside them. */
+        char *from = xasprintf("%s/timeaxis.gp", scripts);
+        char *to = xasprintf("%s/timeaxis.gp", dir);
+        rc = copy_file(from, to);
+        free(from);
+        free(to);
+    }
+    for (size_t i = 0; i < nr_kinds && rc == EXIT_OK; i++) {
+        const char *k = kinds[i];
+        const char *why = skip_reason(k, info);
+        if (why) {
+            if (!quiet)
+                fprintf(stderr, "asgsim: note: skipping the %s figure: %s\n", k, why);
+            continue;
+        }
+        char *from = xasprintf("%s/%s.gp", scripts, k);
+        char *to = xasprintf("%s/%s.gp", dir, k);
+        rc = copy_file(from, to);
+        free(from);
+        free(to);
+        if (!rc)
+            rc = run_gnuplot(gnuplot, dir, k, fmt);
+        if (!rc) {
+            (*drawn)++;
+            if (!quiet)
+                fprintf(stderr, "asgsim: wrote %s/%s.%s\n", dir, k, fmt);
+        }
+    }
+    /* When gnuplot is missing, still leave every script beside the data for later. */
+    if (rc == EXIT_UNAVAILABLE)
+        for (size_t i = 0; i < nr_kinds; i++) {
+            if (skip_reason(kinds[i], info))
+                continue;
+            char *from = xasprintf("%s/%s.gp", scripts, kinds[i]);
+            char *to = xasprintf("%s/%s.gp", dir, kinds[i]);
+            copy_file(from, to);
+            free(from);
+            free(to);
+        }
+    return rc;
 }
 
 enum { OPT_FORMAT = 256, OPT_KIND };
@@ -279,10 +328,12 @@ int cli_plot(int argc, char **argv)
         goto out;
     }
     struct cli_export_info info;
-    if ((rc = cli_export_dir(input, dir, false, &info)))
+    if ((rc = cli_export_dir(input, dir, false, &info))) {
+        cli_export_info_release(&info);
         goto out;
+    }
     if (!nr_kinds) {
-        if (info.has_run)
+        if (info.has_run || info.nr_groups)
             for (size_t i = 0; i < sizeof(run_kinds) / sizeof(run_kinds[0]); i++) {
                 ALLOC_GROW(kinds, nr_kinds + 1, alloc_kinds);
                 kinds[nr_kinds++] = run_kinds[i];
@@ -297,46 +348,21 @@ int cli_plot(int argc, char **argv)
     if (!gnuplot || !*gnuplot)
         gnuplot = "gnuplot";
     size_t drawn = 0;
-    {
-        /* The run figures load the shared time axis and title script from beside them. */
-        char *from = xasprintf("%s/timeaxis.gp", scripts);
-        char *to = xasprintf("%s/timeaxis.gp", dir);
-        rc = copy_file(from, to);
-        free(from);
-        free(to);
-    }
-    for (size_t i = 0; i < nr_kinds && rc == EXIT_OK; i++) {
-        const char *k = kinds[i];
-        const char *why = skip_reason(k, &info);
-        if (why) {
-            if (!quiet)
-                fprintf(stderr, "asgsim: note: skipping the %s figure: %s\n", k, why);
-            continue;
-        }
-        char *from = xasprintf("%s/%s.gp", scripts, k);
-        char *to = xasprintf("%s/%s.gp", dir, k);
-        rc = copy_file(from, to);
-        free(from);
-        free(to);
-        if (!rc)
-            rc = run_gnuplot(gnuplot, dir, k, fmt);
-        if (!rc) {
-            drawn++;
-            if (!quiet)
-                fprintf(stderr, "asgsim: wrote %s/%s.%s\n", dir, k, fmt);
+    if (!info.nr_groups) {
+        rc = draw_in(gnuplot, scripts, dir, kinds, nr_kinds, fmt, &info, quiet, &drawn);
+    } else {
+        /* Several groups: the run's figures of each group in DIR/groups/LOGICAL_ID/. */
+        struct cli_export_info gi = info;
+        gi.is_sweep = false;
+        for (size_t g = 0; g < info.nr_groups && !rc; g++) {
+            char *sub = xasprintf("%s/groups/%s", dir, info.groups[g]);
+            gi.has_run = true;
+            gi.has_latency = info.group_latency[g];
+            rc = draw_in(gnuplot, scripts, sub, kinds, nr_kinds, fmt, &gi, quiet, &drawn);
+            free(sub);
         }
     }
-    /* When gnuplot is missing, still leave every script beside the data for later. */
-    if (rc == EXIT_UNAVAILABLE)
-        for (size_t i = 0; i < nr_kinds; i++) {
-            if (skip_reason(kinds[i], &info))
-                continue;
-            char *from = xasprintf("%s/%s.gp", scripts, kinds[i]);
-            char *to = xasprintf("%s/%s.gp", dir, kinds[i]);
-            copy_file(from, to);
-            free(from);
-            free(to);
-        }
+    cli_export_info_release(&info);
     if (!rc && !quiet)
         fprintf(stderr,
                 "asgsim: %zu figure%s in %s/ (re-draw one with: cd %s && gnuplot KIND.gp)\n", drawn,

@@ -139,12 +139,88 @@ static void print_line(const struct h5in_column *c, const char *label)
     putchar('\n');
 }
 
-static int find(struct h5in_column *cols, size_t nr, const char *name)
+static int find(const struct h5in_column *cols, size_t nr, const char *name)
 {
     for (size_t i = 0; i < nr; i++)
         if (!strcmp(cols[i].name, name))
             return (int)i;
     return -1;
+}
+
+/* Read PATH/summary (every dataset) into *cols. \return an exit code. */
+static int read_summary(struct h5in_file *f, const char *prefix, struct h5in_column **cols,
+                        size_t *nr_cols)
+{
+    struct diag_list d = { 0 };
+    char **names;
+    size_t nr;
+    char *group = xasprintf("%s/summary", prefix);
+    int rc = h5in_list_datasets(f, group, &names, &nr, &d);
+    *cols = xcalloc(nr ? nr : 1, sizeof(**cols));
+    *nr_cols = 0;
+    for (size_t i = 0; i < nr && !rc; i++) {
+        char *p = xasprintf("%s/%s", group, names[i]);
+        rc = h5in_read_column(f, p, &(*cols)[*nr_cols], &d);
+        free(p);
+        if (!rc)
+            (*nr_cols)++;
+    }
+    if (rc) {
+        diag_print(&d, stderr);
+        rc = cli_exit_code(rc);
+    }
+    h5in_names_free(names, nr);
+    diag_list_release(&d);
+    free(group);
+    return rc;
+}
+
+static void free_columns(struct h5in_column *cols, size_t nr_cols)
+{
+    for (size_t i = 0; i < nr_cols; i++)
+        h5in_column_release(&cols[i]);
+    free(cols);
+}
+
+static void print_json_fields(const struct h5in_column *cols, size_t nr_cols)
+{
+    for (size_t i = 0; i < nr_cols; i++) {
+        if (i)
+            printf(", ");
+        cli_json_string(stdout, cols[i].name); /* the names as they are */
+        printf(": ");
+        if (cols[i].nr == 1 && cols[i].kind == H5IN_STRING)
+            cli_json_string(stdout, cols[i].str[0]);
+        else if (cols[i].nr == 1 && isfinite(cols[i].num[0]))
+            print_value(stdout, &cols[i]);
+        else
+            fputs("null", stdout); /* JSON has no NaN */
+    }
+}
+
+/* The figures a planner reads first, then the SLA ones, then the rest. */
+static void print_text(const struct h5in_column *cols, size_t nr_cols, bool stack)
+{
+    bool *done = xcalloc(nr_cols ? nr_cols : 1, sizeof(*done));
+    for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+        int i = find(cols, nr_cols, known[k]);
+        if (i >= 0) {
+            print_line(&cols[i], known[k]);
+            done[i] = true;
+        }
+    }
+    bool sla = false;
+    for (size_t i = 0; i < nr_cols; i++)
+        if (!done[i] && is_sla(cols[i].name)) {
+            print_line(&cols[i], cols[i].name);
+            done[i] = sla = true;
+        }
+    if (!sla && !stack)
+        printf("%-30s (this run records no latency or SLA figures)\n", "SLA");
+    for (size_t i = 0; i < nr_cols; i++)
+        if (!done[i])
+            print_line(&cols[i], cols[i].name);
+    free(done);
 }
 
 int cli_report(int argc, char **argv)
@@ -203,69 +279,68 @@ int cli_report(int argc, char **argv)
         return cli_usage_error("report", "objectives apply to a sweep output; %s is a run trace",
                                input);
     }
-    struct diag_list d = { 0 };
-    char **names;
-    size_t nr;
-    rc = h5in_list_datasets(f, "/summary", &names, &nr, &d);
-    struct h5in_column *cols = xcalloc(nr ? nr : 1, sizeof(*cols));
-    size_t nr_cols = 0;
-    for (size_t i = 0; i < nr && !rc; i++) {
-        char *p = xasprintf("/summary/%s", names[i]);
-        rc = h5in_read_column(f, p, &cols[nr_cols], &d);
-        free(p);
-        if (!rc)
-            nr_cols++;
+    struct h5in_column *cols;
+    size_t nr_cols;
+    rc = read_summary(f, "", &cols, &nr_cols);
+    /* Several groups (README "Several groups"): the stack's figures, then each group's. */
+    char **groups = NULL;
+    size_t nr_groups = 0;
+    struct h5in_column **gcols = NULL;
+    size_t *nr_gcols = NULL;
+    if (!rc && h5in_is_group(f, "/groups")) {
+        struct diag_list d = { 0 };
+        if ((rc = h5in_list_groups(f, "/groups", &groups, &nr_groups, &d))) {
+            diag_print(&d, stderr);
+            rc = cli_exit_code(rc);
+        }
+        diag_list_release(&d);
+        gcols = xcalloc(nr_groups + 1, sizeof(*gcols));
+        nr_gcols = xcalloc(nr_groups + 1, sizeof(*nr_gcols));
+        for (size_t g = 0; g < nr_groups && !rc; g++) {
+            char *prefix = xasprintf("/groups/%s", groups[g]);
+            rc = read_summary(f, prefix, &gcols[g], &nr_gcols[g]);
+            free(prefix);
+        }
     }
     h5in_close(f);
-    if (rc) {
-        diag_print(&d, stderr);
-        rc = cli_exit_code(rc);
+    if (rc)
         goto out;
-    }
     if (json) {
         printf("{\"trace\": ");
         cli_json_string(stdout, input);
-        for (size_t i = 0; i < nr_cols; i++) {
+        if (nr_cols)
             printf(", ");
-            cli_json_string(stdout, cols[i].name); /* the names as they are */
-            printf(": ");
-            if (cols[i].nr == 1 && cols[i].kind == H5IN_STRING)
-                cli_json_string(stdout, cols[i].str[0]);
-            else if (cols[i].nr == 1 && isfinite(cols[i].num[0]))
-                print_value(stdout, &cols[i]);
-            else
-                fputs("null", stdout); /* JSON has no NaN */
+        print_json_fields(cols, nr_cols);
+        if (nr_groups) {
+            printf(", \"groups\": {");
+            for (size_t g = 0; g < nr_groups; g++) {
+                printf("%s", g ? ", " : "");
+                cli_json_string(stdout, groups[g]);
+                printf(": {");
+                print_json_fields(gcols[g], nr_gcols[g]);
+                printf("}");
+            }
+            printf("}");
         }
         printf("}\n");
         goto out;
     }
     printf("%-30s %s\n", "trace", input);
-    bool *done = xcalloc(nr_cols ? nr_cols : 1, sizeof(*done));
-    for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
-        int i = find(cols, nr_cols, known[k]);
-        if (i >= 0) {
-            print_line(&cols[i], known[k]);
-            done[i] = true;
-        }
+    if (nr_groups)
+        printf("%-30s %zu (the stack's figures; each group's below)\n", "groups", nr_groups);
+    print_text(cols, nr_cols, nr_groups > 0);
+    for (size_t g = 0; g < nr_groups; g++) {
+        printf("\n%-30s %s\n", "group", groups[g]);
+        print_text(gcols[g], nr_gcols[g], false);
     }
-    bool sla = false;
-    for (size_t i = 0; i < nr_cols; i++)
-        if (!done[i] && is_sla(cols[i].name)) {
-            print_line(&cols[i], cols[i].name);
-            done[i] = sla = true;
-        }
-    if (!sla)
-        printf("%-30s (this run records no latency or SLA figures)\n", "SLA");
-    for (size_t i = 0; i < nr_cols; i++)
-        if (!done[i])
-            print_line(&cols[i], cols[i].name);
-    free(done);
 out:
-    for (size_t i = 0; i < nr_cols; i++)
-        h5in_column_release(&cols[i]);
-    free(cols);
-    h5in_names_free(names, nr);
-    diag_list_release(&d);
+    free_columns(cols, nr_cols);
+    for (size_t g = 0; gcols && g < nr_groups; g++)
+        if (gcols[g])
+            free_columns(gcols[g], nr_gcols[g]);
+    free(gcols);
+    free(nr_gcols);
+    h5in_names_free(groups, nr_groups);
     return rc;
 }
 

@@ -207,14 +207,20 @@ static void print_summary(FILE *out, const struct scenario *sc, const char *outp
     const char *const *lists[] = { always, serving, objective };
     const size_t sizes[] = { ARRAY_SIZE(always), ARRAY_SIZE(serving), ARRAY_SIZE(objective) };
     fprintf(out, "%-30s %s (seed %" PRIu64 ")\n", "scenario", sc->path, sc->seed);
+    /* Several groups: the stack's figures, which add up; `asgsim report` has each group's. */
+    bool stack = sc->nr_groups > 1;
+    if (stack)
+        fprintf(out, "%-30s %zu (each one's figures: asgsim report)\n", "groups", sc->nr_groups);
     for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-        if (l == 1 && !sc->has_workload)
+        if (l == 1 && !(sc->has_workload || (stack && r->requests_arrived > 0)))
             break;
         if (l == 2 && !(r->latency_objective_s > 0))
             break;
         for (size_t i = 0; i < sizes[l]; i++) {
             size_t m = summary_find(lists[l][i]);
             ASG_ASSERT(m < SUMMARY_NR);
+            if (stack && !summary_adds(m) && strcmp(lists[l][i], "cost_per_million_requests_usd"))
+                continue; /* an average or a quantile of one group */
             double v = summary_get(r, m);
             fprintf(out, "%-30s ", summary_metrics[m].name);
             if (summary_metrics[m].kind == SUMMARY_COUNT)
@@ -539,12 +545,15 @@ int cli_validate(int argc, char **argv)
             if (rc == EXIT_OK || code == EXIT_NOINPUT)
                 rc = code;
         } else if (!c.quiet) {
-            const struct asg_config *g = &sc.groups[0];
-            printf("%s: valid: group '%s' (min %" PRId64 ", desired %" PRId64 ", max %" PRId64
-                   ", %zu AZ%s), %s\n",
-                   argv[i], g->name, g->min_size, g->desired_capacity, g->max_size, g->nr_azs,
-                   g->nr_azs == 1 ? "" : "s",
-                   sc.launch_templates[g->launch_template].instance_type);
+            /* one line per group: a stack may have several (README "Several groups") */
+            for (size_t k = 0; k < sc.nr_groups; k++) {
+                const struct asg_config *g = &sc.groups[k];
+                printf("%s: valid: group '%s' (min %" PRId64 ", desired %" PRId64 ", max %" PRId64
+                       ", %zu AZ%s), %s\n",
+                       argv[i], g->name, g->min_size, g->desired_capacity, g->max_size, g->nr_azs,
+                       g->nr_azs == 1 ? "" : "s",
+                       sc.launch_templates[g->launch_template].instance_type);
+            }
         }
         scenario_release(&sc);
     }

@@ -106,7 +106,20 @@ struct sloader {
     const char *group_name;
     int64_t run_start;
     struct scaling_config *out;
+    /* Several groups (issue 17 item 9): the others' logical ids and names, NULL-terminated
+       (NULL with one group); `home` says whether an alarm without policy actions is ours. */
+    const char *const *others;
+    bool home;
+    size_t foreign; /* actions of the current alarm naming another group's policy */
 };
+
+static bool names_other_group(const struct sloader *l, const char *g)
+{
+    for (size_t i = 0; l->others && l->others[i]; i++)
+        if (!strcmp(g, l->others[i]))
+            return true;
+    return false;
+}
 
 /* AutoScalingGroupName must name the simulated group (by Ref or by name). */
 static int check_group(struct sloader *l, struct bind *b, const struct cfn_resource *r)
@@ -117,6 +130,14 @@ static int check_group(struct sloader *l, struct bind *b, const struct cfn_resou
         return bind_missing(b, &r->loc, "AutoScalingGroupName");
     if (rc < 0)
         return rc;
+    if (names_other_group(l, g))
+        return 1; /* another group's: loaded with that group */
+    if (l->others && strcmp(g, l->group_id) && strcmp(g, l->group_name))
+        return !l->home ? 1 /* reported once, by the home group */
+                        : diag_error(l->d, &ynode_get(r->properties, "AutoScalingGroupName")->loc,
+                                     "%s: AutoScalingGroupName '%s' names none of the template's "
+                                     "Auto Scaling groups",
+                                     b->what, g);
     if (strcmp(g, l->group_id) && strcmp(g, l->group_name))
         return diag_error(l->d, &ynode_get(r->properties, "AutoScalingGroupName")->loc,
                           "%s: AutoScalingGroupName '%s' is not the simulated group '%s'", b->what,
@@ -374,6 +395,10 @@ static int load_policy(struct sloader *l, const struct cfn_resource *r)
         goto out;
     if ((rc = check_group(l, &b, r)) < 0)
         ret = rc;
+    else if (rc == 1) {
+        ret = 1;
+        goto out;
+    }
     static const char *const types[] = { "SimpleScaling", "StepScaling", "TargetTrackingScaling",
                                          "PredictiveScaling" };
     if ((rc = bind_enum(&b, props, "PolicyType", types, ARRAY_SIZE(types), &v)) < 0) {
@@ -497,7 +522,12 @@ static int load_actions(struct sloader *l, struct bind *b, const struct ynode *p
         }
         /* SNS topics and the like are fine; a policy that was not loaded is worth a word */
         const struct cfn_resource *r = cfn_find_resource(l->t, items[i]->scalar);
-        if (r && !strcmp(r->type, TYPE_POLICY))
+        const struct ynode *g =
+                r && r->properties ? ynode_get(r->properties, "AutoScalingGroupName") : NULL;
+        if (r && !strcmp(r->type, TYPE_POLICY) && g && g->kind == YNODE_SCALAR &&
+            names_other_group(l, g->scalar))
+            l->foreign++;
+        else if (r && !strcmp(r->type, TYPE_POLICY))
             diag_warning(l->d, &items[i]->loc, "%s: %s: policy '%s' is not simulated", b->what, key,
                          items[i]->scalar);
     }
@@ -515,6 +545,7 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
 {
     char *what = xasprintf(TYPE_ALARM " '%s'", r->logical_id);
     struct bind b = { l->t, l->d, what };
+    l->foreign = 0;
     static const char *const used[] = { "AlarmName",
                                         "ComparisonOperator",
                                         "EvaluationPeriods",
@@ -581,6 +612,13 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
         ret = rc;
     if ((rc = load_actions(l, &b, props, "OKActions", &a.ok_actions, &a.nr_ok_actions)) < 0)
         ret = rc;
+    /* Several groups: an alarm goes with the group whose policies it triggers; one that
+       triggers none goes with the home group (scenario_groups.c), so it is read once. */
+    if (l->others && ret == 0 && a.nr_alarm_actions + a.nr_ok_actions == 0 &&
+        (l->foreign || !l->home)) {
+        ret = 1;
+        goto out;
+    }
     /* The metric: MetricName, Namespace, Statistic and Period, or `Metrics` (metric math,
        each MetricStat with its Period), not both (API_PutMetricAlarm). */
     int64_t period = 0;
@@ -731,6 +769,10 @@ static int load_schedule(struct sloader *l, const struct cfn_resource *r)
         goto out;
     if ((rc = check_group(l, &b, r)) < 0)
         ret = rc;
+    else if (rc == 1) {
+        ret = 1;
+        goto out;
+    }
     const int64_t cap = SCENARIO_MAX_INSTANCES;
     if ((rc = bind_int(&b, props, "MinSize", 0, cap, &s.min_size)) < 0)
         ret = rc;
@@ -819,7 +861,18 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
                         const char *group_name, int64_t run_start_epoch_s,
                         struct scaling_config *out)
 {
-    struct sloader l = { t, d, group_logical_id, group_name, run_start_epoch_s, out };
+    return scaling_config_load_among(t, d, group_logical_id, group_name, NULL, true,
+                                     run_start_epoch_s, out);
+}
+
+int scaling_config_load_among(struct cfn_template *t, struct diag_list *d,
+                              const char *group_logical_id, const char *group_name,
+                              const char *const *others, bool home, int64_t run_start_epoch_s,
+                              struct scaling_config *out)
+{
+    struct sloader l = {
+        t, d, group_logical_id, group_name, run_start_epoch_s, out, others, home, 0
+    };
     int ret = 0, rc;
     /* Policies first: alarms refer to them wherever they appear in the file. */
     static const char *const order[] = { TYPE_POLICY, TYPE_ALARM, TYPE_SCHEDULE };

@@ -10,12 +10,10 @@
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
 
-#include <gsl/gsl_version.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "asgsim/banned.h"
 
@@ -93,35 +91,6 @@ static const struct trace_field activity_fields[] = {
     { "description", TRACE_VSTR, "1", 0, NULL, 0 }, { "cause", TRACE_VSTR, "1", 0, NULL, 0 },
 };
 
-/*
- * The decision log: one row per policy invocation (struct policy_decision, field for
- * field). Names of policies and alarms, the datapoints and the formula have no bound:
- * variable-length text. The metric value is in the alarm metric's own unit.
- */
-enum dec_col {
-    DEC_TIME,
-    DEC_POLICY,
-    DEC_KIND,
-    DEC_ALARM,
-    DEC_ALARM_STATE,
-    DEC_METRIC_VALUE,
-    DEC_METRIC_FROM,
-    DEC_METRIC_TO,
-    DEC_METRIC_VALUES,
-    DEC_MEASURED_CAPACITY,
-    DEC_CURRENT_CAPACITY,
-    DEC_READY_CAPACITY,
-    DEC_FORMULA,
-    DEC_RESULT,
-    DEC_DESIRED_BEFORE,
-    DEC_DESIRED_AFTER,
-    DEC_REASON,
-    DEC_NR
-};
-
-/* alarm_state: cw_state_names, then "None" (-1: a scheduled action has no alarm). */
-#define DECISION_ALARM_STATE_NONE CW_STATE_NR
-
 static const struct trace_field instance_fields[] = {
     { "instance", TRACE_U32, "1", 0, NULL, 0 },
     { "ec2_id", TRACE_STR, "1", 20, NULL, 0 },
@@ -139,19 +108,35 @@ static const struct trace_field instance_fields[] = {
     { "partition", TRACE_I32, "1", 0, NULL, 0 }, /* placement partition, 1-based; 0: none */
 };
 
-static const struct trace_field param_fields[] = {
-    { "name", TRACE_STR, "1", 64, NULL, 0 },
-    { "value", TRACE_STR, "1", 256, NULL, 0 },
-    { "overridden", TRACE_I32, "1", 0, NULL, 0 },
-};
-
 static const struct trace_field stream_fields[] = {
     { "name", TRACE_STR, "1", 48, NULL, 0 },
     { "seed", TRACE_U32, "1", 0, NULL, 0 },
 };
 
+/* What the groups of one run share: the clock, the output, the account's discounts. */
+struct stack {
+    const struct scenario *sc;
+    struct sim_engine *eng;
+    struct trace_sink *sink;
+    struct world *worlds; /* one per group, in template order */
+    size_t nr_worlds;
+    uint64_t nr_sample_yields;    /* samples put behind events at their own time */
+    struct billing_ledger ledger; /* On-Demand usage by clock-hour, for RIs and Savings Plans */
+    struct billing_discounts discounts;
+    bool has_discounts;
+    /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
+    const struct run_opts *opts;
+    int stop;
+    sim_time watch_at;
+    uint64_t watch_fired;
+};
+
+/* One group's models and output (issue 17 item 9: a run simulates every group). */
 struct world {
     const struct scenario *sc;
+    struct scenario_group_view gv; /* the group, its load and its scaling */
+    struct stack *stack;
+    char *prefix; /* of its trace paths: "" with one group, "/groups/LOGICAL_ID" */
     struct sim_engine *eng;
     struct rng_set rngs;
     struct asg_group group;
@@ -171,9 +156,6 @@ struct world {
     uint64_t nr_cpu_samples;
     double sum_cpu;
     uint64_t nr_activities;
-    struct billing_ledger ledger; /* On-Demand usage by clock-hour, for RIs and Savings Plans */
-    struct billing_discounts discounts;
-    bool has_discounts;
     /* scaling policies, alarms and scheduled actions (models/policy.c) */
     bool scaling;
     struct autoscaler scaler;
@@ -182,17 +164,11 @@ struct world {
     char **alarm_columns;
     size_t fc_column; /* first forecast column of /timeseries; 0: no predictive policy */
     union trace_value *ts_row;
-    uint64_t nr_sample_yields;  /* samples put behind events at their own time */
     struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
     double rps_per_vcpu;        /* the launch template type's rate (capacity.h) */
     bool burst_on;              /* burstable in standard mode, fluid serving: credits count */
     struct capacity_burst burst;
     struct capacity_credits credits;
-    /* The periodic check (run_check): why it stopped the run, and the watchdog's instant. */
-    const struct run_opts *opts;
-    int stop;
-    sim_time watch_at;
-    uint64_t watch_fired;
     /* vCPUs of the InService instances, kept by on_transition (a mixed group runs several
        types): a walk over the group every sample was a fifth of a no-workload run. */
     int64_t in_service_vcpus;
@@ -213,8 +189,11 @@ static int open_events(struct world *w)
         { "cause", TRACE_STR, "1", 32, NULL, 0 },
         { "az", TRACE_STR, "1", 32, NULL, 0 },
     };
-    return trace_table_open(w->sink, "/events", TRACE_COMPOUND, fields, ARRAY_SIZE(fields),
-                            &w->events);
+    char *path = xasprintf("%s/events", w->prefix);
+    int rc =
+            trace_table_open(w->sink, path, TRACE_COMPOUND, fields, ARRAY_SIZE(fields), &w->events);
+    free(path);
+    return rc;
 }
 
 static double seconds_or_nan(sim_time t)
@@ -333,11 +312,9 @@ static void on_spot_signal(void *ctx, const struct instance *inst, const char *s
 static void setup_market(struct world *w)
 {
     const struct scenario *sc = w->sc;
-    const struct asg_config *cfg = &sc->groups[0];
+    const struct asg_config *cfg = w->gv.cfg;
     const struct launch_template_config *lt = &sc->launch_templates[cfg->launch_template];
-    ec2_config_discounts(&sc->ec2, &w->discounts);
-    w->has_discounts = w->discounts.nr_ris > 0 || w->discounts.sp_commit_usd_per_hour > 0;
-    billing_ledger_init(&w->ledger, sc->start_epoch_s);
+    struct stack *st = w->stack;
     const struct asg_market_opts mo = {
         .catalog = &sc->catalog,
         .spot = &sc->spot,
@@ -345,7 +322,7 @@ static void setup_market(struct world *w)
         .ebs_usd_per_gib_month = sc->ec2.ebs_usd_per_gib_month,
         .root_volume_gib = lt->root_volume_gib > 0 ? lt->root_volume_gib : sc->ec2.root_volume_gib,
         .month_hours = sc->ec2.month_hours,
-        .ledger = w->has_discounts ? &w->ledger : NULL,
+        .ledger = st->has_discounts ? &st->ledger : NULL,
         .spot_signal = on_spot_signal,
         .spot_ctx = w,
         /* EC2's state machine when the scenario gives Instances: Timing (README), and
@@ -382,10 +359,15 @@ static void fill_cost_summary(struct world *w, struct run_summary *r)
     double od, spot, storage;
     asg_group_cost_split(g, sc->duration, &od, &spot, &storage);
     struct billing_invoice inv = { .on_demand_usd = od, .total_usd = od };
-    if (w->has_discounts) {
+    struct stack *st = w->stack;
+    if (st->has_discounts) {
         for (size_t i = 0; i < g->nr_live; i++)
-            billing_ledger_add_open(&w->ledger, &g->live[i]->meter, sc->duration);
-        billing_ledger_invoice(&w->ledger, &w->discounts, sc->duration, &inv);
+            billing_ledger_add_open(&st->ledger, &g->live[i]->meter, sc->duration);
+    }
+    /* The account's discounts cover the whole stack: with several groups the stack's
+       /summary has the invoice, each group's its usage at list prices (README). */
+    if (st->has_discounts && st->nr_worlds == 1) {
+        billing_ledger_invoice(&st->ledger, &st->discounts, sc->duration, &inv);
     }
     r->cost_on_demand_usd = od;
     r->cost_spot_usd = spot;
@@ -426,8 +408,7 @@ static void fill_group_summary(const struct world *w, struct run_summary *r)
 
 static double load_rps(const struct world *w, sim_time now)
 {
-    return w->sc->has_workload ? workload_rate_rps(&w->sc->workload, w->sc->start_epoch_s, now)
-                               : 0.0;
+    return w->gv.has_workload ? workload_rate_rps(w->gv.workload, w->sc->start_epoch_s, now) : 0.0;
 }
 
 #ifndef NDEBUG
@@ -454,9 +435,8 @@ static double scaler_load(void *ctx, sim_time now)
     return load_rps(ctx, now);
 }
 
-static bool scenario_scales(const struct scenario *sc)
+static bool group_scales(const struct scaling_config *c)
 {
-    const struct scaling_config *c = &sc->scaling;
     return c->nr_alarms || c->nr_policies || c->nr_schedules;
 }
 
@@ -524,60 +504,6 @@ static void sample_scaling(struct world *w, sim_time now, union trace_value *row
     }
 }
 
-int run_decisions_open(struct trace_sink *sink, struct trace_table **out)
-{
-    const char *states[CW_STATE_NR + 1];
-    for (size_t i = 0; i < CW_STATE_NR; i++)
-        states[i] = cw_state_names[i];
-    states[DECISION_ALARM_STATE_NONE] = "None";
-    const struct trace_field fields[DEC_NR] = {
-        [DEC_TIME] = { "time_s", TRACE_F64, "s", 0, NULL, 0 },
-        [DEC_POLICY] = { "policy", TRACE_VSTR, "1", 0, NULL, 0 },
-        [DEC_KIND] = { "kind", TRACE_VSTR, "1", 0, NULL, 0 },
-        [DEC_ALARM] = { "alarm", TRACE_VSTR, "1", 0, NULL, 0 },
-        [DEC_ALARM_STATE] = { "alarm_state", TRACE_ENUM, "1", 0, states, ARRAY_SIZE(states) },
-        [DEC_METRIC_VALUE] = { "metric_value", TRACE_F64, "metric", 0, NULL, 0 },
-        [DEC_METRIC_FROM] = { "metric_from_s", TRACE_F64, "s", 0, NULL, 0 },
-        [DEC_METRIC_TO] = { "metric_to_s", TRACE_F64, "s", 0, NULL, 0 },
-        [DEC_METRIC_VALUES] = { "metric_values", TRACE_VSTR, "1", 0, NULL, 0 },
-        [DEC_MEASURED_CAPACITY] = { "measured_capacity", TRACE_F64, "units", 0, NULL, 0 },
-        [DEC_CURRENT_CAPACITY] = { "current_capacity", TRACE_I64, "units", 0, NULL, 0 },
-        [DEC_READY_CAPACITY] = { "ready_capacity", TRACE_I64, "units", 0, NULL, 0 },
-        [DEC_FORMULA] = { "formula", TRACE_VSTR, "1", 0, NULL, 0 },
-        [DEC_RESULT] = { "result", TRACE_I64, "units", 0, NULL, 0 },
-        [DEC_DESIRED_BEFORE] = { "desired_before", TRACE_I64, "units", 0, NULL, 0 },
-        [DEC_DESIRED_AFTER] = { "desired_after", TRACE_I64, "units", 0, NULL, 0 },
-        [DEC_REASON] = { "reason", TRACE_ENUM, "1", 0, decision_reason_names, DECISION_NR },
-    };
-    return trace_table_open(sink, "/decisions", TRACE_COMPOUND, fields, DEC_NR, out);
-}
-
-int run_decision_append(struct trace_sink *sink, struct trace_table *t,
-                        const struct policy_decision *d)
-{
-    union trace_value row[DEC_NR] = {
-        [DEC_TIME] = { .f64 = sim_time_to_seconds(d->time) },
-        [DEC_POLICY] = { .str = d->policy },
-        [DEC_KIND] = { .str = d->kind },
-        [DEC_ALARM] = { .str = d->alarm },
-        [DEC_ALARM_STATE] = { .i32 = d->alarm_state < 0 ? DECISION_ALARM_STATE_NONE
-                                                        : (int32_t)d->alarm_state },
-        [DEC_METRIC_VALUE] = { .f64 = d->metric_value },
-        [DEC_METRIC_FROM] = { .f64 = seconds_or_nan(d->metric_from) },
-        [DEC_METRIC_TO] = { .f64 = seconds_or_nan(d->metric_to) },
-        [DEC_METRIC_VALUES] = { .str = d->metric_values },
-        [DEC_MEASURED_CAPACITY] = { .f64 = d->measured_capacity },
-        [DEC_CURRENT_CAPACITY] = { .i64 = d->current_capacity },
-        [DEC_READY_CAPACITY] = { .i64 = d->ready_capacity },
-        [DEC_FORMULA] = { .str = d->formula },
-        [DEC_RESULT] = { .i64 = d->result },
-        [DEC_DESIRED_BEFORE] = { .i64 = d->desired_before },
-        [DEC_DESIRED_AFTER] = { .i64 = d->desired_after },
-        [DEC_REASON] = { .i32 = (int32_t)d->reason },
-    };
-    return trace_append(sink, t, row);
-}
-
 static void on_decided(void *ctx, const struct policy_decision *d)
 {
     struct world *w = ctx;
@@ -590,9 +516,11 @@ static void start_scaling(struct world *w)
     const struct scenario *sc = w->sc;
     if (!w->scaling)
         return;
-    run_decisions_open(w->sink, &w->decisions);
+    char *path = xasprintf("%s/decisions", w->prefix);
+    run_decisions_open_at(w->sink, path, &w->decisions);
+    free(path);
     const struct autoscaler_observer obs = { w, on_decided };
-    autoscaler_start(&w->scaler, &sc->scaling, &w->group, w->eng, sc->start_epoch_s,
+    autoscaler_start(&w->scaler, w->gv.scaling, &w->group, w->eng, sc->start_epoch_s,
                      w->rps_per_vcpu, scaler_load, w, sc->duration, &obs);
 }
 
@@ -648,7 +576,7 @@ static const struct asg_config *warm_start_config(struct world *w, const struct 
                                                   struct diag_list *d)
 {
     double target;
-    int64_t n = run_warm_start_size(w->sc, w->type, &target);
+    int64_t n = run_warm_start_size(w->sc, &w->gv, w->type, &target);
     w->warm_cfg = *cfg;
     if (n > cfg->max_size)
         diag_warning(d, NULL,
@@ -670,11 +598,11 @@ static const struct asg_config *warm_start_config(struct world *w, const struct 
 static void setup_credits(struct world *w, struct diag_list *d)
 {
     const struct scenario *sc = w->sc;
-    if (!sc->has_workload ||
+    if (!w->gv.has_workload ||
         !capacity_burst_of(&sc->instances.capacity, w->type->name, w->type->vcpus, &w->burst) ||
         !w->burst.standard)
         return;
-    if (sc->serve.fidelity != SERVE_FLUID) {
+    if (w->gv.serve->fidelity != SERVE_FLUID) {
         diag_warning(d, NULL,
                      "%s runs in standard CPU credit mode, but its credits are modelled with "
                      "Fidelity: fluid only; this request-level run serves at full speed",
@@ -699,22 +627,32 @@ static double account_credits(struct world *w, sim_time now, size_t in_service, 
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type sample_event = { "run.sample", sample };
 
+static void sample_group(struct world *w, sim_time now);
+
 static void sample(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     (void)p;
-    struct world *w = target;
+    struct stack *st = target;
     sim_time now = sim_now(eng);
     /*
      * A row at t shows the state after every event at t (decisions, launches, scheduled
      * actions, serving), whatever the SampleInterval. Ties fire in FIFO order and a delay of
      * 0 goes behind every event already due, so step back until this is the last one at t.
-     * The steps are not counted as events (/summary/events).
+     * The steps are not counted as events (/summary/events). One event samples every group.
      */
     if (sim_next_time(eng) == now) {
-        w->nr_sample_yields++;
-        sim_schedule(eng, 0, &sample_event, w, (union sim_payload){ 0 });
+        st->nr_sample_yields++;
+        sim_schedule(eng, 0, &sample_event, st, (union sim_payload){ 0 });
         return;
     }
+    for (size_t i = 0; i < st->nr_worlds; i++)
+        sample_group(&st->worlds[i], now);
+    if (now + st->sc->sample_interval <= st->sc->duration)
+        sim_schedule(eng, st->sc->sample_interval, &sample_event, st, (union sim_payload){ 0 });
+}
+
+static void sample_group(struct world *w, sim_time now)
+{
     const struct asg_group *g = &w->group;
     size_t in_service = asg_group_count(g, LIFECYCLE_IN_SERVICE);
     double load = load_rps(w, now);
@@ -783,8 +721,6 @@ static void sample(struct sim_engine *eng, void *target, const union sim_payload
         row[w->nr_ts_fields - 1].f64 =
                 w->credits.nr ? w->credits.balance / (double)w->credits.nr : (double)NAN;
     trace_append(w->sink, w->ts, row);
-    if (now + w->sc->sample_interval <= w->sc->duration)
-        sim_schedule(eng, w->sc->sample_interval, &sample_event, w, (union sim_payload){ 0 });
 }
 
 /*
@@ -800,7 +736,7 @@ enum { STOP_NONE, STOP_INTERRUPTED, STOP_NO_PROGRESS };
 /* Called by the engine every SIM_CHECK_EVERY events, inside a slice of simulated time too. */
 static int run_check(void *ctx, struct sim_engine *eng)
 {
-    struct world *w = ctx;
+    struct stack *w = ctx;
     if (w->opts->interrupted && w->opts->interrupted(w->opts->ctx)) {
         w->stop = STOP_INTERRUPTED;
         return 1;
@@ -817,78 +753,165 @@ static int run_check(void *ctx, struct sim_engine *eng)
     return 0;
 }
 
-static void write_provenance(struct world *w, const struct run_opts *o)
+/* Every group's streams; with several groups a stream's name starts with its group's id. */
+static void write_streams(struct stack *st)
 {
-    const struct scenario *sc = w->sc;
-    struct trace_sink *s = w->sink;
-    trace_put_text(s, "/provenance/scenario", (const char *)sc->bytes, sc->len);
-    trace_set_attr_str(s, "/provenance", "scenario_path", sc->path);
-    trace_set_attr_str(s, "/provenance", "scenario_sha256", sc->sha256);
-    trace_set_attr_str(s, "/provenance", "stack_name", sc->stack_name);
-    char start[21]; /* StartTime: the figures' dates */
-    utc_format(sc->start_epoch_s, start);
-    trace_set_attr_str(s, "/provenance", "start_time_utc", start);
-    if (sc->with_path) {
-        trace_put_text(s, "/provenance/settings", (const char *)sc->with_bytes, sc->with_len);
-        trace_set_attr_str(s, "/provenance", "settings_path", sc->with_path);
-    }
-    trace_set_attr_str(s, "/provenance", "command_line", o->command_line ? o->command_line : "");
-    trace_set_attr_str(s, "/provenance", "rng_type", rng_type_name());
-    trace_set_attr_i64(s, "/provenance", "base_seed", (int64_t)sc->seed);
-    trace_set_attr_i64(s, "/provenance", "point", (int64_t)o->point);
-    trace_set_attr_i64(s, "/provenance", "replication", (int64_t)o->replication);
-    trace_set_attr_str(s, "/provenance", "tool_version", ASGSIM_VERSION);
-    trace_set_attr_i64(s, "/provenance", "schema_version", ASGSIM_SCHEMA_VERSION);
-    trace_set_attr_str(s, "/provenance", "gsl_version", GSL_VERSION);
-    trace_set_attr_str(s, "/provenance", "yaml_version", yaml_get_version_string());
-    if (o->created_utc)
-        trace_set_attr_str(s, "/", "created_utc", o->created_utc);
-
-    struct trace_table *params;
-    if (trace_table_open(s, "/provenance/parameters", TRACE_COMPOUND, param_fields,
-                         ARRAY_SIZE(param_fields), &params) == 0) {
-        for (size_t i = 0; i < sc->nr_params; i++) {
-            union trace_value row[] = { { .str = sc->params[i].name },
-                                        { .str = sc->params[i].value ? sc->params[i].value : "" },
-                                        { .i32 = sc->params[i].overridden } };
-            trace_append(s, params, row);
+    struct trace_table *t;
+    if (trace_table_open(st->sink, "/provenance/streams", TRACE_COMPOUND, stream_fields,
+                         ARRAY_SIZE(stream_fields), &t))
+        return;
+    for (size_t k = 0; k < st->nr_worlds; k++) {
+        const struct world *w = &st->worlds[k];
+        for (size_t i = 0; i < w->rngs.nr; i++) {
+            char *name = st->nr_worlds > 1
+                                 ? xasprintf("%s/%s", w->gv.cfg->logical_id, w->rngs.items[i].name)
+                                 : xstrdup(w->rngs.items[i].name);
+            union trace_value row[] = { { .str = name }, { .u32 = w->rngs.items[i].seed } };
+            trace_append(st->sink, t, row);
+            free(name);
         }
     }
 }
 
-static void write_streams(struct world *w)
-{
-    struct trace_table *t;
-    if (trace_table_open(w->sink, "/provenance/streams", TRACE_COMPOUND, stream_fields,
-                         ARRAY_SIZE(stream_fields), &t))
-        return;
-    for (size_t i = 0; i < w->rngs.nr; i++) {
-        union trace_value row[] = { { .str = w->rngs.items[i].name },
-                                    { .u32 = w->rngs.items[i].seed } };
-        trace_append(w->sink, t, row);
-    }
-}
-
-/* /summary: one dataset per metric of the table (include/asgsim/summary.h) that applies. */
-static void write_summary(struct world *w, const struct run_summary *r)
-{
-    for (size_t m = 0; m < SUMMARY_NR; m++) {
-        const struct summary_metric *sm = &summary_metrics[m];
-        if (!summary_applies(r, m))
-            continue;
-        char *path = xasprintf("/summary/%s", sm->name);
-        if (sm->kind == SUMMARY_COUNT)
-            trace_put_i64(w->sink, path, (int64_t)summary_get(r, m), sm->units);
-        else
-            trace_put_f64(w->sink, path, summary_get(r, m), sm->units);
-        free(path);
-    }
-}
-
-static int sink_error(struct world *w, struct diag_list *d)
+static int sink_error(struct stack *w, struct diag_list *d)
 {
     return diag_error_status(d, w->sink->status, NULL, "writing the trace failed: %s",
                              w->sink->error ? w->sink->error : asg_strerror(w->sink->status));
+}
+
+/* Seeds: group 0 keeps the run's base seed (a one-group run is as before); each other group
+   gets its own, fixed by its index, so its streams differ from the first group's. */
+static uint64_t group_seed(uint64_t base, size_t index)
+{
+    return base + (uint64_t)index * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+/* One group's models, started in the order a one-group run always used. */
+static void start_world(struct stack *st, struct world *w, size_t index, struct diag_list *d)
+{
+    const struct scenario *sc = st->sc;
+    const struct run_opts *o = st->opts;
+    struct trace_sink *sink = st->sink;
+    w->sc = sc;
+    w->stack = st;
+    w->eng = st->eng;
+    w->sink = sink;
+    scenario_group_view(sc, index, &w->gv);
+    const struct asg_config *cfg = w->gv.cfg;
+    w->prefix = st->nr_worlds > 1 ? xasprintf("/groups/%s", cfg->logical_id) : xstrdup("");
+    w->type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
+    ASG_ASSERT(w->type);
+    w->rps_per_vcpu = capacity_rps_per_vcpu(&sc->instances.capacity, w->type->name);
+    setup_credits(w, d);
+    rng_set_init(&w->rngs, group_seed(sc->seed, index), o->point, o->replication);
+    /* the autoscaler's alarms name the timeseries columns: set it up first (no events yet
+       are due before the group exists; it starts sampling at time 0 after the group) */
+    w->scaling = group_scales(w->gv.scaling);
+    open_events(w);
+    char *path = xasprintf("%s/activities", w->prefix);
+    trace_table_open(sink, path, TRACE_COMPOUND, activity_fields, ARRAY_SIZE(activity_fields),
+                     &w->activities);
+    free(path);
+    path = xasprintf("%s/instances", w->prefix);
+    trace_table_open(sink, path, TRACE_COMPOUND, instance_fields, ARRAY_SIZE(instance_fields),
+                     &w->instances);
+    free(path);
+
+    const struct asg_observer obs = { w, on_launched, on_transition, on_activity, on_retired };
+    if (sc->warm_start && w->gv.has_workload)
+        cfg = warm_start_config(w, cfg, d);
+    asg_group_init(&w->group, cfg, w->type, &sc->instances.boot_time, sc->start_epoch_s, w->eng,
+                   &w->rngs, &obs);
+    w->serving = w->gv.has_workload;
+    if (w->serving) {
+        w->serve_cfg = *w->gv.serve;
+        w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu;
+        serve_init(&w->serve, &w->serve_cfg, w->gv.workload, sc->start_epoch_s, sc->sample_interval,
+                   w->eng, &w->rngs);
+        serve_start(&w->serve);
+    }
+    setup_market(w);
+    asg_group_set_faults(&w->group, &sc->faults, &w->rngs, on_health, w);
+    /* Warm start: the initial instances boot in no time, so they are InService at time 0;
+       every later launch takes the BootTime. */
+    static const struct dist no_boot = { DIST_CONSTANT, 0, 0 };
+    if (sc->warm_start)
+        w->group.boot_time = &no_boot;
+    asg_group_create(&w->group);
+    w->group.boot_time = &sc->instances.boot_time;
+    start_scaling(w);
+    setup_ts_fields(w);
+    path = xasprintf("%s/timeseries", w->prefix);
+    trace_table_open(sink, path, TRACE_COLUMNS, w->ts_fields, w->nr_ts_fields, &w->ts);
+    free(path);
+}
+
+/* One group's /summary figures at the end of the run. */
+static void finish_world(struct world *w, struct run_summary *r)
+{
+    const struct scenario *sc = w->sc;
+    asg_group_finish(&w->group);
+    *r = (struct run_summary){ 0 };
+    r->duration_s = sim_time_to_seconds(sc->duration);
+    r->cost_usd = asg_group_cost_usd(&w->group, sc->duration);
+    r->instance_hours = (double)asg_group_billed_seconds(&w->group, sc->duration) / 3600.0;
+    r->instances_launched = w->group.nr_launched;
+    r->instances_terminated = w->group.nr_terminated;
+    r->activities = w->nr_activities;
+    r->mean_in_service = w->nr_samples ? w->sum_in_service / (double)w->nr_samples : 0;
+    r->mean_cpu_utilization_pct = w->nr_cpu_samples ? w->sum_cpu / (double)w->nr_cpu_samples : 0;
+    r->events = sim_fired_count(w->eng) - w->stack->nr_sample_yields;
+    r->latency_p50_s = r->latency_p95_s = r->latency_p99_s = r->latency_mean_s = (double)NAN;
+    if (w->serving) {
+        serve_take_interval(&w->serve, NULL); /* the tail after the last sample */
+        const struct serve_stats *t = &w->serve.total;
+        r->requests_arrived = t->arrived;
+        r->requests_served = t->served;
+        r->requests_dropped = t->dropped;
+        r->requests_over_objective = t->over_objective;
+        r->latency_mean_s = t->hist.total > 0 ? t->hist.sum_s / t->hist.total : (double)NAN;
+        r->latency_p50_s = serve_hist_quantile(&t->hist, 0.50);
+        r->latency_p95_s = serve_hist_quantile(&t->hist, 0.95);
+        r->latency_p99_s = serve_hist_quantile(&t->hist, 0.99);
+        r->latency_objective_s = sim_time_to_seconds(w->serve_cfg.latency_objective);
+        r->time_over_objective_s = w->time_over_objective_s;
+    }
+    fill_cost_summary(w, r);
+    fill_group_summary(w, r);
+    fill_scaling_summary(w, r);
+}
+
+/* The stack's /summary: the groups' figures added up, the account's discounts applied once. */
+static void stack_summary(struct stack *st, const struct run_summary *groups, struct run_summary *r)
+{
+    const struct scenario *sc = st->sc;
+    *r = (struct run_summary){ 0 };
+    for (size_t i = 0; i < st->nr_worlds; i++)
+        summary_add(r, &groups[i]);
+    r->duration_s = sim_time_to_seconds(sc->duration);
+    r->events = sim_fired_count(st->eng) - st->nr_sample_yields;
+    r->mean_cpu_utilization_pct = r->latency_mean_s = r->latency_p50_s = r->latency_p95_s =
+            r->latency_p99_s = (double)NAN;
+    if (st->has_discounts) {
+        struct billing_invoice inv = { .on_demand_usd = r->cost_on_demand_usd,
+                                       .total_usd = r->cost_on_demand_usd };
+        billing_ledger_invoice(&st->ledger, &st->discounts, sc->duration, &inv);
+        r->cost_on_demand_after_discounts_usd = inv.on_demand_usd;
+        r->cost_reserved_instances_usd = inv.ri_usd;
+        r->cost_savings_plan_usd = inv.sp_usd;
+        r->cost_total_usd = inv.total_usd + r->cost_spot_usd + r->cost_storage_usd;
+    }
+    r->cost_per_million_requests_usd =
+            r->requests_served > 0 ? r->cost_total_usd * 1e6 / r->requests_served : (double)NAN;
+}
+
+static void release_world(struct world *w)
+{
+    release_scaling(w);
+    serve_release(&w->serve);
+    asg_group_release(&w->group);
+    rng_set_release(&w->rngs);
+    free(w->prefix);
 }
 
 int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct trace_sink *sink,
@@ -896,129 +919,74 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
 {
     static const struct run_opts no_opts = { 0 };
     const struct run_opts *o = opts ? opts : &no_opts;
-    ASG_ASSERT(sc->nr_groups == 1);
-    const struct asg_config *cfg = &sc->groups[0];
-    struct world w = { .sc = sc, .sink = sink };
-    w.type = catalog_find(&sc->catalog, sc->launch_templates[cfg->launch_template].instance_type);
-    ASG_ASSERT(w.type);
-    w.rps_per_vcpu = capacity_rps_per_vcpu(&sc->instances.capacity, w.type->name);
-    setup_credits(&w, d);
-    w.eng = sim_engine_new();
-    w.opts = o;
-    w.watch_at = -1;
-    sim_set_check(w.eng, run_check, &w);
-    rng_set_init(&w.rngs, sc->seed, o->point, o->replication);
+    ASG_ASSERT(sc->nr_groups >= 1);
+    struct stack st = { .sc = sc, .sink = sink, .opts = o, .watch_at = -1 };
+    st.eng = sim_engine_new();
+    sim_set_check(st.eng, run_check, &st);
+    ec2_config_discounts(&sc->ec2, &st.discounts);
+    st.has_discounts = st.discounts.nr_ris > 0 || st.discounts.sp_commit_usd_per_hour > 0;
+    billing_ledger_init(&st.ledger, sc->start_epoch_s);
+    st.nr_worlds = sc->nr_groups;
+    st.worlds = xcalloc(st.nr_worlds, sizeof(*st.worlds));
+    struct run_summary *sums = xcalloc(st.nr_worlds, sizeof(*sums));
 
-    write_provenance(&w, o);
-    /* the autoscaler's alarms name the timeseries columns: set it up first (no events yet
-       are due before the group exists; it starts sampling at time 0 after the group) */
-    w.scaling = scenario_scales(sc);
-    open_events(&w);
-    trace_table_open(sink, "/activities", TRACE_COMPOUND, activity_fields,
-                     ARRAY_SIZE(activity_fields), &w.activities);
-    trace_table_open(sink, "/instances", TRACE_COMPOUND, instance_fields,
-                     ARRAY_SIZE(instance_fields), &w.instances);
-
-    const struct asg_observer obs = { &w, on_launched, on_transition, on_activity, on_retired };
-    if (sc->warm_start && sc->has_workload)
-        cfg = warm_start_config(&w, cfg, d);
-    asg_group_init(&w.group, cfg, w.type, &sc->instances.boot_time, sc->start_epoch_s, w.eng,
-                   &w.rngs, &obs);
-    w.serving = sc->has_workload;
-    if (w.serving) {
-        w.serve_cfg = sc->serve;
-        w.serve_cfg.capacity_rps_per_vcpu = w.rps_per_vcpu;
-        serve_init(&w.serve, &w.serve_cfg, &sc->workload, sc->start_epoch_s, sc->sample_interval,
-                   w.eng, &w.rngs);
-        serve_start(&w.serve);
-    }
-    setup_market(&w);
-    asg_group_set_faults(&w.group, &sc->faults, &w.rngs, on_health, &w);
-    /* Warm start: the initial instances boot in no time, so they are InService at time 0;
-       every later launch takes the BootTime. */
-    static const struct dist no_boot = { DIST_CONSTANT, 0, 0 };
-    if (sc->warm_start)
-        w.group.boot_time = &no_boot;
-    asg_group_create(&w.group);
-    w.group.boot_time = &sc->instances.boot_time;
-    start_scaling(&w);
-    setup_ts_fields(&w);
-    trace_table_open(sink, "/timeseries", TRACE_COLUMNS, w.ts_fields, w.nr_ts_fields, &w.ts);
-    sim_schedule(w.eng, 0, &sample_event, &w, (union sim_payload){ 0 });
+    run_write_provenance(sc, sink, o);
+    for (size_t i = 0; i < st.nr_worlds; i++)
+        start_world(&st, &st.worlds[i], i, d);
+    sim_schedule(st.eng, 0, &sample_event, &st, (union sim_payload){ 0 });
 
     /* Run in slices so that interruption and progress are noticed during long runs. */
     int ret = 0;
     sim_time slice = sc->duration / 1000 > SIM_SEC(1) ? sc->duration / 1000 : SIM_SEC(1);
     do {
         sim_time end =
-                sc->duration - sim_now(w.eng) > slice ? sim_now(w.eng) + slice : sc->duration;
-        sim_run_until(w.eng, end);
+                sc->duration - sim_now(st.eng) > slice ? sim_now(st.eng) + slice : sc->duration;
+        sim_run_until(st.eng, end);
         if (sink->status) {
-            ret = sink_error(&w, d);
+            ret = sink_error(&st, d);
             goto out;
         }
-        if (w.stop == STOP_NO_PROGRESS) {
+        if (st.stop == STOP_NO_PROGRESS) {
             ret = diag_error_status(
                     d, ASG_EINVAL, NULL,
                     "no progress in simulated time: %d events fired at %.0f s without the clock "
                     "moving (a loop of zero-time events, such as launches abandoned as soon as "
                     "they start); the run is stopped",
-                    RUN_MAX_EVENTS_PER_INSTANT, sim_time_to_seconds(sim_now(w.eng)));
+                    RUN_MAX_EVENTS_PER_INSTANT, sim_time_to_seconds(sim_now(st.eng)));
             goto out;
         }
         if (o->progress)
-            o->progress(o->ctx, sim_now(w.eng), sc->duration, sim_fired_count(w.eng));
-        if (w.stop == STOP_INTERRUPTED || (o->interrupted && o->interrupted(o->ctx))) {
+            o->progress(o->ctx, sim_now(st.eng), sc->duration, sim_fired_count(st.eng));
+        if (st.stop == STOP_INTERRUPTED || (o->interrupted && o->interrupted(o->ctx))) {
             ret = diag_error_status(d, ASG_EINTR, NULL, "interrupted at %.0f s of %.0f s",
-                                    sim_time_to_seconds(sim_now(w.eng)),
+                                    sim_time_to_seconds(sim_now(st.eng)),
                                     sim_time_to_seconds(sc->duration));
             goto out;
         }
-    } while (sim_now(w.eng) < sc->duration);
+    } while (sim_now(st.eng) < sc->duration);
 
-    asg_group_finish(&w.group);
-    struct run_summary r = { 0 };
-    r.duration_s = sim_time_to_seconds(sc->duration);
-    r.cost_usd = asg_group_cost_usd(&w.group, sc->duration);
-    r.instance_hours = (double)asg_group_billed_seconds(&w.group, sc->duration) / 3600.0;
-    r.instances_launched = w.group.nr_launched;
-    r.instances_terminated = w.group.nr_terminated;
-    r.activities = w.nr_activities;
-    r.mean_in_service = w.nr_samples ? w.sum_in_service / (double)w.nr_samples : 0;
-    r.mean_cpu_utilization_pct = w.nr_cpu_samples ? w.sum_cpu / (double)w.nr_cpu_samples : 0;
-    r.events = sim_fired_count(w.eng) - w.nr_sample_yields;
-    r.latency_p50_s = r.latency_p95_s = r.latency_p99_s = r.latency_mean_s = (double)NAN;
-    if (w.serving) {
-        serve_take_interval(&w.serve, NULL); /* the tail after the last sample */
-        const struct serve_stats *t = &w.serve.total;
-        r.requests_arrived = t->arrived;
-        r.requests_served = t->served;
-        r.requests_dropped = t->dropped;
-        r.requests_over_objective = t->over_objective;
-        r.latency_mean_s = t->hist.total > 0 ? t->hist.sum_s / t->hist.total : (double)NAN;
-        r.latency_p50_s = serve_hist_quantile(&t->hist, 0.50);
-        r.latency_p95_s = serve_hist_quantile(&t->hist, 0.95);
-        r.latency_p99_s = serve_hist_quantile(&t->hist, 0.99);
-        r.latency_objective_s = sim_time_to_seconds(w.serve_cfg.latency_objective);
-        r.time_over_objective_s = w.time_over_objective_s;
+    for (size_t i = 0; i < st.nr_worlds; i++) {
+        finish_world(&st.worlds[i], &sums[i]);
+        run_write_summary(sink, st.worlds[i].prefix, &sums[i], false);
     }
-    fill_cost_summary(&w, &r);
-    fill_group_summary(&w, &r);
-    fill_scaling_summary(&w, &r);
-    write_summary(&w, &r);
-    write_streams(&w);
+    struct run_summary r = sums[0];
+    if (st.nr_worlds > 1) {
+        stack_summary(&st, sums, &r);
+        run_write_summary(sink, "", &r, true);
+    }
+    write_streams(&st);
     if (sink->status) {
-        ret = sink_error(&w, d);
+        ret = sink_error(&st, d);
         goto out;
     }
     if (out)
         *out = r;
 out:
-    release_scaling(&w);
-    serve_release(&w.serve);
-    asg_group_release(&w.group);
-    billing_ledger_release(&w.ledger);
-    sim_engine_free(w.eng);
-    rng_set_release(&w.rngs);
+    for (size_t i = 0; i < st.nr_worlds; i++)
+        release_world(&st.worlds[i]);
+    free(st.worlds);
+    free(sums);
+    billing_ledger_release(&st.ledger);
+    sim_engine_free(st.eng);
     return ret;
 }

@@ -14,17 +14,17 @@
 
 #include "asgsim/banned.h"
 
-int64_t run_warm_start_size(const struct scenario *sc, const struct instance_type *type,
-                            double *target_pct)
+int64_t run_warm_start_size(const struct scenario *sc, const struct scenario_group_view *gv,
+                            const struct instance_type *type, double *target_pct)
 {
     double sum = 0;
     const int steps = 60; /* one rate a second: a trace's per-minute row or a spike's rise */
     for (int i = 0; i < steps; i++)
-        sum += workload_rate_rps(&sc->workload, sc->start_epoch_s, SIM_SEC(i));
+        sum += workload_rate_rps(gv->workload, sc->start_epoch_s, SIM_SEC(i));
     double rate = sum / steps;
     double target = 100;
-    for (size_t i = 0; i < sc->scaling.nr_policies; i++) {
-        const struct policy_config *p = &sc->scaling.policies[i];
+    for (size_t i = 0; i < gv->scaling->nr_policies; i++) {
+        const struct policy_config *p = &gv->scaling->policies[i];
         if (p->type == POLICY_TARGET_TRACKING && p->metric == TT_CPU) {
             target = p->target_value;
             break;

@@ -61,18 +61,19 @@ static const char *peek_region(const struct ydoc *doc, const struct ydoc *with)
  * multiplier, a trace's RateScale), and request fidelity makes every request an event:
  * refuse both up front with a hint rather than run out of memory (issue 20, class 2).
  */
-static int check_rates(const struct scenario *sc, const struct src_loc *at, struct diag_list *d)
+static int check_rates_of(const struct workload_config *w, const struct serve_config *serve,
+                          sim_time duration, const struct src_loc *at, struct diag_list *d)
 {
-    double peak = workload_peak_rps(&sc->workload);
+    double peak = workload_peak_rps(w);
     if (!(peak <= SCENARIO_MAX_RPS))
         return diag_error_status(d, ASG_ELIMIT, at,
                                  "the Workload's peak rate is up to %g requests/s, more than "
                                  "asgsim's limit of %g%s",
                                  peak, SCENARIO_MAX_RPS,
-                                 sc->workload.kind == WORKLOAD_PRODUCT
+                                 w->kind == WORKLOAD_PRODUCT
                                          ? " (each part is within it; their Product is not)"
                                          : "");
-    if (sc->serve.fidelity != SERVE_REQUEST)
+    if (serve->fidelity != SERVE_REQUEST)
         return 0;
     double per_s = (double)SIM_SEC(1);
     if (peak > per_s)
@@ -81,7 +82,7 @@ static int check_rates(const struct scenario *sc, const struct src_loc *at, stru
                                  "request per microsecond, the resolution of asgsim's clock; "
                                  "use Fidelity: fluid",
                                  peak);
-    double secs = (double)sc->duration / per_s, requests = peak * secs;
+    double secs = (double)duration / per_s, requests = peak * secs;
     if (requests > SCENARIO_MAX_REQUESTS) {
         char span[64];
         if (secs >= 86400)
@@ -93,6 +94,25 @@ static int check_rates(const struct scenario *sc, const struct src_loc *at, stru
                                  "%g requests/s for %s), more than asgsim's limit of %g "
                                  "requests; use Fidelity: fluid, or a shorter run (--until)",
                                  requests, peak, span, SCENARIO_MAX_REQUESTS);
+    }
+    return 0;
+}
+
+/* The top-level Workload and every group's own (Groups: ID: Workload). */
+static int check_rates(const struct scenario *sc, const struct src_loc *at, struct diag_list *d)
+{
+    if (sc->has_workload) {
+        int rc = check_rates_of(&sc->workload, &sc->serve, sc->duration, at, d);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; sc->per_group && i < sc->nr_groups; i++) {
+        const struct scenario_group *g = &sc->per_group[i];
+        if (!g->has_workload || g->shared_workload)
+            continue;
+        int rc = check_rates_of(&g->workload, &g->serve, sc->duration, at, d);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
@@ -235,6 +255,11 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     if (sc->nr_groups)
         sc->scaling.cw.detailed =
                 sc->launch_templates[sc->groups[0].launch_template].detailed_monitoring;
+    for (size_t i = 0; sc->per_group && i < sc->nr_groups; i++) {
+        struct scaling_config *c = &sc->per_group[i].scaling;
+        scaling_config_set_file(c, sc->path);
+        c->cw.detailed = sc->launch_templates[sc->groups[i].launch_template].detailed_monitoring;
+    }
     *out = *sc;
     memset(sc, 0, sizeof(*sc));
     ret = 0;
@@ -245,6 +270,24 @@ out:
     ydoc_free(with);
     ydoc_free(doc);
     return ret;
+}
+
+void scenario_group_view(const struct scenario *sc, size_t i, struct scenario_group_view *v)
+{
+    ASG_ASSERT(i < sc->nr_groups);
+    v->cfg = &sc->groups[i];
+    if (!sc->per_group) {
+        v->has_workload = sc->has_workload;
+        v->workload = &sc->workload;
+        v->serve = &sc->serve;
+        v->scaling = &sc->scaling;
+        return;
+    }
+    const struct scenario_group *pg = &sc->per_group[i];
+    v->has_workload = pg->has_workload;
+    v->workload = pg->shared_workload ? &sc->workload : &pg->workload;
+    v->serve = pg->shared_workload ? &sc->serve : &pg->serve;
+    v->scaling = &pg->scaling;
 }
 
 void scenario_release(struct scenario *sc)
@@ -282,6 +325,11 @@ void scenario_release(struct scenario *sc)
     }
     free(sc->groups);
     scaling_config_release(&sc->scaling);
+    for (size_t i = 0; sc->per_group && i < sc->nr_groups; i++) {
+        workload_config_release(&sc->per_group[i].workload);
+        scaling_config_release(&sc->per_group[i].scaling);
+    }
+    free(sc->per_group);
     for (size_t i = 0; i < sc->nr_params; i++) {
         free(sc->params[i].name);
         free(sc->params[i].value);

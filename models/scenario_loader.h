@@ -57,4 +57,12 @@ int scenario_load_launch_config(struct loader *l, const struct cfn_resource *r);
 int scenario_resolve_launch_config(struct loader *l, struct bind *b, const struct ynode *ref,
                                    struct asg_config *g);
 
+/* The group resource r names by its AutoScalingGroupName: the only one with one group; with
+   several, NULL and an error when it names none (scenario_groups.c). */
+struct asg_config *scenario_named_group(struct loader *l, const struct cfn_resource *r);
+
+/* Which group the settings' load drives and each group's own settings and scaling resources
+   (`Group:`, `Groups:`), once every group is loaded. \return 0 or ASG_EINVAL. */
+int scenario_load_groups(struct loader *l, const struct ynode *settings);
+
 #endif /* ASGSIM_MODELS_SCENARIO_LOADER_H */

@@ -795,7 +795,9 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
         if (!strcmp(t->resources[i].type, "AWS::AutoScaling::LaunchConfiguration") &&
             (rc = scenario_load_launch_config(l, &t->resources[i])) < 0)
             ret = rc;
-    const struct cfn_resource *first_group = NULL;
+    /* The groups in template order (issue 17 item 9: every one is simulated). */
+    const struct cfn_resource **gres = xcalloc(t->nr_resources + 1, sizeof(*gres));
+    size_t nr_gres = 0;
     const struct cfn_resource **skipped = xcalloc(t->nr_resources + 1, sizeof(*skipped));
     size_t nr_skipped = 0;
     for (size_t i = 0; i < t->nr_resources; i++) {
@@ -808,26 +810,31 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
             !strcmp(r->type, "AWS::EC2::PlacementGroup"))
             continue;
         if (!strcmp(r->type, "AWS::AutoScaling::AutoScalingGroup")) {
-            if (first_group) {
-                ret = diag_error(l->d, &r->loc,
-                                 "asgsim simulates one Auto Scaling group per scenario for now; "
-                                 "'%s' is a second one (the first is '%s')",
-                                 r->logical_id, first_group->logical_id);
-                continue;
-            }
-            first_group = r;
+            size_t before = l->sc->nr_groups;
             if ((rc = load_group(l, r, settings)) < 0)
                 ret = rc;
+            if (l->sc->nr_groups > before)
+                gres[nr_gres] = r;
+            nr_gres += l->sc->nr_groups > before;
+            if (rc < 0 && !nr_gres)
+                gres[t->nr_resources] = r; /* a group in error: there is a group */
             continue;
         }
         skipped[nr_skipped++] = r;
     }
-    /* Hooks after the group, wherever they appear: they name it (models/group_config.c). */
-    struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;
+    const struct cfn_resource *first_group = nr_gres ? gres[0] : gres[t->nr_resources];
+    /* With one group in error, what names it is still checked, against no group. */
+    bool several = l->sc->nr_groups > 1;
+    /* Hooks after the groups, wherever they appear: they name theirs (models/group_config.c). */
     for (size_t i = 0; i < t->nr_resources; i++) {
         const struct cfn_resource *r = &t->resources[i];
         if (strcmp(r->type, "AWS::AutoScaling::LifecycleHook"))
             continue;
+        struct asg_config *g = scenario_named_group(l, r);
+        if (several && !g) {
+            ret = ASG_EINVAL;
+            continue;
+        }
         char *what = xasprintf("AWS::AutoScaling::LifecycleHook '%s'", r->logical_id);
         struct bind b = { l->cfn, l->d, what };
         if ((rc = group_config_bind_hook_resource(&b, r, g)) < 0)
@@ -838,6 +845,11 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
         const struct cfn_resource *r = &t->resources[i];
         if (strcmp(r->type, "AWS::AutoScaling::WarmPool"))
             continue;
+        struct asg_config *g = scenario_named_group(l, r);
+        if (several && !g) {
+            ret = ASG_EINVAL;
+            continue;
+        }
         char *what = xasprintf("AWS::AutoScaling::WarmPool '%s'", r->logical_id);
         struct bind b = { l->cfn, l->d, what };
         bool hib = g && l->sc->launch_templates[g->launch_template].hibernation;
@@ -845,30 +857,43 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
             ret = rc;
         free(what);
     }
-    if (g) {
+    for (size_t i = 0; i < l->sc->nr_groups; i++) {
+        struct asg_config *g = &l->sc->groups[i];
         char *what = xasprintf("AWS::AutoScaling::AutoScalingGroup '%s'", g->logical_id);
         struct bind b = { l->cfn, l->d, what };
         if ((rc = group_config_bind_placement(
-                     &b, t, first_group->properties,
+                     &b, t, gres[i]->properties,
                      l->sc->launch_templates[g->launch_template].placement_group, g)) < 0)
             ret = rc;
         free(what);
     }
-    struct bind sb = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    if ((rc = group_config_bind_settings(&sb, settings, g, &l->sc->faults)) < 0)
-        ret = rc;
-    /* Policies, alarms and scheduled actions: models/policy_config.c. */
-    if (first_group) {
-        const char *gname = l->sc->nr_groups ? l->sc->groups[0].name : first_group->logical_id;
-        if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
-                                      l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+    if (several) {
+        if ((rc = scenario_load_groups(l, settings)) < 0)
             ret = rc;
+    } else {
+        struct asg_config *g = l->sc->nr_groups == 1 ? &l->sc->groups[0] : NULL;
+        struct bind sb = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
+        if ((rc = group_config_bind_settings(&sb, settings, g, &l->sc->faults)) < 0)
+            ret = rc;
+        if (g && (rc = scenario_load_groups(l, settings)) < 0)
+            ret = rc;
+        /* Policies, alarms and scheduled actions: models/policy_config.c. */
+        if (first_group) {
+            const char *gname = g ? g->name : first_group->logical_id;
+            if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
+                                          l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+                ret = rc;
+        }
     }
-    const struct scaling_config *c = &l->sc->scaling;
-    for (size_t i = 0; i < c->nr_skipped; i++)
-        skipped[nr_skipped++] = cfn_find_resource(t, c->skipped[i]);
+    for (size_t k = 0; k <= (several ? l->sc->nr_groups : 0); k++) {
+        const struct scaling_config *c =
+                k == 0 ? &l->sc->scaling : &l->sc->per_group[k - 1].scaling;
+        for (size_t i = 0; i < c->nr_skipped; i++)
+            skipped[nr_skipped++] = cfn_find_resource(t, c->skipped[i]);
+    }
     warn_skipped(l, skipped, nr_skipped);
     free(skipped);
+    free(gres);
     if (!first_group) {
         struct src_loc top = { ydoc_file(t->doc), 1, 1 };
         const struct ynode *root = ydoc_root(t->doc);

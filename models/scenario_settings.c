@@ -270,7 +270,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         /* warm start: scenario_bind_warm_start() */
                                         "WarmStart", "StatisticsStart",
                                         /* models/predictive_config.c */
-                                        "Predictive" };
+                                        "Predictive",
+                                        /* several groups: models/scenario_groups.c */
+                                        "Group", "Groups" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);

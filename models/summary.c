@@ -54,3 +54,32 @@ size_t summary_find(const char *name)
             return m;
     return SUMMARY_NR;
 }
+
+/* Figures of one group that mean nothing summed over groups: averages of a share, latency
+   quantiles, the objective. duration_s and events are the run's, not summed. */
+static const char *const not_additive[] = { "mean_cpu_utilization_pct", "latency_mean_s",
+                                            "latency_p50_s", "latency_p95_s", "latency_p99_s",
+                                            "latency_objective_s", "time_over_objective_s",
+                                            /* a ratio: the stack's is its own (run.c) */
+                                            "cost_per_million_requests_usd",
+                                            /* one forecast per group, scored per group */
+                                            "forecast_hours", "forecast_mape_pct",
+                                            "forecast_bias_pct", "seasonal_naive_hours",
+                                            "seasonal_naive_mape_pct", "seasonal_naive_bias_pct" };
+
+bool summary_adds(size_t m)
+{
+    ASG_ASSERT(m < SUMMARY_NR);
+    for (size_t i = 0; i < ARRAY_SIZE(not_additive); i++)
+        if (!strcmp(summary_metrics[m].name, not_additive[i]))
+            return false;
+    return true;
+}
+
+void summary_add(struct run_summary *to, const struct run_summary *from)
+{
+    for (size_t m = 0; m < SUMMARY_NR; m++)
+        if (summary_adds(m))
+            summary_set(to, m, summary_get(to, m) + summary_get(from, m));
+    to->scaling = to->scaling || from->scaling;
+}

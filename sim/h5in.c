@@ -97,6 +97,7 @@ bool h5in_is_group(struct h5in_file *f, const char *path)
 struct list_ctx {
     char **names;
     size_t nr, alloc;
+    bool groups; /* list groups, not datasets */
 };
 
 static herr_t list_one(hid_t group, const char *name, const H5L_info_t *info, void *data)
@@ -107,24 +108,24 @@ static herr_t list_one(hid_t group, const char *name, const H5L_info_t *info, vo
     hid_t o = H5Oopen(group, name, H5P_DEFAULT);
     if (o < 0)
         return 0;
-    bool is_dataset = H5Iget_type(o) == H5I_DATASET;
+    bool wanted = H5Iget_type(o) == (c->groups ? H5I_GROUP : H5I_DATASET);
     H5Oclose(o);
-    if (is_dataset) {
+    if (wanted) {
         ALLOC_GROW(c->names, c->nr + 1, c->alloc);
         c->names[c->nr++] = xstrdup(name);
     }
     return 0;
 }
 
-int h5in_list_datasets(struct h5in_file *f, const char *group, char ***names, size_t *nr,
-                       struct diag_list *d)
+static int list_links(struct h5in_file *f, const char *group, bool groups, char ***names,
+                      size_t *nr, struct diag_list *d)
 {
     *names = NULL;
     *nr = 0;
     if (!h5in_is_group(f, group))
         return diag_error_status(d, ASG_ENOENT, NULL, "%s: no group '%s'", f->path, group);
     hid_t g = H5Gopen2(f->fid, group, H5P_DEFAULT);
-    struct list_ctx c = { 0 };
+    struct list_ctx c = { .groups = groups };
     hsize_t idx = 0;
     herr_t rc = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, list_one, &c);
     H5Gclose(g);
@@ -135,6 +136,18 @@ int h5in_list_datasets(struct h5in_file *f, const char *group, char ***names, si
     *names = c.names;
     *nr = c.nr;
     return ASG_OK;
+}
+
+int h5in_list_datasets(struct h5in_file *f, const char *group, char ***names, size_t *nr,
+                       struct diag_list *d)
+{
+    return list_links(f, group, false, names, nr, d);
+}
+
+int h5in_list_groups(struct h5in_file *f, const char *group, char ***names, size_t *nr,
+                     struct diag_list *d)
+{
+    return list_links(f, group, true, names, nr, d);
 }
 
 void h5in_names_free(char **names, size_t nr)

@@ -19,8 +19,10 @@ while IFS=$'\t' read -r file _; do
     if "$asgsim" run "$dir/$file" --with "$dir/settings.yaml" "${params[@]}" -o "$tmp/r.h5" -q \
         2> "$tmp/err"; then
         "$asgsim" export "$tmp/r.h5" -o "$tmp/x" -q
-        launches=$(grep -c 'Launching' "$tmp/x/activities.tsv" || true)
-        policy=$(grep -ciE 'policy|scheduled|alarm' "$tmp/x/activities.tsv" || true)
+        # several groups: each one's tables are in groups/LOGICAL_ID/
+        acts=$(cat "$tmp"/x/activities.tsv "$tmp"/x/groups/*/activities.tsv 2>/dev/null)
+        launches=$(grep -c 'Launching' <<< "$acts" || true)
+        policy=$(grep -ciE 'policy|scheduled|alarm' <<< "$acts" || true)
         printf '%-42s runs     launches=%s policy_activities=%s\n' "$file" "$launches" "$policy"
         ok=$((ok + 1))
         rm -rf "$tmp/x" "$tmp/r.h5"

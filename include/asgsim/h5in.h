@@ -74,6 +74,10 @@ bool h5in_is_group(struct h5in_file *f, const char *path);
 int h5in_list_datasets(struct h5in_file *f, const char *group, char ***names, size_t *nr,
                        struct diag_list *d);
 
+/** h5in_list_datasets() for the groups directly in `group` (a stack's /groups). */
+int h5in_list_groups(struct h5in_file *f, const char *group, char ***names, size_t *nr,
+                     struct diag_list *d);
+
 /** Free a name list from h5in_list_datasets. */
 void h5in_names_free(char **names, size_t nr);
 

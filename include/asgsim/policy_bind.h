@@ -34,6 +34,17 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
                         struct scaling_config *out);
 
 /**
+ * scaling_config_load() for one of several groups: resources whose AutoScalingGroupName is
+ * one of `others` (the other groups' logical ids and names, NULL-terminated) are left to
+ * that group, as are alarms that trigger only their policies; an alarm that triggers no
+ * policy is loaded only when `home` is true.
+ */
+int scaling_config_load_among(struct cfn_template *t, struct diag_list *d,
+                              const char *group_logical_id, const char *group_name,
+                              const char *const *others, bool home, int64_t run_start_epoch_s,
+                              struct scaling_config *out);
+
+/**
  * Bind `TargetTracking: {ScaleInThresholdRatio}` of the scenario settings (0.01-0.99,
  * default TT_SCALE_IN_RATIO_DEFAULT) into *scale_in_ratio.
  * \return 0 or ASG_EINVAL with errors in b->d.

@@ -37,14 +37,15 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
                  struct run_summary *out, struct diag_list *d);
 
 struct instance_type;
+struct scenario_group_view;
 /**
  * Warm start (scenario.h): the instances of `type` that serve the mean offered load of the
- * first 60 s at the CPU target of the scenario's first target-tracking policy on
- * ASGAverageCPUUtilization, or at 100 % when there is none (*target_pct says which), rounded
- * up; 0 for no load. The caller clamps it to MinSize and MaxSize.
+ * group `gv` (its workload) over the first 60 s at the CPU target of its first target-tracking
+ * policy on ASGAverageCPUUtilization, or at 100 % when there is none (*target_pct says which),
+ * rounded up; 0 for no load. The caller clamps it to MinSize and MaxSize.
  */
-int64_t run_warm_start_size(const struct scenario *sc, const struct instance_type *type,
-                            double *target_pct);
+int64_t run_warm_start_size(const struct scenario *sc, const struct scenario_group_view *gv,
+                            const struct instance_type *type, double *target_pct);
 
 struct policy_decision;
 
@@ -54,6 +55,24 @@ struct policy_decision;
  * \return 0 and *out, or the sink's error.
  */
 int run_decisions_open(struct trace_sink *sink, struct trace_table **out);
+
+/** run_decisions_open() at `path` (a group's PREFIX/decisions when a stack has several). */
+/**
+ * /provenance of a run (the scenario's bytes, settings, parameters, versions, seeds; the
+ * streams are written by run.c at the end). Errors are left in sink->status.
+ */
+void run_write_provenance(const struct scenario *sc, struct trace_sink *sink,
+                          const struct run_opts *o);
+
+/**
+ * PREFIX/summary: one dataset per metric of the table (summary.h) that applies to r; with
+ * `stack` (several groups' stack-wide summary) only those that add up, and the derived
+ * cost per million requests. Errors are left in sink->status.
+ */
+void run_write_summary(struct trace_sink *sink, const char *prefix, const struct run_summary *r,
+                       bool stack);
+
+int run_decisions_open_at(struct trace_sink *sink, const char *path, struct trace_table **out);
 
 /** Append `d` as one row of a table from run_decisions_open. \return 0 or the sink's error. */
 int run_decision_append(struct trace_sink *sink, struct trace_table *t,

@@ -46,6 +46,27 @@ struct scenario_param {
     bool overridden;
 };
 
+/*
+ * One group's load and scaling when the template has several groups (issue 17 item 9; README
+ * "Several groups"). A one-group scenario keeps them in struct scenario's own fields.
+ */
+struct scenario_group {
+    bool has_workload;               /* a Workload drives this group */
+    bool shared_workload;            /* ...the scenario's top-level one (sc->workload, sc->serve) */
+    struct workload_config workload; /* its own (Groups: ID: Workload), owned */
+    struct serve_config serve;       /* its own serving keys */
+    struct scaling_config scaling;   /* the policies, alarms and scheduled actions naming it */
+};
+
+/* What run.c needs of one group, whatever the number of groups: pointers into the scenario. */
+struct scenario_group_view {
+    const struct asg_config *cfg;
+    bool has_workload;
+    const struct workload_config *workload;
+    const struct serve_config *serve; /* capacity_rps_per_vcpu left 0 */
+    const struct scaling_config *scaling;
+};
+
 struct scenario {
     char *path;           /* template path as given */
     char *stack_name;     /* AWS::StackName */
@@ -82,6 +103,9 @@ struct scenario {
     struct asg_config *groups;
     size_t nr_groups;
     struct scaling_config scaling; /* alarms, scaling policies, scheduled actions, CloudWatch */
+    /* nr_groups entries when the template has several groups, else NULL (the fields above
+       are the one group's). Each owns its workload, serving and scaling. */
+    struct scenario_group *per_group;
 
     struct scenario_param *params;
     size_t nr_params;
@@ -119,6 +143,9 @@ struct ynode;
  * (after Duration and SampleInterval) into sc. \return 0, or ASG_EINVAL with errors in b->d.
  */
 int scenario_bind_warm_start(struct bind *b, const struct ynode *s, struct scenario *sc);
+
+/** Group `i` (< sc->nr_groups) of `sc` as run.c sees it; *v points into `sc`. */
+void scenario_group_view(const struct scenario *sc, size_t i, struct scenario_group_view *v);
 
 /** Free everything the scenario owns; safe on a zeroed scenario. */
 void scenario_release(struct scenario *sc);

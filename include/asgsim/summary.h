@@ -153,4 +153,10 @@ bool summary_applies(const struct run_summary *r, size_t m);
 /** Index of the metric named `name`, or SUMMARY_NR. */
 size_t summary_find(const char *name);
 
+/** Whether metric m adds up over a stack's groups (the stack-wide /summary holds only those). */
+bool summary_adds(size_t m);
+
+/** Add every metric that adds up (summary_adds) of `from` to `to`; `scaling` is or-ed. */
+void summary_add(struct run_summary *to, const struct run_summary *from);
+
 #endif /* ASGSIM_SUMMARY_H */

@@ -36,7 +36,9 @@ runs() {
     expect_exit 0 "$ASGSIM" run "$dir/$name.yaml" --with "$dir/settings.yaml" "${params[@]}" \
         -o "$WORK/$name.h5" -q || return 1
     "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q || return 1
-    grep -q 'Launching' "$WORK/$name/activities.tsv" || { echo "  $name launched nothing"; return 1; }
+    # several groups: each one's tables are in groups/LOGICAL_ID/ (README "Several groups")
+    cat "$WORK/$name"/activities.tsv "$WORK/$name"/groups/*/activities.tsv 2>/dev/null |
+        grep -q 'Launching' || { echo "  $name launched nothing"; return 1; }
 }
 
 check "manifest matches the files" manifest_ok
@@ -46,7 +48,7 @@ for t in aws-asg-multi-az-notifications aws-asg-rolling-updates aws-asg-schedule
     aws-elb-guided-rolling-upgrade aws-ecs-public-vpc refarch-ecs-cluster \
     quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata \
     widdix-vpc-ssh-bastion widdix-wordpress-ha asg-examples-custom-termination \
-    asg-examples-faster-target-tracking; do
+    asg-examples-faster-target-tracking asg-examples-predictive; do
     check "$t runs and launches" runs "$t"
 done
 # Its CPU alarms drive simple scaling policies (WebServerScaleUpPolicy, ...).
@@ -75,4 +77,9 @@ check "faster-target-tracking: m6g.large" grep -q 'm6g.large' \
     "$WORK/asg-examples-faster-target-tracking/instances.tsv"
 check "faster-target-tracking: its policy acted" grep -q 'triggered policy FasterScalingPolicy' \
     "$WORK/asg-examples-faster-target-tracking/activities.tsv"
+# Two groups (issue 17 item 9): the application group's target tracking acts on it alone.
+check "predictive: the application group's policy acted" grep -q 'policy' \
+    "$WORK/asg-examples-predictive/groups/ApplicationAutoScalingGroup/activities.tsv"
+check "predictive: the load group launched" grep -q 'Launching' \
+    "$WORK/asg-examples-predictive/groups/LoadAutoScalingGroup/activities.tsv"
 finish

@@ -92,6 +92,15 @@ check "scripts still written" test -s "$WORK/nognu/capacity.gp" -a -s "$WORK/nog
 check "failing gnuplot" expect_exit 70 env GNUPLOT=false "$ASGSIM" plot "$WORK/run.h5" -o "$WORK/fail" --kind cost
 check "failing gnuplot message" grep -q "gnuplot failed" "$WORK/err"
 
+# A run without a workload has latency columns of NaN only: every other figure is drawn
+# and the latency one skipped with a note (gnuplot refused it before: "all points y value
+# undefined").
+if command -v gnuplot >/dev/null; then
+    check "no-workload run" expect_exit 0 "$ASGSIM" run "$SRCDIR/tests/data/instance-choice/requirements.yaml" -o "$WORK/nw.h5" -q
+    check "no-workload run plots" expect_exit 0 "$ASGSIM" plot "$WORK/nw.h5" -o "$WORK/nw"
+    check "no-workload: latency skipped with a note" grep -q "skipping the latency figure: the run records no latency" "$WORK/err"
+    check "no-workload: capacity drawn" test -s "$WORK/nw/capacity.png"
+fi
 check "unknown kind" expect_exit 2 "$ASGSIM" plot "$WORK/run.h5" --kind pie
 check "bad format" expect_exit 2 "$ASGSIM" plot "$WORK/run.h5" --format gif
 check "missing input" expect_exit 66 "$ASGSIM" plot "$WORK/nope.h5" -o "$WORK/x"
