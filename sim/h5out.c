@@ -390,43 +390,6 @@ fail:
     return H5I_INVALID_HID;
 }
 
-static size_t field_size(const struct trace_field *f)
-{
-    switch (f->type) {
-    case TRACE_I32:
-    case TRACE_U32:
-    case TRACE_ENUM:
-        return 4;
-    case TRACE_I64:
-    case TRACE_F64:
-        return 8;
-    case TRACE_STR:
-        return f->str_size;
-    case TRACE_VSTR:
-        return sizeof(char *); /* HDF5's in-memory form of a vlen string: a pointer */
-    }
-    ASG_BUG("unknown trace field type %d", (int)f->type);
-}
-
-static size_t field_align(const struct trace_field *f)
-{
-    return f->type == TRACE_STR ? 1 : field_size(f);
-}
-
-/*
- * Buffers that are resident from the start. calloc leaves untouched pages unmapped, so a
- * short run, which never fills its chunks, used to peak lower than a long one; writing
- * one byte per page makes the memory a run holds independent of its length (issue 19).
- */
-static void *resident_calloc(size_t n, size_t size)
-{
-    unsigned char *p = xcalloc(n, size);
-    volatile unsigned char *v = p;
-    for (size_t i = 0; i < n * size; i += 4096)
-        v[i] = 0;
-    return p;
-}
-
 static void table_release(struct h5table *t)
 {
     for (size_t i = t->nr_dsets; i-- > 0;) {
@@ -486,7 +449,7 @@ static int open_columns(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t 
         free(dpath);
         if (ret)
             return ret;
-        t->bufs[i] = resident_calloc(t->chunk_rows, t->sizes[i]);
+        t->bufs[i] = xcalloc_resident(t->chunk_rows, t->sizes[i]);
     }
     return 0;
 }
@@ -496,7 +459,7 @@ static void compound_layout(struct h5table *t)
 {
     size_t off = 0, max_align = 1;
     for (size_t i = 0; i < t->base.nr_fields; i++) {
-        size_t a = field_align(&t->base.fields[i]);
+        size_t a = trace__field_align(&t->base.fields[i]);
         off = (off + a - 1) / a * a;
         t->offsets[i] = off;
         off += t->sizes[i];
@@ -550,7 +513,7 @@ static int open_compound(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t
     ret = write_units_list(hs, t->dsets[0], &t->base);
     if (ret)
         goto out;
-    t->bufs[0] = resident_calloc(t->chunk_rows, t->row_size);
+    t->bufs[0] = xcalloc_resident(t->chunk_rows, t->row_size);
 out:
     if (filetype >= 0)
         H5Tclose(filetype);
@@ -574,7 +537,7 @@ static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layo
     t->offsets = xcalloc(nr_fields, sizeof(*t->offsets));
     t->sizes = xcalloc(nr_fields, sizeof(*t->sizes));
     for (size_t i = 0; i < nr_fields; i++) {
-        t->sizes[i] = field_size(&t->base.fields[i]);
+        t->sizes[i] = trace__field_size(&t->base.fields[i]);
         t->has_text |= t->base.fields[i].type == TRACE_STR || t->base.fields[i].type == TRACE_VSTR;
         t->has_vstr |= t->base.fields[i].type == TRACE_VSTR;
     }
@@ -591,7 +554,7 @@ static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layo
         if (chunk_rows_of(row_bytes) < t->chunk_rows)
             t->chunk_rows = chunk_rows_of(row_bytes);
         t->text_alloc = t->chunk_rows * H5OUT_TEXT_ROW_BYTES;
-        t->text = resident_calloc(t->text_alloc, 1);
+        t->text = xcalloc_resident(t->text_alloc, 1);
     }
     /* Registered before any HDF5 call so close() releases whatever was opened. */
     ALLOC_GROW(hs->tables, hs->nr_tables + 1, hs->alloc_tables);
@@ -731,7 +694,7 @@ static int make_text_room(struct h5sink *hs, struct h5table *t, const union trac
     if (need > t->text_alloc) {
         free(t->text);
         t->text_alloc = need;
-        t->text = resident_calloc(need, 1);
+        t->text = xcalloc_resident(need, 1);
     }
     return 0;
 }
