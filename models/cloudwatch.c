@@ -69,9 +69,42 @@ void cloudwatch_init(struct cloudwatch *cw, const struct cw_config *cfg, sim_tim
 {
     memset(cw, 0, sizeof(*cw));
     cw->cfg = *cfg;
+    ASG_ASSERT(retention > 0);
     cw->retention = retention;
-    for (int m = 0; m < CW_NR; m++)
-        cw->series[m].period = cloudwatch_period(cw, (enum cw_metric)m);
+    for (int m = 0; m < CW_NR; m++) {
+        struct cw_series *s = &cw->series[m];
+        s->period = cloudwatch_period(cw, (enum cw_metric)m);
+        /* starts are multiples of the period within [newest - retention, newest] */
+        s->max = (size_t)(retention / s->period) + 2;
+    }
+}
+
+/* The k-th datapoint of `s`, oldest first (k < s->nr). */
+static struct cw_datapoint *at(const struct cw_series *s, size_t k)
+{
+    size_t i = s->head + k;
+    return &s->items[i < s->alloc ? i : i - s->alloc];
+}
+
+/* Room for one more datapoint: double the ring up to s->max, oldest moved to the front. */
+static void ring_grow(struct cw_series *s)
+{
+    ASG_ASSERT(s->nr == s->alloc && s->alloc < s->max);
+    size_t alloc = s->alloc ? 2 * s->alloc : 16;
+    if (alloc > s->max)
+        alloc = s->max;
+    struct cw_datapoint *items = xcalloc(alloc, sizeof(*items));
+    for (size_t k = 0; k < s->nr; k++)
+        items[k] = *at(s, k);
+    free(s->items);
+    s->items = items;
+    s->alloc = alloc;
+    s->head = 0;
+}
+
+size_t cloudwatch_nr_datapoints(const struct cloudwatch *cw, enum cw_metric m)
+{
+    return cw->series[m].nr;
 }
 
 void cloudwatch_release(struct cloudwatch *cw)
@@ -151,19 +184,18 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
         return;
     struct cw_series *s = &cw->series[m];
     sim_time start = now - now % s->period;
-    struct cw_datapoint *dp = s->nr > s->first ? &s->items[s->nr - 1] : NULL;
+    struct cw_datapoint *dp = s->nr > 0 ? at(s, s->nr - 1) : NULL;
     if (!dp || dp->start != start) {
         ASG_ASSERT(!dp || dp->start < start);
         /* keep memory bounded: forget datapoints older than the retention */
-        while (s->first < s->nr && s->items[s->first].start < start - cw->retention)
-            s->first++;
-        if (s->first > 1024 && s->first * 2 > s->nr) {
-            memmove(s->items, s->items + s->first, (s->nr - s->first) * sizeof(*s->items));
-            s->nr -= s->first;
-            s->first = 0;
+        while (s->nr > 0 && at(s, 0)->start < start - cw->retention) {
+            s->head = s->head + 1 < s->alloc ? s->head + 1 : 0;
+            s->nr--;
         }
-        ALLOC_GROW(s->items, s->nr + 1, s->alloc);
-        dp = &s->items[s->nr++];
+        if (s->nr == s->alloc)
+            ring_grow(s);
+        s->nr++;
+        dp = at(s, s->nr - 1);
         *dp = (struct cw_datapoint){ .start = start, .min = value, .max = value };
     }
     dp->sum += value * count;
@@ -187,8 +219,8 @@ bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_stat
     double sum = 0, weight = 0, lo = (double)INFINITY, hi = -(double)INFINITY, samples = 0,
            total = 0;
     bool any = false;
-    for (size_t i = s->nr; i > s->first; i--) {
-        const struct cw_datapoint *dp = &s->items[i - 1];
+    for (size_t i = s->nr; i > 0; i--) {
+        const struct cw_datapoint *dp = at(s, i - 1);
         if (dp->start < from)
             break;
         if (dp->start >= to || dp->start + s->period + cw->cfg.publication_delay > now)
@@ -229,8 +261,8 @@ bool cloudwatch_latest(const struct cloudwatch *cw, enum cw_metric m, enum cw_st
                        sim_time now, double *out)
 {
     const struct cw_series *s = &cw->series[m];
-    for (size_t i = s->nr; i > s->first; i--) {
-        const struct cw_datapoint *dp = &s->items[i - 1];
+    for (size_t i = s->nr; i > 0; i--) {
+        const struct cw_datapoint *dp = at(s, i - 1);
         if (dp->start + s->period + cw->cfg.publication_delay <= now)
             return cloudwatch_stat(cw, m, st, dp->start, dp->start + 1, now, out);
     }

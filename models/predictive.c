@@ -15,6 +15,7 @@
 #define HOUR_S          3600
 #define REFRESH_EVERY_H 6 /* AWS: forecasts are updated every 6 hours */
 #define DECISION_HOURS  6 /* forecast hours a decision row shows */
+#define HOURS_PER_WEEK  168
 
 static void on_action(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type action_event = { "predictive.action", on_action };
@@ -77,6 +78,46 @@ static void refit(struct predictor *pr, int64_t next_hour, sim_time now)
     }
 }
 
+/* Add the forecast and the seasonal-naive one of hour h, which has ended, to the score
+   (forecast_accuracy's sums, in the same order, so the same bits). */
+static void score_hour(struct predictor *pr, int64_t h)
+{
+    if (h < -floor_div(-pr->a->start_epoch_s, HOUR_S)) /* before StartTime */
+        return;
+    double f = pr->in_force[h - pr->first_hour], y = pr->load[h - pr->first_hour];
+    if (isnan(f) || isnan(y) || !(y > 0))
+        return;
+    pr->sc_k++;
+    pr->sc_ape += fabs(f - y) / y;
+    pr->sc_sf += f;
+    pr->sc_sa += y;
+    int64_t w = h - HOURS_PER_WEEK;
+    double naive = w >= pr->history_hour ? pr->load[w - pr->first_hour] : (double)NAN;
+    if (isnan(naive))
+        return;
+    pr->sc_naive_k++;
+    pr->sc_naive_ape += fabs(naive - y) / y;
+    pr->sc_naive_sf += naive;
+    pr->sc_naive_sa += y;
+}
+
+/*
+ * Keep the hours forecasts read (the last FORECAST_HISTORY_H, which include the week the
+ * seasonal-naive score looks back) and those ahead: drop older ones, in steps of
+ * FORECAST_HISTORY_H so that the move costs O(1) an hour.
+ */
+static void forget_old_hours(struct predictor *pr)
+{
+    int64_t drop = pr->done_hour - FORECAST_HISTORY_H - pr->first_hour;
+    if (drop < FORECAST_HISTORY_H)
+        return;
+    size_t d = (size_t)drop, keep = pr->nr_hours - d;
+    memmove(pr->load, pr->load + d, keep * sizeof(*pr->load));
+    memmove(pr->in_force, pr->in_force + d, keep * sizeof(*pr->in_force));
+    pr->nr_hours = keep;
+    pr->first_hour += drop;
+}
+
 /* Record every hour that has ended by `now`; refresh the forecast on 6-hour boundaries. */
 static void catch_up(struct predictor *pr, sim_time now)
 {
@@ -87,7 +128,9 @@ static void catch_up(struct predictor *pr, sim_time now)
         int64_t h = pr->done_hour++;
         grow(pr, (size_t)(h - pr->first_hour) + 1);
         pr->load[h - pr->first_hour] = hour_load(a, h);
+        score_hour(pr, h);
         boundary |= pr->done_hour % REFRESH_EVERY_H == 0;
+        forget_old_hours(pr);
     }
     if (boundary)
         refit(pr, pr->done_hour, now);
@@ -301,7 +344,7 @@ void autoscaler_predictive_start(struct autoscaler *a, sim_time end)
         pr->first_hour = -floor_div(-from_s, HOUR_S);
         if (pr->first_hour > cur)
             pr->first_hour = cur;
-        pr->done_hour = pr->first_hour;
+        pr->history_hour = pr->done_hour = pr->first_hour;
         catch_up(pr, now);
         /* a forecast at StartTime when the history allows one (then every 6 hours) */
         if (pr->fc_issued < 0)
@@ -351,22 +394,15 @@ bool predictor_forecast_at(const struct predictor *pr, sim_time now, double *loa
 
 void predictor_score(const struct predictor *pr, struct forecast_score *out)
 {
-    /* the hours that start at or after StartTime and have ended */
-    int64_t first = -floor_div(-pr->a->start_epoch_s, HOUR_S) - pr->first_hour;
-    int64_t last = pr->done_hour - pr->first_hour;
+    /* the hours that start at or after StartTime and have ended, summed as they ended */
     *out = (struct forecast_score){ 0 };
-    out->mape_pct = out->bias_pct = out->naive_mape_pct = out->naive_bias_pct = (double)NAN;
-    if (first < 0)
-        first = 0;
-    if (last <= first)
-        return;
-    size_t n = (size_t)(last - first);
-    double *naive = xcalloc(n, sizeof(*naive));
-    for (size_t i = 0; i < n; i++)
-        naive[i] = forecast_seasonal_naive(pr->load, pr->nr_hours, (size_t)first + i);
-    const double *f = pr->in_force + first, *y = pr->load + first;
-    out->hours = forecast_accuracy(f, y, NULL, n, &out->mape_pct, &out->bias_pct);
-    out->naive_hours =
-            forecast_accuracy(naive, y, f, n, &out->naive_mape_pct, &out->naive_bias_pct);
-    free(naive);
+    out->hours = pr->sc_k;
+    out->naive_hours = pr->sc_naive_k;
+    out->mape_pct = pr->sc_k ? 100.0 * pr->sc_ape / (double)pr->sc_k : (double)NAN;
+    out->bias_pct = pr->sc_k ? 100.0 * (pr->sc_sf - pr->sc_sa) / pr->sc_sa : (double)NAN;
+    out->naive_mape_pct =
+            pr->sc_naive_k ? 100.0 * pr->sc_naive_ape / (double)pr->sc_naive_k : (double)NAN;
+    out->naive_bias_pct = pr->sc_naive_k
+                                  ? 100.0 * (pr->sc_naive_sf - pr->sc_naive_sa) / pr->sc_naive_sa
+                                  : (double)NAN;
 }

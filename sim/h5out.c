@@ -48,6 +48,15 @@
  * smaller).
  */
 #define H5OUT_DEFLATE_LEVEL 1
+/*
+ * Text (TRACE_VSTR) is part of what a chunk of rows holds: a table with text gets
+ * H5OUT_TEXT_ROW_BYTES of text per row in its H5OUT_CHUNK_BYTES, in one arena allocated
+ * with the rows. A year's /activities averages about 430 bytes of text a row; its old
+ * 1,777-row chunks buffered 0.8 MB of separately allocated copies, reached only once a
+ * chunk had filled, so long runs peaked higher than short ones (issue 19). Rows whose
+ * text overflows the arena are written early, a partial chunk.
+ */
+#define H5OUT_TEXT_ROW_BYTES 512
 
 struct h5table {
     struct trace_table base;
@@ -62,8 +71,11 @@ struct h5table {
     size_t chunk_rows;
     size_t nr_buffered;
     hsize_t nr_written;
+    char *text;       /* has_vstr: the buffered rows' TRACE_VSTR values, NUL-terminated */
+    size_t text_used; /* bytes of `text` the buffered rows use */
+    size_t text_alloc;
     bool has_text; /* a TRACE_STR or TRACE_VSTR field: rows take the slow path */
-    bool has_vstr; /* a TRACE_VSTR field: buffered rows hold copies to free after the write */
+    bool has_vstr; /* a TRACE_VSTR field: buffered rows point into `text` */
 };
 
 struct h5sink {
@@ -378,57 +390,8 @@ fail:
     return H5I_INVALID_HID;
 }
 
-static size_t field_size(const struct trace_field *f)
-{
-    switch (f->type) {
-    case TRACE_I32:
-    case TRACE_U32:
-    case TRACE_ENUM:
-        return 4;
-    case TRACE_I64:
-    case TRACE_F64:
-        return 8;
-    case TRACE_STR:
-        return f->str_size;
-    case TRACE_VSTR:
-        return sizeof(char *); /* HDF5's in-memory form of a vlen string: a pointer */
-    }
-    ASG_BUG("unknown trace field type %d", (int)f->type);
-}
-
-static size_t field_align(const struct trace_field *f)
-{
-    return f->type == TRACE_STR ? 1 : field_size(f);
-}
-
-/* The address of buffered value `r` of field `i` (in its column, or in row r). */
-static unsigned char *buffered_value(const struct h5table *t, size_t i, size_t r)
-{
-    if (t->base.layout == TRACE_COLUMNS)
-        return t->bufs[i] + r * t->sizes[i];
-    return t->bufs[0] + r * t->row_size + t->offsets[i];
-}
-
-/* Free the copies of the TRACE_VSTR values buffered so far (written or abandoned). */
-static void free_buffered_vstr(struct h5table *t)
-{
-    for (size_t i = 0; t->has_vstr && i < t->base.nr_fields; i++) {
-        if (t->base.fields[i].type != TRACE_VSTR ||
-            !t->bufs[t->base.layout == TRACE_COLUMNS ? i : 0])
-            continue;
-        for (size_t r = 0; r < t->nr_buffered; r++) {
-            char *p;
-            unsigned char *at = buffered_value(t, i, r);
-            memcpy(&p, at, sizeof(p));
-            free(p);
-            memset(at, 0, sizeof(p));
-        }
-    }
-}
-
 static void table_release(struct h5table *t)
 {
-    free_buffered_vstr(t);
     for (size_t i = t->nr_dsets; i-- > 0;) {
         if (t->dsets[i] >= 0)
             H5Dclose(t->dsets[i]);
@@ -438,6 +401,7 @@ static void table_release(struct h5table *t)
     }
     if (t->group >= 0)
         H5Oclose(t->group);
+    free(t->text);
     free(t->bufs);
     free(t->memtypes);
     free(t->dsets);
@@ -485,7 +449,7 @@ static int open_columns(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t 
         free(dpath);
         if (ret)
             return ret;
-        t->bufs[i] = xcalloc(t->chunk_rows, t->sizes[i]);
+        t->bufs[i] = xcalloc_resident(t->chunk_rows, t->sizes[i]);
     }
     return 0;
 }
@@ -495,7 +459,7 @@ static void compound_layout(struct h5table *t)
 {
     size_t off = 0, max_align = 1;
     for (size_t i = 0; i < t->base.nr_fields; i++) {
-        size_t a = field_align(&t->base.fields[i]);
+        size_t a = trace__field_align(&t->base.fields[i]);
         off = (off + a - 1) / a * a;
         t->offsets[i] = off;
         off += t->sizes[i];
@@ -506,7 +470,7 @@ static void compound_layout(struct h5table *t)
 }
 
 /* Rows of `row_size` bytes that fit in H5OUT_CHUNK_BYTES, at least 1. */
-static size_t compound_chunk_rows(size_t row_size)
+static size_t chunk_rows_of(size_t row_size)
 {
     return row_size < H5OUT_CHUNK_BYTES ? H5OUT_CHUNK_BYTES / row_size : 1;
 }
@@ -549,7 +513,7 @@ static int open_compound(struct h5sink *hs, struct h5table *t, hid_t dcpl, hid_t
     ret = write_units_list(hs, t->dsets[0], &t->base);
     if (ret)
         goto out;
-    t->bufs[0] = xcalloc(t->chunk_rows, t->row_size);
+    t->bufs[0] = xcalloc_resident(t->chunk_rows, t->row_size);
 out:
     if (filetype >= 0)
         H5Tclose(filetype);
@@ -573,7 +537,7 @@ static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layo
     t->offsets = xcalloc(nr_fields, sizeof(*t->offsets));
     t->sizes = xcalloc(nr_fields, sizeof(*t->sizes));
     for (size_t i = 0; i < nr_fields; i++) {
-        t->sizes[i] = field_size(&t->base.fields[i]);
+        t->sizes[i] = trace__field_size(&t->base.fields[i]);
         t->has_text |= t->base.fields[i].type == TRACE_STR || t->base.fields[i].type == TRACE_VSTR;
         t->has_vstr |= t->base.fields[i].type == TRACE_VSTR;
     }
@@ -581,7 +545,16 @@ static int h5_table_open(struct trace_sink *s, const char *path, enum trace_layo
         t->chunk_rows = H5OUT_COLUMN_CHUNK_ROWS;
     } else {
         compound_layout(t);
-        t->chunk_rows = compound_chunk_rows(t->row_size);
+        t->chunk_rows = chunk_rows_of(t->row_size);
+    }
+    if (t->has_vstr) {
+        size_t row_bytes = H5OUT_TEXT_ROW_BYTES;
+        for (size_t i = 0; i < nr_fields; i++)
+            row_bytes += t->sizes[i];
+        if (chunk_rows_of(row_bytes) < t->chunk_rows)
+            t->chunk_rows = chunk_rows_of(row_bytes);
+        t->text_alloc = t->chunk_rows * H5OUT_TEXT_ROW_BYTES;
+        t->text = xcalloc_resident(t->text_alloc, 1);
     }
     /* Registered before any HDF5 call so close() releases whatever was opened. */
     ALLOC_GROW(hs->tables, hs->nr_tables + 1, hs->alloc_tables);
@@ -613,7 +586,8 @@ out:
     return ret;
 }
 
-static void put_value(unsigned char *dst, const struct trace_field *f, const union trace_value *v)
+static void put_value(struct h5table *t, unsigned char *dst, const struct trace_field *f,
+                      const union trace_value *v)
 {
     switch (f->type) {
     case TRACE_I32:
@@ -635,8 +609,14 @@ static void put_value(unsigned char *dst, const struct trace_field *f, const uni
             memcpy(dst, v->str, trace__str_len(v->str, f->str_size));
         return;
     case TRACE_VSTR: {
-        /* The caller's text is borrowed for this call only, and the row waits for its chunk. */
-        char *copy = xstrdup(v->str ? v->str : "");
+        /* The caller's text is borrowed for this call only, and the row waits for its chunk;
+           h5_append made room for it. */
+        const char *src = v->str ? v->str : "";
+        size_t n = strlen(src) + 1;
+        ASG_ASSERT(t->text_used + n <= t->text_alloc);
+        char *copy = t->text + t->text_used;
+        memcpy(copy, src, n);
+        t->text_used += n;
         memcpy(dst, &copy, sizeof(copy));
         return;
     }
@@ -684,7 +664,7 @@ static int flush_table(struct h5sink *hs, struct h5table *t)
         H5Sclose(filespace);
         filespace = H5I_INVALID_HID;
     }
-    free_buffered_vstr(t); /* HDF5 has copied the text to the file's heap */
+    t->text_used = 0; /* HDF5 has copied the text to the file's heap */
     t->nr_written = size;
     t->nr_buffered = 0;
 out:
@@ -695,9 +675,38 @@ out:
     return ret;
 }
 
+/*
+ * Room in the text arena for `row`'s TRACE_VSTR values: write the buffered rows first if
+ * they do not fit, and grow the arena only for a row whose text alone overflows it, when
+ * no buffered row points into it (memory then depends on the longest row, not the run).
+ */
+static int make_text_room(struct h5sink *hs, struct h5table *t, const union trace_value *row)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < t->base.nr_fields; i++)
+        if (t->base.fields[i].type == TRACE_VSTR)
+            need += (row[i].str ? strlen(row[i].str) : 0) + 1;
+    if (t->text_used + need <= t->text_alloc)
+        return 0;
+    int ret = flush_table(hs, t);
+    if (ret)
+        return ret;
+    if (need > t->text_alloc) {
+        free(t->text);
+        t->text_alloc = need;
+        t->text = xcalloc_resident(need, 1);
+    }
+    return 0;
+}
+
 static int h5_append(struct trace_sink *s, struct trace_table *tt, const union trace_value *row)
 {
     struct h5table *t = (struct h5table *)tt;
+    if (t->has_vstr) {
+        int ret = make_text_room((struct h5sink *)s, t, row);
+        if (ret)
+            return ret;
+    }
     size_t r = t->nr_buffered;
     if (t->base.layout == TRACE_COLUMNS) {
         /* Every member of union trace_value starts at its first byte: a number is its first
@@ -706,7 +715,7 @@ static int h5_append(struct trace_sink *s, struct trace_table *tt, const union t
             unsigned char *dst = t->bufs[i] + r * t->sizes[i];
             if (t->has_text &&
                 (t->base.fields[i].type == TRACE_STR || t->base.fields[i].type == TRACE_VSTR))
-                put_value(dst, &t->base.fields[i], &row[i]);
+                put_value(t, dst, &t->base.fields[i], &row[i]);
             else if (t->sizes[i] == 8)
                 memcpy(dst, &row[i], 8);
             else
@@ -717,10 +726,11 @@ static int h5_append(struct trace_sink *s, struct trace_table *tt, const union t
         /* Zero the padding too, so no uninitialised bytes reach the type conversion. */
         memset(dst, 0, t->row_size);
         for (size_t i = 0; i < t->base.nr_fields; i++)
-            put_value(dst + t->offsets[i], &t->base.fields[i], &row[i]);
+            put_value(t, dst + t->offsets[i], &t->base.fields[i], &row[i]);
     }
     t->nr_buffered++;
-    if (t->nr_buffered == t->chunk_rows)
+    /* At the end of a chunk, so that writes line up with chunks again after an early one. */
+    if ((t->nr_written + t->nr_buffered) % t->chunk_rows == 0)
         return flush_table((struct h5sink *)s, t);
     return 0;
 }

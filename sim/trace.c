@@ -246,3 +246,26 @@ size_t trace__field_index(const struct trace_table *t, const char *name)
             return i;
     return (size_t)-1;
 }
+
+size_t trace__field_size(const struct trace_field *f)
+{
+    switch (f->type) {
+    case TRACE_I32:
+    case TRACE_U32:
+    case TRACE_ENUM:
+        return 4;
+    case TRACE_I64:
+    case TRACE_F64:
+        return 8;
+    case TRACE_STR:
+        return f->str_size;
+    case TRACE_VSTR:
+        return sizeof(char *); /* HDF5's in-memory form of a vlen string: a pointer */
+    }
+    ASG_BUG("unknown trace field type %d", (int)f->type);
+}
+
+size_t trace__field_align(const struct trace_field *f)
+{
+    return f->type == TRACE_STR ? 1 : trace__field_size(f);
+}

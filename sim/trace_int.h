@@ -39,4 +39,10 @@ size_t trace__str_len(const char *s, size_t str_size);
 /** Index of field `name` in `t`, or (size_t)-1. */
 size_t trace__field_index(const struct trace_table *t, const char *name);
 
+/** Bytes of one value of `f` in a sink's row buffer (a TRACE_VSTR is a char pointer). */
+size_t trace__field_size(const struct trace_field *f);
+
+/** Alignment of a value of `f` in a C-layout row: 1 for TRACE_STR, else its size. */
+size_t trace__field_align(const struct trace_field *f);
+
 #endif /* ASGSIM_TRACE_INT_H */

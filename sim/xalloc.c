@@ -78,3 +78,13 @@ void asg_bug(const char *file, int line, const char *fmt, ...)
     fputc('\n', stderr);
     abort();
 }
+
+void *xcalloc_resident(size_t n, size_t size)
+{
+    unsigned char *p = xcalloc(n, size);
+    /* one write a page makes it resident; volatile so the zero stores are not dropped */
+    volatile unsigned char *v = p;
+    for (size_t i = 0; i < n * size; i += 4096)
+        v[i] = 0;
+    return p;
+}

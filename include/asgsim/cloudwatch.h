@@ -43,10 +43,15 @@ struct cw_datapoint {
     double count_at_last; /* sources recorded at last_at */
 };
 
+/*
+ * A ring of the datapoints within the retention: `nr` of them, the oldest at items[head].
+ * It grows to at most `max` (retention / period + 2) within one retention window and then
+ * stays that size, so memory does not depend on the run's length (issue 19).
+ */
 struct cw_series {
     sim_time period;
-    struct cw_datapoint *items; /* oldest first, from `first` */
-    size_t first, nr, alloc;
+    struct cw_datapoint *items;
+    size_t head, nr, alloc, max;
 };
 
 struct cloudwatch {
@@ -55,7 +60,10 @@ struct cloudwatch {
     sim_time retention; /* datapoints older than this are dropped */
 };
 
-/** Set up empty series; `retention` bounds memory (at least the longest alarm window). */
+/**
+ * Set up empty series; `retention` (> 0, at least the longest window any reader asks
+ * for) bounds memory: a series holds at most retention / period + 2 datapoints.
+ */
 void cloudwatch_init(struct cloudwatch *cw, const struct cw_config *cfg, sim_time retention);
 
 /** Free the datapoints; safe on a zeroed struct. */
@@ -70,6 +78,9 @@ sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m);
  */
 void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
                        double count);
+
+/** Datapoints metric `m`'s series holds now (at most its `max`). */
+size_t cloudwatch_nr_datapoints(const struct cloudwatch *cw, enum cw_metric m);
 
 /**
  * Statistic `st` of metric `m` over the datapoints starting in [from, to) that are

@@ -38,6 +38,7 @@ struct predictor {
     struct autoscaler *a;          /* the owner */
     double per_rps;                /* scaling metric (summed over the group) per request/s */
     int64_t first_hour;            /* UTC hour (since 1970) of load[0] */
+    int64_t history_hour;          /* UTC hour the history starts (first_hour at the start) */
     double *load;                  /* mean load of each hour, requests/s; NaN unknown */
     double *in_force;              /* forecast load acted on for each hour; NaN none */
     size_t nr_hours, alloc_hours;  /* hours recorded in load / in_force */
@@ -47,6 +48,10 @@ struct predictor {
     sim_time fc_issued; /* -1: no forecast yet */
     int64_t next_action_hour;
     sim_event_id action, tick;
+    /* Running sums of predictor_score, hour by hour as hours end, so that load and
+       in_force keep only the hours forecasts read (issue 19: memory flat over years). */
+    size_t sc_k, sc_naive_k;
+    double sc_ape, sc_sf, sc_sa, sc_naive_ape, sc_naive_sf, sc_naive_sa;
     char values[512];  /* the decision's metric_values */
     char formula[256]; /* the decision's formula */
 };

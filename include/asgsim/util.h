@@ -16,6 +16,13 @@ void *xmalloc(size_t size);
 /** calloc() that checks n * size for overflow and aborts on failure. */
 void *xcalloc(size_t n, size_t size);
 
+/**
+ * xcalloc whose pages are all resident on return: calloc leaves untouched pages unmapped,
+ * so a buffer filled only late in a run made long runs peak higher than short ones
+ * (issue 19). Caller frees.
+ */
+void *xcalloc_resident(size_t n, size_t size);
+
 /** realloc() that aborts on failure; xrealloc(p, 0) frees p and returns NULL. */
 void *xrealloc(void *ptr, size_t size);
 

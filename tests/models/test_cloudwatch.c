@@ -544,6 +544,44 @@ START_TEST(test_alarm_long_window_bounded)
 
 END_TEST
 
+/*
+ * Memory flat over the run's length (issue 19): over ten simulated days every series holds
+ * at most retention / period + 2 datapoints, and its ring never grows past that, while the
+ * newest window still reads the values recorded in it.
+ */
+START_TEST(test_cloudwatch_series_stay_within_retention)
+{
+    struct cloudwatch cw;
+    struct cw_config cc = { .detailed = true };
+    const sim_time retention = SIM_MIN(71);
+    cloudwatch_init(&cw, &cc, retention);
+    for (sim_time t = 0; t < SIM_HOUR(240); t += CW_SAMPLE_STEP) {
+        double v = (double)(t / SIM_MIN(1) % 100);
+        for (int m = 0; m < CW_NR; m++)
+            cloudwatch_record(&cw, (enum cw_metric)m, t, v, 2);
+        if (t % SIM_HOUR(7) != 0)
+            continue;
+        for (int m = 0; m < CW_NR; m++) {
+            const struct cw_series *sr = &cw.series[m];
+            size_t max = (size_t)(retention / sr->period) + 2;
+            ck_assert_uint_le(cloudwatch_nr_datapoints(&cw, (enum cw_metric)m), max);
+            ck_assert_uint_le(sr->alloc, max);
+        }
+    }
+    /* a full minute, published: its mean, and the oldest minute within the retention */
+    sim_time now = SIM_HOUR(240), minute = now - SIM_MIN(3);
+    double v = 0;
+    ck_assert(cloudwatch_stat(&cw, CW_GROUP_DESIRED, CW_AVERAGE, minute, minute + 1, now, &v));
+    ck_assert_double_eq(v, (double)(minute / SIM_MIN(1) % 100));
+    minute = now - SIM_MIN(70);
+    ck_assert(cloudwatch_stat(&cw, CW_CPU, CW_MAXIMUM, minute, minute + 1, now, &v));
+    ck_assert_double_eq(v, (double)(minute / SIM_MIN(1) % 100));
+    ck_assert(!cloudwatch_stat(&cw, CW_CPU, CW_MAXIMUM, 0, SIM_HOUR(200), now, &v));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
 Suite *cloudwatch_suite(void);
 
 Suite *cloudwatch_suite(void)
@@ -553,6 +591,7 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(m, test_cloudwatch_periods_follow_monitoring);
     tcase_add_test(m, test_cloudwatch_aggregates_instances_as_aws_example);
     tcase_add_test(m, test_cloudwatch_publication_delay_hides_newest_datapoint);
+    tcase_add_test(m, test_cloudwatch_series_stay_within_retention);
     suite_add_tcase(s, m);
     TCase *a = tcase_create("alarms");
     tcase_add_test(a, test_alarm_m_of_n_need_not_be_consecutive);

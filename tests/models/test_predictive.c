@@ -449,6 +449,26 @@ END_TEST
  * daily wave on a slow rise), Offset 2d and History 2d: the forecast exists at time 0, made
  * from the trace's first two days, and the run scores it.
  */
+/*
+ * Issue 19: the predictor keeps only the hours forecasts read, and scores hours as they
+ * end. Over 60 days (hours dropped from the history many times) every hour is still
+ * scored, against the forecast and, from a week after the history's start, the
+ * seasonal-naive one: 1,440 and 1,440 - (168 - 48) hours, a flat load forecast exactly.
+ */
+START_TEST(test_predictive_long_run_scores_every_hour)
+{
+    run_yaml("pred-long.yaml",
+             "    Duration: 60d\n    Predictive: {History: 2d}\n"
+             "    Workload: {Kind: constant, Rps: 730}\n",
+             2, 40, 15, predictive("ForecastOnly", ""));
+    ck_assert_uint_eq((uint64_t)trace_mem_scalar(sink, "/summary/forecast_hours"), 1440);
+    ck_assert_uint_eq((uint64_t)trace_mem_scalar(sink, "/summary/seasonal_naive_hours"), 1320);
+    ck_assert_double_eq_tol(trace_mem_scalar(sink, "/summary/forecast_mape_pct"), 0, 1e-6);
+    ck_assert_double_eq_tol(trace_mem_scalar(sink, "/summary/seasonal_naive_mape_pct"), 0, 1e-6);
+}
+
+END_TEST
+
 START_TEST(test_predictive_trace_offset_is_history)
 {
     char *trace = test_tmp_path("pred-trace.tsv");
@@ -495,6 +515,7 @@ Suite *predictive_suite(void)
     tcase_add_test(t, test_predictive_floors_target_tracking_scale_in);
     tcase_add_test(t, test_predictive_scheduled_min_overrides_forecast);
     tcase_add_test(t, test_predictive_trace_offset_is_history);
+    tcase_add_test(t, test_predictive_long_run_scores_every_hour);
     suite_add_tcase(s, t);
     return s;
 }

@@ -235,6 +235,74 @@ START_TEST(test_h5in_vstr_round_trip_in_both_layouts)
 
 END_TEST
 
+/* Row i's text for the arena test: `len` copies of one letter, row 700's longer than any
+   arena, so it is written alone. */
+static char *arena_text(int i)
+{
+    size_t len = i == 700 ? 300000 : (size_t)(i * 37 % 3000);
+    char *t = xcalloc(len + 1, 1);
+    memset(t, 'a' + i % 26, len);
+    return t;
+}
+
+/*
+ * Text that overflows a table's text arena (512 bytes a row) makes the sink write rows
+ * early, a partial chunk, and a text longer than the whole arena still goes through:
+ * every row comes back whole and in order (issue 19: the arena bounds the buffered text).
+ */
+START_TEST(test_h5in_vstr_overflowing_the_text_arena_round_trips)
+{
+    static const struct trace_field cf[] = {
+        { .name = "n", .type = TRACE_I32, .units = "1" },
+        { .name = "text", .type = TRACE_VSTR, .units = "1" },
+        { .name = "x", .type = TRACE_F64, .units = "s" },
+    };
+
+    enum { NR = 2000 };
+
+    char *path = test_tmp_path("h5in_arena.h5");
+    struct diag_list d = { 0 };
+    struct trace_sink *s = NULL;
+    ck_assert_int_eq(h5out_open(&s, path, &d), 0);
+    struct trace_table *tab, *col;
+    ck_assert_int_eq(trace_table_open(s, "/tab", TRACE_COMPOUND, cf, 3, &tab), 0);
+    ck_assert_int_eq(trace_table_open(s, "/col", TRACE_COLUMNS, cf, 3, &col), 0);
+    for (int i = 0; i < NR; i++) {
+        char *text = arena_text(i);
+        union trace_value row[3] = { { .i32 = i }, { .str = text }, { .f64 = i * 0.5 } };
+        ck_assert_int_eq(trace_append(s, tab, row), 0);
+        ck_assert_int_eq(trace_append(s, col, row), 0);
+        free(text);
+    }
+    ck_assert_int_eq(trace_close(s, true), 0);
+    trace_sink_free(s);
+
+    struct h5in_file *f;
+    ck_assert_int_eq(h5in_open(path, &f, &d), 0);
+    struct h5in_table t;
+    ck_assert_int_eq(h5in_read_table(f, "/tab", &t, &d), 0);
+    ck_assert_uint_eq(t.nr_rows, NR);
+    const struct h5in_column *text = h5in_table_find(&t, "text");
+    struct h5in_column c;
+    ck_assert_int_eq(h5in_read_column(f, "/col/text", &c, &d), 0);
+    ck_assert_uint_eq(c.nr, NR);
+    for (int i = 0; i < NR; i++) {
+        char *want = arena_text(i);
+        ck_assert_str_eq(text->str[i], want);
+        ck_assert_str_eq(c.str[i], want);
+        ck_assert_double_eq(h5in_table_find(&t, "n")->num[i], i);
+        ck_assert_double_eq(h5in_table_find(&t, "x")->num[i], i * 0.5);
+        free(want);
+    }
+    h5in_column_release(&c);
+    h5in_table_release(&t);
+    h5in_close(f);
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
 START_TEST(test_h5in_attr_string_reads_root_attribute)
 {
     char *path = write_trace("h5in_attr.h5");
@@ -287,6 +355,7 @@ Suite *h5in_suite(void)
     tcase_add_test(tc, test_h5in_read_column_converts_to_double_and_keeps_units);
     tcase_add_test(tc, test_h5in_read_table_gives_strings_enum_names_and_units);
     tcase_add_test(tc, test_h5in_vstr_round_trip_in_both_layouts);
+    tcase_add_test(tc, test_h5in_vstr_overflowing_the_text_arena_round_trips);
     tcase_add_test(tc, test_h5in_attr_string_reads_root_attribute);
     tcase_add_test(tc, test_h5in_open_reports_missing_and_foreign_files);
     suite_add_tcase(s, tc);
