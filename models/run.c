@@ -923,6 +923,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     struct stack st = { .sc = sc, .sink = sink, .opts = o, .watch_at = -1 };
     st.eng = sim_engine_new();
     sim_set_check(st.eng, run_check, &st);
+    sim_set_interrupt_flag(st.eng, o->interrupt_flag);
     ec2_config_discounts(&sc->ec2, &st.discounts);
     st.has_discounts = st.discounts.nr_ris > 0 || st.discounts.sp_commit_usd_per_hour > 0;
     billing_ledger_init(&st.ledger, sc->start_epoch_s);
