@@ -214,45 +214,6 @@ START_TEST(test_engine_check_stops_a_zero_time_loop)
 
 END_TEST
 
-static volatile sig_atomic_t test_flag;
-
-static void raise_flag(struct sim_engine *eng, void *target, const union sim_payload *p)
-{
-    (void)eng;
-    (void)target;
-    (void)p;
-    test_flag = 1;
-}
-
-static const struct sim_event_type raise_flag_ev = { "test.raise_flag", raise_flag };
-
-/* A signal handler's flag stops the run after the event during which it was set, long before
- * the periodic check (issue 20, class 1: SIGINT within a second even when events are slow). */
-START_TEST(test_engine_interrupt_flag_stops_after_the_event)
-{
-    struct log lg = { 0 };
-    struct sim_engine *eng = sim_engine_new();
-    test_flag = 0;
-    sim_set_interrupt_flag(eng, &test_flag);
-    ck_assert(!sim_interrupted(eng));
-    sim_schedule(eng, 1, &LOG_EV, &lg, tag(1));
-    sim_schedule(eng, 2, &raise_flag_ev, NULL, (union sim_payload){ 0 });
-    sim_schedule(eng, 3, &LOG_EV, &lg, tag(3));
-    ck_assert_int_eq(sim_run_until(eng, 100), 1);
-    ck_assert(sim_interrupted(eng));
-    ck_assert_uint_eq(lg.nr, 1);
-    ck_assert_int_eq(sim_now(eng), 2);
-    ck_assert_uint_eq(sim_fired_count(eng), 2);
-    test_flag = 0;
-    ck_assert_int_eq(sim_run_until(eng, 100), 0);
-    ck_assert_uint_eq(lg.nr, 2);
-    sim_set_interrupt_flag(eng, NULL);
-    ck_assert(!sim_interrupted(eng));
-    sim_engine_free(eng);
-}
-
-END_TEST
-
 /* ---- cancellation -------------------------------------------------------------------- */
 
 START_TEST(test_engine_cancel_before_firing_prevents_it)
@@ -1076,7 +1037,6 @@ Suite *engine_suite(void)
 
     tc = tcase_create("run");
     tcase_add_test(tc, test_engine_check_stops_a_zero_time_loop);
-    tcase_add_test(tc, test_engine_interrupt_flag_stops_after_the_event);
     tcase_add_test(tc, test_engine_run_until_fires_events_at_end_but_not_after);
     tcase_add_test(tc, test_engine_run_until_advances_clock_without_events);
     tcase_add_test(tc, test_engine_stop_returns_after_current_event);
