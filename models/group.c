@@ -676,8 +676,8 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
         return;
     }
     /* Launching + ABANDON: "ASG terminates the instance and launches a replacement". The
-       launch activity fails; the replacement's cause names the abandoned action (asgsim's
-       wording: AWS's status message for this case is not modelled). */
+       launch activity is Cancelled with AWS's status reason; the replacement's cause names
+       the abandoned action (asgsim's wording), or, after a back-off, is AWS's usual one. */
     report_abandoned_launch(g, inst);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);

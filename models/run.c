@@ -975,6 +975,13 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
         stack_summary(&st, sums, &r);
         run_write_summary(sink, "", &r, true);
     }
+    /* A signal during the last fluid steps (finish_world) cut them short: not a result. */
+    if (sim_interrupted(st.eng)) {
+        ret = diag_error_status(d, ASG_EINTR, NULL, "interrupted at %.0f s of %.0f s",
+                                sim_time_to_seconds(sim_now(st.eng)),
+                                sim_time_to_seconds(sc->duration));
+        goto out;
+    }
     write_streams(&st);
     if (sink->status) {
         ret = sink_error(&st, d);
