@@ -39,6 +39,9 @@ void cli_catch_signals(void);
 /** The signal caught so far (0 when none). */
 int cli_caught_signal(void);
 
+/** The flag the handlers set, for run_opts.interrupt_flag (static storage). */
+const volatile sig_atomic_t *cli_interrupt_flag(void);
+
 /** argv joined with spaces, arguments with spaces or quotes single-quoted (caller frees). */
 char *cli_command_line(int argc, char **argv);
 

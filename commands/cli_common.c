@@ -82,6 +82,11 @@ int cli_caught_signal(void)
     return (int)caught;
 }
 
+const volatile sig_atomic_t *cli_interrupt_flag(void)
+{
+    return &caught;
+}
+
 char *cli_command_line(int argc, char **argv)
 {
     size_t len = 1;

@@ -389,6 +389,7 @@ int cli_run(int argc, char **argv)
     struct run_opts ro = { .command_line = cmdline,
                            .created_utc = created,
                            .interrupted = interrupted,
+                           .interrupt_flag = cli_interrupt_flag(),
                            .progress = on_progress,
                            .ctx = &pc };
     struct run_summary sum;

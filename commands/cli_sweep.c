@@ -144,7 +144,10 @@ void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *
         sink = trace_null_new();
     }
     /* Point 0 for the seeds of every point: common random numbers across points. */
-    struct run_opts ro = { .point = 0, .replication = r, .interrupted = interrupted };
+    struct run_opts ro = { .point = 0,
+                           .replication = r,
+                           .interrupted = interrupted,
+                           .interrupt_flag = cli_interrupt_flag() };
     st = run_scenario(&sw->scs[p], &ro, sink, &sum, &d);
     if (st == 0 && sw->traces_dir) {
         trace_set_attr_i64(sink, "/provenance", "point", (int64_t)p);

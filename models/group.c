@@ -2,6 +2,7 @@
 #include "group_int.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/sha256.h"
 #include "asgsim/utc.h"
 #include "asgsim/util.h"
 
@@ -386,6 +387,39 @@ static void report_terminate_activity(struct asg_group *g, struct instance *inst
 
 static void go_in_service(struct sim_engine *eng, struct instance *inst, const char *cause);
 
+/*
+ * A launch a hook abandoned, as AWS reports it (knowledge-center/lifecycle-actions-code-deploy):
+ * status Cancelled, description "Launching a new EC2 instance: i-....  Status Reason: Instance
+ * failed to complete user's Lifecycle Action: Lifecycle Action with token <uuid> was
+ * abandoned: Lifecycle Action Completed with ABANDON Result" (": Heartbeat Timeout" when the
+ * hook timed out), the launch's usual cause. The token is derived from the instance id, so
+ * that no random stream moves.
+ */
+static void report_abandoned_launch(struct asg_group *g, struct instance *inst)
+{
+    if (!inst->activity_cause)
+        return;
+    uint8_t h[32];
+    sha256(inst->ec2_id, strlen(inst->ec2_id), h);
+    char token[37], *p = token;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        p += snprintf(p, 3, "%02x", h[i]);
+    }
+    bool warm = inst->left_pool_at >= 0;
+    report_activity(g, inst, &inst->activity_cause,
+                    xasprintf("Launching %s: %s.  Status Reason: Instance failed to complete "
+                              "user's Lifecycle Action: Lifecycle Action with token %s was "
+                              "abandoned: %s",
+                              warm ? "an EC2 instance from the warm pool" : "a new EC2 instance",
+                              inst->ec2_id, token,
+                              inst->hooks.timed_out ? "Heartbeat Timeout"
+                                                    : "Lifecycle Action Completed with ABANDON "
+                                                      "Result"),
+                    warm ? inst->left_pool_at : inst->launched_at, sim_now(g->eng), "Cancelled");
+}
+
 /* The instance has booted (and EC2 runs it): launch hooks first, if any. */
 void group__boot_complete(struct sim_engine *eng, struct instance *inst)
 {
@@ -414,6 +448,7 @@ static void go_in_service(struct sim_engine *eng, struct instance *inst, const c
     inst->in_service_at = sim_now(eng);
     group__set_state(g, inst, LIFECYCLE_IN_SERVICE, cause);
     report_launch_activity(g, inst, "Successful");
+    rebalance_launch_succeeded(g);
     health_plan_failure(g, inst);
     replacement_in_service(g, inst);
     rebalance_in_service(g, inst); /* last: it may terminate inst */
@@ -624,9 +659,12 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
            ABANDON fails the instance, which the pool replaces. */
         if (r == HOOK_ABANDON && inst->hooks.transition == HOOK_LAUNCHING) {
             group__terminate(g, inst, cause);
-            warm_pool_refill(g);
+            if (!rebalance_launch_abandoned(g))
+                warm_pool_refill(g);
             return;
         }
+        if (inst->hooks.transition == HOOK_LAUNCHING)
+            rebalance_launch_succeeded(g);
         group__set_state(g, inst, LIFECYCLE_WARMED_PENDING_PROCEED, cause);
         warm_pool_ready(g, inst);
         return;
@@ -638,16 +676,17 @@ void group__hook_done(struct asg_group *g, struct instance *inst, enum hook_resu
         return;
     }
     /* Launching + ABANDON: "ASG terminates the instance and launches a replacement". The
-       launch activity fails; the replacement's cause names the abandoned action (asgsim's
-       wording: AWS's status message for this case is not modelled). */
-    report_launch_activity(g, inst, "Cancelled");
+       launch activity is Cancelled with AWS's status reason; the replacement's cause names
+       the abandoned action (asgsim's wording), or, after a back-off, is AWS's usual one. */
+    report_abandoned_launch(g, inst);
     char stamp[21];
     asg_format_utc(g->start_epoch_s, sim_now(eng), stamp);
     int64_t from = group__capacity(g), weight = inst->weight;
     char *head = xasprintf("At %s the launch lifecycle action of instance %s was abandoned.", stamp,
                            inst->ec2_id);
     group__terminate(g, inst, cause);
-    group__reconcile(g, head, from - weight);
+    if (!rebalance_launch_abandoned(g)) /* else the back-off timer relaunches (rebalance.h) */
+        group__reconcile(g, head, from - weight);
     free(head);
 }
 
@@ -716,8 +755,9 @@ static void terminate_for_scale_in(struct asg_group *g, struct instance *inst,
 void group__reconcile(struct asg_group *g, const char *cause_head, int64_t from)
 {
     /* Rebalancing launches count: one may stand in for an instance that failed meanwhile,
-       and then no victim is needed when it is InService (less churn; AWS does not say). */
-    while (group__capacity(g) < g->desired) {
+       and then no victim is needed when it is InService (less churn; AWS does not say).
+       After abandoned launches the group waits for its back-off timer (rebalance.h). */
+    while (group__capacity(g) < g->desired && !rebalance_backing_off(g)) {
         if (g->cfg->has_warm_pool && warm_pool_draw(g, cause_head, from, g->desired))
             continue;
         if (!group__launch(g, group__launch_cause(g, cause_head, from, g->desired, false), false)) {

@@ -115,6 +115,7 @@ static void hook_done(struct sim_engine *eng, void *target, const union sim_payl
     bool timed_out = (p->i & 2) != 0;
     g->hooks.nr_actions++;
     g->hooks.nr_timeouts += timed_out;
+    inst->hooks.timed_out = timed_out;
     if (r == HOOK_ABANDON && inst->hooks.transition == HOOK_LAUNCHING) {
         g->hooks.nr_launches_abandoned++;
         inst->hooks.launch_abandoned = true;

@@ -14,6 +14,8 @@
 static void retry_event(struct sim_engine *eng, void *target, const union sim_payload *p);
 static const struct sim_event_type retry_event_type = { "group.launch_retry", retry_event };
 static void outage_end_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static void backoff_event(struct sim_engine *eng, void *target, const union sim_payload *p);
+static const struct sim_event_type backoff_event_type = { "group.launch_backoff", backoff_event };
 static const struct sim_event_type outage_end_event_type = { "group.capacity_restored",
                                                              outage_end_event };
 
@@ -61,6 +63,58 @@ void rebalance_schedule_retry(struct asg_group *g)
     if (!g->rebalance.retry_timer)
         g->rebalance.retry_timer = sim_schedule(g->eng, g->rebalance.retry_after, &retry_event_type,
                                                 g, (union sim_payload){ 0 });
+}
+
+/*
+ * A launch hook abandoned a launch. AWS "terminates the instance and launches a replacement"
+ * (lifecycle-hooks.html) and says nothing of a hook that abandons every launch; it only
+ * documents that it may suspend the processes of a group that has failed to launch any
+ * instance for over 24 hours ("administrative suspension", as-suspend-resume-processes.html,
+ * not modelled). asgsim's rule: the first abandoned launch since the last success is
+ * replaced at once; the n-th in a row (n >= 2) waits LaunchRetryInterval x 2^(n-2), at most
+ * an hour (or LaunchRetryInterval when it is longer), like the retries of launches no AZ can
+ * place. While the group waits it launches nothing; the timer launches the whole shortfall,
+ * and launches abandoned meanwhile do not count again (one failure per round).
+ */
+bool rebalance_launch_abandoned(struct asg_group *g)
+{
+    struct rebalance_state *r = &g->rebalance;
+    if (r->backoff_timer)
+        return true; /* a launch of the same round: the pending relaunch covers it too */
+    if (r->abandoned_in_row < UINT32_MAX)
+        r->abandoned_in_row++;
+    if (r->abandoned_in_row == 1)
+        return false;
+    sim_time base = g->cfg->launch_retry_interval > 0 ? g->cfg->launch_retry_interval
+                                                      : ASG_LAUNCH_RETRY_DEFAULT;
+    sim_time cap = base > SIM_SEC(3600) ? base : SIM_SEC(3600), delay = base;
+    for (uint32_t n = 2; n < r->abandoned_in_row && delay < cap; n++)
+        delay *= 2;
+    if (delay > cap)
+        delay = cap;
+    r->backoff_timer =
+            sim_schedule(g->eng, delay, &backoff_event_type, g, (union sim_payload){ 0 });
+    return true;
+}
+
+void rebalance_launch_succeeded(struct asg_group *g)
+{
+    g->rebalance.abandoned_in_row = 0;
+}
+
+bool rebalance_backing_off(const struct asg_group *g)
+{
+    return g->rebalance.backoff_timer != 0;
+}
+
+static void backoff_event(struct sim_engine *eng, void *target, const union sim_payload *p)
+{
+    (void)eng;
+    (void)p;
+    struct asg_group *g = target;
+    g->rebalance.backoff_timer = 0;
+    group__reconcile(g, NULL, group__capacity(g));
+    replacement_start(g);
 }
 
 static bool outage_now(const struct asg_group *g, size_t az)
@@ -208,6 +262,7 @@ int64_t rebalance_pending_units(const struct asg_group *g)
 void rebalance_cancel_group(struct asg_group *g)
 {
     group__cancel(g, &g->rebalance.retry_timer);
+    group__cancel(g, &g->rebalance.backoff_timer);
     for (size_t i = 0; i < HEALTH_MAX_CAPACITY_OUTAGES; i++)
         group__cancel(g, &g->rebalance.outage_timer[i]);
 }

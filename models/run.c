@@ -923,6 +923,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     struct stack st = { .sc = sc, .sink = sink, .opts = o, .watch_at = -1 };
     st.eng = sim_engine_new();
     sim_set_check(st.eng, run_check, &st);
+    sim_set_interrupt_flag(st.eng, o->interrupt_flag);
     ec2_config_discounts(&sc->ec2, &st.discounts);
     st.has_discounts = st.discounts.nr_ris > 0 || st.discounts.sp_commit_usd_per_hour > 0;
     billing_ledger_init(&st.ledger, sc->start_epoch_s);
@@ -973,6 +974,13 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     if (st.nr_worlds > 1) {
         stack_summary(&st, sums, &r);
         run_write_summary(sink, "", &r, true);
+    }
+    /* A signal during the last fluid steps (finish_world) cut them short: not a result. */
+    if (sim_interrupted(st.eng)) {
+        ret = diag_error_status(d, ASG_EINTR, NULL, "interrupted at %.0f s of %.0f s",
+                                sim_time_to_seconds(sim_now(st.eng)),
+                                sim_time_to_seconds(sc->duration));
+        goto out;
     }
     write_streams(&st);
     if (sink->status) {

@@ -533,7 +533,8 @@ static void fluid_advance(struct serve *s, sim_time now)
 {
     if (s->cfg->fidelity != SERVE_FLUID || !s->eng)
         return;
-    while (s->fluid_last < now) {
+    /* A signal stops the run after this event: do not finish a long stretch of steps. */
+    while (s->fluid_last < now && !sim_interrupted(s->eng)) {
         sim_time len = now - s->fluid_last < s->tick ? now - s->fluid_last : s->tick;
         fluid_step(s, s->fluid_last, len);
         s->fluid_last += len;

@@ -110,7 +110,8 @@ void warm_pool_refill(struct asg_group *g)
     int64_t n = 0;
     for (size_t i = 0; i < g->nr_live; i++)
         n += group__in_pool(g->live[i]->state);
-    for (; n < target; n++) {
+    /* after abandoned launches the back-off timer refills the pool (rebalance.h) */
+    for (; n < target && !rebalance_backing_off(g); n++) {
         if (!group__launch(g, NULL, true)) {
             rebalance_schedule_retry(g);
             break;

@@ -59,6 +59,7 @@ struct sim_engine {
     void *observer_ctx;
     sim_check_fn *check;
     void *check_ctx;
+    const volatile sig_atomic_t *interrupt; /* a signal handler's flag, or NULL */
     bool stop_requested;
     bool running; /* inside sim_run_until(), which must not be re-entered */
 };
@@ -264,6 +265,8 @@ int sim_run_until(struct sim_engine *eng, sim_time end)
         if (eng->check && (eng->nr_fired & (SIM_CHECK_EVERY - 1)) == 0 &&
             eng->check(eng->check_ctx, eng))
             eng->stop_requested = true;
+        if (eng->interrupt && *eng->interrupt)
+            eng->stop_requested = true;
     }
 
     eng->running = false;
@@ -284,6 +287,16 @@ void sim_set_check(struct sim_engine *eng, sim_check_fn *fn, void *ctx)
 {
     eng->check = fn;
     eng->check_ctx = ctx;
+}
+
+void sim_set_interrupt_flag(struct sim_engine *eng, const volatile sig_atomic_t *flag)
+{
+    eng->interrupt = flag;
+}
+
+bool sim_interrupted(const struct sim_engine *eng)
+{
+    return eng->interrupt && *eng->interrupt;
 }
 
 void sim_set_observer(struct sim_engine *eng, sim_observer_fn *fn, void *ctx)

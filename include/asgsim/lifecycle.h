@@ -28,8 +28,8 @@
 #ifndef ASGSIM_LIFECYCLE_H
 #define ASGSIM_LIFECYCLE_H
 
-#include "asgsim/lifecycle_config.h"
 #include "asgsim/dist.h"
+#include "asgsim/lifecycle_config.h"
 #include "asgsim/rng.h"
 #include "asgsim/sim.h"
 
@@ -73,6 +73,7 @@ struct instance_hooks {
     sim_event_id timer;              /* the end of its current wait, 0 when none */
     enum hook_transition transition; /* of its current Wait state */
     bool launch_abandoned;           /* a launch hook's result was ABANDON */
+    bool timed_out;                  /* its last action ended by a timeout */
 };
 
 /**

@@ -12,6 +12,12 @@
  * activity with EC2's message) and is retried after LaunchRetryInterval, doubling to at most
  * an hour while it keeps failing (AWS retries but documents no interval).
  *
+ * A launch a lifecycle hook abandons is replaced at once the first time; each further
+ * abandoned launch before any launch reaches InService makes the group wait
+ * LaunchRetryInterval, doubling to at most an hour (at least LaunchRetryInterval), before it
+ * launches again, so that a hook that always abandons cannot loop in zero simulated time
+ * (asgsim's rule: AWS documents neither the loop nor a pause).
+ *
  * Ownership: struct rebalance_state lives in struct asg_group (g->rebalance), struct
  * instance_rebalance in struct instance (inst->rebalance); only models/rebalance.c writes
  * them (run.c reads the counters for its output).
@@ -38,7 +44,9 @@ struct rebalance_state {
     int64_t rebalance_units; /* rebalancing launches not yet InService (capacity units) */
     char *rebalance_cause;   /* AWS's sentence for the current rebalancing, or NULL */
     uint64_t nr_rebalance_launches;
-    char launch_error[256]; /* EC2's message for the last launch an outage refused */
+    char launch_error[256];     /* EC2's message for the last launch an outage refused */
+    uint32_t abandoned_in_row;  /* launches abandoned since the last one that went InService */
+    sim_event_id backoff_timer; /* the delayed relaunch after abandoned launches, 0 when none */
 };
 
 /** One instance's part in rebalancing. */
@@ -57,6 +65,20 @@ bool rebalance_out_of_capacity(struct asg_group *g, size_t az, const char *type,
 void rebalance_schedule_retry(struct asg_group *g);
 
 /**
+ * A launch hook abandoned a launch (into the group or the warm pool). \return true when
+ * the group must wait before it launches again: the back-off timer then reconciles the
+ * group (and refills the pool); false when the replacement is launched at once (the first
+ * abandoned launch since the last success).
+ */
+bool rebalance_launch_abandoned(struct asg_group *g);
+
+/** A launch reached InService: the next abandoned launch is replaced at once again. */
+void rebalance_launch_succeeded(struct asg_group *g);
+
+/** Whether the group waits after abandoned launches: it launches nothing until then. */
+bool rebalance_backing_off(const struct asg_group *g);
+
+/**
  * `inst` is InService: if rebalancing launched it, one instance of the fullest AZ may go now
  * (may terminate `inst`: the caller must not use it afterwards), then the next round.
  */
@@ -68,7 +90,7 @@ void rebalance_leave(struct asg_group *g, struct instance *inst);
 /** Rebalancing launches not yet InService, in capacity units: the group may exceed desired. */
 int64_t rebalance_pending_units(const struct asg_group *g);
 
-/** Cancel the retry and the outages' ends. */
+/** Cancel the retry, the back-off and the outages' ends. */
 void rebalance_cancel_group(struct asg_group *g);
 
 /** Free the rebalancing cause. */

@@ -21,6 +21,9 @@ struct run_opts {
     const char *created_utc;  /* recorded on the root; may be NULL */
     /* Polled between slices of simulated time; true stops the run with ASG_EINTR. */
     bool (*interrupted)(void *ctx);
+    /* May be NULL. A signal handler's flag, watched after every event (sim_set_interrupt_flag)
+       so that a signal stops the run within one event; borrowed. */
+    const volatile sig_atomic_t *interrupt_flag;
     /* Called between slices of simulated time with the clock and the end time. */
     void (*progress)(void *ctx, sim_time now, sim_time end, uint64_t events);
     void *ctx;

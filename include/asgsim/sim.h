@@ -15,6 +15,7 @@
 #ifndef ASGSIM_SIM_H
 #define ASGSIM_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +161,20 @@ typedef int sim_check_fn(void *ctx, struct sim_engine *eng);
 
 /** Install (or with fn NULL, remove) the periodic check. ctx is borrowed. */
 void sim_set_check(struct sim_engine *eng, sim_check_fn *fn, void *ctx);
+
+/**
+ * Watch `flag` (borrowed; NULL to stop watching), which a signal handler sets: once it is
+ * nonzero, sim_run_until() returns 1 after the event that is firing, as after sim_stop(),
+ * so that a signal is honoured within one event even when each event is slow (a large fleet)
+ * and the periodic check is far away. One load per event.
+ */
+void sim_set_interrupt_flag(struct sim_engine *eng, const volatile sig_atomic_t *flag);
+
+/**
+ * Whether the watched flag is set: a handler that loops long (many fluid steps) may return
+ * early, since the run is about to stop and its results are discarded.
+ */
+bool sim_interrupted(const struct sim_engine *eng);
 
 /** Install (or with fn NULL, remove) the after-event observer. ctx is borrowed. */
 void sim_set_observer(struct sim_engine *eng, sim_observer_fn *fn, void *ctx);
