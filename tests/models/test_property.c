@@ -23,7 +23,9 @@
  *  - billing: every cost column is >= 0 and never decreases; per-instance costs are >= 0
  *    and add up to /summary/cost;
  *  - every launched instance has exactly one /instances row and is terminated or still
- *    live at the end; the summary counts agree with the replay.
+ *    live at the end; the summary counts agree with the replay;
+ *  - /summary: no NaN or infinity except where documented, served + dropped <= arrived
+ *    (property_figures.h).
  *
  * ASGSIM_PROPERTY_CASES=N runs N cases (default 1000), ASGSIM_PROPERTY_SEED=S starts at
  * seed S (default 1). A failure prints the seed, the YAML and the command that re-runs it,
@@ -31,6 +33,7 @@
  */
 #include "helpers.h"
 #include "lifecycle_rules.h"
+#include "property_figures.h"
 
 #include "asgsim/asg.h"
 #include "asgsim/run.h"
@@ -753,6 +756,7 @@ static struct {
     uint64_t warm_starts, returned, spot_interruptions, partition_failed, abandoned, lifetime,
             launch_failures, launch_retries, rebalance_launches, pool_health, health, hook_actions,
             hook_timeouts, policy_changes, scheduled_changes, launched, samples, events;
+    double arrived; /* requests: the request checks saw traffic */
 } seen;
 
 struct pcase {
@@ -1039,6 +1043,10 @@ static void check_run(const struct pcase *c, const struct scenario *sc, const st
     for (size_t k = 0; k < ARRAY_SIZE(costs); k++)
         CHECK(c, summary(c, costs[k]) >= 0, "/summary/%s is %g", costs[k], summary(c, costs[k]));
     CHECK(c, r->instance_hours >= 0, "instance hours %g", r->instance_hours);
+    /* no undocumented NaN; served + dropped <= arrived (property_figures.h) */
+    const char *figures = summary_problem(r, buf, sizeof(buf));
+    CHECK(c, !figures, "%s", figures);
+    seen.arrived += r->requests_arrived;
 
     /* activities lie within the run */
     for (size_t i = 0; i < trace_mem_rows(c->sink, "/activities"); i++) {
@@ -1209,6 +1217,7 @@ START_TEST(test_property_invariants_hold_over_generated_scenarios)
     ck_assert_uint_gt(seen.hook_timeouts, 0);
     ck_assert_uint_gt(seen.policy_changes, 0);
     ck_assert_uint_gt(seen.scheduled_changes, 0);
+    ck_assert(seen.arrived > 0);
 }
 
 END_TEST
