@@ -96,7 +96,8 @@ test-valgrind: deps $(VALGRIND_BUILD)/CMakeCache.txt
 	bash tests/valgrind.sh $(VALGRIND_BUILD)
 
 # Each harness starts from its seeds in tests/fuzz/corpus/<target> (the scenario one also from
-# every scenario and bad case in the repository); the corpus grows in $(FUZZ_BUILD)/corpus/,
+# every scenario and bad case in the repository), the YAML ones with the keys asgsim knows
+# (tests/fuzz/yaml.dict); the corpus grows in $(FUZZ_BUILD)/corpus/,
 # and a crash, leak or timeout input is written to $(FUZZ_BUILD)/crashes/<target>/. Keep a
 # fixed one in tests/fuzz/crashes/<target>/: the fuzz_replay_* tests replay it in every build.
 fuzz: deps
@@ -108,12 +109,14 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p $(addprefix $(FUZZ_BUILD)/corpus/,$(FUZZ_TARGETS)) \
 	    $(addprefix $(FUZZ_BUILD)/crashes/,$(FUZZ_TARGETS))
-	@cp scenarios/*.yaml tests/data/bad/* tests/data/*.yaml $(FUZZ_BUILD)/corpus/scenario/
+	$(if $(filter scenario,$(FUZZ_TARGETS)),@cp scenarios/*.yaml tests/data/bad/* tests/data/*.yaml \
+	    $(FUZZ_BUILD)/corpus/scenario/)
 	@failed=""; for t in $(FUZZ_TARGETS); do \
 	  cp tests/fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/ 2>/dev/null; \
 	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  dict=-dict=tests/fuzz/yaml.dict; [ $$t = trace ] && dict=; \
 	  ./$(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$dict \
 	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ $(FUZZ_BUILD)/corpus/$$t || failed="$$failed $$t"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (see $(FUZZ_BUILD)/crashes/)"; exit 1; fi
