@@ -23,7 +23,9 @@ FUZZ_BUILD    ?= build-fuzz
 VALGRIND_BUILD ?= build-valgrind
 # Benchmarks build apart, with full optimisation (-O3, no -march: results stay portable).
 BENCH_BUILD   ?= build-bench
-FUZZ_SECONDS  ?= 60
+# make fuzz runs each harness in FUZZ_TARGETS for FUZZ_SECONDS (4 x 30 s by default).
+FUZZ_SECONDS  ?= 30
+FUZZ_TARGETS  ?= scenario trace settings sweep
 # Extra packages for the robustness targets only: libFuzzer (clang's runtime) and valgrind.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 VALGRIND_PACKAGES := valgrind
@@ -38,7 +40,7 @@ help:
 	@echo "make test-sanitize  the same tests in an ASan + UBSan build ($(ASAN_BUILD)/)"
 	@echo "make bench          optimised build ($(BENCH_BUILD)/), then engine, scenario, sweep and fleet figures"
 	@echo "make test-valgrind  scenarios and unit suites under valgrind ($(VALGRIND_BUILD)/)"
-	@echo "make fuzz           libFuzzer on the scenario loader for FUZZ_SECONDS (default 60)"
+	@echo "make fuzz           libFuzzer on scenarios, traces, settings and sweep files, FUZZ_SECONDS each (30)"
 	@echo "make format         clang-format every C file in place"
 	@echo "make install        build, then install bin/asgsim and share/asgsim/plots under PREFIX"
 	@echo "                    (default /usr/local; DESTDIR is honoured)"
@@ -83,7 +85,7 @@ $(ASAN_BUILD)/CMakeCache.txt: | deps
 test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 
 $(VALGRIND_BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(VALGRIND_BUILD) -DCMAKE_BUILD_TYPE=Debug -DASGSIM_MPI=OFF
@@ -93,16 +95,31 @@ test-valgrind: deps $(VALGRIND_BUILD)/CMakeCache.txt
 	cmake --build $(VALGRIND_BUILD) -j $(JOBS)
 	bash tests/valgrind.sh $(VALGRIND_BUILD)
 
-# The corpus starts from every scenario in the repository; findings land in $(FUZZ_BUILD)/.
+# Each harness starts from its seeds in tests/fuzz/corpus/<target> (the scenario one also from
+# every scenario and bad case in the repository), the YAML ones with the keys asgsim knows
+# (tests/fuzz/yaml.dict); the corpus grows in $(FUZZ_BUILD)/corpus/,
+# and a crash, leak or timeout input is written to $(FUZZ_BUILD)/crashes/<target>/. Keep a
+# fixed one in tests/fuzz/crashes/<target>/: the fuzz_replay_* tests replay it in every build.
 fuzz: deps
 	@$(MAKE) --no-print-directory install-packages WANT="$(FUZZ_PACKAGES)"
+	@# No -Werror: the project's warnings are checked with gcc; clang warns about other things.
 	@test -f $(FUZZ_BUILD)/CMakeCache.txt || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
-	    -DASGSIM_FUZZ=ON -DASGSIM_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_scenario
-	@mkdir -p $(FUZZ_BUILD)/corpus
-	@cp scenarios/*.yaml tests/data/bad/* tests/data/*.yaml $(FUZZ_BUILD)/corpus/
-	cd $(FUZZ_BUILD) && ./tests/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
+	    -DASGSIM_FUZZ=ON -DASGSIM_BUILD_TESTS=OFF -DASGSIM_MPI=OFF -DASGSIM_WERROR=OFF \
+	    -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p $(addprefix $(FUZZ_BUILD)/corpus/,$(FUZZ_TARGETS)) \
+	    $(addprefix $(FUZZ_BUILD)/crashes/,$(FUZZ_TARGETS))
+	$(if $(filter scenario,$(FUZZ_TARGETS)),@cp scenarios/*.yaml tests/data/bad/* tests/data/*.yaml \
+	    $(FUZZ_BUILD)/corpus/scenario/)
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  cp tests/fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/ 2>/dev/null; \
+	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  dict=-dict=tests/fuzz/yaml.dict; [ $$t = trace ] && dict=; \
+	  ./$(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$t/ $(FUZZ_BUILD)/corpus/$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (see $(FUZZ_BUILD)/crashes/)"; exit 1; fi
 
 demo: build
 	@mkdir -p $(DEMO_OUT)

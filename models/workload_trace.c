@@ -457,29 +457,28 @@ void workload_trace_window(struct workload_config *w, double start_s, double end
 void workload_trace_resample(struct workload_config *w, double step_s)
 {
     ASG_ASSERT(w->kind == WORKLOAD_TRACE && step_s > 0);
-    double first = w->time_s[0], last = w->time_s[w->nr_rows - 1];
-    size_t nb = (size_t)floor((last - first) / step_s) + 1;
-    double *ts = xcalloc(nb, sizeof(*ts));
-    double *rs = xcalloc(nb, sizeof(*rs));
-    size_t *cnt = xcalloc(nb, sizeof(*cnt));
-    /* Each bucket [first + k step, first + (k+1) step) gets the mean of its rows, at its start. */
+    double first = w->time_s[0];
+    /* Each bucket [first + k step, first + (k+1) step) gets the mean of its rows, at its
+       start. The rows are sorted, so a bucket's rows are consecutive: one pass, and at most
+       one row per row (a dense array of buckets would cost the span, not the rows). k stays
+       a double: a span of 10^300 s has no size_t bucket number. */
+    size_t n = 0, cnt = 0;
+    double k = 0, sum = 0;
     for (size_t i = 0; i < w->nr_rows; i++) {
-        size_t k = (size_t)floor((w->time_s[i] - first) / step_s);
-        if (k >= nb)
-            k = nb - 1;
-        rs[k] += w->rate_rps[i];
-        cnt[k]++;
-    }
-    size_t n = 0;
-    for (size_t k = 0; k < nb; k++)
-        if (cnt[k]) {
-            ts[n] = first + (double)k * step_s;
-            rs[n++] = rs[k] / (double)cnt[k];
+        double ki = floor((w->time_s[i] - first) / step_s);
+        if (cnt && ki != k) {
+            w->time_s[n] = first + k * step_s;
+            w->rate_rps[n++] = sum / (double)cnt;
+            sum = 0;
+            cnt = 0;
         }
-    free(cnt);
-    free(w->time_s);
-    free(w->rate_rps);
-    w->time_s = ts;
-    w->rate_rps = rs;
+        k = ki;
+        sum += w->rate_rps[i];
+        cnt++;
+    }
+    if (cnt) {
+        w->time_s[n] = first + k * step_s;
+        w->rate_rps[n++] = sum / (double)cnt;
+    }
     w->nr_rows = n;
 }

@@ -378,8 +378,9 @@ bool pes_remove(struct pes *q, uint32_t slot)
             bucket_remove(q, &q->rung[n->rung].b[n->bucket], n->pos, n->idx);
             break;
         }
-        /* Sorted into the bottom already. */
-        /* fall through */
+        /* Sorted into the bottom already. The attribute, not a comment: clang (the fuzz
+           build) honours only the attribute under -Wimplicit-fallthrough. */
+        __attribute__((fallthrough));
     case W_BOTTOM: {
         size_t i = bottom_upper(q, n->key);
         ASG_ASSERT(i < q->bottom_nr && q->bottom[i].slot == slot);

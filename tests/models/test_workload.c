@@ -243,6 +243,30 @@ START_TEST(test_workload_trace_header_order_gap_warning_and_resample)
 
 END_TEST
 
+/* Found by fuzz_trace (issue 20, class 7): resampling allocated one bucket per step of the
+   trace's span, so a year typo (1998 -> 3996) with Resample: 1m asked for ~8 GB. Only rows
+   make rows: the cost follows the rows, whatever the span. */
+START_TEST(test_workload_trace_resample_costs_rows_not_span)
+{
+    struct workload_config w = { .kind = WORKLOAD_TRACE, .nr_rows = 4 };
+    w.time_s = xcalloc(4, sizeof(*w.time_s));
+    w.rate_rps = xcalloc(4, sizeof(*w.rate_rps));
+    const double ts[] = { 0, 30, 60, 6.3e13 }, rs[] = { 10, 20, 30, 40 };
+    memcpy(w.time_s, ts, sizeof(ts));
+    memcpy(w.rate_rps, rs, sizeof(rs));
+    workload_trace_resample(&w, 60);
+    ck_assert_uint_eq(w.nr_rows, 3);
+    ck_assert_double_eq(w.time_s[0], 0);
+    ck_assert_double_eq(w.rate_rps[0], 15);
+    ck_assert_double_eq(w.time_s[1], 60);
+    ck_assert_double_eq(w.rate_rps[1], 30);
+    ck_assert_double_eq(w.time_s[2], 6.3e13);
+    ck_assert_double_eq(w.rate_rps[2], 40);
+    workload_config_release(&w);
+}
+
+END_TEST
+
 static void expect_trace_error(const char *file, const char *at_msg)
 {
     struct diag_list d = { 0 };
@@ -287,6 +311,7 @@ Suite *workload_suite(void)
     tcase_add_test(tc, test_workload_trace_nul_byte_is_an_error);
     tcase_add_test(tc, test_workload_trace_reads_csv_with_header_and_iso_times);
     tcase_add_test(tc, test_workload_trace_header_order_gap_warning_and_resample);
+    tcase_add_test(tc, test_workload_trace_resample_costs_rows_not_span);
     tcase_add_test(tc, test_workload_trace_unknown_header_and_bad_timestamp_are_located);
     tcase_add_test(tc, test_workload_binds_nested_patterns_with_relative_trace_path);
     suite_add_tcase(s, tc);
