@@ -52,12 +52,13 @@ for rp in us-east-1:0.096 us-west-2:0.096 eu-west-1:0.107 eu-central-1:0.115 \
     check "$r bills m5.large at \$$p/h" grep -qE "^cost_total_usd +$want USD$" "$WORK/out"
     check "$r: no price warning" test "$(price_warnings)" = 0
 done
-sed 's/InstanceType: c6i.large/InstanceType: m4.large/' "$S" >"$WORK/m4.yaml"
-check "m4.large is refused in eu-west-1" expect_exit 65 "$ASGSIM" run "$WORK/m4.yaml" \
-    -o "$WORK/m4.h5" --region eu-west-1
+# i4i has no eu-west-1 price in the sources (data/instance-catalog/README.md)
+sed 's/InstanceType: c6i.large/InstanceType: i4i.large/' "$S" >"$WORK/i4i.yaml"
+check "i4i.large is refused in eu-west-1" expect_exit 65 "$ASGSIM" run "$WORK/i4i.yaml" \
+    -o "$WORK/i4i.h5" --region eu-west-1
 check "the refusal names the Region" grep -qF \
-    "instance type 'm4.large' has no On-Demand price for eu-west-1" "$WORK/err"
-check "m4.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/m4.yaml" -o "$WORK/m4.h5"
+    "instance type 'i4i.large' has no On-Demand price for eu-west-1" "$WORK/err"
+check "i4i.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/i4i.yaml" -o "$WORK/i4i.h5"
 
 check "validate takes --region" expect_exit 0 "$ASGSIM" validate "$S" -q --region us-east-2
 check "sweep --help documents --region" expect_exit 0 "$ASGSIM" sweep --help

@@ -138,6 +138,10 @@ START_TEST(test_catalog_prices_per_region)
     priced("ap-southeast-1", "g4dn.xlarge", 0.736);
     priced("eu-west-1", "t2.micro", 0.0126);
     priced("eu-central-1", "z1d.2xlarge", 0.9);
+    priced("eu-west-1", "m4.large", 0.111); /* listed 0.111; from m4.2xlarge 0.444 */
+    priced("ap-southeast-1", "r3.large", 0.2);
+    priced("eu-central-1", "m6a.xlarge", 0.207); /* listed 0.207; from m6a.large 0.1035 */
+    priced("eu-west-1", "c6a.4xlarge", 0.65664); /* listed 0.65664; from c6a.large */
     /* other sizes in proportion to the reference type: m5.4xlarge = 8 x m5.large, as [R1]
        lists it (eu-central-1 0.92); t3.xlarge = 8 x t3.small (eu-west-1 0.1824) */
     priced("eu-central-1", "m5.4xlarge", 0.92);
@@ -155,15 +159,16 @@ START_TEST(test_catalog_unpriced_types_leave_the_region)
 {
     ck_assert(catalog_select_region(&cat, "eu-west-1"));
     ck_assert_str_eq(cat.region, "eu-west-1");
-    /* m4 has no eu-west-1 row in the sources; g4dn.2xlarge is not derived (GPU prices are
+    /* i4i has no eu-west-1 row in the sources; g4dn.2xlarge is not derived (GPU prices are
        not proportional to size) */
-    ck_assert_ptr_null(catalog_find(&cat, "m4.large"));
-    ck_assert_ptr_nonnull(catalog_find_unpriced(&cat, "m4.large"));
+    ck_assert_ptr_null(catalog_find(&cat, "i4i.large"));
+    ck_assert_ptr_nonnull(catalog_find_unpriced(&cat, "i4i.large"));
+    ck_assert_ptr_nonnull(catalog_find(&cat, "m4.large"));
     ck_assert_ptr_null(catalog_find(&cat, "g4dn.2xlarge"));
     ck_assert_ptr_nonnull(catalog_find(&cat, "g4dn.xlarge"));
     struct diag_list d = { 0 };
     struct src_loc at = { "t.yaml", 3, 7 };
-    ck_assert_int_eq(catalog_unknown(&cat, &d, &at, "m4.large", "LaunchTemplate 'LT'", NULL),
+    ck_assert_int_eq(catalog_unknown(&cat, &d, &at, "i4i.large", "LaunchTemplate 'LT'", NULL),
                      ASG_EINVAL);
     ck_assert_ptr_nonnull(strstr(d.items[0].msg, "has no On-Demand price for eu-west-1"));
     diag_list_release(&d);
@@ -222,7 +227,7 @@ START_TEST(test_catalog_added_type_gets_a_derived_spot_price)
           "    Instances:\n"
           "      Types:\n"
           "        x9.huge: {Vcpus: 64, MemoryGiB: 512, OnDemandUsdPerHour: 5}\n"
-          "        m4.large: {OnDemandUsdPerHour: 0.111}\n"
+          "        i4i.large: {OnDemandUsdPerHour: 0.189}\n"
           "Resources:\n"
           "  LT:\n"
           "    Type: AWS::EC2::LaunchTemplate\n"
@@ -246,10 +251,10 @@ START_TEST(test_catalog_added_type_gets_a_derived_spot_price)
     ck_assert(ratio > 0);
     ck_assert_double_eq_tol(x9->spot_usd_per_hour, 5 * ratio, 1e-12);
     /* listed without an eu-west-1 price: the settings' price, its size from the catalog */
-    const struct instance_type *m4 = catalog_find(&sc.catalog, "m4.large");
-    ck_assert_double_eq(m4->on_demand_usd_per_hour, 0.111);
-    ck_assert_int_eq(m4->vcpus, 2);
-    ck_assert(m4->spot_usd_per_hour > 0);
+    const struct instance_type *i4i = catalog_find(&sc.catalog, "i4i.large");
+    ck_assert_double_eq(i4i->on_demand_usd_per_hour, 0.189);
+    ck_assert_int_eq(i4i->vcpus, 2);
+    ck_assert(i4i->spot_usd_per_hour > 0);
     size_t warned = 0;
     for (size_t i = 0; i < d.nr; i++)
         warned += strstr(d.items[i].msg, "has no SpotUsdPerHour") != NULL;
