@@ -122,7 +122,8 @@ static int parse_row(struct catalog *c, char **f, size_t n, const struct src_loc
 /* The Spot price of `t` when its On-Demand price is `od` (catalog_select_region). */
 static double spot_for(const struct instance_type *t, double od, double ratio)
 {
-    return t->listed_spot > 0 ? od * (t->listed_spot / t->listed_on_demand[0]) : od * ratio;
+    bool own = t->listed_spot > 0 && t->listed_on_demand[0] > 0;
+    return own ? od * (t->listed_spot / t->listed_on_demand[0]) : od * ratio;
 }
 
 int catalog_parse(struct catalog *c, const char *file, const char *text, struct diag_list *d)

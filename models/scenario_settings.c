@@ -93,7 +93,7 @@ static int load_types(struct loader *l, const struct ynode *types)
         if (rc == 0 && !base && !ynode_get(spec, "SpotUsdPerHour")) {
             /* never 0 (a free pool would win every lowest-price choice): a listed type keeps
                its own us-east-1 Spot ratio (catalog_select_region's rule), others the median */
-            bool own = unpriced && unpriced->listed_spot > 0;
+            bool own = unpriced && unpriced->listed_spot > 0 && unpriced->listed_on_demand[0] > 0;
             double ratio = own ? unpriced->listed_spot / unpriced->listed_on_demand[0] : spot_ratio;
             t.spot_usd_per_hour = t.on_demand_usd_per_hour * ratio;
             diag_warning(l->d, &spec->loc,

@@ -117,7 +117,8 @@ def build():
     hdr, reg_rows = read_tsv(DATA / "regional.tsv")
     if hdr[1:] != REGIONS:
         sys.exit(f"regional.tsv: columns must be type, {', '.join(REGIONS)}")
-    regional = {r[0]: [float(x) for x in r[1:]] for r in reg_rows}
+    # "-": the source lists no price for the type in that Region
+    regional = {r[0]: [None if x == "-" else float(x) for x in r[1:]] for r in reg_rows}
     _, cr_rows = read_tsv(DATA / "credits.tsv")
     credits = {r[0]: (float(r[1]), float(r[2])) for r in cr_rows}
     spot = {}
@@ -182,10 +183,11 @@ def build():
             errors.append(f"{name}: burstable but not in credits.tsv")
         prices = [fmt(od[name])]
         if name in regional:
-            prices += [fmt(p) for p in regional[name][1:]]
+            prices += ["-" if p is None else fmt(p) for p in regional[name][1:]]
         elif fam in refs and deviation[fam] <= PROPORTIONAL:
             factor = od[name] / od[refs[fam]]
-            prices += [fmt(round(p * factor, 6)) for p in regional[refs[fam]][1:]]
+            prices += ["-" if p is None else fmt(round(p * factor, 6))
+                       for p in regional[refs[fam]][1:]]
         else:
             prices += ["-"] * (len(REGIONS) - 1)
         out.append((name, [str(vcpus), mem, arch_of(name), cred] + prices

@@ -142,6 +142,8 @@ START_TEST(test_catalog_prices_per_region)
     priced("ap-southeast-1", "r3.large", 0.2);
     priced("eu-central-1", "m6a.xlarge", 0.207); /* listed 0.207; from m6a.large 0.1035 */
     priced("eu-west-1", "c6a.4xlarge", 0.65664); /* listed 0.65664; from c6a.large */
+    priced("eu-west-1", "c7a.4xlarge", 0.88096); /* listed 0.88096; from c7a.large */
+    priced("ap-southeast-1", "r6a.large", 0.1368);
     /* other sizes in proportion to the reference type: m5.4xlarge = 8 x m5.large, as [R1]
        lists it (eu-central-1 0.92); t3.xlarge = 8 x t3.small (eu-west-1 0.1824) */
     priced("eu-central-1", "m5.4xlarge", 0.92);
@@ -172,6 +174,14 @@ START_TEST(test_catalog_unpriced_types_leave_the_region)
                      ASG_EINVAL);
     ck_assert_ptr_nonnull(strstr(d.items[0].msg, "has no On-Demand price for eu-west-1"));
     diag_list_release(&d);
+    /* m7a is listed in eu-west-1 but not in ap-southeast-1 ([R1] has no row there) */
+    ck_assert_ptr_nonnull(catalog_find(&cat, "m7a.large"));
+    struct catalog sg = { 0 };
+    catalog_load_builtin(&sg);
+    ck_assert(catalog_select_region(&sg, "ap-southeast-1"));
+    ck_assert_ptr_null(catalog_find(&sg, "m7a.large"));
+    ck_assert_ptr_nonnull(catalog_find_unpriced(&sg, "m7a.large"));
+    catalog_release(&sg);
     /* a Region without price columns keeps us-east-1's prices */
     struct catalog c = { 0 };
     catalog_load_builtin(&c);
