@@ -20,12 +20,12 @@
  * These are defaults for a planner's first comparison; a scenario that measured its own
  * service rates gives them with TypeCapacityRpsPerVcpu.
  *
- * CPU credits: AWS EC2 User Guide, "Key concepts and definitions for burstable performance
- * instances" (credit table: earned per hour, accrual limit = 24 hours of earnings, baseline
- * per vCPU = earned / vCPUs / 60) and "Standard mode concepts" (T2 standard: 30 launch
- * credits per vCPU; T3, T3a, T4g: none). Default mode: standard for T2, unlimited for T3,
- * T3a and T4g (RunInstances CreditSpecification: "Default: standard (T2 instances) or
- * unlimited (T3/T3a/T4g instances)").
+ * CPU credits: the catalog's credits earned per hour (data/instance-catalog/credits.tsv, from
+ * AWS EC2 User Guide, "Key concepts and definitions for burstable performance instances":
+ * accrual limit = 24 hours of earnings, baseline per vCPU = earned / vCPUs / 60) and "Standard mode
+ * concepts" (T2 standard: 30 launch credits per vCPU; T3, T3a, T4g: none). Default mode: standard
+ * for T2, unlimited for T3, T3a and T4g (RunInstances CreditSpecification: "Default: standard (T2
+ * instances) or unlimited (T3/T3a/T4g instances)").
  */
 #include "asgsim/capacity.h"
 
@@ -43,20 +43,6 @@ static const struct {
     { "t3", 0.89 },  { "t3a", 0.89 }, { "c5", 1.07 },  { "c4", 0.85 },  { "t2", 0.71 },
     { "c7i", 1.11 }, { "m7i", 1.11 }, { "c6g", 1.00 }, { "m6g", 1.00 }, { "r6g", 1.00 },
     { "t4g", 1.00 }, { "c7g", 1.25 }, { "m7g", 1.25 },
-};
-
-/* CPU credits earned per hour, by type (AWS credit table). */
-static const struct {
-    const char *type;
-    double per_hour;
-} credits[] = {
-    { "t2.nano", 3 },       { "t2.micro", 6 },     { "t2.small", 12 },     { "t2.medium", 24 },
-    { "t2.large", 36 },     { "t2.xlarge", 54 },   { "t2.2xlarge", 81.6 }, { "t3.nano", 6 },
-    { "t3.micro", 12 },     { "t3.small", 24 },    { "t3.medium", 24 },    { "t3.large", 36 },
-    { "t3.xlarge", 96 },    { "t3.2xlarge", 192 }, { "t3a.nano", 6 },      { "t3a.micro", 12 },
-    { "t3a.small", 24 },    { "t3a.medium", 24 },  { "t3a.large", 36 },    { "t3a.xlarge", 96 },
-    { "t3a.2xlarge", 192 }, { "t4g.nano", 6 },     { "t4g.micro", 12 },    { "t4g.small", 24 },
-    { "t4g.medium", 24 },   { "t4g.large", 36 },   { "t4g.xlarge", 96 },   { "t4g.2xlarge", 192 },
 };
 
 /* "m5" of "m5.large" (the whole name when it has no dot). */
@@ -92,20 +78,17 @@ double capacity_rps_per_vcpu(const struct capacity_config *c, const char *type)
 }
 
 bool capacity_burst_of(const struct capacity_config *c, const char *type, int vcpus,
-                       struct capacity_burst *out)
+                       double credits_per_hour, struct capacity_burst *out)
 {
-    for (size_t i = 0; i < sizeof(credits) / sizeof(credits[0]); i++) {
-        if (strcmp(credits[i].type, type))
-            continue;
-        bool t2 = is_family(type, "t2");
-        out->credits_per_hour = credits[i].per_hour;
-        out->max_credits = 24 * credits[i].per_hour;
-        out->baseline_frac = credits[i].per_hour / vcpus / 60.0;
-        out->standard = c->cpu_credits_given ? c->cpu_credits_standard : t2;
-        out->launch_credits = t2 && out->standard ? 30.0 * vcpus : 0;
-        return true;
-    }
-    return false;
+    if (!(credits_per_hour > 0) || vcpus < 1)
+        return false;
+    bool t2 = is_family(type, "t2");
+    out->credits_per_hour = credits_per_hour;
+    out->max_credits = 24 * credits_per_hour;
+    out->baseline_frac = credits_per_hour / vcpus / 60.0;
+    out->standard = c->cpu_credits_given ? c->cpu_credits_standard : t2;
+    out->launch_credits = t2 && out->standard ? 30.0 * vcpus : 0;
+    return true;
 }
 
 void capacity_credits_step(struct capacity_credits *cr, const struct capacity_burst *b, int vcpus,

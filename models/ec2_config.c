@@ -20,6 +20,8 @@ static int bind_type_name(struct bind *b, const struct ynode *map, const char *k
         return 1;
     const struct ynode *n = NULL;
     bind_get(b, map, key, &n);
+    if (catalog_find_unpriced(cat, *out))
+        return catalog_unknown(cat, b->d, &n->loc, *out, b->what, NULL);
     const char *hint = catalog_closest(cat, *out);
     if (hint)
         rc = diag_error(b->d, &n->loc, "unknown instance type '%s' in %s (did you mean '%s'?)",
@@ -173,6 +175,10 @@ int ec2_config_bind_timing(struct bind *b, const struct ynode *instances, const 
         if (!strcmp(name, "Default"))
             continue;
         if (!catalog_find(cat, name)) {
+            if (catalog_find_unpriced(cat, name)) {
+                ret = catalog_unknown(cat, b->d, &m->pairs[i].key->loc, name, "Timing", NULL);
+                continue;
+            }
             const char *hint = catalog_closest(cat, name);
             ret = hint ? diag_error(b->d, &m->pairs[i].key->loc,
                                     "unknown instance type '%s' in Timing (did you mean '%s'?)",

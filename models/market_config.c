@@ -18,6 +18,8 @@ static int check_type(struct bind *b, const struct ynode *map, const char *key,
         return 1;
     const struct ynode *n = NULL;
     bind_get(b, map, key, &n);
+    if (catalog_find_unpriced(cat, *out))
+        return catalog_unknown(cat, b->d, &n->loc, *out, b->what, NULL);
     const char *hint = catalog_closest(cat, *out);
     rc = hint ? diag_error(b->d, &n->loc, "unknown instance type '%s' in %s (did you mean '%s'?)",
                            *out, b->what, hint)

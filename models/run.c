@@ -599,7 +599,8 @@ static void setup_credits(struct world *w, struct diag_list *d)
 {
     const struct scenario *sc = w->sc;
     if (!w->gv.has_workload ||
-        !capacity_burst_of(&sc->instances.capacity, w->type->name, w->type->vcpus, &w->burst) ||
+        !capacity_burst_of(&sc->instances.capacity, w->type->name, w->type->vcpus,
+                           w->type->cpu_credits_per_hour, &w->burst) ||
         !w->burst.standard)
         return;
     if (w->gv.serve->fidelity != SERVE_FLUID) {

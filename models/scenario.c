@@ -175,6 +175,9 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     if ((ret = cfn_open(&cfn, doc, &copt, d)) < 0)
         goto out;
     l.cfn = cfn;
+    /* Prices follow the Region; before the settings, whose own types then override them. A
+     * wrong Region setting is reported by the settings binder. */
+    bool priced = catalog_select_region(&sc->catalog, copt.region);
 
     const struct ynode *settings = scenario_find_settings(&l, with);
     int rc = settings ? scenario_load_settings(&l, settings) : ASG_EINVAL;
@@ -182,10 +185,10 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     /* The settings name the Region, so the resources are read only once it is settled. */
     sc->region = xstrdup(opts->region ? opts->region : l.region ? l.region : REGION_DEFAULT);
     cfn->opt.region = sc->region;
-    if (strcmp(sc->region, REGION_DEFAULT) != 0)
+    if (!priced)
         diag_warning(d, NULL,
-                     "region %s: instance prices are us-east-1's (the catalog has no other "
-                     "Region's prices)",
+                     "region %s: instance prices are us-east-1's (the catalog has no prices "
+                     "for this Region)",
                      sc->region);
     /* Resources are checked even when the settings are wrong: report every error at once. */
     if ((rc = scenario_load_resources(&l, settings)) < 0)

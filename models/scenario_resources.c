@@ -54,6 +54,8 @@ void scenario_add_launch_template(struct loader *l, const struct cfn_resource *r
 
 int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type)
 {
+    if (catalog_find_unpriced(&l->sc->catalog, type))
+        return catalog_unknown(&l->sc->catalog, l->d, &at->loc, type, NULL, NULL);
     const char *hint = catalog_closest(&l->sc->catalog, type);
     if (hint)
         return diag_error(l->d, &at->loc,

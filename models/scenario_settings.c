@@ -55,9 +55,12 @@ static int load_types(struct loader *l, const struct ynode *types)
                                             "SpotUsdPerHour" };
         const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
         const struct instance_type *base = catalog_find(&l->sc->catalog, name);
+        /* listed, but not priced for this Region: its size is known, its price must be given */
+        const struct instance_type *unpriced =
+                base ? NULL : catalog_find_unpriced(&l->sc->catalog, name);
         struct instance_type t = { 0 };
-        if (base)
-            t = *base;
+        if (base || unpriced)
+            t = base ? *base : *unpriced;
         char *tname = xstrdup(name); /* catalog_put copies it */
         t.name = tname;
         int64_t vcpus = t.vcpus;
@@ -72,7 +75,12 @@ static int load_types(struct loader *l, const struct ynode *types)
                 if (r[k] < 0)
                     rc = r[k];
             /* A new type must be complete; an override may change any subset. */
-            if (rc == 0 && !base) {
+            if (rc == 0 && unpriced && !ynode_get(spec, "OnDemandUsdPerHour"))
+                rc = diag_error(l->d, &spec->loc,
+                                "instance type '%s' has no On-Demand price for %s in asgsim's "
+                                "catalog, so 'OnDemandUsdPerHour' is required",
+                                name, l->sc->catalog.region);
+            if (rc == 0 && !base && !unpriced) {
                 static const char *const need[] = { "Vcpus", "MemoryGiB", "OnDemandUsdPerHour" };
                 for (size_t k = 0; k < ARRAY_SIZE(need); k++)
                     if (!ynode_get(spec, need[k]))
@@ -83,12 +91,16 @@ static int load_types(struct loader *l, const struct ynode *types)
             }
         }
         if (rc == 0 && !base && !ynode_get(spec, "SpotUsdPerHour")) {
-            t.spot_usd_per_hour = t.on_demand_usd_per_hour * spot_ratio;
+            /* never 0 (a free pool would win every lowest-price choice): a listed type keeps
+               its own us-east-1 Spot ratio (catalog_select_region's rule), others the median */
+            bool own = unpriced && unpriced->listed_spot > 0 && unpriced->listed_on_demand[0] > 0;
+            double ratio = own ? unpriced->listed_spot / unpriced->listed_on_demand[0] : spot_ratio;
+            t.spot_usd_per_hour = t.on_demand_usd_per_hour * ratio;
             diag_warning(l->d, &spec->loc,
                          "instance type '%s' has no SpotUsdPerHour; its Spot price is taken as "
-                         "%.6g USD/h, the On-Demand price times the catalog's median Spot ratio "
-                         "%.3f",
-                         name, t.spot_usd_per_hour, spot_ratio);
+                         "%.6g USD/h, the On-Demand price times %s Spot ratio %.3f",
+                         name, t.spot_usd_per_hour, own ? "its us-east-1" : "the catalog's median",
+                         ratio);
         }
         if (rc == 0) {
             t.vcpus = (int)vcpus;

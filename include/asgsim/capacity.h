@@ -51,11 +51,12 @@ double capacity_family_factor(const char *type);
 double capacity_rps_per_vcpu(const struct capacity_config *c, const char *type);
 
 /**
- * The CPU credit figures of `type` with the scenario's mode. \return false when the type is
- * not burstable (*out untouched).
+ * The CPU credit figures of `type` (`vcpus` vCPUs, earning `credits_per_hour` CPU credits per
+ * hour as the catalog lists it) with the scenario's mode. \return false when the type is not
+ * burstable (credits_per_hour 0; *out untouched).
  */
 bool capacity_burst_of(const struct capacity_config *c, const char *type, int vcpus,
-                       struct capacity_burst *out);
+                       double credits_per_hour, struct capacity_burst *out);
 
 /** The CPU credits of a group's InService instances of one burstable type, summed. */
 struct capacity_credits {

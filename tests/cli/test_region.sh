@@ -2,7 +2,8 @@
 # --region and the scenario's Region: AWS::Region and Fn::GetAZs follow the Region (the
 # command line wins over the settings; default us-east-1). AWS: pseudo-parameter-reference
 # (AWS::Region is the stack's Region), intrinsic-function-reference-getavailabilityzones
-# ('' means the stack's Region). Prices stay us-east-1's: one warning says so.
+# ('' means the stack's Region). Prices follow the Region where the catalog has them
+# (data/instance-catalog/README.md); elsewhere they stay us-east-1's and one warning says so.
 . "$(dirname "$0")/lib.sh"
 S=$SRCDIR/tests/data/region.yaml
 
@@ -39,6 +40,25 @@ check "Region setting: Tokyo's AZs" azs_are "$WORK/tokyo.h5" ap-northeast-1a ap-
 check "--region wins over the setting" expect_exit 0 "$ASGSIM" run "$WORK/tokyo.yaml" \
     -o "$WORK/both.h5" -q --region eu-west-1
 check "--region wins: Ireland's AZs" azs_are "$WORK/both.h5" eu-west-1a eu-west-1b eu-west-1c
+
+# Billing at the Region's price: six m5.large for one hour. The prices are the SkyPilot
+# catalog's, as read into data/instance-catalog/regional.tsv (m5.large, source [R1]).
+sed 's/InstanceType: c6i.large/InstanceType: m5.large/' "$S" >"$WORK/m5.yaml"
+for rp in us-east-1:0.096 us-west-2:0.096 eu-west-1:0.107 eu-central-1:0.115 \
+    ap-southeast-1:0.12; do
+    r=${rp%%:*} p=${rp#*:}
+    want=$(awk -v p="$p" 'BEGIN { printf "%.6f", 6 * p }')
+    check "$r runs" expect_exit 0 "$ASGSIM" run "$WORK/m5.yaml" -o "$WORK/$r.h5" --region "$r"
+    check "$r bills m5.large at \$$p/h" grep -qE "^cost_total_usd +$want USD$" "$WORK/out"
+    check "$r: no price warning" test "$(price_warnings)" = 0
+done
+# i4i has no eu-west-1 price in the sources (data/instance-catalog/README.md)
+sed 's/InstanceType: c6i.large/InstanceType: i4i.large/' "$S" >"$WORK/i4i.yaml"
+check "i4i.large is refused in eu-west-1" expect_exit 65 "$ASGSIM" run "$WORK/i4i.yaml" \
+    -o "$WORK/i4i.h5" --region eu-west-1
+check "the refusal names the Region" grep -qF \
+    "instance type 'i4i.large' has no On-Demand price for eu-west-1" "$WORK/err"
+check "i4i.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/i4i.yaml" -o "$WORK/i4i.h5"
 
 check "validate takes --region" expect_exit 0 "$ASGSIM" validate "$S" -q --region us-east-2
 check "sweep --help documents --region" expect_exit 0 "$ASGSIM" sweep --help

@@ -11,7 +11,11 @@
 
 static char c6i_name[] = "c6i.large", az_a[] = "us-east-1a", az_b[] = "us-east-1b",
             az_c[] = "us-east-1c", group_name[] = "web";
-static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
+static const struct instance_type c6i_large = { .name = c6i_name,
+                                                .vcpus = 2,
+                                                .memory_gib = 4,
+                                                .on_demand_usd_per_hour = 0.085,
+                                                .spot_usd_per_hour = 0.0339 };
 static char *azs3[] = { az_a, az_b, az_c };
 
 struct recorder {

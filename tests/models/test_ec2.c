@@ -18,8 +18,16 @@
 #include <string.h>
 
 static char m5_name[] = "m5.large", r5_name[] = "r5.8xlarge";
-static const struct instance_type m5_large = { m5_name, 2, 8, 0.096, 0.0418 };
-static const struct instance_type r5_8xl = { r5_name, 32, 256, 2.016, 0.8 };
+static const struct instance_type m5_large = { .name = m5_name,
+                                               .vcpus = 2,
+                                               .memory_gib = 8,
+                                               .on_demand_usd_per_hour = 0.096,
+                                               .spot_usd_per_hour = 0.0418 };
+static const struct instance_type r5_8xl = { .name = r5_name,
+                                             .vcpus = 32,
+                                             .memory_gib = 256,
+                                             .on_demand_usd_per_hour = 2.016,
+                                             .spot_usd_per_hour = 0.8 };
 
 struct fixture {
     struct sim_engine *eng;

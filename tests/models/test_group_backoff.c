@@ -23,7 +23,11 @@
 
 static char c6i_name[] = "c6i.large", az_a[] = "us-east-1a", group_name[] = "web",
             hook_a[] = "bootstrap";
-static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
+static const struct instance_type c6i_large = { .name = c6i_name,
+                                                .vcpus = 2,
+                                                .memory_gib = 4,
+                                                .on_demand_usd_per_hour = 0.085,
+                                                .spot_usd_per_hour = 0.0339 };
 static char *azs1[] = { az_a };
 
 #define MAX_LAUNCHES 64

@@ -15,8 +15,16 @@
 
 static char c6i_name[] = "c6i.large", t3_name[] = "t3.micro", az_a[] = "us-east-1a",
             az_b[] = "us-east-1b", group_name[] = "placed";
-static const struct instance_type c6i_large = { c6i_name, 2, 4, 0.085, 0.0339 };
-static const struct instance_type t3_micro = { t3_name, 2, 1, 0.0104, 0.0031 };
+static const struct instance_type c6i_large = { .name = c6i_name,
+                                                .vcpus = 2,
+                                                .memory_gib = 4,
+                                                .on_demand_usd_per_hour = 0.085,
+                                                .spot_usd_per_hour = 0.0339 };
+static const struct instance_type t3_micro = { .name = t3_name,
+                                               .vcpus = 2,
+                                               .memory_gib = 1,
+                                               .on_demand_usd_per_hour = 0.0104,
+                                               .spot_usd_per_hour = 0.0031 };
 static char *azs2[] = { az_a, az_b };
 static char az_c2[] = "us-east-1c";
 static char *azs3[] = { az_a, az_b, az_c2 };

@@ -37,8 +37,16 @@ static void setup(struct fixture *f, int64_t desired, int64_t max)
 {
     memset(f, 0, sizeof(*f));
     const struct instance_type types[] = {
-        { c5_2xl, 8, 16, 0.34, 0.180 },
-        { c5_12xl, 48, 96, 2.04, 0.779 },
+        { .name = c5_2xl,
+          .vcpus = 8,
+          .memory_gib = 16,
+          .on_demand_usd_per_hour = 0.34,
+          .spot_usd_per_hour = 0.180 },
+        { .name = c5_12xl,
+          .vcpus = 48,
+          .memory_gib = 96,
+          .on_demand_usd_per_hour = 2.04,
+          .spot_usd_per_hour = 0.779 },
     };
     for (size_t i = 0; i < 2; i++)
         catalog_put(&f->cat, &types[i]);

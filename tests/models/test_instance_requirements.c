@@ -86,10 +86,13 @@ START_TEST(test_instance_requirements_graviton_price_protection)
     r.memory_mib_min = 8192;
     r.cpu_manufacturers = 1u << CPU_AWS;
     struct mixed_policy m = { 0 };
-    /* m6g and m7g large/xlarge, r6g large/xlarge, c6g.xlarge, c7g.xlarge (c6g.large has
-       4 GiB) */
-    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_UNITS, &m), 8);
-    ck_assert_uint_eq(m.nr_overrides, 8);
+    /* m6g, m7g, r6g and r7g large/xlarge, c6g.xlarge, c6gn.xlarge, c7g.xlarge (c6g.large
+       has 4 GiB; t4g is burstable, excluded by default) */
+    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_UNITS, &m), 11);
+    ck_assert_uint_eq(m.nr_overrides, 11);
+    ck_assert_ptr_nonnull(find(&m, "r7g.large"));
+    ck_assert_ptr_nonnull(find(&m, "c6gn.xlarge"));
+    ck_assert_ptr_null(find(&m, "t4g.large"));
     ck_assert_ptr_null(find(&m, "c6g.large"));
     /* On-Demand: lowest C/M/R is m6g.large $0.077; +20 % = $0.0924 */
     ck_assert(!find(&m, "m6g.large")->no_on_demand);
@@ -104,12 +107,12 @@ START_TEST(test_instance_requirements_graviton_price_protection)
     mixed_policy_release(&m);
 
     /* per vCPU: m6g.xlarge costs what two m6g.large cost, so it passes too, weighted 4 */
-    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_VCPU, &m), 8);
+    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_VCPU, &m), 11);
     ck_assert(!find(&m, "m6g.xlarge")->no_on_demand);
     ck_assert_int_eq(find(&m, "m6g.xlarge")->weight, 4);
     ck_assert_int_eq(find(&m, "m6g.large")->weight, 2);
     mixed_policy_release(&m);
-    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_MEMORY_MIB, &m), 8);
+    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_MEMORY_MIB, &m), 11);
     ck_assert_int_eq(find(&m, "r6g.large")->weight, 16384);
     mixed_policy_release(&m);
 }
@@ -131,14 +134,20 @@ START_TEST(test_instance_requirements_burstable_and_lists)
     ck_assert_ptr_nonnull(find(&m, "c5.large"));
     mixed_policy_release(&m);
     r.burstable = IR_REQUIRED;
-    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_UNITS, &m), 2);
+    ck_assert_uint_eq(instance_requirements_resolve(&r, &cat, CAPACITY_UNITS, &m), 4);
     ck_assert_ptr_nonnull(find(&m, "t3.medium"));
     ck_assert_ptr_nonnull(find(&m, "t2.medium"));
+    ck_assert_ptr_nonnull(find(&m, "t3a.medium"));
+    ck_assert_ptr_nonnull(find(&m, "t4g.medium"));
     mixed_policy_release(&m);
-    /* no C/M/R type: the identified price is the lowest current generation one (t3.medium
-       $0.0416; t2.medium $0.0464 is within 20 %) */
+    /* no C/M/R type: the identified price is the lowest current generation one (t4g.medium
+       $0.0336; +20 % = $0.04032 keeps t3a.medium $0.0376, not t3.medium $0.0416 or t2.medium
+       $0.0464) */
     instance_requirements_resolve(&r, &cat, CAPACITY_UNITS, &m);
-    ck_assert(!find(&m, "t2.medium")->no_on_demand);
+    ck_assert(!find(&m, "t4g.medium")->no_on_demand);
+    ck_assert(!find(&m, "t3a.medium")->no_on_demand);
+    ck_assert(find(&m, "t3.medium")->no_on_demand);
+    ck_assert(find(&m, "t2.medium")->no_on_demand);
     mixed_policy_release(&m);
     r.burstable = IR_EXCLUDED;
     char c_any[] = "c*";

@@ -288,10 +288,11 @@ END_TEST
 START_TEST(test_catalog_parse_errors_have_lines)
 {
     struct catalog c = { 0 };
-    const char *bad = "# c\nname\tvcpus\tmemory_gib\ton_demand_usd_per_hour\tspot_usd_per_hour\n"
-                      "a.large\t2\t8\t0.1\t0.05\n"
-                      "b.large\ttwo\t8\t0.1\t0.05\n"
-                      "a.large\t2\t8\t0.1\t0.05\n";
+    const char *bad = "# c\nname\tvcpus\tmemory_gib\tarch\tcpu_credits_per_hour\t"
+                      "on_demand@us-east-1\tspot@us-east-1\n"
+                      "a.large\t2\t8\tx86_64\t-\t0.1\t0.05\n"
+                      "b.large\ttwo\t8\tx86_64\t-\t0.1\t0.05\n"
+                      "a.large\t2\t8\tx86_64\t-\t0.1\t0.05\n";
     ck_assert_int_eq(catalog_parse(&c, "cat.tsv", bad, &d), ASG_EFORMAT);
     ck_assert_uint_eq(d.nr_errors, 2);
     ck_assert_uint_eq(d.items[0].loc.line, 4);

@@ -21,9 +21,21 @@ static void setup_catalog(void)
 {
     memset(&cat, 0, sizeof(cat));
     const struct instance_type types[] = {
-        { m5l, 2, 8, 0.096, 0.0418 },
-        { c5l, 2, 4, 0.085, 0.0286 },
-        { m5xl, 4, 16, 0.192, 0.0627 },
+        { .name = m5l,
+          .vcpus = 2,
+          .memory_gib = 8,
+          .on_demand_usd_per_hour = 0.096,
+          .spot_usd_per_hour = 0.0418 },
+        { .name = c5l,
+          .vcpus = 2,
+          .memory_gib = 4,
+          .on_demand_usd_per_hour = 0.085,
+          .spot_usd_per_hour = 0.0286 },
+        { .name = m5xl,
+          .vcpus = 4,
+          .memory_gib = 16,
+          .on_demand_usd_per_hour = 0.192,
+          .spot_usd_per_hour = 0.0627 },
     };
     for (size_t i = 0; i < 3; i++)
         catalog_put(&cat, &types[i]);
