@@ -90,13 +90,14 @@ static size_t fit_warnings(const struct calib_result *r, const struct calib_cli 
         w[n++] = xasprintf("the fitted idle CPU is negative (%.2f %%): CPU rises faster than "
                            "linearly with load, or the columns do not belong together",
                            r->line.intercept);
-    if (r->nr_latency && isfinite(r->latency_capacity_rps) &&
-        fabs(r->latency_capacity_rps / cap - 1) > 0.25)
-        w[n++] = xasprintf("latency and CPU disagree: TargetResponseTime implies "
-                           "CapacityRpsPerVcpu %.4g, CPU %.4g; asgsim's only latency is the "
-                           "service time 1/CapacityRpsPerVcpu plus queueing, so its latencies "
-                           "will be %.2g times this group's",
-                           r->latency_capacity_rps, cap, r->latency_model_s / r->latency_mean_s);
+    if (r->nr_latency && (fabs(r->latency_model_s / r->latency_mean_s - 1) > 0.25 ||
+                          fabs(r->latency_capacity_rps / cap - 1) > 0.25))
+        w[n++] = xasprintf("latency and CPU disagree: the mean %s is %.3g s, asgsim's at the "
+                           "fitted capacity %.3g s; asgsim's only latency is the service time "
+                           "1/CapacityRpsPerVcpu plus queueing, so time spent elsewhere "
+                           "(databases, other services) is not in its latencies",
+                           r->load_kind == CALIB_RPS ? "latency" : "TargetResponseTime",
+                           r->latency_mean_s, r->latency_model_s);
     return n;
 }
 
@@ -172,7 +173,8 @@ static void print_json(const struct calib_cli *c, const struct calib_history *h,
     printf(", \"latency_model_s\": ");
     put_json_num(r->nr_latency ? r->latency_model_s : (double)NAN);
     printf(", \"latency_capacity_rps_per_vcpu\": ");
-    put_json_num(r->nr_latency ? r->latency_capacity_rps : (double)NAN);
+    put_json_num(r->nr_latency && r->latency_fits ? r->latency_capacity_rps : (double)NAN);
+    printf(", \"latency_fits\": %s", r->latency_fits ? "true" : "false");
     printf(", \"poor_fit\": %s, \"warnings\": [", nw ? "true" : "false");
     for (size_t i = 0; i < nw; i++) {
         if (i)
@@ -237,8 +239,12 @@ static void print_text(const struct calib_cli *c, const struct calib_history *h,
         printf("  observed mean       %.4g s\n", r->latency_mean_s);
         printf("  asgsim at the fit   %.4g s (service time %.4g s plus M/M/c waiting)\n",
                r->latency_model_s, 1 / r->capacity_rps_per_vcpu);
-        printf("  latency-implied     CapacityRpsPerVcpu %.4g (service time %.4g s)\n",
-               r->latency_capacity_rps, 1 / r->latency_capacity_rps);
+        if (r->latency_fits)
+            printf("  latency-implied     CapacityRpsPerVcpu %.4g (service time %.4g s)\n",
+                   r->latency_capacity_rps, 1 / r->latency_capacity_rps);
+        else
+            printf("  latency-implied     none: no service time gives these latencies at "
+                   "these loads\n");
     }
     print_settings(c, r);
 }

@@ -558,6 +558,13 @@ int calib_fit(const struct calib_history *h, const struct calib_opts *o, struct 
         res.latency_model_s = nm ? model / (double)nm : (double)NAN;
         double s = fit_service_time(lp, res.nr_latency);
         res.latency_capacity_rps = s > 0 ? 1 / s : (double)NAN;
+        /* Latencies no service time explains (waiting on something other than the CPU):
+           the best fit pushes the busiest periods to their stability limit and still
+           misses the mean. */
+        double fitted = 0;
+        for (size_t i = 0; i < res.nr_latency; i++)
+            fitted += calib_mmc_sojourn_s(lp[i].rps, lp[i].c, s) / (double)res.nr_latency;
+        res.latency_fits = s > 0 && fabs(fitted / res.latency_mean_s - 1) <= 0.1;
     }
     *r = res;
 out:

@@ -102,6 +102,8 @@ struct calib_result {
     double latency_mean_s;       /* observed mean over the points used */
     double latency_model_s;      /* asgsim's mean sojourn at the fitted capacity */
     double latency_capacity_rps; /* the CapacityRpsPerVcpu whose sojourn fits the latency */
+    bool latency_fits;           /* its mean sojourn is within 10 % of the observed mean (else no
+                                    service time explains the latencies) */
 };
 
 /**
