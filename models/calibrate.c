@@ -173,14 +173,13 @@ static int parse_value(const struct calib_history *h, enum calib_kind k, const s
 static int read_row(struct calib_history *h, struct field *f, size_t n, const int *col_of,
                     unsigned lineno, struct diag_list *d)
 {
-    size_t r = h->nr;
-    struct field *tf = &f[col_of[CALIB_TIME]];
-    if ((size_t)col_of[CALIB_TIME] >= n || !workload_parse_iso8601(tf->s, &h->time_s[r])) {
-        struct src_loc loc = { h->path, lineno, (size_t)col_of[CALIB_TIME] < n ? tf->col : 1 };
+    size_t r = h->nr, tc = (size_t)col_of[CALIB_TIME];
+    if (tc >= n || !workload_parse_iso8601(f[tc].s, &h->time_s[r])) {
+        struct src_loc loc = { h->path, lineno, tc < n ? f[tc].col : 1 };
         return diag_error(d, &loc,
                           "bad timestamp '%s': expected an ISO 8601 time (like "
                           "2024-01-01T00:00:00Z)",
-                          (size_t)col_of[CALIB_TIME] < n ? tf->s : "");
+                          tc < n ? f[tc].s : "");
     }
     h->line[r] = lineno;
     for (int k = 1; k < CALIB_KIND_NR; k++) {
