@@ -129,6 +129,33 @@ check "noisy CPU: warned on stderr" grep -q "calibrate: warning: poor fit: R^2" 
 check "through the origin" expect_exit 0 "$ASGSIM" calibrate cw-1m.csv --vcpus 2 --through-origin
 check "through the origin: no idle line" sh -c "! grep -q 'idle CPU' out"
 
+# get-metric-data output (newest first, +00:00 times, no entry for a missing datapoint, the
+# group's metric from a second call) flattened by tools/cloudwatch-to-csv.py: the same fit.
+check "get-metric-data JSON" /usr/bin/python3 - <<'PY'
+import csv, json
+rows = list(csv.DictReader(open("cw-1m.csv")))[::-1]
+def result(label):
+    have = [r for r in rows if r[label]]
+    return {"Id": label.lower(), "Label": label, "StatusCode": "Complete",
+            "Timestamps": [r["Timestamp"].replace("Z", "+00:00") for r in have],
+            "Values": [float(r[label]) for r in have]}
+json.dump({"MetricDataResults": [result("RequestCount"), result("CPUUtilization")],
+           "Messages": []}, open("gmd-elb.json", "w"), indent=1)
+json.dump({"MetricDataResults": [result("GroupInServiceInstances")]}, open("gmd-asg.json", "w"))
+PY
+check "flatten" sh -c "'$SRCDIR/tools/cloudwatch-to-csv.py' gmd-elb.json gmd-asg.json >gmd.csv"
+check "calibrate the flattened CSV" expect_exit 0 "$ASGSIM" calibrate gmd.csv \
+    --instance-type m5.large --json
+check "flattened: the per-minute fit exactly" /usr/bin/python3 -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a.pop("input"); b.pop("input")
+assert a == b, [(k, a[k], b[k]) for k in a if a[k] != b.get(k)]
+' fit-1m.json out
+echo '{"Messages": []}' >notgmd.json
+check "flatten: not get-metric-data" expect_exit 65 "$SRCDIR/tools/cloudwatch-to-csv.py" notgmd.json
+check "flatten: missing file" expect_exit 66 "$SRCDIR/tools/cloudwatch-to-csv.py" nosuch.json
+
 # Bad inputs: located errors (65), unreadable files (66), usage (2); nothing written.
 before=$(ls | sort)
 printf 'Timestamp,RequestCount,GroupInServiceInstances\n2024-03-04T00:00:00Z,100,2\n' >nocpu.csv
