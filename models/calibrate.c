@@ -252,22 +252,23 @@ static int sort_rows(struct calib_history *h, struct diag_list *d)
 /* The period: the smallest step, which every other step must be a multiple of (gaps). */
 static int detect_period(struct calib_history *h, double given_s, struct diag_list *d)
 {
-    if (given_s > 0) {
-        h->period_s = given_s;
-        return 0;
+    double p = given_s;
+    if (!(p > 0)) {
+        p = (double)INFINITY;
+        for (size_t i = 1; i < h->nr; i++)
+            p = fmin(p, h->time_s[i] - h->time_s[i - 1]);
+        if (!isfinite(p))
+            p = 60; /* one row: nothing to fit anyway */
     }
-    double p = (double)INFINITY;
-    for (size_t i = 1; i < h->nr; i++)
-        p = fmin(p, h->time_s[i] - h->time_s[i - 1]);
-    h->period_s = isfinite(p) ? p : 60;
+    h->period_s = p;
     for (size_t i = 1; i < h->nr; i++) {
-        double q = (h->time_s[i] - h->time_s[i - 1]) / p;
-        if (fabs(q - round(q)) > 1e-6) {
+        double step = h->time_s[i] - h->time_s[i - 1], q = step / p;
+        if (q < 1 - 1e-6 || fabs(q - round(q)) > 1e-6) {
             struct src_loc loc = { h->path, h->line[i], 1 };
             return diag_error(d, &loc,
                               "timestamps are not on a regular period: %g s after the previous "
-                              "row, while the smallest step is %g s (give --period)",
-                              h->time_s[i] - h->time_s[i - 1], p);
+                              "row, not a whole number of %s%g s periods",
+                              step, given_s > 0 ? "--period " : "", p);
         }
     }
     return 0;

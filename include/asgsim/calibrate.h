@@ -53,7 +53,8 @@ struct calib_history {
  * (a header may carry a prefix such as "my-asg CPUUtilization"); `names[k]`, when not NULL,
  * is the exact (case-insensitive) header of kind k instead. Other columns are ignored.
  * Rows may come in any order (get-metric-data returns newest first). `period_s` > 0 gives
- * the period; 0 detects it as the smallest step between rows (every step must be a multiple).
+ * the period (for a history sparser than its period); 0 detects it as the smallest step
+ * between rows. Every step must be a whole number of periods (gaps are fine).
  * \return 0; ASG_ENOENT (unreadable, one diagnostic); ASG_EINVAL with a located diagnostic
  * (FILE:LINE:COL) for a bad header, timestamp or value. *h is untouched on failure.
  */

@@ -37,6 +37,13 @@ assert j["dropped_changing"] > 0 and j["vcpus"] == 2 and j["family_factor"] == 0
         near fit-$p.json baseline_capacity_rps_per_vcpu 42 2
     check "$p: m5.large's own rate 37.38 within 2 %" near fit-$p.json capacity_rps_per_vcpu 37.38 2
 done
+check "--period 5m" expect_exit 0 "$ASGSIM" calibrate cw-5m.csv --instance-type m5.large --json \
+    --period 5m
+check "--period 5m: the detected period's fit" cmp -s out fit-5m.json
+# the second-oldest row is the last but one line (newest first)
+check "--period 10m does not fit 5-minute rows" expect_exit 65 "$ASGSIM" calibrate cw-5m.csv \
+    --vcpus 2 --period 10m
+check "--period 10m: located" grep -q "cw-5m.csv:576:1: error: timestamps are not on a regular" err
 check "the 5-minute file really is newest first" \
     sh -c "sed -n 2p cw-5m.csv | grep -q '^2024-03-05T23:55:00Z'"
 

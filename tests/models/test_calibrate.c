@@ -220,6 +220,28 @@ START_TEST(test_calibrate_locates_bad_rows)
 
 END_TEST
 
+START_TEST(test_calibrate_given_period_must_fit_the_rows)
+{
+    /* rows two minutes apart: a 1-minute period with gaps is fine, 5 minutes is not */
+    char *path = write_tmp("period.csv", "Timestamp,CPUUtilization\n2024-03-04T00:00:00Z,1\n"
+                                         "2024-03-04T00:02:00Z,2\n2024-03-04T00:06:00Z,2\n");
+    struct calib_history h = { 0 };
+    struct diag_list d = { 0 };
+    ck_assert_int_eq(calib_history_load(&h, path, NULL, 0, &d), 0);
+    ck_assert_double_eq(h.period_s, 120);
+    calib_history_release(&h);
+    ck_assert_int_eq(calib_history_load(&h, path, NULL, 60, &d), 0);
+    ck_assert_double_eq(h.period_s, 60);
+    calib_history_release(&h);
+    ck_assert_int_eq(calib_history_load(&h, path, NULL, 300, &d), ASG_EINVAL);
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "not a whole number of --period 300 s"));
+    ck_assert_uint_eq(d.items[0].loc.line, 3);
+    diag_list_release(&d);
+    free(path);
+}
+
+END_TEST
+
 START_TEST(test_calibrate_column_override_must_exist)
 {
     char *path = write_tmp("ov.csv", "Timestamp,Load\n2024-03-04T00:00:00Z,1\n");
@@ -247,6 +269,7 @@ Suite *calibrate_suite(void)
     tcase_add_test(t, test_calibrate_refuses_too_few_points_and_no_cpu);
     tcase_add_test(t, test_calibrate_reads_cloudwatch_csv_newest_first);
     tcase_add_loop_test(t, test_calibrate_locates_bad_rows, 0, (int)ARRAY_SIZE(bad));
+    tcase_add_test(t, test_calibrate_given_period_must_fit_the_rows);
     tcase_add_test(t, test_calibrate_column_override_must_exist);
     suite_add_tcase(s, t);
     return s;
