@@ -107,6 +107,9 @@ int cli_report(int argc, char **argv);
 int cli_recommend(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 
+/** asgsim calibrate: fit CapacityRpsPerVcpu from a CloudWatch history CSV (calibrate.h). */
+int cli_calibrate(int argc, char **argv);
+
 /** The directory of the gnuplot scripts (as `plot` finds it), or NULL; caller frees. */
 char *cli_plot_scripts_dir(void);
 

@@ -25,6 +25,7 @@ static const char usage[] =
         "  report RUN.h5       print a short summary of a trace or sweep (--json for one object)\n"
         "  recommend SWEEP.h5  the cheapest point of a sweep that meets objectives\n"
         "  compare A.h5 B.h5   run summaries side by side, and one figure overlaying them\n"
+        "  calibrate HISTORY.csv  fit CapacityRpsPerVcpu from a group's CloudWatch metrics\n"
         "  metrics             print the table of summary metrics (the README's table)\n"
         "\n"
         "  help COMMAND        the help of one command (as 'asgsim COMMAND --help')\n"
@@ -42,7 +43,7 @@ static const struct command {
     { "run", cli_run },         { "validate", cli_validate },   { "sweep", cli_sweep },
     { "merge", cli_merge },     { "export", cli_export },       { "plot", cli_plot },
     { "report", cli_report },   { "recommend", cli_recommend }, { "compare", cli_compare },
-    { "metrics", cli_metrics },
+    { "metrics", cli_metrics }, { "calibrate", cli_calibrate },
 };
 
 static int version(void)

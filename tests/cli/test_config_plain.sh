@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$SRCDIR" || exit 1
 cc=${CC:-cc}
-runtime="asg billing cloudwatch ec2 lifecycle market placement policy run schedule serve
+runtime="asg billing calibrate cloudwatch ec2 lifecycle market placement policy run schedule serve
          termination warm_pool workload"
 for m in $runtime; do
     f=models/$m.c
