@@ -41,7 +41,7 @@ check "the number" grep -q 'the cost 3<!-- readme-num: t three ,.0f -->' "$WORK/
 check "then it passes" expect_exit 0 /usr/bin/python3 "$RC" --check "$WORK/README.md"
 printf '<!-- readme-run: -->\n```sh\nasgsim validate no-such.yaml\n```\n' >>"$WORK/README.md"
 check "a failing command fails" expect_exit 1 /usr/bin/python3 "$RC" "$WORK/README.md"
-check "named with its line" grep -q "README.md:18: command exited 66: asgsim validate no-such.yaml" "$WORK/out"
+check "named with its line" grep -q "README.md:17: command exited 66: asgsim validate no-such.yaml" "$WORK/out"
 
 check "README.md is current" expect_exit 0 /usr/bin/python3 "$RC" --check --fast
 cat "$WORK/out"
