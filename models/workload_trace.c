@@ -354,7 +354,7 @@ int workload_trace_load(struct workload_config *w, const char *path, struct diag
             p++;
         if (*p == '\0' || *p == '#')
             continue;
-        double t, rate;
+        double t = 0, rate = 0; /* set by read_line when it returns 1; gcc -O3 cannot see it */
         int rc = read_line(&r, line, lineno, &t, &rate);
         if (rc < 0) {
             ret = rc;
