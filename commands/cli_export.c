@@ -384,7 +384,7 @@ static bool miss_fractions(const struct h5in_table *res, const struct h5in_colum
         if (obj->num[r] > 0)
             m->objective = 0.01;
     for (size_t p = 0; p < ppoint->nr; p++) {
-        double sum = 0, lo = INFINITY, hi = -INFINITY;
+        double sum = 0, lo = (double)INFINITY, hi = -(double)INFINITY;
         size_t k = 0;
         for (size_t r = 0; r < rpoint->nr; r++) {
             if (rpoint->num[r] != ppoint->num[p] || !(arr->num[r] > 0))

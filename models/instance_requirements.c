@@ -224,7 +224,8 @@ static bool is_cmr_current(const char *name)
 static double threshold(const struct instance_type *const *m, size_t nr, enum capacity_type ct,
                         bool spot, int64_t pct)
 {
-    double best[3] = { INFINITY, INFINITY, INFINITY }; /* C/M/R current, current, previous */
+    double best[3] = { (double)INFINITY, (double)INFINITY,
+                       (double)INFINITY }; /* C/M/R current, current, previous */
     for (size_t i = 0; i < nr; i++) {
         double p = (spot ? m[i]->spot_usd_per_hour : m[i]->on_demand_usd_per_hour) /
                    (double)capacity_weight(m[i], ct);

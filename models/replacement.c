@@ -56,7 +56,7 @@ static void set_replace_due(struct asg_group *g, struct instance *inst, enum asg
     if (r->replace_due_at >= 0) /* an ELB failure overtakes a lifetime wait */
         g->replacement.nr_replace_waiting[r->replace_due]--;
     r->replace_due_at = sim_now(g->eng);
-    r->replace_due = kind;
+    r->replace_due = (int)kind;
     g->replacement.nr_replace_waiting[kind]++;
 }
 

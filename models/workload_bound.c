@@ -43,5 +43,5 @@ double workload_peak_rps(const struct workload_config *w)
             peak *= workload_peak_rps(&w->children[i]);
         return peak;
     }
-    return INFINITY;
+    return (double)INFINITY;
 }
