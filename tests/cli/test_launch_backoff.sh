@@ -59,8 +59,9 @@ check "zero boot: AWS's status reason" grep -q "Status Reason: Instance failed t
 check "zero boot: rounds an hour apart at the end" \
     bash -c "cut -f1 '$WORK/zero/activities.tsv' | tail -n 4 | tr '\n' ' ' | grep -q '79380.000000 79380.000000 82980.000000 82980.000000'"
 
-# Memory stays flat: a year holds the same state as a day (rows go to the file).
-if [ -x /usr/bin/time ]; then
+# Memory stays flat: a year holds the same state as a day (rows go to the file). Not under
+# AddressSanitizer, whose quarantine keeps freed memory and grows with the run by design.
+if [ -x /usr/bin/time ] && ! ldd "$ASGSIM" 2>/dev/null | grep -q libasan; then
     /usr/bin/time -f %M -o "$WORK/day.rss" "$ASGSIM" run "$WORK/zero.yaml" -q -o "$WORK/d.h5"
     /usr/bin/time -f %M -o "$WORK/year.rss" "$ASGSIM" run "$WORK/zero.yaml" --until 365d -q -o "$WORK/y.h5"
     day=$(tail -n 1 "$WORK/day.rss"); year=$(tail -n 1 "$WORK/year.rss")
