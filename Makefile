@@ -102,9 +102,9 @@ test-valgrind: deps $(VALGRIND_BUILD)/CMakeCache.txt
 # fixed one in tests/fuzz/crashes/<target>/: the fuzz_replay_* tests replay it in every build.
 fuzz: deps
 	@$(MAKE) --no-print-directory install-packages WANT="$(FUZZ_PACKAGES)"
-	@# No -Werror: the project's warnings are checked with gcc; clang warns about other things.
+	@# -Werror as in every build: the tree compiles clean with clang's warnings too.
 	@test -f $(FUZZ_BUILD)/CMakeCache.txt || cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
-	    -DASGSIM_FUZZ=ON -DASGSIM_BUILD_TESTS=OFF -DASGSIM_MPI=OFF -DASGSIM_WERROR=OFF \
+	    -DASGSIM_FUZZ=ON -DASGSIM_BUILD_TESTS=OFF -DASGSIM_MPI=OFF \
 	    -DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@mkdir -p $(addprefix $(FUZZ_BUILD)/corpus/,$(FUZZ_TARGETS)) \
