@@ -231,34 +231,27 @@ static void walk_children(struct refs *x, const struct ynode *n, unsigned depth)
             walk(x, n->items[i], depth + 1);
 }
 
+/* An Fn::Sub name: checked as a Ref (no attribute) or a GetAtt's resource. */
+struct sub_ctx {
+    struct refs *x;
+    const struct ynode *at;
+};
+
+static void sub_name(void *ctx, const char *name, size_t len, bool attr)
+{
+    struct sub_ctx *sc = ctx;
+    check_name(sc->x, name, len, sc->at, "Fn::Sub", !attr);
+}
+
 static void walk_sub(struct refs *x, const struct call *call, unsigned depth)
 {
-    const struct ynode *a = call->arg, *fmt = NULL, *vars = NULL;
-    if (a->kind == YNODE_SCALAR && (call->is_short || !a->tag)) {
-        fmt = a;
-    } else if (a->kind == YNODE_SEQ && a->nr == 2 && is_string(a->items[0])) {
-        fmt = a->items[0];
-        vars = a->items[1];
-        walk(x, vars, depth + 1);
-    } else {
+    const struct ynode *fmt, *vars;
+    if (!cfn__sub_parts(call, &fmt, &vars))
         return;
-    }
-    for (const char *s = fmt->scalar; (s = strstr(s, "${")) != NULL;) {
-        const char *name = s + 2, *close = strchr(name, '}');
-        if (!close)
-            return;
-        s = close + 1;
-        if (*name == '!' || name == close)
-            continue;
-        size_t len = (size_t)(close - name);
-        char *full = xstrndup(name, len);
-        bool local = vars && vars->kind == YNODE_MAP && ynode_get(vars, full);
-        free(full);
-        if (local)
-            continue;
-        const char *dot = memchr(name, '.', len);
-        check_name(x, name, dot ? (size_t)(dot - name) : len, call->node, "Fn::Sub", !dot);
-    }
+    if (vars)
+        walk(x, vars, depth + 1);
+    struct sub_ctx sc = { x, call->node };
+    cfn__sub_names(fmt, vars, sub_name, &sc);
 }
 
 /* Unlike the check of conditional resources, both branches of an Fn::If count here:

@@ -169,34 +169,28 @@ static void walk_children(struct rctx *c, const struct ynode *n, unsigned depth)
 }
 
 /* The ${Name} and ${Name.Attr} of an Fn::Sub; names given in its variable map are local. */
+/* An Fn::Sub name: checked as a Ref (no attribute) or a GetAtt's resource. */
+struct sub_ctx {
+    struct rctx *c;
+    const struct ynode *at;
+};
+
+static void sub_name(void *ctx, const char *name, size_t len, bool attr)
+{
+    struct sub_ctx *sc = ctx;
+    (void)attr;
+    check_target(sc->c, name, len, sc->at, "Fn::Sub");
+}
+
 static void walk_sub(struct rctx *c, const struct call *call, unsigned depth)
 {
-    const struct ynode *a = call->arg, *fmt = NULL, *vars = NULL;
-    if (a->kind == YNODE_SCALAR && (call->is_short || !a->tag)) {
-        fmt = a;
-    } else if (a->kind == YNODE_SEQ && a->nr == 2 && is_string(a->items[0])) {
-        fmt = a->items[0];
-        vars = a->items[1];
-        walk(c, vars, depth + 1);
-    } else {
+    const struct ynode *fmt, *vars;
+    if (!cfn__sub_parts(call, &fmt, &vars))
         return;
-    }
-    for (const char *s = fmt->scalar; (s = strstr(s, "${")) != NULL;) {
-        const char *name = s + 2, *close = strchr(name, '}');
-        if (!close)
-            return;
-        s = close + 1;
-        if (*name == '!' || name == close)
-            continue;
-        size_t len = (size_t)(close - name);
-        char *full = xstrndup(name, len);
-        bool local = vars && vars->kind == YNODE_MAP && ynode_get(vars, full);
-        free(full);
-        if (local)
-            continue;
-        const char *dot = memchr(name, '.', len);
-        check_target(c, name, dot ? (size_t)(dot - name) : len, call->node, "Fn::Sub");
-    }
+    if (vars)
+        walk(c, vars, depth + 1);
+    struct sub_ctx sc = { c, call->node };
+    cfn__sub_names(fmt, vars, sub_name, &sc);
 }
 
 /*

@@ -753,3 +753,37 @@ const struct ynode *cfn_resolve(struct cfn_template *t, const struct ynode *node
     struct rctx c = { impl(t), d };
     return resolve(&c, node, 0);
 }
+
+bool cfn__sub_parts(const struct call *call, const struct ynode **fmt, const struct ynode **vars)
+{
+    const struct ynode *a = call->arg;
+    *fmt = *vars = NULL;
+    if (a->kind == YNODE_SCALAR && (call->is_short || !a->tag)) {
+        *fmt = a;
+    } else if (a->kind == YNODE_SEQ && a->nr == 2 && is_string(a->items[0])) {
+        *fmt = a->items[0];
+        *vars = a->items[1];
+    }
+    return *fmt != NULL;
+}
+
+void cfn__sub_names(const struct ynode *fmt, const struct ynode *vars, cfn__sub_name_fn *fn,
+                    void *ctx)
+{
+    for (const char *s = fmt->scalar; (s = strstr(s, "${")) != NULL;) {
+        const char *name = s + 2, *close = strchr(name, '}');
+        if (!close)
+            return;
+        s = close + 1;
+        if (*name == '!' || name == close)
+            continue;
+        size_t len = (size_t)(close - name);
+        char *full = xstrndup(name, len);
+        bool local = vars && vars->kind == YNODE_MAP && ynode_get(vars, full);
+        free(full);
+        if (local)
+            continue;
+        const char *dot = memchr(name, '.', len);
+        fn(ctx, name, dot ? (size_t)(dot - name) : len, dot != NULL);
+    }
+}

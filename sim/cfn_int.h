@@ -29,8 +29,8 @@ struct cfn_impl {
     const struct ynode **pdecl;     /* each parameter's declaration MAP, same index as params */
     const struct ynode *mappings;   /* Mappings MAP or NULL */
     const struct ynode *conditions; /* Conditions MAP or NULL */
-    signed char *cond_state;        /* per condition: 0 unknown, 1 evaluating, 2 false, 3 true, 4 failed */
-    struct cfn_resource *absent;    /* resources under a false condition, in file order */
+    signed char *cond_state; /* per condition: 0 unknown, 1 evaluating, 2 false, 3 true, 4 failed */
+    struct cfn_resource *absent; /* resources under a false condition, in file order */
     size_t nr_absent;
     const struct ynode *outputs; /* Outputs MAP or NULL */
 };
@@ -111,6 +111,20 @@ struct rctx {
     struct cfn_impl *t;
     struct diag_list *d;
 };
+
+/*
+ * Fn::Sub's parts: its format string and its variable map (NULL when it has none); false when
+ * the argument has neither form (the resolver reports that).
+ */
+bool cfn__sub_parts(const struct call *call, const struct ynode **fmt, const struct ynode **vars);
+
+/* Called for each ${Name} or ${Name.Attr} of a Sub format that its variable map does not give;
+   `len` spans the name up to the dot, `attr` says there is one. */
+typedef void cfn__sub_name_fn(void *ctx, const char *name, size_t len, bool attr);
+
+/* The names a Sub format refers to, in order (${!Literal} and ${} are skipped). */
+void cfn__sub_names(const struct ynode *fmt, const struct ynode *vars, cfn__sub_name_fn *fn,
+                    void *ctx);
 
 /* diag_error() with a did-you-mean suffix computed from `word` and `cands`. */
 int cfn__error_suggest(struct diag_list *d, const struct src_loc *loc, const char *word,
