@@ -178,6 +178,13 @@ static int bind_trace(struct bind *b, const struct ynode *map, struct workload_c
         return rc;
     if (resample > 0)
         workload_trace_resample(w, sim_time_to_seconds(resample));
+    /* simulated time 0 replays trace time Offset: it must fall within the trace */
+    double last = w->time_s[w->nr_rows - 1];
+    if (offset > 0 && sim_time_to_seconds(offset) >= last)
+        return diag_error(b->d, &ynode_get(map, "Offset")->loc,
+                          "'Offset' %g s in %s is past the end of the trace (%g s): simulated time "
+                          "0 would replay no row of it",
+                          sim_time_to_seconds(offset), b->what, last);
     w->start = offset;
     /* A rate between rows is interpolated: a trace coarser than the samples smooths peaks
        that a finer trace of the same traffic shows, and the two runs differ. */
