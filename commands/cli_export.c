@@ -618,7 +618,8 @@ static int export_sweep(struct h5in_file *f, const char *dir, bool csv, const ch
  * so that no table needs a comment line (pandas.read_csv(path, sep='\t') opens each as it is).
  * The plot scripts read the scenario's name and start time from it.
  */
-static int write_provenance(struct h5in_file *f, const char *dir, bool csv, const char *input)
+static int write_provenance(struct h5in_file *f, const char *dir, bool csv, const char *input,
+                            const char *group)
 {
     struct out_table o;
     int rc = table_open(&o, dir, "provenance", csv, input);
@@ -631,6 +632,11 @@ static int write_provenance(struct h5in_file *f, const char *dir, bool csv, cons
     fputc('\n', o.fp);
     if (input_schema)
         fprintf(o.fp, "schema_version%c%d\n", o.sep, input_schema);
+    if (group) { /* DIR/groups/ID of a stack: the figures' titles name it */
+        fprintf(o.fp, "group%c", o.sep);
+        put_string(&o, group);
+        fputc('\n', o.fp);
+    }
     static const char *const attrs[][2] = {
         { "/provenance", "stack_name" },     { "/provenance", "scenario_path" },
         { "/provenance", "start_time_utc" }, { "/provenance", "scenario_sha256" },
@@ -740,7 +746,7 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
             else
                 rc = export_run(f, prefix, sub, csv, input, &has_run, &info->group_latency[i]);
             if (!rc) /* the figures' scripts read the title and dates beside the tables */
-                rc = write_provenance(f, sub, csv, input);
+                rc = write_provenance(f, sub, csv, input, info->groups[i]);
             has_latency = has_latency || info->group_latency[i];
             free(prefix);
             free(sub);
@@ -750,7 +756,7 @@ int cli_export_dir(const char *input, const char *dir, bool csv, struct cli_expo
     if (!rc && info->is_sweep)
         rc = export_sweep(f, dir, csv, input, info);
     if (!rc)
-        rc = write_provenance(f, dir, csv, input);
+        rc = write_provenance(f, dir, csv, input, NULL);
     h5in_close(f);
     return rc;
 }

@@ -31,15 +31,18 @@ stats ts using (column("max_size")) nooutput
 set yrange [0:STATS_max * 1.15 + 1]
 set ytics ystep(STATS_max * 1.15 + 1) format "%.0f"
 
-set title titled("capacity against load") font ',14' noenhanced
+# A group without a workload (an idle group of a stack) has a load of 0 throughout: no load
+# line, axis or legend entry then.
+loaded = has("load_rps") && load_max > 0
+set title titled(loaded ? "capacity against load" : "capacity") font ',14' noenhanced
 set ylabel "instances"
 set ytics nomirror
 set grid xtics ytics lc rgb '#dddddd'
 set key outside below center horizontal Left reverse samplen 3 spacing 1.2 width 1
 
-# The load is drawn only when the time series has it (on the right axis).
+# The load is drawn only when the time series has some (on the right axis).
 loadplot = ''
-if (has("load_rps")) {
+if (loaded) {
     set y2label "load (requests/s)"
     unset rmargin  # the right axis leaves room for the last date
     set y2tics

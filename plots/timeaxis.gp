@@ -12,6 +12,9 @@ name = system(sprintf("awk -F'\t' '$1 == \"stack_name\" { print $2 }' '%s' 2>/de
 start = system(sprintf("awk -F'\t' '$1 == \"start_time_utc\" { print $2 }' '%s' 2>/dev/null", prov))
 stats ts using (column("time_s")) nooutput
 tmax = STATS_max
+# a group of a stack (asgsim export's DIR/groups/ID/provenance.tsv names it)
+group = system(sprintf("awk -F'\t' '$1 == \"group\" { print $2 }' '%s' 2>/dev/null", prov))
+if (strlen(group) > 0) { name = name.", group ".group }
 titled(s) = strlen(name) > 0 ? name.": ".s : s
 if (strlen(start) == 20) {
     t0 = strptime("%Y-%m-%dT%H:%M:%SZ", start)

@@ -52,6 +52,9 @@ check "report --json has groups" bash -c "'$ASGSIM' report --json '$WORK/g.h5' |
 if command -v gnuplot > /dev/null; then
     check "plot draws each group's figures" bash -c "'$ASGSIM' plot '$WORK/g.h5' -o '$WORK/p' -q &&
         test -s '$WORK/p/groups/WebASG/capacity.png' && test -s '$WORK/p/groups/BatchASG/capacity.png'"
+    # each group's figures say which group they show (timeaxis.gp reads the group row)
+    check "a group's provenance names the group" grep -qx $'group\tBatchASG' "$WORK/p/groups/BatchASG/provenance.tsv"
+    check "the stack's provenance names no group" bash -c "! grep -q '^group' '$WORK/x/provenance.tsv'"
 fi
 
 # No Group: the top-level Workload drives every group without its own, with a warning.
