@@ -16,8 +16,11 @@ PACKAGES := cmake gcc make pkg-config libgsl-dev libyaml-dev libhdf5-dev hdf5-to
             gnuplot-nox check libopenmpi-dev openmpi-bin python3-h5py python3-pandas
 
 # MPI is built when Open MPI is present; mpirun as root needs these flags (ecosystem.md §7.4).
-MPI_FLAGS := $(if $(wildcard /usr/bin/mpicc),-DASGSIM_MPI=ON \
-              "-DMPIEXEC_PREFLAGS=--allow-run-as-root;--oversubscribe",-DASGSIM_MPI=OFF)
+# Decided by the shell when the build is configured, after `deps` has installed Open MPI: a
+# make-time test would see a fresh machine without it and configure the build without MPI.
+MPI_FLAGS = $$(if [ -x /usr/bin/mpicc ]; then \
+              echo '-DASGSIM_MPI=ON -DMPIEXEC_PREFLAGS=--allow-run-as-root;--oversubscribe'; \
+              else echo -DASGSIM_MPI=OFF; fi)
 
 FUZZ_BUILD    ?= build-fuzz
 VALGRIND_BUILD ?= build-valgrind

@@ -70,7 +70,9 @@ static const char merge_usage[] =
 
 struct cli_sweep {
     struct sweep_spec spec;
-    struct scenario *scs; /* one per point; only this shard's points are loaded */
+    struct scenario base; /* the shard's first point: bytes, path and SHA-256 for the output */
+    struct scenario cur;  /* the point this process ran last, kept for its next replication */
+    uint64_t cur_point;   /* UINT64_MAX: none */
     uint64_t base_seed;
     uint32_t shard_index, shard_count;
     const char *traces_dir;
@@ -122,6 +124,8 @@ static void show_progress(struct cli_sweep *sw, bool last)
             last ? "\n" : "");
 }
 
+static int current_point(struct cli_sweep *sw, uint64_t p, struct diag_list *d);
+
 void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *out)
 {
     uint64_t p = run / sw->spec.replications;
@@ -148,7 +152,9 @@ void cli_sweep_run_one(struct cli_sweep *sw, uint64_t run, struct sweep_result *
                            .replication = r,
                            .interrupted = interrupted,
                            .interrupt_flag = cli_interrupt_flag() };
-    st = run_scenario(&sw->scs[p], &ro, sink, &sum, &d);
+    if ((st = current_point(sw, p, &d)) < 0)
+        goto out;
+    st = run_scenario(&sw->cur, &ro, sink, &sum, &d);
     if (st == 0 && sw->traces_dir) {
         trace_set_attr_i64(sink, "/provenance", "point", (int64_t)p);
         trace_set_attr_i64(sink, "/provenance", "seed_point", 0);
@@ -516,31 +522,46 @@ static char *default_output(const char *sweep, bool shard, uint32_t index)
     return xasprintf("%.*s.h5", n, base);
 }
 
-/* Load the scenario of every point in this shard; stop at the first bad one. */
-static int load_points(struct cli_sweep *sw, struct diag_list *d)
+/* Load point p's scenario into *sc: the sweep's scenario with the point's axis values. */
+static int load_point(const struct cli_sweep *sw, uint64_t p, struct scenario *sc,
+                      struct diag_list *d)
 {
     const struct sweep_spec *sp = &sw->spec;
     struct cfn_override *params = xcalloc(sp->nr_axes + 1, sizeof(*params));
     struct cfn_override *paths = xcalloc(sp->nr_axes + 1, sizeof(*paths));
+    struct scenario_load_opts lo = { .overrides = params,
+                                     .path_overrides = paths,
+                                     .has_seed = sp->has_seed,
+                                     .seed = sp->seed,
+                                     .region = sw->region };
+    for (size_t a = 0; a < sp->nr_axes; a++) {
+        struct cfn_override ov = { sp->axes[a].key, sweep_value(sp, p, a) };
+        if (sp->axes[a].target == SWEEP_PARAMETER)
+            params[lo.nr_overrides++] = ov;
+        else
+            paths[lo.nr_path_overrides++] = ov;
+    }
+    int st = scenario_load(sc, sp->scenario_path, &lo, d);
+    free(params);
+    free(paths);
+    return st;
+}
+
+/*
+ * Check the scenario of every point in this shard before any run, stopping at the first bad
+ * one, but keep only the first: memory stays that of one scenario (a trace workload is
+ * megabytes), however many points the sweep has. Each run loads its point again.
+ */
+static int check_points(struct cli_sweep *sw, struct diag_list *d)
+{
+    const struct sweep_spec *sp = &sw->spec;
     int st = 0;
-    bool quiet_warnings = d->quiet_warnings;
-    sw->scs = xcalloc(sp->nr_points, sizeof(*sw->scs));
+    bool quiet_warnings = d->quiet_warnings, have_base = false;
     for (uint64_t p = 0; p < sp->nr_points && st == 0; p++) {
         if (!sweep_point_in_shard(p, sw->shard_index, sw->shard_count))
             continue;
-        struct scenario_load_opts lo = { .overrides = params,
-                                         .path_overrides = paths,
-                                         .has_seed = sp->has_seed,
-                                         .seed = sp->seed,
-                                         .region = sw->region };
-        for (size_t a = 0; a < sp->nr_axes; a++) {
-            struct cfn_override ov = { sp->axes[a].key, sweep_value(sp, p, a) };
-            if (sp->axes[a].target == SWEEP_PARAMETER)
-                params[lo.nr_overrides++] = ov;
-            else
-                paths[lo.nr_path_overrides++] = ov;
-        }
-        st = scenario_load(&sw->scs[p], sp->scenario_path, &lo, d);
+        struct scenario sc = { 0 };
+        st = load_point(sw, p, &sc, d);
         if (st < 0 && st != ASG_ENOENT && st != ASG_EIO) {
             for (size_t a = 0; a < sp->nr_axes; a++)
                 diag_note(d, &sp->axes[a].loc, "in sweep point %" PRIu64 ", where %s = %s", p,
@@ -549,33 +570,46 @@ static int load_points(struct cli_sweep *sw, struct diag_list *d)
             diag_note(d, &sp->scenario_loc, "the sweep's scenario is '%s'", sp->scenario_path);
         }
         if (st == 0) {
-            sw->base_seed = sw->scs[p].seed;
+            sw->base_seed = sc.seed;
             /* Every point reads the same template: its warnings are said once. */
             d->quiet_warnings = true;
         }
+        if (st == 0 && !have_base) {
+            sw->base = sc;
+            have_base = true;
+        } else {
+            scenario_release(&sc);
+        }
     }
     d->quiet_warnings = quiet_warnings;
-    free(params);
-    free(paths);
     return st;
 }
 
-/* The first loaded point's scenario: its bytes are the base scenario's (overrides are
-   applied to the parsed tree, not to the bytes). */
-static const struct scenario *base_scenario(const struct cli_sweep *sw)
+/* Make sw->cur point p's scenario. A file changed since the sweep began is an error: the
+   journal and the output name the bytes the sweep started with. */
+static int current_point(struct cli_sweep *sw, uint64_t p, struct diag_list *d)
 {
-    for (uint64_t p = 0; p < sw->spec.nr_points; p++)
-        if (sw->scs[p].path)
-            return &sw->scs[p];
-    ASG_BUG("a sweep shard without points");
+    if (sw->cur_point == p)
+        return 0;
+    scenario_release(&sw->cur);
+    memset(&sw->cur, 0, sizeof(sw->cur));
+    sw->cur_point = UINT64_MAX;
+    int st = load_point(sw, p, &sw->cur, d);
+    if (st == 0 && strcmp(sw->cur.sha256, sw->base.sha256)) {
+        scenario_release(&sw->cur);
+        memset(&sw->cur, 0, sizeof(sw->cur));
+        return diag_error(d, NULL, "'%s' changed while the sweep ran (point %" PRIu64 ")",
+                          sw->spec.scenario_path, p);
+    }
+    if (st == 0)
+        sw->cur_point = p;
+    return st;
 }
 
 static void cli_sweep_release(struct cli_sweep *sw)
 {
-    if (sw->scs)
-        for (uint64_t p = 0; p < sw->spec.nr_points; p++)
-            scenario_release(&sw->scs[p]);
-    free(sw->scs);
+    scenario_release(&sw->base);
+    scenario_release(&sw->cur);
     sweep_spec_release(&sw->spec);
     free(sw->results);
     free(sw->have);
@@ -623,7 +657,7 @@ int cli_sweep(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { 0, 0, 0, 0 },
     };
-    struct cli_sweep sw = { .shard_count = 1, .journal = { -1, NULL } };
+    struct cli_sweep sw = { .shard_count = 1, .cur_point = UINT64_MAX, .journal = { -1, NULL } };
     struct diag_list d = { 0 };
     const char *output = NULL;
     bool resume = false, quiet = false, sharded = false, mpi = false;
@@ -708,7 +742,7 @@ int cli_sweep(int argc, char **argv)
     d.quiet_warnings = quiet || rank != 0;
     st = sweep_spec_load(&sw.spec, argv[optind], &d);
     if (st == 0)
-        st = load_points(&sw, &d);
+        st = check_points(&sw, &d);
     if (rank == 0)
         diag_print(&d, stderr);
     diag_list_release(&d);
@@ -745,7 +779,7 @@ int cli_sweep(int argc, char **argv)
         /* The journal belongs to this sweep file, scenario bytes, seed, shard and --region
            only; without --region the key is unchanged, so older journals still resume. */
         key = xasprintf("sweep %s scenario %s seed %" PRIu64 " shard %" PRIu32 "/%" PRIu32 "%s%s",
-                        sw.spec.sha256, base_scenario(&sw)->sha256, sw.base_seed, sw.shard_index,
+                        sw.spec.sha256, sw.base.sha256, sw.base_seed, sw.shard_index,
                         sw.shard_count, sw.region ? " region " : "", sw.region ? sw.region : "");
         st = sweep_journal_open(&sw.journal, journal_path, key, resume, &done, &nr_done, &d);
         diag_print(&d, stderr);
@@ -796,7 +830,7 @@ int cli_sweep(int argc, char **argv)
 
     ASG_ASSERT(sw.nr_have == sw.nr_mine);
     cmdline = cli_command_line(argc + 1, argv - 1);
-    const struct scenario *base = base_scenario(&sw);
+    const struct scenario *base = &sw.base;
     struct sweep_out o = { &sw.spec,    sw.results, sw.shard_index, sw.shard_count, base->path,
                            base->bytes, base->len,  sw.base_seed,   cmdline };
     st = write_output(&o, out_path, &d);
