@@ -192,6 +192,9 @@ void billing_start(struct billing_meter *m, sim_time now, double usd_per_hour)
     if (m->total)
         class_open(total_class(m->total, false, m->market, m->granularity, usd_per_hour), now,
                    &m->total_slot);
+    /* Spot usage is not covered by RIs or Savings Plans: only On-Demand goes to the ledger. */
+    if (m->ledger && m->market == BILLING_ON_DEMAND)
+        billing_ledger_open(m->ledger, m->type, usd_per_hour, now);
 }
 
 static int64_t open_seconds(const struct billing_meter *m, sim_time now, enum billing_end end)
@@ -212,9 +215,8 @@ void billing_stop_by(struct billing_meter *m, sim_time now, enum billing_end end
                     m->period_start, &m->total_slot);
         m->total->closed_usd[m->market] += usage_cost(s, m->usd_per_hour);
     }
-    /* Spot usage is not covered by RIs or Savings Plans: only On-Demand goes to the ledger. */
     if (m->ledger && m->market == BILLING_ON_DEMAND)
-        billing_ledger_add(m->ledger, m->type, m->usd_per_hour, m->period_start, s);
+        billing_ledger_close(m->ledger, m->type, m->usd_per_hour, m->period_start, now, s);
 }
 
 void billing_stop(struct billing_meter *m, sim_time now)
@@ -309,51 +311,63 @@ double billing_month_hours(int64_t epoch_s)
 
 /* ---- ledger ------------------------------------------------------------------------------ */
 
-void billing_ledger_init(struct billing_ledger *l, int64_t start_epoch_s)
+void billing_ledger_init(struct billing_ledger *l, int64_t start_epoch_s,
+                         const struct billing_discounts *disc)
 {
+    static const struct billing_discounts none = { 0 };
     memset(l, 0, sizeof(*l));
     l->origin_offset_s = ((start_epoch_s % 3600) + 3600) % 3600;
+    l->disc = disc ? disc : &none;
+    ASG_ASSERT(l->disc->sp_discount >= 0 && l->disc->sp_discount < 1);
 }
 
 static void ledger_put(struct billing_ledger *l, int64_t hour, const char *type,
                        double usd_per_hour, sim_time usage)
 {
-    /* Periods close roughly in time order, so the matching bucket is near the end. */
+    /* Only a few clock-hours are unpriced at a time: a short scan finds the bucket. */
     for (size_t i = l->nr; i-- > 0;) {
         struct billing_usage *u = &l->items[i];
         if (u->hour == hour && u->usd_per_hour == usd_per_hour && !strcmp(u->type, type)) {
             u->usage += usage;
             return;
         }
-        if (l->nr - i > 256)
-            break;
     }
     ALLOC_GROW(l->items, l->nr + 1, l->alloc);
     l->items[l->nr++] = (struct billing_usage){ hour, type, usd_per_hour, usage };
 }
 
-void billing_ledger_add(struct billing_ledger *l, const char *type, double usd_per_hour,
-                        sim_time start, int64_t seconds)
+/* Lay `len` (negative: take back) of usage out from `start`, clock-hour by clock-hour. */
+static void ledger_lay_out(struct billing_ledger *l, const char *type, double usd_per_hour,
+                           sim_time start, sim_time len)
 {
-    ASG_ASSERT(start >= 0 && seconds >= 0);
+    ASG_ASSERT(start >= 0);
+    int sign = len < 0 ? -1 : 1;
     sim_time pos = start + SIM_SEC(l->origin_offset_s);
-    sim_time left = SIM_SEC(seconds);
+    sim_time left = len < 0 ? -len : len;
     while (left > 0) {
         int64_t hour = pos / BILLING_HOUR_US;
+        ASG_ASSERT(hour >= l->settled_hours);
         sim_time room = (hour + 1) * BILLING_HOUR_US - pos;
         sim_time chunk = left < room ? left : room;
-        ledger_put(l, hour, type, usd_per_hour, chunk);
+        ledger_put(l, hour, type, usd_per_hour, sign * chunk);
         pos += chunk;
         left -= chunk;
     }
 }
 
-void billing_ledger_add_open(struct billing_ledger *l, const struct billing_meter *m, sim_time now)
+/* `n` instances running through [from, to): n x their time in each clock-hour. */
+static void ledger_run(struct billing_ledger *l, const char *type, double usd_per_hour, int64_t n,
+                       sim_time from, sim_time to)
 {
-    if (!m->running || m->market != BILLING_ON_DEMAND)
-        return;
-    billing_ledger_add(l, m->type, m->usd_per_hour, m->period_start,
-                       open_seconds(m, now, BILLING_END_USER));
+    sim_time origin = SIM_SEC(l->origin_offset_s);
+    while (from < to) {
+        int64_t hour = (from + origin) / BILLING_HOUR_US;
+        sim_time boundary = (hour + 1) * BILLING_HOUR_US - origin;
+        sim_time until = boundary < to ? boundary : to;
+        ASG_ASSERT(hour >= l->settled_hours);
+        ledger_put(l, hour, type, usd_per_hour, n * (until - from));
+        from = until;
+    }
 }
 
 static int cmp_usage(const void *a, const void *b)
@@ -361,7 +375,10 @@ static int cmp_usage(const void *a, const void *b)
     const struct billing_usage *x = a, *y = b;
     if (x->hour != y->hour)
         return x->hour < y->hour ? -1 : 1;
-    return strcmp(x->type, y->type);
+    int c = strcmp(x->type, y->type);
+    if (c)
+        return c;
+    return x->usd_per_hour < y->usd_per_hour ? -1 : x->usd_per_hour > y->usd_per_hour;
 }
 
 static double usage_us_cost(sim_time usage, double usd_per_hour)
@@ -370,77 +387,196 @@ static double usage_us_cost(sim_time usage, double usd_per_hour)
 }
 
 /* Microseconds of clock-hour `hour` inside the run [0, end), the hours counted from the
-   hour of time 0, which lies `origin` into its clock-hour. */
+   hour of time 0, which lies `origin` into its clock-hour. end < 0: no end yet. */
 static sim_time window_share(int64_t hour, sim_time origin, sim_time end)
 {
     sim_time lo = hour * BILLING_HOUR_US - origin, hi = lo + BILLING_HOUR_US;
     if (lo < 0)
         lo = 0;
-    if (hi > end)
+    if (end >= 0 && hi > end)
         hi = end;
     return hi > lo ? hi - lo : 0;
 }
 
-void billing_ledger_invoice(const struct billing_ledger *l, const struct billing_discounts *disc,
-                            sim_time end, struct billing_invoice *out)
+/*
+ * Price the rows u[0..nr) of one clock-hour (sorted by type and rate) into *sum. `share` is
+ * the run's part of the hour, 0 outside the run's window: usage laid out past the window (a
+ * started second billed at the very end) gets no discount, as the window pays no
+ * commitment for that hour.
+ */
+static void price_hour(const struct billing_discounts *disc, const struct billing_usage *u,
+                       size_t nr, sim_time share, bool in_window, struct billing_invoice_sums *sum)
 {
-    static const struct billing_discounts none = { 0 };
-    if (!disc)
-        disc = &none;
-    ASG_ASSERT(disc->sp_discount >= 0 && disc->sp_discount < 1);
+    double od_usd = 0;
+    /* Each reserved instance covers at most 3600 s of its type per clock-hour
+       (concepts-reserved-instances-application.html). */
+    for (size_t i = 0; i < nr; i++) {
+        sim_time usage = u[i].usage;
+        sum->undiscounted_usd += usage_us_cost(usage, u[i].usd_per_hour);
+        for (size_t r = 0; in_window && r < disc->nr_ris; r++) {
+            if (strcmp(disc->ris[r].type, u[i].type))
+                continue;
+            sim_time cap = disc->ris[r].count * share;
+            /* usage of this type already covered this hour by earlier rows */
+            sim_time used = 0;
+            for (size_t k = i; k-- > 0;)
+                if (!strcmp(u[k].type, u[i].type))
+                    used += u[k].usage;
+            sim_time room = cap > used ? cap - used : 0;
+            sim_time covered = usage < room ? usage : room;
+            sum->ri_covered += covered;
+            usage -= covered;
+        }
+        od_usd += usage_us_cost(usage, u[i].usd_per_hour);
+    }
+    if (in_window && disc->sp_commit_usd_per_hour > 0) {
+        /* The commitment is in discounted dollars (sp-applying.html). */
+        double cover = disc->sp_commit_usd_per_hour * ((double)share / BILLING_HOUR_US) /
+                       (1.0 - disc->sp_discount);
+        if (cover > od_usd)
+            cover = od_usd;
+        sum->sp_covered_od_usd += cover;
+        od_usd -= cover;
+    }
+    sum->on_demand_usd += od_usd;
+}
+
+/* Price every clock-hour before `upto` and keep only its sums. */
+static void ledger_settle(struct billing_ledger *l, int64_t upto)
+{
+    if (upto <= l->settled_hours)
+        return;
+    qsort(l->items, l->nr, sizeof(*l->items), cmp_usage);
+    sim_time origin = SIM_SEC(l->origin_offset_s);
+    size_t i = 0;
+    for (int64_t hour = l->settled_hours; hour < upto; hour++) {
+        size_t j = i;
+        while (j < l->nr && l->items[j].hour == hour)
+            j++;
+        /* Before the run's end by construction: the whole hour is the run's. */
+        price_hour(l->disc, l->items + i, j - i, window_share(hour, origin, -1), true, &l->settled);
+        i = j;
+    }
+    memmove(l->items, l->items + i, (l->nr - i) * sizeof(*l->items));
+    l->nr -= i;
+    l->settled_hours = upto;
+}
+
+/*
+ * Record the running instances' usage up to `now`, an hour at a time, pricing each hour
+ * that no later period can reach any more: a period closing now lays its extra (at most a
+ * started hour) from now on, and takes back at most a second before now, so two clock-hours
+ * back are final.
+ */
+static void ledger_advance(struct billing_ledger *l, sim_time now)
+{
+    ASG_ASSERT(now >= l->integrated_to);
+    sim_time origin = SIM_SEC(l->origin_offset_s);
+    while (l->integrated_to < now) {
+        sim_time t = l->integrated_to;
+        sim_time boundary = ((t + origin) / BILLING_HOUR_US + 1) * BILLING_HOUR_US - origin;
+        sim_time to = boundary < now ? boundary : now;
+        for (size_t c = 0; c < l->nr_open; c++)
+            if (l->open[c].running)
+                ledger_run(l, l->open[c].type, l->open[c].usd_per_hour, l->open[c].running, t, to);
+        l->integrated_to = to;
+        ledger_settle(l, (to + origin) / BILLING_HOUR_US - 1);
+    }
+}
+
+static struct billing_open_class *open_class(struct billing_ledger *l, const char *type,
+                                             double usd_per_hour)
+{
+    for (size_t c = 0; c < l->nr_open; c++)
+        if (l->open[c].usd_per_hour == usd_per_hour && !strcmp(l->open[c].type, type))
+            return &l->open[c];
+    ALLOC_GROW(l->open, l->nr_open + 1, l->alloc_open);
+    l->open[l->nr_open] = (struct billing_open_class){ type, usd_per_hour, 0 };
+    return &l->open[l->nr_open++];
+}
+
+void billing_ledger_open(struct billing_ledger *l, const char *type, double usd_per_hour,
+                         sim_time now)
+{
+    ledger_advance(l, now);
+    open_class(l, type, usd_per_hour)->running++;
+}
+
+/* The billed layout [start, start + seconds) against the time run [start, now): record the
+   part past now, or take back the part it falls short. */
+static void ledger_close_period(struct billing_ledger *l, const char *type, double usd_per_hour,
+                                sim_time start, sim_time now, int64_t seconds)
+{
+    sim_time end = start + SIM_SEC(seconds);
+    if (end > now)
+        ledger_lay_out(l, type, usd_per_hour, now, end - now);
+    else if (end < now)
+        ledger_lay_out(l, type, usd_per_hour, end, end - now);
+}
+
+void billing_ledger_close(struct billing_ledger *l, const char *type, double usd_per_hour,
+                          sim_time start, sim_time now, int64_t seconds)
+{
+    ASG_ASSERT(start >= 0 && start <= now && seconds >= 0);
+    ledger_advance(l, now);
+    struct billing_open_class *c = open_class(l, type, usd_per_hour);
+    ASG_ASSERT(c->running > 0);
+    c->running--;
+    ledger_close_period(l, type, usd_per_hour, start, now, seconds);
+}
+
+void billing_ledger_add_open(struct billing_ledger *l, const struct billing_meter *m, sim_time now)
+{
+    if (!m->running || m->market != BILLING_ON_DEMAND)
+        return;
+    ledger_advance(l, now);
+    ledger_close_period(l, m->type, m->usd_per_hour, m->period_start, now,
+                        open_seconds(m, now, BILLING_END_USER));
+}
+
+void billing_ledger_invoice(const struct billing_ledger *l, sim_time end,
+                            struct billing_invoice *out)
+{
+    const struct billing_discounts *disc = l->disc;
     memset(out, 0, sizeof(*out));
     int64_t nr_hours = 0;
     sim_time origin = SIM_SEC(l->origin_offset_s);
+    ASG_ASSERT(end >= l->integrated_to);
     if (end > 0)
         nr_hours = (end - 1 + origin) / BILLING_HOUR_US + 1;
 
-    struct billing_usage *u = xcalloc(l->nr ? l->nr : 1, sizeof(*u));
+    /* The unpriced hours, with the running instances' usage up to `end` (on a copy: an
+       invoice changes nothing). */
+    struct billing_ledger tail = *l;
+    tail.items = xcalloc(l->nr + 1, sizeof(*tail.items));
+    tail.alloc = l->nr + 1;
     if (l->nr)
-        memcpy(u, l->items, l->nr * sizeof(*u));
-    qsort(u, l->nr, sizeof(*u), cmp_usage);
-    /* Each reserved instance covers at most 3600 s of its type per clock-hour
-       (concepts-reserved-instances-application.html). */
-    for (size_t i = 0; i < l->nr;) {
-        int64_t hour = u[i].hour;
-        /* Usage laid out past the window (a started second billed at the very end) gets no
-           discount: the window pays no commitment for that hour. */
-        bool in_window = hour < nr_hours;
+        memcpy(tail.items, l->items, l->nr * sizeof(*tail.items));
+    for (size_t c = 0; c < l->nr_open; c++)
+        if (l->open[c].running)
+            ledger_run(&tail, l->open[c].type, l->open[c].usd_per_hour, l->open[c].running,
+                       l->integrated_to, end);
+    qsort(tail.items, tail.nr, sizeof(*tail.items), cmp_usage);
+
+    struct billing_invoice_sums sum = l->settled;
+    for (size_t i = 0; i < tail.nr;) {
+        int64_t hour = tail.items[i].hour;
+        size_t j = i;
+        while (j < tail.nr && tail.items[j].hour == hour)
+            j++;
         /* The run's part of this clock-hour: a run is a slice of the account's time, so
            its first and last clock-hour carry only their share of the commitments
            (issue 18: a 2-hour run from 00:30 pays 2 hours of fee, not 3). */
-        sim_time share = in_window ? window_share(hour, origin, end) : 0;
-        double od_usd = 0;
-        for (; i < l->nr && u[i].hour == hour; i++) {
-            sim_time usage = u[i].usage;
-            out->undiscounted_usd += usage_us_cost(usage, u[i].usd_per_hour);
-            for (size_t r = 0; in_window && r < disc->nr_ris; r++) {
-                if (strcmp(disc->ris[r].type, u[i].type))
-                    continue;
-                sim_time cap = disc->ris[r].count * share;
-                /* usage of this type already covered this hour by earlier rows */
-                sim_time used = 0;
-                for (size_t k = i; k-- > 0 && u[k].hour == hour;)
-                    if (!strcmp(u[k].type, u[i].type))
-                        used += u[k].usage;
-                sim_time room = cap > used ? cap - used : 0;
-                sim_time covered = usage < room ? usage : room;
-                out->ri_covered += covered;
-                usage -= covered;
-            }
-            od_usd += usage_us_cost(usage, u[i].usd_per_hour);
-        }
-        if (in_window && disc->sp_commit_usd_per_hour > 0) {
-            /* The commitment is in discounted dollars (sp-applying.html). */
-            double cover = disc->sp_commit_usd_per_hour * ((double)share / BILLING_HOUR_US) /
-                           (1.0 - disc->sp_discount);
-            if (cover > od_usd)
-                cover = od_usd;
-            out->sp_covered_od_usd += cover;
-            od_usd -= cover;
-        }
-        out->on_demand_usd += od_usd;
+        bool in_window = hour < nr_hours;
+        price_hour(disc, tail.items + i, j - i, in_window ? window_share(hour, origin, end) : 0,
+                   in_window, &sum);
+        i = j;
     }
-    free(u);
+    free(tail.items);
+    out->on_demand_usd = sum.on_demand_usd;
+    out->sp_covered_od_usd = sum.sp_covered_od_usd;
+    out->undiscounted_usd = sum.undiscounted_usd;
+    out->ri_covered = sum.ri_covered;
     /* Fees for the run's time: the edge clock-hours' shares add up to the run's length. */
     double run_hours = end > 0 ? (double)end / BILLING_HOUR_US : 0.0;
     for (size_t r = 0; r < disc->nr_ris; r++)
@@ -452,6 +588,8 @@ void billing_ledger_invoice(const struct billing_ledger *l, const struct billing
 void billing_ledger_release(struct billing_ledger *l)
 {
     free(l->items);
+    free(l->open);
     l->items = NULL;
-    l->nr = l->alloc = 0;
+    l->open = NULL;
+    l->nr = l->alloc = l->nr_open = l->alloc_open = 0;
 }

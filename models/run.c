@@ -367,7 +367,7 @@ static void fill_cost_summary(struct world *w, struct run_summary *r)
     /* The account's discounts cover the whole stack: with several groups the stack's
        /summary has the invoice, each group's its usage at list prices (README). */
     if (st->has_discounts && st->nr_worlds == 1) {
-        billing_ledger_invoice(&st->ledger, &st->discounts, sc->duration, &inv);
+        billing_ledger_invoice(&st->ledger, sc->duration, &inv);
     }
     r->cost_on_demand_usd = od;
     r->cost_spot_usd = spot;
@@ -896,7 +896,7 @@ static void stack_summary(struct stack *st, const struct run_summary *groups, st
     if (st->has_discounts) {
         struct billing_invoice inv = { .on_demand_usd = r->cost_on_demand_usd,
                                        .total_usd = r->cost_on_demand_usd };
-        billing_ledger_invoice(&st->ledger, &st->discounts, sc->duration, &inv);
+        billing_ledger_invoice(&st->ledger, sc->duration, &inv);
         r->cost_on_demand_after_discounts_usd = inv.on_demand_usd;
         r->cost_reserved_instances_usd = inv.ri_usd;
         r->cost_savings_plan_usd = inv.sp_usd;
@@ -927,7 +927,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *opts, struct 
     sim_set_interrupt_flag(st.eng, o->interrupt_flag);
     ec2_config_discounts(&sc->ec2, &st.discounts);
     st.has_discounts = st.discounts.nr_ris > 0 || st.discounts.sp_commit_usd_per_hour > 0;
-    billing_ledger_init(&st.ledger, sc->start_epoch_s);
+    billing_ledger_init(&st.ledger, sc->start_epoch_s, &st.discounts);
     st.nr_worlds = sc->nr_groups;
     st.worlds = xcalloc(st.nr_worlds, sizeof(*st.worlds));
     struct run_summary *sums = xcalloc(st.nr_worlds, sizeof(*sums));

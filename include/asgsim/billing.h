@@ -212,46 +212,82 @@ struct billing_invoice {
 };
 
 /**
- * On-Demand usage per UTC clock-hour and instance type. A closed period's billed seconds
- * are laid out from the start of the period (so a 60-second minimum or a whole started hour
- * falls where the period began). Clock hours are UTC: time 0 is `start_epoch_s`.
+ * On-Demand usage per UTC clock-hour and instance type, priced hour by hour. A closed
+ * period's billed seconds are laid out from the start of the period (so a 60-second minimum
+ * or a whole started hour falls where the period began, and may reach past its end). Clock
+ * hours are UTC: time 0 is `start_epoch_s`.
+ *
+ * Memory stays bounded by the types in use, not by the run's length: running instances are
+ * counted per (type, rate) and their usage integrated into the current clock-hours as time
+ * passes; an hour no later period can reach (two clock-hours back) is priced at once and
+ * only its sums are kept. Time must not go backwards across calls that take `now`.
  */
 struct billing_ledger {
-    int64_t origin_offset_s; /* start_epoch_s modulo 3600 */
+    int64_t origin_offset_s;              /* start_epoch_s modulo 3600 */
+    const struct billing_discounts *disc; /* borrowed; never NULL (zeroed = none) */
+    sim_time integrated_to;               /* running usage is recorded up to here */
+    int64_t settled_hours;                /* clock-hours [0, this) are priced into `settled` */
+
+    struct billing_invoice_sums {
+        double on_demand_usd, sp_covered_od_usd, undiscounted_usd;
+        sim_time ri_covered;
+    } settled;
+
+    struct billing_open_class {
+        const char *type;    /* borrowed */
+        double usd_per_hour; /* On-Demand rate */
+        int64_t running;     /* instances of this type at this rate running now */
+    } * open;
+
+    size_t nr_open, alloc_open;
 
     struct billing_usage {
         int64_t hour;        /* clock-hour index since time 0's hour */
         const char *type;    /* borrowed */
         double usd_per_hour; /* On-Demand rate */
-        sim_time usage;      /* microseconds of billed usage in this hour */
-    } * items;
+        sim_time usage;      /* microseconds of billed usage in this hour (may be < 0 for a
+                                moment: a period billed shorter than it ran) */
+    } * items;               /* the hours not yet priced */
 
     size_t nr, alloc;
 };
 
-/** Set up an empty ledger for a run whose time 0 is `start_epoch_s` (UTC). */
-void billing_ledger_init(struct billing_ledger *l, int64_t start_epoch_s);
+/**
+ * Set up an empty ledger for a run whose time 0 is `start_epoch_s` (UTC), priced with
+ * `disc` (borrowed, must outlive the ledger; NULL: no discounts).
+ */
+void billing_ledger_init(struct billing_ledger *l, int64_t start_epoch_s,
+                         const struct billing_discounts *disc);
 
-/** Record `seconds` of On-Demand usage of `type` at `usd_per_hour` laid out from `start`. */
-void billing_ledger_add(struct billing_ledger *l, const char *type, double usd_per_hour,
-                        sim_time start, int64_t seconds);
+/** An On-Demand instance of `type` (borrowed) at `usd_per_hour` starts running at `now`. */
+void billing_ledger_open(struct billing_ledger *l, const char *type, double usd_per_hour,
+                         sim_time now);
+
+/**
+ * It stops at `now`: its period began at `start` and is billed `seconds`, laid out from
+ * `start` (the part past `now` is recorded now; a period billed shorter than it ran gives
+ * the difference back).
+ */
+void billing_ledger_close(struct billing_ledger *l, const char *type, double usd_per_hour,
+                          sim_time start, sim_time now, int64_t seconds);
 
 /**
  * Record a still-open period of `m` as if the user closed it at `now`. For the end of a
- * run only: the same period must not be recorded again.
+ * run only: nothing may be recorded after it.
  */
 void billing_ledger_add_open(struct billing_ledger *l, const struct billing_meter *m, sim_time now);
 
 /**
- * Price the recorded usage over the clock hours that meet [0, end): per hour, RIs cover up
- * to count x 3600 s of their type; the Savings Plan then covers the rest (RIs apply first:
- * savingsplans/latest/userguide/sp-applying.html), up to the commitment in discounted
- * dollars; what is left is billed On-Demand. RI fees and commitments are paid for the
- * run's time [0, end): the first and last clock-hour count only their share of the run,
- * and so does their coverage (a 2-hour run from 00:30 pays 2 hours of fee, not 3).
+ * Price the recorded usage over the clock hours that meet [0, end) (end >= the latest `now`
+ * recorded): per hour, RIs cover up to count x 3600 s of their type; the Savings Plan then
+ * covers the rest (RIs apply first: savingsplans/latest/userguide/sp-applying.html), up to
+ * the commitment in discounted dollars; what is left is billed On-Demand. RI fees and
+ * commitments are paid for the run's time [0, end): the first and last clock-hour count
+ * only their share of the run, and so does their coverage (a 2-hour run from 00:30 pays 2
+ * hours of fee, not 3). Instances still running count up to `end`.
  */
-void billing_ledger_invoice(const struct billing_ledger *l, const struct billing_discounts *disc,
-                            sim_time end, struct billing_invoice *out);
+void billing_ledger_invoice(const struct billing_ledger *l, sim_time end,
+                            struct billing_invoice *out);
 
 void billing_ledger_release(struct billing_ledger *l);
 

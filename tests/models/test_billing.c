@@ -387,22 +387,24 @@ END_TEST
 /* Run `n` m5.large On-Demand instances from `start` for `len` into ledger `l`. */
 static void run_od(struct billing_ledger *l, int n, sim_time start, sim_time len)
 {
+    struct billing_meter m[8] = { 0 };
+    ck_assert_int_le(n, 8);
     for (int i = 0; i < n; i++) {
-        struct billing_meter m = { 0 };
-        billing_attach_ledger(&m, l, "m5.large");
-        billing_start(&m, start, M5_LARGE);
-        billing_stop(&m, start + len);
+        billing_attach_ledger(&m[i], l, "m5.large");
+        billing_start(&m[i], start, M5_LARGE);
     }
+    for (int i = 0; i < n; i++)
+        billing_stop(&m[i], start + len);
 }
 
 START_TEST(test_billing_no_discount_invoice_equals_meters)
 {
     /* 2 x 90 min On-Demand: 2 x 5400 s x 0.096 / 3600 = 0.288 USD, no fees */
     struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
+    billing_ledger_init(&l, JAN_2024, NULL);
     run_od(&l, 2, 0, SIM_MIN(90));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, NULL, SIM_HOUR(2), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(2), &inv);
     ck_assert_double_eq_tol(inv.total_usd, 0.288, 1e-12);
     ck_assert_double_eq_tol(inv.undiscounted_usd, 0.288, 1e-12);
     billing_ledger_release(&l);
@@ -415,12 +417,12 @@ START_TEST(test_billing_savings_plan_covers_part_of_an_hour)
     /* [P] 2 m5.large for one clock-hour: On-Demand 2 x 0.096 = 0.192.
        Commitment 0.05 USD/h at 28 % off covers 0.05 / 0.72 = 0.0694444 of On-Demand usage;
        rest 0.192 - 0.0694444 = 0.1225556 On-Demand; total 0.05 + 0.1225556 = 0.1725556 */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 2, 0, SIM_HOUR(1));
     struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.05, .sp_discount = 0.28 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 2, 0, SIM_HOUR(1));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.0694444444, 1e-9);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.1225555556, 1e-9);
     ck_assert_double_eq_tol(inv.sp_usd, 0.05, 1e-12);
@@ -436,12 +438,12 @@ START_TEST(test_billing_unused_savings_plan_commitment_is_still_paid)
        Hour 0: usage 0.048 fully covered (0.1 / 0.7 = 0.142857 > 0.048); hour 1: nothing.
        The 90-minute run pays 1.5 h x 0.1 commitment = 0.15 USD (issue 18: prorated in its
        last clock-hour), no On-Demand charge */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 1, 0, SIM_MIN(30));
     struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.1, .sp_discount = 0.3 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 1, 0, SIM_MIN(30));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_MIN(90), &inv);
+    billing_ledger_invoice(&l, SIM_MIN(90), &inv);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
     ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.048, 1e-12);
     ck_assert_double_eq_tol(inv.sp_usd, 0.15, 1e-12);
@@ -455,13 +457,13 @@ START_TEST(test_billing_reserved_instance_covers_one_instance_hour)
 {
     /* [R] 1 RI for m5.large at 0.06 USD/h; 2 instances for one clock-hour (7200 s):
        RI covers 3600 s; 3600 s On-Demand = 0.096; fee 0.06; total 0.156 USD */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 2, 0, SIM_HOUR(1));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 2, 0, SIM_HOUR(1));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_int_eq(inv.ri_covered, SIM_HOUR(1));
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.096, 1e-12);
     ck_assert_double_eq_tol(inv.ri_usd, 0.06, 1e-12);
@@ -476,13 +478,13 @@ START_TEST(test_billing_reserved_instance_applies_per_clock_hour)
     /* [R] 2 instances 00:30-01:30 in a run of 00:00-02:00: each clock-hour has
        2 x 1800 s = 3600 s, all covered by 1 RI. Fees 2 x 0.06 = 0.12; On-Demand 0.
        Without the clock-hour split the same 7200 s would leave 3600 s On-Demand. */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 2, SIM_MIN(30), SIM_HOUR(1));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 2, SIM_MIN(30), SIM_HOUR(1));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(2), &inv);
     ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.0, 1e-12);
     ck_assert_double_eq_tol(inv.total_usd, 0.12, 1e-12);
@@ -497,13 +499,13 @@ START_TEST(test_billing_clock_hours_follow_the_start_time)
        clock-hour 00 holds 2 x 900 s, clock-hour 01 holds 2 x 900 s; the RI covers the
        run's part of each clock-hour: 900 s of hour 00, 2700 s of hour 01, 900 + 900 s used.
        Fees follow the run's hour: 1 x 0.06 = 0.06; On-Demand 900 s = 0.024; total 0.084 */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024 + 2700);
-    run_od(&l, 2, 0, SIM_MIN(30));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 2700, &disc);
+    run_od(&l, 2, 0, SIM_MIN(30));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_int_eq(inv.ri_covered, SIM_MIN(45));
     ck_assert_double_eq_tol(inv.ri_usd, 0.06, 1e-12);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.024, 1e-12);
@@ -518,14 +520,14 @@ START_TEST(test_billing_fees_are_prorated_in_the_first_and_last_clock_hour)
     /* Issue 18: a 2-hour run from 00:30 pays 2 hours of fee, not 3 (clock-hours 00, 01,
        02 are met, the first and last for 30 min each). 1 RI at 0.06 and a 0.1 USD/h
        commitment, no usage: 2 x 0.06 + 2 x 0.1 = 0.32 USD. */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024 + 1800);
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = {
         .ris = &ri, .nr_ris = 1, .sp_commit_usd_per_hour = 0.1, .sp_discount = 0.3
     };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 1800, &disc);
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(2), &inv);
     ck_assert_double_eq_tol(inv.ri_usd, 0.12, 1e-12);
     ck_assert_double_eq_tol(inv.sp_usd, 0.2, 1e-12);
     ck_assert_double_eq_tol(inv.total_usd, 0.32, 1e-12);
@@ -540,13 +542,13 @@ START_TEST(test_billing_coverage_is_prorated_in_the_edge_clock_hours)
        Clock-hour 00 (30 min in the run): the RI covers 1800 s of the 3600 s used;
        hour 01: 3600 s of 7200; hour 02: 1800 of 3600. Covered 7200 s = 2 h; fee 2 x 0.06;
        On-Demand 7200 s x 0.096 / 3600 = 0.192; total 0.312 USD. */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024 + 1800);
-    run_od(&l, 2, 0, SIM_HOUR(2));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024 + 1800, &disc);
+    run_od(&l, 2, 0, SIM_HOUR(2));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(2), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(2), &inv);
     ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
     ck_assert_double_eq_tol(inv.ri_usd, 0.12, 1e-12);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.192, 1e-12);
@@ -561,15 +563,15 @@ START_TEST(test_billing_ri_then_savings_plan)
     /* [R]+[P] 3 m5.large for one hour, 1 RI at 0.06, commitment 0.06912 USD/h at 28 % off.
        RI covers one instance; 2 x 0.096 = 0.192 left; SP covers 0.06912 / 0.72 = 0.096;
        0.096 On-Demand. Total 0.06 + 0.06912 + 0.096 = 0.22512 USD */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 3, 0, SIM_HOUR(1));
     const struct billing_ri ri = { "m5.large", 1, 0.06 };
     struct billing_discounts disc = {
         .ris = &ri, .nr_ris = 1, .sp_commit_usd_per_hour = 0.06912, .sp_discount = 0.28
     };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 3, 0, SIM_HOUR(1));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_double_eq_tol(inv.on_demand_usd, 0.096, 1e-12);
     ck_assert_double_eq_tol(inv.total_usd, 0.22512, 1e-12);
     billing_ledger_release(&l);
@@ -580,13 +582,13 @@ END_TEST
 START_TEST(test_billing_ri_of_other_type_does_not_apply)
 {
     /* [R] an RI for c5.large does not cover m5.large: 1 h On-Demand 0.096 + fee 0.085 */
-    struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
-    run_od(&l, 1, 0, SIM_HOUR(1));
     const struct billing_ri ri = { "c5.large", 1, 0.085 };
     struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    run_od(&l, 1, 0, SIM_HOUR(1));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_double_eq_tol(inv.total_usd, 0.181, 1e-12);
     billing_ledger_release(&l);
 }
@@ -596,17 +598,17 @@ END_TEST
 START_TEST(test_billing_spot_usage_is_not_discounted)
 {
     /* Spot usage never reaches the ledger; the commitment is still paid: 1 h x 0.05 */
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.05, .sp_discount = 0.28 };
     struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
+    billing_ledger_init(&l, JAN_2024, &disc);
     struct billing_meter m = { 0 };
     billing_set_policy(&m, BILLING_PER_SECOND, BILLING_SPOT);
     billing_attach_ledger(&m, &l, "m5.large");
     billing_start(&m, 0, M5_LARGE_SPOT);
     billing_stop(&m, SIM_HOUR(1));
     ck_assert_uint_eq(l.nr, 0);
-    struct billing_discounts disc = { .sp_commit_usd_per_hour = 0.05, .sp_discount = 0.28 };
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_double_eq_tol(inv.total_usd, 0.05, 1e-12);
     billing_ledger_release(&l);
 }
@@ -618,13 +620,13 @@ START_TEST(test_billing_open_period_reaches_the_ledger_at_the_end)
     /* An instance still running at the end (45 min) is counted once: 2700 s x 0.096 / 3600
        = 0.072 USD */
     struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
+    billing_ledger_init(&l, JAN_2024, NULL);
     struct billing_meter m = { 0 };
     billing_attach_ledger(&m, &l, "m5.large");
     billing_start(&m, 0, M5_LARGE);
     billing_ledger_add_open(&l, &m, SIM_MIN(45));
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, NULL, SIM_MIN(45), &inv);
+    billing_ledger_invoice(&l, SIM_MIN(45), &inv);
     ck_assert_double_eq_tol(inv.total_usd, 0.072, 1e-12);
     billing_ledger_release(&l);
 }
@@ -637,17 +639,83 @@ START_TEST(test_billing_usage_past_the_window_is_not_discounted)
        second counts), laid out from 0.5 s, so 0.5 s falls in clock-hour 1, outside the
        window. Commitment 1 USD/h covers all of hour 0 (3599.5 s = 0.09598667 USD) and is
        paid once: 1.0 + 0.5 s x 0.096 / 3600 = 1.0000133333 USD */
+    struct billing_discounts disc = { .sp_commit_usd_per_hour = 1.0, .sp_discount = 0.28 };
     struct billing_ledger l;
-    billing_ledger_init(&l, JAN_2024);
+    billing_ledger_init(&l, JAN_2024, &disc);
     struct billing_meter m = { 0 };
     billing_attach_ledger(&m, &l, "m5.large");
     billing_start(&m, SIM_MS(500), M5_LARGE);
     billing_ledger_add_open(&l, &m, SIM_HOUR(1));
-    struct billing_discounts disc = { .sp_commit_usd_per_hour = 1.0, .sp_discount = 0.28 };
     struct billing_invoice inv;
-    billing_ledger_invoice(&l, &disc, SIM_HOUR(1), &inv);
+    billing_ledger_invoice(&l, SIM_HOUR(1), &inv);
     ck_assert_double_eq_tol(inv.sp_covered_od_usd, 0.0959866667, 1e-9);
     ck_assert_double_eq_tol(inv.total_usd, 1.0000133333, 1e-9);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_ledger_stays_small_over_a_year)
+{
+    /* [R] A year (8760 clock-hours) of 2 m5.large running throughout and a third started at
+       10 past every hour and stopped at 40 past: each hour holds 7200 + 1800 = 9000 s; 1 RI
+       covers 3600 s of it, 5400 s x 0.096 / 3600 = 0.144 USD On-Demand. Year: 1261.44 USD
+       On-Demand + 8760 x 0.06 = 525.6 USD of fees. The ledger prices hours as they close:
+       it never holds more than a few clock-hours, however long the run. */
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    struct billing_meter base[2] = { 0 };
+    for (int i = 0; i < 2; i++) {
+        billing_attach_ledger(&base[i], &l, "m5.large");
+        billing_start(&base[i], 0, M5_LARGE);
+    }
+    size_t most = 0;
+    for (int64_t h = 0; h < 8760; h++) {
+        struct billing_meter m = { 0 };
+        billing_attach_ledger(&m, &l, "m5.large");
+        billing_start(&m, SIM_HOUR(h) + SIM_MIN(10), M5_LARGE);
+        billing_stop(&m, SIM_HOUR(h) + SIM_MIN(40));
+        most = l.nr > most ? l.nr : most;
+    }
+    ck_assert_uint_le(most, 3);
+    for (int i = 0; i < 2; i++)
+        billing_stop(&base[i], SIM_HOUR(8760));
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, SIM_HOUR(8760), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(8760));
+    ck_assert_double_eq_tol(inv.on_demand_usd, 1261.44, 1e-6);
+    ck_assert_double_eq_tol(inv.ri_usd, 525.6, 1e-9);
+    ck_assert_double_eq_tol(inv.undiscounted_usd, 8760 * 9000 * 0.096 / 3600, 1e-6);
+    billing_ledger_release(&l);
+}
+
+END_TEST
+
+START_TEST(test_billing_hourly_minimum_reaches_past_its_stop)
+{
+    /* [R] Hourly billing: an instance from 00:50 to 01:00 is billed a whole hour laid out
+       from 00:50, so 50 minutes fall in clock-hour 01 after it stopped. A second instance
+       runs 00:00-02:00. 1 RI: hour 00 holds 3600 + 600 s (RI covers 3600), hour 01 holds
+       3600 + 3000 s (covers 3600): 3600 s On-Demand = 0.096 USD, fees 2 x 0.06. */
+    const struct billing_ri ri = { "m5.large", 1, 0.06 };
+    struct billing_discounts disc = { .ris = &ri, .nr_ris = 1 };
+    struct billing_ledger l;
+    billing_ledger_init(&l, JAN_2024, &disc);
+    struct billing_meter a = { 0 }, b = { 0 };
+    billing_attach_ledger(&a, &l, "m5.large");
+    billing_attach_ledger(&b, &l, "m5.large");
+    billing_set_policy(&b, BILLING_HOURLY, BILLING_ON_DEMAND);
+    billing_start(&a, 0, M5_LARGE);
+    billing_start(&b, SIM_MIN(50), M5_LARGE);
+    billing_stop(&b, SIM_HOUR(1));
+    billing_stop(&a, SIM_HOUR(2));
+    struct billing_invoice inv;
+    billing_ledger_invoice(&l, SIM_HOUR(2), &inv);
+    ck_assert_int_eq(inv.ri_covered, SIM_HOUR(2));
+    ck_assert_double_eq_tol(inv.on_demand_usd, 0.096, 1e-12);
+    ck_assert_double_eq_tol(inv.total_usd, 0.096 + 0.12, 1e-12);
     billing_ledger_release(&l);
 }
 
@@ -701,6 +769,8 @@ Suite *billing_suite(void)
     tcase_add_test(d, test_billing_spot_usage_is_not_discounted);
     tcase_add_test(d, test_billing_open_period_reaches_the_ledger_at_the_end);
     tcase_add_test(d, test_billing_usage_past_the_window_is_not_discounted);
+    tcase_add_test(d, test_billing_ledger_stays_small_over_a_year);
+    tcase_add_test(d, test_billing_hourly_minimum_reaches_past_its_stop);
     suite_add_tcase(s, d);
     return s;
 }
