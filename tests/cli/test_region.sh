@@ -52,13 +52,14 @@ for rp in us-east-1:0.096 us-west-2:0.096 eu-west-1:0.107 eu-central-1:0.115 \
     check "$r bills m5.large at \$$p/h" grep -qE "^cost_total_usd +$want USD$" "$WORK/out"
     check "$r: no price warning" test "$(price_warnings)" = 0
 done
-# i4i has no eu-west-1 price in the sources (data/instance-catalog/README.md)
-sed 's/InstanceType: c6i.large/InstanceType: i4i.large/' "$S" >"$WORK/i4i.yaml"
-check "i4i.large is refused in eu-west-1" expect_exit 65 "$ASGSIM" run "$WORK/i4i.yaml" \
-    -o "$WORK/i4i.h5" --region eu-west-1
+# [R1] lists no ap-southeast-1 row of r7a (data/instance-catalog/regional.tsv has "-")
+sed 's/InstanceType: c6i.large/InstanceType: r7a.large/' "$S" >"$WORK/r7a.yaml"
+check "r7a.large is refused in ap-southeast-1" expect_exit 65 "$ASGSIM" run "$WORK/r7a.yaml" \
+    -o "$WORK/r7a.h5" --region ap-southeast-1
 check "the refusal names the Region" grep -qF \
-    "instance type 'i4i.large' has no On-Demand price for eu-west-1" "$WORK/err"
-check "i4i.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/i4i.yaml" -o "$WORK/i4i.h5"
+    "instance type 'r7a.large' has no On-Demand price for ap-southeast-1" "$WORK/err"
+check "the refusal leaves no output" test ! -e "$WORK/r7a.h5"
+check "r7a.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/r7a.yaml" -o "$WORK/r7a.h5"
 
 check "validate takes --region" expect_exit 0 "$ASGSIM" validate "$S" -q --region us-east-2
 check "sweep --help documents --region" expect_exit 0 "$ASGSIM" sweep --help
