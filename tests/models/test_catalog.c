@@ -149,6 +149,28 @@ START_TEST(test_catalog_prices_per_region)
     priced("eu-central-1", "m5.4xlarge", 0.92);
     priced("eu-west-1", "t3.xlarge", 0.1824);
     priced("ap-southeast-1", "c5.xlarge", 0.196);
+    /* [R1] rows of the families that were us-east-1 only (issue 17 item 10): each family's
+       reference type as listed there */
+    priced("eu-west-1", "r5a.large", 0.127);
+    priced("ap-southeast-1", "r5a.large", 0.136);
+    priced("eu-central-1", "m5n.large", 0.141);
+    priced("us-west-2", "c5n.large", 0.108);
+    priced("eu-central-1", "r7a.large", 0.18354);
+    priced("ap-southeast-1", "x2iedn.xlarge", 1.20881);
+    priced("eu-west-1", "i4i.large", 0.189);
+    priced("ap-southeast-1", "d3.xlarge", 0.626);
+    /* GPU sizes are not priced in proportion: each listed size has its own [R1] row */
+    priced("eu-west-1", "g4dn.2xlarge", 0.838);
+    priced("ap-southeast-1", "g4dn.4xlarge", 1.685);
+    priced("eu-central-1", "g5.2xlarge", 1.5156);
+    priced("us-west-2", "g5.4xlarge", 1.624);
+    /* derived sizes: reference price x us-east-1 ratio, rounded to 6 decimals (asgsim's rule,
+       data/instance-catalog/README.md). r5a.2xlarge in eu-west-1: 0.127 x 0.452 / 0.113 =
+       0.508, as [R1] lists it; i4i.4xlarge: 0.189 x 1.373 / 0.172 = 1.508703 where [R1]
+       lists 1.514; r7a.medium: 0.17026 x 0.07608 / 0.15215 = 0.085136, [R1] 0.08513 */
+    priced("eu-west-1", "r5a.2xlarge", 0.508);
+    priced("eu-west-1", "i4i.4xlarge", 1.508703);
+    priced("eu-west-1", "r7a.medium", 0.085136);
     /* [OD1] us-east-1, unchanged from the previous catalog */
     ck_assert_double_eq(get("c5.2xlarge")->on_demand_usd_per_hour, 0.34);
     ck_assert_double_eq(get("m4.large")->on_demand_usd_per_hour, 0.1);
