@@ -207,9 +207,11 @@ def build():
         "# On-Demand '-': no price for that Region in the sources; asgsim refuses the type there.",
     ]
     for fam in sorted(deviation):
+        # a family that is not derived is priced outside us-east-1 only by its own rows
+        own = [n for n in names if family_of(n) == fam and n in regional]
         how = (f"in proportion to {refs[fam]} (us-east-1 prices within {deviation[fam] * 100:.1f} %"
                " of proportional to memory)" if deviation[fam] <= PROPORTIONAL
-               else f"not derived (us-east-1 prices not proportional); only {refs[fam]}")
+               else "not derived (us-east-1 prices not proportional); own rows: " + ", ".join(own))
         head.append(f"# {fam}: other Regions' prices {how}")
     cols = ["name", "vcpus", "memory_gib", "arch", "cpu_credits_per_hour"]
     cols += [f"on_demand@{r}" for r in REGIONS] + ["spot@us-east-1"]

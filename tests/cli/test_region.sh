@@ -52,13 +52,26 @@ for rp in us-east-1:0.096 us-west-2:0.096 eu-west-1:0.107 eu-central-1:0.115 \
     check "$r bills m5.large at \$$p/h" grep -qE "^cost_total_usd +$want USD$" "$WORK/out"
     check "$r: no price warning" test "$(price_warnings)" = 0
 done
-# i4i has no eu-west-1 price in the sources (data/instance-catalog/README.md)
-sed 's/InstanceType: c6i.large/InstanceType: i4i.large/' "$S" >"$WORK/i4i.yaml"
-check "i4i.large is refused in eu-west-1" expect_exit 65 "$ASGSIM" run "$WORK/i4i.yaml" \
-    -o "$WORK/i4i.h5" --region eu-west-1
+# Types whose regional prices were added for issue 17 item 10, six for one hour in eu-west-1:
+# r5a.large as [R1] lists it (regional.tsv), r5a.2xlarge derived from it (0.127 x 0.452 /
+# 0.113, [R1] lists the same 0.508), g4dn.2xlarge from its own [R1] row.
+for tp in r5a.large:0.127 r5a.2xlarge:0.508 g4dn.2xlarge:0.838; do
+    ty=${tp%%:*} p=${tp#*:}
+    sed "s/InstanceType: c6i.large/InstanceType: $ty/" "$S" >"$WORK/$ty.yaml"
+    want=$(awk -v p="$p" 'BEGIN { printf "%.6f", 6 * p }')
+    check "$ty runs in eu-west-1" expect_exit 0 "$ASGSIM" run "$WORK/$ty.yaml" \
+        -o "$WORK/$ty.h5" --region eu-west-1
+    check "eu-west-1 bills $ty at \$$p/h" grep -qE "^cost_total_usd +$want USD$" "$WORK/out"
+    check "$ty: no price warning" test "$(price_warnings)" = 0
+done
+# [R1] lists no ap-southeast-1 row of r7a (data/instance-catalog/regional.tsv has "-")
+sed 's/InstanceType: c6i.large/InstanceType: r7a.large/' "$S" >"$WORK/r7a.yaml"
+check "r7a.large is refused in ap-southeast-1" expect_exit 65 "$ASGSIM" run "$WORK/r7a.yaml" \
+    -o "$WORK/r7a.h5" --region ap-southeast-1
 check "the refusal names the Region" grep -qF \
-    "instance type 'i4i.large' has no On-Demand price for eu-west-1" "$WORK/err"
-check "i4i.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/i4i.yaml" -o "$WORK/i4i.h5"
+    "instance type 'r7a.large' has no On-Demand price for ap-southeast-1" "$WORK/err"
+check "the refusal leaves no output" test ! -e "$WORK/r7a.h5"
+check "r7a.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/r7a.yaml" -o "$WORK/r7a.h5"
 
 check "validate takes --region" expect_exit 0 "$ASGSIM" validate "$S" -q --region us-east-2
 check "sweep --help documents --region" expect_exit 0 "$ASGSIM" sweep --help

@@ -149,6 +149,28 @@ START_TEST(test_catalog_prices_per_region)
     priced("eu-central-1", "m5.4xlarge", 0.92);
     priced("eu-west-1", "t3.xlarge", 0.1824);
     priced("ap-southeast-1", "c5.xlarge", 0.196);
+    /* [R1] rows of the families that were us-east-1 only (issue 17 item 10): each family's
+       reference type as listed there */
+    priced("eu-west-1", "r5a.large", 0.127);
+    priced("ap-southeast-1", "r5a.large", 0.136);
+    priced("eu-central-1", "m5n.large", 0.141);
+    priced("us-west-2", "c5n.large", 0.108);
+    priced("eu-central-1", "r7a.large", 0.18354);
+    priced("ap-southeast-1", "x2iedn.xlarge", 1.20881);
+    priced("eu-west-1", "i4i.large", 0.189);
+    priced("ap-southeast-1", "d3.xlarge", 0.626);
+    /* GPU sizes are not priced in proportion: each listed size has its own [R1] row */
+    priced("eu-west-1", "g4dn.2xlarge", 0.838);
+    priced("ap-southeast-1", "g4dn.4xlarge", 1.685);
+    priced("eu-central-1", "g5.2xlarge", 1.5156);
+    priced("us-west-2", "g5.4xlarge", 1.624);
+    /* derived sizes: reference price x us-east-1 ratio, rounded to 6 decimals (asgsim's rule,
+       data/instance-catalog/README.md). r5a.2xlarge in eu-west-1: 0.127 x 0.452 / 0.113 =
+       0.508, as [R1] lists it; i4i.4xlarge: 0.189 x 1.373 / 0.172 = 1.508703 where [R1]
+       lists 1.514; r7a.medium: 0.17026 x 0.07608 / 0.15215 = 0.085136, [R1] 0.08513 */
+    priced("eu-west-1", "r5a.2xlarge", 0.508);
+    priced("eu-west-1", "i4i.4xlarge", 1.508703);
+    priced("eu-west-1", "r7a.medium", 0.085136);
     /* [OD1] us-east-1, unchanged from the previous catalog */
     ck_assert_double_eq(get("c5.2xlarge")->on_demand_usd_per_hour, 0.34);
     ck_assert_double_eq(get("m4.large")->on_demand_usd_per_hour, 0.1);
@@ -159,29 +181,31 @@ END_TEST
 
 START_TEST(test_catalog_unpriced_types_leave_the_region)
 {
-    ck_assert(catalog_select_region(&cat, "eu-west-1"));
-    ck_assert_str_eq(cat.region, "eu-west-1");
-    /* i4i has no eu-west-1 row in the sources; g4dn.2xlarge is not derived (GPU prices are
-       not proportional to size) */
-    ck_assert_ptr_null(catalog_find(&cat, "i4i.large"));
-    ck_assert_ptr_nonnull(catalog_find_unpriced(&cat, "i4i.large"));
+    /* [R1] lists no ap-southeast-1 row of r7a, g5, m7a or c7a (the "-" of regional.tsv):
+       there they are refused, other types keep their price */
+    ck_assert(catalog_select_region(&cat, "ap-southeast-1"));
+    ck_assert_str_eq(cat.region, "ap-southeast-1");
+    static const char *const unpriced[] = { "r7a.large",  "r7a.medium", "g5.xlarge",
+                                            "g5.4xlarge", "m7a.large",  "c7a.2xlarge" };
+    for (size_t i = 0; i < sizeof(unpriced) / sizeof(unpriced[0]); i++) {
+        ck_assert_msg(catalog_find(&cat, unpriced[i]) == NULL, "%s priced", unpriced[i]);
+        ck_assert_ptr_nonnull(catalog_find_unpriced(&cat, unpriced[i]));
+    }
     ck_assert_ptr_nonnull(catalog_find(&cat, "m4.large"));
-    ck_assert_ptr_null(catalog_find(&cat, "g4dn.2xlarge"));
     ck_assert_ptr_nonnull(catalog_find(&cat, "g4dn.xlarge"));
     struct diag_list d = { 0 };
     struct src_loc at = { "t.yaml", 3, 7 };
-    ck_assert_int_eq(catalog_unknown(&cat, &d, &at, "i4i.large", "LaunchTemplate 'LT'", NULL),
+    ck_assert_int_eq(catalog_unknown(&cat, &d, &at, "r7a.large", "LaunchTemplate 'LT'", NULL),
                      ASG_EINVAL);
-    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "has no On-Demand price for eu-west-1"));
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "has no On-Demand price for ap-southeast-1"));
     diag_list_release(&d);
-    /* m7a is listed in eu-west-1 but not in ap-southeast-1 ([R1] has no row there) */
-    ck_assert_ptr_nonnull(catalog_find(&cat, "m7a.large"));
-    struct catalog sg = { 0 };
-    catalog_load_builtin(&sg);
-    ck_assert(catalog_select_region(&sg, "ap-southeast-1"));
-    ck_assert_ptr_null(catalog_find(&sg, "m7a.large"));
-    ck_assert_ptr_nonnull(catalog_find_unpriced(&sg, "m7a.large"));
-    catalog_release(&sg);
+    /* m7a and c7a are priced in eu-west-1 */
+    struct catalog ie = { 0 };
+    catalog_load_builtin(&ie);
+    ck_assert(catalog_select_region(&ie, "eu-west-1"));
+    ck_assert_ptr_nonnull(catalog_find(&ie, "m7a.large"));
+    ck_assert_ptr_nonnull(catalog_find(&ie, "c7a.2xlarge"));
+    catalog_release(&ie);
     /* a Region without price columns keeps us-east-1's prices */
     struct catalog c = { 0 };
     catalog_load_builtin(&c);
@@ -233,11 +257,11 @@ START_TEST(test_catalog_added_type_gets_a_derived_spot_price)
     fputs("AWSTemplateFormatVersion: '2010-09-09'\n"
           "Metadata:\n"
           "  ASGSim::Scenario:\n"
-          "    Region: eu-west-1\n"
+          "    Region: ap-southeast-1\n"
           "    Instances:\n"
           "      Types:\n"
           "        x9.huge: {Vcpus: 64, MemoryGiB: 512, OnDemandUsdPerHour: 5}\n"
-          "        i4i.large: {OnDemandUsdPerHour: 0.189}\n"
+          "        r7a.large: {OnDemandUsdPerHour: 0.19}\n"
           "Resources:\n"
           "  LT:\n"
           "    Type: AWS::EC2::LaunchTemplate\n"
@@ -248,7 +272,7 @@ START_TEST(test_catalog_added_type_gets_a_derived_spot_price)
           "    Properties:\n"
           "      MinSize: '1'\n"
           "      MaxSize: '2'\n"
-          "      AvailabilityZones: [eu-west-1a]\n"
+          "      AvailabilityZones: [ap-southeast-1a]\n"
           "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: !GetAtt "
           "LT.LatestVersionNumber}\n",
           f);
@@ -260,11 +284,12 @@ START_TEST(test_catalog_added_type_gets_a_derived_spot_price)
     double ratio = catalog_spot_ratio(&sc.catalog);
     ck_assert(ratio > 0);
     ck_assert_double_eq_tol(x9->spot_usd_per_hour, 5 * ratio, 1e-12);
-    /* listed without an eu-west-1 price: the settings' price, its size from the catalog */
-    const struct instance_type *i4i = catalog_find(&sc.catalog, "i4i.large");
-    ck_assert_double_eq(i4i->on_demand_usd_per_hour, 0.189);
-    ck_assert_int_eq(i4i->vcpus, 2);
-    ck_assert(i4i->spot_usd_per_hour > 0);
+    /* listed without an ap-southeast-1 price ([R1] has no row there): the settings' price,
+       its size from the catalog */
+    const struct instance_type *r7a = catalog_find(&sc.catalog, "r7a.large");
+    ck_assert_double_eq(r7a->on_demand_usd_per_hour, 0.19);
+    ck_assert_int_eq(r7a->vcpus, 2);
+    ck_assert(r7a->spot_usd_per_hour > 0);
     size_t warned = 0;
     for (size_t i = 0; i < d.nr; i++)
         warned += strstr(d.items[i].msg, "has no SpotUsdPerHour") != NULL;
