@@ -418,13 +418,18 @@ static int export_sweep_derived(const struct h5in_table *pts, const struct h5in_
 {
     const struct h5in_column *ppoint = h5in_table_find(pts, "point");
     const struct h5in_column *rpoint = h5in_table_find(res, "point");
-    const struct h5in_column *cost = h5in_table_find(res, "cost_usd");
+    /* The invoice (after Reserved Instances and Savings Plans), as recommend ranks points;
+       files written before it was recorded have only the usage at list prices. */
+    const char *cost_name = "cost_total_usd";
+    const struct h5in_column *cost = h5in_table_find(res, cost_name);
+    if (!cost)
+        cost = h5in_table_find(res, cost_name = "cost_usd");
     if (!ppoint || !rpoint || !cost || ppoint->kind == H5IN_STRING || cost->kind == H5IN_STRING) {
         fprintf(stderr, "asgsim: note: %s: sweep tables lack point/cost; no sweep figures\n",
                 input);
         return EXIT_OK;
     }
-    char *cost_h = xstrdup("cost_usd");
+    char *cost_h = xstrdup(cost_name);
     double *cost_mean = point_means(rpoint, cost, ppoint);
     struct miss_fractions miss = { NULL, NULL, NULL, (double)NAN };
     bool has_miss = miss_fractions(res, rpoint, ppoint, &miss);

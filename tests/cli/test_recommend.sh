@@ -141,4 +141,35 @@ check "non-sweep named" grep -qF "not a sweep output" "$WORK/err"
 check "missing file" expect_exit 66 "$ASGSIM" recommend nothere.h5
 check "usage" expect_exit 2 "$ASGSIM" recommend
 check "help" expect_exit 0 "$ASGSIM" recommend --help
+# With discounts the invoice (cost_total_usd) is what recommend ranks by, and what the sweep
+# heatmap and Pareto tables show, so the cheapest cell of the figure is the recommended point.
+# A Savings Plan commitment of 0.2 USD/h (28 % off) makes the two costs differ at every point.
+sed 's/^    Duration: 10m .*/    Duration: 2h\n    Billing: {SavingsPlan: {CommitmentUsdPerHour: 0.2, Discount: 0.28}}/' \
+    "$SRCDIR/tests/golden/export-small.yaml" >sp.yaml
+cat >sp-sweep.yaml <<YAML
+Scenario: sp.yaml
+Axes:
+  - {Name: DesiredCapacity, Parameter: DesiredCapacity, Values: [2, 3, 5]}
+  - {Name: RequestRate, Parameter: RequestRate, Values: [100, 200]}
+Replications: 1
+YAML
+check "sweep with a Savings Plan" expect_exit 0 "$ASGSIM" sweep sp-sweep.yaml -o sp.h5 -q
+check "export it" expect_exit 0 "$ASGSIM" export sp.h5 -o sp-tables -q
+check "heatmap cost is the invoice (cost_total_usd), as recommend ranks" /usr/bin/python3 -c '
+import sys, h5py, csv
+r = h5py.File(sys.argv[1])["sweep/results"][()]
+rows = list(csv.DictReader(open(sys.argv[2] + "/sweep_heatmap.tsv"), delimiter="\t"))
+pts = list(csv.DictReader(open(sys.argv[2] + "/sweep_points.tsv"), delimiter="\t"))
+point = {(float(q["DesiredCapacity"]), float(q["RequestRate"])): int(q["point"]) for q in pts}
+assert len(rows) == 6 and "cost_total_usd_mean" in rows[0], rows[0].keys()
+differ = 0
+for row in rows:
+    x = r[r["point"] == point[(float(row["DesiredCapacity"]), float(row["RequestRate"]))]]
+    assert len(x) == 1, row
+    assert abs(float(row["cost_total_usd_mean"]) - x["cost_total_usd"].mean()) < 1e-6, (row, x)  # 6 decimals
+    differ += abs(x["cost_total_usd"].mean() - x["cost_usd"].mean()) > 1e-6
+assert differ == 6, "the Savings Plan should make both costs differ"
+front = list(csv.DictReader(open(sys.argv[2] + "/sweep_pareto.tsv"), delimiter="\t"))
+assert "cost_total_usd_mean" in front[0], front[0].keys()
+' sp.h5 sp-tables
 finish

@@ -22,7 +22,7 @@ grid = {(float(p["DesiredCapacity"]), float(p["CapacityRpsPerVcpu"])): stats[p["
         for p in points}
 desired = sorted({d for d, _ in grid}); rps = sorted({c for _, c in grid})
 assert desired == [2, 4, 6, 8, 10, 12] and rps == [25, 50, 75, 100], (desired, rps)
-cost = lambda d, c: float(grid[d, c]["cost_usd_mean"])
+cost = lambda d, c: float(grid[d, c]["cost_total_usd_mean"])
 # requests that miss the objective: served late or dropped (an overloaded group serves few
 # requests, so requests_over_objective alone falls when it drops more)
 over = lambda d, c: (float(grid[d, c]["requests_over_objective_mean"]) +
@@ -38,7 +38,7 @@ for d in desired:
 assert over(2, 25) > 100 * over(12, 100), (over(2, 25), over(12, 100))
 front = table("sweep_front")
 assert len(front) >= 3, len(front)
-costs = [float(r["cost_usd_mean"]) for r in front]
+costs = [float(r["cost_total_usd_mean"]) for r in front]
 overs = [float(r["miss_fraction_mean"]) for r in front]  # late or dropped, over arrived
 assert costs == sorted(costs) and overs == sorted(overs, reverse=True), (costs, overs)
 PY
