@@ -75,4 +75,10 @@ check "custom metric decides as AWS/SQS ApproximateNumberOfMessagesVisible" same
 check "a namespace that does not match is refused" expect_exit 65 "$ASGSIM" run "$C" \
     -p Namespace=other -o "$WORK/other.h5" -q
 check "... with a hint at the definition" grep -q "CustomMetrics defines it in namespace 'app'" "$WORK/err"
+# Several groups (tests/data/metrics/custom-groups.yaml): group B's own definition is tried
+# before the top-level one, so only A's alarm on the same metric acts.
+check "per-group definitions run" run_export cgroups "$SRCDIR/tests/data/metrics/custom-groups.yaml"
+check "A scales on the top-level definition" grep -q 'alarm ADemand in state ALARM triggered policy AOut' \
+    "$WORK/cgroups/groups/A/activities.tsv"
+check "B scales not, on its own definition" bash -c "! grep -q 'policy' '$WORK/cgroups/groups/B/activities.tsv'"
 finish
