@@ -75,6 +75,16 @@ check "custom metric decides as AWS/SQS ApproximateNumberOfMessagesVisible" same
 check "a namespace that does not match is refused" expect_exit 65 "$ASGSIM" run "$C" \
     -p Namespace=other -o "$WORK/other.h5" -q
 check "... with a hint at the definition" grep -q "CustomMetrics defines it in namespace 'app'" "$WORK/err"
+# Target tracking on a defined metric (tests/data/metrics/custom-tt.yaml: RequestsPerWorker =
+# RequestCount / GroupInServiceInstances), named by a CustomizedMetricSpecification, by the
+# MetricStat its Metrics return, or by an expression over that MetricStat: each decides as
+# the metric math of tt.yaml's math-alb form.
+for f in single stat math; do
+    check "target tracking on a defined metric ($f) runs" run_export "ctt-$f" \
+        "$SRCDIR/tests/data/metrics/custom-tt.yaml" -p Form=$f
+    check "... and decides as metric math over the produced metrics ($f)" \
+        same_activities "ctt-$f" math-alb
+done
 # Several groups (tests/data/metrics/custom-groups.yaml): group B's own definition is tried
 # before the top-level one, so only A's alarm on the same metric acts.
 check "per-group definitions run" run_export cgroups "$SRCDIR/tests/data/metrics/custom-groups.yaml"
