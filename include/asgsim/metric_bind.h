@@ -62,7 +62,8 @@ struct metric_custom *metric_find_custom(const struct metric_scope *s, const cha
 
 /**
  * Compile definition `def` for a use with statistic `stat` into `out` (each produced metric
- * its expression names becomes a query with that statistic) and mark it used.
+ * its expression names becomes a query with that statistic) and mark it used. `out` is the
+ * caller's to cw_math_release(); it is empty on failure.
  * \return 1, or ASG_EINVAL without a message when the definition was bad.
  */
 int metric_bind_custom(struct metric_custom *def, enum cw_statistic stat, struct cw_math *out);
@@ -70,6 +71,7 @@ int metric_bind_custom(struct metric_custom *def, enum cw_statistic stat, struct
 /** Warn, at each, about definitions nothing used. */
 void metric_customs_warn_unused(struct diag_list *d, const struct metric_customs *c);
 
+/** Free the array (the definitions borrow the rest); safe on a zeroed struct. */
 void metric_customs_release(struct metric_customs *c);
 
 /**

@@ -99,6 +99,8 @@ check "widdix-ecs-cluster: the excess alarm scaled in" grep -q \
 J=$WORK/widdix-jenkins2-ha-agents/groups/AgentASG/activities.tsv
 check "widdix-jenkins2: BuildQueue launched the first agent" grep -q \
     'T08:[0-9:]*Z a monitor alarm BuildQueueHighAlarm in state ALARM triggered policy AgentScalingUpPolicy changing the desired capacity from 0 to 1' "$J"
+check "widdix-jenkins2: BuildQueue added the second agent" grep -q \
+    'alarm BuildQueueHighAlarm in state ALARM triggered policy AgentScalingUpPolicy changing the desired capacity from 1 to 2' "$J"
 check "widdix-jenkins2: BuildActiveQueue removed the last agent after 18:00" grep -q \
     'T1[89]:[0-9:]*Z a monitor alarm BuildActiveQueueEmptyAlarm in state ALARM triggered policy AgentScalingDownPolicy changing the desired capacity from 1 to 0' "$J"
 check "widdix-jenkins2: the agents launched" grep -q 'Launching' "$J"
