@@ -19,7 +19,8 @@ const char metric_bind_produced[] =
         "AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; AWS/ApplicationELB RequestCount, "
         "RequestCountPerTarget, TargetResponseTime, HTTPCode_ELB_5XX_Count, "
         "HTTPCode_Target_5XX_Count; AWS/SQS ApproximateNumberOfMessagesVisible; AWS/AutoScaling Group* metrics; a custom namespace's "
-        "CPUUtilization with the group's AutoScalingGroupName dimension";
+        "CPUUtilization with the group's AutoScalingGroupName dimension; and the metrics the settings "
+        "define in CustomMetrics";
 
 struct metric_name {
     const char *ns, *name;
@@ -90,7 +91,9 @@ struct entry {
     const char *id;
     const char *expr; /* Expression, or NULL */
     const struct ynode *expr_node;
-    size_t query; /* MetricStat: index into math->queries */
+    size_t query;                 /* MetricStat: index into math->queries */
+    struct metric_custom *custom; /* MetricStat of a metric the settings define, or NULL */
+    enum cw_statistic stat;       /* ... and its Stat */
     bool returns;
 };
 
@@ -101,6 +104,10 @@ struct compiler {
     struct cw_math *m;
     size_t alloc_rpn;
     int depth;
+    size_t alloc_queries;
+    /* inside a CustomMetrics Expression: names are produced metrics, read with `stat` */
+    const struct metric_custom *def;
+    enum cw_statistic stat;
 };
 
 struct lexer {
@@ -121,7 +128,52 @@ static void skip_space(struct lexer *x)
 }
 
 static int compile_expr(struct compiler *c, const struct entry *e);
+static int compile_custom(struct compiler *c, const struct metric_custom *def,
+                          enum cw_statistic stat);
 static int parse_sum(struct compiler *c, struct lexer *x);
+
+static const struct metric_name *produced_named(const char *name, size_t len)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(metrics); k++)
+        if (strlen(metrics[k].name) == len && !strncmp(metrics[k].name, name, len))
+            return &metrics[k];
+    return NULL;
+}
+
+/* A name in a CustomMetrics Expression: the produced metric, with the use's statistic. */
+static int custom_name(struct compiler *c, struct lexer *x, const char *name, size_t len)
+{
+    const struct metric_name *p = produced_named(name, len);
+    if (!p) {
+        const char *names[ARRAY_SIZE(metrics)];
+        for (size_t k = 0; k < ARRAY_SIZE(metrics); k++)
+            names[k] = metrics[k].name;
+        char *word = xstrndup(name, len);
+        const char *hint = diag_closest(word, names, ARRAY_SIZE(names));
+        int rc = diag_error(c->b->d, &x->at->loc,
+                            "%s: Expression: '%s' is not a metric asgsim produces%s%s%s (it "
+                            "produces AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; "
+                            "AWS/ApplicationELB RequestCount, RequestCountPerTarget, "
+                            "TargetResponseTime, HTTPCode_ELB_5XX_Count, "
+                            "HTTPCode_Target_5XX_Count; AWS/SQS "
+                            "ApproximateNumberOfMessagesVisible; AWS/AutoScaling Group*)",
+                            c->b->what, word, hint ? " (did you mean '" : "", hint ? hint : "",
+                            hint ? "'?)" : "");
+        free(word);
+        return rc;
+    }
+    struct cw_math *m = c->m;
+    size_t q = 0;
+    while (q < m->nr_queries &&
+           !(m->queries[q].metric == p->metric && m->queries[q].stat == c->stat))
+        q++;
+    if (q == m->nr_queries) {
+        ALLOC_GROW(m->queries, m->nr_queries + 1, c->alloc_queries);
+        m->queries[m->nr_queries++] = (struct cw_math_query){ p->metric, c->stat };
+    }
+    emit(c, (struct cw_math_token){ .op = CW_OP_QUERY, .query = q });
+    return 0;
+}
 
 static int syntax(struct compiler *c, struct lexer *x, const char *why)
 {
@@ -166,12 +218,17 @@ static int parse_atom(struct compiler *c, struct lexer *x)
         if (*x->p == '(')
             return diag_error(c->b->d, &x->at->loc,
                               "%s: Expression: function '%.*s' is not modelled by asgsim "
-                              "(arithmetic over the Metrics ids only)",
-                              c->b->what, (int)len, start);
+                              "(arithmetic over the %s only)",
+                              c->b->what, (int)len, start,
+                              c->def ? "names of produced metrics" : "Metrics ids");
+        if (c->def)
+            return custom_name(c, x, start, len);
         for (size_t i = 0; i < c->nr; i++) {
             const struct entry *e = &c->e[i];
             if (strlen(e->id) != len || strncmp(e->id, start, len))
                 continue;
+            if (e->custom)
+                return compile_custom(c, e->custom, e->stat);
             if (!e->expr) {
                 emit(c, (struct cw_math_token){ .op = CW_OP_QUERY, .query = e->query });
                 return 0;
@@ -181,7 +238,9 @@ static int parse_atom(struct compiler *c, struct lexer *x)
         return diag_error(c->b->d, &x->at->loc, "%s: Expression: no Metrics entry has Id '%.*s'",
                           c->b->what, (int)len, start);
     }
-    return syntax(c, x, "a number, an Id or '(' expected");
+    return syntax(c, x,
+                  c->def ? "a number, a metric name or '(' expected"
+                         : "a number, an Id or '(' expected");
 }
 
 static int parse_product(struct compiler *c, struct lexer *x)
@@ -222,6 +281,24 @@ static int compile_expr(struct compiler *c, const struct entry *e)
     return rc;
 }
 
+/* A metric the settings define, in place: its expression with the use's statistic. */
+static int compile_custom(struct compiler *c, const struct metric_custom *def,
+                          enum cw_statistic stat)
+{
+    const struct metric_custom *outer = c->def;
+    enum cw_statistic outer_stat = c->stat;
+    c->def = def;
+    c->stat = stat;
+    struct lexer x = { def->expr, def->expr_at };
+    int rc = parse_sum(c, &x);
+    skip_space(&x);
+    if (rc == 0 && *x.p)
+        rc = syntax(c, &x, "unexpected text");
+    c->def = outer;
+    c->stat = outer_stat;
+    return rc;
+}
+
 static int bind_stat(struct bind *b, const struct ynode *ms, struct cw_math_query *q,
                      int64_t *period_s)
 {
@@ -250,8 +327,8 @@ static int bind_stat(struct bind *b, const struct ynode *ms, struct cw_math_quer
     return 0;
 }
 
-int metric_bind_math(struct bind *b, const struct ynode *list, struct cw_math *out,
-                     int64_t *period_s, const struct ynode **unproduced)
+int metric_bind_math(struct bind *b, const struct ynode *list, const struct metric_scope *scope,
+                     struct cw_math *out, int64_t *period_s, const struct ynode **unproduced)
 {
     memset(out, 0, sizeof(*out));
     *period_s = 0;
@@ -339,8 +416,20 @@ int metric_bind_math(struct bind *b, const struct ynode *list, struct cw_math *o
             ret = rc;
             continue;
         }
-        if (rc == 0 && !*unproduced)
-            *unproduced = name_node;
+        if (rc == 0) {
+            /* one the settings define: compiled where the expression names it */
+            struct metric_custom *def = metric_find_custom(scope, ns, name, NULL);
+            if (def && def->bad) {
+                ret = ASG_EINVAL;
+            } else if (def) {
+                def->used = true;
+                e[i].custom = def;
+                e[i].stat = q->stat;
+            } else if (!*unproduced) {
+                *unproduced = name_node;
+            }
+            continue;
+        }
         e[i].query = out->nr_queries++;
     }
     if (ret == 0 && nr_returns != 1)
@@ -349,9 +438,11 @@ int metric_bind_math(struct bind *b, const struct ynode *list, struct cw_math *o
                          "ReturnData: false); %zu do",
                          b->what, nr_returns);
     if (ret == 0 && !*unproduced) {
-        struct compiler c = { b, e, list->nr, out, 0, 0 };
+        struct compiler c = { .b = b, .e = e, .nr = list->nr, .m = out, .alloc_queries = list->nr };
         if (ret_e->expr)
             ret = compile_expr(&c, ret_e);
+        else if (ret_e->custom)
+            ret = compile_custom(&c, ret_e->custom, ret_e->stat);
         else
             emit(&c, (struct cw_math_token){ .op = CW_OP_QUERY, .query = ret_e->query });
     }
@@ -359,4 +450,152 @@ int metric_bind_math(struct bind *b, const struct ynode *list, struct cw_math *o
     if (ret < 0 || *unproduced)
         cw_math_release(out);
     return ret < 0 ? ret : *unproduced ? 0 : 1;
+}
+
+/* ---- metrics the settings define (CustomMetrics) ------------------------------------------ */
+
+static bool same_scope(const char *g1, const char *g2)
+{
+    return g1 == g2 || (g1 && g2 && !strcmp(g1, g2));
+}
+
+/* One definition: {MetricName, Namespace, Expression}. */
+static int bind_custom(struct bind *b, const struct ynode *item, const char *group,
+                       struct metric_customs *out)
+{
+    static const char *const used[] = { "MetricName", "Namespace", "Expression" };
+    const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
+    char *what = group ? xasprintf("Groups '%s' CustomMetrics", group) : xstrdup("CustomMetrics");
+    struct bind db = { b->cfn, b->d, what };
+    struct metric_custom def = { .group = group, .node = item, .d = b->d };
+    int rc = bind_check_keys(&db, item, &keys);
+    if (rc == 0 && (rc = bind_string(&db, item, "MetricName", &def.name)) == 0)
+        rc = bind_missing(&db, &item->loc, "MetricName");
+    if (rc < 0) {
+        free(what);
+        return rc;
+    }
+    /* from here on, messages name the definition */
+    char *named = xasprintf("%s '%s'", what, def.name);
+    free(what);
+    what = named;
+    db.what = what;
+    int rs = bind_string(&db, item, "Namespace", &def.ns);
+    int re = bind_string(&db, item, "Expression", &def.expr);
+    if (re == 0)
+        re = bind_missing(&db, &item->loc, "Expression");
+    def.expr_at = ynode_get(item, "Expression");
+    const struct ynode *name_at = ynode_get(item, "MetricName");
+    /* a definition in error is kept (marked bad) so that its uses add no second error */
+    int ret = rs < 0 || re < 0 ? ASG_EINVAL : 0;
+    const struct metric_name *p = produced_named(def.name, strlen(def.name));
+    if (ret == 0 && p && (!def.ns || !strcmp(def.ns, p->ns)))
+        ret = diag_error(b->d, &name_at->loc,
+                         "%s: '%s' is a metric asgsim produces (%s); CustomMetrics defines the "
+                         "metrics it does not",
+                         what, def.name, p->ns);
+    for (size_t i = 0; ret == 0 && i < out->nr; i++) {
+        const struct metric_custom *o = &out->items[i];
+        if (same_scope(o->group, group) && !strcmp(o->name, def.name) &&
+            (!o->ns || !def.ns || !strcmp(o->ns, def.ns)))
+            ret = diag_error(b->d, &name_at->loc, "%s: defined twice (first at line %u)", what,
+                             (unsigned)o->node->loc.line);
+    }
+    /* compiled once here for its errors; each use compiles it with its own statistic */
+    struct cw_math m = { 0 };
+    struct compiler c = { .b = &db, .m = &m };
+    if (ret == 0)
+        ret = compile_custom(&c, &def, CW_AVERAGE);
+    cw_math_release(&m);
+    def.bad = ret < 0;
+    ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+    out->items[out->nr++] = def;
+    free(what);
+    return ret;
+}
+
+int metric_bind_customs(struct bind *b, const struct ynode *list, const char *group,
+                        struct metric_customs *out)
+{
+    if (list->kind != YNODE_SEQ)
+        return diag_error(b->d, &list->loc,
+                          "%s: 'CustomMetrics' must be a list of {MetricName, Namespace, "
+                          "Expression}",
+                          b->what);
+    int ret = 0;
+    for (size_t i = 0; i < list->nr; i++) {
+        int rc = bind_custom(b, list->items[i], group, out);
+        if (rc < 0)
+            ret = rc;
+    }
+    return ret;
+}
+
+struct metric_custom *metric_find_custom(const struct metric_scope *s, const char *ns,
+                                         const char *name, const char **other_ns)
+{
+    struct metric_custom *own = NULL, *shared = NULL;
+    if (other_ns)
+        *other_ns = NULL;
+    for (size_t i = 0; s && s->customs && i < s->customs->nr; i++) {
+        struct metric_custom *d = &s->customs->items[i];
+        if (strcmp(d->name, name))
+            continue;
+        bool mine = !d->group || (s->group_id && !strcmp(d->group, s->group_id)) ||
+                    (s->group_name && !strcmp(d->group, s->group_name));
+        if (!mine)
+            continue;
+        if (d->ns && strcmp(d->ns, ns)) {
+            if (other_ns)
+                *other_ns = d->ns;
+            continue;
+        }
+        if (d->group && !own)
+            own = d;
+        else if (!d->group && !shared)
+            shared = d;
+    }
+    return own ? own : shared;
+}
+
+int metric_bind_custom(struct metric_custom *def, enum cw_statistic stat, struct cw_math *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (def->bad)
+        return ASG_EINVAL;
+    def->used = true;
+    struct bind b = { NULL, def->d, "CustomMetrics" };
+    struct compiler c = { .b = &b, .m = out };
+    int rc = compile_custom(&c, def, stat);
+    if (rc < 0) {
+        cw_math_release(out);
+        return rc;
+    }
+    return 1;
+}
+
+void metric_customs_warn_unused(struct diag_list *d, const struct metric_customs *c)
+{
+    for (size_t i = 0; i < c->nr; i++) {
+        const struct metric_custom *def = &c->items[i];
+        if (def->used || def->bad)
+            continue;
+        const struct ynode *at = ynode_get(def->node, "MetricName");
+        if (def->group)
+            diag_warning(d, &at->loc,
+                         "Groups '%s' CustomMetrics '%s': no alarm or target tracking policy of "
+                         "that group watches this metric; the definition is unused",
+                         def->group, def->name);
+        else
+            diag_warning(d, &at->loc,
+                         "CustomMetrics '%s': no alarm or target tracking policy watches this "
+                         "metric; the definition is unused",
+                         def->name);
+    }
+}
+
+void metric_customs_release(struct metric_customs *c)
+{
+    free(c->items);
+    memset(c, 0, sizeof(*c));
 }

@@ -110,7 +110,8 @@ struct sloader {
        (NULL with one group); `home` says whether an alarm without policy actions is ours. */
     const char *const *others;
     bool home;
-    size_t foreign; /* actions of the current alarm naming another group's policy */
+    size_t foreign;            /* actions of the current alarm naming another group's policy */
+    struct metric_scope scope; /* metrics the settings define (CustomMetrics) */
 };
 
 static bool names_other_group(const struct sloader *l, const char *g)
@@ -240,6 +241,33 @@ static const struct cw_math *keep_math(struct scaling_config *c, const struct cw
     return kept;
 }
 
+/* A MetricName as the template resolves it (`!Ref Param` gives the parameter's value). */
+static const char *resolved_name(struct sloader *l, const struct ynode *name)
+{
+    const struct ynode *v = cfn_resolve(l->t, name, NULL);
+    return v && v->kind == YNODE_SCALAR ? v->scalar : name->scalar;
+}
+
+/*
+ * A metric asgsim does not produce that the settings define (CustomMetrics): its expression
+ * with this use's statistic, as metric math kept in the scaling config. \return 1 (*math
+ * set), 0 when none defines it (*other_ns: a definition in another namespace, or NULL), or
+ * ASG_EINVAL (its definition was reported bad).
+ */
+static int bind_defined(struct sloader *l, const char *ns, const char *name, enum cw_statistic stat,
+                        const struct cw_math **math, const char **other_ns)
+{
+    struct metric_custom *def = metric_find_custom(&l->scope, ns, name, other_ns);
+    if (!def)
+        return 0;
+    struct cw_math m;
+    int rc = metric_bind_custom(def, stat, &m);
+    if (rc < 0)
+        return rc;
+    *math = keep_math(l->out, &m);
+    return 1;
+}
+
 /*
  * CustomizedMetricSpecification (API_CustomizedMetricSpecification): MetricName,
  * Namespace, Dimensions and Statistic of one metric, or `Metrics` (metric math), not both;
@@ -258,6 +286,7 @@ static int load_customized(struct sloader *l, struct bind *b, const struct ynode
     p->customized = true;
     int64_t period = 0;
     const struct ynode *list = NULL, *unproduced = NULL;
+    const char *other_ns = NULL;
     if ((rc = bind_get(b, cm, "Metrics", &list)) < 0)
         return rc;
     if (list) {
@@ -270,7 +299,7 @@ static int load_customized(struct sloader *l, struct bind *b, const struct ynode
                                   "AWS accepts one form",
                                   b->what, single[i]);
         struct cw_math m;
-        if ((rc = metric_bind_math(b, list, &m, &period, &unproduced)) < 0)
+        if ((rc = metric_bind_math(b, list, &l->scope, &m, &period, &unproduced)) < 0)
             return rc;
         if (rc == 1)
             p->custom_math = keep_math(l->out, &m);
@@ -293,13 +322,18 @@ static int load_customized(struct sloader *l, struct bind *b, const struct ynode
         const struct ynode *at = ynode_get(cm, "MetricName");
         if ((rc = metric_bind_name(b, at, ns, name, dims, &p->custom_metric)) < 0)
             return rc;
+        if (rc == 0 &&
+            (rc = bind_defined(l, ns, name, p->custom_statistic, &p->custom_math, &other_ns)) < 0)
+            return rc;
         if (rc == 0)
             unproduced = at;
     }
     if (unproduced)
         return diag_error(l->d, &unproduced->loc,
-                          "%s: metric '%s' is not one asgsim produces (asgsim produces %s)",
-                          b->what, unproduced->scalar, metric_bind_produced);
+                          "%s: metric '%s' is not one asgsim produces (asgsim produces %s)%s%s%s",
+                          b->what, resolved_name(l, unproduced), metric_bind_produced,
+                          other_ns ? "; CustomMetrics defines it in namespace '" : "",
+                          other_ns ? other_ns : "", other_ns ? "'" : "");
     /* AWS: Period 10, 30 or 60 for target tracking on high-resolution metrics */
     if ((rc = bind_int(b, cm, "Period", 10, 60, &period)) < 0)
         return rc;
@@ -623,6 +657,7 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
        each MetricStat with its Period), not both (API_PutMetricAlarm). */
     int64_t period = 0;
     const struct ynode *list = NULL, *unproduced = NULL;
+    const char *other_ns = NULL;
     if ((rc = bind_get(&b, props, "Metrics", &list)) < 0) {
         ret = rc;
     } else if (list) {
@@ -633,7 +668,7 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                 ret = diag_error(l->d, &ynode_get_pair(props, single[i])->key->loc,
                                  "%s: give Metrics or %s, not both", what, single[i]);
         struct cw_math m;
-        if (ret == 0 && (rc = metric_bind_math(&b, list, &m, &period, &unproduced)) < 0)
+        if (ret == 0 && (rc = metric_bind_math(&b, list, &l->scope, &m, &period, &unproduced)) < 0)
             ret = rc;
         else if (ret == 0 && rc == 1)
             a.math = keep_math(l->out, &m);
@@ -667,8 +702,13 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
             const struct ynode *at = ynode_get(props, "MetricName");
             if ((rc = metric_bind_name(&b, at, ns, s, dims, &a.metric)) < 0)
                 ret = rc;
+            else if (rc == 0 && (rc = bind_defined(l, ns, s, a.statistic, &a.math, &other_ns)) < 0)
+                ret = rc;
             else if (rc == 0)
                 unproduced = at;
+            /* for the period rule below */
+            if (rc == 1 && a.math && a.math->nr_queries)
+                a.metric = a.math->queries[0].metric;
         }
     }
     if (ret == 0 && unproduced) {
@@ -683,10 +723,12 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
             const struct ynode *nsn = list ? NULL : ynode_get(props, "Namespace");
             ret = diag_error(l->d, &unproduced->loc,
                              "%s: metric '%s'%s%s%s is not one asgsim produces, and the alarm "
-                             "triggers the group's scaling policy '%s' (asgsim produces %s)",
-                             what, unproduced->scalar, nsn ? " in namespace '" : "", nsn ? ns : "",
-                             nsn ? "'" : "", l->out->policies[pol].logical_id,
-                             metric_bind_produced);
+                             "triggers the group's scaling policy '%s' (asgsim produces %s)%s%s%s",
+                             what, resolved_name(l, unproduced), nsn ? " in namespace '" : "",
+                             nsn ? ns : "", nsn ? "'" : "", l->out->policies[pol].logical_id,
+                             metric_bind_produced,
+                             other_ns ? "; CustomMetrics defines it in namespace '" : "",
+                             other_ns ? other_ns : "", other_ns ? "'" : "");
         }
     }
     const struct ynode *pn = list ? list : ynode_get(props, "Period");
@@ -859,20 +901,27 @@ static bool uses_queue(const struct cw_math *m, enum cw_metric metric)
 
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
-                        struct scaling_config *out)
+                        struct metric_customs *customs, struct scaling_config *out)
 {
     return scaling_config_load_among(t, d, group_logical_id, group_name, NULL, true,
-                                     run_start_epoch_s, out);
+                                     run_start_epoch_s, customs, out);
 }
 
 int scaling_config_load_among(struct cfn_template *t, struct diag_list *d,
                               const char *group_logical_id, const char *group_name,
                               const char *const *others, bool home, int64_t run_start_epoch_s,
-                              struct scaling_config *out)
+                              struct metric_customs *customs, struct scaling_config *out)
 {
-    struct sloader l = {
-        t, d, group_logical_id, group_name, run_start_epoch_s, out, others, home, 0
-    };
+    struct sloader l = { t,
+                         d,
+                         group_logical_id,
+                         group_name,
+                         run_start_epoch_s,
+                         out,
+                         others,
+                         home,
+                         0,
+                         { customs, group_logical_id, group_name } };
     int ret = 0, rc;
     /* Policies first: alarms refer to them wherever they appear in the file. */
     static const char *const order[] = { TYPE_POLICY, TYPE_ALARM, TYPE_SCHEDULE };

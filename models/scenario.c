@@ -14,6 +14,7 @@
 #include "asgsim/group_bind.h"
 #include "asgsim/instance_requirements.h"
 #include "asgsim/market_bind.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/regions.h"
 #include "asgsim/serve_bind.h"
@@ -267,6 +268,7 @@ int scenario_load(struct scenario *out, const char *path, const struct scenario_
     memset(sc, 0, sizeof(*sc));
     ret = 0;
 out:
+    metric_customs_release(&l.customs);
     scenario_release(sc);
     free(sc);
     cfn_close(cfn);

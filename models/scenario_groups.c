@@ -7,6 +7,7 @@
 
 #include "asgsim/bind.h"
 #include "asgsim/group_bind.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
@@ -141,14 +142,24 @@ static int bind_entry_load(struct loader *l, const struct ynode *entry, size_t i
     const char *id = l->sc->groups[i].logical_id;
     char *what = xasprintf("Groups '%s'", id);
     struct bind b = { l->cfn, l->d, what };
-    static const char *const used[] = {
-        "Workload",           "Fidelity",         "LoadBalancer", "Tick",
-        "QueueLimit",         "LatencyObjective", "Hooks",        "LaunchTemplateVersions",
-        "LaunchRetryInterval"
-    };
+    static const char *const used[] = { "Workload",
+                                        "Fidelity",
+                                        "LoadBalancer",
+                                        "Tick",
+                                        "QueueLimit",
+                                        "LatencyObjective",
+                                        "Hooks",
+                                        "LaunchTemplateVersions",
+                                        "LaunchRetryInterval",
+                                        "CustomMetrics" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     int ret = bind_check_keys(&b, entry, &keys), rc;
     if (ret == 0 && (rc = serve_config_bind(&b, entry, &pg->serve)) < 0)
+        ret = rc;
+    const struct ynode *customs;
+    if (ret == 0 && (rc = bind_get(&b, entry, "CustomMetrics", &customs)) < 0)
+        ret = rc;
+    else if (ret == 0 && rc == 1 && (rc = metric_bind_customs(&b, customs, id, &l->customs)) < 0)
         ret = rc;
     const struct ynode *w;
     if (ret == 0 && (rc = bind_map(&b, entry, "Workload", &w)) < 0) {
@@ -256,7 +267,7 @@ static int load_several(struct loader *l, struct bind *b, const struct ynode *se
         pg->scaling.tt_scale_in_ratio = sc->scaling.tt_scale_in_ratio;
         if ((rc = scaling_config_load_among(l->cfn, l->d, sc->groups[i].logical_id,
                                             sc->groups[i].name, others, i == 0, sc->start_epoch_s,
-                                            &pg->scaling)) < 0)
+                                            &l->customs, &pg->scaling)) < 0)
             ret = rc;
         free(others);
     }

@@ -9,6 +9,7 @@
 #include "asgsim/bind.h"
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/scenario.h"
 #include "asgsim/yamltree.h"
 
@@ -25,6 +26,7 @@ struct loader {
     struct src_loc workload_loc;
     bool has_workload;
     const char *region; /* Metadata Region (static, from regions.h), or NULL when absent */
+    struct metric_customs customs; /* CustomMetrics: top level, then `Groups:` entries' */
 };
 
 /* The settings block: from --with FILE, else the template's Metadata. NULL when missing. */

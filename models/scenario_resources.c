@@ -883,10 +883,11 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
         if (first_group) {
             const char *gname = g ? g->name : first_group->logical_id;
             if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
-                                          l->sc->start_epoch_s, &l->sc->scaling)) < 0)
+                                          l->sc->start_epoch_s, &l->customs, &l->sc->scaling)) < 0)
                 ret = rc;
         }
     }
+    metric_customs_warn_unused(l->d, &l->customs);
     for (size_t k = 0; k <= (several ? l->sc->nr_groups : 0); k++) {
         const struct scaling_config *c =
                 k == 0 ? &l->sc->scaling : &l->sc->per_group[k - 1].scaling;

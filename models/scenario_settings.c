@@ -8,6 +8,7 @@
 #include "asgsim/ec2_bind.h"
 #include "asgsim/group_bind.h"
 #include "asgsim/market_bind.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/policy_bind.h"
 #include "asgsim/predictive_bind.h"
 #include "asgsim/regions.h"
@@ -284,7 +285,9 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
                                         /* models/predictive_config.c */
                                         "Predictive",
                                         /* several groups: models/scenario_groups.c */
-                                        "Group", "Groups" };
+                                        "Group", "Groups",
+                                        /* models/metric_config.c */
+                                        "CustomMetrics" };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);
@@ -335,6 +338,10 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
     if ((rc = scenario_bind_warm_start(&b, s, sc)) < 0)
         ret = rc;
     if ((rc = predictive_settings_bind(&b, s, &sc->scaling.predictive_history)) < 0)
+        ret = rc;
+    const struct ynode *customs;
+    if ((rc = bind_get(&b, s, "CustomMetrics", &customs)) < 0 ||
+        (rc == 1 && (rc = metric_bind_customs(&b, customs, NULL, &l->customs)) < 0))
         ret = rc;
     return ret;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every real template of tests/corpus/ (issue 17) with only the shared settings file
-# (and NAME.params, NAME=VALUE per line, when a template has parameters without defaults)
-# and prints one line each: "runs" with the launches and policy-caused activities, or
+# Runs every real template of tests/corpus/ (issue 17) with the shared settings file, or
+# NAME.settings.yaml when a template has its own (its load and CustomMetrics), and
+# NAME.params (NAME=VALUE per line) when it has parameters without defaults. It prints one
+# line each: "runs" with the launches and policy-caused activities, or
 # "refused" with the first error asgsim gave. Usage: tools/corpus-status.sh [ASGSIM]
 set -uo pipefail
 asgsim=${1:-build/asgsim}
@@ -16,7 +17,9 @@ while IFS=$'\t' read -r file _; do
     if [ -f "$dir/${file%.yaml}.params" ]; then
         while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/${file%.yaml}.params"
     fi
-    if "$asgsim" run "$dir/$file" --with "$dir/settings.yaml" "${params[@]}" -o "$tmp/r.h5" -q \
+    settings=$dir/settings.yaml
+    [ -f "$dir/${file%.yaml}.settings.yaml" ] && settings=$dir/${file%.yaml}.settings.yaml
+    if "$asgsim" run "$dir/$file" --with "$settings" "${params[@]}" -o "$tmp/r.h5" -q \
         2> "$tmp/err"; then
         "$asgsim" export "$tmp/r.h5" -o "$tmp/x" -q
         # several groups: each one's tables are in groups/LOGICAL_ID/

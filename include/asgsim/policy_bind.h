@@ -9,6 +9,7 @@
 #include "asgsim/bind.h"
 #include "asgsim/cfn.h"
 #include "asgsim/diag.h"
+#include "asgsim/metric_bind.h"
 #include "asgsim/policy_config.h"
 #include "asgsim/yamltree.h"
 
@@ -26,12 +27,14 @@ int cw_settings_bind(struct bind *b, const struct ynode *settings, struct cw_con
  * Load the template's AWS::AutoScaling::ScalingPolicy, AWS::AutoScaling::ScheduledAction
  * and AWS::CloudWatch::Alarm resources for the group `group_logical_id` (named
  * `group_name`) into *out, checking AWS's rules. `run_start_epoch_s` is the scenario's
- * StartTime (a scheduled action may not start before it). Every error goes to `d`.
+ * StartTime (a scheduled action may not start before it). An alarm or policy on a metric
+ * asgsim does not produce reads it from `customs` (the settings' CustomMetrics, NULL for
+ * none), whose definitions it marks used. Every error goes to `d`.
  * \return 0 or ASG_EINVAL; *out holds what loaded either way (scaling_config_release()).
  */
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
-                        struct scaling_config *out);
+                        struct metric_customs *customs, struct scaling_config *out);
 
 /**
  * scaling_config_load() for one of several groups: resources whose AutoScalingGroupName is
@@ -42,7 +45,7 @@ int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char 
 int scaling_config_load_among(struct cfn_template *t, struct diag_list *d,
                               const char *group_logical_id, const char *group_name,
                               const char *const *others, bool home, int64_t run_start_epoch_s,
-                              struct scaling_config *out);
+                              struct metric_customs *customs, struct scaling_config *out);
 
 /**
  * Bind `TargetTracking: {ScaleInThresholdRatio}` of the scenario settings (0.01-0.99,

@@ -22,18 +22,20 @@ all_listed() {
     local f b
     for f in "$dir"/*.yaml; do
         b=$(basename "$f")
-        [ "$b" = settings.yaml ] && continue
+        case $b in settings.yaml | *.settings.yaml) continue ;; esac
         grep -q "^$b	" "$dir/MANIFEST.tsv" || { echo "  $b is not in MANIFEST.tsv"; return 1; }
     done
 }
 
-# runs NAME: the template runs with settings.yaml (and NAME.params) and launches instances.
+# runs NAME: the template runs with NAME.settings.yaml if there is one, else settings.yaml (and
+# NAME.params), and launches instances.
 runs() {
-    local name=$1 params=() p
+    local name=$1 params=() p settings=$dir/settings.yaml
     if [ -f "$dir/$name.params" ]; then
         while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/$name.params"
     fi
-    expect_exit 0 "$ASGSIM" run "$dir/$name.yaml" --with "$dir/settings.yaml" "${params[@]}" \
+    [ -f "$dir/$name.settings.yaml" ] && settings=$dir/$name.settings.yaml
+    expect_exit 0 "$ASGSIM" run "$dir/$name.yaml" --with "$settings" "${params[@]}" \
         -o "$WORK/$name.h5" -q || return 1
     "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q || return 1
     # several groups: each one's tables are in groups/LOGICAL_ID/ (README "Several groups")
@@ -48,7 +50,8 @@ for t in aws-asg-multi-az-notifications aws-asg-rolling-updates aws-asg-schedule
     aws-elb-guided-rolling-upgrade aws-ecs-public-vpc refarch-ecs-cluster \
     quickstart-linux-bastion refarch-wordpress-web asg-examples-lifecycle-userdata \
     widdix-vpc-ssh-bastion widdix-wordpress-ha asg-examples-custom-termination \
-    asg-examples-faster-target-tracking asg-examples-predictive; do
+    asg-examples-faster-target-tracking asg-examples-predictive widdix-ecs-cluster \
+    widdix-jenkins2-ha-agents; do
     check "$t runs and launches" runs "$t"
 done
 # Its CPU alarms drive simple scaling policies (WebServerScaleUpPolicy, ...).
@@ -82,4 +85,23 @@ check "predictive: the application group's policy acted" grep -q 'policy' \
     "$WORK/asg-examples-predictive/groups/ApplicationAutoScalingGroup/activities.tsv"
 check "predictive: the load group launched" grep -q 'Launching' \
     "$WORK/asg-examples-predictive/groups/LoadAutoScalingGroup/activities.tsv"
+# Custom metrics (README "Metrics however a template names them"): NAME.settings.yaml
+# defines what the template's Lambda or scripts publish over the metrics asgsim produces.
+# ECS: SchedulableContainers = 7 container slots per InService t2.micro - the containers
+# the load holds; the shortage alarm scales out, the excess alarm (15 minutes) in.
+E=$WORK/widdix-ecs-cluster/activities.tsv
+check "widdix-ecs-cluster: the shortage alarm scaled out" grep -q \
+    'alarm ContainerInstancesShortageAlarm in state ALARM triggered policy ScaleUpPolicy changing the desired capacity from 2 to 3' "$E"
+check "widdix-ecs-cluster: the excess alarm scaled in" grep -q \
+    'alarm ContainerInstancesExcessAlarm in state ALARM triggered policy ScaleDownPolicy changing the desired capacity from 3 to 2' "$E"
+# Jenkins: builds queue on a workday (08:00-18:00); BuildQueue (the backlog) adds agents
+# from 0, BuildActiveQueue (backlog + builds in progress) <= 0 removes them after 18:00.
+J=$WORK/widdix-jenkins2-ha-agents/groups/AgentASG/activities.tsv
+check "widdix-jenkins2: BuildQueue launched the first agent" grep -q \
+    'T08:[0-9:]*Z a monitor alarm BuildQueueHighAlarm in state ALARM triggered policy AgentScalingUpPolicy changing the desired capacity from 0 to 1' "$J"
+check "widdix-jenkins2: BuildQueue added the second agent" grep -q \
+    'alarm BuildQueueHighAlarm in state ALARM triggered policy AgentScalingUpPolicy changing the desired capacity from 1 to 2' "$J"
+check "widdix-jenkins2: BuildActiveQueue removed the last agent after 18:00" grep -q \
+    'T1[89]:[0-9:]*Z a monitor alarm BuildActiveQueueEmptyAlarm in state ALARM triggered policy AgentScalingDownPolicy changing the desired capacity from 1 to 0' "$J"
+check "widdix-jenkins2: the agents launched" grep -q 'Launching' "$J"
 finish

@@ -47,4 +47,48 @@ check "backlog per instance above 100 scales out first" bash -c \
     "awk -F'\t' 'NR==2{exit !(\$4 ~ /AlarmHigh/ && \$6 > 100 && \$16 > \$15)}' '$WORK/sqs/decisions.tsv'"
 check "a worked-off queue scales in" bash -c \
     "awk -F'\t' 'NR>1 && \$4 ~ /AlarmLow/ && \$6 == 0 && \$16 < \$15 {f=1} END{exit !f}' '$WORK/sqs/decisions.tsv'"
+# A metric the settings define (tests/data/metrics/custom.yaml: CustomMetrics Backlog =
+# ApproximateNumberOfMessagesVisible): its alarms decide exactly as the same alarms on AWS/SQS
+# ApproximateNumberOfMessagesVisible, each name of the expression read with the alarm's own
+# Statistic and Period as a metric-math MetricStat would be (API_MetricDataQuery); both make
+# the group queue-driven. Both the scale-out and the scale-in alarm act.
+C="$SRCDIR/tests/data/metrics/custom.yaml"
+check "custom metric form runs" run_export custom "$C"
+# (warnings are not printed under -q: run once more without it)
+check "custom metric: no warning when the definition is used" bash -c \
+    "'$ASGSIM' run '$C' -o '$WORK/w.h5' 2>&1 >/dev/null | grep -c warning | grep -qx 0"
+check "AWS/SQS form runs" run_export custom-sqs "$C" -p Namespace=AWS/SQS \
+    -p MetricName=ApproximateNumberOfMessagesVisible
+check "AWS/SQS form warns" expect_exit 0 "$ASGSIM" run "$C" -p Namespace=AWS/SQS \
+    -p MetricName=ApproximateNumberOfMessagesVisible -o "$WORK/w.h5"
+check "AWS/SQS form: the unused definition is a warning at its MetricName" grep -q \
+    "custom.yaml:17:21: warning: CustomMetrics 'Backlog': no alarm or target tracking policy watches this metric" \
+    "$WORK/err"
+same_as_sqs() {
+    diff <(tail -n +2 "$WORK/custom/activities.tsv" | cut -f1,2,5,6) \
+        <(tail -n +2 "$WORK/custom-sqs/activities.tsv" | cut -f1,2,5,6) >/dev/null &&
+        grep -q 'alarm BacklogHigh in state ALARM triggered policy Out' "$WORK/custom/activities.tsv" &&
+        grep -q 'alarm BacklogEmpty in state ALARM triggered policy In' "$WORK/custom/activities.tsv"
+}
+check "custom metric decides as AWS/SQS ApproximateNumberOfMessagesVisible" same_as_sqs
+# A definition in another namespace does not match; the alarm's error says where it is.
+check "a namespace that does not match is refused" expect_exit 65 "$ASGSIM" run "$C" \
+    -p Namespace=other -o "$WORK/other.h5" -q
+check "... with a hint at the definition" grep -q "CustomMetrics defines it in namespace 'app'" "$WORK/err"
+# Target tracking on a defined metric (tests/data/metrics/custom-tt.yaml: RequestsPerWorker =
+# RequestCount / GroupInServiceInstances), named by a CustomizedMetricSpecification, by the
+# MetricStat its Metrics return, or by an expression over that MetricStat: each decides as
+# the metric math of tt.yaml's math-alb form.
+for f in single stat math; do
+    check "target tracking on a defined metric ($f) runs" run_export "ctt-$f" \
+        "$SRCDIR/tests/data/metrics/custom-tt.yaml" -p Form=$f
+    check "... and decides as metric math over the produced metrics ($f)" \
+        same_activities "ctt-$f" math-alb
+done
+# Several groups (tests/data/metrics/custom-groups.yaml): group B's own definition is tried
+# before the top-level one, so only A's alarm on the same metric acts.
+check "per-group definitions run" run_export cgroups "$SRCDIR/tests/data/metrics/custom-groups.yaml"
+check "A scales on the top-level definition" grep -q 'alarm ADemand in state ALARM triggered policy AOut' \
+    "$WORK/cgroups/groups/A/activities.tsv"
+check "B scales not, on its own definition" bash -c "! grep -q 'policy' '$WORK/cgroups/groups/B/activities.tsv'"
 finish

@@ -303,6 +303,52 @@ START_TEST(test_catalog_parse_errors_have_lines)
 
 END_TEST
 
+/*
+ * CustomMetrics: an alarm on a metric the settings define becomes metric math whose queries
+ * are the produced metrics of its Expression, each with the alarm's own Statistic (as a
+ * MetricStat with that Stat would be, API_MetricDataQuery). The corpus' ECS template: its
+ * shortage alarm reads Minimum, its excess alarm Maximum, of SchedulableContainers =
+ * GroupInServiceInstances * 7 - RequestCount / 600.
+ */
+START_TEST(test_scenario_custom_metric_takes_the_alarm_statistic)
+{
+    char *t = test_src_path("tests/corpus/widdix-ecs-cluster.yaml");
+    char *s = test_src_path("tests/corpus/widdix-ecs-cluster.settings.yaml");
+    const struct cfn_override ov[] = { { "ParentVPCStack", "vpc" } };
+    struct scenario_load_opts o = { .overrides = ov, .nr_overrides = 1, .with_path = s };
+    ck_assert_int_eq(scenario_load(&sc, t, &o, &d), 0);
+    ck_assert_uint_eq(sc.nr_groups, 1);
+    const struct scaling_config *c = &sc.scaling;
+    int seen = 0;
+    for (size_t i = 0; i < c->nr_alarms; i++) {
+        const struct cw_alarm_config *a = &c->alarms[i];
+        bool shortage = !strcmp(a->name, "ContainerInstancesShortageAlarm");
+        if (!shortage && strcmp(a->name, "ContainerInstancesExcessAlarm"))
+            continue;
+        seen++;
+        enum cw_statistic want = shortage ? CW_MINIMUM : CW_MAXIMUM;
+        ck_assert_ptr_nonnull(a->math);
+        ck_assert_uint_eq(a->math->nr_queries, 2);
+        ck_assert_int_eq(a->math->queries[0].metric, CW_GROUP_IN_SERVICE);
+        ck_assert_int_eq(a->math->queries[0].stat, want);
+        ck_assert_int_eq(a->math->queries[1].metric, CW_REQUEST_COUNT);
+        ck_assert_int_eq(a->math->queries[1].stat, want);
+        /* postfix: q0 7 * q1 600 / - */
+        ck_assert_uint_eq(a->math->nr_rpn, 7);
+        ck_assert_int_eq(a->math->rpn[2].op, CW_OP_MUL);
+        ck_assert_double_eq(a->math->rpn[4].num, 600);
+        ck_assert_int_eq(a->math->rpn[6].op, CW_OP_SUB);
+        ck_assert_int_eq(a->period, SIM_SEC(60));
+    }
+    ck_assert_int_eq(seen, 2);
+    /* RequestCount is not the queue's metric: the group is not queue-driven */
+    ck_assert(!c->queue_driven);
+    free(t);
+    free(s);
+}
+
+END_TEST
+
 Suite *scenario_suite(void);
 
 Suite *scenario_suite(void)
@@ -318,6 +364,7 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_type_override_and_addition);
     tcase_add_test(tc, test_scenario_launch_configuration_monitoring_default);
     tcase_add_test(tc, test_scenario_limits_are_named);
+    tcase_add_test(tc, test_scenario_custom_metric_takes_the_alarm_statistic);
     tcase_add_test(tc, test_catalog_has_the_documented_prices);
     tcase_add_test(tc, test_catalog_parse_errors_have_lines);
     suite_add_tcase(s, tc);
