@@ -446,7 +446,8 @@ static void ledger_settle(struct billing_ledger *l, int64_t upto)
 {
     if (upto <= l->settled_hours)
         return;
-    qsort(l->items, l->nr, sizeof(*l->items), cmp_usage);
+    if (l->nr) /* qsort and memmove want a buffer even for nothing */
+        qsort(l->items, l->nr, sizeof(*l->items), cmp_usage);
     sim_time origin = SIM_SEC(l->origin_offset_s);
     size_t i = 0;
     for (int64_t hour = l->settled_hours; hour < upto; hour++) {
@@ -457,7 +458,8 @@ static void ledger_settle(struct billing_ledger *l, int64_t upto)
         price_hour(l->disc, l->items + i, j - i, window_share(hour, origin, -1), true, &l->settled);
         i = j;
     }
-    memmove(l->items, l->items + i, (l->nr - i) * sizeof(*l->items));
+    if (l->nr > i)
+        memmove(l->items, l->items + i, (l->nr - i) * sizeof(*l->items));
     l->nr -= i;
     l->settled_hours = upto;
 }
