@@ -76,6 +76,12 @@ check "r7a.large runs in us-east-1" expect_exit 0 "$ASGSIM" run "$WORK/r7a.yaml"
 check "validate takes --region" expect_exit 0 "$ASGSIM" validate "$S" -q --region us-east-2
 check "sweep --help documents --region" expect_exit 0 "$ASGSIM" sweep --help
 check "sweep --help names --region" grep -q -- "--region" "$WORK/out"
+# Prices follow the Region (the checks above): the help must not say otherwise.
+for cmd in run sweep; do
+    "$ASGSIM" $cmd --help >"$WORK/help.txt"
+    check "$cmd --help: prices follow --region" grep -q "Region's prices" "$WORK/help.txt"
+    check "$cmd --help: no 'prices stay us-east-1's'" bash -c "! grep -q 'prices stay' '$WORK/help.txt'"
+done
 cat >"$WORK/sw.yaml" <<YAML
 Scenario: $S
 Axes:
