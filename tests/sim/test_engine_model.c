@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
+
 #include "asgsim/banned.h"
 
 /* clang-format on */
@@ -29,20 +31,6 @@ static void finish(struct sim_engine *eng)
 }
 
 /* ---- random operations against a reference model ------------------------------------- */
-
-/* splitmix64: small, fast, and fixed, so the random test replays identically everywhere. */
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t *state, uint64_t n)
-{
-    return rng_next(state) % n;
-}
 
 /* What the reference knows of every event ever scheduled, indexed by its reference seq. */
 struct issued {
@@ -119,20 +107,20 @@ static const struct sim_event_type RAND_EV;
 static sim_time random_delay(struct model *m)
 {
     sim_time now = sim_now(m->eng);
-    switch (rng_below(&m->rng, 7)) {
+    switch (test_rng_below(&m->rng, 7)) {
     case 0:
         return 0;
     case 1:
     case 2:
-        return (sim_time)(1 + rng_below(&m->rng, 8));
+        return (sim_time)(1 + test_rng_below(&m->rng, 8));
     case 3:
         /* The next multiple of 100: many events share a few absolute times. */
         return (now / 100 + 1) * 100 - now;
     case 4:
-        return (sim_time)rng_below(&m->rng, 1000);
+        return (sim_time)test_rng_below(&m->rng, 1000);
     default:
         /* Far ahead: these build up a large pending set. */
-        return (sim_time)rng_below(&m->rng, 5000000);
+        return (sim_time)test_rng_below(&m->rng, 5000000);
     }
 }
 
@@ -143,7 +131,7 @@ static void model_schedule(struct model *m)
     uint64_t seq = m->nr_issued;
     union sim_payload p = { .u = seq };
     sim_event_id id;
-    if (rng_below(&m->rng, 4) == 0)
+    if (test_rng_below(&m->rng, 4) == 0)
         id = sim_schedule_at(m->eng, now + delay, &RAND_EV, m, p);
     else
         id = sim_schedule(m->eng, delay, &RAND_EV, m, p);
@@ -168,14 +156,14 @@ static void model_cancel_random(struct model *m)
     if (m->nr_issued == 0)
         return;
     uint64_t seq;
-    uint64_t k = rng_below(&m->rng, 8);
+    uint64_t k = test_rng_below(&m->rng, 8);
     if (k == 0) {
-        seq = rng_below(&m->rng, m->nr_issued);
+        seq = test_rng_below(&m->rng, m->nr_issued);
     } else if (k <= 3 && m->nr > 0) {
-        seq = m->order[rng_below(&m->rng, m->nr)];
+        seq = m->order[test_rng_below(&m->rng, m->nr)];
     } else {
         uint64_t window = m->nr_issued < 8192 ? m->nr_issued : 8192;
-        seq = m->nr_issued - 1 - rng_below(&m->rng, window);
+        seq = m->nr_issued - 1 - test_rng_below(&m->rng, window);
     }
     const struct issued *is = &m->issued[seq];
     FAST_EQ(m, sim_is_pending(m->eng, is->id), is->pending);
@@ -196,9 +184,9 @@ static void model_cancel_random(struct model *m)
 static void model_cancel_forged(struct model *m)
 {
     sim_event_id id = 0;
-    uint64_t k = rng_below(&m->rng, 3);
+    uint64_t k = test_rng_below(&m->rng, 3);
     if (k == 1 && m->nr > 0) {
-        id = m->issued[m->order[rng_below(&m->rng, m->nr)]].id + (UINT64_C(3) << 32);
+        id = m->issued[m->order[test_rng_below(&m->rng, m->nr)]].id + (UINT64_C(3) << 32);
     } else if (k == 2) {
         id = (UINT64_C(1) << 32) | 0xFFFFFFF0u;
     }
@@ -221,12 +209,12 @@ static void rand_fire(struct sim_engine *eng, void *target, const union sim_payl
     /* The running event is no longer pending and cannot be cancelled. */
     const struct issued *self = &m->issued[seq];
     FAST_EQ(m, sim_is_pending(eng, self->id), false);
-    if (rng_below(&m->rng, 8) == 0) {
+    if (test_rng_below(&m->rng, 8) == 0) {
         FAST_EQ(m, sim_cancel(eng, self->id), ASG_ENOENT);
         m->nr_self_cancel++;
     }
     /* Handlers schedule and cancel too; fewer than one new event per firing on average. */
-    uint64_t r = rng_below(&m->rng, 16);
+    uint64_t r = test_rng_below(&m->rng, 16);
     if (r < 5) {
         model_schedule(m);
         m->nr_handler_schedules++;
@@ -266,7 +254,7 @@ START_TEST(test_engine_random_ops_match_reference)
     sim_set_observer(m.eng, rand_observe, &m);
     size_t nr_steps = 0, nr_runs = 0;
     for (m.op = 0; m.op < ENGINE_RANDOM_OPS; m.op++) {
-        uint64_t r = rng_below(&m.rng, 100);
+        uint64_t r = test_rng_below(&m.rng, 100);
         /* Hover around a few thousand pending events: enough to stress the heap and the
          * slab, small enough that the reference's shifts stay cheap. */
         unsigned sched_pct = m.nr < 2000 ? 50u : 30u;
@@ -280,7 +268,7 @@ START_TEST(test_engine_random_ops_match_reference)
             /* Fire exactly one event (if any): every handler asks to stop. */
             m.stop_each = true;
             uint64_t before = m.nr_fired;
-            sim_time end = rng_below(&m.rng, 2) ? SIM_TIME_MAX : sim_next_time(m.eng);
+            sim_time end = test_rng_below(&m.rng, 2) ? SIM_TIME_MAX : sim_next_time(m.eng);
             bool had = m.nr > 0;
             sim_time now = sim_now(m.eng);
             int rc = sim_run_until(m.eng, had ? end : now);
@@ -290,7 +278,7 @@ START_TEST(test_engine_random_ops_match_reference)
         } else {
             /* Run a stretch of time: everything due by `end` fires, in order, and no more. */
             m.stop_each = false;
-            sim_time end = sim_now(m.eng) + (sim_time)rng_below(&m.rng, 500);
+            sim_time end = sim_now(m.eng) + (sim_time)test_rng_below(&m.rng, 500);
             FAST_EQ(&m, sim_run_until(m.eng, end), 0);
             FAST_EQ(&m, sim_now(m.eng), end);
             FAST_EQ(&m, m.nr == 0 || ref_at(&m, m.nr - 1) > end, true);

@@ -16,23 +16,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "helpers.h"
+
 #include "asgsim/banned.h"
 
 /* clang-format on */
-
-/* splitmix64: small, fast, and fixed, so the random tests replay identically everywhere. */
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t *state, uint64_t n)
-{
-    return rng_next(state) % n;
-}
 
 static bool key_less(sim_time a_at, uint64_t a_seq, sim_time b_at, uint64_t b_seq)
 {
@@ -336,10 +324,10 @@ START_TEST(test_pes_crowded_wide_bucket_pops_in_key_order)
         size_t nr_ref = 0;
         for (uint32_t s = 0; s < N + 2; s++) {
             /* Uniform in [0, 2^span_bits[t]); the top bits of a draw (no shift by 64). */
-            sim_time at = (sim_time)(rng_next(&rng) >> 1 >> (63 - span_bits[t]));
+            sim_time at = (sim_time)(test_rng_next(&rng) >> 1 >> (63 - span_bits[t]));
             if (s >= N)
                 at = INT64_C(1) << (52 + s - N);
-            uint64_t seq = rng_next(&rng);
+            uint64_t seq = test_rng_next(&rng);
             pes_push(&q, at, seq, s);
             if (s % 9 == 4)
                 ck_assert(pes_remove(&q, s));
@@ -374,13 +362,13 @@ START_TEST(test_pes_ladder_allocates_nothing_after_warm_up)
     struct pes q = { 0 };
     uint64_t rng = 7, seq = 0;
     for (uint32_t s = 0; s < N; s++)
-        pes_push(&q, (sim_time)rng_below(&rng, 2000000), seq++, s);
+        pes_push(&q, (sim_time)test_rng_below(&rng, 2000000), seq++, s);
     size_t chunks = 0, nodes = 0, bottom = 0, sort = 0;
     for (int round = 0; round < 6; round++) {
         for (uint32_t i = 0; i < 4 * N; i++) {
             struct pes_entry e;
             ck_assert(pes_pop(&q, &e));
-            pes_push(&q, e.at + 1 + (sim_time)rng_below(&rng, 2000000), seq++, e.slot);
+            pes_push(&q, e.at + 1 + (sim_time)test_rng_below(&rng, 2000000), seq++, e.slot);
         }
         check_heap_invariants(&q);
         if (round == 2) {
@@ -422,7 +410,7 @@ START_TEST(test_pes_ladder_near_future_events_do_not_pile_up_in_bottom)
     ck_assert(pes_pop(&q, &e));
     ck_assert_uint_eq(e.slot, N);
     for (uint32_t s = 0; s < N; s++)
-        pes_push(&q, 1 + (sim_time)rng_below(&rng, 40000), seq++, s);
+        pes_push(&q, 1 + (sim_time)test_rng_below(&rng, 40000), seq++, s);
     size_t peak_bottom = 0;
     sim_time last = 0;
     uint64_t last_seq = 0;
@@ -433,7 +421,7 @@ START_TEST(test_pes_ladder_near_future_events_do_not_pile_up_in_bottom)
         last_seq = e.seq;
         ck_assert_uint_lt(e.slot, N); /* the far events stay queued */
         /* exponential with mean 20 000 us, from a uniform in (0, 1] */
-        double u = ((double)(rng_next(&rng) >> 11) + 1.0) / 9007199254740992.0;
+        double u = ((double)(test_rng_next(&rng) >> 11) + 1.0) / 9007199254740992.0;
         pes_push(&q, e.at + 1 + (sim_time)(-20000.0 * log(u)), seq++, e.slot);
         size_t bottom = q.bottom_nr - q.bottom_head;
         if (bottom > peak_bottom)
@@ -587,20 +575,20 @@ START_TEST(test_pes_random_ops_match_reference)
     uint64_t counter = 0;
     size_t nr_pops = 0, nr_removes = 0, max_size = 0;
     for (unsigned op = 0; op < PES_RANDOM_OPS; op++) {
-        uint64_t r = rng_below(&rng, 100);
+        uint64_t r = test_rng_below(&rng, 100);
         /* Drift toward ~2000 live entries; drain fully now and then to cover "empty". */
         bool draining = (op / 50000u) % 4u == 3u;
         unsigned push_pct = draining ? 20u : ref.nr < 2000 ? 55u : 40u;
         if (r < push_pct && nr_free > 0) {
             uint32_t slot = free_slots[--nr_free];
             sim_time at;
-            uint64_t kind = rng_below(&rng, 4);
+            uint64_t kind = test_rng_below(&rng, 4);
             if (kind == 0)
-                at = (sim_time)rng_below(&rng, 8); /* heavy ties */
+                at = (sim_time)test_rng_below(&rng, 8); /* heavy ties */
             else if (kind == 1)
-                at = (sim_time)rng_below(&rng, 1000);
+                at = (sim_time)test_rng_below(&rng, 1000);
             else
-                at = (sim_time)rng_below(&rng, UINT64_C(1) << 40) - (INT64_C(1) << 39);
+                at = (sim_time)test_rng_below(&rng, UINT64_C(1) << 40) - (INT64_C(1) << 39);
             /* seq: unique (odd multiplier is a bijection) but not in insertion order. */
             uint64_t seq = (counter++) * UINT64_C(0x9E3779B97F4A7C15);
             pes_push(&q, at, seq, slot);
@@ -609,8 +597,8 @@ START_TEST(test_pes_random_ops_match_reference)
         } else if (r < 80) {
             struct pes_entry out = { -5, 5, 5 };
             /* Half the pops go through pes_pop_due with an end that may be before the min. */
-            bool due_only = rng_below(&rng, 2) == 0;
-            sim_time end = (sim_time)rng_below(&rng, 1000);
+            bool due_only = test_rng_below(&rng, 2) == 0;
+            sim_time end = (sim_time)test_rng_below(&rng, 1000);
             bool got;
             if (due_only) {
                 bool expect_due = ref.nr > 0 && ref.key_of[ref.slots[ref.nr - 1]].at <= end;
@@ -638,7 +626,7 @@ START_TEST(test_pes_random_ops_match_reference)
             }
         } else {
             /* Any slot, queued or not, plus some never seen by the queue at all. */
-            uint32_t slot = (uint32_t)rng_below(&rng, PES_RANDOM_SLOTS + 64);
+            uint32_t slot = (uint32_t)test_rng_below(&rng, PES_RANDOM_SLOTS + 64);
             bool expect = slot < PES_RANDOM_SLOTS && queued[slot];
             FAST_EQ(pes_contains(&q, slot), expect, op);
             FAST_EQ(pes_remove(&q, slot), expect, op);
@@ -704,8 +692,8 @@ START_TEST(test_pes_large_hold_with_ties_and_removals_pops_in_order)
     uint32_t nr_live = 0, nr_removed = 0, nr_ties = 0;
     sim_time now = 0;
     for (uint32_t s = 0; s < N; s++) {
-        pes_push(&q, (sim_time)rng_below(&rng, 4000000), counter++ * UINT64_C(0x9E3779B97F4A7C15),
-                 s);
+        pes_push(&q, (sim_time)test_rng_below(&rng, 4000000),
+                 counter++ * UINT64_C(0x9E3779B97F4A7C15), s);
         where[s] = nr_live;
         live[nr_live++] = s;
     }
@@ -714,12 +702,12 @@ START_TEST(test_pes_large_hold_with_ties_and_removals_pops_in_order)
         bool far = op >= OPS / 2;
         if (op % 7 == 3) {
             /* Remove a random queued slot and push it back later. */
-            uint32_t s = live[rng_below(&rng, nr_live)];
+            uint32_t s = live[test_rng_below(&rng, nr_live)];
             FAST_EQ(pes_remove(&q, s), true, op);
             live[where[s]] = live[--nr_live];
             where[live[where[s]]] = where[s];
             nr_removed++;
-            sim_time d = (sim_time)rng_below(&rng, 1000);
+            sim_time d = (sim_time)test_rng_below(&rng, 1000);
             uint64_t seq = counter++;
             pes_push(&q, now + (d == 0 && seq <= last.seq ? 1 : d), seq, s);
             where[s] = nr_live;
@@ -737,8 +725,8 @@ START_TEST(test_pes_large_hold_with_ties_and_removals_pops_in_order)
         now = e.at;
         live[where[e.slot]] = live[--nr_live];
         where[live[where[e.slot]]] = where[e.slot];
-        uint64_t kind = rng_below(&rng, 8);
-        uint64_t u = rng_next(&rng);
+        uint64_t kind = test_rng_below(&rng, 8);
+        uint64_t u = test_rng_next(&rng);
         /* Mostly near: the delay's bit length is uniform, as crowded as exponential. */
         sim_time delay = kind == 0   ? 0
                          : kind == 1 ? (sim_time)(u % 8)
