@@ -604,7 +604,8 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "LifecycleHookSpecificationList",
                                         "MaxInstanceLifetime",
                                         "PlacementGroup",
-                                        "DesiredCapacityType" };
+                                        "DesiredCapacityType",
+                                        "LaunchConfigurationName" };
     /* NotificationConfiguration: the singular form, deprecated for NotificationConfigurations
      * and still accepted by CloudFormation (cfn-lint issue 442); real templates use it. */
     static const char *const inert[] = { "Tags",
@@ -616,7 +617,6 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                          "LoadBalancerNames",
                                          "TargetGroupARNs" };
     static const char *const unmodelled[] = { "CapacityRebalance",
-                                              "LaunchConfigurationName",
                                               "InstanceId",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",
