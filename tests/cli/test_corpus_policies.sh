@@ -22,4 +22,88 @@ cooldown_ignored() {
 }
 check "a target tracking policy's Cooldown is accepted and has no effect" cooldown_ignored
 
+# runs NAME [SETTINGS]: the template runs with SETTINGS (default: NAME.settings.yaml if there
+# is one, else the shared settings.yaml) and NAME.params, and launches instances; its tables
+# land in $WORK/NAME (a group's in groups/LOGICAL_ID/ when there are several).
+runs() {
+    local name=$1 settings=${2:-} params=() p t
+    if [ -z "$settings" ]; then
+        settings=$dir/settings.yaml
+        [ -f "$dir/$name.settings.yaml" ] && settings=$dir/$name.settings.yaml
+    fi
+    for t in "$dir/$name.yaml" "$dir/$name.json"; do [ -f "$t" ] && break; done
+    if [ -f "$dir/$name.params" ]; then
+        while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/$name.params"
+    fi
+    expect_exit 0 "$ASGSIM" run "$t" --with "$settings" "${params[@]}" -o "$WORK/$name.h5" -q ||
+        return 1
+    "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q || return 1
+    cat "$WORK/$name"/activities.tsv "$WORK/$name"/groups/*/activities.tsv 2>/dev/null |
+        grep -q 'Launching' || { echo "  $name launched nothing"; return 1; }
+}
+
+# acted FILE ALARM POLICY FROM TO: an activity's cause says ALARM (the alarm's name up to its
+# generated suffix) in state ALARM triggered POLICY changing desired from FROM to TO; FROM or
+# TO may be a regular expression such as [0-9]*.
+acted() {
+    grep -q "a monitor alarm $2[^ ]* in state ALARM triggered policy $3 changing the desired capacity from $4 to $5\." "$1" ||
+        { echo "  no '$2 ... $3 ... from $4 to $5' in $1"; return 1; }
+}
+
+# aws-samples/sqs-ec2-graviton-spot: target tracking on the queue's
+# ApproximateNumberOfMessagesVisible (CustomizedMetricSpecification, Sum, target 2 messages),
+# so the group is queue-driven (README "Metrics however a template names them"): the
+# settings' rate is messages/s. One instance (MinSize 1) cannot keep up with the day's load,
+# the backlog goes above 2 and AlarmHigh (3 of 3 datapoints over the target) scales out; the
+# capacity needed is ceil(1 x backlog / 2), far above MaxSize 4, so AWS's clamp to MaxSize
+# gives 4. Four drain the queue, the backlog sits at 0, below the target, and AlarmLow
+# (15 of 15) scales in, to ceil(4 x 0 / 2) = 0, clamped to MinSize 1: the policy cycles
+# between 1 and 4 all day, as README observes for queue-driven target tracking.
+t=sqs-graviton-spot
+check "$t runs and launches" runs $t
+check "$t: AlarmHigh scaled out to MaxSize" acted "$WORK/$t/activities.tsv" \
+    TargetTracking-autoScalingGroup-AlarmHigh autoScalingPolicy 1 4
+check "$t: AlarmLow scaled in to MinSize" acted "$WORK/$t/activities.tsv" \
+    TargetTracking-autoScalingGroup-AlarmLow autoScalingPolicy 4 1
+# Its MixedInstancesPolicy: OnDemandBaseCapacity 0 and OnDemandPercentageAboveBaseCapacity 0
+# make every instance Spot; its InstanceRequirements (CpuManufacturers
+# amazon-web-services, AllowedInstanceTypes c7g.*, m7g.*, r7g.*) allow only those Graviton
+# families.
+only_graviton_spot() {
+    awk -F'\t' 'NR>1 { n++; if ($4 != "spot" || $3 !~ /^(c7g|m7g|r7g)\./) bad = 1 }
+        END { exit bad || n == 0 }' "$WORK/$t/instances.tsv" ||
+        { echo "  instances other than Spot c7g/m7g/r7g:"; cut -f3,4 "$WORK/$t/instances.tsv" | sort -u; return 1; }
+}
+check "$t: every instance is a Spot c7g, m7g or r7g" only_graviton_spot
+
+# aws-quickstart/quickstart-ibm-websphere-liberty: a launch configuration (t2.micro) and
+# target tracking on the predefined ASGAverageCPUUtilization, target 75 %, min 2, max 4; its
+# Cooldown '60' is ignored, as AWS ignores it. The day's load takes the group's CPU above
+# 75 %: AlarmHigh scales out 2 -> 3 -> 4 (MaxSize); at night it falls below AlarmLow's
+# threshold (0.7 x 75, README "Policies"), which scales in 4 -> 3 -> 2 (MinSize).
+t=quickstart-websphere-liberty
+check "$t runs and launches" runs $t
+check "$t: AlarmHigh scaled out" acted "$WORK/$t/activities.tsv" \
+    TargetTracking-LibertyAutoScalingGroup-AlarmHigh LibertyTargetTrackingScalingPolicy 3 4
+check "$t: AlarmLow scaled in to MinSize" acted "$WORK/$t/activities.tsv" \
+    TargetTracking-LibertyAutoScalingGroup-AlarmLow LibertyTargetTrackingScalingPolicy 3 2
+
+# aws-samples/amazon-ec2-auto-scaling-group-examples, predictive scaling for blue/green
+# deployments: three groups (issue 17 item 9). The blue application group (ASG-myapp-v1) has
+# target tracking on ASGAverageCPUUtilization (target 25 %) and a ForecastOnly predictive
+# policy (which never scales); the green one (ASG-myapp-v2) has no policy yet (the
+# deployment copies it later), and the load generators' group has none. With the shared load
+# on every group, blue's CPU passes 25 % at the peak and AlarmHigh scales out from MinSize 6;
+# AlarmLow brings it back to 6. Green keeps its 6.
+t=asg-examples-predictive-blue-green
+check "$t runs and launches" runs $t
+g=$WORK/$t/groups
+check "$t: blue's AlarmHigh scaled out" acted "$g/ApplicationAutoScalingGroup/activities.tsv" \
+    TargetTracking-ASG-myapp-v1-AlarmHigh TargetTrackingScalingCPUUtilization 6 7
+check "$t: blue's AlarmLow scaled in to MinSize" acted "$g/ApplicationAutoScalingGroup/activities.tsv" \
+    TargetTracking-ASG-myapp-v1-AlarmLow TargetTrackingScalingCPUUtilization '[0-9]*' 6
+check "$t: green launched six and no policy acted on it" bash -c \
+    "[ \"\$(grep -c Launching '$g/GreenApplicationAutoScalingGroup/activities.tsv')\" = 6 ] &&
+     ! grep -q 'triggered policy' '$g/GreenApplicationAutoScalingGroup/activities.tsv'"
+
 finish
