@@ -106,4 +106,18 @@ check "$t: green launched six and no policy acted on it" bash -c \
     "[ \"\$(grep -c Launching '$g/GreenApplicationAutoScalingGroup/activities.tsv')\" = 6 ] &&
      ! grep -q 'triggered policy' '$g/GreenApplicationAutoScalingGroup/activities.tsv'"
 
+# aws-samples/ec2-asg-memory-metric-sample (AWS CDK output): step scaling on the CloudWatch
+# agent's MemoryUtilization (namespace EC2_ASG_Memory), which no simulated component
+# produces; asgsim refuses it with an error naming the alarm, the metric and the policy
+# (issue 17 item 8), exit 65, and leaves no trace file.
+t=asg-memory-metric-step
+refused_memory() {
+    expect_exit 65 "$ASGSIM" run "$dir/$t.yaml" --with "$dir/settings.yaml" -o "$WORK/$t.h5" -q ||
+        return 1
+    grep -q "$t.yaml:[0-9]*:[0-9]*: error: AWS::CloudWatch::Alarm 'StepScalingPolicyUpperAlarm14655AF0': metric 'MemoryUtilization' in namespace 'EC2_ASG_Memory' is not one asgsim produces, and the alarm triggers the group's scaling policy 'StepScalingPolicyUpperPolicy2CA010F0'" \
+        "$WORK/err" || { echo "  not the expected error:"; head -3 "$WORK/err"; return 1; }
+    [ ! -e "$WORK/$t.h5" ] && [ ! -e "$WORK/$t.h5.tmp" ]
+}
+check "$t is refused: its step policies scale on memory" refused_memory
+
 finish
