@@ -22,6 +22,23 @@ cooldown_ignored() {
 }
 check "a target tracking policy's Cooldown is accepted and has no effect" cooldown_ignored
 
+# JSON templates are CloudFormation too: tt-cooldown.json is tt-cooldown.yaml in JSON and
+# runs the same, and an error in one is located at its line and column (the key's quote).
+json_same() {
+    expect_exit 0 "$ASGSIM" run "${P%.yaml}.json" -o "$WORK/json.h5" -q &&
+        "$ASGSIM" export "$WORK/json.h5" -o "$WORK/json" -q &&
+        cmp -s "$WORK/json/decisions.tsv" "$WORK/cd/decisions.tsv" &&
+        cmp -s "$WORK/json/activities.tsv" "$WORK/cd/activities.tsv"
+}
+check "a JSON template runs as its YAML twin" json_same
+json_error_located() {
+    sed 's/"MaxSize"/"MaxSzie"/' "${P%.yaml}.json" > "$WORK/bad.json"
+    expect_exit 65 "$ASGSIM" run "$WORK/bad.json" -o "$WORK/bad.h5" -q &&
+        grep -qF "$WORK/bad.json:29:9: error: unknown property 'MaxSzie'" "$WORK/err" &&
+        [ ! -e "$WORK/bad.h5" ] && [ ! -e "$WORK/bad.h5.tmp" ]
+}
+check "an error in a JSON template names its line and column" json_error_located
+
 # runs NAME [SETTINGS]: the template runs with SETTINGS (default: NAME.settings.yaml if there
 # is one, else the shared settings.yaml) and NAME.params, and launches instances; its tables
 # land in $WORK/NAME (a group's in groups/LOGICAL_ID/ when there are several).
