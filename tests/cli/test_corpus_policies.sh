@@ -70,12 +70,13 @@ acted() {
 # aws-samples/sqs-ec2-graviton-spot: target tracking on the queue's
 # ApproximateNumberOfMessagesVisible (CustomizedMetricSpecification, Sum, target 2 messages),
 # so the group is queue-driven (README "Metrics however a template names them"): the
-# settings' rate is messages/s. One instance (MinSize 1) cannot keep up with the day's load,
-# the backlog goes above 2 and AlarmHigh (3 of 3 datapoints over the target) scales out; the
-# capacity needed is ceil(1 x backlog / 2), far above MaxSize 4, so AWS's clamp to MaxSize
-# gives 4. Four drain the queue, the backlog sits at 0, below the target, and AlarmLow
-# (15 of 15) scales in, to ceil(4 x 0 / 2) = 0, clamped to MinSize 1: the policy cycles
-# between 1 and 4 all day, as README observes for queue-driven target tracking.
+# settings' rate is messages/s and one c7g.medium works off 100 a second. Whenever the load
+# is above that (the cold start, then about 03:30 to 20:30) one instance (MinSize 1) falls
+# behind, the backlog passes 2 and AlarmHigh (3 of 3 datapoints over the target) scales out
+# to ceil(1 x backlog / 2), far above MaxSize 4, so AWS's clamp gives 4. Four drain the
+# queue, the backlog sits at 0, below the target, and AlarmLow (15 of 15) scales in to
+# ceil(4 x 0 / 2) = 0, clamped to MinSize 1: the policy cycles between 1 and 4, as README
+# observes for queue-driven target tracking.
 t=sqs-graviton-spot
 check "$t runs and launches" runs $t
 check "$t: AlarmHigh scaled out to MaxSize" acted "$WORK/$t/activities.tsv" \
@@ -98,6 +99,11 @@ check "$t: every instance is a Spot c7g, m7g or r7g" only_graviton_spot
 # Cooldown '60' is ignored, as AWS ignores it. The day's load takes the group's CPU above
 # 75 %: AlarmHigh scales out 2 -> 3 -> 4 (MaxSize); at night it falls below AlarmLow's
 # threshold (0.7 x 75, README "Policies"), which scales in 4 -> 3 -> 2 (MinSize).
+# The t2.micro (standard credits) spend their credits within hours and then serve at their
+# 10 % baseline. The CPU the policy sees is offered load over full-speed capacity: that is
+# asgsim's rule (README "CPU credits"), not AWS's. The EC2 User Guide (standard mode) says
+# CPU utilization is lowered to the baseline, so on AWS the alarm would see about 10 % and
+# this group would not scale out once its credits are spent. The checks pin asgsim's rule.
 t=quickstart-websphere-liberty
 check "$t runs and launches" runs $t
 check "$t: AlarmHigh scaled out" acted "$WORK/$t/activities.tsv" \
