@@ -63,7 +63,8 @@ runs() {
 # generated suffix) in state ALARM triggered POLICY changing desired from FROM to TO; FROM or
 # TO may be a regular expression such as [0-9]*.
 acted() {
-    grep -q "a monitor alarm $2[^ ]* in state ALARM triggered policy $3 changing the desired capacity from $4 to $5\." "$1" ||
+    local cause="a monitor alarm $2[^ ]* in state ALARM triggered policy $3"
+    grep -q "$cause changing the desired capacity from $4 to $5\." "$1" ||
         { echo "  no '$2 ... $3 ... from $4 to $5' in $1"; return 1; }
 }
 
@@ -90,7 +91,7 @@ check "$t: AlarmLow scaled in to MinSize" acted "$WORK/$t/activities.tsv" \
 only_graviton_spot() {
     awk -F'\t' 'NR>1 { n++; if ($4 != "spot" || $3 !~ /^(c7g|m7g|r7g)\./) bad = 1 }
         END { exit bad || n == 0 }' "$WORK/$t/instances.tsv" ||
-        { echo "  instances other than Spot c7g/m7g/r7g:"; cut -f3,4 "$WORK/$t/instances.tsv" | sort -u; return 1; }
+        { echo "  other instances:"; cut -f3,4 "$WORK/$t/instances.tsv" | sort -u; return 1; }
 }
 check "$t: every instance is a Spot c7g, m7g or r7g" only_graviton_spot
 
@@ -137,8 +138,11 @@ t=asg-memory-metric-step
 refused_memory() {
     expect_exit 65 "$ASGSIM" run "$dir/$t.yaml" --with "$dir/settings.yaml" -o "$WORK/$t.h5" -q ||
         return 1
-    grep -q "$t.yaml:[0-9]*:[0-9]*: error: AWS::CloudWatch::Alarm 'StepScalingPolicyUpperAlarm14655AF0': metric 'MemoryUtilization' in namespace 'EC2_ASG_Memory' is not one asgsim produces, and the alarm triggers the group's scaling policy 'StepScalingPolicyUpperPolicy2CA010F0'" \
-        "$WORK/err" || { echo "  not the expected error:"; head -3 "$WORK/err"; return 1; }
+    local want="$t.yaml:[0-9]*:[0-9]*: error: AWS::CloudWatch::Alarm"
+    want+=" 'StepScalingPolicyUpperAlarm14655AF0': metric 'MemoryUtilization' in namespace"
+    want+=" 'EC2_ASG_Memory' is not one asgsim produces, and the alarm triggers the group's"
+    want+=" scaling policy 'StepScalingPolicyUpperPolicy2CA010F0'"
+    grep -q "$want" "$WORK/err" || { echo "  not the expected error:"; head -3 "$WORK/err"; return 1; }
     [ ! -e "$WORK/$t.h5" ] && [ ! -e "$WORK/$t.h5.tmp" ]
 }
 check "$t is refused: its step policies scale on memory" refused_memory
