@@ -465,11 +465,21 @@ static int load_policy(struct sloader *l, const struct cfn_resource *r)
         { "PredictiveScalingConfiguration", 1u << POLICY_PREDICTIVE },
     };
 
-    for (size_t i = 0; i < ARRAY_SIZE(valid); i++)
-        if (!(valid[i].types >> p.type & 1) && ynode_get(props, valid[i].key))
-            ret = diag_error(l->d, &ynode_get_pair(props, valid[i].key)->key->loc,
-                             "%s: '%s' is not valid for a %s policy", what, valid[i].key,
+    for (size_t i = 0; i < ARRAY_SIZE(valid); i++) {
+        if ((valid[i].types >> p.type & 1) || !ynode_get(props, valid[i].key))
+            continue;
+        const struct src_loc *at = &ynode_get_pair(props, valid[i].key)->key->loc;
+        /* AWS accepts a Cooldown on target tracking and ignores it: CloudFormation deploys
+         * such policies (IBM WebSphere Liberty and Magento Quick Starts; aws-cdk issue 32667). */
+        if (p.type == POLICY_TARGET_TRACKING && strcmp(valid[i].key, "Cooldown") == 0)
+            diag_warning(l->d, at,
+                         "%s: 'Cooldown' has no effect on a TargetTrackingScaling policy "
+                         "(AWS accepts and ignores it); ignored",
+                         what);
+        else
+            ret = diag_error(l->d, at, "%s: '%s' is not valid for a %s policy", what, valid[i].key,
                              policy_type_names[p.type]);
+    }
     if (ret)
         goto out;
     if (p.type == POLICY_SIMPLE) {

@@ -604,13 +604,19 @@ static int load_group(struct loader *l, const struct cfn_resource *r, const stru
                                         "LifecycleHookSpecificationList",
                                         "MaxInstanceLifetime",
                                         "PlacementGroup",
-                                        "DesiredCapacityType" };
-    static const char *const inert[] = {
-        "Tags",    "NotificationConfigurations", "ServiceLinkedRoleARN", "MetricsCollection",
-        "Context", "LoadBalancerNames",          "TargetGroupARNs"
-    };
+                                        "DesiredCapacityType",
+                                        "LaunchConfigurationName" };
+    /* NotificationConfiguration: the singular form, deprecated for NotificationConfigurations
+     * and still accepted by CloudFormation (cfn-lint issue 442); real templates use it. */
+    static const char *const inert[] = { "Tags",
+                                         "NotificationConfigurations",
+                                         "NotificationConfiguration",
+                                         "ServiceLinkedRoleARN",
+                                         "MetricsCollection",
+                                         "Context",
+                                         "LoadBalancerNames",
+                                         "TargetGroupARNs" };
     static const char *const unmodelled[] = { "CapacityRebalance",
-                                              "LaunchConfigurationName",
                                               "InstanceId",
                                               "AvailabilityZoneDistribution",
                                               "AvailabilityZoneImpairmentPolicy",

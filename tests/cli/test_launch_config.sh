@@ -14,6 +14,9 @@ run_export() { # NAME ARGS...: run and export to $WORK/NAME
 }
 
 check "on-demand run" run_export od
+# LaunchConfigurationName is simulated, so no warning may call it unmodelled
+check "no 'not modelled' warning for LaunchConfigurationName" bash -c \
+    "'$ASGSIM' validate '$T' 2>&1 | grep -q 'valid: group' && ! '$ASGSIM' validate '$T' 2>&1 | grep -q \"LaunchConfigurationName' .* not modelled\""
 check "t2.medium instances" bash -c "[ \"\$(awk -F'\t' 'NR>1{print \$3}' '$WORK/od/instances.tsv' | sort -u)\" = t2.medium ]"
 check "all On-Demand" bash -c "[ \"\$(awk -F'\t' 'NR>1{print \$4}' '$WORK/od/instances.tsv' | sort -u)\" = on-demand ]"
 check "storage is billed" bash -c "awk -F'\t' 'NR==1{for(i=1;i<=NF;i++) if(\$i==\"storage_cost_usd\") c=i; next} NR>1 && \$c>0 {f=1} END{exit !f}' '$WORK/od/instances.tsv'"
