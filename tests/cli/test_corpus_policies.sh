@@ -132,8 +132,8 @@ check "$t: green launched six and no policy acted on it" bash -c \
 
 # aws-samples/ec2-asg-memory-metric-sample (AWS CDK output): step scaling on the CloudWatch
 # agent's MemoryUtilization (namespace EC2_ASG_Memory), which no simulated component
-# produces; asgsim refuses it with an error naming the alarm, the metric and the policy
-# (issue 17 item 8), exit 65, and leaves no trace file.
+# produces. With the shared settings asgsim refuses it with an error naming the alarm, the
+# metric and the policy (issue 17 item 8), exit 65, and leaves no trace file.
 t=asg-memory-metric-step
 refused_memory() {
     expect_exit 65 "$ASGSIM" run "$dir/$t.yaml" --with "$dir/settings.yaml" -o "$WORK/$t.h5" -q ||
@@ -145,6 +145,16 @@ refused_memory() {
     grep -q "$want" "$WORK/err" || { echo "  not the expected error:"; head -3 "$WORK/err"; return 1; }
     [ ! -e "$WORK/$t.h5" ] && [ ! -e "$WORK/$t.h5.tmp" ]
 }
-check "$t is refused: its step policies scale on memory" refused_memory
+check "$t with the shared settings is refused: its step policies scale on memory" refused_memory
+# Its own settings say how memory follows the load (CustomMetrics: 15 % + 1 % per 1,000
+# requests a minute per instance). Step adjustments +1 at >= 30 % and -1 at <= 20 % for 3
+# minutes, MinSize 1, MaxSize 2: one instance passes 30 % above 250 requests/s, which the
+# diurnal load (80 to 320) reaches in the morning, and two fall below 20 % under 167
+# requests/s in the evening. So the group goes 1 -> 2 by the upper alarm, 2 -> 1 by the lower.
+check "$t runs with its settings" runs "$t"
+check "$t: the upper alarm's step policy scales out" acted "$WORK/$t/activities.tsv" \
+    StepScalingPolicyUpperAlarm StepScalingPolicyUpperPolicy2CA010F0 1 2
+check "$t: the lower alarm's step policy scales in" acted "$WORK/$t/activities.tsv" \
+    StepScalingPolicyLowerAlarm StepScalingPolicyLowerPolicyE6EEFF5F 2 1
 
 finish
