@@ -270,6 +270,8 @@ static void sample(struct autoscaler *a, sim_time now)
         a->queue_processed = a->queue.processed;
         a->queue_sampled = now;
         cloudwatch_record(&a->cw, CW_SQS_VISIBLE, now, a->queue.visible, 1);
+        /* 0 while the queue is empty (asgsim's rule: there is no oldest message) */
+        cloudwatch_record(&a->cw, CW_SQS_OLDEST_AGE, now, a->queue.oldest_age_s, 1);
     }
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;

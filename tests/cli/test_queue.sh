@@ -58,6 +58,17 @@ p99_includes_the_wait() {
 check "MinSize 0: latency p99 includes the wait for the first worker" p99_includes_the_wait
 check "MinSize 0: the age of the oldest message is the time since the first was sent" ts wait \
     '$c["time_s"] <= 300 && $c["sqs_oldest_message_age_s"] != ($c["time_s"] > 0 ? $c["time_s"] : 0) {bad=1} END{exit bad}'
+# ApproximateAgeOfOldestMessage ("The approximate age of the oldest non-deleted message in
+# the queue", seconds: sqs-available-cloudwatch-metrics), sampled from the same queue: an
+# alarm on it above 120 s (Maximum, 60 s periods) sees the minute [120, 180) s reach 170 s
+# and launches the worker at 180 s, where the visible count launched it at 60 s. An alarm
+# on the age alone makes the group queue-driven.
+check "age of the oldest message runs" run_export age "$M/sqs-wait.yaml" \
+    -p Metric=ApproximateAgeOfOldestMessage -p Threshold=120
+launched_at() { awk -F'\t' '$5 == "Pending" {print $1; exit}' "$WORK/$1/events.tsv"; }
+check "visible count > 0 launched the worker at 60 s" [ "$(launched_at wait)" = 60.000000 ]
+check "age > 120 s launched the worker at 180 s" [ "$(launched_at age)" = 180.000000 ]
+check "age: queue-driven, nothing dropped" [ "$(summary age requests_dropped)" = 0.000000 ]
 
 # (c) Retention (tests/data/metrics/sqs-retention.yaml): MessageRetentionPeriod 60, 10
 # messages/s, no worker for 10 minutes. The interval ending at t drops exactly what was
