@@ -633,8 +633,7 @@ static void setup_credits(struct world *w, struct diag_list *d)
                            w->type->cpu_credits_per_hour, &w->burst) ||
         !w->burst.standard)
         return;
-    /* a queue-driven group is served fluid whatever its Fidelity (setup_queue) */
-    if (w->gv.serve->fidelity != SERVE_FLUID && !w->gv.scaling->queue_driven) {
+    if (w->gv.serve->fidelity != SERVE_FLUID) {
         diag_warning(d, NULL,
                      "%s runs in standard CPU credit mode, but its credits are modelled with "
                      "Fidelity: fluid only; this request-level run serves at full speed",
@@ -646,22 +645,14 @@ static void setup_credits(struct world *w, struct diag_list *d)
 
 /*
  * A queue-driven group's load is messages into its queue: serving is the queue (serve.h,
- * queue mode), with the template's retention period (scenario.h). Its request fidelity
- * models a load balancer's targets, not one shared queue: such a group is served fluid.
+ * queue mode, at either fidelity), with the template's retention period (scenario.h).
  */
-static void setup_queue(struct world *w, struct diag_list *d)
+static void setup_queue(struct world *w)
 {
     if (!w->gv.scaling->queue_driven)
         return;
     w->serve_cfg.queue = true;
     w->serve_cfg.retention = w->sc->queue_retention;
-    if (w->serve_cfg.fidelity != SERVE_FLUID) {
-        diag_warning(d, NULL,
-                     "group '%s' is queue-driven: its queue is modelled with Fidelity: fluid "
-                     "only; this run serves it fluid",
-                     w->gv.cfg->logical_id);
-        w->serve_cfg.fidelity = SERVE_FLUID;
-    }
 }
 
 static double account_credits(struct world *w, sim_time now, size_t in_service, double cpu_pct)
@@ -881,7 +872,7 @@ static void start_world(struct stack *st, struct world *w, size_t index, struct 
     if (w->serving) {
         w->serve_cfg = *w->gv.serve;
         w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu;
-        setup_queue(w, d);
+        setup_queue(w);
         serve_init(&w->serve, &w->serve_cfg, w->gv.workload, sc->start_epoch_s, sc->sample_interval,
                    w->eng, &w->rngs);
         serve_start(&w->serve);

@@ -27,6 +27,7 @@ struct serve_server {
     unsigned vcpus;
     unsigned busy;
     bool in_service;
+    size_t idle_pos; /* queue mode: index in s->idle, SIZE_MAX when not there */
     sim_time *queue; /* arrival times of waiting requests, a ring */
     size_t head, nr, alloc;
     /* One per vCPU: the request it serves. In the same block as the server (one pointer
@@ -543,8 +544,6 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
 
 /* ---- queue mode ------------------------------------------------------------------------- */
 
-static void fluid_advance(struct serve *s, sim_time now);
-
 static struct serve_batch *batch_at(struct serve *s, size_t i)
 {
     size_t k = s->batch_head + i;
@@ -675,15 +674,6 @@ static void queue_step(struct serve *s, sim_time from, sim_time len)
         queue_expire(s, t1 - retention_s);
 }
 
-void serve_queue_status(struct serve *s, struct msg_queue_status *out)
-{
-    sim_time now = sim_now(s->eng);
-    fluid_advance(s, now);
-    out->visible = s->fluid_backlog;
-    out->oldest_age_s = s->nr_batches ? sim_time_to_seconds(now) - batch_at(s, 0)->from_s : 0.0;
-    out->processed = s->queue_processed;
-}
-
 static void fluid_advance(struct serve *s, sim_time now)
 {
     if (s->cfg->fidelity != SERVE_FLUID || !s->eng)
@@ -737,6 +727,90 @@ static void server_free(struct serve_server *sv)
     free(sv);
 }
 
+/* ---- queue mode at request fidelity: one FIFO of send times, the free vCPUs pull ------ */
+
+static void msg_push(struct serve *s, sim_time at)
+{
+    if (s->nr_msgs == s->alloc_msgs) {
+        size_t n = s->alloc_msgs ? 2 * s->alloc_msgs : 64;
+        sim_time *q = xcalloc(n, sizeof(*q));
+        for (size_t i = 0; i < s->nr_msgs; i++) {
+            size_t k = s->msg_head + i;
+            q[i] = s->msgs[k < s->alloc_msgs ? k : k - s->alloc_msgs];
+        }
+        free(s->msgs);
+        s->msgs = q;
+        s->alloc_msgs = n;
+        s->msg_head = 0;
+    }
+    size_t tail = s->msg_head + s->nr_msgs;
+    s->msgs[tail < s->alloc_msgs ? tail : tail - s->alloc_msgs] = at;
+    s->nr_msgs++;
+}
+
+static sim_time msg_pop(struct serve *s)
+{
+    sim_time at = s->msgs[s->msg_head];
+    if (++s->msg_head == s->alloc_msgs)
+        s->msg_head = 0;
+    s->nr_msgs--;
+    return at;
+}
+
+/* Delete the messages older than the retention period at `now` (dropped). */
+static void msg_expire(struct serve *s, sim_time now)
+{
+    if (s->cfg->retention <= 0)
+        return;
+    while (s->nr_msgs && s->msgs[s->msg_head] < now - s->cfg->retention) {
+        msg_pop(s);
+        s->n_dropped++;
+    }
+}
+
+/* A free vCPU of `sv` takes the oldest message still kept; false when none waits. */
+static bool msg_take(struct serve *s, struct serve_server *sv, sim_time now)
+{
+    msg_expire(s, now);
+    if (!s->nr_msgs)
+        return false;
+    start_service(sv, msg_pop(s), now);
+    return true;
+}
+
+static void idle_add(struct serve *s, struct serve_server *sv)
+{
+    if (sv->idle_pos != SIZE_MAX)
+        return;
+    ALLOC_GROW(s->idle, s->nr_idle + 1, s->alloc_idle);
+    sv->idle_pos = s->nr_idle;
+    s->idle[s->nr_idle++] = sv;
+}
+
+static void idle_del(struct serve *s, struct serve_server *sv)
+{
+    if (sv->idle_pos == SIZE_MAX)
+        return;
+    struct serve_server *last = s->idle[--s->nr_idle];
+    s->idle[sv->idle_pos] = last;
+    last->idle_pos = sv->idle_pos;
+    sv->idle_pos = SIZE_MAX;
+}
+
+/* A message sent at `now`: to the server whose vCPU became free last, else it waits. */
+static void msg_send(struct serve *s, sim_time now)
+{
+    msg_expire(s, now);
+    if (!s->nr_idle) {
+        msg_push(s, now);
+        return;
+    }
+    struct serve_server *sv = s->idle[s->nr_idle - 1];
+    start_service(sv, now, now);
+    if (sv->busy == sv->vcpus)
+        idle_del(s, sv);
+}
+
 static void depart(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     struct serve_server *sv = target;
@@ -755,6 +829,11 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
             sv->head = 0;
         sv->nr--;
         start_service(sv, at, now);
+    }
+    if (s->cfg->queue) {
+        s->queue_processed++;
+        if (sv->in_service && !msg_take(s, sv, now))
+            idle_add(s, sv);
     }
     if (!sv->in_service && sv->busy == 0) {
         for (size_t i = 0; i < s->nr_drain; i++) {
@@ -818,6 +897,10 @@ static struct serve_server *pick(struct serve *s)
 static void dispatch(struct serve *s, sim_time now)
 {
     s->n_arrived++;
+    if (s->cfg->queue) {
+        msg_send(s, now);
+        return;
+    }
     if (s->nr_live == 0) {
         s->n_dropped++;
         return;
@@ -878,7 +961,6 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
 {
     memset(s, 0, sizeof(*s));
     ASG_ASSERT(cfg->capacity_rps_per_vcpu > 0);
-    ASG_ASSERT(!cfg->queue || cfg->fidelity == SERVE_FLUID); /* run.c falls back to fluid */
     s->cfg = cfg;
     s->wl = wl;
     s->start_epoch_s = start_epoch_s;
@@ -998,6 +1080,14 @@ void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
     id_reserve(s, s->nr_live);
     id_put(s, sv);
     s->total_vcpus += vcpus;
+    sv->idle_pos = SIZE_MAX;
+    if (s->cfg->queue && s->cfg->fidelity == SERVE_REQUEST) {
+        sim_time now = sim_now(s->eng);
+        while (sv->busy < sv->vcpus && msg_take(s, sv, now))
+            ;
+        if (sv->busy < sv->vcpus)
+            idle_add(s, sv);
+    }
 }
 
 void serve_remove(struct serve *s, uint32_t id)
@@ -1008,6 +1098,7 @@ void serve_remove(struct serve *s, uint32_t id)
         return;
     s->live[sv->slot] = NULL;
     s->nr_live--;
+    idle_del(s, sv);
     if (s->nr_slots > 2 * s->nr_live + 16)
         pack(s);
     s->total_vcpus -= sv->vcpus;
@@ -1031,6 +1122,8 @@ double serve_backlog(const struct serve *s)
 {
     if (s->cfg->fidelity == SERVE_FLUID)
         return s->fluid_backlog;
+    if (s->cfg->queue)
+        return (double)s->nr_msgs;
     size_t n = 0;
     for (size_t i = 0; i < s->nr_slots; i++)
         if (s->live[i])
@@ -1043,6 +1136,8 @@ double serve_backlog(const struct serve *s)
 void serve_take_interval(struct serve *s, struct serve_stats *out)
 {
     fluid_advance(s, sim_now(s->eng));
+    if (s->cfg->queue && s->cfg->fidelity == SERVE_REQUEST)
+        msg_expire(s, sim_now(s->eng));
     struct serve_stats *iv = &s->interval, *t = &s->total;
     iv->backlog = serve_backlog(s);
     iv->sum_wait_s += sim_time_to_seconds(s->wait_us);
@@ -1112,6 +1207,21 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     memset(iv, 0, offsetof(struct serve_stats, hist));
 }
 
+void serve_queue_status(struct serve *s, struct msg_queue_status *out)
+{
+    sim_time now = sim_now(s->eng);
+    out->processed = s->queue_processed;
+    if (s->cfg->fidelity == SERVE_REQUEST) {
+        msg_expire(s, now);
+        out->visible = (double)s->nr_msgs;
+        out->oldest_age_s = s->nr_msgs ? sim_time_to_seconds(now - s->msgs[s->msg_head]) : 0.0;
+        return;
+    }
+    fluid_advance(s, now);
+    out->visible = s->fluid_backlog;
+    out->oldest_age_s = s->nr_batches ? sim_time_to_seconds(now) - batch_at(s, 0)->from_s : 0.0;
+}
+
 void serve_release(struct serve *s)
 {
     if (s->eng && s->next)
@@ -1127,5 +1237,7 @@ void serve_release(struct serve *s)
     free(s->arrivals_vs);
     free(s->service_vs);
     free(s->batches);
+    free(s->msgs);
+    free(s->idle);
     memset(s, 0, sizeof(*s));
 }

@@ -24,19 +24,26 @@
  *          dropped). Service times are exponential with mean 1 / CapacityRpsPerVcpu
  *          (stream "service"). Latency = queueing + service, recorded at completion.
  *
- * queue:   (cfg->queue, fluid fidelity only) a queue-driven group: the load is messages sent
- *          to one FIFO queue without a limit (an SQS queue), arrivals counted per tick as in
- *          fluid. Messages wait while no instance is InService (nothing is refused); the
- *          InService instances take them first in, first out, vcpus x CapacityRpsPerVcpu
- *          a second each; a message older than cfg->retention is deleted unprocessed and
- *          counted as dropped (checked at each step's start and end and before each batch
- *          is taken, so to within a step). Latency is from sending to the end of
- *          processing: the wait follows from the cumulative arrival and departure curves
- *          of the FIFO (each tick's arrivals spread evenly over the tick, departures at
- *          the fleet's rate while a backlog waits: a wait spread evenly between the first
- *          and the last message of a batch), plus an exponential processing time; while
- *          no backlog waits, the M/M/c law of fluid mode. The queue keeps one batch per
- *          tick of the messages still waiting: memory follows the backlog, not the run.
+ * queue:   (cfg->queue) a queue-driven group: the load is messages sent to one FIFO queue
+ *          without a limit (an SQS queue); no load balancer, no queue_limit. Messages wait
+ *          while no instance is InService (nothing is refused); the InService instances
+ *          take them first in, first out, vcpus x CapacityRpsPerVcpu a second each; a
+ *          message older than cfg->retention is deleted unprocessed and counted as
+ *          dropped. Latency is from sending to the end of processing.
+ *          Fluid: arrivals counted per tick as in fluid mode; the wait follows from the
+ *          cumulative arrival and departure curves of the FIFO (each tick's arrivals spread
+ *          evenly over the tick, departures at the fleet's rate while a backlog waits: a
+ *          wait spread evenly between the first and the last message of a batch), plus an
+ *          exponential processing time; while no backlog waits, the M/M/c law of fluid
+ *          mode. Expiry is checked at each step's start and end and before each batch is
+ *          taken (to within a step). The queue keeps one batch per tick of the messages
+ *          still waiting: memory follows the backlog, not the run.
+ *          Request: arrivals as in request mode; a message goes to a free vCPU of an
+ *          InService instance (the one that became free last), else waits in the queue; a
+ *          vCPU that finishes takes the oldest waiting message. Expiry is checked when a
+ *          message is sent or taken and when the queue is read: exact for the messages
+ *          processed, to within an arrival gap for the count. Memory: one time per
+ *          waiting message.
  *
  * Only InService instances receive traffic: the caller reports instances entering and
  * leaving service (serve_add / serve_remove). An instance leaving service gets no new
@@ -198,6 +205,12 @@ struct serve {
     struct serve_batch *batches;
     size_t batch_head, nr_batches, alloc_batches;
     double queue_processed;
+    /* Queue mode, request fidelity: the send times of the waiting messages (a ring, oldest
+       first), and the InService servers with a free vCPU (each knows its index here). */
+    sim_time *msgs;
+    size_t msg_head, nr_msgs, alloc_msgs;
+    struct serve_server **idle;
+    size_t nr_idle, alloc_idle;
 };
 
 /**

@@ -100,11 +100,22 @@ check "retention below 60 s is refused" expect_exit 65 "$ASGSIM" run "$WORK/r59.
 check "... at its value" grep -q "r59.yaml:17:31: error: 'MessageRetentionPeriod' in AWS::SQS::Queue 'Jobs' must be between 60 and 1209600, got 59" "$WORK/err"
 check "... and leaves no output" [ ! -e "$WORK/r59.h5" ]
 
-# Fidelity: request models a load balancer's targets, not one queue: the group is served
-# fluid, with a warning.
+# Fidelity: request: every message an event, one FIFO queue the free vCPUs take from (the
+# queue's own, not a load balancer's). The same figures as fluid within the noise: nothing
+# dropped, the visible count is the backlog, p99 within 3 %.
 sed 's/SampleInterval: 10s/SampleInterval: 10s\n    Fidelity: request/' "$M/sqs-wait.yaml" >"$WORK/req.yaml"
-check "request fidelity runs" expect_exit 0 "$ASGSIM" run "$WORK/req.yaml" -o "$WORK/req.h5"
-check "... warns that the queue is served fluid" grep -q "group 'Workers' is queue-driven: its queue is modelled with Fidelity: fluid only" "$WORK/err"
-check "... and serves as the fluid run" bash -c \
-    "'$ASGSIM' export '$WORK/req.h5' -o '$WORK/req' -q && diff <(cut -f1-99 '$WORK/req/summary.tsv') <(cut -f1-99 '$WORK/wait/summary.tsv') >/dev/null"
+check "request fidelity runs" run_export req "$WORK/req.yaml"
+check "request: nothing dropped" [ "$(summary req requests_dropped)" = 0.000000 ]
+check "request: the visible count CloudWatch sampled is the backlog" ts req \
+    '$c["sqs_messages_visible"] != $c["backlog"] {bad=1} END{exit bad}'
+check "request: p99 as fluid's" awk -v r="$(summary req latency_p99_s)" -v f="$(summary wait latency_p99_s)" \
+    'BEGIN{exit !(r > 0.97 * f && r < 1.03 * f)}'
+sed 's/SampleInterval: 10s/SampleInterval: 10s\n    Fidelity: request/' "$M/sqs-retention.yaml" >"$WORK/reqret.yaml"
+check "request retention runs" run_export reqret "$WORK/reqret.yaml"
+check "request retention: at 600 s the oldest message is just under 60 s old" ts reqret \
+    '$c["time_s"] == 600 && $c["sqs_oldest_message_age_s"] <= 60 && $c["sqs_oldest_message_age_s"] > 59 {ok=1} END{exit !ok}'
+check "request retention: about 540 s of the load expired" awk -v d="$(summary reqret requests_dropped)" \
+    'BEGIN{exit !(d > 5400 - 4 * sqrt(5400) && d < 5400 + 4 * sqrt(5400))}'
+check "request retention: nothing processed waited longer than the period" \
+    awk -v p="$(summary reqret latency_p99_s)" 'BEGIN{exit !(p < 60.5)}'
 finish

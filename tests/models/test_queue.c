@@ -30,10 +30,10 @@ struct qbench {
 static struct serve_stats iv; /* large: off the stack */
 
 /* A queue of `rps` messages/s, 10 messages/s per vCPU, 10 s fluid steps, no instance yet. */
-static void qbench_start(struct qbench *b, double rps, sim_time retention)
+static void qbench_start(struct qbench *b, double rps, sim_time retention, enum serve_fidelity f)
 {
     b->wl = (struct workload_config){ .kind = WORKLOAD_CONSTANT, .rps = rps };
-    b->cfg = (struct serve_config){ .fidelity = SERVE_FLUID,
+    b->cfg = (struct serve_config){ .fidelity = f,
                                     .lb = SERVE_LB_ROUND_ROBIN,
                                     .tick = SIM_SEC(10),
                                     .queue_limit = SERVE_DEFAULT_QUEUE_LIMIT,
@@ -61,10 +61,11 @@ static void take_at(struct qbench *b, sim_time t)
     serve_take_interval(&b->s, &iv);
 }
 
+/* Both fidelities (_i: SERVE_FLUID, SERVE_REQUEST): the same queue, the same figures. */
 START_TEST(test_queue_messages_wait_for_the_first_instance_and_none_is_dropped)
 {
     struct qbench b;
-    qbench_start(&b, 20, QUEUE_DEFAULT_RETENTION);
+    qbench_start(&b, 20, QUEUE_DEFAULT_RETENTION, (enum serve_fidelity)_i);
     /* No instance for 300 s: every message waits (no load balancer to refuse it). */
     double arrived = 0;
     for (int k = 1; k <= 30; k++) {
@@ -77,7 +78,9 @@ START_TEST(test_queue_messages_wait_for_the_first_instance_and_none_is_dropped)
     struct msg_queue_status q;
     serve_queue_status(&b.s, &q);
     ck_assert_double_eq_tol(q.visible, arrived, 1e-6);
-    ck_assert_double_eq_tol(q.oldest_age_s, 300, 1e-9); /* the first arrived at 0 */
+    /* the first was sent at 0 (fluid: the first step's spread starts there), request mode:
+       after the first exponential gap (mean 0.05 s) */
+    ck_assert_msg(q.oldest_age_s <= 300 && q.oldest_age_s > 299, "oldest %g", q.oldest_age_s);
     ck_assert_double_eq(q.processed, 0);
     /* 8 vCPUs, 80 messages/s, from 300 s: the ~6000 waiting drain at 60/s in ~100 s. */
     serve_add(&b.s, 1, 8);
@@ -87,7 +90,13 @@ START_TEST(test_queue_messages_wait_for_the_first_instance_and_none_is_dropped)
     }
     const struct serve_stats *t = &b.s.total;
     ck_assert_double_eq(t->dropped, 0);
-    ck_assert_double_eq_tol(t->served + t->backlog, t->arrived, 1e-6 * t->arrived);
+    /* request mode: up to 8 messages are in processing, neither visible nor processed
+       (SQS's ApproximateNumberOfMessagesNotVisible) */
+    double in_flight = t->arrived - t->served - t->backlog;
+    if (_i == SERVE_FLUID)
+        ck_assert_double_eq_tol(in_flight, 0, 1e-6 * t->arrived);
+    else
+        ck_assert_msg(in_flight >= 0 && in_flight <= 8, "in flight %g", in_flight);
     serve_queue_status(&b.s, &q);
     ck_assert_double_eq_tol(q.visible, t->backlog, 1e-9);
     ck_assert_double_eq_tol(q.processed, t->served, 1e-6 * t->served);
@@ -113,7 +122,7 @@ END_TEST
 START_TEST(test_queue_messages_older_than_the_retention_period_expire)
 {
     struct qbench b;
-    qbench_start(&b, 10, SIM_SEC(60));
+    qbench_start(&b, 10, SIM_SEC(60), SERVE_FLUID);
     /* No capacity for 10 minutes. Arrivals of [10k, 10k + 10) are a[k]; by time t
        everything sent before t - 60 has expired: the interval ending at 10 (k + 7) drops
        exactly a[k], and at 600 the queue holds what was sent in [540, 600). */
@@ -153,10 +162,35 @@ START_TEST(test_queue_messages_older_than_the_retention_period_expire)
 
 END_TEST
 
+/* Request mode: each message expires when it is 60 s old, so at 600 s the oldest is just
+   under 60 s old and the queue holds the last minute's messages, about 600; the rest
+   expired. No message processed waited longer than 60 s. */
+START_TEST(test_queue_request_messages_expire_at_the_retention_period)
+{
+    struct qbench b;
+    qbench_start(&b, 10, SIM_SEC(60), SERVE_REQUEST);
+    take_at(&b, SIM_SEC(600));
+    struct msg_queue_status q;
+    serve_queue_status(&b.s, &q);
+    ck_assert_msg(q.oldest_age_s <= 60 && q.oldest_age_s > 59, "oldest %g", q.oldest_age_s);
+    ck_assert_double_eq(q.visible, iv.backlog);
+    ck_assert_msg(fabs(iv.backlog - 600) < 4 * sqrt(600), "backlog %g", iv.backlog);
+    ck_assert_double_eq(iv.dropped + iv.backlog, iv.arrived);
+    serve_add(&b.s, 1, 2); /* 20 messages/s: the 600 waiting are gone in about 60 s */
+    take_at(&b, SIM_SEC(900));
+    const struct serve_stats *t = &b.s.total;
+    ck_assert_double_eq(t->served + t->dropped + t->backlog, t->arrived);
+    ck_assert_msg(serve_hist_quantile(&t->hist, 0.999) < 61, "p99.9 %g",
+                  serve_hist_quantile(&t->hist, 0.999));
+    qbench_release(&b);
+}
+
+END_TEST
+
 START_TEST(test_queue_an_instance_leaving_loses_no_message)
 {
     struct qbench b;
-    qbench_start(&b, 50, QUEUE_DEFAULT_RETENTION);
+    qbench_start(&b, 50, QUEUE_DEFAULT_RETENTION, (enum serve_fidelity)_i);
     serve_add(&b.s, 1, 2); /* 20 messages/s: a backlog builds */
     take_at(&b, SIM_SEC(100));
     double before = iv.backlog;
@@ -176,9 +210,12 @@ Suite *queue_suite(void)
 {
     Suite *s = suite_create("queue");
     TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_queue_messages_wait_for_the_first_instance_and_none_is_dropped);
+    tcase_add_loop_test(tc, test_queue_messages_wait_for_the_first_instance_and_none_is_dropped,
+                        SERVE_FLUID, SERVE_REQUEST + 1);
     tcase_add_test(tc, test_queue_messages_older_than_the_retention_period_expire);
-    tcase_add_test(tc, test_queue_an_instance_leaving_loses_no_message);
+    tcase_add_test(tc, test_queue_request_messages_expire_at_the_retention_period);
+    tcase_add_loop_test(tc, test_queue_an_instance_leaving_loses_no_message, SERVE_FLUID,
+                        SERVE_REQUEST + 1);
     suite_add_tcase(s, tc);
     return s;
 }
