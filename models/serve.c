@@ -1210,6 +1210,7 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
 void serve_queue_status(struct serve *s, struct msg_queue_status *out)
 {
     sim_time now = sim_now(s->eng);
+    fluid_advance(s, now); /* request mode: nothing */
     out->processed = s->queue_processed;
     if (s->cfg->fidelity == SERVE_REQUEST) {
         msg_expire(s, now);
@@ -1217,7 +1218,6 @@ void serve_queue_status(struct serve *s, struct msg_queue_status *out)
         out->oldest_age_s = s->nr_msgs ? sim_time_to_seconds(now - s->msgs[s->msg_head]) : 0.0;
         return;
     }
-    fluid_advance(s, now);
     out->visible = s->fluid_backlog;
     out->oldest_age_s = s->nr_batches ? sim_time_to_seconds(now) - batch_at(s, 0)->from_s : 0.0;
 }

@@ -192,6 +192,15 @@ START_TEST(test_queue_an_instance_leaving_loses_no_message)
     struct qbench b;
     qbench_start(&b, 50, QUEUE_DEFAULT_RETENTION, (enum serve_fidelity)_i);
     serve_add(&b.s, 1, 2); /* 20 messages/s: a backlog builds */
+    /* what the autoscaler reads between intervals is the state at that time: fluid, 20 a
+       second processed from the start (the first step brings 500) */
+    sim_run_until(b.eng, SIM_SEC(95));
+    struct msg_queue_status q;
+    serve_queue_status(&b.s, &q);
+    take_at(&b, SIM_SEC(95));
+    ck_assert_double_eq(q.processed, iv.served);
+    ck_assert_double_eq(q.visible, iv.backlog);
+    ck_assert_msg(_i != SERVE_FLUID || q.processed == 20 * 95, "processed %g", q.processed);
     take_at(&b, SIM_SEC(100));
     double before = iv.backlog;
     ck_assert(before > 2000);
