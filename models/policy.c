@@ -267,6 +267,7 @@ static void sample(struct autoscaler *a, sim_time now)
             a->queue_read(a->queue_ctx, now, &a->queue);
         double done = a->queue.processed - a->queue_processed;
         busy = now > a->queue_sampled ? done / sim_time_to_seconds(now - a->queue_sampled) : 0;
+        a->queue_busy_rps = busy;
         a->queue_processed = a->queue.processed;
         a->queue_sampled = now;
         cloudwatch_record(&a->cw, CW_SQS_VISIBLE, now, a->queue.visible, 1);

@@ -706,7 +706,11 @@ static void sample_group(struct world *w, sim_time now)
 #endif
         /* the same double as the sum of the vCPUs as doubles: integers far below 2^53 */
         double capacity = (double)w->in_service_vcpus * w->rps_per_vcpu;
-        cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
+        /* a queue-driven group works at the rate it takes messages off the queue (as the
+           autoscaler sampled it for CloudWatch), which is its capacity while a backlog
+           waits, not at the rate they are sent */
+        double work = w->serve_cfg.queue && w->scaling ? w->scaler.queue_busy_rps : load;
+        cpu = capacity > 0 ? fmin(100.0, 100.0 * work / capacity) : 0.0;
         if (w->burst_on)
             cpu = account_credits(w, now, in_service, cpu);
         w->nr_cpu_samples++;

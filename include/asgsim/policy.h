@@ -142,6 +142,7 @@ struct autoscaler {
     double queue_processed;
     sim_time queue_sampled;
     struct msg_queue_status queue; /* as last sampled */
+    double queue_busy_rps;         /* messages processed per second since the sample before */
 };
 
 /**

@@ -56,6 +56,12 @@ p99_includes_the_wait() {
     awk -v up="$up" -v p="$p99" 'BEGIN{exit !(up >= 300 && p > up - 18 && p < up + 5)}'
 }
 check "MinSize 0: latency p99 includes the wait for the first worker" p99_includes_the_wait
+# While the backlog drains the worker works at its capacity (20 messages/s), not at the 5 a
+# second sent: CPU 100 % from the first full 10 s sample after it is InService.
+check "MinSize 0: CPU is the processing, 100 % while the backlog drains" ts wait '
+    $c["in_service"] > 0 && !up { up = $c["time_s"] + 10 }
+    up && $c["time_s"] >= up && $c["backlog"] > 0 { n++; if ($c["cpu_utilization_pct"] != 100) bad = 1 }
+    END { exit bad || n < 5 }'
 check "MinSize 0: the age of the oldest message is the time since the first was sent" ts wait \
     '$c["time_s"] <= 300 && $c["sqs_oldest_message_age_s"] != ($c["time_s"] > 0 ? $c["time_s"] : 0) {bad=1} END{exit bad}'
 # ApproximateAgeOfOldestMessage ("The approximate age of the oldest non-deleted message in
