@@ -103,7 +103,8 @@ void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q,
 struct serve_stats {
     double arrived;        /* requests offered */
     double served;         /* requests completed */
-    double dropped;        /* requests refused (queue full or no InService instance) */
+    double dropped;        /* requests refused (queue full or no InService instance);
+                              queue mode: messages expired unprocessed */
     double over_objective; /* completed requests slower than the latency objective */
     /* Waiting (before service starts), counted at service start: request mode exact;
        fluid mode from the M/M/c estimate. */
