@@ -29,6 +29,7 @@ const char *const cw_metric_names[CW_NR] = {
     [CW_ELB_5XX] = "HTTPCode_ELB_5XX_Count",
     [CW_TARGET_5XX] = "HTTPCode_Target_5XX_Count",
     [CW_SQS_VISIBLE] = "ApproximateNumberOfMessagesVisible",
+    [CW_SQS_OLDEST_AGE] = "ApproximateAgeOfOldestMessage",
 };
 
 const char *const cw_statistic_names[CW_STAT_NR] = { "Average", "Sum", "Minimum", "Maximum",

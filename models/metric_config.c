@@ -18,7 +18,7 @@
 const char metric_bind_produced[] =
         "AWS/EC2 CPUUtilization, NetworkIn, NetworkOut; AWS/ApplicationELB RequestCount, "
         "RequestCountPerTarget, TargetResponseTime, HTTPCode_ELB_5XX_Count, "
-        "HTTPCode_Target_5XX_Count; AWS/SQS ApproximateNumberOfMessagesVisible; AWS/AutoScaling Group* metrics; a custom namespace's "
+        "HTTPCode_Target_5XX_Count; AWS/SQS ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage; AWS/AutoScaling Group* metrics; a custom namespace's "
         "CPUUtilization with the group's AutoScalingGroupName dimension; and the metrics the settings "
         "define in CustomMetrics";
 
@@ -37,6 +37,7 @@ static const struct metric_name metrics[] = {
     { "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", CW_ELB_5XX },
     { "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", CW_TARGET_5XX },
     { "AWS/SQS", "ApproximateNumberOfMessagesVisible", CW_SQS_VISIBLE },
+    { "AWS/SQS", "ApproximateAgeOfOldestMessage", CW_SQS_OLDEST_AGE },
     { "AWS/AutoScaling", "GroupMinSize", CW_GROUP_MIN_SIZE },
     { "AWS/AutoScaling", "GroupMaxSize", CW_GROUP_MAX_SIZE },
     { "AWS/AutoScaling", "GroupDesiredCapacity", CW_GROUP_DESIRED },
@@ -156,7 +157,8 @@ static int custom_name(struct compiler *c, struct lexer *x, const char *name, si
                             "AWS/ApplicationELB RequestCount, RequestCountPerTarget, "
                             "TargetResponseTime, HTTPCode_ELB_5XX_Count, "
                             "HTTPCode_Target_5XX_Count; AWS/SQS "
-                            "ApproximateNumberOfMessagesVisible; AWS/AutoScaling Group*)",
+                            "ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage; "
+                            "AWS/AutoScaling Group*)",
                             c->b->what, word, hint ? " (did you mean '" : "", hint ? hint : "",
                             hint ? "'?)" : "");
         free(word);

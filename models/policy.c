@@ -259,12 +259,20 @@ static void sample(struct autoscaler *a, sim_time now)
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
     double busy = load; /* work per second the instances do */
     if (a->cfg->queue_driven) {
-        /* the workload fills the queue; the InService instances work it off at their
-           rate, so they are busy while a backlog waits */
-        sim_time from = a->queue.last;
-        double done = msg_queue_advance(&a->queue, now, load, vcpus * a->capacity_rps_per_vcpu);
-        busy = now > from ? done / sim_time_to_seconds(now - from) : 0;
+        /* the workload fills the queue (the serving model, serve.h queue mode); the
+           InService instances work it off at their rate, so they are busy while a backlog
+           waits */
+        a->queue = (struct msg_queue_status){ 0 };
+        if (a->queue_read)
+            a->queue_read(a->queue_ctx, now, &a->queue);
+        double done = a->queue.processed - a->queue_processed;
+        busy = now > a->queue_sampled ? done / sim_time_to_seconds(now - a->queue_sampled) : 0;
+        a->queue_busy_rps = busy;
+        a->queue_processed = a->queue.processed;
+        a->queue_sampled = now;
         cloudwatch_record(&a->cw, CW_SQS_VISIBLE, now, a->queue.visible, 1);
+        /* 0 while the queue is empty (asgsim's rule: there is no oldest message) */
+        cloudwatch_record(&a->cw, CW_SQS_OLDEST_AGE, now, a->queue.oldest_age_s, 1);
     }
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;
@@ -298,6 +306,12 @@ static void sample(struct autoscaler *a, sim_time now)
     cloudwatch_record(&a->cw, CW_GROUP_PENDING, now, (double)pend, 1);
     cloudwatch_record(&a->cw, CW_GROUP_TERMINATING, now, (double)term, 1);
     cloudwatch_record(&a->cw, CW_GROUP_TOTAL, now, (double)(pend + ins + term), 1);
+}
+
+void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *ctx)
+{
+    a->queue_read = read;
+    a->queue_ctx = ctx;
 }
 
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,

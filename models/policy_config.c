@@ -899,12 +899,17 @@ out:
     return ret;
 }
 
+static bool is_queue_metric(enum cw_metric metric)
+{
+    return metric == CW_SQS_VISIBLE || metric == CW_SQS_OLDEST_AGE;
+}
+
 static bool uses_queue(const struct cw_math *m, enum cw_metric metric)
 {
     if (!m)
-        return metric == CW_SQS_VISIBLE;
+        return is_queue_metric(metric);
     for (size_t i = 0; i < m->nr_queries; i++)
-        if (m->queries[i].metric == CW_SQS_VISIBLE)
+        if (is_queue_metric(m->queries[i].metric))
             return true;
     return false;
 }

@@ -163,6 +163,7 @@ struct world {
     size_t nr_ts_fields;
     char **alarm_columns;
     size_t fc_column; /* first forecast column of /timeseries; 0: no predictive policy */
+    size_t q_column;  /* first queue column of /timeseries; 0: the group is not queue-driven */
     union trace_value *ts_row;
     struct asg_config warm_cfg; /* WarmStart: the group's config with its warm size */
     double rps_per_vcpu;        /* the launch template type's rate (capacity.h) */
@@ -430,6 +431,10 @@ enum scaling_col { SC_ASG_AVG_CPU, SC_REQUESTS_PER_TARGET, SC_NR };
 /* With a predictive policy, after the alarm columns: the forecast in force for the hour. */
 enum forecast_col { FC_LOAD, FC_CAPACITY, FC_NR };
 
+/* A queue-driven group, after the alarm columns: its queue as last sampled for CloudWatch
+   (ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage). */
+enum queue_col { QC_VISIBLE, QC_OLDEST_AGE, QC_NR };
+
 static double scaler_load(void *ctx, sim_time now)
 {
     return load_rps(ctx, now);
@@ -452,12 +457,20 @@ static void setup_ts_fields(struct world *w)
         [SC_REQUESTS_PER_TARGET] = { "alb_request_count_per_target", TRACE_F64, "requests", 0, NULL,
                                      0 },
     };
+    static const struct trace_field q_fields[QC_NR] = {
+        [QC_VISIBLE] = { "sqs_messages_visible", TRACE_F64, "messages", 0, NULL, 0 },
+        [QC_OLDEST_AGE] = { "sqs_oldest_message_age_s", TRACE_F64, "s", 0, NULL, 0 },
+    };
     static const struct trace_field fc_fields[FC_NR] = {
         [FC_LOAD] = { "forecast_load_rps", TRACE_F64, "requests/s", 0, NULL, 0 },
         [FC_CAPACITY] = { "forecast_capacity", TRACE_F64, "units", 0, NULL, 0 },
     };
     size_t nr_alarms = w->scaling ? w->scaler.nr_alarms : 0;
     size_t n = TS_NR + (w->scaling ? SC_NR + nr_alarms : 0);
+    if (w->scaling && w->gv.scaling->queue_driven) {
+        w->q_column = n;
+        n += QC_NR;
+    }
     if (autoscaler_predictor(&w->scaler)) {
         w->fc_column = n;
         n += FC_NR;
@@ -485,6 +498,8 @@ static void setup_ts_fields(struct world *w)
                 (struct trace_field){ "cpu_credit_balance", TRACE_F64, "credits", 0, NULL, 0 };
     if (w->fc_column)
         memcpy(w->ts_fields + w->fc_column, fc_fields, sizeof(fc_fields));
+    if (w->q_column)
+        memcpy(w->ts_fields + w->q_column, q_fields, sizeof(q_fields));
     w->nr_ts_fields = n;
     w->ts_row = xcalloc(n, sizeof(*w->ts_row));
 }
@@ -497,6 +512,11 @@ static void sample_scaling(struct world *w, sim_time now, union trace_value *row
     row[SC_REQUESTS_PER_TARGET].f64 = autoscaler_metric(&w->scaler, CW_REQUEST_COUNT_PER_TGT, now);
     for (size_t i = 0; i < w->scaler.nr_alarms; i++)
         row[SC_NR + i].i32 = (int32_t)w->scaler.alarms[i].state;
+    if (w->q_column) {
+        union trace_value *q = row - TS_NR + w->q_column;
+        q[QC_VISIBLE].f64 = w->scaler.queue.visible;
+        q[QC_OLDEST_AGE].f64 = w->scaler.queue.oldest_age_s;
+    }
     const struct predictor *pr = autoscaler_predictor(&w->scaler);
     if (pr) {
         union trace_value *fc = row - TS_NR + w->fc_column;
@@ -511,6 +531,14 @@ static void on_decided(void *ctx, const struct policy_decision *d)
     run_decision_append(w->sink, w->decisions, d);
 }
 
+/* The autoscaler reads the queue-driven group's queue from the serving model. */
+static void read_queue(void *ctx, sim_time now, struct msg_queue_status *out)
+{
+    struct world *w = ctx;
+    ASG_ASSERT(now == sim_now(w->eng));
+    serve_queue_status(&w->serve, out);
+}
+
 static void start_scaling(struct world *w)
 {
     const struct scenario *sc = w->sc;
@@ -522,6 +550,8 @@ static void start_scaling(struct world *w)
     const struct autoscaler_observer obs = { w, on_decided };
     autoscaler_start(&w->scaler, w->gv.scaling, &w->group, w->eng, sc->start_epoch_s,
                      w->rps_per_vcpu, scaler_load, w, sc->duration, &obs);
+    if (w->serving && w->serve_cfg.queue)
+        autoscaler_set_queue(&w->scaler, read_queue, w);
 }
 
 static void fill_scaling_summary(const struct world *w, struct run_summary *r)
@@ -613,6 +643,18 @@ static void setup_credits(struct world *w, struct diag_list *d)
     w->burst_on = true;
 }
 
+/*
+ * A queue-driven group's load is messages into its queue: serving is the queue (serve.h,
+ * queue mode, at either fidelity), with the template's retention period (scenario.h).
+ */
+static void setup_queue(struct world *w)
+{
+    if (!w->gv.scaling->queue_driven)
+        return;
+    w->serve_cfg.queue = true;
+    w->serve_cfg.retention = w->sc->queue_retention;
+}
+
 static double account_credits(struct world *w, sim_time now, size_t in_service, double cpu_pct)
 {
     /* the sample at time 0 closes no interval: it only counts the instances and their
@@ -664,7 +706,11 @@ static void sample_group(struct world *w, sim_time now)
 #endif
         /* the same double as the sum of the vCPUs as doubles: integers far below 2^53 */
         double capacity = (double)w->in_service_vcpus * w->rps_per_vcpu;
-        cpu = capacity > 0 ? fmin(100.0, 100.0 * load / capacity) : 0.0;
+        /* a queue-driven group works at the rate it takes messages off the queue (as the
+           autoscaler sampled it for CloudWatch), which is its capacity while a backlog
+           waits, not at the rate they are sent */
+        double work = w->serve_cfg.queue && w->scaling ? w->scaler.queue_busy_rps : load;
+        cpu = capacity > 0 ? fmin(100.0, 100.0 * work / capacity) : 0.0;
         if (w->burst_on)
             cpu = account_credits(w, now, in_service, cpu);
         w->nr_cpu_samples++;
@@ -696,9 +742,12 @@ static void sample_group(struct world *w, sim_time now)
     if (w->serving) {
         serve_take_interval(&w->serve, &w->iv);
         iv = &w->iv;
-        if (w->scaling) /* the load balancer's metrics (issue 17) */
+        /* The load balancer's metrics (issue 17). A queue-driven group has none in front:
+           an expired message is no HTTP error (asgsim's rule: both 5XX counts stay 0). */
+        if (w->scaling)
             autoscaler_record_serving(&w->scaler, now, w->sc->sample_interval, iv->served,
-                                      iv->hist.sum_s, iv->dropped, in_service);
+                                      iv->hist.sum_s, w->serve_cfg.queue ? 0.0 : iv->dropped,
+                                      in_service);
     }
     /* One scan for the three quantiles (same bits as three serve_hist_quantile calls). */
     static const double qs[3] = { 0.50, 0.95, 0.99 };
@@ -827,6 +876,7 @@ static void start_world(struct stack *st, struct world *w, size_t index, struct 
     if (w->serving) {
         w->serve_cfg = *w->gv.serve;
         w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu;
+        setup_queue(w);
         serve_init(&w->serve, &w->serve_cfg, w->gv.workload, sc->start_epoch_s, sc->sample_interval,
                    w->eng, &w->rngs);
         serve_start(&w->serve);

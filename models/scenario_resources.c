@@ -11,6 +11,7 @@
 #include "asgsim/instance_requirements_bind.h"
 #include "asgsim/market_bind.h"
 #include "asgsim/policy_bind.h"
+#include "asgsim/queue.h"
 #include "asgsim/regions.h"
 #include "asgsim/scenario.h"
 #include "asgsim/serve_bind.h"
@@ -790,6 +791,56 @@ static void warn_skipped(struct loader *l, const struct cfn_resource **r, size_t
     free(done);
 }
 
+/*
+ * A queue-driven group's queue (README "queue-driven", asgsim's rule): the template's
+ * AWS::SQS::Queue when it has exactly one, with its MessageRetentionPeriod (SQS: 60 s to
+ * 14 days, 4 days when not set); with none (the queue is outside the stack, or not SQS)
+ * or several, SQS's default, and with several a warning. Every queue's period is checked.
+ */
+static int load_queues(struct loader *l, const struct cfn_resource **used)
+{
+    const struct cfn_template *t = l->cfn;
+    const struct cfn_resource *second = NULL;
+    const struct cfn_resource *first_res = NULL;
+    sim_time first = QUEUE_DEFAULT_RETENTION;
+    size_t n = 0;
+    int ret = 0;
+    for (size_t i = 0; i < t->nr_resources; i++) {
+        const struct cfn_resource *r = &t->resources[i];
+        if (strcmp(r->type, "AWS::SQS::Queue"))
+            continue;
+        if (++n == 1)
+            first_res = r;
+        if (n == 2)
+            second = r;
+        if (!r->properties)
+            continue;
+        char *what = xasprintf("AWS::SQS::Queue '%s'", r->logical_id);
+        struct bind b = { l->cfn, l->d, what };
+        int64_t period_s;
+        int rc = bind_int(&b, r->properties, "MessageRetentionPeriod",
+                          QUEUE_MIN_RETENTION / SIM_SEC(1), QUEUE_MAX_RETENTION / SIM_SEC(1),
+                          &period_s);
+        if (rc < 0)
+            ret = rc;
+        else if (rc > 0 && n == 1)
+            first = SIM_SEC(period_s);
+        free(what);
+    }
+    l->sc->queue_retention = n == 1 ? first : QUEUE_DEFAULT_RETENTION;
+    bool queue_driven = l->sc->scaling.queue_driven;
+    for (size_t k = 0; l->sc->per_group && k < l->sc->nr_groups; k++)
+        queue_driven |= l->sc->per_group[k].scaling.queue_driven;
+    if (n == 1 && queue_driven)
+        *used = first_res;
+    if (second && queue_driven)
+        diag_warning(l->d, &second->loc,
+                     "the template has %zu AWS::SQS::Queue resources: a queue-driven group's "
+                     "messages are kept for SQS's default MessageRetentionPeriod, 345600 s",
+                     n);
+    return ret;
+}
+
 int scenario_load_resources(struct loader *l, const struct ynode *settings)
 {
     int ret = check_subnets(l, settings), rc;
@@ -893,6 +944,9 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
                 ret = rc;
         }
     }
+    const struct cfn_resource *queue = NULL;
+    if ((rc = load_queues(l, &queue)) < 0)
+        ret = rc;
     metric_customs_warn_unused(l->d, &l->customs);
     for (size_t k = 0; k <= (several ? l->sc->nr_groups : 0); k++) {
         const struct scaling_config *c =
@@ -900,6 +954,13 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
         for (size_t i = 0; i < c->nr_skipped; i++)
             skipped[nr_skipped++] = cfn_find_resource(t, c->skipped[i]);
     }
+    /* the queue a queue-driven group works off is simulated (its retention) */
+    for (size_t i = 0; queue && i < nr_skipped; i++)
+        if (skipped[i] == queue) {
+            memmove(&skipped[i], &skipped[i + 1], (nr_skipped - i - 1) * sizeof(*skipped));
+            nr_skipped--;
+            break;
+        }
     warn_skipped(l, skipped, nr_skipped);
     free(skipped);
     free(gres);

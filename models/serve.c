@@ -27,6 +27,7 @@ struct serve_server {
     unsigned vcpus;
     unsigned busy;
     bool in_service;
+    size_t idle_pos; /* queue mode: index in s->idle, SIZE_MAX when not there */
     sim_time *queue; /* arrival times of waiting requests, a ring */
     size_t head, nr, alloc;
     /* One per vCPU: the request it serves. In the same block as the server (one pointer
@@ -226,11 +227,22 @@ static bool law_needs_theta(const struct serve_law *l)
     return l->pw > 0 && l->theta > 0 && !(fabs(l->theta - l->mu) < 1e-9 * l->mu);
 }
 
+/* Queue mode: P(U + S > shift + x), U uniform on [0, w], S ~ Exp(mu): the mean over U of
+   the exponential tail, in closed form (expm1 keeps small w and x exact). */
+static double spread_tail(double mu, double w, double x)
+{
+    if (x < w)
+        return ((w - x) - expm1(-mu * x) / mu) / w;
+    return exp(-mu * (x - w)) * -expm1(-mu * w) / (mu * w);
+}
+
 static double law_tail(const struct serve_law *l, double t)
 {
     double x = t - l->shift_s;
     if (x <= 0)
         return 1.0;
+    if (l->spread_s > 0)
+        return spread_tail(l->mu, l->spread_s, x);
     return law_mix(l, x, exp(-l->mu * x), law_needs_theta(l) ? exp(-l->theta * x) : 0.0);
 }
 
@@ -417,8 +429,9 @@ VECTOR_CLONES static size_t hist_add_steady(double *count, const struct serve_la
 /* Bin `weight` requests of law `l` into `count`; returns the end of the bins it reached. */
 static size_t bin_law(struct serve *s, double *count, const struct serve_law *l, double weight)
 {
-    return l->shift_s == 0 ? hist_add_steady(count, l, weight, mu_table(s, l->mu))
-                           : hist_add_shifted(count, l, weight);
+    return l->shift_s == 0 && l->spread_s == 0
+                   ? hist_add_steady(count, l, weight, mu_table(s, l->mu))
+                   : hist_add_shifted(count, l, weight);
 }
 
 /* dst[i] += src[i] for i < n: merging a histogram's bins into the run's total. */
@@ -518,15 +531,147 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
     double n_drain = fmin(served, cap_rps * fmin(drain_s, dt));
     if (n_drain > 0) {
         double wait = drain_s < dt ? 0.5 * b0 / cap_rps : 0.5 * (b0 + b1) / cap_rps;
-        struct serve_law law = { wait, 0, 0, mu };
+        struct serve_law law = { wait, 0, 0, mu, 0 };
         account_law(s, &law, n_drain, wait, 1.0, objective_s);
     }
     double n_steady = served - n_drain;
     if (n_steady > 0) {
         struct serve_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
-                                 cap_rps - lambda, mu };
+                                 cap_rps - lambda, mu, 0 };
         account_law(s, &law, n_steady, law.pw / law.theta, law.pw, objective_s);
     }
+}
+
+/* ---- queue mode ------------------------------------------------------------------------- */
+
+static struct serve_batch *batch_at(struct serve *s, size_t i)
+{
+    size_t k = s->batch_head + i;
+    return &s->batches[k < s->alloc_batches ? k : k - s->alloc_batches];
+}
+
+static void batch_push(struct serve *s, double n, double from_s, double to_s)
+{
+    if (s->nr_batches == s->alloc_batches) {
+        size_t alloc = s->alloc_batches ? 2 * s->alloc_batches : 64;
+        struct serve_batch *b = xcalloc(alloc, sizeof(*b));
+        for (size_t i = 0; i < s->nr_batches; i++)
+            b[i] = *batch_at(s, i);
+        free(s->batches);
+        s->batches = b;
+        s->alloc_batches = alloc;
+        s->batch_head = 0;
+    }
+    s->nr_batches++;
+    *batch_at(s, s->nr_batches - 1) = (struct serve_batch){ n, from_s, to_s };
+    s->fluid_backlog += n;
+}
+
+static void batch_pop(struct serve *s)
+{
+    if (++s->batch_head == s->alloc_batches)
+        s->batch_head = 0;
+    if (--s->nr_batches == 0)
+        s->fluid_backlog = 0; /* no rounding left over from the subtractions */
+}
+
+/* Delete the messages sent before `horizon_s` (older than the retention period). */
+static void queue_expire(struct serve *s, double horizon_s)
+{
+    while (s->nr_batches) {
+        struct serve_batch *b = batch_at(s, 0);
+        if (b->to_s <= horizon_s) {
+            s->interval.dropped += b->n;
+            s->fluid_backlog -= b->n;
+            batch_pop(s);
+            continue;
+        }
+        if (b->from_s < horizon_s) {
+            double gone = b->n * (horizon_s - b->from_s) / (b->to_s - b->from_s);
+            s->interval.dropped += gone;
+            s->fluid_backlog -= gone;
+            b->n -= gone;
+            b->from_s = horizon_s;
+        }
+        return;
+    }
+}
+
+/* Take up to `n` messages from the head, departing from `t_s` at `cap_rps`: each batch's
+   share leaves over [d, d + k / cap) and was sent over [a_lo, a_hi), so its waits run
+   evenly from d - a_lo to the end's; a message that would leave after the retention period
+   expires first. \return the messages taken. */
+static double queue_take(struct serve *s, double t_s, double cap_rps, double n, double retention_s,
+                         double objective_s)
+{
+    double mu = s->cfg->capacity_rps_per_vcpu, d = t_s, taken = 0;
+    while (n - taken > 0) {
+        if (retention_s > 0)
+            queue_expire(s, d - retention_s);
+        if (!s->nr_batches)
+            break;
+        struct serve_batch *b = batch_at(s, 0);
+        double k = fmin(b->n, n - taken);
+        double a_lo = b->from_s, a_hi = k < b->n ? a_lo + (b->to_s - a_lo) * k / b->n : b->to_s;
+        double d_hi = d + k / cap_rps;
+        double w0 = d - a_lo, w1 = d_hi - a_hi;
+        double lo = fmax(0.0, fmin(w0, w1)), hi = fmax(0.0, fmax(w0, w1));
+        struct serve_law law = { lo, 0, 0, mu, hi - lo };
+        account_law(s, &law, k, 0.5 * (lo + hi), hi > 0 ? 1.0 : 0.0, objective_s);
+        if (k < b->n) {
+            b->n -= k;
+            b->from_s = a_hi;
+            s->fluid_backlog -= k;
+        } else {
+            s->fluid_backlog -= b->n;
+            batch_pop(s);
+        }
+        taken += k;
+        d = d_hi;
+    }
+    return taken;
+}
+
+/* One fluid step of the queue (serve.h, queue mode). The arrivals are drawn as in
+   fluid_step, from the same stream in the same order. */
+static void queue_step(struct serve *s, sim_time from, sim_time len)
+{
+    struct serve_stats *st = &s->interval;
+    double dt = sim_time_to_seconds(len), t0 = sim_time_to_seconds(from), t1 = t0 + dt;
+    double mean = workload_rate_rps(s->wl, s->start_epoch_s, from + len / 2) * dt;
+    double arrived = mean > 0 ? serve_poisson(s->arrivals, mean) : 0.0;
+    double mu = s->cfg->capacity_rps_per_vcpu;
+    double cap_rps = (double)s->total_vcpus * mu;
+    double retention_s = sim_time_to_seconds(s->cfg->retention);
+    double objective_s = sim_time_to_seconds(s->cfg->latency_objective);
+    if (retention_s > 0)
+        queue_expire(s, t0 - retention_s);
+    double b0 = s->fluid_backlog;
+    st->arrived += arrived;
+    if (arrived > 0)
+        batch_push(s, arrived, t0, t1);
+    double served = 0;
+    if (cap_rps > 0 && s->nr_batches) {
+        /* While the backlog drains the fleet works at its full rate, FIFO; once it has
+           drained, the arrivals are served as they come (the steady M/M/c law). */
+        double lambda = arrived / dt;
+        double drain_s = lambda < cap_rps ? b0 / (cap_rps - lambda) : (double)INFINITY;
+        served = queue_take(s, t0, cap_rps, cap_rps * fmin(drain_s, dt), retention_s, objective_s);
+        if (drain_s < dt && s->nr_batches) {
+            double rest = s->fluid_backlog;
+            while (s->nr_batches)
+                batch_pop(s);
+            struct serve_law law = { 0, serve_erlang_c((unsigned)s->total_vcpus, lambda / mu),
+                                     cap_rps - lambda, mu, 0 };
+            account_law(s, &law, rest, law.pw / law.theta, law.pw, objective_s);
+            served += rest;
+        }
+    }
+    st->served += served;
+    st->busy_vcpu_s += served / mu;
+    s->queue_processed += served;
+    if (retention_s > 0)
+        queue_expire(s, t1 - retention_s);
 }
 
 static void fluid_advance(struct serve *s, sim_time now)
@@ -536,7 +681,10 @@ static void fluid_advance(struct serve *s, sim_time now)
     /* A signal stops the run after this event: do not finish a long stretch of steps. */
     while (s->fluid_last < now && !sim_interrupted(s->eng)) {
         sim_time len = now - s->fluid_last < s->tick ? now - s->fluid_last : s->tick;
-        fluid_step(s, s->fluid_last, len);
+        if (s->cfg->queue)
+            queue_step(s, s->fluid_last, len);
+        else
+            fluid_step(s, s->fluid_last, len);
         s->fluid_last += len;
     }
 }
@@ -579,6 +727,90 @@ static void server_free(struct serve_server *sv)
     free(sv);
 }
 
+/* ---- queue mode at request fidelity: one FIFO of send times, the free vCPUs pull ------ */
+
+static void msg_push(struct serve *s, sim_time at)
+{
+    if (s->nr_msgs == s->alloc_msgs) {
+        size_t n = s->alloc_msgs ? 2 * s->alloc_msgs : 64;
+        sim_time *q = xcalloc(n, sizeof(*q));
+        for (size_t i = 0; i < s->nr_msgs; i++) {
+            size_t k = s->msg_head + i;
+            q[i] = s->msgs[k < s->alloc_msgs ? k : k - s->alloc_msgs];
+        }
+        free(s->msgs);
+        s->msgs = q;
+        s->alloc_msgs = n;
+        s->msg_head = 0;
+    }
+    size_t tail = s->msg_head + s->nr_msgs;
+    s->msgs[tail < s->alloc_msgs ? tail : tail - s->alloc_msgs] = at;
+    s->nr_msgs++;
+}
+
+static sim_time msg_pop(struct serve *s)
+{
+    sim_time at = s->msgs[s->msg_head];
+    if (++s->msg_head == s->alloc_msgs)
+        s->msg_head = 0;
+    s->nr_msgs--;
+    return at;
+}
+
+/* Delete the messages older than the retention period at `now` (dropped). */
+static void msg_expire(struct serve *s, sim_time now)
+{
+    if (s->cfg->retention <= 0)
+        return;
+    while (s->nr_msgs && s->msgs[s->msg_head] < now - s->cfg->retention) {
+        msg_pop(s);
+        s->n_dropped++;
+    }
+}
+
+/* A free vCPU of `sv` takes the oldest message still kept; false when none waits. */
+static bool msg_take(struct serve *s, struct serve_server *sv, sim_time now)
+{
+    msg_expire(s, now);
+    if (!s->nr_msgs)
+        return false;
+    start_service(sv, msg_pop(s), now);
+    return true;
+}
+
+static void idle_add(struct serve *s, struct serve_server *sv)
+{
+    if (sv->idle_pos != SIZE_MAX)
+        return;
+    ALLOC_GROW(s->idle, s->nr_idle + 1, s->alloc_idle);
+    sv->idle_pos = s->nr_idle;
+    s->idle[s->nr_idle++] = sv;
+}
+
+static void idle_del(struct serve *s, struct serve_server *sv)
+{
+    if (sv->idle_pos == SIZE_MAX)
+        return;
+    struct serve_server *last = s->idle[--s->nr_idle];
+    s->idle[sv->idle_pos] = last;
+    last->idle_pos = sv->idle_pos;
+    sv->idle_pos = SIZE_MAX;
+}
+
+/* A message sent at `now`: to the server whose vCPU became free last, else it waits. */
+static void msg_send(struct serve *s, sim_time now)
+{
+    msg_expire(s, now);
+    if (!s->nr_idle) {
+        msg_push(s, now);
+        return;
+    }
+    struct serve_server *sv = s->idle[s->nr_idle - 1];
+    start_service(sv, now, now);
+    if (sv->busy == sv->vcpus)
+        idle_del(s, sv);
+}
+
 static void depart(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     struct serve_server *sv = target;
@@ -597,6 +829,11 @@ static void depart(struct sim_engine *eng, void *target, const union sim_payload
             sv->head = 0;
         sv->nr--;
         start_service(sv, at, now);
+    }
+    if (s->cfg->queue) {
+        s->queue_processed++;
+        if (sv->in_service && !msg_take(s, sv, now))
+            idle_add(s, sv);
     }
     if (!sv->in_service && sv->busy == 0) {
         for (size_t i = 0; i < s->nr_drain; i++) {
@@ -660,6 +897,10 @@ static struct serve_server *pick(struct serve *s)
 static void dispatch(struct serve *s, sim_time now)
 {
     s->n_arrived++;
+    if (s->cfg->queue) {
+        msg_send(s, now);
+        return;
+    }
     if (s->nr_live == 0) {
         s->n_dropped++;
         return;
@@ -839,6 +1080,14 @@ void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
     id_reserve(s, s->nr_live);
     id_put(s, sv);
     s->total_vcpus += vcpus;
+    sv->idle_pos = SIZE_MAX;
+    if (s->cfg->queue && s->cfg->fidelity == SERVE_REQUEST) {
+        sim_time now = sim_now(s->eng);
+        while (sv->busy < sv->vcpus && msg_take(s, sv, now))
+            ;
+        if (sv->busy < sv->vcpus)
+            idle_add(s, sv);
+    }
 }
 
 void serve_remove(struct serve *s, uint32_t id)
@@ -849,6 +1098,7 @@ void serve_remove(struct serve *s, uint32_t id)
         return;
     s->live[sv->slot] = NULL;
     s->nr_live--;
+    idle_del(s, sv);
     if (s->nr_slots > 2 * s->nr_live + 16)
         pack(s);
     s->total_vcpus -= sv->vcpus;
@@ -859,7 +1109,7 @@ void serve_remove(struct serve *s, uint32_t id)
         ALLOC_GROW(s->drain, s->nr_drain + 1, s->alloc_drain);
         s->drain[s->nr_drain++] = sv;
     }
-    if (s->cfg->fidelity == SERVE_FLUID) {
+    if (s->cfg->fidelity == SERVE_FLUID && !s->cfg->queue) {
         double limit = (double)s->cfg->queue_limit * (double)s->nr_live;
         if (s->fluid_backlog > limit) {
             s->interval.dropped += s->fluid_backlog - limit;
@@ -872,6 +1122,8 @@ double serve_backlog(const struct serve *s)
 {
     if (s->cfg->fidelity == SERVE_FLUID)
         return s->fluid_backlog;
+    if (s->cfg->queue)
+        return (double)s->nr_msgs;
     size_t n = 0;
     for (size_t i = 0; i < s->nr_slots; i++)
         if (s->live[i])
@@ -884,6 +1136,8 @@ double serve_backlog(const struct serve *s)
 void serve_take_interval(struct serve *s, struct serve_stats *out)
 {
     fluid_advance(s, sim_now(s->eng));
+    if (s->cfg->queue && s->cfg->fidelity == SERVE_REQUEST)
+        msg_expire(s, sim_now(s->eng));
     struct serve_stats *iv = &s->interval, *t = &s->total;
     iv->backlog = serve_backlog(s);
     iv->sum_wait_s += sim_time_to_seconds(s->wait_us);
@@ -953,6 +1207,21 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     memset(iv, 0, offsetof(struct serve_stats, hist));
 }
 
+void serve_queue_status(struct serve *s, struct msg_queue_status *out)
+{
+    sim_time now = sim_now(s->eng);
+    fluid_advance(s, now); /* request mode: nothing */
+    out->processed = s->queue_processed;
+    if (s->cfg->fidelity == SERVE_REQUEST) {
+        msg_expire(s, now);
+        out->visible = (double)s->nr_msgs;
+        out->oldest_age_s = s->nr_msgs ? sim_time_to_seconds(now - s->msgs[s->msg_head]) : 0.0;
+        return;
+    }
+    out->visible = s->fluid_backlog;
+    out->oldest_age_s = s->nr_batches ? sim_time_to_seconds(now) - batch_at(s, 0)->from_s : 0.0;
+}
+
 void serve_release(struct serve *s)
 {
     if (s->eng && s->next)
@@ -967,5 +1236,8 @@ void serve_release(struct serve *s)
     free(s->drain);
     free(s->arrivals_vs);
     free(s->service_vs);
+    free(s->batches);
+    free(s->msgs);
+    free(s->idle);
     memset(s, 0, sizeof(*s));
 }

@@ -42,6 +42,7 @@ enum cw_metric {
     CW_ELB_5XX,              /* HTTPCode_ELB_5XX_Count per minute: refused, no InService target */
     CW_TARGET_5XX,           /* HTTPCode_Target_5XX_Count per minute: refused by the targets */
     CW_SQS_VISIBLE,          /* AWS/SQS ApproximateNumberOfMessagesVisible, messages */
+    CW_SQS_OLDEST_AGE,       /* AWS/SQS ApproximateAgeOfOldestMessage, seconds */
     CW_NR
 };
 

@@ -135,7 +135,14 @@ struct autoscaler {
     size_t nr_pred;
     int64_t forecast_floor; /* the ForecastAndScale policy's capacity this hour; 0: none */
     sim_time end;           /* the run's end */
-    struct msg_queue queue; /* cfg->queue_driven: the SQS queue the workload fills */
+    /* cfg->queue_driven: where the queue the workload fills is read (NULL: no workload,
+       the queue stays empty), and what was processed at the previous sample */
+    msg_queue_read_fn *queue_read;
+    void *queue_ctx;
+    double queue_processed;
+    sim_time queue_sampled;
+    struct msg_queue_status queue; /* as last sampled */
+    double queue_busy_rps;         /* messages processed per second since the sample before */
 };
 
 /**
@@ -146,6 +153,12 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
                       struct sim_engine *eng, int64_t start_epoch_s, double capacity_rps_per_vcpu,
                       double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end,
                       const struct autoscaler_observer *obs);
+
+/**
+ * A queue-driven group: read its queue with `read(ctx, ...)` at every sample (ctx borrowed).
+ * Call after autoscaler_start, before the simulation runs.
+ */
+void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *ctx);
 
 /**
  * Record the load balancer's figures of a serving interval that ended at `now`: `served`

@@ -96,8 +96,9 @@ struct scaling_config {
     /* metric math of alarms and customized metrics, which point into it (owned) */
     struct cw_math **maths;
     size_t nr_maths;
-    /* An alarm or policy watches AWS/SQS ApproximateNumberOfMessagesVisible: the workload
-       is messages into a queue the instances work off (queue.h) */
+    /* An alarm or policy watches an AWS/SQS metric (ApproximateNumberOfMessagesVisible,
+       ApproximateAgeOfOldestMessage): the workload is messages into a queue the instances
+       work off (queue.h) */
     bool queue_driven;
 };
 

@@ -103,6 +103,9 @@ struct scenario {
     struct asg_config *groups;
     size_t nr_groups;
     struct scaling_config scaling; /* alarms, scaling policies, scheduled actions, CloudWatch */
+    /* A queue-driven group's message retention period (queue.h): the MessageRetentionPeriod
+       of the template's AWS::SQS::Queue when it has exactly one, else SQS's default. */
+    sim_time queue_retention;
     /* nr_groups entries when the template has several groups, else NULL (the fields above
        are the one group's). Each owns its workload, serving and scaling. */
     struct scenario_group *per_group;

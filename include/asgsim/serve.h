@@ -24,11 +24,33 @@
  *          dropped). Service times are exponential with mean 1 / CapacityRpsPerVcpu
  *          (stream "service"). Latency = queueing + service, recorded at completion.
  *
+ * queue:   (cfg->queue) a queue-driven group: the load is messages sent to one FIFO queue
+ *          without a limit (an SQS queue); no load balancer, no queue_limit. Messages wait
+ *          while no instance is InService (nothing is refused); the InService instances
+ *          take them first in, first out, vcpus x CapacityRpsPerVcpu a second each; a
+ *          message older than cfg->retention is deleted unprocessed and counted as
+ *          dropped. Latency is from sending to the end of processing.
+ *          Fluid: arrivals counted per tick as in fluid mode; the wait follows from the
+ *          cumulative arrival and departure curves of the FIFO (each tick's arrivals spread
+ *          evenly over the tick, departures at the fleet's rate while a backlog waits: a
+ *          wait spread evenly between the first and the last message of a batch), plus an
+ *          exponential processing time; while no backlog waits, the M/M/c law of fluid
+ *          mode. Expiry is checked at each step's start and end and before each batch is
+ *          taken (to within a step). The queue keeps one batch per tick of the messages
+ *          still waiting: memory follows the backlog, not the run.
+ *          Request: arrivals as in request mode; a message goes to a free vCPU of an
+ *          InService instance (the one that became free last), else waits in the queue; a
+ *          vCPU that finishes takes the oldest waiting message. Expiry is checked when a
+ *          message is sent or taken and when the queue is read: exact for the messages
+ *          processed, to within an arrival gap for the count. Memory: one time per
+ *          waiting message.
+ *
  * Only InService instances receive traffic: the caller reports instances entering and
  * leaving service (serve_add / serve_remove). An instance leaving service gets no new
  * requests; the requests it already holds (queued and in service) still complete on it, as
  * a load balancer's deregistration delay lets in-flight requests finish. With no InService
- * instance every arrival is dropped (the load balancer has no healthy target).
+ * instance every arrival is dropped (the load balancer has no healthy target), except in
+ * queue mode, where it waits.
  *
  * Memory stays bounded: percentiles come from a fixed log-spaced histogram, never from a
  * list of latencies.
@@ -36,6 +58,7 @@
 #ifndef ASGSIM_SERVE_H
 #define ASGSIM_SERVE_H
 
+#include "asgsim/queue.h"
 #include "asgsim/rng.h"
 #include "asgsim/serve_config.h"
 #include "asgsim/sim.h"
@@ -80,7 +103,8 @@ void serve_hist_quantiles(const struct serve_hist *h, size_t n, const double *q,
 struct serve_stats {
     double arrived;        /* requests offered */
     double served;         /* requests completed */
-    double dropped;        /* requests refused (queue full or no InService instance) */
+    double dropped;        /* requests refused (queue full or no InService instance);
+                              queue mode: messages expired unprocessed */
     double over_objective; /* completed requests slower than the latency objective */
     /* Waiting (before service starts), counted at service start: request mode exact;
        fluid mode from the M/M/c estimate. */
@@ -101,6 +125,8 @@ struct serve_law {
     double pw;
     double theta;
     double mu;
+    double spread_s; /* queue mode: the shift is uniform on [shift_s, shift_s + spread_s]
+                        (then pw = 0) */
 };
 
 /** A law waiting to be binned into the interval's histogram, with its served count. */
@@ -113,6 +139,12 @@ struct serve_pending_law {
 #define SERVE_PENDING_LAWS 4
 
 struct variate_stream;
+
+/** Queue mode: `n` waiting messages sent evenly over [from_s, to_s) (seconds of run time). */
+struct serve_batch {
+    double n;
+    double from_s, to_s;
+};
 
 /** The serving model of one run. Zero-initialise, then serve_init(). */
 struct serve {
@@ -168,6 +200,18 @@ struct serve {
        per run so that runs in several threads share no mutable state. */
     double mu_tab_mu;
     double mu_tab[SERVE_HIST_BINS];
+
+    /* Queue mode: the waiting messages by batch, oldest first (a ring), and the messages
+       processed since the start (fluid_backlog is their total). */
+    struct serve_batch *batches;
+    size_t batch_head, nr_batches, alloc_batches;
+    double queue_processed;
+    /* Queue mode, request fidelity: the send times of the waiting messages (a ring, oldest
+       first), and the InService servers with a free vCPU (each knows its index here). */
+    sim_time *msgs;
+    size_t msg_head, nr_msgs, alloc_msgs;
+    struct serve_server **idle;
+    size_t nr_idle, alloc_idle;
 };
 
 /**
@@ -196,6 +240,11 @@ void serve_remove(struct serve *s, uint32_t id);
 void serve_take_interval(struct serve *s, struct serve_stats *out);
 /** Requests currently queued (waiting, not in service) over every instance. */
 double serve_backlog(const struct serve *s);
+/**
+ * Queue mode: account for the time up to now (as serve_take_interval) and fill *out: the
+ * messages waiting, the age of the oldest of them, and those processed so far.
+ */
+void serve_queue_status(struct serve *s, struct msg_queue_status *out);
 /** Cancel the pending event and free every server. Safe on a zeroed struct. */
 void serve_release(struct serve *s);
 

@@ -7,6 +7,7 @@
 
 #include "asgsim/sim.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum serve_fidelity { SERVE_FLUID, SERVE_REQUEST };
@@ -21,6 +22,10 @@ struct serve_config {
     int64_t queue_limit;          /* waiting requests one instance holds (default 1000) */
     sim_time latency_objective;   /* requests slower than this count as over; 0 = none */
     double capacity_rps_per_vcpu; /* mean service rate of one vCPU, requests/s */
+    /* A queue-driven group (serve.h, queue mode): the load is messages into one FIFO queue
+       without a limit; queue_limit and lb do not apply. Fluid fidelity only. */
+    bool queue;
+    sim_time retention; /* queue: a message older than this is deleted unprocessed; 0: never */
 };
 
 #define SERVE_DEFAULT_QUEUE_LIMIT 1000
