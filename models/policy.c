@@ -276,7 +276,10 @@ static void sample(struct autoscaler *a, sim_time now)
     }
     if (in_service > 0) {
         double capacity = vcpus * a->capacity_rps_per_vcpu;
-        double cpu = capacity > 0 ? fmin(100.0, 100.0 * busy / capacity) : 0;
+        /* AWS: a standard-mode burstable instance without credits has its CPU "gradually
+           lowered to the baseline level" (burstable-performance-instances-standard-mode),
+           and CPUUtilization shows that: the work done, not the work offered. */
+        double cpu = capacity > 0 ? fmin(100.0 * a->rate_factor, 100.0 * busy / capacity) : 0;
         double per_instance_rps = load / in_service;
         cloudwatch_record(&a->cw, CW_CPU, now, cpu, reporting);
         double net_s = sim_time_to_seconds(cloudwatch_period(&a->cw, CW_NETWORK_IN));
@@ -312,6 +315,12 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
 {
     a->queue_read = read;
     a->queue_ctx = ctx;
+}
+
+void autoscaler_set_rate_factor(struct autoscaler *a, double f)
+{
+    ASG_ASSERT(f > 0 && f <= 1);
+    a->rate_factor = f;
 }
 
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
@@ -791,6 +800,7 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
     a->eng = eng;
     a->start_epoch_s = start_epoch_s;
     a->capacity_rps_per_vcpu = capacity_rps_per_vcpu;
+    a->rate_factor = 1.0;
     a->load_rps = load_rps;
     a->load_ctx = load_ctx;
     make_tt_alarms(a);

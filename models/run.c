@@ -664,6 +664,8 @@ static double account_credits(struct world *w, sim_time now, size_t in_service, 
                           cpu_pct / 100.0, minutes);
     double f = w->credits.throttled ? w->burst.baseline_frac : 1.0;
     w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu * f;
+    if (w->scaling) /* the policies read CloudWatch's CPU: the baseline, once throttled */
+        autoscaler_set_rate_factor(&w->scaler, f);
     return w->credits.throttled ? fmin(cpu_pct, 100.0 * f) : cpu_pct;
 }
 

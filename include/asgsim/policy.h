@@ -110,6 +110,8 @@ struct autoscaler {
     struct sim_engine *eng;
     int64_t start_epoch_s;
     double capacity_rps_per_vcpu;
+    double rate_factor; /* share of full speed the instances run at: 1, or a spent burstable
+                           instance's baseline (autoscaler_set_rate_factor()) */
     double (*load_rps)(void *ctx, sim_time now); /* offered load, requests/s */
     void *load_ctx;
     struct cloudwatch cw;
@@ -167,6 +169,13 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
  * HTTPCode_Target_5XX), over `interval` (for per-minute counts). The datapoints belong to
  * the period the interval ends in (its last microsecond).
  */
+/**
+ * The instances run at `f` (0 < f <= 1) of full speed from now on: burstable instances whose
+ * credits are spent run at their baseline, and CloudWatch's CPUUtilization shows what they
+ * use, never more than f x 100 %.
+ */
+void autoscaler_set_rate_factor(struct autoscaler *a, double f);
+
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
                                double latency_sum_s, double dropped, size_t in_service);
 

@@ -80,6 +80,26 @@ s = h5py.File(d + "/t3s.h5")["/timeseries"]
 assert s["cpu_credit_balance"][1] == 0 and s["dropped"][2:].min() > 0
 PY
 
+# Target tracking reads CloudWatch's CPUUtilization, and a throttled T2 shows its baseline
+# there (EC2 User Guide, standard mode: "CPU utilization is gradually lowered to the baseline
+# level"): once the t2.micro group's credits are spent, the metric the policy sees is 10 %,
+# not the 47 % of offered load over full-speed capacity, and it scales in to MinSize 1
+# (desired = 3 x 10 / 50 = 0.6, rounded up), dropping most of the load. That is AWS's
+# behaviour, and the pitfall a planner must see.
+T2TT=$SRCDIR/tests/data/policies/t2-credits-target-tracking.yaml
+check "run t2.micro with target tracking" expect_exit 0 "$ASGSIM" run "$T2TT" -o "$WORK/t2tt.h5" -q
+check "the policy sees the throttled CPU and scales in" /usr/bin/python3 - "$WORK/t2tt.h5" <<'PY'
+import sys, h5py
+ts = h5py.File(sys.argv[1])["/timeseries"]
+t, bal, seen = ts["time_s"][:], ts["cpu_credit_balance"][:], ts["asg_avg_cpu_pct"][:]
+desired = ts["desired_capacity"][:]
+out = t[bal == 0].min()                                   # the credits are spent
+assert 60 * 60 < out < 120 * 60, out
+assert abs(seen[t < out - 600][-1] - 100 / 3 / 71 * 100) < 0.01, seen[t < out - 600][-1]
+assert (seen[t > out + 600] <= 10 + 1e-9).all(), seen[t > out + 600].max()
+assert desired[t < out].min() == 3 and desired[-1] == 1, (desired[t < out].min(), desired[-1])
+PY
+
 scenario m5.large 300 "TypeCapacityRpsPerVcpu: {zz9: 40}" >"$WORK/bad.yaml"
 check "unknown family: exit 65" expect_exit 65 "$ASGSIM" run "$WORK/bad.yaml" -o "$WORK/bad.h5"
 check "unknown family: located" grep -q "bad.yaml:11:32: error: unknown instance type .zz9." "$WORK/err"
