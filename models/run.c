@@ -698,7 +698,7 @@ static void sample_group(struct world *w, sim_time now)
         iv = &w->iv;
         if (w->scaling) /* the load balancer's metrics (issue 17) */
             autoscaler_record_serving(&w->scaler, now, w->sc->sample_interval, iv->served,
-                                      iv->hist.sum_s, iv->dropped, in_service);
+                                      &iv->hist, iv->dropped, in_service);
     }
     /* One scan for the three quantiles (same bits as three serve_hist_quantile calls). */
     static const double qs[3] = { 0.50, 0.95, 0.99 };
