@@ -1,8 +1,10 @@
 /* CloudWatch as the group's scaling sees it: coarse, late metrics and M-of-N alarms. */
 #include "asgsim/cloudwatch.h"
 
+#include "asgsim/serve.h"
 #include "asgsim/util.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +112,77 @@ size_t cloudwatch_nr_datapoints(const struct cloudwatch *cw, enum cw_metric m)
 
 void cloudwatch_release(struct cloudwatch *cw)
 {
-    for (int m = 0; m < CW_NR; m++)
+    for (int m = 0; m < CW_NR; m++) {
         free(cw->series[m].items);
+        free(cw->hists[m].items);
+        free(cw->hists[m].start);
+    }
     memset(cw, 0, sizeof(*cw));
+}
+
+bool cw_percentile_parse(const char *s, enum cw_statistic *out)
+{
+    /* p(\d{1,2}(\.\d{0,2})?|100), whole string: API_PutMetricAlarm's ExtendedStatistic */
+    if (s[0] != 'p')
+        return false;
+    int hundredths;
+    if (!strcmp(s, "p100")) {
+        hundredths = 10000;
+    } else {
+        const char *c = s + 1;
+        int whole = 0, digits = 0;
+        for (; isdigit((unsigned char)*c) && digits < 2; c++, digits++)
+            whole = whole * 10 + (*c - '0');
+        if (digits == 0)
+            return false;
+        int frac = 0, scale = 100;
+        if (*c == '.') {
+            c++;
+            for (int k = 0; isdigit((unsigned char)*c) && k < 2; c++, k++) {
+                scale /= 10;
+                frac += (*c - '0') * scale;
+            }
+        }
+        if (*c)
+            return false;
+        hundredths = whole * 100 + frac;
+    }
+    *out = (enum cw_statistic)((int)CW_PERCENTILE_0 + hundredths);
+    return true;
+}
+
+const char *cw_extended_kind(const char *s)
+{
+    /* Statistics-definitions.html: tm/wm/tc/ts with a percentage (tm90), their
+       TM(..)/WM(..)/TC(..)/TS(..) forms, IQM and PR(..) */
+    static const struct {
+        const char *lower, *upper, *kind;
+    } forms[] = { { "tm", "TM(", "trimmed mean" },
+                  { "wm", "WM(", "winsorized mean" },
+                  { "tc", "TC(", "trimmed count" },
+                  { "ts", "TS(", "trimmed sum" },
+                  { NULL, "PR(", "percentile rank" } };
+
+    if (!strcmp(s, "IQM"))
+        return "interquartile mean";
+    for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+        size_t n = strlen(forms[i].upper);
+        if (!strncmp(s, forms[i].upper, n) && s[strlen(s) - 1] == ')')
+            return forms[i].kind;
+        if (forms[i].lower && !strncmp(s, forms[i].lower, 2) && isdigit((unsigned char)s[2]))
+            return forms[i].kind;
+    }
+    return NULL;
+}
+
+double cw_low_sample_threshold(enum cw_statistic s)
+{
+    double q = cw_stat_percentile(s) / 100.0;
+    if (q >= 0.5 && q < 1.0)
+        return 10.0 / (1.0 - q);
+    if (q > 0.0 && q < 0.5)
+        return 10.0 / q;
+    return 0.0;
 }
 
 sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m)
@@ -213,19 +283,210 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
     dp->samples = greater(dp->samples, dp->count_at_last);
 }
 
+void cloudwatch_keep_histograms(struct cloudwatch *cw, enum cw_metric m, sim_time window)
+{
+    struct cw_hist_ring *r = &cw->hists[m];
+    ASG_ASSERT(window > 0 && r->max == 0);
+    /* period starts within [newest - window, newest] */
+    r->max = (size_t)(window / cw->series[m].period) + 2;
+    r->window = window;
+    r->items = xcalloc(r->max, sizeof(*r->items));
+    r->start = xcalloc(r->max, sizeof(*r->start));
+}
+
+static size_t ring_index(const struct cw_hist_ring *r, size_t k)
+{
+    size_t i = r->head + k;
+    return i < r->max ? i : i - r->max;
+}
+
+static void hist_merge(struct serve_hist *to, const struct serve_hist *h)
+{
+    for (size_t i = 0; i < SERVE_HIST_BINS; i++)
+        to->count[i] += h->count[i];
+    to->total += h->total;
+    to->sum_s += h->sum_s;
+}
+
+void cloudwatch_record_hist(struct cloudwatch *cw, enum cw_metric m, sim_time now,
+                            const struct serve_hist *h)
+{
+    struct cw_hist_ring *r = &cw->hists[m];
+    if (r->max == 0 || !(h->total > 0))
+        return;
+    sim_time period = cw->series[m].period, start = now - now % period;
+    size_t newest = r->nr ? ring_index(r, r->nr - 1) : 0;
+    if (!r->nr || r->start[newest] != start) {
+        ASG_ASSERT(!r->nr || r->start[newest] < start);
+        while (r->nr > 0 && (r->start[r->head] < start - r->window || r->nr == r->max)) {
+            r->head = r->head + 1 < r->max ? r->head + 1 : 0;
+            r->nr--;
+        }
+        newest = ring_index(r, r->nr++);
+        r->start[newest] = start;
+        memset(&r->items[newest], 0, sizeof(r->items[newest]));
+    }
+    hist_merge(&r->items[newest], h);
+}
+
+/* Is the k-th kept histogram of `m` (oldest first) one of a period starting in [from, to)
+   and published by `now`? */
+static const struct serve_hist *hist_in(const struct cloudwatch *cw, enum cw_metric m, size_t k,
+                                        sim_time from, sim_time to, sim_time now)
+{
+    const struct cw_hist_ring *r = &cw->hists[m];
+    size_t i = ring_index(r, k);
+    sim_time start = r->start[i];
+    if (start < from || start >= to ||
+        start + cw->series[m].period + cw->cfg.publication_delay > now)
+        return NULL;
+    return &r->items[i];
+}
+
+/* The requests of the kept histograms of `m` in [from, to) published by `now`; *nr of them,
+   the last in *one. */
+static double hists_total(const struct cloudwatch *cw, enum cw_metric m, sim_time from, sim_time to,
+                          sim_time now, size_t *nr, const struct serve_hist **one)
+{
+    double total = 0;
+    *nr = 0;
+    for (size_t k = 0; k < cw->hists[m].nr; k++) {
+        const struct serve_hist *h = hist_in(cw, m, k, from, to, now);
+        if (h) {
+            total += h->total;
+            *one = h;
+            ++*nr;
+        }
+    }
+    return total;
+}
+
+static bool hist_percentile(const struct cloudwatch *cw, enum cw_metric m, double q, sim_time from,
+                            sim_time to, sim_time now, double *out)
+{
+    const struct serve_hist *one = NULL;
+    size_t n;
+    if (!(hists_total(cw, m, from, to, now, &n, &one) > 0))
+        return false;
+    if (n == 1) {
+        *out = serve_hist_quantile(one, q);
+        return true;
+    }
+    /* a period of several metric periods: their histograms merged */
+    struct serve_hist *merged = xcalloc(1, sizeof(*merged));
+    for (size_t k = 0; k < cw->hists[m].nr; k++) {
+        const struct serve_hist *h = hist_in(cw, m, k, from, to, now);
+        if (h)
+            hist_merge(merged, h);
+    }
+    *out = serve_hist_quantile(merged, q);
+    free(merged);
+    return true;
+}
+
+/* The next datapoint of `s` before the *i-th (counting down, oldest first numbering)
+   starting in [from, to) and published by `now`; NULL when none is left. */
+static const struct cw_datapoint *next_in(const struct cloudwatch *cw, const struct cw_series *s,
+                                          size_t *i, sim_time from, sim_time to, sim_time now)
+{
+    for (; *i > 0; --*i) {
+        const struct cw_datapoint *dp = at(s, *i - 1);
+        if (dp->start < from)
+            return NULL;
+        if (dp->start < to && dp->start + s->period + cw->cfg.publication_delay <= now) {
+            --*i;
+            return dp;
+        }
+    }
+    return NULL;
+}
+
+struct weighted {
+    double value, weight;
+};
+
+static int by_value(const void *a, const void *b)
+{
+    double x = ((const struct weighted *)a)->value, y = ((const struct weighted *)b)->value;
+    return (x > y) - (x < y);
+}
+
+/* The datapoints' percentile, each datapoint weighted by its SampleCount (cloudwatch.h). */
+static bool datapoint_percentile(const struct cloudwatch *cw, enum cw_metric m, double q,
+                                 sim_time from, sim_time to, sim_time now, double *out)
+{
+    const struct cw_series *s = &cw->series[m];
+    struct weighted stack_vals[64], *v = stack_vals;
+    size_t n = 0, alloc = ARRAY_SIZE(stack_vals);
+    double total = 0;
+    const struct cw_datapoint *dp;
+    for (size_t i = s->nr; (dp = next_in(cw, s, &i, from, to, now));) {
+        if (n == alloc) {
+            alloc *= 2;
+            struct weighted *grown = xcalloc(alloc, sizeof(*grown));
+            memcpy(grown, v, n * sizeof(*v));
+            if (v != stack_vals)
+                free(v);
+            v = grown;
+        }
+        v[n++] = (struct weighted){ dp->sum / dp->weight, dp->samples };
+        total += dp->samples;
+    }
+    if (n > 0) {
+        qsort(v, n, sizeof(*v), by_value);
+        /* the smallest value with at least q of the weight at or below it */
+        double cum = 0, target = q * total;
+        size_t k = 0;
+        for (; k + 1 < n; k++) {
+            cum += v[k].weight;
+            if (v[k].weight > 0 && cum >= target)
+                break;
+        }
+        *out = v[k].value;
+    }
+    if (v != stack_vals)
+        free(v);
+    return n > 0;
+}
+
+double cloudwatch_percentile_samples(const struct cloudwatch *cw, enum cw_metric m, sim_time from,
+                                     sim_time to, sim_time now)
+{
+    if (cw->hists[m].max) {
+        const struct serve_hist *one;
+        size_t n;
+        return hists_total(cw, m, from, to, now, &n, &one);
+    }
+    double v;
+    return cloudwatch_stat(cw, m, CW_SAMPLE_COUNT, from, to, now, &v) ? v : 0.0;
+}
+
+bool cw_alarm_config_percentile_of(const struct cw_alarm_config *c, enum cw_metric m)
+{
+    if (!c->math)
+        return c->metric == m && cw_stat_is_percentile(c->statistic);
+    for (size_t i = 0; i < c->math->nr_queries; i++)
+        if (c->math->queries[i].metric == m && cw_stat_is_percentile(c->math->queries[i].stat))
+            return true;
+    return false;
+}
+
 bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
                      sim_time from, sim_time to, sim_time now, double *out)
 {
+    if (cw_stat_is_percentile(st)) {
+        double q = cw_stat_percentile(st) / 100.0;
+        /* the latencies themselves, never the means of serving intervals */
+        ASG_ASSERT(m != CW_TARGET_RESPONSE_TIME || cw->hists[m].max);
+        return cw->hists[m].max ? hist_percentile(cw, m, q, from, to, now, out)
+                                : datapoint_percentile(cw, m, q, from, to, now, out);
+    }
     const struct cw_series *s = &cw->series[m];
     double sum = 0, weight = 0, lo = (double)INFINITY, hi = -(double)INFINITY, samples = 0,
            total = 0;
     bool any = false;
-    for (size_t i = s->nr; i > 0; i--) {
-        const struct cw_datapoint *dp = at(s, i - 1);
-        if (dp->start < from)
-            break;
-        if (dp->start >= to || dp->start + s->period + cw->cfg.publication_delay > now)
-            continue;
+    const struct cw_datapoint *dp;
+    for (size_t i = s->nr; (dp = next_in(cw, s, &i, from, to, now));) {
         any = true;
         sum += dp->sum;
         weight += dp->weight;
@@ -431,7 +692,13 @@ bool cw_alarm_evaluate(struct cw_alarm *a, const struct cloudwatch *cw, sim_time
     a->window_mean = got_real ? sum / (double)got_real : (double)NAN;
     a->evaluated_at = now;
     a->window_end = end;
-    enum cw_alarm_state next = cw_alarm_decide(c, vals, range, a->state);
+    /* EvaluateLowSampleCountPercentile ignore: too few samples in the newest period keep
+       the state (cloudwatch.h) */
+    bool keep = false;
+    if (c->low_sample_ignore && !c->math && cw_stat_is_percentile(c->statistic) && !isnan(vals[0]))
+        keep = cloudwatch_percentile_samples(cw, c->metric, end - c->period, end, now) <
+               cw_low_sample_threshold(c->statistic);
+    enum cw_alarm_state next = keep ? a->state : cw_alarm_decide(c, vals, range, a->state);
     if (vals != stack_vals)
         free(vals);
     if (next == a->state)

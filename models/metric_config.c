@@ -301,6 +301,44 @@ static int compile_custom(struct compiler *c, const struct metric_custom *def,
     return rc;
 }
 
+int metric_bind_statistic(struct bind *b, const struct ynode *map, const char *key, bool named,
+                          bool percentile, enum cw_statistic *out)
+{
+    const char *s = NULL;
+    int rc = bind_string(b, map, key, &s);
+    if (rc <= 0)
+        return rc;
+    for (int i = 0; named && i < CW_STAT_NR; i++) {
+        if (!strcmp(s, cw_statistic_names[i])) {
+            *out = (enum cw_statistic)i;
+            return 1;
+        }
+    }
+    if (percentile && cw_percentile_parse(s, out))
+        return 1;
+    const struct ynode *at = NULL;
+    bind_get(b, map, key, &at);
+    const char *kind = percentile ? cw_extended_kind(s) : NULL;
+    if (kind)
+        return diag_error(b->d, &at->loc,
+                          "%s: %s '%s' (a %s) is not modelled by asgsim; of CloudWatch's "
+                          "extended statistics it models the percentiles, p0 to p100",
+                          b->what, key, s, kind);
+    if (percentile && !named)
+        return diag_error(b->d, &at->loc,
+                          "%s: %s '%s' is not a percentile CloudWatch accepts: p0 to p100 with at "
+                          "most two decimals, as p99 or p99.9",
+                          b->what, key, s);
+    if (percentile)
+        return diag_error(b->d, &at->loc,
+                          "'%s' in %s must be one of Average, Sum, Minimum, Maximum, SampleCount "
+                          "or a percentile p0 to p100 with at most two decimals (p99, p99.9), "
+                          "got '%s'",
+                          key, b->what, s);
+    int v;
+    return bind_enum(b, map, key, cw_statistic_names, CW_STAT_NR, &v);
+}
+
 static int bind_stat(struct bind *b, const struct ynode *ms, struct cw_math_query *q,
                      int64_t *period_s)
 {
@@ -309,13 +347,12 @@ static int bind_stat(struct bind *b, const struct ynode *ms, struct cw_math_quer
     int rc = bind_check_keys(b, ms, &keys);
     if (rc < 0)
         return rc;
-    int v = 0;
-    rc = bind_enum(b, ms, "Stat", cw_statistic_names, CW_STAT_NR, &v);
+    /* API_MetricStat: "any CloudWatch statistic or extended statistic" */
+    rc = metric_bind_statistic(b, ms, "Stat", true, true, &q->stat);
     if (rc == 0)
         rc = bind_missing(b, &ms->loc, "Stat");
     if (rc < 0)
         return rc;
-    q->stat = (enum cw_statistic)v;
     int64_t p = 0;
     if ((rc = bind_int(b, ms, "Period", 1, 86400 * 7, &p)) < 0)
         return rc;

@@ -3,6 +3,7 @@
 
 #include "asgsim/asg.h"
 #include "asgsim/predictive.h"
+#include "asgsim/serve.h"
 #include "asgsim/sha256.h"
 #include "asgsim/util.h"
 
@@ -324,14 +325,16 @@ void autoscaler_set_rate_factor(struct autoscaler *a, double f)
 }
 
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
-                               double latency_sum_s, double dropped, size_t in_service)
+                               const struct serve_hist *latency, double dropped, size_t in_service)
 {
     if (now <= 0 || interval <= 0)
         return;
     sim_time at = now - 1; /* the interval [now - interval, now) ends in this period */
     double per_minute = (double)SIM_MIN(1) / (double)interval;
     if (served > 0)
-        cloudwatch_record(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency_sum_s / served, served);
+        cloudwatch_record(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency->sum_s / served, served);
+    /* the latencies themselves, for percentiles (only kept when an alarm asks for one) */
+    cloudwatch_record_hist(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency);
     /* AWS: the load balancer answers 503 itself when it has no healthy target
        (load-balancer-troubleshooting: HTTP 503); refusals by a target are the target's */
     cloudwatch_record(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, dropped * per_minute, 1);
@@ -816,6 +819,18 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
             retention = window;
     }
     cloudwatch_init(&a->cw, &cfg->cw, retention + SIM_MIN(10) + cfg->cw.publication_delay);
+    /* percentiles of TargetResponseTime need the latencies: histograms of the periods the
+       alarms look back over (their evaluation range and a margin), no more */
+    sim_time hist_window = 0;
+    for (size_t i = 0; i < a->nr_alarms; i++) {
+        const struct cw_alarm_config *c = a->alarms[i].cfg;
+        sim_time window = c->period * (c->evaluation_periods + 3) + SIM_MIN(2);
+        if (cw_alarm_config_percentile_of(c, CW_TARGET_RESPONSE_TIME) && window > hist_window)
+            hist_window = window;
+    }
+    if (hist_window > 0)
+        cloudwatch_keep_histograms(&a->cw, CW_TARGET_RESPONSE_TIME,
+                                   hist_window + cfg->cw.publication_delay);
     size_t n = cfg->nr_schedules;
     a->sched_times = xcalloc(n + 1, sizeof(*a->sched_times));
     a->nr_sched_times = xcalloc(n + 1, sizeof(*a->nr_sched_times));

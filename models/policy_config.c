@@ -309,7 +309,19 @@ static int load_customized(struct sloader *l, struct bind *b, const struct ynode
         int rn = bind_string(b, cm, "MetricName", &name);
         int rs = bind_string(b, cm, "Namespace", &ns);
         int v = 0;
-        int rt = bind_enum(b, cm, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
+        const char *st = NULL;
+        enum cw_statistic pst;
+        int rt;
+        if (bind_string(b, cm, "Statistic", &st) == 1 && cw_percentile_parse(st, &pst))
+            /* AWS's CustomizedMetricSpecification Statistic is Average | Minimum | Maximum |
+               SampleCount | Sum; a percentile goes in a Metrics MetricStat's Stat */
+            rt = diag_error(b->d, &ynode_get(cm, "Statistic")->loc,
+                            "%s: CustomizedMetricSpecification's Statistic cannot be a percentile "
+                            "('%s'; AWS allows Average, Minimum, Maximum, SampleCount, Sum): give "
+                            "Metrics with a MetricStat whose Stat is '%s'",
+                            b->what, st, st);
+        else
+            rt = bind_enum(b, cm, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
         if (rn == 0)
             rn = bind_missing(b, &cm->loc, "MetricName");
         if (rs == 0)
@@ -604,12 +616,13 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                                         "AlarmActions",
                                         "OKActions",
                                         "Dimensions",
-                                        "Metrics" };
+                                        "Metrics",
+                                        "ExtendedStatistic",
+                                        "EvaluateLowSampleCountPercentile",
+                                        "ThresholdMetricId" };
     static const char *const inert[] = { "AlarmDescription", "Unit", "InsufficientDataActions",
                                          "Tags" };
-    static const char *const unmodelled[] = { "ExtendedStatistic", "ThresholdMetricId",
-                                              "EvaluateLowSampleCountPercentile" };
-    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), BIND_LIST(unmodelled) };
+    const struct bind_keys keys = { BIND_LIST(used), BIND_LIST(inert), NULL, 0 };
     struct cw_alarm_config a = { .actions_enabled = true, .loc = r->loc };
     const struct ynode *props = r->properties;
     const char *s = NULL, *ns = NULL;
@@ -620,6 +633,29 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
     }
     if ((ret = bind_check_keys(&b, props, &keys)) < 0)
         goto out;
+    if (ynode_get(props, "ThresholdMetricId")) {
+        /* An anomaly-detection alarm: asgsim does not model the bands, and AWS refuses one
+           with Auto Scaling actions (API_PutMetricAlarm: "Alarms based on anomaly detection
+           models cannot have Auto Scaling actions"); one that only notifies is skipped. */
+        if ((ret = load_actions(l, &b, props, "AlarmActions", &a.alarm_actions,
+                                &a.nr_alarm_actions)) >= 0)
+            ret = load_actions(l, &b, props, "OKActions", &a.ok_actions, &a.nr_ok_actions);
+        if (ret >= 0 && a.nr_alarm_actions + a.nr_ok_actions > 0) {
+            size_t pol = a.nr_alarm_actions ? a.alarm_actions[0] : a.ok_actions[0];
+            ret = diag_error(l->d, &ynode_get_pair(props, "ThresholdMetricId")->key->loc,
+                             "%s: an anomaly-detection alarm (ThresholdMetricId) cannot have Auto "
+                             "Scaling actions (AWS refuses it: API_PutMetricAlarm), and this one "
+                             "triggers scaling policy '%s'; asgsim does not model anomaly "
+                             "detection either",
+                             what, l->out->policies[pol].logical_id);
+        } else if (ret >= 0) {
+            /* several groups: listed once, with the home group (as below) */
+            if (!l->foreign && (!l->others || l->home))
+                c_skip(l->out, r->logical_id);
+            ret = 1;
+        }
+        goto out;
+    }
     const char *name = r->logical_id;
     if ((rc = bind_string(&b, props, "AlarmName", &name)) < 0)
         ret = rc;
@@ -671,8 +707,8 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
     if ((rc = bind_get(&b, props, "Metrics", &list)) < 0) {
         ret = rc;
     } else if (list) {
-        static const char *const single[] = { "MetricName", "Namespace", "Statistic", "Period",
-                                              "Dimensions" };
+        static const char *const single[] = { "MetricName",        "Namespace", "Statistic",
+                                              "ExtendedStatistic", "Period",    "Dimensions" };
         for (size_t i = 0; i < ARRAY_SIZE(single); i++)
             if (ynode_get(props, single[i]))
                 ret = diag_error(l->d, &ynode_get_pair(props, single[i])->key->loc,
@@ -687,13 +723,20 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
         if (a.math && a.math->nr_queries)
             a.metric = a.math->queries[0].metric; /* for the period rule below */
     } else {
-        v = 0;
-        rc = bind_enum(&b, props, "Statistic", cw_statistic_names, CW_STAT_NR, &v);
-        if (rc == 0)
-            rc = bind_missing(&b, &r->loc, "Statistic");
-        if (rc < 0)
-            ret = rc;
-        a.statistic = (enum cw_statistic)v;
+        /* API_PutMetricAlarm: "you must specify either Statistic or ExtendedStatistic but not
+           both"; ExtendedStatistic is a percentile */
+        rc = metric_bind_statistic(&b, props, "Statistic", true, false, &a.statistic);
+        int rx = metric_bind_statistic(&b, props, "ExtendedStatistic", false, true, &a.statistic);
+        if (rc == 1 && rx == 1)
+            rc = diag_error(l->d, &ynode_get_pair(props, "ExtendedStatistic")->key->loc,
+                            "%s: give Statistic or ExtendedStatistic, not both", what);
+        else if (rc == 0 && rx == 0)
+            rc = diag_error(l->d, &r->loc,
+                            "%s: missing required property 'Statistic' (or 'ExtendedStatistic' for "
+                            "a percentile, or 'Metrics')",
+                            what);
+        if (rc < 0 || rx < 0)
+            ret = ASG_EINVAL;
         rc = bind_int(&b, props, "Period", 1, 86400 * 7, &period);
         if (rc == 0)
             rc = bind_missing(&b, &r->loc, "Period");
@@ -759,6 +802,20 @@ static int load_alarm(struct sloader *l, const struct cfn_resource *r)
                              "%s: Period x EvaluationPeriods is %" PRId64 " s, more than AWS's "
                              "limit of %" PRId64 " s",
                              what, period * a.evaluation_periods, limit);
+    }
+    if (ret == 0) {
+        static const char *const low[] = { "evaluate", "ignore" };
+        v = 0;
+        if ((rc = bind_enum(&b, props, "EvaluateLowSampleCountPercentile", low, 2, &v)) < 0)
+            ret = rc;
+        else if (rc == 1 && (a.math || !cw_stat_is_percentile(a.statistic)))
+            /* API_PutMetricAlarm: "Used only for alarms based on percentiles" */
+            diag_warning(l->d, &ynode_get_pair(props, "EvaluateLowSampleCountPercentile")->key->loc,
+                         "%s: EvaluateLowSampleCountPercentile applies to an alarm on one metric "
+                         "with a percentile ExtendedStatistic only; ignored",
+                         what);
+        else
+            a.low_sample_ignore = v == 1;
     }
 out:
     if (ret == 0) {

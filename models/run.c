@@ -748,7 +748,7 @@ static void sample_group(struct world *w, sim_time now)
            an expired message is no HTTP error (asgsim's rule: both 5XX counts stay 0). */
         if (w->scaling)
             autoscaler_record_serving(&w->scaler, now, w->sc->sample_interval, iv->served,
-                                      iv->hist.sum_s, w->serve_cfg.queue ? 0.0 : iv->dropped,
+                                      &iv->hist, w->serve_cfg.queue ? 0.0 : iv->dropped,
                                       in_service);
     }
     /* One scan for the three quantiles (same bits as three serve_hist_quantile calls). */

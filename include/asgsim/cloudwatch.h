@@ -12,6 +12,14 @@
  * Instances still in their default instance warmup are left out of the EC2 aggregates by
  * the caller (ec2-auto-scaling-default-instance-warmup.html).
  *
+ * Percentiles (Statistics-definitions.html: "the relative standing of a value in a dataset")
+ * are over a period's raw samples. For a metric the caller also records as latency
+ * histograms (cloudwatch_record_hist: TargetResponseTime, one per serving interval) they are
+ * the percentile of the histograms of the period merged, that is of the latencies of the
+ * requests completed in it. For the other metrics the raw samples are the datapoints: each
+ * metric period's value counted once per reporting source (its SampleCount; asgsim's
+ * instances are alike, so they all report that value).
+ *
  * Alarms (AlarmThatSendsEmail.html, API_PutMetricAlarm.html) are evaluated every minute
  * over an "M out of N" window of Period-long datapoints with TreatMissingData; see
  * cw_alarm_evaluate for the window and cw_alarm_decide for the decision.
@@ -54,10 +62,26 @@ struct cw_series {
     size_t head, nr, alloc, max;
 };
 
+struct serve_hist;
+
+/*
+ * The latency histograms of a metric's newest periods, one per period, for percentiles: a
+ * ring of `max` (fixed when kept) periods, the oldest at index `head`. Only the periods
+ * within `window` of the newest are kept, so memory is max x sizeof(struct serve_hist)
+ * whatever the run's length.
+ */
+struct cw_hist_ring {
+    struct serve_hist *items;
+    sim_time *start; /* period start of items[k] */
+    size_t head, nr, max;
+    sim_time window;
+};
+
 struct cloudwatch {
     struct cw_config cfg;
     struct cw_series series[CW_NR];
-    sim_time retention; /* datapoints older than this are dropped */
+    struct cw_hist_ring hists[CW_NR]; /* empty (max 0) unless cloudwatch_keep_histograms() */
+    sim_time retention;               /* datapoints older than this are dropped */
 };
 
 /**
@@ -79,15 +103,45 @@ sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m);
 void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
                        double count);
 
+/**
+ * Keep the latency histograms of metric `m` (cloudwatch_record_hist) for percentiles over
+ * periods that start within `window` (> 0) of the newest. Call once, before recording.
+ */
+void cloudwatch_keep_histograms(struct cloudwatch *cw, enum cw_metric m, sim_time window);
+
+/**
+ * Add histogram `h` (borrowed; its counts are requests, latencies in seconds) to the period
+ * of `m` that `now` lies in. Nothing when `m`'s histograms are not kept or `h` is empty.
+ */
+void cloudwatch_record_hist(struct cloudwatch *cw, enum cw_metric m, sim_time now,
+                            const struct serve_hist *h);
+
 /** Datapoints metric `m`'s series holds now (at most its `max`). */
 size_t cloudwatch_nr_datapoints(const struct cloudwatch *cw, enum cw_metric m);
 
 /**
  * Statistic `st` of metric `m` over the datapoints starting in [from, to) that are
  * published by `now`. \return false (and *out untouched) when there is none.
+ *
+ * A percentile of a metric whose histograms are kept is the histograms' (interpolated within
+ * a 2.3 % wide bin, serve_hist_quantile; p0 and p100 are the edges of the lowest and highest
+ * bins that hold a request); of any other metric it is the smallest datapoint value whose
+ * datapoints, weighted by SampleCount, make up at least p % of the weight (so p0 is the
+ * Minimum and p100 the Maximum of the datapoints); where AWS documents no method, asgsim's.
+ * Percentiles are asked of a histogram metric only once its histograms are kept.
  */
 bool cloudwatch_stat(const struct cloudwatch *cw, enum cw_metric m, enum cw_statistic st,
                      sim_time from, sim_time to, sim_time now, double *out);
+
+/**
+ * The raw samples a percentile of `m` over [from, to) at `now` is computed from: the
+ * requests in the histograms, or the datapoints' SampleCount; 0 when none.
+ */
+double cloudwatch_percentile_samples(const struct cloudwatch *cw, enum cw_metric m, sim_time from,
+                                     sim_time to, sim_time now);
+
+/** Does alarm `c` read a percentile of metric `m` (its statistic or a metric-math query)? */
+bool cw_alarm_config_percentile_of(const struct cw_alarm_config *c, enum cw_metric m);
 
 /**
  * The newest published datapoint of `m` at `now` as statistic `st` (one metric period).
@@ -171,6 +225,12 @@ bool cw_alarm_breaches(const struct cw_alarm_config *cfg, double value);
  * treats the publication delay as one fixed delay after a metric period ends (AWS
  * publishes no figure); counts periods that begin before time 0 as holding whatever
  * datapoints they have; and aggregates a period's datapoints as cloudwatch_stat does.
+ *
+ * EvaluateLowSampleCountPercentile `ignore` (cfg->low_sample_ignore): "the alarm state does
+ * not change during periods with too few data points" (API_PutMetricAlarm). asgsim's
+ * reading: when the newest alarm period holds a datapoint computed from fewer raw samples
+ * than cw_low_sample_threshold(), the evaluation keeps the state (the older periods of the
+ * window were judged when they were the newest).
  *
  * \return true when the state changed.
  */

@@ -49,9 +49,56 @@ enum cw_metric {
 /** CloudWatch metric names ("CPUUtilization", "GroupDesiredCapacity", ...). */
 extern const char *const cw_metric_names[CW_NR];
 
-enum cw_statistic { CW_AVERAGE, CW_SUM, CW_MINIMUM, CW_MAXIMUM, CW_SAMPLE_COUNT, CW_STAT_NR };
+/*
+ * A statistic: one of the five named ones, or a percentile. A percentile p (0 to 100 with at
+ * most two decimals, the forms AWS accepts) is CW_PERCENTILE_0 + 100 p, so a statistic
+ * stays one plain value wherever it is passed; cw_stat_is_percentile() tells them apart.
+ */
+enum cw_statistic {
+    CW_AVERAGE,
+    CW_SUM,
+    CW_MINIMUM,
+    CW_MAXIMUM,
+    CW_SAMPLE_COUNT,
+    CW_STAT_NR, /* the named ones */
+    CW_PERCENTILE_0 = 1000,
+    CW_PERCENTILE_100 = CW_PERCENTILE_0 + 10000
+};
 
+/** The names of the named statistics ("Average", ...); not of percentiles. */
 extern const char *const cw_statistic_names[CW_STAT_NR];
+
+static inline bool cw_stat_is_percentile(enum cw_statistic s)
+{
+    return s >= CW_PERCENTILE_0 && s <= CW_PERCENTILE_100;
+}
+
+/** The percentile of a percentile statistic, 0 to 100 (99.9 for p99.9). */
+static inline double cw_stat_percentile(enum cw_statistic s)
+{
+    return (double)((int)s - (int)CW_PERCENTILE_0) / 100.0;
+}
+
+/**
+ * Parse a percentile statistic as CloudWatch accepts it for alarms: 'p', one or two digits,
+ * optionally '.' and up to two more (p0.0 ... p99.99), or p100 (API_PutMetricAlarm
+ * ExtendedStatistic, pattern p(\d{1,2}(\.\d{0,2})?|100)). \return false when `s` is not one.
+ */
+bool cw_percentile_parse(const char *s, enum cw_statistic *out);
+
+/**
+ * What kind of extended statistic other than a percentile `s` is, by CloudWatch's names
+ * (Statistics-definitions.html): "trimmed mean" for tm90 or TM(10%:90%), and so on; NULL
+ * when it is none of them. asgsim refuses these by name.
+ */
+const char *cw_extended_kind(const char *s);
+
+/**
+ * The samples below which `s` (a percentile) counts as evaluated on too few data points
+ * (percentiles-with-low-samples.html): 10 / (1 - p) for 0.5 <= p < 1, 10 / p for 0 < p <
+ * 0.5; 0 for p0 and p100, which that rule does not cover.
+ */
+double cw_low_sample_threshold(enum cw_statistic s);
 
 enum cw_comparison { CW_GE, CW_GT, CW_LT, CW_LE, CW_CMP_NR };
 
@@ -111,9 +158,11 @@ void cw_math_release(struct cw_math *m);
 struct cw_alarm_config {
     char *name;
     enum cw_metric metric;
-    enum cw_statistic statistic;
+    enum cw_statistic statistic; /* Statistic, or ExtendedStatistic's percentile */
     const struct cw_math *math;  /* metric math instead of metric/statistic; borrowed (the
                                     scaling config owns it), NULL when none */
+    bool low_sample_ignore;      /* EvaluateLowSampleCountPercentile: ignore (a percentile
+                                    `statistic` only) */
     sim_time period;             /* 10 s, 30 s or a multiple of 60 s */
     int64_t evaluation_periods;  /* N */
     int64_t datapoints_to_alarm; /* M (default N) */

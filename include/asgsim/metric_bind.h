@@ -93,6 +93,13 @@ int metric_bind_name(struct bind *b, const struct ynode *at, const char *ns, con
 int metric_bind_math(struct bind *b, const struct ynode *list, const struct metric_scope *scope,
                      struct cw_math *out, int64_t *period_s, const struct ynode **unproduced);
 
-/** Statistic names a MetricStat's Stat may take: cw_statistic_names. */
+/**
+ * Bind statistic `key` of `map`: a named one (Average, ...) when `named`, a percentile (p99,
+ * cw_percentile_parse) when `percentile`. Other extended statistics (tm90, IQM, ...) are a
+ * located error naming their kind, as asgsim does not model them. \return 1 (*out set), 0
+ * when absent, or ASG_EINVAL after a located error.
+ */
+int metric_bind_statistic(struct bind *b, const struct ynode *map, const char *key, bool named,
+                          bool percentile, enum cw_statistic *out);
 
 #endif /* ASGSIM_METRIC_BIND_H */

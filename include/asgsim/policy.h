@@ -156,6 +156,8 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
                       double (*load_rps)(void *ctx, sim_time now), void *load_ctx, sim_time end,
                       const struct autoscaler_observer *obs);
 
+struct serve_hist;
+
 /**
  * A queue-driven group: read its queue with `read(ctx, ...)` at every sample (ctx borrowed).
  * Call after autoscaler_start, before the simulation runs.
@@ -164,7 +166,8 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
 
 /**
  * Record the load balancer's figures of a serving interval that ended at `now`: `served`
- * requests with `latency_sum_s` seconds of response time in all, `dropped` refused ones
+ * requests whose response times `latency` holds (borrowed; its sum_s is their total in
+ * seconds, its bins give TargetResponseTime percentiles), `dropped` refused ones
  * (HTTPCode_ELB_5XX when `in_service` is 0, no target to send them to; else
  * HTTPCode_Target_5XX), over `interval` (for per-minute counts). The datapoints belong to
  * the period the interval ends in (its last microsecond).
@@ -177,7 +180,7 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
 void autoscaler_set_rate_factor(struct autoscaler *a, double f);
 
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
-                               double latency_sum_s, double dropped, size_t in_service);
+                               const struct serve_hist *latency, double dropped, size_t in_service);
 
 /** Cancel pending events and free; safe on a zeroed struct. */
 void autoscaler_release(struct autoscaler *a);

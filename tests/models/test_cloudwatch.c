@@ -1,9 +1,11 @@
 /*
  * CloudWatch: metric periods by monitoring level, aggregation over instances, the
  * publication delay, and alarm evaluation (M of N, comparison operators, every
- * TreatMissingData option, the premature-alarm rule). Numbers from AWS's documentation.
+ * TreatMissingData option, the premature-alarm rule), percentiles (ExtendedStatistic) and
+ * EvaluateLowSampleCountPercentile. Numbers from AWS's documentation.
  */
 #include "asgsim/cloudwatch.h"
+#include "asgsim/serve.h"
 #include "asgsim/util.h"
 
 #include <check.h>
@@ -582,6 +584,235 @@ START_TEST(test_cloudwatch_series_stay_within_retention)
 
 END_TEST
 
+/* ---- percentiles ---------------------------------------------------------------------- */
+
+static double pct_of(const char *s)
+{
+    enum cw_statistic st;
+    ck_assert_msg(cw_percentile_parse(s, &st), "%s refused", s);
+    ck_assert(cw_stat_is_percentile(st));
+    return cw_stat_percentile(st);
+}
+
+/* API_PutMetricAlarm ExtendedStatistic: "between p0.0 and p100", pattern
+   p(\d{1,2}(\.\d{0,2})?|100) (the API model's). */
+START_TEST(test_percentile_parse_takes_aws_forms_only)
+{
+    ck_assert_double_eq(pct_of("p99"), 99);
+    ck_assert_double_eq(pct_of("p99.9"), 99.9);
+    ck_assert_double_eq(pct_of("p99.99"), 99.99);
+    ck_assert_double_eq(pct_of("p0.0"), 0);
+    ck_assert_double_eq(pct_of("p0"), 0);
+    ck_assert_double_eq(pct_of("p5"), 5);
+    ck_assert_double_eq(pct_of("p05.5"), 5.5);
+    ck_assert_double_eq(pct_of("p100"), 100);
+    const char *bad[] = { "p101", "pXX",  "p",    "p99.999", "p100.0", "P99",     "p-1",
+                          " p99", "p99 ", "p1e2", "p.5",     "99",     "Average", "" };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        enum cw_statistic st = CW_AVERAGE;
+        ck_assert_msg(!cw_percentile_parse(bad[i], &st), "'%s' accepted", bad[i]);
+    }
+    for (int i = 0; i < CW_STAT_NR; i++)
+        ck_assert(!cw_stat_is_percentile((enum cw_statistic)i));
+}
+
+END_TEST
+
+/* Statistics-definitions.html names the other extended statistics; asgsim refuses them by
+   kind. */
+START_TEST(test_extended_kinds_are_named)
+{
+    ck_assert_str_eq(cw_extended_kind("tm90"), "trimmed mean");
+    ck_assert_str_eq(cw_extended_kind("TM(2%:98%)"), "trimmed mean");
+    ck_assert_str_eq(cw_extended_kind("IQM"), "interquartile mean");
+    ck_assert_str_eq(cw_extended_kind("wm98"), "winsorized mean");
+    ck_assert_str_eq(cw_extended_kind("WM(10%:90%)"), "winsorized mean");
+    ck_assert_str_eq(cw_extended_kind("PR(:300)"), "percentile rank");
+    ck_assert_str_eq(cw_extended_kind("tc90"), "trimmed count");
+    ck_assert_str_eq(cw_extended_kind("TS(80%:)"), "trimmed sum");
+    ck_assert_ptr_null(cw_extended_kind("p99"));
+    ck_assert_ptr_null(cw_extended_kind("Average"));
+    ck_assert_ptr_null(cw_extended_kind("tmx"));
+}
+
+END_TEST
+
+/* percentiles-with-low-samples.html: fewer than 10/(1-p) samples for 0.5 <= p < 1 ("fewer
+   than 1000 samples for an alarm on a p99 percentile"), 10/p for p < 0.5. */
+START_TEST(test_low_sample_threshold_as_documented)
+{
+    enum cw_statistic st;
+    ck_assert(cw_percentile_parse("p99", &st));
+    ck_assert_double_eq_tol(cw_low_sample_threshold(st), 1000, 1e-9);
+    ck_assert(cw_percentile_parse("p50", &st));
+    ck_assert_double_eq_tol(cw_low_sample_threshold(st), 20, 1e-9);
+    ck_assert(cw_percentile_parse("p10", &st));
+    ck_assert_double_eq_tol(cw_low_sample_threshold(st), 100, 1e-9);
+    ck_assert(cw_percentile_parse("p99.9", &st));
+    ck_assert_double_eq_tol(cw_low_sample_threshold(st), 10000, 1e-6);
+    ck_assert(cw_percentile_parse("p100", &st));
+    ck_assert_double_eq(cw_low_sample_threshold(st), 0);
+    ck_assert(cw_percentile_parse("p0", &st));
+    ck_assert_double_eq(cw_low_sample_threshold(st), 0);
+}
+
+END_TEST
+
+static enum cw_statistic pct(const char *s)
+{
+    enum cw_statistic st;
+    ck_assert(cw_percentile_parse(s, &st));
+    return st;
+}
+
+/* A metric without histograms: the percentile of its datapoints, each counted once per
+   reporting instance (SampleCount). Five 1-minute CPU datapoints in a 5-minute period:
+   10 % from 1 instance, 20 % from 3, 30 % from 1: 5 samples, so p20 (1 of 5 at or below)
+   is 10, p21 to p80 are 20, above p80 30. */
+START_TEST(test_percentile_of_datapoints_weighted_by_sample_count)
+{
+    struct cloudwatch cw;
+    struct cw_config c = { .detailed = true };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    cloudwatch_record(&cw, CW_CPU, SIM_MIN(0), 10, 1);
+    cloudwatch_record(&cw, CW_CPU, SIM_MIN(1), 20, 3);
+    cloudwatch_record(&cw, CW_CPU, SIM_MIN(2), 30, 1);
+
+    static const struct {
+        const char *p;
+        double want;
+    } cases[] = { { "p0", 10 },  { "p20", 10 },    { "p21", 20 }, { "p50", 20 },
+                  { "p80", 20 }, { "p80.01", 30 }, { "p99", 30 }, { "p100", 30 } };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        double v = -1;
+        ck_assert(cloudwatch_stat(&cw, CW_CPU, pct(cases[i].p), 0, SIM_MIN(5), SIM_MIN(5), &v));
+        ck_assert_msg(v == cases[i].want, "%s: %g, want %g", cases[i].p, v, cases[i].want);
+    }
+    double v;
+    ck_assert_double_eq_tol(cloudwatch_percentile_samples(&cw, CW_CPU, 0, SIM_MIN(5), SIM_MIN(5)),
+                            5, 1e-12);
+    /* one datapoint: every percentile is its value (alike instances report alike values) */
+    ck_assert(cloudwatch_stat(&cw, CW_CPU, pct("p1"), SIM_MIN(1), SIM_MIN(2), SIM_MIN(5), &v));
+    ck_assert_double_eq(v, 20);
+    /* published only: at 2 min the third minute is not over */
+    ck_assert(cloudwatch_stat(&cw, CW_CPU, pct("p100"), 0, SIM_MIN(5), SIM_MIN(2), &v));
+    ck_assert_double_eq(v, 20);
+    ck_assert(!cloudwatch_stat(&cw, CW_CPU, pct("p50"), SIM_MIN(3), SIM_MIN(5), SIM_MIN(9), &v));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+static struct serve_hist h_fast, h_slow, h_merged;
+
+/* TargetResponseTime from histograms: a 2-minute period holds 1000 requests of 0.1 s in its
+   first minute and 1000 of 1 s in its second (each minute from two serving intervals). Its
+   p25 is 0.1 s and its p75 1 s, to within a bin (2.3 %), exactly as the quantile of the two
+   histograms merged by hand; the minute alone gives its own latency. */
+START_TEST(test_percentile_merges_histograms_of_the_period)
+{
+    h_fast = (struct serve_hist){ 0 };
+    h_slow = (struct serve_hist){ 0 };
+    serve_hist_add(&h_fast, 0.1, 500);
+    serve_hist_add(&h_slow, 1.0, 500);
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    cloudwatch_keep_histograms(&cw, CW_TARGET_RESPONSE_TIME, SIM_MIN(10));
+    cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(29), &h_fast);
+    cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(59), &h_fast);
+    cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(89), &h_slow);
+    cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(119), &h_slow);
+    h_merged = (struct serve_hist){ 0 };
+    serve_hist_add(&h_merged, 0.1, 1000);
+    serve_hist_add(&h_merged, 1.0, 1000);
+    double v;
+    ck_assert(cloudwatch_stat(&cw, CW_TARGET_RESPONSE_TIME, pct("p25"), 0, SIM_MIN(2), SIM_MIN(2),
+                              &v));
+    ck_assert_double_eq_tol(v, 0.1, 0.023 * 0.1);
+    ck_assert_double_eq(v, serve_hist_quantile(&h_merged, 0.25));
+    ck_assert(cloudwatch_stat(&cw, CW_TARGET_RESPONSE_TIME, pct("p75"), 0, SIM_MIN(2), SIM_MIN(2),
+                              &v));
+    ck_assert_double_eq_tol(v, 1.0, 0.023);
+    ck_assert_double_eq(v, serve_hist_quantile(&h_merged, 0.75));
+    ck_assert(cloudwatch_stat(&cw, CW_TARGET_RESPONSE_TIME, pct("p1"), SIM_MIN(1), SIM_MIN(2),
+                              SIM_MIN(2), &v));
+    ck_assert_double_eq_tol(v, 1.0, 0.023);
+    ck_assert_double_eq_tol(
+            cloudwatch_percentile_samples(&cw, CW_TARGET_RESPONSE_TIME, 0, SIM_MIN(2), SIM_MIN(2)),
+            2000, 1e-9);
+    /* not yet published, and nothing before */
+    ck_assert(!cloudwatch_stat(&cw, CW_TARGET_RESPONSE_TIME, pct("p50"), SIM_MIN(1), SIM_MIN(2),
+                               SIM_SEC(119), &v));
+    ck_assert(!cloudwatch_stat(&cw, CW_TARGET_RESPONSE_TIME, pct("p50"), -SIM_MIN(5), 0, SIM_MIN(2),
+                               &v));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* Memory is bounded by the window the histograms are kept for, not the run (a day here). */
+START_TEST(test_histograms_bounded_by_window)
+{
+    h_slow = (struct serve_hist){ 0 };
+    serve_hist_add(&h_slow, 1.0, 10);
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    cloudwatch_keep_histograms(&cw, CW_TARGET_RESPONSE_TIME, SIM_MIN(10));
+    size_t max = cw.hists[CW_TARGET_RESPONSE_TIME].max;
+    ck_assert_uint_le(max, 12);
+    for (sim_time t = SIM_SEC(10); t <= SIM_DAY(1); t += SIM_SEC(10)) {
+        cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, t - 1, &h_slow);
+        ck_assert_uint_le(cw.hists[CW_TARGET_RESPONSE_TIME].nr, max);
+    }
+    /* the last 10 minutes are all there: 6 intervals of 10 requests a minute */
+    ck_assert_double_eq_tol(cloudwatch_percentile_samples(&cw, CW_TARGET_RESPONSE_TIME,
+                                                          SIM_DAY(1) - SIM_MIN(10), SIM_DAY(1),
+                                                          SIM_DAY(1)),
+                            600, 1e-9);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* EvaluateLowSampleCountPercentile (API_PutMetricAlarm: with `ignore` "the alarm state does
+   not change during periods with too few data points"): a p99 alarm over minutes of 100
+   requests (fewer than 1000) all slower than its threshold. `evaluate` goes to ALARM;
+   `ignore` stays INSUFFICIENT_DATA until a minute holds 2000 requests. */
+START_TEST(test_alarm_low_sample_ignore_keeps_state)
+{
+    for (int ignore = 0; ignore <= 1; ignore++) {
+        struct cloudwatch cw;
+        struct cw_config cc = { 0 };
+        cloudwatch_init(&cw, &cc, SIM_HOUR(1));
+        cloudwatch_keep_histograms(&cw, CW_TARGET_RESPONSE_TIME, SIM_MIN(10));
+        struct cw_alarm_config c = alarm(1, 1, CW_MISSING);
+        c.metric = CW_TARGET_RESPONSE_TIME;
+        c.statistic = pct("p99");
+        c.threshold = 0.5;
+        c.low_sample_ignore = ignore;
+        struct cw_alarm a;
+        cw_alarm_init(&a, &c);
+        h_slow = (struct serve_hist){ 0 };
+        serve_hist_add(&h_slow, 1.0, 100);
+        for (int m = 1; m <= 5; m++) {
+            cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_MIN(m) - 1, &h_slow);
+            cw_alarm_evaluate(&a, &cw, SIM_MIN(m));
+        }
+        ck_assert_int_eq(a.state, ignore ? CW_INSUFFICIENT_DATA : CW_ALARM);
+        ck_assert_double_eq_tol(a.last_value, 1.0, 0.024); /* a bin: 10^0.01 - 1 */
+        serve_hist_add(&h_slow, 1.0, 1900);
+        cloudwatch_record_hist(&cw, CW_TARGET_RESPONSE_TIME, SIM_MIN(6) - 1, &h_slow);
+        cw_alarm_evaluate(&a, &cw, SIM_MIN(6));
+        ck_assert_int_eq(a.state, CW_ALARM);
+        cloudwatch_release(&cw);
+    }
+}
+
+END_TEST
+
 Suite *cloudwatch_suite(void);
 
 Suite *cloudwatch_suite(void)
@@ -611,5 +842,14 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(a, test_alarm_exposes_datapoints_used);
     tcase_add_test(a, test_alarm_long_window_bounded);
     suite_add_tcase(s, a);
+    TCase *p = tcase_create("percentiles");
+    tcase_add_test(p, test_percentile_parse_takes_aws_forms_only);
+    tcase_add_test(p, test_extended_kinds_are_named);
+    tcase_add_test(p, test_low_sample_threshold_as_documented);
+    tcase_add_test(p, test_percentile_of_datapoints_weighted_by_sample_count);
+    tcase_add_test(p, test_percentile_merges_histograms_of_the_period);
+    tcase_add_test(p, test_histograms_bounded_by_window);
+    tcase_add_test(p, test_alarm_low_sample_ignore_keeps_state);
+    suite_add_tcase(s, p);
     return s;
 }
