@@ -971,6 +971,15 @@ static bool uses_queue(const struct cw_math *m, enum cw_metric metric)
     return false;
 }
 
+const struct cw_alarm_config *scaling_config_notify_only_queue_alarm(const struct scaling_config *c)
+{
+    for (size_t i = 0; i < c->nr_alarms; i++)
+        if (!c->alarms[i].nr_alarm_actions && !c->alarms[i].nr_ok_actions &&
+            uses_queue(c->alarms[i].math, c->alarms[i].metric))
+            return &c->alarms[i];
+    return NULL;
+}
+
 int scaling_config_load(struct cfn_template *t, struct diag_list *d, const char *group_logical_id,
                         const char *group_name, int64_t run_start_epoch_s,
                         struct metric_customs *customs, struct scaling_config *out)
@@ -1038,9 +1047,11 @@ int scaling_config_load_among(struct cfn_template *t, struct diag_list *d,
         if (k == 0 && predictive_config_check(out, d) < 0)
             ret = ASG_EINVAL;
     }
-    /* a queue's metric makes the group queue-driven (queue.h) */
+    /* a queue's metric that scales the group makes it queue-driven (serve.h, queue mode); an
+       alarm that only notifies (no scaling policy among its actions) changes nothing */
     for (size_t i = 0; i < out->nr_alarms; i++)
-        out->queue_driven |= uses_queue(out->alarms[i].math, out->alarms[i].metric);
+        out->queue_driven |= (out->alarms[i].nr_alarm_actions || out->alarms[i].nr_ok_actions) &&
+                             uses_queue(out->alarms[i].math, out->alarms[i].metric);
     for (size_t i = 0; i < out->nr_policies; i++)
         out->queue_driven |=
                 out->policies[i].customized &&

@@ -148,6 +148,7 @@ static int bind_entry_load(struct loader *l, const struct ynode *entry, size_t i
                                         "Tick",
                                         "QueueLimit",
                                         "LatencyObjective",
+                                        "QueueDriven",
                                         "Hooks",
                                         "LaunchTemplateVersions",
                                         "LaunchRetryInterval",
@@ -269,10 +270,29 @@ static int load_several(struct loader *l, struct bind *b, const struct ynode *se
                                             sc->groups[i].name, others, i == 0, sc->start_epoch_s,
                                             &l->customs, &pg->scaling)) < 0)
             ret = rc;
+        else
+            scenario_apply_queue_setting(l, pg->shared_workload ? &sc->serve : &pg->serve,
+                                         &pg->scaling, sc->groups[i].logical_id);
         free(others);
     }
     free(entries);
     return ret;
+}
+
+void scenario_apply_queue_setting(struct loader *l, const struct serve_config *serve,
+                                  struct scaling_config *c, const char *group)
+{
+    if (serve->queue_setting != SERVE_QUEUE_AUTO) {
+        c->queue_driven = serve->queue_setting == SERVE_QUEUE_YES;
+        return;
+    }
+    const struct cw_alarm_config *a = scaling_config_notify_only_queue_alarm(c);
+    if (!c->queue_driven && a)
+        diag_warning(l->d, &a->loc,
+                     "AWS::CloudWatch::Alarm '%s' watches an AWS/SQS metric but scales nothing: "
+                     "group '%s' is served as requests behind a load balancer, not from the "
+                     "queue (give QueueDriven: true in the settings if it works the queue off)",
+                     a->name, group);
 }
 
 int scenario_load_groups(struct loader *l, const struct ynode *settings)

@@ -43,6 +43,12 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings);
 void scenario_add_launch_template(struct loader *l, const struct cfn_resource *r, const char *name,
                                   struct launch_template_config *lt);
 
+/* Whether the group (its scaling `c`, served as `serve`) works off a queue: the settings'
+   QueueDriven wins; else its scaling says, with a warning when an alarm on the queue only
+   notifies (scenario_groups.c). */
+void scenario_apply_queue_setting(struct loader *l, const struct serve_config *serve,
+                                  struct scaling_config *c, const char *group);
+
 /* Error "unknown instance type" at `at`, with did-you-mean. \return ASG_EINVAL. */
 int scenario_unknown_type(struct loader *l, const struct ynode *at, const char *type);
 

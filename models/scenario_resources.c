@@ -942,6 +942,9 @@ int scenario_load_resources(struct loader *l, const struct ynode *settings)
             if ((rc = scaling_config_load(l->cfn, l->d, first_group->logical_id, gname,
                                           l->sc->start_epoch_s, &l->customs, &l->sc->scaling)) < 0)
                 ret = rc;
+            else
+                scenario_apply_queue_setting(l, &l->sc->serve, &l->sc->scaling,
+                                             first_group->logical_id);
         }
     }
     const struct cfn_resource *queue = NULL;

@@ -271,23 +271,23 @@ int scenario_load_settings(struct loader *l, const struct ynode *s)
 {
     struct scenario *sc = l->sc;
     struct bind b = { l->cfn, l->d, "Metadata " SETTINGS_KEY };
-    static const char *const used[] = { "Duration", "Seed", "StartTime", "SampleInterval",
-                                        "Workload", "Instances", "Subnets", "Fidelity",
-                                        "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective",
-                                        "Billing", "Spot", "CloudWatch", "TargetTracking",
-                                        /* models/group_config.c */
-                                        "Hooks", "Faults", "LaunchTemplateVersions",
-                                        "LaunchRetryInterval", "Region",
-                                        /* Fn::ImportValue */
-                                        "Exports",
-                                        /* warm start: scenario_bind_warm_start() */
-                                        "WarmStart", "StatisticsStart",
-                                        /* models/predictive_config.c */
-                                        "Predictive",
-                                        /* several groups: models/scenario_groups.c */
-                                        "Group", "Groups",
-                                        /* models/metric_config.c */
-                                        "CustomMetrics" };
+    static const char *const used[] = {
+        "Duration", "Seed", "StartTime", "SampleInterval", "Workload", "Instances", "Subnets",
+        "Fidelity", "LoadBalancer", "Tick", "QueueLimit", "LatencyObjective", "QueueDriven",
+        "Billing", "Spot", "CloudWatch", "TargetTracking",
+        /* models/group_config.c */
+        "Hooks", "Faults", "LaunchTemplateVersions", "LaunchRetryInterval", "Region",
+        /* Fn::ImportValue */
+        "Exports",
+        /* warm start: scenario_bind_warm_start() */
+        "WarmStart", "StatisticsStart",
+        /* models/predictive_config.c */
+        "Predictive",
+        /* several groups: models/scenario_groups.c */
+        "Group", "Groups",
+        /* models/metric_config.c */
+        "CustomMetrics"
+    };
     const struct bind_keys keys = { BIND_LIST(used), NULL, 0, NULL, 0 };
     l->settings_loc = s->loc;
     int ret = bind_check_keys(&b, s, &keys);

@@ -27,5 +27,10 @@ int serve_config_bind(struct bind *b, const struct ynode *settings, struct serve
     if ((rc = bind_duration(b, settings, "LatencyObjective", SIM_US(1), SIM_DAY(1),
                             &out->latency_objective)) < 0)
         ret = rc;
+    bool queue = false;
+    if ((rc = bind_bool(b, settings, "QueueDriven", &queue)) < 0)
+        ret = rc;
+    else if (rc == 1)
+        out->queue_setting = queue ? SERVE_QUEUE_YES : SERVE_QUEUE_NO;
     return ret;
 }

@@ -96,11 +96,19 @@ struct scaling_config {
     /* metric math of alarms and customized metrics, which point into it (owned) */
     struct cw_math **maths;
     size_t nr_maths;
-    /* An alarm or policy watches an AWS/SQS metric (ApproximateNumberOfMessagesVisible,
-       ApproximateAgeOfOldestMessage): the workload is messages into a queue the instances
-       work off (queue.h) */
+    /* An alarm or policy that scales the group watches an AWS/SQS metric
+       (ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage), or the settings
+       say QueueDriven: true: the workload is messages into a queue the instances work off
+       (serve.h, queue mode) */
     bool queue_driven;
 };
+
+/**
+ * An alarm that watches an AWS/SQS metric but triggers none of the group's scaling policies
+ * (it only notifies, or has no action), or NULL. Borrowed from `c`.
+ */
+const struct cw_alarm_config *
+scaling_config_notify_only_queue_alarm(const struct scaling_config *c);
 
 /** Free everything; safe on a zeroed struct. */
 void scaling_config_release(struct scaling_config *c);

@@ -26,6 +26,10 @@ struct serve_config {
        without a limit; queue_limit and lb do not apply. Fluid fidelity only. */
     bool queue;
     sim_time retention; /* queue: a message older than this is deleted unprocessed; 0: never */
+
+    /* QueueDriven in the settings: whether the group works off a queue, when its scaling
+       alone does not say (an alarm on the queue that only notifies) or says wrongly */
+    enum serve_queue_setting { SERVE_QUEUE_AUTO, SERVE_QUEUE_YES, SERVE_QUEUE_NO } queue_setting;
 };
 
 #define SERVE_DEFAULT_QUEUE_LIMIT 1000

@@ -47,6 +47,40 @@ check "backlog per instance above 100 scales out first" bash -c \
     "awk -F'\t' 'NR==2{exit !(\$4 ~ /AlarmHigh/ && \$6 > 100 && \$16 > \$15)}' '$WORK/sqs/decisions.tsv'"
 check "a worked-off queue scales in" bash -c \
     "awk -F'\t' 'NR>1 && \$4 ~ /AlarmLow/ && \$6 == 0 && \$16 < \$15 {f=1} END{exit !f}' '$WORK/sqs/decisions.tsv'"
+# An alarm on AWS/SQS that only notifies a topic scales nothing: a web group beside it stays a
+# web group (tests/data/metrics/sqs-notify-only.yaml), served behind its load balancer with a
+# QueueLimit (300 requests/s on one instance of 200 at the start: some are dropped) and no
+# queue columns.
+check "notify-only SQS alarm: runs" run_export sqs-notify "$SRCDIR/tests/data/metrics/sqs-notify-only.yaml"
+check "notify-only SQS alarm: the group is not queue-driven" /usr/bin/python3 -c '
+import sys, h5py
+f = h5py.File(sys.argv[1])
+assert "sqs_messages_visible" not in f["/timeseries"], list(f["/timeseries"])
+assert f["/summary/requests_dropped"][()] > 0
+' "$WORK/sqs-notify.h5"
+check "notify-only SQS alarm: a warning says so and names QueueDriven" bash -c \
+    "'$ASGSIM' run '$SRCDIR/tests/data/metrics/sqs-notify-only.yaml' -o '$WORK/w.h5' 2>&1 >/dev/null |
+     grep -q \"sqs-notify-only.yaml:[0-9]*:3: warning: AWS::CloudWatch::Alarm 'DeadLettersWaiting' watches an AWS/SQS metric but scales nothing: group 'Web' is served as requests .*QueueDriven: true\""
+# QueueDriven in the settings wins either way.
+sed 's/^    Workload: {Kind: constant, Rps: 300}/&\n    QueueDriven: true/' \
+    "$SRCDIR/tests/data/metrics/sqs-notify-only.yaml" >"$WORK/qd-true.yaml"
+check "QueueDriven: true makes it queue-driven" run_export qd-true "$WORK/qd-true.yaml"
+check "... no drops, the queue's columns" /usr/bin/python3 -c '
+import sys, h5py
+f = h5py.File(sys.argv[1])
+assert "sqs_messages_visible" in f["/timeseries"] and f["/summary/requests_dropped"][()] == 0
+' "$WORK/qd-true.h5"
+sed 's/^    Workload: {Kind: diurnal, BaseRps: 200, Amplitude: 0.8}/&\n    QueueDriven: false/' \
+    "$SRCDIR/tests/data/metrics/sqs.yaml" >"$WORK/qd-false.yaml"
+check "QueueDriven: false serves a queue-scaled group as requests" run_export qd-false "$WORK/qd-false.yaml"
+check "... no queue columns" /usr/bin/python3 -c '
+import sys, h5py
+assert "sqs_messages_visible" not in h5py.File(sys.argv[1])["/timeseries"]
+' "$WORK/qd-false.h5"
+sed 's/^    Workload: {Kind: constant, Rps: 300}/&\n    QueueDriven: sometimes/' \
+    "$SRCDIR/tests/data/metrics/sqs-notify-only.yaml" >"$WORK/qd-bad.yaml"
+check "QueueDriven must be a boolean" expect_exit 65 "$ASGSIM" run "$WORK/qd-bad.yaml" -o "$WORK/qd-bad.h5"
+check "... located" grep -q "qd-bad.yaml:11:18: error:" "$WORK/err"
 # A metric the settings define (tests/data/metrics/custom.yaml: CustomMetrics Backlog =
 # ApproximateNumberOfMessagesVisible): its alarms decide exactly as the same alarms on AWS/SQS
 # ApproximateNumberOfMessagesVisible, each name of the expression read with the alarm's own

@@ -108,7 +108,7 @@ check "the group's queue is no skipped resource" bash -c \
 # A MessageRetentionPeriod outside SQS's range is a located error.
 sed 's/MessageRetentionPeriod: 60/MessageRetentionPeriod: 59/' "$M/sqs-retention.yaml" >"$WORK/r59.yaml"
 check "retention below 60 s is refused" expect_exit 65 "$ASGSIM" run "$WORK/r59.yaml" -o "$WORK/r59.h5" -q
-check "... at its value" grep -q "r59.yaml:17:31: error: 'MessageRetentionPeriod' in AWS::SQS::Queue 'Jobs' must be between 60 and 1209600, got 59" "$WORK/err"
+check "... at its value" grep -q "r59.yaml:19:31: error: 'MessageRetentionPeriod' in AWS::SQS::Queue 'Jobs' must be between 60 and 1209600, got 59" "$WORK/err"
 check "... and leaves no output" [ ! -e "$WORK/r59.h5" ]
 
 # Fidelity: request: every message an event, one FIFO queue the free vCPUs take from (the
