@@ -1,76 +1,28 @@
 #!/usr/bin/env bash
 # A MixedInstancesPolicy group serves at each type's own rate (models/capacity.c multipliers:
-# c7g 1.25, m5 0.89 of CapacityRpsPerVcpu 50). The 2 + 2 split is fixed by the allocation
-# strategies (README, Mixed instances): On-Demand lowest-price takes the cheaper type per unit
-# (c7g.large, 0.0725 against m5.large's 0.096 USD/h) for the base of 2; the Spot units above
-# it go by capacity-optimized-prioritized, and with no interruptions every pool ties, so the
-# first override (m5.large) wins.
+# c7g 1.25, m5 0.89 of CapacityRpsPerVcpu 50; tests/data/capacity/mixed-rates.yaml). The
+# 2 + 2 split is fixed by the allocation strategies (README, Mixed instances): On-Demand
+# lowest-price takes the cheaper type per unit (c7g.large, 0.0725 against m5.large's
+# 0.096 USD/h) for the base of 2; the Spot units above it go by
+# capacity-optimized-prioritized, and with no interruptions every pool ties, so the first
+# override (m5.large) wins.
 # Round robin gives every target an equal share (ALB's default routing algorithm,
 # elasticloadbalancing/latest/application/load-balancer-target-groups.html, "Routing
 # algorithms"), and CloudWatch's CPUUtilization for the AutoScalingGroupName dimension is the
 # average of the instances' own (as-scale-based-on-demand: "two instances at 60% and 40% give
 # 50%"): the slower m5 instances are the busier ones.
 . "$(dirname "$0")/lib.sh"
-scenario() { # LOAD_RPS LOAD_BALANCER FIDELITY
-    cat <<YAML
-AWSTemplateFormatVersion: '2010-09-09'
-Metadata:
-  ASGSim::Scenario:
-    Duration: 1h
-    Seed: 11
-    Fidelity: $3
-    LoadBalancer: $2
-    QueueLimit: 100
-    WarmStart: true
-    SampleInterval: 1m
-    Workload: {Kind: constant, Rps: $1}
-    Instances:
-      BootTime: 60s
-      CapacityRpsPerVcpu: 50
-    Spot:
-      DefaultInterruptionsPerHour: 0
-Resources:
-  LT:
-    Type: AWS::EC2::LaunchTemplate
-    Properties:
-      LaunchTemplateData:
-        InstanceType: m5.large
-  ASG:
-    Type: AWS::AutoScaling::AutoScalingGroup
-    Properties:
-      MinSize: '4'
-      MaxSize: '4'
-      AvailabilityZones: [us-east-1a]
-      MixedInstancesPolicy:
-        InstancesDistribution:
-          OnDemandBaseCapacity: 2
-          OnDemandPercentageAboveBaseCapacity: 0
-          OnDemandAllocationStrategy: lowest-price
-          SpotAllocationStrategy: capacity-optimized-prioritized
-        LaunchTemplate:
-          LaunchTemplateSpecification:
-            LaunchTemplateId: !Ref LT
-            Version: !GetAtt LT.LatestVersionNumber
-          Overrides:
-            - {InstanceType: m5.large}
-            - {InstanceType: c7g.large}
-  CPU:
-    Type: AWS::AutoScaling::ScalingPolicy
-    Properties:
-      AutoScalingGroupName: !Ref ASG
-      PolicyType: TargetTrackingScaling
-      TargetTrackingConfiguration:
-        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
-        TargetValue: 95
-YAML
+DATA=$SRCDIR/tests/data/capacity/mixed-rates.yaml
+S=Metadata.ASGSim::Scenario
+run() { # NAME --set ...
+    local n=$1
+    shift
+    check "run $n" expect_exit 0 "$ASGSIM" run "$DATA" "$@" -o "$WORK/$n.h5" -q
 }
-scenario 300 round-robin fluid >"$WORK/rr.yaml"
-scenario 300 least-outstanding-requests fluid >"$WORK/lor.yaml"
-scenario 500 round-robin fluid >"$WORK/over.yaml"
-scenario 20 round-robin request >"$WORK/req.yaml"
-for n in rr lor over req; do
-    check "run $n" expect_exit 0 "$ASGSIM" run "$WORK/$n.yaml" -o "$WORK/$n.h5" -q
-done
+run rr
+run lor --set $S.LoadBalancer=least-outstanding-requests
+run over --set $S.Workload.Rps=500
+run req --set $S.Workload.Rps=20 --set $S.Fidelity=request
 check "each type at its own rate" /usr/bin/python3 - "$WORK" <<'PY'
 import sys, h5py
 d = sys.argv[1]
