@@ -11,8 +11,10 @@
 #include "group_int.h"
 
 #include "asgsim/asg.h"
+#include "asgsim/capacity.h"
 #include "asgsim/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +83,21 @@ static void log_exit(struct group_census *c, struct instance *inst)
     }
 }
 
+/* The entry of `type`, made at its first entry into InService: a group has a few types. */
+static void census_type_move(struct group_census *c, const struct instance_type *type, int s)
+{
+    size_t i = 0;
+    while (i < c->nr_types && c->types[i].type != type)
+        i++;
+    if (i == c->nr_types) {
+        ALLOC_GROW(c->types, c->nr_types + 1, c->alloc_types);
+        double rps = c->capacity ? capacity_rps_per_vcpu(c->capacity, type->name) : 0;
+        c->types[c->nr_types++] = (struct census_type){ type, rps, 0 };
+    }
+    c->types[i].in_service += s;
+    ASG_ASSERT(c->types[i].in_service >= 0);
+}
+
 void group__census_move(struct asg_group *g, struct instance *inst, int from, int to)
 {
     struct group_census *c = &g->census;
@@ -107,6 +124,7 @@ void group__census_move(struct asg_group *g, struct instance *inst, int from, in
     c->in_service += s;
     c->in_service_units += s * w;
     c->in_service_vcpus += s * v;
+    census_type_move(c, inst->type, s);
     if (inst->initial)
         return; /* never warming */
     c->later_in_service += s;
@@ -187,12 +205,75 @@ void asg_group_census(struct asg_group *g, sim_time warmup, sim_time now, struct
         .ready_units = c->initial_units + c->later_in_service_units - warming_units,
         .not_ready = c->current - ready,
         .terminating_units = c->terminating_units,
+        .types = c->types,
+        .nr_types = c->nr_types,
     };
+}
+
+void asg_group_set_capacity(struct asg_group *g, const struct capacity_config *c)
+{
+    ASG_ASSERT(g->census.nr_types == 0);
+    g->census.capacity = c;
+}
+
+/* Whether an earlier entry InService has t[i]'s rate (its vCPUs were summed there). */
+static bool rate_summed(const struct census_type *t, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (t[j].in_service && t[j].rps_per_vcpu == t[i].rps_per_vcpu)
+            return true;
+    return false;
+}
+
+double asg_fleet_capacity_rps(const struct census_type *t, size_t n)
+{
+    double cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].in_service || rate_summed(t, i))
+            continue;
+        int64_t vcpus = 0;
+        for (size_t j = i; j < n; j++)
+            if (t[j].rps_per_vcpu == t[i].rps_per_vcpu)
+                vcpus += t[j].in_service * t[j].type->vcpus;
+        cap += (double)vcpus * t[i].rps_per_vcpu;
+    }
+    return cap;
+}
+
+double asg_fleet_cpu_pct(const struct census_type *t, size_t n, double work_rps, double cap_pct,
+                         bool equal_shares)
+{
+    double cap = asg_fleet_capacity_rps(t, n);
+    if (!(cap > 0))
+        return 0;
+    /* instances of one capacity: the average is the pooled figure (the same double as
+       before types were rated apart) */
+    bool uniform = true;
+    double first = -1;
+    int64_t nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].in_service)
+            continue;
+        double c = (double)t[i].type->vcpus * t[i].rps_per_vcpu;
+        if (first < 0)
+            first = c;
+        uniform = uniform && c == first;
+        nr += t[i].in_service;
+    }
+    if (!equal_shares || uniform)
+        return fmin(cap_pct, 100.0 * work_rps / cap);
+    double share = work_rps / (double)nr, sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].in_service)
+            sum += (double)t[i].in_service *
+                   fmin(cap_pct, 100.0 * share / ((double)t[i].type->vcpus * t[i].rps_per_vcpu));
+    return sum / (double)nr;
 }
 
 void group__census_release(struct asg_group *g)
 {
     free(g->census.records);
     free(g->census.watches);
+    free(g->census.types);
     memset(&g->census, 0, sizeof(g->census));
 }

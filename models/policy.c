@@ -254,7 +254,7 @@ static void sample(struct autoscaler *a, sim_time now)
        group's aggregated metrics (ec2-auto-scaling-default-instance-warmup) */
     struct asg_census c;
     asg_group_census(a->g, metric_warmup, now, &c);
-    double vcpus = (double)c.in_service_vcpus, in_service = (double)c.in_service;
+    double in_service = (double)c.in_service;
     double reporting = (double)c.reporting, in_service_units = (double)c.in_service_units;
     double reporting_units = (double)c.reporting_units;
     double load = a->load_rps ? a->load_rps(a->load_ctx, now) : 0;
@@ -276,11 +276,14 @@ static void sample(struct autoscaler *a, sim_time now)
         cloudwatch_record(&a->cw, CW_SQS_OLDEST_AGE, now, a->queue.oldest_age_s, 1);
     }
     if (in_service > 0) {
-        double capacity = vcpus * a->capacity_rps_per_vcpu;
         /* AWS: a standard-mode burstable instance without credits has its CPU "gradually
            lowered to the baseline level" (burstable-performance-instances-standard-mode),
-           and CPUUtilization shows that: the work done, not the work offered. */
-        double cpu = capacity > 0 ? fmin(100.0 * a->rate_factor, 100.0 * busy / capacity) : 0;
+           and CPUUtilization shows that: the work done, not the work offered. Each
+           instance at its own type's rate, the group's figure their average
+           (as-scale-based-on-demand: "two instances at 60% and 40% give 50%"); workers
+           pulling from a queue share it by capacity. */
+        double cpu = asg_fleet_cpu_pct(c.types, c.nr_types, busy, 100.0 * a->rate_factor,
+                                       a->equal_shares && !a->cfg->queue_driven);
         double per_instance_rps = load / in_service;
         cloudwatch_record(&a->cw, CW_CPU, now, cpu, reporting);
         double net_s = sim_time_to_seconds(cloudwatch_period(&a->cw, CW_NETWORK_IN));
@@ -316,6 +319,11 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
 {
     a->queue_read = read;
     a->queue_ctx = ctx;
+}
+
+void autoscaler_set_equal_shares(struct autoscaler *a, bool equal)
+{
+    a->equal_shares = equal;
 }
 
 void autoscaler_set_rate_factor(struct autoscaler *a, double f)
@@ -804,6 +812,7 @@ void autoscaler_start(struct autoscaler *a, const struct scaling_config *cfg, st
     a->start_epoch_s = start_epoch_s;
     a->capacity_rps_per_vcpu = capacity_rps_per_vcpu;
     a->rate_factor = 1.0;
+    a->equal_shares = true; /* an ALB's default routing, round robin */
     a->load_rps = load_rps;
     a->load_ctx = load_ctx;
     make_tt_alarms(a);

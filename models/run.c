@@ -170,9 +170,6 @@ struct world {
     bool burst_on;              /* burstable in standard mode, fluid serving: credits count */
     struct capacity_burst burst;
     struct capacity_credits credits;
-    /* vCPUs of the InService instances, kept by on_transition (a mixed group runs several
-       types): a walk over the group every sample was a fifth of a no-workload run. */
-    int64_t in_service_vcpus;
 };
 
 static int open_events(struct world *w)
@@ -231,14 +228,11 @@ static void on_transition(void *ctx, const struct instance *inst, enum lifecycle
         { .str = inst->group->cfg->azs[inst->az] },
     };
     trace_append(w->sink, w->events, row);
-    if (to == LIFECYCLE_IN_SERVICE)
-        w->in_service_vcpus += inst->type->vcpus;
-    if (from == LIFECYCLE_IN_SERVICE)
-        w->in_service_vcpus -= inst->type->vcpus;
     /* Only InService instances are load balancer targets; on_health() already removed
-       one that failed the load balancer's check. */
+       one that failed the load balancer's check. Each serves at its own type's rate. */
     if (w->serving && to == LIFECYCLE_IN_SERVICE)
-        serve_add(&w->serve, inst->id, (unsigned)inst->type->vcpus);
+        serve_add_rated(&w->serve, inst->id, (unsigned)inst->type->vcpus,
+                        capacity_rps_per_vcpu(&w->sc->instances.capacity, inst->type->name));
     else if (w->serving && from == LIFECYCLE_IN_SERVICE && !inst->health.elb_unhealthy)
         serve_remove(&w->serve, inst->id);
 }
@@ -407,13 +401,20 @@ static void fill_group_summary(const struct world *w, struct run_summary *r)
     r->warm_pool_health_replacements = g->health.nr_pool_health_replacements;
 }
 
+/* Round robin gives every target the same share; least outstanding requests and workers
+   pulling from a queue share by capacity (asgsim's rule, asg_fleet_cpu_pct()). */
+static bool equal_shares(const struct world *w)
+{
+    return !w->serve_cfg.queue && w->serve_cfg.lb == SERVE_LB_ROUND_ROBIN;
+}
+
 static double load_rps(const struct world *w, sim_time now)
 {
     return w->gv.has_workload ? workload_rate_rps(w->gv.workload, w->sc->start_epoch_s, now) : 0.0;
 }
 
 #ifndef NDEBUG
-/* vCPUs InService by a walk over the group, to check w->in_service_vcpus in debug builds. */
+/* vCPUs InService by a walk over the group, to check the census in debug builds. */
 static int64_t count_in_service_vcpus(const struct asg_group *g)
 {
     int64_t vcpus = 0;
@@ -550,6 +551,7 @@ static void start_scaling(struct world *w)
     const struct autoscaler_observer obs = { w, on_decided };
     autoscaler_start(&w->scaler, w->gv.scaling, &w->group, w->eng, sc->start_epoch_s,
                      w->rps_per_vcpu, scaler_load, w, sc->duration, &obs);
+    autoscaler_set_equal_shares(&w->scaler, equal_shares(w));
     if (w->serving && w->serve_cfg.queue)
         autoscaler_set_queue(&w->scaler, read_queue, w);
 }
@@ -663,7 +665,7 @@ static double account_credits(struct world *w, sim_time now, size_t in_service, 
     capacity_credits_step(&w->credits, &w->burst, w->type->vcpus, (int64_t)in_service,
                           cpu_pct / 100.0, minutes);
     double f = w->credits.throttled ? w->burst.baseline_frac : 1.0;
-    w->serve_cfg.capacity_rps_per_vcpu = w->rps_per_vcpu * f;
+    serve_set_rate_factor(&w->serve, f);
     if (w->scaling) /* the policies read CloudWatch's CPU: the baseline, once throttled */
         autoscaler_set_rate_factor(&w->scaler, f);
     return w->credits.throttled ? fmin(cpu_pct, 100.0 * f) : cpu_pct;
@@ -704,15 +706,14 @@ static void sample_group(struct world *w, sim_time now)
     double cpu = (double)NAN; /* no InService instance: no datapoint, as in CloudWatch */
     if (in_service > 0) {
 #ifndef NDEBUG
-        ASG_ASSERT(w->in_service_vcpus == count_in_service_vcpus(g));
+        ASG_ASSERT(g->census.in_service_vcpus == count_in_service_vcpus(g));
 #endif
-        /* the same double as the sum of the vCPUs as doubles: integers far below 2^53 */
-        double capacity = (double)w->in_service_vcpus * w->rps_per_vcpu;
         /* a queue-driven group works at the rate it takes messages off the queue (as the
            autoscaler sampled it for CloudWatch), which is its capacity while a backlog
            waits, not at the rate they are sent */
         double work = w->serve_cfg.queue && w->scaling ? w->scaler.queue_busy_rps : load;
-        cpu = capacity > 0 ? fmin(100.0, 100.0 * work / capacity) : 0.0;
+        /* each instance at its type's rate; the average of their CPUs, as CloudWatch's */
+        cpu = asg_fleet_cpu_pct(g->census.types, g->census.nr_types, work, 100.0, equal_shares(w));
         if (w->burst_on)
             cpu = account_credits(w, now, in_service, cpu);
         w->nr_cpu_samples++;
@@ -874,6 +875,7 @@ static void start_world(struct stack *st, struct world *w, size_t index, struct 
         cfg = warm_start_config(w, cfg, d);
     asg_group_init(&w->group, cfg, w->type, &sc->instances.boot_time, sc->start_epoch_s, w->eng,
                    &w->rngs, &obs);
+    asg_group_set_capacity(&w->group, &sc->instances.capacity);
     w->serving = w->gv.has_workload;
     if (w->serving) {
         w->serve_cfg = *w->gv.serve;

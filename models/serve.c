@@ -27,8 +27,10 @@ struct serve_server {
     unsigned vcpus;
     unsigned busy;
     bool in_service;
-    size_t idle_pos; /* queue mode: index in s->idle, SIZE_MAX when not there */
-    sim_time *queue; /* arrival times of waiting requests, a ring */
+    size_t rate;           /* its entry in s->rates */
+    double service_mean_s; /* request mode: 1 / its type's rate */
+    size_t idle_pos;       /* queue mode: index in s->idle, SIZE_MAX when not there */
+    sim_time *queue;       /* arrival times of waiting requests, a ring */
     size_t head, nr, alloc;
     /* One per vCPU: the request it serves. In the same block as the server (one pointer
        load fewer per start and departure). */
@@ -505,8 +507,7 @@ static void fluid_step(struct serve *s, sim_time from, sim_time len)
     double dt = sim_time_to_seconds(len);
     double mean = workload_rate_rps(s->wl, s->start_epoch_s, from + len / 2) * dt;
     double arrived = mean > 0 ? serve_poisson(s->arrivals, mean) : 0.0;
-    double mu = s->cfg->capacity_rps_per_vcpu;
-    double cap_rps = (double)s->total_vcpus * mu;
+    double mu = s->fleet_mu, cap_rps = s->fleet_rps;
     double b0 = s->fluid_backlog;
     double work = b0 + arrived;
     double served = fmin(work, cap_rps * dt);
@@ -604,7 +605,7 @@ static void queue_expire(struct serve *s, double horizon_s)
 static double queue_take(struct serve *s, double t_s, double cap_rps, double n, double retention_s,
                          double objective_s)
 {
-    double mu = s->cfg->capacity_rps_per_vcpu, d = t_s, taken = 0;
+    double mu = s->fleet_mu, d = t_s, taken = 0;
     while (n - taken > 0) {
         if (retention_s > 0)
             queue_expire(s, d - retention_s);
@@ -640,8 +641,7 @@ static void queue_step(struct serve *s, sim_time from, sim_time len)
     double dt = sim_time_to_seconds(len), t0 = sim_time_to_seconds(from), t1 = t0 + dt;
     double mean = workload_rate_rps(s->wl, s->start_epoch_s, from + len / 2) * dt;
     double arrived = mean > 0 ? serve_poisson(s->arrivals, mean) : 0.0;
-    double mu = s->cfg->capacity_rps_per_vcpu;
-    double cap_rps = (double)s->total_vcpus * mu;
+    double mu = s->fleet_mu, cap_rps = s->fleet_rps;
     double retention_s = sim_time_to_seconds(s->cfg->retention);
     double objective_s = sim_time_to_seconds(s->cfg->latency_objective);
     if (retention_s > 0)
@@ -706,7 +706,7 @@ static void start_service(struct serve_server *sv, sim_time arrived_at, sim_time
     if (now > arrived_at)
         s->n_waited++;
     sim_time service =
-            sim_time_from_seconds(variate_stream_exponential(s->service_vs, s->service_mean_s));
+            sim_time_from_seconds(variate_stream_exponential(s->service_vs, sv->service_mean_s));
     s->busy_us += service;
     size_t k = 0;
     while (sv->slots[k].done)
@@ -970,9 +970,10 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
     s->eng = eng;
     s->hist_end = cfg->fidelity == SERVE_FLUID ? 0 : SERVE_HIST_BINS;
     s->arrivals = rng_set_stream(rngs, "arrivals");
+    s->rate_factor = 1.0;
+    s->fleet_mu = cfg->capacity_rps_per_vcpu;
     if (cfg->fidelity == SERVE_REQUEST) {
         s->service = rng_set_stream(rngs, "service");
-        s->service_mean_s = 1.0 / cfg->capacity_rps_per_vcpu;
         /* variate_exponential() takes 32 bits per generator call (rng.h: mt19937). */
         ASG_ASSERT(variate_rng_is_32bit(s->arrivals) && variate_rng_is_32bit(s->service));
         s->arrivals_vs = xmalloc(sizeof(*s->arrivals_vs));
@@ -1065,13 +1066,59 @@ static void pack(struct serve *s)
     s->nr_slots = n;
 }
 
+/*
+ * What fluid mode serves with: the capacity, sum over the rates of vCPUs x rate, and the
+ * M/M/c law's rate, that capacity per vCPU (serve.h). One rate: that rate and vCPUs x rate,
+ * the same doubles as before rates were kept apart. The sums run over integer vCPU counts
+ * in a fixed order, so a long run has no drift from adding and subtracting doubles.
+ */
+static void fleet_update(struct serve *s)
+{
+    double f = s->rate_factor, cap = 0, mu = 0;
+    size_t live = 0;
+    for (size_t i = 0; i < s->nr_rates; i++) {
+        if (!s->rates[i].vcpus)
+            continue;
+        mu = s->rates[i].rps_per_vcpu * f;
+        cap += (double)s->rates[i].vcpus * mu;
+        live++;
+    }
+    s->fleet_rps = cap;
+    s->fleet_mu = live == 1   ? mu
+                  : live == 0 ? s->cfg->capacity_rps_per_vcpu * f
+                              : cap / (double)s->total_vcpus;
+}
+
+void serve_set_rate_factor(struct serve *s, double f)
+{
+    ASG_ASSERT(f > 0 && f <= 1);
+    s->rate_factor = f;
+    fleet_update(s);
+}
+
 void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
 {
+    serve_add_rated(s, id, vcpus, s->cfg->capacity_rps_per_vcpu);
+}
+
+void serve_add_rated(struct serve *s, uint32_t id, unsigned vcpus, double rps_per_vcpu)
+{
+    ASG_ASSERT(rps_per_vcpu > 0);
     fluid_advance(s, sim_now(s->eng));
     struct serve_server *sv = xcalloc(1, sizeof(*sv) + (vcpus ? vcpus : 1) * sizeof(struct slot));
     sv->s = s;
     sv->id = id;
     sv->vcpus = vcpus;
+    sv->service_mean_s = 1.0 / rps_per_vcpu;
+    size_t r = 0;
+    while (r < s->nr_rates && s->rates[r].rps_per_vcpu != rps_per_vcpu)
+        r++;
+    if (r == s->nr_rates) {
+        ALLOC_GROW(s->rates, s->nr_rates + 1, s->alloc_rates);
+        s->rates[s->nr_rates++] = (struct serve_rate){ rps_per_vcpu, 0 };
+    }
+    sv->rate = r;
+    s->rates[r].vcpus += vcpus;
     sv->in_service = true;
     ALLOC_GROW(s->live, s->nr_slots + 1, s->alloc_live);
     sv->slot = s->nr_slots;
@@ -1080,6 +1127,7 @@ void serve_add(struct serve *s, uint32_t id, unsigned vcpus)
     id_reserve(s, s->nr_live);
     id_put(s, sv);
     s->total_vcpus += vcpus;
+    fleet_update(s);
     sv->idle_pos = SIZE_MAX;
     if (s->cfg->queue && s->cfg->fidelity == SERVE_REQUEST) {
         sim_time now = sim_now(s->eng);
@@ -1102,6 +1150,8 @@ void serve_remove(struct serve *s, uint32_t id)
     if (s->nr_slots > 2 * s->nr_live + 16)
         pack(s);
     s->total_vcpus -= sv->vcpus;
+    s->rates[sv->rate].vcpus -= sv->vcpus;
+    fleet_update(s);
     sv->in_service = false;
     if (sv->busy == 0) {
         server_free(sv); /* an idle server has an empty queue */
@@ -1239,5 +1289,6 @@ void serve_release(struct serve *s)
     free(s->batches);
     free(s->msgs);
     free(s->idle);
+    free(s->rates);
     memset(s, 0, sizeof(*s));
 }

@@ -53,6 +53,7 @@
 #include "asgsim/warm_pool.h"
 
 #include <gsl/gsl_rng.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -164,6 +165,16 @@ struct census_watch {
     int64_t warming_units;
 };
 
+struct capacity_config;
+
+/** InService instances of one type (struct group_census's types). */
+struct census_type {
+    const struct instance_type *type;
+    double rps_per_vcpu; /* the type's rate at 100 % CPU (capacity.h) under the group's
+                            capacity config (asg_group_set_capacity()); 0 without one */
+    int64_t in_service;  /* its InService instances */
+};
+
 struct group_census {
     int64_t current, current_units; /* Pending and InService */
     int64_t initial, initial_units; /* of those, launched by the creation */
@@ -178,6 +189,11 @@ struct group_census {
     bool trimmed;
     struct census_watch *watches;
     size_t nr_watches;
+    /* One entry per type that has been InService, in the order each first was (an entry
+       stays when its count falls to 0): a mixed group's rates, counted in integers. */
+    struct census_type *types;
+    size_t nr_types, alloc_types;
+    const struct capacity_config *capacity; /* borrowed; NULL: rates 0 */
 };
 
 /** What a scaling policy counts of a group at a time (asg_group_census()). */
@@ -188,6 +204,9 @@ struct asg_census {
     int64_t ready_units;       /* of those: the initial ones, and those past warm-up */
     int64_t not_ready;         /* Pending or InService instances not ready */
     int64_t terminating_units; /* Terminating, Terminating:Wait, :Proceed */
+    /* the InService instances by type, borrowed from the group until it next changes */
+    const struct census_type *types;
+    size_t nr_types;
 };
 
 /** Billing and market settings of a group (asg_group_set_market()); zeroed = none. */
@@ -337,6 +356,31 @@ size_t asg_group_count_terminating(const struct asg_group *g);
  * 9th value, is answered by a walk over the group every time: same counts, O(n).
  */
 void asg_group_census(struct asg_group *g, sim_time warmup, sim_time now, struct asg_census *out);
+
+/**
+ * Rate the group's types with `c` (capacity_rps_per_vcpu(), borrowed: it must outlive the
+ * group), for the census's types. Call before asg_group_create().
+ */
+void asg_group_set_capacity(struct asg_group *g, const struct capacity_config *c);
+
+/**
+ * Requests/s the InService instances of `t[0 .. n)` (asg_census.types) serve at 100 % CPU:
+ * the sum of vCPUs x rate, the vCPUs of one rate summed as integers first (a group of one
+ * rate gets exactly its vCPUs x that rate).
+ */
+double asg_fleet_capacity_rps(const struct census_type *t, size_t n);
+
+/**
+ * The group's CPUUtilization in percent when its InService instances do `work_rps`
+ * requests/s: the average of the instances' own utilisations, each at most `cap_pct`
+ * (CloudWatch's average for the AutoScalingGroupName dimension). With `equal_shares` every
+ * instance gets the same share of the work (an ALB's round robin), so a slower or smaller
+ * one is busier; without, shares follow capacity (least outstanding requests, workers
+ * pulling from a queue: asgsim's rule) and every instance is as busy as the whole,
+ * min(cap_pct, 100 x work / capacity). 0 when nothing is InService.
+ */
+double asg_fleet_cpu_pct(const struct census_type *t, size_t n, double work_rps, double cap_pct,
+                         bool equal_shares);
 
 /** Total cost in USD so far of every instance the group ever launched. */
 double asg_group_cost_usd(const struct asg_group *g, sim_time now);

@@ -109,7 +109,9 @@ struct autoscaler {
     struct asg_group *g;
     struct sim_engine *eng;
     int64_t start_epoch_s;
-    double capacity_rps_per_vcpu;
+    double capacity_rps_per_vcpu; /* the launch template type's rate (predictive scaling) */
+    bool equal_shares;  /* CPU: every instance gets the same share of the load (round robin,
+                           the default); else shares follow capacity (asg_fleet_cpu_pct()) */
     double rate_factor; /* share of full speed the instances run at: 1, or a spent burstable
                            instance's baseline (autoscaler_set_rate_factor()) */
     double (*load_rps)(void *ctx, sim_time now); /* offered load, requests/s */
@@ -178,6 +180,10 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
  * use, never more than f x 100 %.
  */
 void autoscaler_set_rate_factor(struct autoscaler *a, double f);
+
+/** How the load balancer shares the load, for the CPU the instances report: `equal` for round
+    robin (each InService instance the same share), false for least outstanding requests. */
+void autoscaler_set_equal_shares(struct autoscaler *a, bool equal);
 
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
                                const struct serve_hist *latency, double dropped, size_t in_service);

@@ -3,8 +3,9 @@
  * on the group's InService instances, at one of two fidelities behind one interface.
  *
  * fluid:   arrivals are counted per tick (Poisson counts from the "arrivals" stream, mean
- *          = the rate at the tick's midpoint x its length); the fleet serves
- *          vcpus x CapacityRpsPerVcpu requests/s per InService instance; what is not served
+ *          = the rate at the tick's midpoint x its length); the fleet serves the sum over
+ *          its InService instances of vcpus x their type's rate (serve_add_rated), as one
+ *          pool; what is not served
  *          is carried over as a fleet-wide backlog, and what exceeds queue_limit x InService
  *          instances is dropped (so the backlog is dropped when the last instance leaves).
  *          A tick is cut short where an instance enters or leaves service or an interval
@@ -12,7 +13,10 @@
  *          Latency is an analytic estimate: requests served while the backlog carried
  *          into the step drains wait half its initial drain time on average (then an
  *          exponential service); the rest follow the M/M/c sojourn-time law (c = total
- *          vCPUs, mu = CapacityRpsPerVcpu, lambda = the step's arrival rate); in an
+ *          vCPUs, mu = the capacity per vCPU, sum of vcpus x rate / c, lambda = the step's
+ *          arrival rate: with unequal rates the queue keeps its true utilisation, and a
+ *          request's mean service time is 1 / mu when the vCPUs take requests in proportion
+ *          to their rates; exact when every rate is equal); in an
  *          overloaded step everyone waits the drain time of the average backlog. Each law
  *          is added to the same latency histogram request mode uses, weighted by its
  *          served count.
@@ -21,13 +25,13 @@
  *          or least outstanding requests over the InService instances, ties to the next
  *          in round-robin order) -> the instance: `vcpus` parallel servers and one FIFO
  *          queue of at most queue_limit waiting requests (an arrival finding it full is
- *          dropped). Service times are exponential with mean 1 / CapacityRpsPerVcpu
+ *          dropped). Service times are exponential with mean 1 / the instance's rate
  *          (stream "service"). Latency = queueing + service, recorded at completion.
  *
  * queue:   (cfg->queue) a queue-driven group: the load is messages sent to one FIFO queue
  *          without a limit (an SQS queue); no load balancer, no queue_limit. Messages wait
  *          while no instance is InService (nothing is refused); the InService instances
- *          take them first in, first out, vcpus x CapacityRpsPerVcpu a second each; a
+ *          take them first in, first out, vcpus x their type's rate a second each; a
  *          message older than cfg->retention is deleted unprocessed and counted as
  *          dropped. Latency is from sending to the end of processing.
  *          Fluid: arrivals counted per tick as in fluid mode; the wait follows from the
@@ -118,6 +122,12 @@ struct serve_stats {
 
 struct serve_server; /* one instance as the load balancer sees it (serve.c) */
 
+/** InService vCPUs that serve at one rate (struct serve's rates). */
+struct serve_rate {
+    double rps_per_vcpu; /* requests/s of one vCPU at full speed */
+    uint64_t vcpus;
+};
+
 /** Fluid mode: the latency law of one step (serve.c): T = shift_s + W + S, S ~ Exp(mu), W = 0
     with probability 1 - pw, else Exp(theta) (theta = 0: W = 0 always). */
 struct serve_law {
@@ -169,6 +179,15 @@ struct serve {
     size_t nr_drain, alloc_drain;
     size_t rr;            /* round-robin position: the slot after the last one chosen */
     uint64_t total_vcpus; /* of the InService instances */
+    /* The InService vCPUs by service rate, one entry per distinct rate in the order the
+       rates first came (entries stay when their count falls to 0), and what fluid mode
+       serves with: fleet_rps = sum of vcpus x rate x rate_factor, fleet_mu = fleet_rps /
+       total_vcpus (the one rate when all share it; the config's rate x rate_factor when
+       none is InService). */
+    struct serve_rate *rates;
+    size_t nr_rates, alloc_rates;
+    double rate_factor; /* share of full speed: 1, or a spent burstable group's baseline */
+    double fleet_rps, fleet_mu;
     double fluid_backlog; /* fluid: requests carried over, fleet-wide */
     sim_time fluid_last;  /* fluid: time accounted up to */
     sim_time chunk_end;   /* request mode: end of the current arrival chunk */
@@ -176,10 +195,9 @@ struct serve {
     sim_event_id next;    /* request mode: the pending arrival event */
 
     /* Request mode, per-request constants and sums kept out of the hot path: */
-    double chunk_mean_s;   /* 1 / chunk_rate (0 when the rate is 0) */
-    double service_mean_s; /* mean service time, 1 / CapacityRpsPerVcpu */
-    sim_time wait_us;      /* waiting time of this interval, not yet in `interval` */
-    sim_time busy_us;      /* busy vCPU time of this interval, likewise */
+    double chunk_mean_s; /* 1 / chunk_rate (0 when the rate is 0) */
+    sim_time wait_us;    /* waiting time of this interval, not yet in `interval` */
+    sim_time busy_us;    /* busy vCPU time of this interval, likewise */
     /* The interval's request counts, likewise (integer increments, not double
        read-modify-writes; a count below 2^53 converts exactly, so the sums are the same):
        arrived, dropped, started, waited, served (also interval.hist.total), over objective. */
@@ -228,8 +246,17 @@ void serve_init(struct serve *s, const struct serve_config *cfg, const struct wo
  * interval is taken, in steps of at most one tick).
  */
 void serve_start(struct serve *s);
-/** Instance `id` (unique per run) with `vcpus` vCPUs entered service. */
+/** Instance `id` (unique per run) with `vcpus` vCPUs entered service, each serving
+    `rps_per_vcpu` (> 0) requests/s at full speed (its type's rate, capacity.h). */
+void serve_add_rated(struct serve *s, uint32_t id, unsigned vcpus, double rps_per_vcpu);
+/** serve_add_rated() at the config's capacity_rps_per_vcpu. */
 void serve_add(struct serve *s, uint32_t id, unsigned vcpus);
+/**
+ * Fluid mode: every instance serves at `f` (0 < f <= 1) of its rate from the time last
+ * accounted on (a standard-mode burstable group whose credits are spent). Request mode
+ * ignores it (credits are modelled in fluid mode only).
+ */
+void serve_set_rate_factor(struct serve *s, double f);
 /** Instance `id` left service (no-op when it is not in service); see the header comment. */
 void serve_remove(struct serve *s, uint32_t id);
 /**

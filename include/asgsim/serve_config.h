@@ -21,7 +21,8 @@ struct serve_config {
     sim_time tick;                /* fluid: aggregation step; 0 = the caller's default */
     int64_t queue_limit;          /* waiting requests one instance holds (default 1000) */
     sim_time latency_objective;   /* requests slower than this count as over; 0 = none */
-    double capacity_rps_per_vcpu; /* mean service rate of one vCPU, requests/s */
+    double capacity_rps_per_vcpu; /* the launch template type's rate of one vCPU, requests/s;
+                                     each instance serves at its own (serve_add_rated) */
     /* A queue-driven group (serve.h, queue mode): the load is messages into one FIFO queue
        without a limit; queue_limit and lb do not apply. Fluid fidelity only. */
     bool queue;

@@ -109,6 +109,21 @@ static void check_census(struct asg_group *g)
         }
         want.not_ready = current - ready;
         asg_group_census(g, warmups[k], now, &got);
+        /* the InService instances by type, each type once */
+        int64_t untyped = want.in_service;
+        for (size_t t = 0; t < got.nr_types; t++) {
+            int64_t n = 0;
+            for (size_t i = 0; i < g->nr_live; i++)
+                n += g->live[i]->state == LIFECYCLE_IN_SERVICE &&
+                     g->live[i]->type == got.types[t].type;
+            ck_assert_int_eq(got.types[t].in_service, n);
+            for (size_t u = 0; u < t; u++)
+                ck_assert_ptr_ne(got.types[u].type, got.types[t].type);
+            untyped -= n;
+        }
+        ck_assert_int_eq(untyped, 0); /* every InService instance's type is there */
+        want.types = got.types;
+        want.nr_types = got.nr_types;
         ck_assert_mem_eq(&got, &want, sizeof(want));
     }
 }

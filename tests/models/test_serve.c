@@ -319,6 +319,73 @@ START_TEST(test_serve_least_outstanding_requests_avoids_the_small_instance)
 
 END_TEST
 
+/* Mean service time over an interval: busy vCPU-seconds per request started. */
+static double mean_service_s(struct bench *b, sim_time until)
+{
+    sim_run_until(b->eng, until);
+    struct serve_stats st;
+    serve_take_interval(&b->s, &st);
+    ck_assert_double_gt(st.started, 2000);
+    return st.busy_vcpu_s / st.started;
+}
+
+START_TEST(test_serve_request_each_instance_serves_at_its_rate)
+{
+    /* A light load (2 rps on 4 vCPUs) so that service times are what is measured: each
+       instance's are exponential with mean 1 / its own rate, not the config's 10 rps. */
+    struct bench b;
+    bench_init(&b, SERVE_REQUEST, 2, 10);
+    bench_start(&b);
+    serve_add_rated(&b.s, 1, 4, 5.0); /* mean 0.2 s */
+    double slow = mean_service_s(&b, SIM_SEC(2000));
+    serve_remove(&b.s, 1);
+    serve_add_rated(&b.s, 2, 4, 40.0); /* mean 0.025 s */
+    double fast = mean_service_s(&b, SIM_SEC(4000));
+    /* ~4000 exponential draws each: standard error 1.6 % */
+    ck_assert_double_eq_tol(slow, 0.2, 0.08 * 0.2);
+    ck_assert_double_eq_tol(fast, 0.025, 0.08 * 0.025);
+    /* both at once, round robin: half the requests at each rate */
+    serve_add_rated(&b.s, 3, 4, 5.0);
+    double both = mean_service_s(&b, SIM_SEC(6000));
+    ck_assert_double_eq_tol(both, (0.2 + 0.025) / 2, 0.08 * (0.2 + 0.025) / 2);
+    bench_release(&b);
+}
+
+END_TEST
+
+START_TEST(test_serve_fluid_capacity_is_the_sum_over_rates)
+{
+    struct bench b;
+    bench_init(&b, SERVE_FLUID, 200, 50); /* 200 rps offered */
+    bench_start(&b);
+    serve_add_rated(&b.s, 1, 2, 10.0);
+    serve_add_rated(&b.s, 2, 2, 30.0);
+    serve_add_rated(&b.s, 3, 4, 10.0); /* the rate of instance 1: one entry, 6 vCPUs */
+    ck_assert_uint_eq(b.s.nr_rates, 2);
+    /* 6 x 10 + 2 x 30 = 120 rps; the M/M/c law's rate is 120 / 8 vCPUs */
+    ck_assert_double_eq(b.s.fleet_rps, 120.0);
+    ck_assert_double_eq(b.s.fleet_mu, 15.0);
+    sim_run_until(b.eng, SIM_SEC(600));
+    struct serve_stats st;
+    serve_take_interval(&b.s, &st);
+    ck_assert_double_eq_tol(st.served, 120.0 * 600, 1e-6);    /* overloaded: all capacity */
+    ck_assert_double_eq_tol(st.busy_vcpu_s, 8.0 * 600, 1e-6); /* every vCPU busy */
+    /* the fast instance leaves: 60 rps at one rate, that rate's law */
+    serve_remove(&b.s, 2);
+    ck_assert_double_eq(b.s.fleet_rps, 60.0);
+    ck_assert_double_eq(b.s.fleet_mu, 10.0);
+    /* a spent burstable group at a fifth of its speed */
+    serve_set_rate_factor(&b.s, 0.2);
+    ck_assert_double_eq(b.s.fleet_rps, 6.0 * (10.0 * 0.2));
+    serve_remove(&b.s, 1);
+    serve_remove(&b.s, 3);
+    ck_assert_double_eq(b.s.fleet_rps, 0.0);
+    ck_assert_double_eq(b.s.fleet_mu, 50.0 * 0.2); /* none InService: the config's rate */
+    bench_release(&b);
+}
+
+END_TEST
+
 START_TEST(test_serve_fluid_and_request_agree_on_latency_percentiles)
 {
     double q[2][3], over[2];
@@ -396,6 +463,8 @@ Suite *serve_suite(void)
     tcase_add_test(tc, test_serve_without_in_service_instance_drops_everything);
     tcase_add_test(tc, test_serve_request_removed_instance_drains_and_gets_no_new_requests);
     tcase_add_test(tc, test_serve_least_outstanding_requests_avoids_the_small_instance);
+    tcase_add_test(tc, test_serve_request_each_instance_serves_at_its_rate);
+    tcase_add_test(tc, test_serve_fluid_capacity_is_the_sum_over_rates);
     tcase_add_test(tc, test_serve_fluid_and_request_agree_on_latency_percentiles);
     tcase_add_test(tc, test_serve_run_writes_sla_figures);
     suite_add_tcase(s, tc);
