@@ -598,6 +598,120 @@ START_TEST(test_policy_target_tracking_scale_in_threshold_ratio)
 
 END_TEST
 
+/*
+ * TargetResponseTime is per request. AWS (load-balancer-cloudwatch-metrics.html, "Statistics
+ * for Application Load Balancer metrics"): Minimum and Maximum are of "the data points
+ * reported", for this metric the requests' times ("The maximum reflects the slowest case"),
+ * and SampleCount "the number of samples measured", here the requests. So over a 60 s alarm
+ * period: SampleCount = the requests served in that minute (the sum of /timeseries `served`
+ * over its six 10 s rows), Sum / SampleCount = Average, and the fastest and slowest request
+ * lie beyond every interval's median and p99. One c6i.large serving 50 requests/s of its
+ * 100: each alarm always breaches and its policy, capped at MaxSize 1, logs every minute.
+ * A publication delay lets the interval that ends with the minute in before it is read.
+ */
+static const char *const trt_stats[] = { "SampleCount", "Sum", "Average", "Minimum", "Maximum" };
+
+static void run_trt(const char *fidelity)
+{
+    char *res = xstrdup("");
+    for (size_t i = 0; i < ARRAY_SIZE(trt_stats); i++) {
+        char *more = xasprintf("%s"
+                               "  P%s:\n"
+                               "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                               "    Properties:\n"
+                               "      AutoScalingGroupName: !Ref Web\n"
+                               "      AdjustmentType: ChangeInCapacity\n"
+                               "      ScalingAdjustment: 1\n"
+                               "      Cooldown: '0'\n"
+                               "  %s:\n"
+                               "    Type: AWS::CloudWatch::Alarm\n"
+                               "    Properties:\n"
+                               "      Namespace: AWS/ApplicationELB\n"
+                               "      MetricName: TargetResponseTime\n"
+                               "      Dimensions: [{Name: LoadBalancer, Value: app/web/1}]\n"
+                               "      Statistic: %s\n"
+                               "      Period: 60\n"
+                               "      EvaluationPeriods: 1\n"
+                               "      Threshold: -1\n"
+                               "      ComparisonOperator: GreaterThanThreshold\n"
+                               "      AlarmActions: [!Ref P%s]\n",
+                               res, trt_stats[i], trt_stats[i], trt_stats[i], trt_stats[i]);
+        free(res);
+        res = more;
+    }
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: 10m\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    SampleInterval: 10s\n"
+                           "    Fidelity: %s\n"
+                           "    Workload: {Kind: constant, Rps: 50}\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "    CloudWatch: {PublicationDelay: 10s}\n"
+                           "Resources:\n"
+                           "  LT:\n"
+                           "    Type: AWS::EC2::LaunchTemplate\n"
+                           "    Properties:\n"
+                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+                           "  Web:\n"
+                           "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                           "    Properties:\n"
+                           "      MinSize: '1'\n"
+                           "      MaxSize: '1'\n"
+                           "      AvailabilityZones: [us-east-1a]\n"
+                           "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+                           "%s",
+                           fidelity, res);
+    test_run_text("trt.yaml", text, &sc, &d, &sink);
+    free(text);
+    free(res);
+}
+
+/* The value alarm `name` logged for the period [from, to); NaN when none. */
+static double trt_logged(const char *name, double from)
+{
+    size_t n = trace_mem_rows(sink, "/decisions");
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(trace_mem_cell(sink, "/decisions", i, "alarm")->str, name) &&
+            trace_mem_cell(sink, "/decisions", i, "metric_from_s")->f64 == from)
+            return trace_mem_cell(sink, "/decisions", i, "metric_value")->f64;
+    return (double)NAN;
+}
+
+START_TEST(test_policy_target_response_time_is_per_request)
+{
+    run_trt(_i ? "request" : "fluid");
+    size_t rows = trace_mem_rows(sink, "/timeseries"), minutes = 0;
+    for (double from = 60; from < 600; from += 60) {
+        double count = trt_logged("SampleCount", from);
+        if (isnan(count))
+            continue;
+        minutes++;
+        /* the intervals [t - 10 s, t) that end in (from, from + 60] */
+        double served = 0, p50 = (double)INFINITY, p99 = 0;
+        for (size_t i = 0; i < rows; i++) {
+            double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
+            if (t <= from || t > from + 60)
+                continue;
+            served += trace_mem_cell(sink, "/timeseries", i, "served")->f64;
+            p50 = fmin(p50, trace_mem_cell(sink, "/timeseries", i, "latency_p50_s")->f64);
+            p99 = fmax(p99, trace_mem_cell(sink, "/timeseries", i, "latency_p99_s")->f64);
+        }
+        ck_assert_double_gt(served, 2000); /* about 3000 */
+        ck_assert_double_eq_tol(count, served, 1e-9 * served);
+        double sum = trt_logged("Sum", from), mean = trt_logged("Average", from);
+        ck_assert_double_eq_tol(sum / count, mean, 1e-12 * mean);
+        double lo = trt_logged("Minimum", from), hi = trt_logged("Maximum", from);
+        ck_assert_msg(lo <= p50 && lo < mean, "Minimum %g, every p50 >= %g, mean %g", lo, p50,
+                      mean);
+        ck_assert_msg(hi >= p99 && hi > mean, "Maximum %g, a p99 %g, mean %g", hi, p99, mean);
+    }
+    ck_assert_uint_ge(minutes, 7);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -617,6 +731,7 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_target_tracking_counts_units);
     tcase_add_test(t, test_policy_percent_step_counts_units);
     tcase_add_test(t, test_policy_target_tracking_scale_in_threshold_ratio);
+    tcase_add_loop_test(t, test_policy_target_response_time_is_per_request, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }
