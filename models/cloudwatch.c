@@ -336,6 +336,26 @@ void cloudwatch_record_requests(struct cloudwatch *cw, enum cw_metric m, sim_tim
     dp->max = greater(dp->max, greater(v[1], mean));
 }
 
+void cloudwatch_record_count(struct cloudwatch *cw, enum cw_metric m, sim_time now, double n)
+{
+    if (!(n >= 0) || !isfinite(n))
+        return;
+    struct cw_datapoint *dp = datapoint_at(cw, m, now);
+    /* the zero a period without a response holds (max 0: responses are samples of 1) */
+    bool zero = dp->samples > 0 && dp->max == 0;
+    if (n == 0) {
+        if (dp->samples == 0)
+            *dp = (struct cw_datapoint){ .start = dp->start, .weight = 1, .samples = 1 };
+        return;
+    }
+    if (zero)
+        *dp = (struct cw_datapoint){ .start = dp->start };
+    dp->sum += n;
+    dp->weight += n;
+    dp->samples += n;
+    dp->min = dp->max = 1;
+}
+
 void cloudwatch_keep_histograms(struct cloudwatch *cw, enum cw_metric m, sim_time window)
 {
     struct cw_hist_ring *r = &cw->hists[m];

@@ -127,6 +127,16 @@ void cloudwatch_record_requests(struct cloudwatch *cw, enum cw_metric m, sim_tim
                                 double served, const struct serve_hist *h);
 
 /**
+ * Record `n` (>= 0; fractional in fluid mode) responses counted by a count metric of the load
+ * balancer (HTTPCode_*_5XX_Count) in the period `now` lies in. AWS: "The most useful
+ * statistic is Sum. Minimum, Maximum, and Average all return 1" (load-balancer-cloudwatch-
+ * metrics): each response is a sample of 1, so Sum and SampleCount are the count. asgsim's
+ * rule for a period without one: n = 0 gives a datapoint of one sample of 0 (alarms read 0,
+ * not missing data), dropped as soon as the period counts a response.
+ */
+void cloudwatch_record_count(struct cloudwatch *cw, enum cw_metric m, sim_time now, double n);
+
+/**
  * Keep the latency histograms of metric `m` (cloudwatch_record_hist) for percentiles over
  * periods that start within `window` (> 0) of the newest. Call once, before recording.
  */

@@ -191,6 +191,45 @@ START_TEST(test_cloudwatch_target_response_time_is_per_request)
 
 END_TEST
 
+/*
+ * HTTPCode_*_5XX_Count: "The most useful statistic is Sum. Minimum, Maximum, and Average all
+ * return 1" (load-balancer-cloudwatch-metrics): 3 + 4 refusals in a minute are 7 samples of 1.
+ * A minute without one reads 0 (asgsim's rule), and its zero goes once a refusal comes.
+ */
+START_TEST(test_cloudwatch_5xx_counts_responses)
+{
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    const enum cw_metric m = CW_TARGET_5XX;
+    cloudwatch_record_count(&cw, m, SIM_SEC(9), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(19), 3);
+    cloudwatch_record_count(&cw, m, SIM_SEC(29), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(39), 4);
+    cloudwatch_record_count(&cw, m, SIM_SEC(69), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(79), 0);
+
+    static const struct {
+        enum cw_statistic st;
+        double minute0, minute1;
+    } want[] = { { CW_SUM, 7, 0 },
+                 { CW_SAMPLE_COUNT, 7, 1 },
+                 { CW_AVERAGE, 1, 0 },
+                 { CW_MINIMUM, 1, 0 },
+                 { CW_MAXIMUM, 1, 0 } };
+
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        double v0 = -1, v1 = -1;
+        ck_assert(cloudwatch_stat(&cw, m, want[i].st, 0, SIM_MIN(1), SIM_MIN(2), &v0));
+        ck_assert(cloudwatch_stat(&cw, m, want[i].st, SIM_MIN(1), SIM_MIN(2), SIM_MIN(2), &v1));
+        ck_assert_msg(v0 == want[i].minute0 && v1 == want[i].minute1, "%s: %g and %g",
+                      cw_statistic_names[want[i].st], v0, v1);
+    }
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
 START_TEST(test_cloudwatch_publication_delay_hides_newest_datapoint)
 {
     struct cloudwatch cw;
@@ -938,6 +977,7 @@ Suite *cloudwatch_suite(void)
     tcase_add_test(m, test_cloudwatch_aggregates_instances_as_aws_example);
     tcase_add_test(m, test_cloudwatch_basic_monitoring_counts_a_sample_a_minute);
     tcase_add_test(m, test_cloudwatch_target_response_time_is_per_request);
+    tcase_add_test(m, test_cloudwatch_5xx_counts_responses);
     tcase_add_test(m, test_cloudwatch_publication_delay_hides_newest_datapoint);
     tcase_add_test(m, test_cloudwatch_series_stay_within_retention);
     suite_add_tcase(s, m);

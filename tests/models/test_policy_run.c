@@ -611,7 +611,7 @@ END_TEST
  */
 static const char *const trt_stats[] = { "SampleCount", "Sum", "Average", "Minimum", "Maximum" };
 
-static void run_trt(const char *fidelity)
+static void run_alb(const char *fidelity, const char *metric, int rps)
 {
     char *res = xstrdup("");
     for (size_t i = 0; i < ARRAY_SIZE(trt_stats); i++) {
@@ -627,7 +627,7 @@ static void run_trt(const char *fidelity)
                                "    Type: AWS::CloudWatch::Alarm\n"
                                "    Properties:\n"
                                "      Namespace: AWS/ApplicationELB\n"
-                               "      MetricName: TargetResponseTime\n"
+                               "      MetricName: %s\n"
                                "      Dimensions: [{Name: LoadBalancer, Value: app/web/1}]\n"
                                "      Statistic: %s\n"
                                "      Period: 60\n"
@@ -635,7 +635,7 @@ static void run_trt(const char *fidelity)
                                "      Threshold: -1\n"
                                "      ComparisonOperator: GreaterThanThreshold\n"
                                "      AlarmActions: [!Ref P%s]\n",
-                               res, trt_stats[i], trt_stats[i], trt_stats[i], trt_stats[i]);
+                               res, trt_stats[i], trt_stats[i], metric, trt_stats[i], trt_stats[i]);
         free(res);
         res = more;
     }
@@ -646,7 +646,8 @@ static void run_trt(const char *fidelity)
                            "    StartTime: '2024-01-01T00:00:00Z'\n"
                            "    SampleInterval: 10s\n"
                            "    Fidelity: %s\n"
-                           "    Workload: {Kind: constant, Rps: 50}\n"
+                           "    QueueLimit: 20\n"
+                           "    Workload: {Kind: constant, Rps: %d}\n"
                            "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
                            "    CloudWatch: {PublicationDelay: 10s}\n"
                            "Resources:\n"
@@ -662,8 +663,8 @@ static void run_trt(const char *fidelity)
                            "      AvailabilityZones: [us-east-1a]\n"
                            "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
                            "%s",
-                           fidelity, res);
-    test_run_text("trt.yaml", text, &sc, &d, &sink);
+                           fidelity, rps, res);
+    test_run_text("alb.yaml", text, &sc, &d, &sink);
     free(text);
     free(res);
 }
@@ -681,7 +682,7 @@ static double trt_logged(const char *name, double from)
 
 START_TEST(test_policy_target_response_time_is_per_request)
 {
-    run_trt(_i ? "request" : "fluid");
+    run_alb(_i ? "request" : "fluid", "TargetResponseTime", 50);
     size_t rows = trace_mem_rows(sink, "/timeseries"), minutes = 0;
     for (double from = 60; from < 600; from += 60) {
         double count = trt_logged("SampleCount", from);
@@ -712,6 +713,40 @@ START_TEST(test_policy_target_response_time_is_per_request)
 
 END_TEST
 
+/*
+ * HTTPCode_Target_5XX_Count counts responses: "The most useful statistic is Sum. Minimum,
+ * Maximum, and Average all return 1" (load-balancer-cloudwatch-metrics), each refusal being
+ * a sample of 1, so SampleCount = Sum = the refusals of the minute (the sum of /timeseries
+ * `dropped`). 150 requests/s on one c6i.large serving 100 with 20 waiting at most: about 50
+ * refused a second.
+ */
+START_TEST(test_policy_5xx_count_is_per_response)
+{
+    run_alb(_i ? "request" : "fluid", "HTTPCode_Target_5XX_Count", 150);
+    size_t rows = trace_mem_rows(sink, "/timeseries"), minutes = 0;
+    for (double from = 60; from < 600; from += 60) {
+        double count = trt_logged("SampleCount", from);
+        if (isnan(count))
+            continue;
+        minutes++;
+        double dropped = 0;
+        for (size_t i = 0; i < rows; i++) {
+            double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
+            if (t > from && t <= from + 60)
+                dropped += trace_mem_cell(sink, "/timeseries", i, "dropped")->f64;
+        }
+        ck_assert_double_gt(dropped, 2000); /* about 3000 */
+        ck_assert_double_eq_tol(count, dropped, 1e-9 * dropped);
+        ck_assert_double_eq_tol(trt_logged("Sum", from), dropped, 1e-9 * dropped);
+        ck_assert_double_eq(trt_logged("Average", from), 1);
+        ck_assert_double_eq(trt_logged("Minimum", from), 1);
+        ck_assert_double_eq(trt_logged("Maximum", from), 1);
+    }
+    ck_assert_uint_ge(minutes, 7);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -732,6 +767,7 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_percent_step_counts_units);
     tcase_add_test(t, test_policy_target_tracking_scale_in_threshold_ratio);
     tcase_add_loop_test(t, test_policy_target_response_time_is_per_request, 0, 2);
+    tcase_add_loop_test(t, test_policy_5xx_count_is_per_response, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }
