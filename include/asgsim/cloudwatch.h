@@ -20,8 +20,8 @@
  * histograms (cloudwatch_record_hist: TargetResponseTime, one per serving interval) they are
  * the percentile of the histograms of the period merged, that is of the latencies of the
  * requests completed in it. For the other metrics the raw samples are the datapoints: each
- * metric period's value counted once per reporting source (its SampleCount; asgsim's
- * instances are alike, so they all report that value).
+ * metric period's value counted once per sample its sources took (its SampleCount;
+ * asgsim's instances are alike, so they all report that value).
  *
  * Alarms (AlarmThatSendsEmail.html, API_PutMetricAlarm.html) are evaluated every minute
  * over an "M out of N" window of Period-long datapoints with TreatMissingData; see
