@@ -670,7 +670,7 @@ static void run_alb(const char *fidelity, const char *metric, int rps)
 }
 
 /* The value alarm `name` logged for the period [from, to); NaN when none. */
-static double trt_logged(const char *name, double from)
+static double alb_logged(const char *name, double from)
 {
     size_t n = trace_mem_rows(sink, "/decisions");
     for (size_t i = 0; i < n; i++)
@@ -680,30 +680,43 @@ static double trt_logged(const char *name, double from)
     return (double)NAN;
 }
 
+/* Sum, least and greatest of /timeseries column `col` over the intervals [t - 10 s, t) that
+   end in (from, from + 60 s], the minute [from, from + 60 s). */
+static void over_minute(double from, const char *col, double *sum, double *lo, double *hi)
+{
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    *sum = 0;
+    *lo = (double)INFINITY;
+    *hi = -(double)INFINITY;
+    for (size_t i = 0; i < rows; i++) {
+        double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
+        if (t <= from || t > from + 60)
+            continue;
+        double v = trace_mem_cell(sink, "/timeseries", i, col)->f64;
+        *sum += v;
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
 START_TEST(test_policy_target_response_time_is_per_request)
 {
     run_alb(_i ? "request" : "fluid", "TargetResponseTime", 50);
-    size_t rows = trace_mem_rows(sink, "/timeseries"), minutes = 0;
+    size_t minutes = 0;
     for (double from = 60; from < 600; from += 60) {
-        double count = trt_logged("SampleCount", from);
+        double count = alb_logged("SampleCount", from);
         if (isnan(count))
             continue;
         minutes++;
-        /* the intervals [t - 10 s, t) that end in (from, from + 60] */
-        double served = 0, p50 = (double)INFINITY, p99 = 0;
-        for (size_t i = 0; i < rows; i++) {
-            double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
-            if (t <= from || t > from + 60)
-                continue;
-            served += trace_mem_cell(sink, "/timeseries", i, "served")->f64;
-            p50 = fmin(p50, trace_mem_cell(sink, "/timeseries", i, "latency_p50_s")->f64);
-            p99 = fmax(p99, trace_mem_cell(sink, "/timeseries", i, "latency_p99_s")->f64);
-        }
+        double served, p50, p99, ignored;
+        over_minute(from, "served", &served, &ignored, &ignored);
+        over_minute(from, "latency_p50_s", &ignored, &p50, &ignored);
+        over_minute(from, "latency_p99_s", &ignored, &ignored, &p99);
         ck_assert_double_gt(served, 2000); /* about 3000 */
         ck_assert_double_eq_tol(count, served, 1e-9 * served);
-        double sum = trt_logged("Sum", from), mean = trt_logged("Average", from);
+        double sum = alb_logged("Sum", from), mean = alb_logged("Average", from);
         ck_assert_double_eq_tol(sum / count, mean, 1e-12 * mean);
-        double lo = trt_logged("Minimum", from), hi = trt_logged("Maximum", from);
+        double lo = alb_logged("Minimum", from), hi = alb_logged("Maximum", from);
         ck_assert_msg(lo <= p50 && lo < mean, "Minimum %g, every p50 >= %g, mean %g", lo, p50,
                       mean);
         ck_assert_msg(hi >= p99 && hi > mean, "Maximum %g, a p99 %g, mean %g", hi, p99, mean);
@@ -723,24 +736,20 @@ END_TEST
 START_TEST(test_policy_5xx_count_is_per_response)
 {
     run_alb(_i ? "request" : "fluid", "HTTPCode_Target_5XX_Count", 150);
-    size_t rows = trace_mem_rows(sink, "/timeseries"), minutes = 0;
+    size_t minutes = 0;
     for (double from = 60; from < 600; from += 60) {
-        double count = trt_logged("SampleCount", from);
+        double count = alb_logged("SampleCount", from);
         if (isnan(count))
             continue;
         minutes++;
-        double dropped = 0;
-        for (size_t i = 0; i < rows; i++) {
-            double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
-            if (t > from && t <= from + 60)
-                dropped += trace_mem_cell(sink, "/timeseries", i, "dropped")->f64;
-        }
+        double dropped, ignored;
+        over_minute(from, "dropped", &dropped, &ignored, &ignored);
         ck_assert_double_gt(dropped, 2000); /* about 3000 */
         ck_assert_double_eq_tol(count, dropped, 1e-9 * dropped);
-        ck_assert_double_eq_tol(trt_logged("Sum", from), dropped, 1e-9 * dropped);
-        ck_assert_double_eq(trt_logged("Average", from), 1);
-        ck_assert_double_eq(trt_logged("Minimum", from), 1);
-        ck_assert_double_eq(trt_logged("Maximum", from), 1);
+        ck_assert_double_eq_tol(alb_logged("Sum", from), dropped, 1e-9 * dropped);
+        ck_assert_double_eq(alb_logged("Average", from), 1);
+        ck_assert_double_eq(alb_logged("Minimum", from), 1);
+        ck_assert_double_eq(alb_logged("Maximum", from), 1);
     }
     ck_assert_uint_ge(minutes, 7);
 }
