@@ -255,7 +255,8 @@ bool cw_math_eval(const struct cw_math *m, const struct cloudwatch *cw, sim_time
  * and each is in the datapoint's SampleCount, so CPUUtilization counts one sample a minute;
  * the agent's high-resolution metric one per 10 s datapoint. NetworkIn/Out are one sample
  * per instance and period (asgsim's rule: their value is the bytes of the whole period, see
- * README, so Sum stays the group's bytes in it). The other metrics have 1-minute periods.
+ * README, so Sum stays the group's bytes in it), and so is the reporting capacity that goes
+ * with the EC2 datapoints. The other metrics have 1-minute periods.
  */
 static sim_time sample_slot(const struct cloudwatch *cw, enum cw_metric m)
 {
