@@ -248,27 +248,54 @@ bool cw_math_eval(const struct cw_math *m, const struct cloudwatch *cw, sim_time
     return ok;
 }
 
+/*
+ * How often one source gives one sample of `m` (SampleCount counts sources x slots). AWS
+ * (ec2-metricscollected, "Metric Collection and Calculation"): in basic monitoring "the
+ * hypervisor measures five separate samples per metric during each five-minute interval"
+ * and each is in the datapoint's SampleCount, so CPUUtilization counts one sample a minute;
+ * the agent's high-resolution metric one per 10 s datapoint. NetworkIn/Out are one sample
+ * per instance and period (asgsim's rule: their value is the bytes of the whole period, see
+ * README, so Sum stays the group's bytes in it), and so is the reporting capacity that goes
+ * with the EC2 datapoints. The other metrics have 1-minute periods.
+ */
+static sim_time sample_slot(const struct cloudwatch *cw, enum cw_metric m)
+{
+    sim_time period = cw->series[m].period;
+    if (m == CW_NETWORK_IN || m == CW_NETWORK_OUT || m == CW_REPORTING_CAPACITY)
+        return period;
+    return period < SIM_MIN(1) ? period : SIM_MIN(1);
+}
+
+/* The datapoint of `m` for the period `now` lies in, new (empty) when there is none yet. */
+static struct cw_datapoint *datapoint_at(struct cloudwatch *cw, enum cw_metric m, sim_time now)
+{
+    struct cw_series *s = &cw->series[m];
+    sim_time start = now - now % s->period;
+    struct cw_datapoint *dp = s->nr > 0 ? at(s, s->nr - 1) : NULL;
+    if (dp && dp->start == start)
+        return dp;
+    ASG_ASSERT(!dp || dp->start < start);
+    /* keep memory bounded: forget datapoints older than the retention */
+    while (s->nr > 0 && at(s, 0)->start < start - cw->retention) {
+        s->head = s->head + 1 < s->alloc ? s->head + 1 : 0;
+        s->nr--;
+    }
+    if (s->nr == s->alloc)
+        ring_grow(s);
+    s->nr++;
+    dp = at(s, s->nr - 1);
+    *dp = (struct cw_datapoint){
+        .start = start, .min = (double)INFINITY, .max = -(double)INFINITY, .last_at = -1
+    };
+    return dp;
+}
+
 void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
                        double count)
 {
     if (count <= 0 || !isfinite(value))
         return;
-    struct cw_series *s = &cw->series[m];
-    sim_time start = now - now % s->period;
-    struct cw_datapoint *dp = s->nr > 0 ? at(s, s->nr - 1) : NULL;
-    if (!dp || dp->start != start) {
-        ASG_ASSERT(!dp || dp->start < start);
-        /* keep memory bounded: forget datapoints older than the retention */
-        while (s->nr > 0 && at(s, 0)->start < start - cw->retention) {
-            s->head = s->head + 1 < s->alloc ? s->head + 1 : 0;
-            s->nr--;
-        }
-        if (s->nr == s->alloc)
-            ring_grow(s);
-        s->nr++;
-        dp = at(s, s->nr - 1);
-        *dp = (struct cw_datapoint){ .start = start, .min = value, .max = value };
-    }
+    struct cw_datapoint *dp = datapoint_at(cw, m, now);
     dp->sum += value * count;
     dp->weight += count;
     dp->min = lesser(dp->min, value);
@@ -277,10 +304,57 @@ void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, do
     if (dp->count_at_last > 0 && dp->last_at == now) {
         dp->count_at_last += count;
     } else {
+        sim_time slot = sample_slot(cw, m);
+        if (dp->last_at < 0 || now / slot != dp->last_at / slot)
+            dp->slot_max = 0; /* a new sample slot */
         dp->last_at = now;
         dp->count_at_last = count;
     }
-    dp->samples = greater(dp->samples, dp->count_at_last);
+    /* a slot's samples: the most sources that reported at once in it */
+    if (dp->count_at_last > dp->slot_max) {
+        dp->samples += dp->count_at_last - dp->slot_max;
+        dp->slot_max = dp->count_at_last;
+    }
+}
+
+void cloudwatch_record_requests(struct cloudwatch *cw, enum cw_metric m, sim_time now,
+                                double served, const struct serve_hist *h)
+{
+    if (!(served > 0) || !(h->total > 0))
+        return;
+    struct cw_datapoint *dp = datapoint_at(cw, m, now);
+    /* the fastest and slowest request: half a request below and above (cloudwatch.h); one
+       request's latency is the mean */
+    double mean = h->sum_s / h->total, v[2] = { mean, mean };
+    if (h->total > 1) {
+        double q[2] = { 0.5 / h->total, 1 - 0.5 / h->total };
+        serve_hist_quantiles(h, 2, q, v);
+    }
+    dp->sum += h->sum_s;
+    dp->weight += served;
+    dp->samples += served; /* every request is a sample */
+    dp->min = lesser(dp->min, lesser(v[0], mean));
+    dp->max = greater(dp->max, greater(v[1], mean));
+}
+
+void cloudwatch_record_count(struct cloudwatch *cw, enum cw_metric m, sim_time now, double n)
+{
+    if (!(n >= 0) || !isfinite(n))
+        return;
+    struct cw_datapoint *dp = datapoint_at(cw, m, now);
+    /* the zero a period without a response holds (max 0: responses are samples of 1) */
+    bool zero = dp->samples > 0 && dp->max == 0;
+    if (n == 0) {
+        if (dp->samples == 0)
+            *dp = (struct cw_datapoint){ .start = dp->start, .weight = 1, .samples = 1 };
+        return;
+    }
+    if (zero)
+        *dp = (struct cw_datapoint){ .start = dp->start };
+    dp->sum += n;
+    dp->weight += n;
+    dp->samples += n;
+    dp->min = dp->max = 1;
 }
 
 void cloudwatch_keep_histograms(struct cloudwatch *cw, enum cw_metric m, sim_time window)

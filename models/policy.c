@@ -339,14 +339,16 @@ void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time inte
         return;
     sim_time at = now - 1; /* the interval [now - interval, now) ends in this period */
     double per_minute = (double)SIM_MIN(1) / (double)interval;
-    if (served > 0)
-        cloudwatch_record(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency->sum_s / served, served);
+    /* per request: SampleCount the requests, Minimum/Maximum the fastest and slowest */
+    cloudwatch_record_requests(&a->cw, CW_TARGET_RESPONSE_TIME, at, served, latency);
     /* the latencies themselves, for percentiles (only kept when an alarm asks for one) */
     cloudwatch_record_hist(&a->cw, CW_TARGET_RESPONSE_TIME, at, latency);
     /* AWS: the load balancer answers 503 itself when it has no healthy target
        (load-balancer-troubleshooting: HTTP 503); refusals by a target are the target's */
-    cloudwatch_record(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, dropped * per_minute, 1);
-    cloudwatch_record(&a->cw, in_service ? CW_ELB_5XX : CW_TARGET_5XX, at, 0, 1);
+    /* each refusal is one response; an interval longer than the minute puts its share in it */
+    double refused = dropped * (per_minute < 1 ? per_minute : 1);
+    cloudwatch_record_count(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, refused);
+    cloudwatch_record_count(&a->cw, in_service ? CW_ELB_5XX : CW_TARGET_5XX, at, 0);
 }
 
 /*

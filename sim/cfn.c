@@ -532,6 +532,10 @@ static void parse_resource(struct cfn_impl *t, const struct ynode_pair *rp, stru
             return;
     }
     struct cfn_template *pub = &t->pub;
+    /* What the binders read: the Properties without those AWS::NoValue removes, so that a
+       property's presence ("give A or B, not both") is what CloudFormation passes on. */
+    if (created && props)
+        props = cfn__present(t, props);
     struct cfn_resource **list = created ? &pub->resources : &t->absent;
     size_t *nr = created ? &pub->nr_resources : &t->nr_absent;
     *list = xrealloc(*list, (*nr + 1) * sizeof(**list));

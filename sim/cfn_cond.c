@@ -9,6 +9,7 @@
 #include "asgsim/cfn.h"
 #include "asgsim/util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,79 @@ int cfn__condition_value(struct cfn_impl *t, const struct ynode *name, struct di
 {
     struct rctx c = { t, d };
     return named_condition(&c, name->scalar, name, 0);
+}
+
+/* ---- properties AWS::NoValue removes ----------------------------------------------------- */
+
+/* Data nested deeper than this is left as written (it is read, and reported, as it is). */
+#define PRESENT_MAX_DEPTH 1024
+
+static bool is_no_value_ref(const struct call *call)
+{
+    return call->fn == FN_REF && call->arg->kind == YNODE_SCALAR &&
+           strcmp(call->arg->scalar, "AWS::NoValue") == 0;
+}
+
+/* A node of the document put into a synthesized one; nothing writes through it. */
+static struct ynode *shared(const struct ynode *n)
+{
+    return (struct ynode *)(uintptr_t)n;
+}
+
+static const struct ynode *present(struct rctx *c, const struct ynode *n, unsigned depth)
+{
+    struct call call;
+    if (depth > PRESENT_MAX_DEPTH)
+        return n;
+    if (cfn__classify(n, &call)) {
+        if (is_no_value_ref(&call))
+            return NULL;
+        if (call.fn != FN_IF)
+            return n; /* other functions are resolved where their value is read */
+        size_t errors = c->d->nr_errors;
+        const struct ynode *v = cfn__eval_if(c, &call, depth);
+        /* a condition that cannot be evaluated is left to cfn_resolve(), which reports it */
+        if (!v || c->d->nr_errors > errors)
+            return n;
+        return present(c, v, depth + 1);
+    }
+    if (n->kind == YNODE_SCALAR)
+        return n;
+    size_t nr = n->nr, kept = 0;
+    bool changed = false;
+    const struct ynode **v = xcalloc(nr ? nr : 1, sizeof(*v));
+    for (size_t i = 0; i < nr; i++) {
+        const struct ynode *was = n->kind == YNODE_MAP ? n->pairs[i].value : n->items[i];
+        v[i] = present(c, was, depth + 1);
+        kept += v[i] != NULL;
+        changed |= v[i] != was;
+    }
+    const struct ynode *out = n;
+    if (changed) {
+        struct ynode *m = n->kind == YNODE_MAP ? ydoc_new_map(c->t->pub.doc, &n->loc, kept)
+                                               : ydoc_new_seq(c->t->pub.doc, &n->loc, kept);
+        m->tag = n->tag;
+        for (size_t i = 0, k = 0; i < nr; i++) {
+            if (!v[i])
+                continue;
+            if (n->kind == YNODE_MAP)
+                m->pairs[k++] = (struct ynode_pair){ n->pairs[i].key, shared(v[i]) };
+            else
+                m->items[k++] = shared(v[i]);
+        }
+        out = m;
+    }
+    free(v);
+    return out;
+}
+
+const struct ynode *cfn__present(struct cfn_impl *t, const struct ynode *n)
+{
+    struct diag_list scratch = { 0 };
+    struct rctx c = { t, &scratch };
+    const struct ynode *v = present(&c, n, 0);
+    diag_list_release(&scratch);
+    return v;
 }
 
 /* ---- references to resources not created ---------------------------------------------- */

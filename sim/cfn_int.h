@@ -186,6 +186,17 @@ int cfn__java_regex_to_ere(const char *pat, char **out, const char **why);
 int cfn__condition_value(struct cfn_impl *t, const struct ynode *name, struct diag_list *d);
 
 /*
+ * `n` as CloudFormation passes it on: a value that is AWS::NoValue, directly or as the
+ * branch an Fn::If takes (AWS: pseudo-parameter-reference, "Removes the corresponding
+ * resource property when specified as a return value in the Fn::If intrinsic function"),
+ * removes its mapping key or list item, and an Fn::If whose condition can be evaluated
+ * becomes the branch it takes. \return n itself when nothing changes, NULL when n is
+ * NoValue, else a copy owned by the document that shares the unchanged nodes. Other
+ * functions are left for cfn_resolve(), as is an Fn::If whose condition it cannot evaluate.
+ */
+const struct ynode *cfn__present(struct cfn_impl *t, const struct ynode *n);
+
+/*
  * Report every Ref, Fn::GetAtt, Fn::Sub and DependsOn naming a resource that is not created
  * (t->absent) from a resource that is or from an output whose Condition is true; an
  * output's Condition naming no condition is reported too.

@@ -521,6 +521,16 @@ struct ynode *ydoc_new_seq(struct ydoc *doc, const struct src_loc *loc, size_t n
     return n;
 }
 
+struct ynode *ydoc_new_map(struct ydoc *doc, const struct src_loc *loc, size_t nr)
+{
+    struct ynode *n = arena_alloc(doc, sizeof(*n));
+    n->kind = YNODE_MAP;
+    n->nr = nr;
+    n->pairs = arena_alloc(doc, nr * sizeof(*n->pairs));
+    n->loc = *loc;
+    return n;
+}
+
 const struct ynode_pair *ynode_get_pair(const struct ynode *map, const char *key)
 {
     if (!map || map->kind != YNODE_MAP)

@@ -56,12 +56,15 @@ struct cfn_param {
 };
 
 struct cfn_resource {
-    const char *logical_id;         /* borrowed from the document */
-    const char *type;               /* "AWS::AutoScaling::AutoScalingGroup" */
-    const struct ynode *node;       /* the resource's mapping */
-    const struct ynode *properties; /* its Properties MAP, or NULL when absent */
-    struct src_loc loc;             /* location of the logical id key */
-    const char *condition;          /* its Condition attribute (borrowed), or NULL */
+    const char *logical_id;   /* borrowed from the document */
+    const char *type;         /* "AWS::AutoScaling::AutoScalingGroup" */
+    const struct ynode *node; /* the resource's mapping */
+    /* its Properties MAP, or NULL when absent, as CloudFormation passes it on: a key or
+       list item whose value is AWS::NoValue (itself, or as the branch an Fn::If takes) is
+       left out, and such an Fn::If is its branch; node has them as written */
+    const struct ynode *properties;
+    struct src_loc loc;    /* location of the logical id key */
+    const char *condition; /* its Condition attribute (borrowed), or NULL */
 };
 
 struct cfn_template {

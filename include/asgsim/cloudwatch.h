@@ -8,7 +8,10 @@
  * metrics have 5-minute periods with basic monitoring and 1-minute periods with detailed
  * monitoring (using-cloudwatch-new.html). A period's datapoint becomes visible
  * `publication_delay` after the period ends. The caller samples the fleet every
- * CW_SAMPLE_STEP and records the values; a datapoint is the average of its samples.
+ * CW_SAMPLE_STEP and records the values; a datapoint is the average of its samples. Its
+ * SampleCount counts each reporting source once per sample slot (a minute for CPUUtilization,
+ * so five per instance in a basic-monitoring datapoint, as AWS's hypervisor samples; see
+ * sample_slot in cloudwatch.c) and each request of a per-request metric.
  * Instances still in their default instance warmup are left out of the EC2 aggregates by
  * the caller (ec2-auto-scaling-default-instance-warmup.html).
  *
@@ -17,8 +20,8 @@
  * histograms (cloudwatch_record_hist: TargetResponseTime, one per serving interval) they are
  * the percentile of the histograms of the period merged, that is of the latencies of the
  * requests completed in it. For the other metrics the raw samples are the datapoints: each
- * metric period's value counted once per reporting source (its SampleCount; asgsim's
- * instances are alike, so they all report that value).
+ * metric period's value counted once per sample its sources took (its SampleCount;
+ * asgsim's instances are alike, so they all report that value).
  *
  * Alarms (AlarmThatSendsEmail.html, API_PutMetricAlarm.html) are evaluated every minute
  * over an "M out of N" window of Period-long datapoints with TreatMissingData; see
@@ -46,9 +49,11 @@ struct cw_datapoint {
     double weight;        /* total weight of the samples */
     double min;           /* smallest sampled value */
     double max;           /* largest sampled value */
-    double samples;       /* SampleCount: reporting instances (most at any one sample time) */
-    sim_time last_at;     /* time of the newest sample */
+    double samples;       /* SampleCount: per sample slot the most sources reporting at once
+                             (cloudwatch_record), or requests (cloudwatch_record_requests) */
+    sim_time last_at;     /* time of the newest sample; -1 before one */
     double count_at_last; /* sources recorded at last_at */
+    double slot_max;      /* most sources at once in last_at's sample slot */
 };
 
 /*
@@ -102,6 +107,34 @@ sim_time cloudwatch_period(const struct cloudwatch *cw, enum cw_metric m);
  */
 void cloudwatch_record(struct cloudwatch *cw, enum cw_metric m, sim_time now, double value,
                        double count);
+
+/**
+ * Record the requests completed in an interval ending by `now` for a per-request metric
+ * (TargetResponseTime): `served` of them (> 0, else nothing), with latencies `h` (borrowed;
+ * seconds). AWS: each request is one sample, so a period's SampleCount is its requests, Sum
+ * their total latency, Average their mean, and Minimum/Maximum the fastest and slowest
+ * request (load-balancer-cloudwatch-metrics, "Statistics for Application Load Balancer
+ * metrics"). asgsim's rule for those two, from the histogram: the latency with half a
+ * request of `h` below it (above it for the slowest), never beyond the interval's mean (one
+ * request: the mean, its latency). In
+ * request mode that lies in the bin of the fastest (slowest) request, within a bin's 2.3 %;
+ * in fluid mode, where `h` is the latency law's mass spread over N requests, it is the
+ * latency the fastest (slowest) of N draws is as likely to be below as above, about (the
+ * law's support reaches the shift below and has no end above, so its bounds are no answer).
+ * A period's are the extremes over its intervals.
+ */
+void cloudwatch_record_requests(struct cloudwatch *cw, enum cw_metric m, sim_time now,
+                                double served, const struct serve_hist *h);
+
+/**
+ * Record `n` (>= 0; fractional in fluid mode) responses counted by a count metric of the load
+ * balancer (HTTPCode_*_5XX_Count) in the period `now` lies in. AWS: "The most useful
+ * statistic is Sum. Minimum, Maximum, and Average all return 1" (load-balancer-cloudwatch-
+ * metrics): each response is a sample of 1, so Sum and SampleCount are the count. asgsim's
+ * rule for a period without one: n = 0 gives a datapoint of one sample of 0 (alarms read 0,
+ * not missing data), dropped as soon as the period counts a response.
+ */
+void cloudwatch_record_count(struct cloudwatch *cw, enum cw_metric m, sim_time now, double n);
 
 /**
  * Keep the latency histograms of metric `m` (cloudwatch_record_hist) for percentiles over

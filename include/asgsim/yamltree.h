@@ -78,6 +78,8 @@ const unsigned char *ydoc_bytes(const struct ydoc *doc, size_t *len);
 struct ynode *ydoc_new_scalar(struct ydoc *doc, const struct src_loc *loc, const char *text,
                               size_t len);
 struct ynode *ydoc_new_seq(struct ydoc *doc, const struct src_loc *loc, size_t nr);
+/** A new MAP with `nr` pairs, all NULL, to be filled in (keys may be shared nodes). */
+struct ynode *ydoc_new_map(struct ydoc *doc, const struct src_loc *loc, size_t nr);
 
 /**
  * Replace the scalar at a dotted path of mapping keys ("Resources.WebASG.Properties.MaxSize")

@@ -11,6 +11,7 @@
 #include <check.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 
 #define B 80.0        /* breaching a "> 50" alarm */
 #define G 20.0        /* not breaching */
@@ -71,6 +72,159 @@ START_TEST(test_cloudwatch_aggregates_instances_as_aws_example)
     /* no reporting instance (all warming up): no datapoint rather than a zero */
     cloudwatch_record(&cw, CW_CPU, SIM_MIN(1), 99, 0);
     ck_assert(!cloudwatch_stat(&cw, CW_CPU, CW_AVERAGE, SIM_MIN(1), SIM_MIN(2), SIM_MIN(3), &v));
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/*
+ * AWS (ec2-metricscollected, "Metric Collection and Calculation", Nitro instances): with basic
+ * monitoring the hypervisor samples each metric once a minute and the 5-minute datapoint's
+ * statistic set holds the five: samples 10, 15, 10, 5, 10 give Average 10, Sum 50, Minimum 5,
+ * Maximum 15, SampleCount 5. Two instances sampled every 10 s: 2 x 5 = 10 samples.
+ */
+START_TEST(test_cloudwatch_basic_monitoring_counts_a_sample_a_minute)
+{
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    static const double v[] = { 10, 15, 10, 5, 10 };
+    for (int k = 0; k < 5; k++)
+        cloudwatch_record(&cw, CW_CPU, SIM_MIN(k), v[k], 1);
+
+    static const struct {
+        enum cw_statistic st;
+        double want;
+    } want[] = { { CW_AVERAGE, 10 },
+                 { CW_SUM, 50 },
+                 { CW_MINIMUM, 5 },
+                 { CW_MAXIMUM, 15 },
+                 { CW_SAMPLE_COUNT, 5 } };
+
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        double got = -1;
+        ck_assert(cloudwatch_stat(&cw, CW_CPU, want[i].st, 0, SIM_MIN(5), SIM_MIN(5), &got));
+        ck_assert_msg(fabs(got - want[i].want) < 1e-12, "%s: %g, want %g",
+                      cw_statistic_names[want[i].st], got, want[i].want);
+    }
+    for (sim_time t = SIM_MIN(5); t < SIM_MIN(10); t += CW_SAMPLE_STEP)
+        cloudwatch_record(&cw, CW_CPU, t, 40, 2);
+    double n;
+    ck_assert(cloudwatch_stat(&cw, CW_CPU, CW_SAMPLE_COUNT, SIM_MIN(5), SIM_MIN(10), SIM_MIN(10),
+                              &n));
+    ck_assert_double_eq(n, 10);
+    /* detailed monitoring: a 1-minute datapoint, one sample per instance */
+    cloudwatch_release(&cw);
+    c.detailed = true;
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    for (sim_time t = 0; t < SIM_MIN(1); t += CW_SAMPLE_STEP)
+        cloudwatch_record(&cw, CW_CPU, t, 40, 2);
+    ck_assert(cloudwatch_stat(&cw, CW_CPU, CW_SAMPLE_COUNT, 0, SIM_MIN(1), SIM_MIN(1), &n));
+    ck_assert_double_eq(n, 2);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/* Within a histogram bin of `want` (bins are a factor 10^(1/100) wide). */
+static void ck_in_bin(double got, double want)
+{
+    ck_assert_msg(got > want / 1.0233 && got < want * 1.0233, "%g not within a bin of %g", got,
+                  want);
+}
+
+/*
+ * TargetResponseTime is per request (load-balancer-cloudwatch-metrics, "Statistics for
+ * Application Load Balancer metrics": SampleCount "the number of samples measured", Minimum
+ * and Maximum of the data points, "The maximum reflects the slowest case"). Two 10 s
+ * intervals of one minute: 30 requests of 0.2 s, then 29 of 0.1 s and one of 1 s: SampleCount
+ * 60, Sum 6 + 2.9 + 1 = 9.9 s, Average 0.165 s, the fastest 0.1 s and the slowest 1 s (to a
+ * bin). A minute with one request of 0.05 s: every statistic is that request. A 2-minute
+ * period holds both.
+ */
+START_TEST(test_cloudwatch_target_response_time_is_per_request)
+{
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    struct serve_hist *h = calloc(3, sizeof(*h));
+    ck_assert_ptr_nonnull(h);
+    serve_hist_add(&h[0], 0.2, 30);
+    serve_hist_add(&h[1], 0.1, 29);
+    serve_hist_add(&h[1], 1.0, 1);
+    serve_hist_add(&h[2], 0.05, 1);
+    cloudwatch_record_requests(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(10) - 1, 30, &h[0]);
+    cloudwatch_record_requests(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(20) - 1, 30, &h[1]);
+    cloudwatch_record_requests(&cw, CW_TARGET_RESPONSE_TIME, SIM_SEC(70) - 1, 1, &h[2]);
+    double v;
+    const enum cw_metric m = CW_TARGET_RESPONSE_TIME;
+    sim_time t = SIM_MIN(2);
+    ck_assert(cloudwatch_stat(&cw, m, CW_SAMPLE_COUNT, 0, SIM_MIN(1), t, &v));
+    ck_assert_double_eq(v, 60);
+    ck_assert(cloudwatch_stat(&cw, m, CW_SUM, 0, SIM_MIN(1), t, &v));
+    ck_assert_double_eq_tol(v, 9.9, 1e-12);
+    ck_assert(cloudwatch_stat(&cw, m, CW_AVERAGE, 0, SIM_MIN(1), t, &v));
+    ck_assert_double_eq_tol(v, 0.165, 1e-12);
+    ck_assert(cloudwatch_stat(&cw, m, CW_MINIMUM, 0, SIM_MIN(1), t, &v));
+    ck_in_bin(v, 0.1);
+    ck_assert(cloudwatch_stat(&cw, m, CW_MAXIMUM, 0, SIM_MIN(1), t, &v));
+    ck_in_bin(v, 1.0);
+
+    static const enum cw_statistic all[] = { CW_AVERAGE, CW_SUM, CW_MINIMUM, CW_MAXIMUM };
+
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+        ck_assert(cloudwatch_stat(&cw, m, all[i], SIM_MIN(1), SIM_MIN(2), t, &v));
+        ck_assert_double_eq(v, 0.05);
+    }
+    ck_assert(cloudwatch_stat(&cw, m, CW_SAMPLE_COUNT, 0, SIM_MIN(2), t, &v));
+    ck_assert_double_eq(v, 61);
+    ck_assert(cloudwatch_stat(&cw, m, CW_MINIMUM, 0, SIM_MIN(2), t, &v));
+    ck_assert_double_eq(v, 0.05);
+    ck_assert(cloudwatch_stat(&cw, m, CW_MAXIMUM, 0, SIM_MIN(2), t, &v));
+    ck_in_bin(v, 1.0);
+    /* nothing served: no datapoint */
+    cloudwatch_record_requests(&cw, m, SIM_MIN(3), 0, &h[0]);
+    ck_assert(!cloudwatch_stat(&cw, m, CW_SAMPLE_COUNT, SIM_MIN(3), SIM_MIN(4), SIM_MIN(5), &v));
+    free(h);
+    cloudwatch_release(&cw);
+}
+
+END_TEST
+
+/*
+ * HTTPCode_*_5XX_Count: "The most useful statistic is Sum. Minimum, Maximum, and Average all
+ * return 1" (load-balancer-cloudwatch-metrics): 3 + 4 refusals in a minute are 7 samples of 1.
+ * A minute without one reads 0 (asgsim's rule), and its zero goes once a refusal comes.
+ */
+START_TEST(test_cloudwatch_5xx_counts_responses)
+{
+    struct cloudwatch cw;
+    struct cw_config c = { 0 };
+    cloudwatch_init(&cw, &c, SIM_HOUR(1));
+    const enum cw_metric m = CW_TARGET_5XX;
+    cloudwatch_record_count(&cw, m, SIM_SEC(9), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(19), 3);
+    cloudwatch_record_count(&cw, m, SIM_SEC(29), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(39), 4);
+    cloudwatch_record_count(&cw, m, SIM_SEC(69), 0);
+    cloudwatch_record_count(&cw, m, SIM_SEC(79), 0);
+
+    static const struct {
+        enum cw_statistic st;
+        double minute0, minute1;
+    } want[] = { { CW_SUM, 7, 0 },
+                 { CW_SAMPLE_COUNT, 7, 1 },
+                 { CW_AVERAGE, 1, 0 },
+                 { CW_MINIMUM, 1, 0 },
+                 { CW_MAXIMUM, 1, 0 } };
+
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        double v0 = -1, v1 = -1;
+        ck_assert(cloudwatch_stat(&cw, m, want[i].st, 0, SIM_MIN(1), SIM_MIN(2), &v0));
+        ck_assert(cloudwatch_stat(&cw, m, want[i].st, SIM_MIN(1), SIM_MIN(2), SIM_MIN(2), &v1));
+        ck_assert_msg(v0 == want[i].minute0 && v1 == want[i].minute1, "%s: %g and %g",
+                      cw_statistic_names[want[i].st], v0, v1);
+    }
     cloudwatch_release(&cw);
 }
 
@@ -821,6 +975,9 @@ Suite *cloudwatch_suite(void)
     TCase *m = tcase_create("metrics");
     tcase_add_test(m, test_cloudwatch_periods_follow_monitoring);
     tcase_add_test(m, test_cloudwatch_aggregates_instances_as_aws_example);
+    tcase_add_test(m, test_cloudwatch_basic_monitoring_counts_a_sample_a_minute);
+    tcase_add_test(m, test_cloudwatch_target_response_time_is_per_request);
+    tcase_add_test(m, test_cloudwatch_5xx_counts_responses);
     tcase_add_test(m, test_cloudwatch_publication_delay_hides_newest_datapoint);
     tcase_add_test(m, test_cloudwatch_series_stay_within_retention);
     suite_add_tcase(s, m);

@@ -598,6 +598,164 @@ START_TEST(test_policy_target_tracking_scale_in_threshold_ratio)
 
 END_TEST
 
+/*
+ * TargetResponseTime is per request. AWS (load-balancer-cloudwatch-metrics.html, "Statistics
+ * for Application Load Balancer metrics"): Minimum and Maximum are of "the data points
+ * reported", for this metric the requests' times ("The maximum reflects the slowest case"),
+ * and SampleCount "the number of samples measured", here the requests. So over a 60 s alarm
+ * period: SampleCount = the requests served in that minute (the sum of /timeseries `served`
+ * over its six 10 s rows), Sum / SampleCount = Average, and the fastest and slowest request
+ * lie beyond every interval's median and p99. One c6i.large serving 50 requests/s of its
+ * 100: each alarm always breaches and its policy, capped at MaxSize 1, logs every minute.
+ * A publication delay lets the interval that ends with the minute in before it is read.
+ */
+static const char *const trt_stats[] = { "SampleCount", "Sum", "Average", "Minimum", "Maximum" };
+
+static void run_alb(const char *fidelity, const char *metric, int rps)
+{
+    char *res = xstrdup("");
+    for (size_t i = 0; i < ARRAY_SIZE(trt_stats); i++) {
+        char *more = xasprintf("%s"
+                               "  P%s:\n"
+                               "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                               "    Properties:\n"
+                               "      AutoScalingGroupName: !Ref Web\n"
+                               "      AdjustmentType: ChangeInCapacity\n"
+                               "      ScalingAdjustment: 1\n"
+                               "      Cooldown: '0'\n"
+                               "  %s:\n"
+                               "    Type: AWS::CloudWatch::Alarm\n"
+                               "    Properties:\n"
+                               "      Namespace: AWS/ApplicationELB\n"
+                               "      MetricName: %s\n"
+                               "      Dimensions: [{Name: LoadBalancer, Value: app/web/1}]\n"
+                               "      Statistic: %s\n"
+                               "      Period: 60\n"
+                               "      EvaluationPeriods: 1\n"
+                               "      Threshold: -1\n"
+                               "      ComparisonOperator: GreaterThanThreshold\n"
+                               "      AlarmActions: [!Ref P%s]\n",
+                               res, trt_stats[i], trt_stats[i], metric, trt_stats[i], trt_stats[i]);
+        free(res);
+        res = more;
+    }
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: 10m\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    SampleInterval: 10s\n"
+                           "    Fidelity: %s\n"
+                           "    QueueLimit: 20\n"
+                           "    Workload: {Kind: constant, Rps: %d}\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "    CloudWatch: {PublicationDelay: 10s}\n"
+                           "Resources:\n"
+                           "  LT:\n"
+                           "    Type: AWS::EC2::LaunchTemplate\n"
+                           "    Properties:\n"
+                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+                           "  Web:\n"
+                           "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                           "    Properties:\n"
+                           "      MinSize: '1'\n"
+                           "      MaxSize: '1'\n"
+                           "      AvailabilityZones: [us-east-1a]\n"
+                           "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+                           "%s",
+                           fidelity, rps, res);
+    test_run_text("alb.yaml", text, &sc, &d, &sink);
+    free(text);
+    free(res);
+}
+
+/* The value alarm `name` logged for the period [from, to); NaN when none. */
+static double alb_logged(const char *name, double from)
+{
+    size_t n = trace_mem_rows(sink, "/decisions");
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(trace_mem_cell(sink, "/decisions", i, "alarm")->str, name) &&
+            trace_mem_cell(sink, "/decisions", i, "metric_from_s")->f64 == from)
+            return trace_mem_cell(sink, "/decisions", i, "metric_value")->f64;
+    return (double)NAN;
+}
+
+/* Sum, least and greatest of /timeseries column `col` over the intervals [t - 10 s, t) that
+   end in (from, from + 60 s], the minute [from, from + 60 s). */
+static void over_minute(double from, const char *col, double *sum, double *lo, double *hi)
+{
+    size_t rows = trace_mem_rows(sink, "/timeseries");
+    *sum = 0;
+    *lo = (double)INFINITY;
+    *hi = -(double)INFINITY;
+    for (size_t i = 0; i < rows; i++) {
+        double t = trace_mem_cell(sink, "/timeseries", i, "time_s")->f64;
+        if (t <= from || t > from + 60)
+            continue;
+        double v = trace_mem_cell(sink, "/timeseries", i, col)->f64;
+        *sum += v;
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
+START_TEST(test_policy_target_response_time_is_per_request)
+{
+    run_alb(_i ? "request" : "fluid", "TargetResponseTime", 50);
+    size_t minutes = 0;
+    for (double from = 60; from < 600; from += 60) {
+        double count = alb_logged("SampleCount", from);
+        if (isnan(count))
+            continue;
+        minutes++;
+        double served, p50, p99, ignored;
+        over_minute(from, "served", &served, &ignored, &ignored);
+        over_minute(from, "latency_p50_s", &ignored, &p50, &ignored);
+        over_minute(from, "latency_p99_s", &ignored, &ignored, &p99);
+        ck_assert_double_gt(served, 2000); /* about 3000 */
+        ck_assert_double_eq_tol(count, served, 1e-9 * served);
+        double sum = alb_logged("Sum", from), mean = alb_logged("Average", from);
+        ck_assert_double_eq_tol(sum / count, mean, 1e-12 * mean);
+        double lo = alb_logged("Minimum", from), hi = alb_logged("Maximum", from);
+        ck_assert_msg(lo <= p50 && lo < mean, "Minimum %g, every p50 >= %g, mean %g", lo, p50,
+                      mean);
+        ck_assert_msg(hi >= p99 && hi > mean, "Maximum %g, a p99 %g, mean %g", hi, p99, mean);
+    }
+    ck_assert_uint_ge(minutes, 7);
+}
+
+END_TEST
+
+/*
+ * HTTPCode_Target_5XX_Count counts responses: "The most useful statistic is Sum. Minimum,
+ * Maximum, and Average all return 1" (load-balancer-cloudwatch-metrics), each refusal being
+ * a sample of 1, so SampleCount = Sum = the refusals of the minute (the sum of /timeseries
+ * `dropped`). 150 requests/s on one c6i.large serving 100 with 20 waiting at most: about 50
+ * refused a second.
+ */
+START_TEST(test_policy_5xx_count_is_per_response)
+{
+    run_alb(_i ? "request" : "fluid", "HTTPCode_Target_5XX_Count", 150);
+    size_t minutes = 0;
+    for (double from = 60; from < 600; from += 60) {
+        double count = alb_logged("SampleCount", from);
+        if (isnan(count))
+            continue;
+        minutes++;
+        double dropped, ignored;
+        over_minute(from, "dropped", &dropped, &ignored, &ignored);
+        ck_assert_double_gt(dropped, 2000); /* about 3000 */
+        ck_assert_double_eq_tol(count, dropped, 1e-9 * dropped);
+        ck_assert_double_eq_tol(alb_logged("Sum", from), dropped, 1e-9 * dropped);
+        ck_assert_double_eq(alb_logged("Average", from), 1);
+        ck_assert_double_eq(alb_logged("Minimum", from), 1);
+        ck_assert_double_eq(alb_logged("Maximum", from), 1);
+    }
+    ck_assert_uint_ge(minutes, 7);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -617,6 +775,8 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_target_tracking_counts_units);
     tcase_add_test(t, test_policy_percent_step_counts_units);
     tcase_add_test(t, test_policy_target_tracking_scale_in_threshold_ratio);
+    tcase_add_loop_test(t, test_policy_target_response_time_is_per_request, 0, 2);
+    tcase_add_loop_test(t, test_policy_5xx_count_is_per_response, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }

@@ -349,6 +349,80 @@ START_TEST(test_scenario_custom_metric_takes_the_alarm_statistic)
 
 END_TEST
 
+/*
+ * AWS::NoValue "Removes the corresponding resource property when specified as a return
+ * value in the Fn::If intrinsic function" (pseudo-parameter-reference): a property written
+ * !If [Cond, value, !Ref AWS::NoValue] is absent when Cond picks NoValue and present when it
+ * picks the value. tests/data/conditional/novalue.yaml makes each side of four "give A or B,
+ * not both" rules conditional (alarm Metrics or MetricName..., ASG LaunchTemplate or
+ * MixedInstancesPolicy, InstanceRequirements' two Spot price caps, predictive metric pair or
+ * load and scaling metrics); each way the conditions go, one side is left and loads.
+ */
+static const struct {
+    const char *param; /* set to 'yes'; NULL: every condition false */
+    const char *extra; /* a second one, or NULL */
+} novalue_cases[] = {
+    { NULL, NULL },    { "Math", NULL },    { "P99", NULL },
+    { "Mixed", NULL }, { "Mixed", "Spot" }, { "Pair", NULL },
+};
+
+static bool novalue_is(int i, const char *name)
+{
+    return (novalue_cases[i].param && !strcmp(novalue_cases[i].param, name)) ||
+           (novalue_cases[i].extra && !strcmp(novalue_cases[i].extra, name));
+}
+
+START_TEST(test_scenario_novalue_property_is_absent)
+{
+    char *path = test_src_path("tests/data/conditional/novalue.yaml");
+    struct cfn_override ov[2];
+    size_t nr = 0;
+    if (novalue_cases[_i].param)
+        ov[nr++] = (struct cfn_override){ novalue_cases[_i].param, "yes" };
+    if (novalue_cases[_i].extra)
+        ov[nr++] = (struct cfn_override){ novalue_cases[_i].extra, "yes" };
+    struct scenario_load_opts o = { .overrides = ov, .nr_overrides = nr };
+    int rc = scenario_load(&sc, path, &o, &d);
+    if (rc != 0)
+        diag_print(&d, stderr);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(d.nr_errors, 0);
+    /* the Spot cap NoValue removes draws no "not modelled" warning either */
+    ck_assert_uint_eq(d.nr_warnings, novalue_is(_i, "Mixed") && !novalue_is(_i, "Spot") ? 1 : 0);
+    ck_assert_uint_eq(sc.nr_groups, 1);
+    ck_assert(sc.groups[0].has_mixed == novalue_is(_i, "Mixed"));
+    const struct scaling_config *c = &sc.scaling;
+    int seen = 0;
+    for (size_t k = 0; k < c->nr_alarms; k++) {
+        const struct cw_alarm_config *a = &c->alarms[k];
+        if (!strcmp(a->name, "Busy")) {
+            seen++;
+            ck_assert(!a->math == !novalue_is(_i, "Math"));
+            ck_assert_int_eq(a->metric, CW_CPU);
+        } else if (!strcmp(a->name, "Slow")) {
+            seen++;
+            ck_assert_int_eq(a->metric, CW_TARGET_RESPONSE_TIME);
+            if (novalue_is(_i, "P99"))
+                ck_assert(cw_stat_is_percentile(a->statistic));
+            else
+                ck_assert_int_eq(a->statistic, CW_AVERAGE);
+        }
+    }
+    ck_assert_int_eq(seen, 2);
+    seen = 0;
+    for (size_t k = 0; k < c->nr_policies; k++) {
+        if (c->policies[k].type != POLICY_PREDICTIVE)
+            continue;
+        seen++;
+        ck_assert_int_eq(c->policies[k].predictive.load_metric,
+                         novalue_is(_i, "Pair") ? PM_ALB_REQUESTS : PM_CPU);
+    }
+    ck_assert_int_eq(seen, 1);
+    free(path);
+}
+
+END_TEST
+
 Suite *scenario_suite(void);
 
 Suite *scenario_suite(void)
@@ -365,6 +439,8 @@ Suite *scenario_suite(void)
     tcase_add_test(tc, test_scenario_launch_configuration_monitoring_default);
     tcase_add_test(tc, test_scenario_limits_are_named);
     tcase_add_test(tc, test_scenario_custom_metric_takes_the_alarm_statistic);
+    tcase_add_loop_test(tc, test_scenario_novalue_property_is_absent, 0,
+                        (int)ARRAY_SIZE(novalue_cases));
     tcase_add_test(tc, test_catalog_has_the_documented_prices);
     tcase_add_test(tc, test_catalog_parse_errors_have_lines);
     suite_add_tcase(s, tc);

@@ -81,6 +81,18 @@ static const struct ynode *prop(const struct fx *f, const char *res, const char 
     return n;
 }
 
+/* The node at <key> of Properties as written, and that <key> is absent from the resource's
+   properties: a value that is AWS::NoValue removes its key (cfn.h). */
+static const struct ynode *removed_prop(const struct fx *f, const char *res, const char *key)
+{
+    const struct cfn_resource *r = cfn_find_resource(f->t, res);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_ptr_null(ynode_get(r->properties, key));
+    const struct ynode *n = ynode_get(ynode_get(r->node, "Properties"), key);
+    ck_assert_ptr_nonnull(n);
+    return n;
+}
+
 /* Resolve Resources.R.Properties.<key>; must succeed. */
 static const struct ynode *resolve_prop(struct fx *f, const char *res, const char *key)
 {
@@ -625,7 +637,7 @@ START_TEST(test_cfn_pseudo_parameters)
     expect_text(&f, "A", "Partition", "aws");
     expect_text(&f, "A", "Suffix", "amazonaws.com");
     ck_assert_uint_eq(resolve_prop(&f, "A", "Arns")->nr, 0);
-    ck_assert(cfn_is_no_value(resolve_prop(&f, "A", "None")));
+    ck_assert(cfn_is_no_value(cfn_resolve(f.t, removed_prop(&f, "A", "None"), &f.d)));
     ck_assert(!cfn_is_no_value(resolve_prop(&f, "A", "Name")));
     ck_assert(!cfn_is_no_value(NULL));
     expect_resolve_error(
@@ -790,7 +802,7 @@ START_TEST(test_cfn_conditions_and_if)
     struct fx f;
     open_ok(&f, fns_yaml, NULL);
     expect_text(&f, "A", "If", "prod");
-    ck_assert(cfn_is_no_value(resolve_prop(&f, "A", "IfNo")));
+    ck_assert(cfn_is_no_value(cfn_resolve(f.t, removed_prop(&f, "A", "IfNo"), &f.d)));
     expect_text(&f, "A", "IfLong", "yes");
     expect_text(&f, "A", "IfBoth", "no");
     expect_text(&f, "A", "Eq", "false");

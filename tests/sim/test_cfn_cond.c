@@ -150,6 +150,60 @@ START_TEST(test_cfn_reference_to_resource_not_created_is_an_error)
 
 END_TEST
 
+/*
+ * AWS::NoValue "Removes the corresponding resource property when specified as a return
+ * value in the Fn::If intrinsic function" (pseudo-parameter-reference): the Properties a
+ * resource exposes leave such a key (and such a list item) out, keep the value an Fn::If
+ * picks, and leave an Fn::If whose condition is unknown for cfn_resolve() to report.
+ */
+START_TEST(test_cfn_novalue_removes_the_property)
+{
+    static const char text[] = "Parameters:\n"
+                               "  Env: {Type: String, Default: dev}\n"
+                               "Conditions:\n"
+                               "  IsProd: !Equals [!Ref Env, prod]\n"
+                               "Resources:\n"
+                               "  Web:\n"
+                               "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                               "    Properties:\n"
+                               "      Gone: !If [IsProd, 1, !Ref AWS::NoValue]\n"
+                               "      Kept: !If [IsProd, !Ref AWS::NoValue, 2]\n"
+                               "      Plain: {Ref: AWS::NoValue}\n"
+                               "      Nested: {Deep: !If [IsProd, 1, {Ref: AWS::NoValue}], B: 3}\n"
+                               "      List: [a, !If [IsProd, b, !Ref AWS::NoValue], c]\n"
+                               "      Unknown: !If [NoSuchCondition, 1, !Ref AWS::NoValue]\n";
+    struct fx f;
+    ck_assert_int_eq(open_text(&f, text, NULL), 0);
+    const struct ynode *p = cfn_find_resource(f.t, "Web")->properties;
+    ck_assert_ptr_null(ynode_get(p, "Gone"));
+    ck_assert_ptr_null(ynode_get(p, "Plain"));
+    const struct ynode *kept = ynode_get(p, "Kept");
+    ck_assert_ptr_nonnull(kept);
+    ck_assert_str_eq(kept->scalar, "2");
+    ck_assert_uint_eq(kept->loc.line, 10); /* where the value picked is written */
+    const struct ynode *nested = ynode_get(p, "Nested");
+    ck_assert_uint_eq(nested->nr, 1);
+    ck_assert_ptr_null(ynode_get(nested, "Deep"));
+    const struct ynode *list = ynode_get(p, "List");
+    ck_assert_uint_eq(list->nr, 2);
+    ck_assert_str_eq(list->items[1]->scalar, "c");
+    ck_assert_ptr_nonnull(ynode_get(p, "Unknown"));
+    ck_assert_uint_eq(f.d.nr, 0);
+    fx_release(&f);
+    /* the other way, the condition keeps them */
+    struct cfn_override ov = { "Env", "prod" };
+    struct cfn_options opt = { .overrides = &ov, .nr_overrides = 1 };
+    ck_assert_int_eq(open_text(&f, text, &opt), 0);
+    p = cfn_find_resource(f.t, "Web")->properties;
+    ck_assert_str_eq(ynode_get(p, "Gone")->scalar, "1");
+    ck_assert_ptr_null(ynode_get(p, "Kept"));
+    ck_assert_uint_eq(ynode_get(p, "List")->nr, 3);
+    ck_assert_uint_eq(ynode_get(ynode_get(p, "Nested"), "Deep")->loc.line, 12);
+    fx_release(&f);
+}
+
+END_TEST
+
 START_TEST(test_cfn_condition_attribute_must_name_a_condition)
 {
     expect_open_error(
@@ -177,6 +231,7 @@ Suite *cfn_cond_suite(void)
     tcase_add_test(tc, test_cfn_resource_under_false_condition_does_not_exist);
     tcase_add_test(tc, test_cfn_reference_to_resource_not_created_is_an_error);
     tcase_add_test(tc, test_cfn_condition_attribute_must_name_a_condition);
+    tcase_add_test(tc, test_cfn_novalue_removes_the_property);
     suite_add_tcase(s, tc);
     return s;
 }
