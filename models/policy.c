@@ -298,8 +298,11 @@ static void sample(struct autoscaler *a, sim_time now)
             cloudwatch_record(&a->cw, CW_REPORTING_CAPACITY, now, reporting_units, 1);
         cloudwatch_record(&a->cw, CW_IN_SERVICE_CAPACITY, now, in_service_units, 1);
     }
-    /* the load balancer counts requests whether or not a target is InService */
-    if (a->load_rps)
+    /* AWS: RequestCount "is only incremented for requests where the load balancer node was
+       able to choose a target" (load-balancer-cloudwatch-metrics): with no InService target
+       none is counted. A queue-driven group has no load balancer: its RequestCount is the
+       messages sent (asgsim's rule, README), target or not. */
+    if (a->load_rps && (in_service > 0 || a->cfg->queue_driven))
         cloudwatch_record(&a->cw, CW_REQUEST_COUNT, now, load * 60.0, 1);
     /* GroupPendingInstances / GroupTerminatingInstances include the hooks' Wait and
        Proceed states (ec2-auto-scaling-metrics). */

@@ -699,6 +699,26 @@ static void over_minute(double from, const char *col, double *sum, double *lo, d
     }
 }
 
+/*
+ * RequestCount counts a request only when the load balancer could choose a target: "This
+ * metric is only incremented for requests where the load balancer node was able to choose a
+ * target. Requests that are rejected before a target is chosen are not reflected in this
+ * metric" (load-balancer-cloudwatch-metrics.html). The harness's only instance boots for
+ * 60 s: the first minute has no target, so no datapoint (the load balancer's own 503s are
+ * HTTPCode_ELB_5XX_Count); once it is InService every minute has one.
+ */
+START_TEST(test_policy_request_count_needs_a_target)
+{
+    run_alb("fluid", "RequestCount", 50);
+    ck_assert_msg(isnan(alb_logged("Sum", 0)), "RequestCount %g with no target",
+                  alb_logged("Sum", 0));
+    /* (the run's last minute is read after the run ends) */
+    for (double from = 120; from < 540; from += 60)
+        ck_assert_msg(!isnan(alb_logged("Sum", from)), "no RequestCount for [%g, +60)", from);
+}
+
+END_TEST
+
 START_TEST(test_policy_target_response_time_is_per_request)
 {
     run_alb(_i ? "request" : "fluid", "TargetResponseTime", 50);
@@ -776,6 +796,7 @@ Suite *policy_run_suite(void)
     tcase_add_test(t, test_policy_percent_step_counts_units);
     tcase_add_test(t, test_policy_target_tracking_scale_in_threshold_ratio);
     tcase_add_loop_test(t, test_policy_target_response_time_is_per_request, 0, 2);
+    tcase_add_test(t, test_policy_request_count_needs_a_target);
     tcase_add_loop_test(t, test_policy_5xx_count_is_per_response, 0, 2);
     suite_add_tcase(s, t);
     return s;
