@@ -14,11 +14,11 @@ while IFS=$'\t' read -r file _; do
     case $file in '#'* | '') continue ;; esac
     total=$((total + 1))
     params=()
-    if [ -f "$dir/${file%.yaml}.params" ]; then
-        while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/${file%.yaml}.params"
+    if [ -f "$dir/${file%.*}.params" ]; then
+        while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/${file%.*}.params"
     fi
     settings=$dir/settings.yaml
-    [ -f "$dir/${file%.yaml}.settings.yaml" ] && settings=$dir/${file%.yaml}.settings.yaml
+    [ -f "$dir/${file%.*}.settings.yaml" ] && settings=$dir/${file%.*}.settings.yaml
     if "$asgsim" run "$dir/$file" --with "$settings" "${params[@]}" -o "$tmp/r.h5" -q \
         2> "$tmp/err"; then
         "$asgsim" export "$tmp/r.h5" -o "$tmp/x" -q

@@ -20,7 +20,8 @@ manifest_ok() {
 
 all_listed() {
     local f b
-    for f in "$dir"/*.yaml; do
+    for f in "$dir"/*.yaml "$dir"/*.json; do
+        [ -e "$f" ] || continue
         b=$(basename "$f")
         case $b in settings.yaml | *.settings.yaml) continue ;; esac
         grep -q "^$b	" "$dir/MANIFEST.tsv" || { echo "  $b is not in MANIFEST.tsv"; return 1; }
@@ -30,12 +31,14 @@ all_listed() {
 # runs NAME: the template runs with NAME.settings.yaml if there is one, else settings.yaml (and
 # NAME.params), and launches instances.
 runs() {
-    local name=$1 params=() p settings=$dir/settings.yaml
+    local name=$1 params=() p settings=$dir/settings.yaml t
+    t=$dir/$name.yaml
+    [ -f "$t" ] || t=$dir/$name.json # CloudFormation templates may be JSON too
     if [ -f "$dir/$name.params" ]; then
         while IFS= read -r p; do [ -n "$p" ] && params+=(-p "$p"); done < "$dir/$name.params"
     fi
     [ -f "$dir/$name.settings.yaml" ] && settings=$dir/$name.settings.yaml
-    expect_exit 0 "$ASGSIM" run "$dir/$name.yaml" --with "$settings" "${params[@]}" \
+    expect_exit 0 "$ASGSIM" run "$t" --with "$settings" "${params[@]}" \
         -o "$WORK/$name.h5" -q || return 1
     "$ASGSIM" export "$WORK/$name.h5" -o "$WORK/$name" -q || return 1
     # several groups: each one's tables are in groups/LOGICAL_ID/ (README "Several groups")
