@@ -45,4 +45,20 @@ check "named with its line" grep -q "README.md:17: command exited 66: asgsim val
 
 check "README.md is current" expect_exit 0 /usr/bin/python3 "$RC" --check --fast
 cat "$WORK/out"
+# Every in-page link of README.md leads to a heading (GitHub's anchors: lower case, spaces to
+# dashes, punctuation dropped), and the Contents list names every section.
+check "README: links resolve, Contents complete" /usr/bin/python3 - "$SRCDIR/README.md" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+lines = s.split("\n")
+slug = lambda h: re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+anchors = {slug(l.lstrip("#")) for l in lines if re.match(r"#{1,6} ", l)}
+bad = sorted(set(re.findall(r"\]\(#([^)]+)\)", s)) - anchors)
+assert not bad, "links to no heading: %s" % bad
+toc = s[s.index("## Contents"):s.index("\n## ", s.index("## Contents") + 1)]
+missing = [l[3:] for l in lines if l.startswith("## ") and l != "## Contents"
+           and "(#%s)" % slug(l[3:]) not in toc]
+assert not missing, "sections not in Contents: %s" % missing
+PY
+
 finish
