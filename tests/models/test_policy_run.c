@@ -1015,6 +1015,81 @@ START_TEST(test_policy_fresh_serving_changes_no_figure)
 
 END_TEST
 
+/*
+ * Several groups: each group's alarm reads its own serving. A gets the step of
+ * run_step_trt and its alarm acts at 360 s, the minute its latency rises; B gets a steady
+ * 50 requests/s and the same alarm never acts; B's rows still add up to its summary.
+ */
+START_TEST(test_policy_fresh_serving_per_group)
+{
+    static const char *const group = "  %s:\n"
+                                     "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                                     "    Properties:\n"
+                                     "      MinSize: '1'\n"
+                                     "      MaxSize: '4'\n"
+                                     "      AvailabilityZones: [us-east-1a]\n"
+                                     "      LaunchTemplate: {LaunchTemplateId: !Ref LT, "
+                                     "Version: '1'}\n"
+                                     "  %sOut:\n"
+                                     "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                                     "    Properties:\n"
+                                     "      AutoScalingGroupName: !Ref %s\n"
+                                     "      AdjustmentType: ChangeInCapacity\n"
+                                     "      ScalingAdjustment: 1\n"
+                                     "      Cooldown: '600'\n"
+                                     "  %sSlow:\n"
+                                     "    Type: AWS::CloudWatch::Alarm\n"
+                                     "    Properties:\n"
+                                     "      Namespace: AWS/ApplicationELB\n"
+                                     "      MetricName: TargetResponseTime\n"
+                                     "      Dimensions: [{Name: LoadBalancer, Value: app/%s/1}]\n"
+                                     "      Statistic: Average\n"
+                                     "      Period: 60\n"
+                                     "      EvaluationPeriods: 1\n"
+                                     "      Threshold: 0.1\n"
+                                     "      ComparisonOperator: GreaterThanThreshold\n"
+                                     "      AlarmActions: [!Ref %sOut]\n";
+    char *a = xasprintf(group, "A", "A", "A", "A", "A", "A");
+    char *b = xasprintf(group, "B", "B", "B", "B", "B", "B");
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: 15m\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    Fidelity: %s\n"
+                           "    QueueLimit: 20\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "    Groups:\n"
+                           "      A:\n"
+                           "        Workload: {Kind: step, FromRps: 50, ToRps: 150, At: 5m}\n"
+                           "      B:\n"
+                           "        Workload: {Kind: constant, Rps: 50}\n"
+                           "Resources:\n"
+                           "  LT:\n"
+                           "    Type: AWS::EC2::LaunchTemplate\n"
+                           "    Properties:\n"
+                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+                           "%s%s",
+                           _i ? "request" : "fluid", a, b);
+    test_run_text("groups-trt.yaml", text, &sc, &d, &sink);
+    free(text);
+    free(a);
+    free(b);
+    ck_assert_uint_ge(trace_mem_rows(sink, "/groups/A/decisions"), 1);
+    ck_assert_double_eq(trace_mem_cell(sink, "/groups/A/decisions", 0, "time_s")->f64, 360);
+    ck_assert_double_eq(trace_mem_cell(sink, "/groups/A/decisions", 0, "metric_from_s")->f64, 300);
+    ck_assert_uint_eq(trace_mem_rows(sink, "/groups/B/decisions"), 0);
+    size_t rows = trace_mem_rows(sink, "/groups/B/timeseries");
+    double served = 0;
+    for (size_t i = 0; i < rows; i++)
+        served += trace_mem_cell(sink, "/groups/B/timeseries", i, "served")->f64;
+    ck_assert_double_gt(served, 40000);
+    ck_assert_double_eq_tol(served, trace_mem_scalar(sink, "/groups/B/summary/requests_served"),
+                            1e-9 * served);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -1041,6 +1116,7 @@ Suite *policy_run_suite(void)
     tcase_add_loop_test(t, test_policy_5xx_count_is_fresh, 0, 4);
     tcase_add_loop_test(t, test_policy_response_time_alarm_acts_in_the_minute, 0, 2);
     tcase_add_loop_test(t, test_policy_fresh_serving_changes_no_figure, 0, 4);
+    tcase_add_loop_test(t, test_policy_fresh_serving_per_group, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }
