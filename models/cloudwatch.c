@@ -374,14 +374,6 @@ static size_t ring_index(const struct cw_hist_ring *r, size_t k)
     return i < r->max ? i : i - r->max;
 }
 
-static void hist_merge(struct serve_hist *to, const struct serve_hist *h)
-{
-    for (size_t i = 0; i < SERVE_HIST_BINS; i++)
-        to->count[i] += h->count[i];
-    to->total += h->total;
-    to->sum_s += h->sum_s;
-}
-
 void cloudwatch_record_hist(struct cloudwatch *cw, enum cw_metric m, sim_time now,
                             const struct serve_hist *h)
 {
@@ -400,7 +392,7 @@ void cloudwatch_record_hist(struct cloudwatch *cw, enum cw_metric m, sim_time no
         r->start[newest] = start;
         memset(&r->items[newest], 0, sizeof(r->items[newest]));
     }
-    hist_merge(&r->items[newest], h);
+    serve_hist_merge(&r->items[newest], h);
 }
 
 /* Is the k-th kept histogram of `m` (oldest first) one of a period starting in [from, to)
@@ -451,7 +443,7 @@ static bool hist_percentile(const struct cloudwatch *cw, enum cw_metric m, doubl
     for (size_t k = 0; k < cw->hists[m].nr; k++) {
         const struct serve_hist *h = hist_in(cw, m, k, from, to, now);
         if (h)
-            hist_merge(merged, h);
+            serve_hist_merge(merged, h);
     }
     *out = serve_hist_quantile(merged, q);
     free(merged);

@@ -324,6 +324,12 @@ void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *c
     a->queue_ctx = ctx;
 }
 
+void autoscaler_set_serving(struct autoscaler *a, autoscaler_serving_fn *fn, void *ctx)
+{
+    a->serving = fn;
+    a->serving_ctx = ctx;
+}
+
 void autoscaler_set_equal_shares(struct autoscaler *a, bool equal)
 {
     a->equal_shares = equal;
@@ -338,10 +344,15 @@ void autoscaler_set_rate_factor(struct autoscaler *a, double f)
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
                                const struct serve_hist *latency, double dropped, size_t in_service)
 {
-    if (now <= 0 || interval <= 0)
+    ASG_ASSERT(interval >= 0);
+    if (now <= 0)
         return;
-    sim_time at = now - 1; /* the interval [now - interval, now) ends in this period */
-    double per_minute = (double)SIM_MIN(1) / (double)interval;
+    /* the interval [now - interval, now) ends in this period; a zero-length one holds what
+       happened at `now` after the period's alarms were evaluated: it goes with the interval
+       it follows, as the /timeseries row at `now` has it */
+    sim_time at = now - 1;
+    /* the share of an interval longer than the minute that falls in it */
+    double share = interval > SIM_MIN(1) ? (double)SIM_MIN(1) / (double)interval : 1.0;
     /* per request: SampleCount the requests, Minimum/Maximum the fastest and slowest */
     cloudwatch_record_requests(&a->cw, CW_TARGET_RESPONSE_TIME, at, served, latency);
     /* the latencies themselves, for percentiles (only kept when an alarm asks for one) */
@@ -349,7 +360,7 @@ void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time inte
     /* AWS: the load balancer answers 503 itself when it has no healthy target
        (load-balancer-troubleshooting: HTTP 503); refusals by a target are the target's */
     /* each refusal is one response; an interval longer than the minute puts its share in it */
-    double refused = dropped * (per_minute < 1 ? per_minute : 1);
+    double refused = dropped * share;
     cloudwatch_record_count(&a->cw, in_service ? CW_TARGET_5XX : CW_ELB_5XX, at, refused);
     cloudwatch_record_count(&a->cw, in_service ? CW_ELB_5XX : CW_TARGET_5XX, at, 0);
 }
@@ -716,6 +727,22 @@ static void act(struct autoscaler *a, sim_time now)
     }
 }
 
+static bool is_serving_metric(enum cw_metric m)
+{
+    return m == CW_TARGET_RESPONSE_TIME || m == CW_ELB_5XX || m == CW_TARGET_5XX;
+}
+
+/* Does alarm `c` read a metric the run records from the serving model? */
+static bool reads_serving(const struct cw_alarm_config *c)
+{
+    if (!c->math)
+        return is_serving_metric(c->metric);
+    for (size_t i = 0; i < c->math->nr_queries; i++)
+        if (is_serving_metric(c->math->queries[i].metric))
+            return true;
+    return false;
+}
+
 static void tick(struct sim_engine *eng, void *target, const union sim_payload *p)
 {
     (void)p;
@@ -732,10 +759,18 @@ static void tick(struct sim_engine *eng, void *target, const union sim_payload *
     }
     /* AWS: alarms with periods of a minute or more are evaluated every minute, 10 s and
        30 s alarms every 10 s (AlarmThatSendsEmail); asgsim invokes actions each minute */
-    bool minute = now % SIM_MIN(1) == 0;
-    for (size_t i = 0; i < a->nr_alarms; i++)
-        if (minute || a->alarms[i].cfg->period < SIM_MIN(1))
-            cw_alarm_evaluate(&a->alarms[i], &a->cw, now);
+    bool minute = now % SIM_MIN(1) == 0, serving_fresh = false;
+    for (size_t i = 0; i < a->nr_alarms; i++) {
+        if (!minute && a->alarms[i].cfg->period >= SIM_MIN(1))
+            continue;
+        /* the load balancer's metrics of every interval over by now, as the others are
+           (only then: taking an interval cuts a fluid step, which draws its arrivals) */
+        if (a->serving && !serving_fresh && reads_serving(a->alarms[i].cfg)) {
+            a->serving(a->serving_ctx, now);
+            serving_fresh = true;
+        }
+        cw_alarm_evaluate(&a->alarms[i], &a->cw, now);
+    }
     if (minute)
         act(a, now);
     a->tick = sim_schedule(eng, CW_SAMPLE_STEP, &tick_event, a, (union sim_payload){ 0 });

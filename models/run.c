@@ -149,6 +149,12 @@ struct world {
     struct serve_config serve_cfg;
     struct serve serve;
     struct serve_stats iv; /* the last sample interval's serving figures */
+    /* Serving the autoscaler had recorded before its alarms read it (flush_serving), since
+       the last row, in time order; the next row adds the rest of its interval. */
+    struct serve_stats taken;
+    bool has_taken;
+    struct serve_stats piece; /* scratch: one interval taken */
+    sim_time taken_at;        /* end of the last interval taken from the serving model */
     double time_over_objective_s;
     /* running sums for the summary */
     uint64_t nr_samples;
@@ -532,6 +538,37 @@ static void on_decided(void *ctx, const struct policy_decision *d)
     run_decision_append(w->sink, w->decisions, d);
 }
 
+/*
+ * The load balancer's metrics of the serving interval `iv` that ends now, taken after the one
+ * that ended at w->taken_at (issue 17). A queue-driven group has none in front: an expired
+ * message is no HTTP error (asgsim's rule: both 5XX counts stay 0).
+ */
+static void record_serving(struct world *w, sim_time now, const struct serve_stats *iv)
+{
+    if (w->scaling)
+        autoscaler_record_serving(&w->scaler, now, now - w->taken_at, iv->served, &iv->hist,
+                                  w->serve_cfg.queue ? 0.0 : iv->dropped,
+                                  asg_group_count(&w->group, LIFECYCLE_IN_SERVICE));
+    w->taken_at = now;
+}
+
+/*
+ * The autoscaler is about to evaluate an alarm on the load balancer's metrics: record the
+ * serving up to now, so that the alarm reads every interval that has ended, as it reads the
+ * CPU (the sample at this instant comes after the alarms). What is taken here waits for the
+ * row, which still covers its whole SampleInterval.
+ */
+static void flush_serving(void *ctx, sim_time now)
+{
+    struct world *w = ctx;
+    struct serve_stats *iv = w->has_taken ? &w->piece : &w->taken;
+    serve_take_interval(&w->serve, iv);
+    record_serving(w, now, iv);
+    if (w->has_taken)
+        serve_stats_add(&w->taken, &w->piece);
+    w->has_taken = true;
+}
+
 /* The autoscaler reads the queue-driven group's queue from the serving model. */
 static void read_queue(void *ctx, sim_time now, struct msg_queue_status *out)
 {
@@ -554,6 +591,8 @@ static void start_scaling(struct world *w)
     autoscaler_set_equal_shares(&w->scaler, equal_shares(w));
     if (w->serving && w->serve_cfg.queue)
         autoscaler_set_queue(&w->scaler, read_queue, w);
+    if (w->serving)
+        autoscaler_set_serving(&w->scaler, flush_serving, w);
 }
 
 static void fill_scaling_summary(const struct world *w, struct run_summary *r)
@@ -744,13 +783,13 @@ static void sample_group(struct world *w, sim_time now)
     const struct serve_stats *iv = &no_stats;
     if (w->serving) {
         serve_take_interval(&w->serve, &w->iv);
+        record_serving(w, now, &w->iv);
         iv = &w->iv;
-        /* The load balancer's metrics (issue 17). A queue-driven group has none in front:
-           an expired message is no HTTP error (asgsim's rule: both 5XX counts stay 0). */
-        if (w->scaling)
-            autoscaler_record_serving(&w->scaler, now, w->sc->sample_interval, iv->served,
-                                      &iv->hist, w->serve_cfg.queue ? 0.0 : iv->dropped,
-                                      in_service);
+        if (w->has_taken) { /* the row's interval began with what the autoscaler took */
+            serve_stats_add(&w->taken, &w->iv);
+            iv = &w->taken;
+            w->has_taken = false;
+        }
     }
     /* One scan for the three quantiles (same bits as three serve_hist_quantile calls). */
     static const double qs[3] = { 0.50, 0.95, 0.99 };

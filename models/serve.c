@@ -1257,6 +1257,27 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     memset(iv, 0, offsetof(struct serve_stats, hist));
 }
 
+void serve_hist_merge(struct serve_hist *to, const struct serve_hist *h)
+{
+    bins_add(to->count, h->count, SERVE_HIST_BINS);
+    to->total += h->total;
+    to->sum_s += h->sum_s;
+}
+
+void serve_stats_add(struct serve_stats *to, const struct serve_stats *later)
+{
+    to->arrived += later->arrived;
+    to->served += later->served;
+    to->dropped += later->dropped;
+    to->over_objective += later->over_objective;
+    to->started += later->started;
+    to->waited += later->waited;
+    to->sum_wait_s += later->sum_wait_s;
+    to->busy_vcpu_s += later->busy_vcpu_s;
+    to->backlog = later->backlog; /* a level, not a count: the end of the later interval's */
+    serve_hist_merge(&to->hist, &later->hist);
+}
+
 void serve_queue_status(struct serve *s, struct msg_queue_status *out)
 {
     sim_time now = sim_now(s->eng);

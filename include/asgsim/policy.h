@@ -104,6 +104,12 @@ struct autoscaler_observer {
     void (*decided)(void *ctx, const struct policy_decision *d); /* d borrowed for the call */
 };
 
+/**
+ * Record, through autoscaler_record_serving(), the serving of every interval that ends at or
+ * before `now` and is not recorded yet.
+ */
+typedef void autoscaler_serving_fn(void *ctx, sim_time now);
+
 struct autoscaler {
     const struct scaling_config *cfg;
     struct asg_group *g;
@@ -147,6 +153,10 @@ struct autoscaler {
     sim_time queue_sampled;
     struct msg_queue_status queue; /* as last sampled */
     double queue_busy_rps;         /* messages processed per second since the sample before */
+    /* where the load balancer's metrics are brought up to date before an alarm reads them
+       (autoscaler_set_serving); NULL: the run records them at its samples only */
+    autoscaler_serving_fn *serving;
+    void *serving_ctx;
 };
 
 /**
@@ -167,13 +177,13 @@ struct serve_hist;
 void autoscaler_set_queue(struct autoscaler *a, msg_queue_read_fn *read, void *ctx);
 
 /**
- * Record the load balancer's figures of a serving interval that ended at `now`: `served`
- * requests whose response times `latency` holds (borrowed; its sum_s is their total in
- * seconds, its bins give TargetResponseTime percentiles), `dropped` refused ones
- * (HTTPCode_ELB_5XX when `in_service` is 0, no target to send them to; else
- * HTTPCode_Target_5XX), over `interval` (for per-minute counts). The datapoints belong to
- * the period the interval ends in (its last microsecond).
+ * Where the serving figures come from: before it evaluates an alarm that reads
+ * TargetResponseTime or an HTTPCode_*_5XX_Count (directly or in metric math), the autoscaler
+ * calls `fn(ctx, now)` once per instant, so that the alarm reads every interval that has
+ * ended (ctx borrowed). Call after autoscaler_start, before the simulation runs.
  */
+void autoscaler_set_serving(struct autoscaler *a, autoscaler_serving_fn *fn, void *ctx);
+
 /**
  * The instances run at `f` (0 < f <= 1) of full speed from now on: burstable instances whose
  * credits are spent run at their baseline, and CloudWatch's CPUUtilization shows what they
@@ -185,6 +195,15 @@ void autoscaler_set_rate_factor(struct autoscaler *a, double f);
     robin (each InService instance the same share), false for least outstanding requests. */
 void autoscaler_set_equal_shares(struct autoscaler *a, bool equal);
 
+/**
+ * Record the load balancer's figures of a serving interval that ended at `now`: `served`
+ * requests whose response times `latency` holds (borrowed; its sum_s is their total in
+ * seconds, its bins give TargetResponseTime percentiles), `dropped` refused ones
+ * (HTTPCode_ELB_5XX when `in_service` is 0, no target to send them to; else
+ * HTTPCode_Target_5XX), over `interval` (>= 0, for per-minute counts; 0 for what happened
+ * at the instant `now` after the interval before it was recorded). The datapoints belong to
+ * the period the interval ends in (its last microsecond).
+ */
 void autoscaler_record_serving(struct autoscaler *a, sim_time now, sim_time interval, double served,
                                const struct serve_hist *latency, double dropped, size_t in_service);
 

@@ -265,6 +265,14 @@ void serve_remove(struct serve *s, uint32_t id);
  * requests now waiting) and start a new interval.
  */
 void serve_take_interval(struct serve *s, struct serve_stats *out);
+/** Add histogram `h` to `to`: bin by bin, then total and sum_s. */
+void serve_hist_merge(struct serve_hist *to, const struct serve_hist *h);
+/**
+ * `to` += `later`, two intervals taken one after the other (serve_take_interval): counts and
+ * sums added field by field (counts are whole numbers in request mode, so exact), the
+ * histograms merged, and the backlog the later one's (requests waiting at its end).
+ */
+void serve_stats_add(struct serve_stats *to, const struct serve_stats *later);
 /** Requests currently queued (waiting, not in service) over every instance. */
 double serve_backlog(const struct serve *s);
 /**

@@ -607,11 +607,14 @@ END_TEST
  * over its six 10 s rows), Sum / SampleCount = Average, and the fastest and slowest request
  * lie beyond every interval's median and p99. One c6i.large serving 50 requests/s of its
  * 100: each alarm always breaches and its policy, capped at MaxSize 1, logs every minute.
- * A publication delay lets the interval that ends with the minute in before it is read.
+ * These runs keep a 10 s publication delay (they were written when the run recorded the
+ * serving after the alarms); test_policy_target_response_time_is_fresh checks without one.
  */
 static const char *const trt_stats[] = { "SampleCount", "Sum", "Average", "Minimum", "Maximum" };
 
-static void run_alb(const char *fidelity, const char *metric, int rps)
+/* run_alb with SampleInterval `si` and CloudWatch PublicationDelay `delay`. */
+static void run_alb_at(const char *fidelity, const char *metric, int rps, const char *si,
+                       const char *delay)
 {
     char *res = xstrdup("");
     for (size_t i = 0; i < ARRAY_SIZE(trt_stats); i++) {
@@ -644,12 +647,12 @@ static void run_alb(const char *fidelity, const char *metric, int rps)
                            "  ASGSim::Scenario:\n"
                            "    Duration: 10m\n"
                            "    StartTime: '2024-01-01T00:00:00Z'\n"
-                           "    SampleInterval: 10s\n"
+                           "    SampleInterval: %s\n"
                            "    Fidelity: %s\n"
                            "    QueueLimit: 20\n"
                            "    Workload: {Kind: constant, Rps: %d}\n"
                            "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
-                           "    CloudWatch: {PublicationDelay: 10s}\n"
+                           "    CloudWatch: {PublicationDelay: %s}\n"
                            "Resources:\n"
                            "  LT:\n"
                            "    Type: AWS::EC2::LaunchTemplate\n"
@@ -663,10 +666,15 @@ static void run_alb(const char *fidelity, const char *metric, int rps)
                            "      AvailabilityZones: [us-east-1a]\n"
                            "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
                            "%s",
-                           fidelity, rps, res);
+                           si, fidelity, rps, delay, res);
     test_run_text("alb.yaml", text, &sc, &d, &sink);
     free(text);
     free(res);
+}
+
+static void run_alb(const char *fidelity, const char *metric, int rps)
+{
+    run_alb_at(fidelity, metric, rps, "10s", "10s");
 }
 
 /* The value alarm `name` logged for the period [from, to); NaN when none. */
@@ -776,6 +784,312 @@ START_TEST(test_policy_5xx_count_is_per_response)
 
 END_TEST
 
+/* The value alarm `name` logged at time `t`, which reads the minute [t - 60 s, t) (no
+   publication delay); NaN when it logged none then. */
+static double alb_read_at(const char *name, double t)
+{
+    size_t n = trace_mem_rows(sink, "/decisions");
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(trace_mem_cell(sink, "/decisions", i, "alarm")->str, name) &&
+            trace_mem_cell(sink, "/decisions", i, "time_s")->f64 == t) {
+            ck_assert_double_eq(trace_mem_cell(sink, "/decisions", i, "metric_from_s")->f64,
+                                t - 60);
+            return trace_mem_cell(sink, "/decisions", i, "metric_value")->f64;
+        }
+    return (double)NAN;
+}
+
+/*
+ * The serving metrics are as fresh as the others: with no publication delay an alarm
+ * evaluated at t reads the whole minute [t - 60 s, t) of TargetResponseTime, whatever the
+ * SampleInterval. AWS: the load balancer's metrics are "reported ... only when requests
+ * flow" at 60-second granularity (load-balancer-cloudwatch-metrics); asgsim subjects every
+ * metric to `CloudWatch: PublicationDelay` (README, "Scaling: CloudWatch") and nothing else.
+ * Before the fix the run recorded them at its own sample, after the alarms of that instant:
+ * with SampleInterval 60 s the minute just over had no datapoint at t (the alarm read the
+ * one before, a minute late), with 10 s it held 5/6 of the requests (SampleCount 2605 of
+ * 3120). Loop: bit 0 fluid/request, bit 1 SampleInterval 10 s/60 s.
+ */
+START_TEST(test_policy_target_response_time_is_fresh)
+{
+    run_alb_at(_i & 1 ? "request" : "fluid", "TargetResponseTime", 50, _i & 2 ? "60s" : "10s",
+               "0s");
+    for (double t = 180; t <= 540; t += 60) {
+        double count = alb_read_at("SampleCount", t), served, p99, ignored;
+        over_minute(t - 60, "served", &served, &ignored, &ignored);
+        over_minute(t - 60, "latency_p99_s", &ignored, &ignored, &p99);
+        ck_assert_double_gt(served, 2000); /* about 3000 */
+        ck_assert_msg(count == served, "at %g s: SampleCount %.17g, served %.17g", t, count,
+                      served);
+        double sum = alb_read_at("Sum", t), mean = alb_read_at("Average", t);
+        ck_assert_double_eq_tol(sum / count, mean, 1e-12 * mean);
+        ck_assert_double_ge(alb_read_at("Maximum", t), p99);
+    }
+}
+
+END_TEST
+
+/*
+ * Likewise HTTPCode_Target_5XX_Count: its Sum at t is every refusal of [t - 60 s, t)
+ * (load-balancer-cloudwatch-metrics: "The most useful statistic is Sum"), not 5/6 of them
+ * (SampleInterval 10 s) nor the minute before (60 s), as before the fix. Loop as above.
+ */
+START_TEST(test_policy_5xx_count_is_fresh)
+{
+    run_alb_at(_i & 1 ? "request" : "fluid", "HTTPCode_Target_5XX_Count", 150,
+               _i & 2 ? "60s" : "10s", "0s");
+    for (double t = 180; t <= 540; t += 60) {
+        double dropped, ignored, sum = alb_read_at("Sum", t);
+        over_minute(t - 60, "dropped", &dropped, &ignored, &ignored);
+        ck_assert_double_gt(dropped, 2000); /* about 3000 */
+        ck_assert_double_eq_tol(sum, dropped, 1e-9 * dropped);
+        ck_assert_double_eq_tol(alb_read_at("SampleCount", t), dropped, 1e-9 * dropped);
+    }
+}
+
+END_TEST
+
+/*
+ * One c6i.large (2 vCPUs x 50 requests/s) gets 50 requests/s, then 150 from 5 min on
+ * (QueueLimit 20: about 0.2 s a request once its queue is full); an alarm on the minute's
+ * average TargetResponseTime above `threshold` adds an instance (NULL: no policy, no alarm).
+ * `extra` goes into the settings.
+ */
+static void run_step_trt(const char *fidelity, const char *extra, const char *threshold)
+{
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: 15m\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    Fidelity: %s\n"
+                           "    QueueLimit: 20\n"
+                           "    Workload: {Kind: step, FromRps: 50, ToRps: 150, At: 5m}\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "%s"
+                           "Resources:\n"
+                           "  LT:\n"
+                           "    Type: AWS::EC2::LaunchTemplate\n"
+                           "    Properties:\n"
+                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+                           "  Web:\n"
+                           "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                           "    Properties:\n"
+                           "      MinSize: '1'\n"
+                           "      MaxSize: '4'\n"
+                           "      AvailabilityZones: [us-east-1a]\n"
+                           "      LaunchTemplate: {LaunchTemplateId: !Ref LT, Version: '1'}\n"
+                           "",
+                           fidelity, extra);
+    if (threshold) {
+        char *more = xasprintf("%s"
+                               "  Out:\n"
+                               "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                               "    Properties:\n"
+                               "      AutoScalingGroupName: !Ref Web\n"
+                               "      AdjustmentType: ChangeInCapacity\n"
+                               "      ScalingAdjustment: 1\n"
+                               "      Cooldown: '600'\n"
+                               "  Slow:\n"
+                               "    Type: AWS::CloudWatch::Alarm\n"
+                               "    Properties:\n"
+                               "      Namespace: AWS/ApplicationELB\n"
+                               "      MetricName: TargetResponseTime\n"
+                               "      Dimensions: [{Name: LoadBalancer, Value: app/web/1}]\n"
+                               "      Statistic: Average\n"
+                               "      Period: 60\n"
+                               "      EvaluationPeriods: 1\n"
+                               "      Threshold: %s\n"
+                               "      ComparisonOperator: GreaterThanThreshold\n"
+                               "      AlarmActions: [!Ref Out]\n",
+                               text, threshold);
+        free(text);
+        text = more;
+    }
+    test_run_text("step-trt.yaml", text, &sc, &d, &sink);
+    free(text);
+}
+
+/*
+ * With the default SampleInterval (60 s) an alarm on TargetResponseTime acts in the minute
+ * the latency rises: the load steps up at 300 s, the minute [300 s, 360 s) is slow, and the
+ * alarm evaluated at 360 s reads it (AlarmThatSendsEmail: the newest period is the minute
+ * just over; README: no publication delay by default) and raises desired to 2 at 360 s.
+ * Before the fix it read [240 s, 300 s) at 360 s (the run had not recorded the minute yet)
+ * and acted at 420 s. Loop: fluid, request.
+ */
+START_TEST(test_policy_response_time_alarm_acts_in_the_minute)
+{
+    run_step_trt(_i ? "request" : "fluid", "", "0.1");
+    double p50, ignored;
+    over_minute(240, "latency_p50_s", &ignored, &ignored, &p50);
+    ck_assert_double_lt(p50, 0.05); /* the minute before the step is fast */
+    over_minute(300, "latency_p50_s", &ignored, &p50, &ignored);
+    ck_assert_double_gt(p50, 0.1); /* the minute of the step is slow */
+    size_t n = trace_mem_rows(sink, "/decisions");
+    ck_assert_uint_ge(n, 1);
+    ck_assert_double_eq(trace_mem_cell(sink, "/decisions", 0, "time_s")->f64, 360);
+    ck_assert_double_eq(trace_mem_cell(sink, "/decisions", 0, "metric_from_s")->f64, 300);
+    ck_assert_int_eq(desired_at(300), 1);
+    ck_assert_int_eq(desired_at(360), 2);
+}
+
+END_TEST
+
+/* The serving figures of a run: /timeseries columns and /summary scalars. */
+#define FIG_COLS 6
+#define FIG_SUMS 6
+
+struct figures {
+    size_t rows;
+    double *col[FIG_COLS];
+    double sum[FIG_SUMS];
+};
+
+static const char *const fig_cols[FIG_COLS] = { "served",        "dropped",       "backlog",
+                                                "latency_p50_s", "latency_p95_s", "latency_p99_s" };
+static const char *const fig_sums[FIG_SUMS] = {
+    "/summary/requests_arrived", "/summary/requests_served", "/summary/requests_dropped",
+    "/summary/latency_p99_s",    "/summary/latency_mean_s",  "/summary/mean_in_service"
+};
+
+static void take_figures(struct figures *f)
+{
+    f->rows = trace_mem_rows(sink, "/timeseries");
+    for (size_t c = 0; c < FIG_COLS; c++) {
+        f->col[c] = xcalloc(f->rows + 1, sizeof(double));
+        for (size_t i = 0; i < f->rows; i++)
+            f->col[c][i] = trace_mem_cell(sink, "/timeseries", i, fig_cols[c])->f64;
+    }
+    for (size_t k = 0; k < FIG_SUMS; k++)
+        f->sum[k] = trace_mem_scalar(sink, fig_sums[k]);
+    /* every request of the rows after StatisticsStart (120 s) is in the summary once */
+    double served = 0, dropped = 0;
+    for (size_t i = 0; i < f->rows; i++)
+        if (trace_mem_cell(sink, "/timeseries", i, "time_s")->f64 > 120) {
+            served += f->col[0][i];
+            dropped += f->col[1][i];
+        }
+    ck_assert_double_eq_tol(served, f->sum[1], 1e-9 * served);
+    ck_assert_double_eq_tol(dropped, f->sum[2], 1e-9 * dropped);
+    ck_assert_double_gt(dropped, 1000); /* the step overloads the one instance */
+    teardown();
+}
+
+/*
+ * Reading the serving metrics at the alarms' instant moves decisions only: a run whose
+ * alarm on TargetResponseTime never breaches has every serving figure of /timeseries and
+ * /summary that the same group without scaling has, bit for bit but the mean latency (its
+ * sum of seconds is added in more parts), and its rows add up to its summary (each request
+ * served or dropped once; StatisticsStart 2 min, so the summary counts the rows after
+ * 120 s). Loop: bit 0 fluid/request, bit 1 SampleInterval 60 s/10 s.
+ */
+START_TEST(test_policy_fresh_serving_changes_no_figure)
+{
+    const char *fid = _i & 1 ? "request" : "fluid";
+    const char *settings = _i & 2 ? "    SampleInterval: 10s\n    StatisticsStart: 2m\n"
+                                  : "    StatisticsStart: 2m\n";
+    struct figures with, without;
+    run_step_trt(fid, settings, "1000");
+    size_t last = trace_mem_rows(sink, "/timeseries") - 1;
+    ck_assert_int_eq(trace_mem_cell(sink, "/timeseries", last, "alarm_Slow")->i32, CW_OK);
+    take_figures(&with);
+    run_step_trt(fid, settings, NULL);
+    take_figures(&without);
+    ck_assert_uint_eq(with.rows, without.rows);
+    for (size_t c = 0; c < FIG_COLS; c++) {
+        for (size_t i = 0; i < with.rows; i++)
+            ck_assert_msg(memcmp(&with.col[c][i], &without.col[c][i], sizeof(double)) == 0,
+                          "%s row %zu: %.17g, without scaling %.17g", fig_cols[c], i,
+                          with.col[c][i], without.col[c][i]);
+        free(with.col[c]);
+        free(without.col[c]);
+    }
+    for (size_t k = 0; k < FIG_SUMS; k++)
+        if (strstr(fig_sums[k], "mean_s"))
+            ck_assert_double_eq_tol(with.sum[k], without.sum[k], 1e-12 * with.sum[k]);
+        else
+            ck_assert_msg(with.sum[k] == without.sum[k], "%s: %.17g, without scaling %.17g",
+                          fig_sums[k], with.sum[k], without.sum[k]);
+}
+
+END_TEST
+
+/*
+ * Several groups: each group's alarm reads its own serving. A gets the step of
+ * run_step_trt and its alarm acts at 360 s, the minute its latency rises; B gets a steady
+ * 50 requests/s and the same alarm never acts; B's rows still add up to its summary.
+ */
+START_TEST(test_policy_fresh_serving_per_group)
+{
+    static const char *const group = "  %s:\n"
+                                     "    Type: AWS::AutoScaling::AutoScalingGroup\n"
+                                     "    Properties:\n"
+                                     "      MinSize: '1'\n"
+                                     "      MaxSize: '4'\n"
+                                     "      AvailabilityZones: [us-east-1a]\n"
+                                     "      LaunchTemplate: {LaunchTemplateId: !Ref LT, "
+                                     "Version: '1'}\n"
+                                     "  %sOut:\n"
+                                     "    Type: AWS::AutoScaling::ScalingPolicy\n"
+                                     "    Properties:\n"
+                                     "      AutoScalingGroupName: !Ref %s\n"
+                                     "      AdjustmentType: ChangeInCapacity\n"
+                                     "      ScalingAdjustment: 1\n"
+                                     "      Cooldown: '600'\n"
+                                     "  %sSlow:\n"
+                                     "    Type: AWS::CloudWatch::Alarm\n"
+                                     "    Properties:\n"
+                                     "      Namespace: AWS/ApplicationELB\n"
+                                     "      MetricName: TargetResponseTime\n"
+                                     "      Dimensions: [{Name: LoadBalancer, Value: app/%s/1}]\n"
+                                     "      Statistic: Average\n"
+                                     "      Period: 60\n"
+                                     "      EvaluationPeriods: 1\n"
+                                     "      Threshold: 0.1\n"
+                                     "      ComparisonOperator: GreaterThanThreshold\n"
+                                     "      AlarmActions: [!Ref %sOut]\n";
+    char *a = xasprintf(group, "A", "A", "A", "A", "A", "A");
+    char *b = xasprintf(group, "B", "B", "B", "B", "B", "B");
+    char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
+                           "Metadata:\n"
+                           "  ASGSim::Scenario:\n"
+                           "    Duration: 15m\n"
+                           "    StartTime: '2024-01-01T00:00:00Z'\n"
+                           "    Fidelity: %s\n"
+                           "    QueueLimit: 20\n"
+                           "    Instances: {BootTime: 60s, CapacityRpsPerVcpu: 50}\n"
+                           "    Groups:\n"
+                           "      A:\n"
+                           "        Workload: {Kind: step, FromRps: 50, ToRps: 150, At: 5m}\n"
+                           "      B:\n"
+                           "        Workload: {Kind: constant, Rps: 50}\n"
+                           "Resources:\n"
+                           "  LT:\n"
+                           "    Type: AWS::EC2::LaunchTemplate\n"
+                           "    Properties:\n"
+                           "      LaunchTemplateData: {InstanceType: c6i.large}\n"
+                           "%s%s",
+                           _i ? "request" : "fluid", a, b);
+    test_run_text("groups-trt.yaml", text, &sc, &d, &sink);
+    free(text);
+    free(a);
+    free(b);
+    ck_assert_uint_ge(trace_mem_rows(sink, "/groups/A/decisions"), 1);
+    ck_assert_double_eq(trace_mem_cell(sink, "/groups/A/decisions", 0, "time_s")->f64, 360);
+    ck_assert_double_eq(trace_mem_cell(sink, "/groups/A/decisions", 0, "metric_from_s")->f64, 300);
+    ck_assert_uint_eq(trace_mem_rows(sink, "/groups/B/decisions"), 0);
+    size_t rows = trace_mem_rows(sink, "/groups/B/timeseries");
+    double served = 0;
+    for (size_t i = 0; i < rows; i++)
+        served += trace_mem_cell(sink, "/groups/B/timeseries", i, "served")->f64;
+    ck_assert_double_gt(served, 40000);
+    ck_assert_double_eq_tol(served, trace_mem_scalar(sink, "/groups/B/summary/requests_served"),
+                            1e-9 * served);
+}
+
+END_TEST
+
 Suite *policy_run_suite(void);
 
 Suite *policy_run_suite(void)
@@ -798,6 +1112,11 @@ Suite *policy_run_suite(void)
     tcase_add_loop_test(t, test_policy_target_response_time_is_per_request, 0, 2);
     tcase_add_test(t, test_policy_request_count_needs_a_target);
     tcase_add_loop_test(t, test_policy_5xx_count_is_per_response, 0, 2);
+    tcase_add_loop_test(t, test_policy_target_response_time_is_fresh, 0, 4);
+    tcase_add_loop_test(t, test_policy_5xx_count_is_fresh, 0, 4);
+    tcase_add_loop_test(t, test_policy_response_time_alarm_acts_in_the_minute, 0, 2);
+    tcase_add_loop_test(t, test_policy_fresh_serving_changes_no_figure, 0, 4);
+    tcase_add_loop_test(t, test_policy_fresh_serving_per_group, 0, 2);
     suite_add_tcase(s, t);
     return s;
 }

@@ -151,6 +151,48 @@ START_TEST(test_serve_hist_add_us_bins_as_the_seconds_version)
 
 END_TEST
 
+/*
+ * serve_stats_add: two intervals taken one after the other add up to the one interval taken
+ * over both, in request mode exactly for every count and histogram bin (the sums of seconds
+ * within rounding), the backlog being the later interval's. The autoscaler takes serving
+ * before its alarms and the run's /timeseries row adds what it took (models/run.c).
+ */
+START_TEST(test_serve_stats_add_equals_one_interval)
+{
+    static struct serve_stats whole, part, rest;
+    struct bench a, b;
+    for (int k = 0; k < 2; k++) {
+        struct bench *x = k ? &b : &a;
+        bench_init(x, SERVE_REQUEST, 180, 50); /* 2 vCPUs at 100: overloaded, a backlog */
+        x->cfg.queue_limit = 3000;             /* full after about 37 s */
+        bench_start(x);
+        serve_add(&x->s, 1, 2);
+    }
+    sim_run_until(a.eng, SIM_SEC(60));
+    serve_take_interval(&a.s, &whole);
+    sim_run_until(b.eng, SIM_SEC(25));
+    serve_take_interval(&b.s, &part);
+    sim_run_until(b.eng, SIM_SEC(60));
+    serve_take_interval(&b.s, &rest);
+    ck_assert_double_lt(part.backlog, 2500); /* still filling at 25 s */
+    serve_stats_add(&part, &rest);
+    ck_assert_double_gt(whole.dropped, 100);
+    ck_assert_double_gt(whole.backlog, 0);
+    ck_assert(part.arrived == whole.arrived && part.served == whole.served);
+    ck_assert(part.dropped == whole.dropped && part.started == whole.started);
+    ck_assert(part.waited == whole.waited && part.over_objective == whole.over_objective);
+    ck_assert(part.backlog == whole.backlog && part.hist.total == whole.hist.total);
+    for (size_t i = 0; i < SERVE_HIST_BINS; i++)
+        ck_assert(part.hist.count[i] == whole.hist.count[i]);
+    ck_assert_double_eq_tol(part.hist.sum_s, whole.hist.sum_s, 1e-12 * whole.hist.sum_s);
+    ck_assert_double_eq_tol(part.sum_wait_s, whole.sum_wait_s, 1e-12 * whole.sum_wait_s);
+    ck_assert_double_eq_tol(part.busy_vcpu_s, whole.busy_vcpu_s, 1e-12 * whole.busy_vcpu_s);
+    bench_release(&a);
+    bench_release(&b);
+}
+
+END_TEST
+
 /* P(T > t) of the M/M/c sojourn time (c servers of rate mu, wait rate theta = c mu -
    lambda, wait probability pw), computed directly with exp(). */
 static double mmc_tail(double t, double mu, double theta, double pw)
@@ -456,6 +498,7 @@ Suite *serve_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_serve_hist_quantiles_of_exponential_within_bin_width);
     tcase_add_test(tc, test_serve_hist_add_bins_by_the_log10_definition);
+    tcase_add_test(tc, test_serve_stats_add_equals_one_interval);
     tcase_add_test(tc, test_serve_hist_add_us_bins_as_the_seconds_version);
     tcase_add_test(tc, test_serve_fluid_histogram_bins_match_the_mmc_law);
     tcase_add_test(tc, test_serve_fluid_overload_conserves_requests_and_caps_backlog);
