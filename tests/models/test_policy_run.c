@@ -1022,35 +1022,37 @@ END_TEST
  */
 START_TEST(test_policy_fresh_serving_per_group)
 {
-    static const char *const group = "  %s:\n"
-                                     "    Type: AWS::AutoScaling::AutoScalingGroup\n"
-                                     "    Properties:\n"
-                                     "      MinSize: '1'\n"
-                                     "      MaxSize: '4'\n"
-                                     "      AvailabilityZones: [us-east-1a]\n"
-                                     "      LaunchTemplate: {LaunchTemplateId: !Ref LT, "
-                                     "Version: '1'}\n"
-                                     "  %sOut:\n"
-                                     "    Type: AWS::AutoScaling::ScalingPolicy\n"
-                                     "    Properties:\n"
-                                     "      AutoScalingGroupName: !Ref %s\n"
-                                     "      AdjustmentType: ChangeInCapacity\n"
-                                     "      ScalingAdjustment: 1\n"
-                                     "      Cooldown: '600'\n"
-                                     "  %sSlow:\n"
-                                     "    Type: AWS::CloudWatch::Alarm\n"
-                                     "    Properties:\n"
-                                     "      Namespace: AWS/ApplicationELB\n"
-                                     "      MetricName: TargetResponseTime\n"
-                                     "      Dimensions: [{Name: LoadBalancer, Value: app/%s/1}]\n"
-                                     "      Statistic: Average\n"
-                                     "      Period: 60\n"
-                                     "      EvaluationPeriods: 1\n"
-                                     "      Threshold: 0.1\n"
-                                     "      ComparisonOperator: GreaterThanThreshold\n"
-                                     "      AlarmActions: [!Ref %sOut]\n";
-    char *a = xasprintf(group, "A", "A", "A", "A", "A", "A");
-    char *b = xasprintf(group, "B", "B", "B", "B", "B", "B");
+/* a literal, so that the format is checked */
+#define GROUP_YAML                                                                                 \
+    "  %s:\n"                                                                                      \
+    "    Type: AWS::AutoScaling::AutoScalingGroup\n"                                               \
+    "    Properties:\n"                                                                            \
+    "      MinSize: '1'\n"                                                                         \
+    "      MaxSize: '4'\n"                                                                         \
+    "      AvailabilityZones: [us-east-1a]\n"                                                      \
+    "      LaunchTemplate: {LaunchTemplateId: !Ref LT, "                                           \
+    "Version: '1'}\n"                                                                              \
+    "  %sOut:\n"                                                                                   \
+    "    Type: AWS::AutoScaling::ScalingPolicy\n"                                                  \
+    "    Properties:\n"                                                                            \
+    "      AutoScalingGroupName: !Ref %s\n"                                                        \
+    "      AdjustmentType: ChangeInCapacity\n"                                                     \
+    "      ScalingAdjustment: 1\n"                                                                 \
+    "      Cooldown: '600'\n"                                                                      \
+    "  %sSlow:\n"                                                                                  \
+    "    Type: AWS::CloudWatch::Alarm\n"                                                           \
+    "    Properties:\n"                                                                            \
+    "      Namespace: AWS/ApplicationELB\n"                                                        \
+    "      MetricName: TargetResponseTime\n"                                                       \
+    "      Dimensions: [{Name: LoadBalancer, Value: app/%s/1}]\n"                                  \
+    "      Statistic: Average\n"                                                                   \
+    "      Period: 60\n"                                                                           \
+    "      EvaluationPeriods: 1\n"                                                                 \
+    "      Threshold: 0.1\n"                                                                       \
+    "      ComparisonOperator: GreaterThanThreshold\n"                                             \
+    "      AlarmActions: [!Ref %sOut]\n"
+    char *a = xasprintf(GROUP_YAML, "A", "A", "A", "A", "A", "A");
+    char *b = xasprintf(GROUP_YAML, "B", "B", "B", "B", "B", "B");
     char *text = xasprintf("AWSTemplateFormatVersion: '2010-09-09'\n"
                            "Metadata:\n"
                            "  ASGSim::Scenario:\n"
