@@ -1183,6 +1183,21 @@ double serve_backlog(const struct serve *s)
     return (double)n;
 }
 
+/* The figures of `later` (an interval that follows `to`'s) added into `to`, all but the
+   histogram: counts and sums add; the backlog is a level, the later interval's end. */
+static void add_counts(struct serve_stats *to, const struct serve_stats *later)
+{
+    to->arrived += later->arrived;
+    to->served += later->served;
+    to->dropped += later->dropped;
+    to->over_objective += later->over_objective;
+    to->started += later->started;
+    to->waited += later->waited;
+    to->sum_wait_s += later->sum_wait_s;
+    to->busy_vcpu_s += later->busy_vcpu_s;
+    to->backlog = later->backlog;
+}
+
 void serve_take_interval(struct serve *s, struct serve_stats *out)
 {
     fluid_advance(s, sim_now(s->eng));
@@ -1203,15 +1218,7 @@ void serve_take_interval(struct serve *s, struct serve_stats *out)
     iv->over_objective += (double)s->n_over;
     iv->hist.total += (double)s->n_served;
     s->n_arrived = s->n_dropped = s->n_started = s->n_waited = s->n_served = s->n_over = 0;
-    t->arrived += iv->arrived;
-    t->served += iv->served;
-    t->dropped += iv->dropped;
-    t->over_objective += iv->over_objective;
-    t->started += iv->started;
-    t->waited += iv->waited;
-    t->sum_wait_s += iv->sum_wait_s;
-    t->busy_vcpu_s += iv->busy_vcpu_s;
-    t->backlog = iv->backlog;
+    add_counts(t, iv);
     /* Copy out, bin the pending laws, merge into the total and clear, over the bins that
        may be non-zero only (fluid laws reach about half of them; the rest of the copy is a
        memset): this runs once per sample. Each bin gets the same additions in the same
@@ -1266,15 +1273,7 @@ void serve_hist_merge(struct serve_hist *to, const struct serve_hist *h)
 
 void serve_stats_add(struct serve_stats *to, const struct serve_stats *later)
 {
-    to->arrived += later->arrived;
-    to->served += later->served;
-    to->dropped += later->dropped;
-    to->over_objective += later->over_objective;
-    to->started += later->started;
-    to->waited += later->waited;
-    to->sum_wait_s += later->sum_wait_s;
-    to->busy_vcpu_s += later->busy_vcpu_s;
-    to->backlog = later->backlog; /* a level, not a count: the end of the later interval's */
+    add_counts(to, later);
     serve_hist_merge(&to->hist, &later->hist);
 }
 
